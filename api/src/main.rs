@@ -1,0 +1,107 @@
+//! The `autos` command line: parses flags and environment, sets up logging and hands each
+//! command to its module in `autos_api`.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use autos_api::{bench, ops, ApiError};
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+use uuid::Uuid;
+
+/// Autos — os autos eletrônicos da fiscalização de operadoras de planos de saúde (ANS).
+#[derive(Parser)]
+#[command(name = "autos", version)]
+struct Cli {
+    /// Event store: a SQLite file path (default) or a postgres:// URL.
+    #[arg(long, env = "DATABASE_URL", default_value = "./autos.db", global = true)]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply pending schema migrations and exit.
+    Migrate,
+    /// Run the HTTP server (migrating on start).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "AUTOS_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Recompute every hash chain and checkpoint; non-zero exit when anything was altered.
+    Verify {
+        /// Also print the latest checkpoint, for an auditor to keep.
+        #[arg(long)]
+        checkpoint: bool,
+        /// Prove the log still extends a checkpoint exported earlier.
+        #[arg(long, value_name = "CHECKPOINT", conflicts_with = "checkpoint")]
+        against: Option<String>,
+    },
+    /// Personal data (LGPD) administration.
+    Lgpd {
+        #[command(subcommand)]
+        action: LgpdAction,
+    },
+    /// Event-store benchmarks (see ops/bench.sh).
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum LgpdAction {
+    /// Destroy a data subject's key: their personal data becomes unreadable everywhere.
+    Forget {
+        /// The data subject's id.
+        subject: Uuid,
+        /// The officer carrying out the erasure.
+        #[arg(long)]
+        officer: Uuid,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("erro: não foi possível iniciar o runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(ApiError::IntegrityFailed(n)) => {
+            eprintln!("erro: a verificação encontrou {n} problema(s)");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("erro: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), ApiError> {
+    let url = cli.database_url;
+    match cli.command {
+        Command::Migrate => ops::migrate(&url).await,
+        Command::Serve { listen } => ops::serve(&url, listen).await,
+        Command::Verify { checkpoint, against } => {
+            let mode = match (against, checkpoint) {
+                (Some(exported), _) => ops::VerifyMode::Against(exported),
+                (None, true) => ops::VerifyMode::ExportCheckpoint,
+                (None, false) => ops::VerifyMode::Full,
+            };
+            ops::verify(&url, mode).await
+        }
+        Command::Lgpd { action: LgpdAction::Forget { subject, officer } } => {
+            ops::lgpd_forget(&url, subject, officer).await
+        }
+        Command::Bench(args) => bench::run(args, &url).await,
+    }
+}

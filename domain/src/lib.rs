@@ -1,0 +1,1 @@
+//! autos-domain: the ANS fiscalização domain, pure and free of IO.

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite on both backends: the embedded SQLite store and PostgreSQL at
+# AUTOS_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres, trust auth).
+# Each PostgreSQL test creates and drops its own database autos_t_<uuid>.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export AUTOS_TEST_PG_URL=${AUTOS_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2}
+
+ops/postgres-up.sh
+# Databases left behind by an interrupted earlier run.
+psql "$AUTOS_TEST_PG_URL" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'autos\_t\_%'" |
+    while read -r db; do psql "$AUTOS_TEST_PG_URL" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)"; done
+
+cargo test --workspace --locked "$@"

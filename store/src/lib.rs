@@ -1,0 +1,118 @@
+//! autos-store: the Autos event store over sqlx, one trait and two backends (SQLite, the
+//! embedded default, and PostgreSQL for production).
+//!
+//! It owns the event log and everything that keeps it trustworthy: atomic multi-stream appends
+//! with optimistic concurrency, idempotency by event id, a global order that catch-up readers
+//! never skip, database-enforced append-only tables, per-stream hash chains and seal
+//! checkpoints, and crypto-shredding of personal data. It knows nothing about the regulatory
+//! domain: payloads are JSON objects with a stable `event_type`.
+//!
+//! # Layout
+//! - [`model`]: envelope, append request and validation.
+//! - `append`: the append algorithm both backends share (heads, hashes, conflicts).
+//! - [`sqlite`], [`postgres`]: the SQL of each backend; the ordering technique is documented
+//!   in `postgres`.
+//! - [`hashing`]: canonical encoding and hashes; [`integrity`]: seal and verify.
+//! - [`personal`]: per-subject keys, encryption and `forget` (LGPD).
+//! - [`subscription`]: catch-up reading that wakes on commits and falls back to polling.
+
+mod append;
+mod error;
+pub mod hashing;
+pub mod integrity;
+pub mod model;
+pub mod personal;
+pub mod postgres;
+pub mod sqlite;
+pub mod subscription;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use uuid::Uuid;
+
+pub use error::StoreError;
+pub use model::{
+    validate_stream_id, AppendBatch, AppendOutcome, Checkpoint, ExpectedVersion, NewEvent,
+    PositionGap, Provenance, StoredEvent, StreamAppend,
+};
+
+/// The state of a data subject's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubjectKey {
+    Absent,
+    Live(Vec<u8>),
+    Destroyed,
+}
+
+/// A raw connection pool, for the read models that live beside the log.
+#[derive(Debug, Clone)]
+pub enum Database {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// The store contract; both backends pass the same conformance suite.
+#[async_trait]
+pub trait EventStore: Send + Sync + 'static {
+    /// `sqlite` or `postgres`.
+    fn backend_name(&self) -> &'static str;
+    /// The pool, for read models and operational checks.
+    fn database(&self) -> Database;
+
+    /// Appends to one or several streams in one transaction.
+    ///
+    /// # Errors
+    /// `InvalidInput`, `Conflict` (nothing written), `IdempotencyMismatch`, `Database`.
+    async fn append(&self, batch: AppendBatch) -> Result<AppendOutcome, StoreError>;
+
+    /// Events of one stream from `from_version` (inclusive), in version order.
+    async fn read_stream(&self, stream_id: &str, from_version: i64) -> Result<Vec<StoredEvent>, StoreError>;
+
+    /// Up to `limit` events after `after_position`, in position order, never past an event that
+    /// could still become visible below a returned one.
+    async fn read_all(&self, after_position: i64, limit: i64) -> Result<Vec<StoredEvent>, StoreError>;
+
+    /// Up to `limit` events after `(stream, version)` in stream-then-version order (for verify).
+    async fn read_in_stream_order(
+        &self,
+        after: Option<(String, i64)>,
+        limit: i64,
+    ) -> Result<Vec<StoredEvent>, StoreError>;
+
+    /// A stream's last version (0 when it has no events).
+    async fn stream_version(&self, stream_id: &str) -> Result<i64, StoreError>;
+
+    /// A counter that changes whenever a commit may have made new events visible.
+    fn commits(&self) -> tokio::sync::watch::Receiver<u64>;
+
+    /// All seal checkpoints, oldest first.
+    async fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError>;
+    /// Records a checkpoint and the gaps it proved; false when another sealer got there first.
+    async fn record_checkpoint(&self, checkpoint: &Checkpoint, gaps: &[PositionGap]) -> Result<bool, StoreError>;
+    /// Every recorded gap, in position order.
+    async fn gaps(&self) -> Result<Vec<PositionGap>, StoreError>;
+
+    /// Stores a wrapped data key unless one exists.
+    async fn insert_subject_key(&self, subject: Uuid, wrapped: &[u8]) -> Result<(), StoreError>;
+    async fn subject_key(&self, subject: Uuid) -> Result<SubjectKey, StoreError>;
+    /// Destroys the key; true when a live key was destroyed.
+    async fn destroy_subject_key(&self, subject: Uuid) -> Result<bool, StoreError>;
+    async fn log_personal_read(&self, subject: Uuid, reader: Uuid, role: &str, purpose: &str) -> Result<(), StoreError>;
+
+    /// Cheap liveness check of the database.
+    async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// Opens the store named by `url` and applies pending migrations.
+/// `postgres://…` selects PostgreSQL; `sqlite://…`, `sqlite:…` or a plain path selects SQLite.
+///
+/// # Errors
+/// `Database` when unreachable, `Migration` when the schema cannot be brought up to date.
+pub async fn open(url: &str, max_connections: u32) -> Result<Arc<dyn EventStore>, StoreError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(postgres::PgStore::open(url, max_connections).await?))
+    } else {
+        Ok(Arc::new(sqlite::SqliteStore::open(url).await?))
+    }
+}

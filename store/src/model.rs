@@ -1,0 +1,242 @@
+//! The event envelope and append request types shared by both backends, and the validation
+//! every append goes through before any SQL runs (bad input stores nothing).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::StoreError;
+
+/// What the caller expects a stream's current version to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "version", rename_all = "snake_case")]
+pub enum ExpectedVersion {
+    /// No check: append after whatever is there.
+    Any,
+    /// The stream must not exist yet.
+    NoStream,
+    /// The stream's last version must be exactly this (0 = no events).
+    Exact(i64),
+}
+
+impl std::fmt::Display for ExpectedVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExpectedVersion::Any => f.write_str("any"),
+            ExpectedVersion::NoStream => f.write_str("no stream"),
+            ExpectedVersion::Exact(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+/// One event to append, before the store gives it a position, a version and hashes.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub event_id: Uuid,
+    /// Stable string such as `direcao_fiscal.instaurada`; never a Rust type name.
+    pub event_type: String,
+    pub schema_version: i32,
+    /// Must be a JSON object.
+    pub payload: serde_json::Value,
+    /// The legal date of the act (valid time).
+    pub occurred_on: NaiveDate,
+    pub legal_basis: Option<String>,
+    pub document_ref: Option<String>,
+}
+
+/// Events for one stream with the version the caller read.
+#[derive(Debug, Clone)]
+pub struct StreamAppend {
+    pub stream_id: String,
+    pub expected: ExpectedVersion,
+    pub events: Vec<NewEvent>,
+}
+
+/// Who appended and why; the same for every event of a batch.
+#[derive(Debug, Clone)]
+pub struct Provenance {
+    pub actor_id: Uuid,
+    pub actor_role: String,
+    pub correlation_id: Option<Uuid>,
+    pub causation_id: Option<Uuid>,
+    /// The command that produced the events, kept for decision replay.
+    pub command: Option<serde_json::Value>,
+}
+
+/// One atomic append to one or several streams.
+#[derive(Debug, Clone)]
+pub struct AppendBatch {
+    pub streams: Vec<StreamAppend>,
+    pub provenance: Provenance,
+}
+
+/// The result of an append: positions in batch order and each stream's new version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppendOutcome {
+    pub positions: Vec<i64>,
+    pub stream_versions: Vec<(String, i64)>,
+    /// True when every event id already existed: nothing was written (idempotent retry).
+    pub duplicate: bool,
+}
+
+/// An event as stored, with its full envelope.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredEvent {
+    pub position: i64,
+    pub event_id: Uuid,
+    pub stream_id: String,
+    pub stream_version: i64,
+    pub event_type: String,
+    pub schema_version: i32,
+    /// The payload exactly as stored (canonical JSON text); the hash covers these bytes.
+    pub payload: String,
+    pub occurred_on: NaiveDate,
+    pub recorded_at: DateTime<Utc>,
+    pub actor_id: Uuid,
+    pub actor_role: String,
+    pub legal_basis: Option<String>,
+    pub document_ref: Option<String>,
+    pub correlation_id: Option<Uuid>,
+    pub causation_id: Option<Uuid>,
+    pub command: Option<String>,
+    #[serde(with = "hex_bytes")]
+    pub prev_hash: Vec<u8>,
+    #[serde(with = "hex_bytes")]
+    pub hash: Vec<u8>,
+}
+
+impl StoredEvent {
+    /// The payload parsed as JSON.
+    ///
+    /// # Errors
+    /// `Corrupt` when the stored text is not JSON.
+    pub fn payload_json(&self) -> Result<serde_json::Value, StoreError> {
+        serde_json::from_str(&self.payload).map_err(|e| {
+            StoreError::Corrupt(format!("payload at position {}: {e}", self.position))
+        })
+    }
+}
+
+mod hex_bytes {
+    pub fn serialize<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(bytes))
+    }
+}
+
+/// The kinds of stream the store accepts, by id prefix.
+pub const STREAM_PREFIXES: [&str; 3] = ["operadora-", "caso-", "titular-"];
+
+/// Checks a stream id: `operadora-` + 6 digits, `caso-` or `titular-` + a lowercase UUID.
+///
+/// # Errors
+/// `InvalidInput` naming the rule broken.
+pub fn validate_stream_id(id: &str) -> Result<(), StoreError> {
+    let bad = |why: &str| Err(StoreError::InvalidInput(format!("stream id {id:?}: {why}")));
+    if let Some(registro) = id.strip_prefix("operadora-") {
+        if registro.len() == 6 && registro.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(());
+        }
+        return bad("an operator stream is operadora- followed by the 6-digit registro ANS");
+    }
+    for prefix in ["caso-", "titular-"] {
+        if let Some(rest) = id.strip_prefix(prefix) {
+            return match Uuid::parse_str(rest) {
+                Ok(u) if u.hyphenated().to_string() == rest => Ok(()),
+                _ => bad("expected a lowercase hyphenated UUID after the prefix"),
+            };
+        }
+    }
+    bad("unknown stream kind (operadora-, caso- or titular-)")
+}
+
+fn validate_event_type(t: &str) -> bool {
+    !t.is_empty()
+        && t.len() <= 100
+        && t.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.')
+}
+
+impl AppendBatch {
+    /// Validates the whole batch; called before any database work.
+    ///
+    /// # Errors
+    /// `InvalidInput` describing the first problem found.
+    pub fn validate(&self) -> Result<(), StoreError> {
+        let invalid = |m: String| Err(StoreError::InvalidInput(m));
+        if self.streams.is_empty() {
+            return invalid("empty batch".into());
+        }
+        if self.provenance.actor_id.is_nil() {
+            return invalid("actor id is mandatory".into());
+        }
+        if self.provenance.actor_role.trim().is_empty() {
+            return invalid("actor role is mandatory".into());
+        }
+        let mut streams = std::collections::HashSet::new();
+        let mut ids = std::collections::HashSet::new();
+        for s in &self.streams {
+            validate_stream_id(&s.stream_id)?;
+            if !streams.insert(s.stream_id.as_str()) {
+                return invalid(format!("stream {} appears twice in the batch", s.stream_id));
+            }
+            if s.events.is_empty() {
+                return invalid(format!("no events for stream {}", s.stream_id));
+            }
+            if let ExpectedVersion::Exact(n) = s.expected {
+                if n < 0 {
+                    return invalid(format!("expected version {n} is negative"));
+                }
+            }
+            for e in &s.events {
+                if !ids.insert(e.event_id) {
+                    return invalid(format!("event id {} appears twice", e.event_id));
+                }
+                if e.event_id.is_nil() {
+                    return invalid("event id must not be nil".into());
+                }
+                if !validate_event_type(&e.event_type) {
+                    return invalid(format!(
+                        "event type {:?} must be lowercase letters, digits, '_' or '.'",
+                        e.event_type
+                    ));
+                }
+                if e.schema_version < 1 {
+                    return invalid(format!("schema version {} must be >= 1", e.schema_version));
+                }
+                if !e.payload.is_object() {
+                    return invalid(format!("payload of {} must be a JSON object", e.event_type));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of events in the batch.
+    pub fn len(&self) -> usize {
+        self.streams.iter().map(|s| s.events.len()).sum()
+    }
+
+    /// True when the batch has no events.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A sealed checkpoint: the digest chaining every event hash up to `position`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Checkpoint {
+    pub seq: i64,
+    pub position: i64,
+    pub event_count: i64,
+    #[serde(with = "hex_bytes")]
+    pub digest: Vec<u8>,
+    pub sealed_at: DateTime<Utc>,
+}
+
+/// A run of positions that was drawn but never committed (PostgreSQL only), recorded by the
+/// seal once no transaction can still fill it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PositionGap {
+    pub from_position: i64,
+    pub to_position: i64,
+}

@@ -1,0 +1,397 @@
+//! PostgreSQL backend: production.
+//!
+//! # Ordering: why a catch-up reader never skips
+//! A sequence value is drawn at insert time but becomes visible at commit, so "position >
+//! checkpoint" alone loses late commits. Here every append is one call of `autos_append()`
+//! (migrations/postgres/0001), which, under a short transaction-scoped critical section (a
+//! session advisory lock released before the insert, so commits and their fsyncs still overlap),
+//! first assigns the transaction its id and then draws its positions. Among event writers,
+//! transaction-id order therefore equals position order. `read_all` returns only rows whose
+//! transaction id is below `pg_snapshot_xmin(pg_current_snapshot())`: every transaction with a
+//! smaller id has ended, and every position below a returned row belongs to such a transaction,
+//! so nothing can appear below it later. The visible log grows only at its end.
+//!
+//! Costs, stated: a long-running transaction anywhere in the cluster holds readers back (never
+//! makes them skip); positions drawn by aborted transactions stay empty and the seal records
+//! them in `position_gaps` once they lie below the horizon, so every position is accounted for.
+//! After a dump and restore the xid counter starts again; bumping `store_epoch.epoch` makes
+//! every restored row visible (rows of an older epoch pass the horizon test by definition).
+//!
+//! # Throughput
+//! One round trip per append: the version check is the unique `(stream_id, stream_version)`
+//! index, the previous hash comes from the head cache (`append.rs`), and all rows of a batch go
+//! in with one `INSERT … SELECT FROM unnest(…)`. The pool does not ping on acquire.
+//! Commit notifications are coalesced: after local appends a notifier sends one
+//! `NOTIFY autos_events` at most every 10 ms from outside the append transaction (a NOTIFY
+//! inside it would serialise commits), and a listener turns other instances' notifications
+//! into the same in-process commit signal.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::postgres::{PgListener, PgPoolOptions, PgRow};
+use sqlx::{PgPool, Row};
+use tokio::sync::{watch, Notify};
+use uuid::Uuid;
+
+use crate::append::{self, AppendBackend, HeadCache, InsertFailure, PlannedAppend, StreamHead};
+use crate::hashing::now_micros;
+use crate::{
+    AppendBatch, AppendOutcome, Checkpoint, Database, EventStore, PositionGap, StoreError,
+    StoredEvent, SubjectKey,
+};
+
+const COLUMNS: &str = "position, event_id, stream_id, stream_version, event_type, schema_version, \
+    payload::text AS payload, occurred_on, recorded_at, actor_id, actor_role, legal_basis, \
+    document_ref, correlation_id, causation_id, command::text AS command, prev_hash, hash";
+
+/// The visibility condition of `read_all` (see the module doc).
+const BELOW_HORIZON: &str =
+    "(xid_epoch < $2 OR xid < pg_snapshot_xmin(pg_current_snapshot()))";
+
+const CHANNEL: &str = "autos_events";
+
+/// The PostgreSQL event store.
+pub struct PgStore {
+    pool: PgPool,
+    epoch: i32,
+    heads: HeadCache,
+    commits: Arc<watch::Sender<u64>>,
+    appended: Arc<Notify>,
+}
+
+impl PgStore {
+    /// Connects, applies migrations and starts the notifier and listener tasks.
+    ///
+    /// # Errors
+    /// `Database` or `Migration`.
+    pub async fn open(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections.max(2))
+            .min_connections(1)
+            .test_before_acquire(false)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("../migrations/postgres").run(&pool).await?;
+        let epoch: i32 = sqlx::query_scalar("SELECT epoch FROM store_epoch").fetch_one(&pool).await?;
+        let (tx, _) = watch::channel(0);
+        let commits = Arc::new(tx);
+        let appended = Arc::new(Notify::new());
+        tokio::spawn(notifier(pool.clone(), appended.clone()));
+        tokio::spawn(listener(pool.clone(), commits.clone()));
+        Ok(PgStore { pool, epoch, heads: HeadCache::default(), commits, appended })
+    }
+
+    /// Appends like [`EventStore::append`] but keeps the transaction open for `hold` before
+    /// committing, to exercise readers against late commits.
+    ///
+    /// # Errors
+    /// As [`EventStore::append`].
+    #[cfg(feature = "testing")]
+    pub async fn append_holding(&self, batch: AppendBatch, hold: Duration) -> Result<AppendOutcome, StoreError> {
+        append::append(self, &batch, Some(hold)).await
+    }
+
+    /// The pool (tests use it to tamper with rows on purpose).
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+async fn notifier(pool: PgPool, appended: Arc<Notify>) {
+    loop {
+        appended.notified().await;
+        if let Err(e) = sqlx::query("SELECT pg_notify($1, '')").bind(CHANNEL).execute(&pool).await {
+            tracing::warn!(error = %e, "commit notification not sent; subscribers fall back to polling");
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        if pool.is_closed() {
+            return;
+        }
+    }
+}
+
+async fn listener(pool: PgPool, commits: Arc<watch::Sender<u64>>) {
+    while !pool.is_closed() {
+        match PgListener::connect_with(&pool).await {
+            Ok(mut l) => {
+                if l.listen(CHANNEL).await.is_ok() {
+                    while l.recv().await.is_ok() {
+                        commits.send_modify(|c| *c += 1);
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "LISTEN failed; subscribers fall back to polling"),
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+fn decode_row(row: &PgRow) -> Result<StoredEvent, StoreError> {
+    Ok(StoredEvent {
+        position: row.try_get("position")?,
+        event_id: row.try_get("event_id")?,
+        stream_id: row.try_get("stream_id")?,
+        stream_version: row.try_get("stream_version")?,
+        event_type: row.try_get("event_type")?,
+        schema_version: row.try_get("schema_version")?,
+        payload: row.try_get("payload")?,
+        occurred_on: row.try_get("occurred_on")?,
+        recorded_at: row.try_get("recorded_at")?,
+        actor_id: row.try_get("actor_id")?,
+        actor_role: row.try_get("actor_role")?,
+        legal_basis: row.try_get("legal_basis")?,
+        document_ref: row.try_get("document_ref")?,
+        correlation_id: row.try_get("correlation_id")?,
+        causation_id: row.try_get("causation_id")?,
+        command: row.try_get("command")?,
+        prev_hash: row.try_get("prev_hash")?,
+        hash: row.try_get("hash")?,
+    })
+}
+
+fn decode_rows(rows: Vec<PgRow>) -> Result<Vec<StoredEvent>, StoreError> {
+    rows.iter().map(decode_row).collect()
+}
+
+#[async_trait]
+impl AppendBackend for PgStore {
+    async fn head(&self, stream_id: &str, version: Option<i64>) -> Result<Option<StreamHead>, StoreError> {
+        let row = match version {
+            Some(v) => sqlx::query("SELECT stream_version, hash FROM events WHERE stream_id = $1 AND stream_version = $2")
+                .bind(stream_id)
+                .bind(v)
+                .fetch_optional(&self.pool)
+                .await?,
+            None => sqlx::query("SELECT stream_version, hash FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1")
+                .bind(stream_id)
+                .fetch_optional(&self.pool)
+                .await?,
+        };
+        row.map(|r| Ok(StreamHead { version: r.try_get(0)?, hash: r.try_get(1)? })).transpose()
+    }
+
+    async fn insert(&self, plan: &PlannedAppend, hold: Option<Duration>) -> Result<Vec<i64>, InsertFailure> {
+        let rows = &plan.rows;
+        let query = sqlx::query_scalar::<_, i64>(
+            "SELECT autos_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+        )
+        .bind(rows.iter().map(|r| r.event_id).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.stream_id.as_str()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.version).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.event_type.as_str()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.schema_version).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.payload.as_str()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.occurred_on).collect::<Vec<_>>())
+        .bind(plan.recorded_at)
+        .bind(plan.actor_id)
+        .bind(plan.actor_role.as_str())
+        .bind(rows.iter().map(|r| r.legal_basis.as_deref()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.document_ref.as_deref()).collect::<Vec<_>>())
+        .bind(plan.correlation_id)
+        .bind(plan.causation_id)
+        .bind(plan.command.as_deref())
+        .bind(rows.iter().map(|r| r.prev_hash.as_slice()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.hash.as_slice()).collect::<Vec<_>>());
+        let result = match hold {
+            None => query.fetch_all(&self.pool).await,
+            Some(hold) => async {
+                let mut tx = self.pool.begin().await?;
+                let positions = query.fetch_all(&mut *tx).await?;
+                tokio::time::sleep(hold).await;
+                tx.commit().await?;
+                Ok(positions)
+            }
+            .await,
+        };
+        match result {
+            Ok(mut positions) => {
+                positions.sort_unstable();
+                self.commits.send_modify(|c| *c += 1);
+                self.appended.notify_one();
+                Ok(positions)
+            }
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => Err(InsertFailure::UniqueViolation),
+            Err(e) => Err(InsertFailure::Other(e.into())),
+        }
+    }
+
+    async fn find_event_ids(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, String, i64, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT event_id, stream_id, stream_version, position FROM events WHERE event_id = ANY($1)")
+            .bind(ids)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+            .collect()
+    }
+
+    fn heads(&self) -> &HeadCache {
+        &self.heads
+    }
+}
+
+#[async_trait]
+impl EventStore for PgStore {
+    fn backend_name(&self) -> &'static str {
+        "postgres"
+    }
+
+    fn database(&self) -> Database {
+        Database::Postgres(self.pool.clone())
+    }
+
+    async fn append(&self, batch: AppendBatch) -> Result<AppendOutcome, StoreError> {
+        append::append(self, &batch, None).await
+    }
+
+    async fn read_stream(&self, stream_id: &str, from_version: i64) -> Result<Vec<StoredEvent>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version");
+        decode_rows(sqlx::query(&sql).bind(stream_id).bind(from_version).fetch_all(&self.pool).await?)
+    }
+
+    async fn read_all(&self, after_position: i64, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM events WHERE position > $1 AND {BELOW_HORIZON} ORDER BY position LIMIT $3"
+        );
+        decode_rows(
+            sqlx::query(&sql)
+                .bind(after_position)
+                .bind(self.epoch)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn read_in_stream_order(&self, after: Option<(String, i64)>, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {
+        let (stream, version) = after.unwrap_or_default();
+        let sql = format!(
+            "SELECT {COLUMNS} FROM events WHERE (stream_id, stream_version) > ($1, $2) \
+             ORDER BY stream_id, stream_version LIMIT $3"
+        );
+        decode_rows(sqlx::query(&sql).bind(stream).bind(version).bind(limit).fetch_all(&self.pool).await?)
+    }
+
+    async fn stream_version(&self, stream_id: &str) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(stream_version), 0)::bigint FROM events WHERE stream_id = $1")
+            .bind(stream_id)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    fn commits(&self) -> watch::Receiver<u64> {
+        self.commits.subscribe()
+    }
+
+    async fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {
+        let rows = sqlx::query("SELECT seq, position, event_count, digest, sealed_at FROM seal_checkpoints ORDER BY seq")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Checkpoint {
+                    seq: r.try_get(0)?,
+                    position: r.try_get(1)?,
+                    event_count: r.try_get(2)?,
+                    digest: r.try_get(3)?,
+                    sealed_at: r.try_get(4)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn record_checkpoint(&self, cp: &Checkpoint, gaps: &[PositionGap]) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO seal_checkpoints (seq, position, event_count, digest, sealed_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (seq) DO NOTHING",
+        )
+        .bind(cp.seq)
+        .bind(cp.position)
+        .bind(cp.event_count)
+        .bind(cp.digest.as_slice())
+        .bind(cp.sealed_at)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if inserted {
+            for g in gaps {
+                sqlx::query("INSERT INTO position_gaps (from_position, to_position) VALUES ($1, $2)")
+                    .bind(g.from_position)
+                    .bind(g.to_position)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(inserted)
+    }
+
+    async fn gaps(&self) -> Result<Vec<PositionGap>, StoreError> {
+        let rows = sqlx::query("SELECT from_position, to_position FROM position_gaps ORDER BY from_position")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok(PositionGap { from_position: r.try_get(0)?, to_position: r.try_get(1)? }))
+            .collect()
+    }
+
+    async fn insert_subject_key(&self, subject: Uuid, wrapped: &[u8]) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO subject_keys (subject_id, wrapped_key, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(subject)
+            .bind(wrapped)
+            .bind(now_micros())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn subject_key(&self, subject: Uuid) -> Result<SubjectKey, StoreError> {
+        let row = sqlx::query("SELECT wrapped_key FROM subject_keys WHERE subject_id = $1")
+            .bind(subject)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            None => SubjectKey::Absent,
+            Some(r) => match r.try_get::<Option<Vec<u8>>, _>(0)? {
+                Some(k) => SubjectKey::Live(k),
+                None => SubjectKey::Destroyed,
+            },
+        })
+    }
+
+    async fn destroy_subject_key(&self, subject: Uuid) -> Result<bool, StoreError> {
+        let now = now_micros();
+        let changed = sqlx::query(
+            "INSERT INTO subject_keys (subject_id, wrapped_key, created_at, destroyed_at) VALUES ($1, NULL, $2, $2) \
+             ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL, destroyed_at = excluded.destroyed_at \
+             WHERE subject_keys.wrapped_key IS NOT NULL",
+        )
+        .bind(subject)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(changed.rows_affected() == 1)
+    }
+
+    async fn log_personal_read(&self, subject: Uuid, reader: Uuid, role: &str, purpose: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO personal_data_reads (subject_id, reader_id, reader_role, purpose, read_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(subject)
+            .bind(reader)
+            .bind(role)
+            .bind(purpose)
+            .bind(now_micros())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}

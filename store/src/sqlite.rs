@@ -1,0 +1,382 @@
+//! SQLite backend: the embedded default.
+//!
+//! The file runs in WAL mode with `synchronous=FULL` (durability first). Writes go through a
+//! pool of exactly one connection, so appends are serialised in-process instead of spinning on
+//! SQLite's busy handler; reads use a separate pool and run concurrently under WAL. An append
+//! is a single `INSERT … RETURNING` statement (its own transaction); work that needs several
+//! statements runs under `BEGIN IMMEDIATE`. Because one writer holds the lock from the first
+//! write to commit, the rowid position is assigned in commit order and never skips.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use crate::append::{self, AppendBackend, HeadCache, InsertFailure, PlannedAppend, StreamHead};
+use crate::hashing::now_micros;
+use crate::{
+    AppendBatch, AppendOutcome, Checkpoint, Database, EventStore, PositionGap, StoreError,
+    StoredEvent, SubjectKey,
+};
+
+const COLUMNS: &str = "position, event_id, stream_id, stream_version, event_type, schema_version, \
+    payload, occurred_on, recorded_at, actor_id, actor_role, legal_basis, document_ref, \
+    correlation_id, causation_id, command, prev_hash, hash";
+
+/// Rows per INSERT statement, below SQLite's bound-parameter limit.
+const ROWS_PER_STATEMENT: usize = 1_000;
+
+/// The SQLite event store.
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+    heads: HeadCache,
+    commits: watch::Sender<u64>,
+}
+
+fn connect_options(url: &str) -> Result<SqliteConnectOptions, StoreError> {
+    let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
+    Ok(SqliteConnectOptions::from_str(&url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(Duration::from_secs(10))
+        .foreign_keys(true))
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and applies migrations.
+    ///
+    /// # Errors
+    /// `Database` or `Migration`.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let options = connect_options(url)?;
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false)
+            .connect_with(options.clone())
+            .await?;
+        sqlx::migrate!("../migrations/sqlite").run(&writer).await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .test_before_acquire(false)
+            .connect_with(options.read_only(false))
+            .await?;
+        let (commits, _) = watch::channel(0);
+        Ok(SqliteStore { writer, reader, heads: HeadCache::default(), commits })
+    }
+
+    /// Appends like [`EventStore::append`] but keeps the transaction open for `hold` before
+    /// committing, to exercise readers against late commits.
+    ///
+    /// # Errors
+    /// As [`EventStore::append`].
+    #[cfg(feature = "testing")]
+    pub async fn append_holding(&self, batch: AppendBatch, hold: Duration) -> Result<AppendOutcome, StoreError> {
+        append::append(self, &batch, Some(hold)).await
+    }
+
+    /// The single-connection write pool (tests use it to tamper with rows on purpose).
+    pub fn writer_pool(&self) -> &SqlitePool {
+        &self.writer
+    }
+}
+
+fn uuid_from_blob(bytes: &[u8]) -> Result<Uuid, StoreError> {
+    Uuid::from_slice(bytes).map_err(|e| StoreError::Corrupt(format!("uuid column: {e}")))
+}
+
+fn optional_uuid(row: &SqliteRow, column: &str) -> Result<Option<Uuid>, StoreError> {
+    row.try_get::<Option<Vec<u8>>, _>(column)?.as_deref().map(uuid_from_blob).transpose()
+}
+
+fn decode_row(row: &SqliteRow) -> Result<StoredEvent, StoreError> {
+    let occurred: String = row.try_get("occurred_on")?;
+    let recorded: i64 = row.try_get("recorded_at")?;
+    Ok(StoredEvent {
+        position: row.try_get("position")?,
+        event_id: uuid_from_blob(row.try_get::<&[u8], _>("event_id")?)?,
+        stream_id: row.try_get("stream_id")?,
+        stream_version: row.try_get("stream_version")?,
+        event_type: row.try_get("event_type")?,
+        schema_version: row.try_get("schema_version")?,
+        payload: row.try_get("payload")?,
+        occurred_on: NaiveDate::parse_from_str(&occurred, "%Y-%m-%d")
+            .map_err(|e| StoreError::Corrupt(format!("occurred_on {occurred:?}: {e}")))?,
+        recorded_at: DateTime::<Utc>::from_timestamp_micros(recorded)
+            .ok_or_else(|| StoreError::Corrupt(format!("recorded_at {recorded}")))?,
+        actor_id: uuid_from_blob(row.try_get::<&[u8], _>("actor_id")?)?,
+        actor_role: row.try_get("actor_role")?,
+        legal_basis: row.try_get("legal_basis")?,
+        document_ref: row.try_get("document_ref")?,
+        correlation_id: optional_uuid(row, "correlation_id")?,
+        causation_id: optional_uuid(row, "causation_id")?,
+        command: row.try_get("command")?,
+        prev_hash: row.try_get("prev_hash")?,
+        hash: row.try_get("hash")?,
+    })
+}
+
+fn decode_rows(rows: Vec<SqliteRow>) -> Result<Vec<StoredEvent>, StoreError> {
+    rows.iter().map(decode_row).collect()
+}
+
+fn classify(e: sqlx::Error) -> InsertFailure {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => InsertFailure::UniqueViolation,
+        _ => InsertFailure::Other(e.into()),
+    }
+}
+
+fn push_rows<'a>(qb: &mut QueryBuilder<'a, Sqlite>, plan: &'a PlannedAppend, rows: &'a [append::PlannedRow]) {
+    qb.push_values(rows, |mut b, r| {
+        b.push_bind(r.event_id.as_bytes().as_slice())
+            .push_bind(r.stream_id.as_str())
+            .push_bind(r.version)
+            .push_bind(r.event_type.as_str())
+            .push_bind(r.schema_version)
+            .push_bind(r.payload.as_str())
+            .push_bind(r.occurred_on.format("%Y-%m-%d").to_string())
+            .push_bind(plan.recorded_at.timestamp_micros())
+            .push_bind(plan.actor_id.as_bytes().as_slice())
+            .push_bind(plan.actor_role.as_str())
+            .push_bind(r.legal_basis.as_deref())
+            .push_bind(r.document_ref.as_deref())
+            .push_bind(plan.correlation_id.as_ref().map(|u| u.as_bytes().as_slice()))
+            .push_bind(plan.causation_id.as_ref().map(|u| u.as_bytes().as_slice()))
+            .push_bind(plan.command.as_deref())
+            .push_bind(r.prev_hash.as_slice())
+            .push_bind(r.hash.as_slice());
+    });
+}
+
+const INSERT_HEAD: &str = "INSERT INTO events (event_id, stream_id, stream_version, event_type, \
+    schema_version, payload, occurred_on, recorded_at, actor_id, actor_role, legal_basis, \
+    document_ref, correlation_id, causation_id, command, prev_hash, hash) ";
+
+#[async_trait]
+impl AppendBackend for SqliteStore {
+    async fn head(&self, stream_id: &str, version: Option<i64>) -> Result<Option<StreamHead>, StoreError> {
+        let row = match version {
+            Some(v) => sqlx::query("SELECT stream_version, hash FROM events WHERE stream_id = ? AND stream_version = ?")
+                .bind(stream_id)
+                .bind(v)
+                .fetch_optional(&self.reader)
+                .await?,
+            None => sqlx::query("SELECT stream_version, hash FROM events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1")
+                .bind(stream_id)
+                .fetch_optional(&self.reader)
+                .await?,
+        };
+        row.map(|r| Ok(StreamHead { version: r.try_get(0)?, hash: r.try_get(1)? })).transpose()
+    }
+
+    async fn insert(&self, plan: &PlannedAppend, hold: Option<Duration>) -> Result<Vec<i64>, InsertFailure> {
+        let mut positions = Vec::with_capacity(plan.rows.len());
+        if plan.rows.len() <= ROWS_PER_STATEMENT && hold.is_none() {
+            let mut qb = QueryBuilder::<Sqlite>::new(INSERT_HEAD);
+            push_rows(&mut qb, plan, &plan.rows);
+            qb.push(" RETURNING position");
+            let rows = qb.build_query_scalar::<i64>().fetch_all(&self.writer).await.map_err(classify)?;
+            positions.extend(rows);
+        } else {
+            let mut conn = self.writer.acquire().await.map_err(classify)?;
+            let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await.map_err(classify)?;
+            for chunk in plan.rows.chunks(ROWS_PER_STATEMENT) {
+                let mut qb = QueryBuilder::<Sqlite>::new(INSERT_HEAD);
+                push_rows(&mut qb, plan, chunk);
+                qb.push(" RETURNING position");
+                positions.extend(qb.build_query_scalar::<i64>().fetch_all(&mut *tx).await.map_err(classify)?);
+            }
+            if let Some(hold) = hold {
+                tokio::time::sleep(hold).await;
+            }
+            tx.commit().await.map_err(classify)?;
+        }
+        // One writer assigns consecutive rowids in row order; RETURNING order is unspecified.
+        positions.sort_unstable();
+        self.commits.send_modify(|c| *c += 1);
+        Ok(positions)
+    }
+
+    async fn find_event_ids(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, String, i64, i64)>, StoreError> {
+        let mut found = Vec::new();
+        for id in ids {
+            if let Some(r) = sqlx::query("SELECT stream_id, stream_version, position FROM events WHERE event_id = ?")
+                .bind(id.as_bytes().as_slice())
+                .fetch_optional(&self.reader)
+                .await?
+            {
+                found.push((*id, r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
+            }
+        }
+        Ok(found)
+    }
+
+    fn heads(&self) -> &HeadCache {
+        &self.heads
+    }
+}
+
+#[async_trait]
+impl EventStore for SqliteStore {
+    fn backend_name(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn database(&self) -> Database {
+        Database::Sqlite(self.writer.clone())
+    }
+
+    async fn append(&self, batch: AppendBatch) -> Result<AppendOutcome, StoreError> {
+        append::append(self, &batch, None).await
+    }
+
+    async fn read_stream(&self, stream_id: &str, from_version: i64) -> Result<Vec<StoredEvent>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version");
+        decode_rows(sqlx::query(&sql).bind(stream_id).bind(from_version).fetch_all(&self.reader).await?)
+    }
+
+    async fn read_all(&self, after_position: i64, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?");
+        decode_rows(sqlx::query(&sql).bind(after_position).bind(limit).fetch_all(&self.reader).await?)
+    }
+
+    async fn read_in_stream_order(&self, after: Option<(String, i64)>, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {
+        let (stream, version) = after.unwrap_or_default();
+        let sql = format!(
+            "SELECT {COLUMNS} FROM events WHERE (stream_id, stream_version) > (?, ?) \
+             ORDER BY stream_id, stream_version LIMIT ?"
+        );
+        decode_rows(sqlx::query(&sql).bind(stream).bind(version).bind(limit).fetch_all(&self.reader).await?)
+    }
+
+    async fn stream_version(&self, stream_id: &str) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(stream_version), 0) FROM events WHERE stream_id = ?")
+            .bind(stream_id)
+            .fetch_one(&self.reader)
+            .await?)
+    }
+
+    fn commits(&self) -> watch::Receiver<u64> {
+        self.commits.subscribe()
+    }
+
+    async fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {
+        let rows = sqlx::query("SELECT seq, position, event_count, digest, sealed_at FROM seal_checkpoints ORDER BY seq")
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let micros: i64 = r.try_get(4)?;
+                Ok(Checkpoint {
+                    seq: r.try_get(0)?,
+                    position: r.try_get(1)?,
+                    event_count: r.try_get(2)?,
+                    digest: r.try_get(3)?,
+                    sealed_at: DateTime::<Utc>::from_timestamp_micros(micros)
+                        .ok_or_else(|| StoreError::Corrupt(format!("sealed_at {micros}")))?,
+                })
+            })
+            .collect()
+    }
+
+    async fn record_checkpoint(&self, cp: &Checkpoint, gaps: &[PositionGap]) -> Result<bool, StoreError> {
+        let mut conn = self.writer.acquire().await?;
+        let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+        let inserted = sqlx::query(
+            "INSERT INTO seal_checkpoints (seq, position, event_count, digest, sealed_at) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (seq) DO NOTHING",
+        )
+        .bind(cp.seq)
+        .bind(cp.position)
+        .bind(cp.event_count)
+        .bind(cp.digest.as_slice())
+        .bind(cp.sealed_at.timestamp_micros())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if inserted {
+            for g in gaps {
+                sqlx::query("INSERT INTO position_gaps (from_position, to_position) VALUES (?, ?)")
+                    .bind(g.from_position)
+                    .bind(g.to_position)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(inserted)
+    }
+
+    async fn gaps(&self) -> Result<Vec<PositionGap>, StoreError> {
+        let rows = sqlx::query("SELECT from_position, to_position FROM position_gaps ORDER BY from_position")
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter()
+            .map(|r| Ok(PositionGap { from_position: r.try_get(0)?, to_position: r.try_get(1)? }))
+            .collect()
+    }
+
+    async fn insert_subject_key(&self, subject: Uuid, wrapped: &[u8]) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO subject_keys (subject_id, wrapped_key, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+            .bind(subject.as_bytes().as_slice())
+            .bind(wrapped)
+            .bind(now_micros().timestamp_micros())
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    async fn subject_key(&self, subject: Uuid) -> Result<SubjectKey, StoreError> {
+        let row = sqlx::query("SELECT wrapped_key FROM subject_keys WHERE subject_id = ?")
+            .bind(subject.as_bytes().as_slice())
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(match row {
+            None => SubjectKey::Absent,
+            Some(r) => match r.try_get::<Option<Vec<u8>>, _>(0)? {
+                Some(k) => SubjectKey::Live(k),
+                None => SubjectKey::Destroyed,
+            },
+        })
+    }
+
+    async fn destroy_subject_key(&self, subject: Uuid) -> Result<bool, StoreError> {
+        let now = now_micros().timestamp_micros();
+        let changed = sqlx::query(
+            "INSERT INTO subject_keys (subject_id, wrapped_key, created_at, destroyed_at) VALUES (?, NULL, ?, ?) \
+             ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL, destroyed_at = excluded.destroyed_at \
+             WHERE subject_keys.wrapped_key IS NOT NULL",
+        )
+        .bind(subject.as_bytes().as_slice())
+        .bind(now)
+        .bind(now)
+        .execute(&self.writer)
+        .await?;
+        Ok(changed.rows_affected() == 1)
+    }
+
+    async fn log_personal_read(&self, subject: Uuid, reader: Uuid, role: &str, purpose: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO personal_data_reads (subject_id, reader_id, reader_role, purpose, read_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(subject.as_bytes().as_slice())
+            .bind(reader.as_bytes().as_slice())
+            .bind(role)
+            .bind(purpose)
+            .bind(now_micros().timestamp_micros())
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        Ok(())
+    }
+}
