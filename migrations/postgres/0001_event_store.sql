@@ -52,8 +52,11 @@ CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
 
 -- One round trip per append: positions are drawn under the ordering lock, the lock is released,
 -- then all rows go in with one INSERT. Conflicts surface as unique violations of
--- (stream_id, stream_version) or event_id and abort the whole batch.
+-- (stream_id, stream_version) or event_id and abort the whole batch. Should the statement fail
+-- between lock and unlock (a cancel), the caller releases the session's advisory locks on the
+-- same connection before it goes back to the pool; a dead session releases them by itself.
 CREATE FUNCTION autos_append(
+    p_epoch integer,
     p_event_ids uuid[], p_stream_ids text[], p_versions bigint[], p_types text[],
     p_schema_versions integer[], p_payloads text[], p_occurred date[], p_recorded_at timestamptz,
     p_actor_id uuid, p_actor_role text, p_legal text[], p_docs text[],
@@ -61,26 +64,22 @@ CREATE FUNCTION autos_append(
     p_prev_hashes bytea[], p_hashes bytea[]
 ) RETURNS SETOF bigint LANGUAGE plpgsql AS $$
 DECLARE
-    v_positions bigint[];
-    v_epoch integer;
+    v_first bigint;
+    v_count integer := cardinality(p_event_ids);
 BEGIN
-    SELECT epoch INTO v_epoch FROM store_epoch;
-    BEGIN
-        PERFORM pg_advisory_lock(7305671112);
-        PERFORM pg_current_xact_id();
-        SELECT array_agg(nextval('events_position_seq') ORDER BY i)
-          INTO v_positions FROM generate_series(1, cardinality(p_event_ids)) AS i;
-        PERFORM pg_advisory_unlock(7305671112);
-    EXCEPTION WHEN OTHERS OR query_canceled THEN
-        PERFORM pg_advisory_unlock(7305671112);
-        RAISE;
-    END;
+    PERFORM pg_advisory_lock(7305671112);
+    PERFORM pg_current_xact_id();
+    v_first := nextval('events_position_seq');
+    IF v_count > 1 THEN
+        PERFORM setval('events_position_seq', v_first + v_count - 1);
+    END IF;
+    PERFORM pg_advisory_unlock(7305671112);
     RETURN QUERY
     INSERT INTO events (position, xid_epoch, event_id, stream_id, stream_version, event_type,
                         schema_version, payload, occurred_on, recorded_at, actor_id, actor_role,
                         legal_basis, document_ref, correlation_id, causation_id, command,
                         prev_hash, hash)
-    SELECT v_positions[t.ord], v_epoch, t.event_id, t.stream_id, t.version, t.event_type,
+    SELECT v_first + t.ord - 1, p_epoch, t.event_id, t.stream_id, t.version, t.event_type,
            t.schema_version, t.payload::json, t.occurred_on, p_recorded_at, p_actor_id,
            p_actor_role, t.legal, t.doc, p_correlation_id, p_causation_id, p_command::json,
            t.prev_hash, t.hash
@@ -88,7 +87,6 @@ BEGIN
                   p_occurred, p_legal, p_docs, p_prev_hashes, p_hashes)
            WITH ORDINALITY AS t(event_id, stream_id, version, event_type, schema_version, payload,
                                 occurred_on, legal, doc, prev_hash, hash, ord)
-     ORDER BY t.ord
     RETURNING position;
 END $$;
 

@@ -45,11 +45,31 @@ pub enum SubjectKey {
     Destroyed,
 }
 
-/// A raw connection pool, for the read models that live beside the log.
+/// The raw connection pools, for the read models that live beside the log.
 #[derive(Debug, Clone)]
 pub enum Database {
-    Sqlite(sqlx::SqlitePool),
+    /// SQLite has one writer connection (shared with appends) and a pool of readers.
+    Sqlite { writer: sqlx::SqlitePool, reader: sqlx::SqlitePool },
     Postgres(sqlx::PgPool),
+}
+
+/// Runs `$body` once per backend with `$pool` bound to the SQLite reader or writer pool, or to
+/// the PostgreSQL pool: SQL written once (portable text, `$n` placeholders) and type-checked
+/// against both drivers. Used by the tables that live beside the log (read models, officers).
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, read, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::Database::Sqlite { reader: $pool, .. } => $body,
+            $crate::Database::Postgres($pool) => $body,
+        }
+    };
+    ($db:expr, write, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::Database::Sqlite { writer: $pool, .. } => $body,
+            $crate::Database::Postgres($pool) => $body,
+        }
+    };
 }
 
 /// The store contract; both backends pass the same conformance suite.

@@ -80,7 +80,7 @@ impl PgStore {
         let commits = Arc::new(tx);
         let appended = Arc::new(Notify::new());
         tokio::spawn(notifier(pool.clone(), appended.clone()));
-        tokio::spawn(listener(pool.clone(), commits.clone()));
+        tokio::spawn(listener(url.to_owned(), pool.clone(), commits.clone()));
         Ok(PgStore { pool, epoch, heads: HeadCache::default(), commits, appended })
     }
 
@@ -113,9 +113,12 @@ async fn notifier(pool: PgPool, appended: Arc<Notify>) {
     }
 }
 
-async fn listener(pool: PgPool, commits: Arc<watch::Sender<u64>>) {
+/// Turns `NOTIFY autos_events` from any instance into the in-process commit signal. The
+/// LISTEN session has a connection of its own, outside the pool, so it never takes one from
+/// the appends; it lives as long as the pool does.
+async fn listener(url: String, pool: PgPool, commits: Arc<watch::Sender<u64>>) {
     while !pool.is_closed() {
-        match PgListener::connect_with(&pool).await {
+        match PgListener::connect(&url).await {
             Ok(mut l) => {
                 if l.listen(CHANNEL).await.is_ok() {
                     while l.recv().await.is_ok() {
@@ -176,8 +179,9 @@ impl AppendBackend for PgStore {
     async fn insert(&self, plan: &PlannedAppend, hold: Option<Duration>) -> Result<Vec<i64>, InsertFailure> {
         let rows = &plan.rows;
         let query = sqlx::query_scalar::<_, i64>(
-            "SELECT autos_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+            "SELECT autos_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
         )
+        .bind(self.epoch)
         .bind(rows.iter().map(|r| r.event_id).collect::<Vec<_>>())
         .bind(rows.iter().map(|r| r.stream_id.as_str()).collect::<Vec<_>>())
         .bind(rows.iter().map(|r| r.version).collect::<Vec<_>>())
@@ -195,10 +199,11 @@ impl AppendBackend for PgStore {
         .bind(plan.command.as_deref())
         .bind(rows.iter().map(|r| r.prev_hash.as_slice()).collect::<Vec<_>>())
         .bind(rows.iter().map(|r| r.hash.as_slice()).collect::<Vec<_>>());
+        let mut conn = self.pool.acquire().await.map_err(|e| InsertFailure::Other(e.into()))?;
         let result = match hold {
-            None => query.fetch_all(&self.pool).await,
+            None => query.fetch_all(&mut *conn).await,
             Some(hold) => async {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
                 let positions = query.fetch_all(&mut *tx).await?;
                 tokio::time::sleep(hold).await;
                 tx.commit().await?;
@@ -206,6 +211,11 @@ impl AppendBackend for PgStore {
             }
             .await,
         };
+        if result.is_err() {
+            // A failure between the function's lock and unlock (a cancel) must not leave the
+            // ordering lock held by a pooled session.
+            let _ = sqlx::query("SELECT pg_advisory_unlock_all()").execute(&mut *conn).await;
+        }
         match result {
             Ok(mut positions) => {
                 positions.sort_unstable();

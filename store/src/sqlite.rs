@@ -230,7 +230,7 @@ impl EventStore for SqliteStore {
     }
 
     fn database(&self) -> Database {
-        Database::Sqlite(self.writer.clone())
+        Database::Sqlite { writer: self.writer.clone(), reader: self.reader.clone() }
     }
 
     async fn append(&self, batch: AppendBatch) -> Result<AppendOutcome, StoreError> {
