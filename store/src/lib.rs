@@ -15,6 +15,7 @@
 //! - [`hashing`]: canonical encoding and hashes; [`integrity`]: seal and verify.
 //! - [`personal`]: per-subject keys, encryption and `forget` (LGPD).
 //! - [`subscription`]: catch-up reading that wakes on commits and falls back to polling.
+//! - `testing` (feature): fresh databases on both backends for every crate's tests.
 
 mod append;
 mod error;
@@ -25,6 +26,8 @@ pub mod personal;
 pub mod postgres;
 pub mod sqlite;
 pub mod subscription;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::sync::Arc;
 

@@ -8,136 +8,16 @@ use std::time::Duration;
 
 use autos_store::integrity::{self, ProblemKind};
 use autos_store::personal::{self, MasterKey, PersonalDataReader, PersonalVault};
-use autos_store::postgres::PgStore;
-use autos_store::sqlite::SqliteStore;
+use autos_store::testing::Subject;
 use autos_store::{
-    AppendBatch, AppendOutcome, EventStore, ExpectedVersion, NewEvent, Provenance, StoreError, StreamAppend,
+    AppendBatch, EventStore, ExpectedVersion, NewEvent, Provenance, StoreError, StreamAppend,
 };
 use chrono::NaiveDate;
 use rand::Rng;
 use serde_json::json;
 use uuid::Uuid;
 
-/// One backend under test, with the raw access the tampering tests need.
-enum Subject {
-    Sqlite(Arc<SqliteStore>, std::path::PathBuf),
-    Postgres(Arc<PgStore>, String),
-}
-
-impl Subject {
-    fn store(&self) -> Arc<dyn EventStore> {
-        match self {
-            Subject::Sqlite(s, _) => s.clone(),
-            Subject::Postgres(s, _) => s.clone(),
-        }
-    }
-
-    async fn append_holding(&self, batch: AppendBatch, hold: Duration) -> Result<AppendOutcome, StoreError> {
-        match self {
-            Subject::Sqlite(s, _) => s.append_holding(batch, hold).await,
-            Subject::Postgres(s, _) => s.append_holding(batch, hold).await,
-        }
-    }
-
-    /// Runs SQL against the events table with its append-only triggers out of the way,
-    /// as an attacker with database access would.
-    async fn tamper(&self, statements: &[&str]) {
-        match self {
-            Subject::Sqlite(s, _) => {
-                let pool = s.writer_pool();
-                for sql in ["DROP TRIGGER events_no_update", "DROP TRIGGER events_no_delete"]
-                    .iter()
-                    .chain(statements)
-                {
-                    sqlx::query(sql).execute(pool).await.expect(sql);
-                }
-            }
-            Subject::Postgres(s, _) => {
-                let mut tx = s.pool().begin().await.unwrap();
-                sqlx::query("ALTER TABLE events DISABLE TRIGGER events_append_only").execute(&mut *tx).await.unwrap();
-                for sql in statements {
-                    sqlx::query(sql).execute(&mut *tx).await.expect(sql);
-                }
-                sqlx::query("ALTER TABLE events ENABLE TRIGGER events_append_only").execute(&mut *tx).await.unwrap();
-                tx.commit().await.unwrap();
-            }
-        }
-    }
-
-    async fn raw(&self, sql: &str) -> Result<(), sqlx::Error> {
-        match self {
-            Subject::Sqlite(s, _) => sqlx::query(sql).execute(s.writer_pool()).await.map(|_| ()),
-            Subject::Postgres(s, _) => sqlx::query(sql).execute(s.pool()).await.map(|_| ()),
-        }
-    }
-
-    async fn finish(self) {
-        match self {
-            Subject::Sqlite(s, path) => {
-                s.writer_pool().close().await;
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
-            }
-            Subject::Postgres(s, name) => {
-                s.pool().close().await;
-                let admin = admin_pool().await;
-                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await.unwrap();
-            }
-        }
-    }
-}
-
-fn pg_admin_url() -> String {
-    std::env::var("AUTOS_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-async fn admin_pool() -> sqlx::PgPool {
-    sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&pg_admin_url())
-        .await
-        .expect("PostgreSQL must be reachable at AUTOS_TEST_PG_URL for the conformance suite")
-}
-
-async fn sqlite_subject() -> Subject {
-    let path = std::env::temp_dir().join(format!("autos-store-{}.db", Uuid::new_v4()));
-    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
-    Subject::Sqlite(Arc::new(store), path)
-}
-
-async fn postgres_subject() -> Subject {
-    let name = format!("autos_t_{}", Uuid::new_v4().simple());
-    let admin = admin_pool().await;
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
-    let base = pg_admin_url();
-    let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
-    let store = PgStore::open(&url, 12).await.unwrap();
-    Subject::Postgres(Arc::new(store), name)
-}
-
-macro_rules! conformance {
-    ($($test:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $test() {
-                let subject = super::sqlite_subject().await;
-                super::$test(&subject).await;
-                subject.finish().await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $test() {
-                let subject = super::postgres_subject().await;
-                super::$test(&subject).await;
-                subject.finish().await;
-            })*
-        }
-    };
-}
-
-conformance!(
+autos_store::on_both_backends!(
     appends_and_reads_back_a_stream_with_contiguous_versions,
     a_stale_version_conflicts_and_names_stream_expected_and_actual,
     a_conflict_on_one_stream_leaves_every_stream_of_the_batch_untouched,

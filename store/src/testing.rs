@@ -1,0 +1,138 @@
+//! Test support shared by every crate's tests (feature `testing`): a fresh database on either
+//! backend — a temporary SQLite file or a PostgreSQL database `autos_t_<uuid>` created at
+//! `AUTOS_TEST_PG_URL` and dropped afterwards — with the raw access tampering tests need, and
+//! `on_both_backends!`, which runs each test function once per backend.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use uuid::Uuid;
+
+use crate::postgres::PgStore;
+use crate::sqlite::SqliteStore;
+use crate::{AppendBatch, AppendOutcome, EventStore, StoreError};
+
+/// One backend under test, with the raw access the tampering tests need.
+pub enum Subject {
+    Sqlite(Arc<SqliteStore>, std::path::PathBuf),
+    Postgres(Arc<PgStore>, String),
+}
+
+impl Subject {
+    pub fn store(&self) -> Arc<dyn EventStore> {
+        match self {
+            Subject::Sqlite(s, _) => s.clone(),
+            Subject::Postgres(s, _) => s.clone(),
+        }
+    }
+
+    pub async fn append_holding(&self, batch: AppendBatch, hold: Duration) -> Result<AppendOutcome, StoreError> {
+        match self {
+            Subject::Sqlite(s, _) => s.append_holding(batch, hold).await,
+            Subject::Postgres(s, _) => s.append_holding(batch, hold).await,
+        }
+    }
+
+    /// Runs SQL against the events table with its append-only triggers out of the way,
+    /// as an attacker with database access would.
+    pub async fn tamper(&self, statements: &[&str]) {
+        match self {
+            Subject::Sqlite(s, _) => {
+                let pool = s.writer_pool();
+                for sql in ["DROP TRIGGER events_no_update", "DROP TRIGGER events_no_delete"]
+                    .iter()
+                    .chain(statements)
+                {
+                    sqlx::query(sql).execute(pool).await.expect(sql);
+                }
+            }
+            Subject::Postgres(s, _) => {
+                let mut tx = s.pool().begin().await.unwrap();
+                sqlx::query("ALTER TABLE events DISABLE TRIGGER events_append_only").execute(&mut *tx).await.unwrap();
+                for sql in statements {
+                    sqlx::query(sql).execute(&mut *tx).await.expect(sql);
+                }
+                sqlx::query("ALTER TABLE events ENABLE TRIGGER events_append_only").execute(&mut *tx).await.unwrap();
+                tx.commit().await.unwrap();
+            }
+        }
+    }
+
+    pub async fn raw(&self, sql: &str) -> Result<(), sqlx::Error> {
+        match self {
+            Subject::Sqlite(s, _) => sqlx::query(sql).execute(s.writer_pool()).await.map(|_| ()),
+            Subject::Postgres(s, _) => sqlx::query(sql).execute(s.pool()).await.map(|_| ()),
+        }
+    }
+
+    pub async fn finish(self) {
+        match self {
+            Subject::Sqlite(s, path) => {
+                s.writer_pool().close().await;
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Subject::Postgres(s, name) => {
+                s.pool().close().await;
+                let admin = admin_pool().await;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await.unwrap();
+            }
+        }
+    }
+}
+
+/// The PostgreSQL server tests create their databases on.
+pub fn pg_admin_url() -> String {
+    std::env::var("AUTOS_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+async fn admin_pool() -> sqlx::PgPool {
+    sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&pg_admin_url())
+        .await
+        .expect("PostgreSQL must be reachable at AUTOS_TEST_PG_URL for the conformance suite")
+}
+
+/// A fresh SQLite store in a temporary file.
+pub async fn sqlite_subject() -> Subject {
+    let path = std::env::temp_dir().join(format!("autos-store-{}.db", Uuid::new_v4()));
+    let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    Subject::Sqlite(Arc::new(store), path)
+}
+
+/// A fresh PostgreSQL store in a database of its own.
+pub async fn postgres_subject() -> Subject {
+    let name = format!("autos_t_{}", Uuid::new_v4().simple());
+    let admin = admin_pool().await;
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
+    let base = pg_admin_url();
+    let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
+    let store = PgStore::open(&url, 12).await.unwrap();
+    Subject::Postgres(Arc::new(store), name)
+}
+
+/// Runs each listed `async fn(&Subject)` once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $test() {
+                let subject = $crate::testing::sqlite_subject().await;
+                super::$test(&subject).await;
+                subject.finish().await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $test() {
+                let subject = $crate::testing::postgres_subject().await;
+                super::$test(&subject).await;
+                subject.finish().await;
+            })*
+        }
+    };
+}
+
