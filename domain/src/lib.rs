@@ -1,1 +1,48 @@
-//! autos-domain: the ANS fiscalização domain, pure and free of IO.
+//! autos-domain: the ANS fiscalização domain, pure and free of IO. It owns what the law says —
+//! value types, deadlines, rule tables, the fine calculator, the operator aggregate and every
+//! case family as `decide`/`evolve` — and must never read a clock, a database or the network.
+//!
+//! # Layout
+//! - [`values`]: registro, CNPJ, money, UF/region, modalidade, porte, sealed personal data.
+//! - [`stream`]: `operadora-…` and `caso-…` stream ids.
+//! - [`actor`]: roles and the acting officer.
+//! - [`calendar`], [`deadline`]: national holidays and deadlines stored as facts.
+//! - [`rules`]: rule tables versioned by norm and effective date.
+//! - [`fine`]: the fine calculator, reproducible from its stored factors.
+//! - [`acts`]: the act catalogue (names, roles, families, labels) and permission checks.
+//! - [`context`]: what a decision may consult besides the state.
+//! - [`operator`]: the operator aggregate.
+//! - [`case`]: every case family, `decide_case` and `CaseState::evolve`.
+//! - [`event`]: `DomainEvent` and `Emitted`.
+//! - [`stored`]: the stored schema — stable event types, versions, upcasting.
+//! - [`testing`]: the given/when/then harness used by the tests.
+
+pub mod actor;
+pub mod acts;
+pub mod case;
+pub mod context;
+pub mod event;
+pub mod operator;
+pub mod calendar;
+pub mod deadline;
+pub mod fine;
+pub mod rules;
+mod error;
+pub mod stored;
+pub mod stream;
+pub mod testing;
+pub mod values;
+
+pub use actor::{Actor, Role};
+pub use acts::{act_catalogue, ActInfo, Family};
+pub use case::{decide_case, CaseCommand, CaseEvent, CaseState};
+pub use context::Context;
+pub use event::{DomainEvent, Emitted};
+pub use operator::{decide_operator, OperatorCommand, OperatorEvent, OperatorState};
+pub use calendar::HolidayCalendar;
+pub use deadline::{Calendar, Deadline};
+pub use fine::{FineComputation, FineInputs};
+pub use rules::{RuleBook, RuleSet, Setting};
+pub use error::DomainError;
+pub use stream::StreamRef;
+pub use values::{Cnpj, Modalidade, Money, Porte, Region, Registro, SealedPersonalData, Uf};

@@ -1,0 +1,91 @@
+//! `CaseCommand`: every case act as one flat serde enum tagged by `act`, so the HTTP layer
+//! deserializes `{"act": "instaurar_direcao_fiscal", ...}` directly. Field names are the JSON
+//! names. Which roles may send each act is in [`crate::acts`].
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::freeze::CourtEffect;
+use super::liquidacao::{BankruptcyGround, InquiryPhase, LeClosure, LeGround, MemberTransfer};
+use crate::operator::CancellationMotive;
+use super::regime::{DtHypothesis, DtProgramStage, Measure, RegimeClosure};
+use super::DeadlineKey;
+use crate::acts::act_name;
+use crate::Registro;
+
+/// A case act.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "act", rename_all = "snake_case")]
+pub enum CaseCommand {
+    ProrrogarPrazo { prazo: DeadlineKey, motivo: String },
+    // — direção fiscal / técnica (§2.2–2.3)
+    InstaurarDirecaoFiscal { registro: Registro, motivos: Vec<String>, diretor_fiscal: String, documento: String, #[serde(default)] vigencia_dias: Option<u32> },
+    NotificarAnomaliaAssistencial { registro: Registro, falhas: Vec<String>, recebido_em: NaiveDate, documento: String },
+    ComprovarCessacaoAnomalias { descricao: String },
+    InstaurarDirecaoTecnica { diretor_tecnico: String, hipotese: DtHypothesis, documento: String, #[serde(default)] vigencia_dias: Option<u32> },
+    EmitirInstrucaoDiretiva { numero: String, assunto: String },
+    AfastarAdministrador { administrador_id: Uuid, motivo: String, documento: String },
+    RenovarRegime { vigencia_dias: u32, justificativa: String, documento: String },
+    DeterminarMedida { medida: Measure, documento: String },
+    EncerrarRegime { motivo: RegimeClosure, documento: String },
+    SolicitarProgramaSaneamento { recebido_em: NaiveDate },
+    RegistrarProgramaApresentado { protocolo: String },
+    RegistrarProgramaNaoApresentado {},
+    DecidirProgramaSaneamento { aprovado: bool, fundamentacao: String },
+    RegistrarDescumprimentoPrograma { descricao: String },
+    InterporRecursoPrograma { efeito_suspensivo_pedido: bool },
+    JulgarRecursoPrograma { provido: bool, documento: String },
+    RegistrarProgramaAssistencial { etapa: DtProgramStage },
+    DispensarProgramaAssistencial { motivo: String },
+    // — indisponibilidade de bens (§2.10)
+    EstenderIndisponibilidade { pessoa_id: Uuid, nome: String, cargo: String, motivacao: String },
+    RegistrarResultadoApuracao { houve_prejuizo: bool, documento: String },
+    RegistrarDecisaoJudicial { efeito: CourtEffect, documento: String },
+    // — liquidação extrajudicial (§2.4)
+    DecretarLiquidacao { registro: Registro, liquidante: String, fundamento: LeGround, documento: String },
+    RegistrarTransferenciaBeneficiarios { forma: MemberTransfer },
+    ApresentarBalancoECredores { credores: u32 },
+    AvancarInquerito { fase: InquiryPhase },
+    ConcluirInquerito { houve_prejuizo: bool, documento: String },
+    AutorizarRequerimentoFalencia { fundamento: BankruptcyGround, documento: String },
+    EncerrarLiquidacao { motivo: LeClosure, documento: String },
+    // — cancelamento de registro (§2.11)
+    IniciarCancelamentoRegistro { registro: Registro, motivo: CancellationMotive, documento: String },
+    DecretarPortabilidadeEspecial { publicada_em: NaiveDate, documento: String },
+    CancelarRegistro { documento: String },
+}
+
+impl CaseCommand {
+    /// The catalogue name of the act (the `act` tag).
+    pub fn act(&self) -> String {
+        act_name(self)
+    }
+
+    /// The operator an opening act names; the API loads its stream before deciding.
+    pub fn target_registro(&self) -> Option<Registro> {
+        use CaseCommand as C;
+        match self {
+            C::InstaurarDirecaoFiscal { registro, .. }
+            | C::NotificarAnomaliaAssistencial { registro, .. }
+            | C::DecretarLiquidacao { registro, .. }
+            | C::IniciarCancelamentoRegistro { registro, .. } => Some(*registro),
+            _ => None,
+        }
+    }
+
+    /// The date of the triggering fact when it is not the act's own date (tempus regit actum).
+    pub fn triggering_fact(&self) -> Option<NaiveDate> {
+        None
+    }
+
+    /// Other cases the decision must see (`Context::related_cases`).
+    pub fn related_case_ids(&self) -> Vec<Uuid> {
+        Vec::new()
+    }
+
+    /// Other operators the decision must see (`Context::related_operators`).
+    pub fn related_registros(&self) -> Vec<Registro> {
+        Vec::new()
+    }
+}

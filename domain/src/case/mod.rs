@@ -1,0 +1,296 @@
+//! Cases (`caso-{uuid}`, DOMAIN.md §2.2–2.11): one state covering every family, the flat command
+//! enum the HTTP layer deserializes, the event enum, and `decide_case`, which checks permissions,
+//! binds the rule version and dispatches to the family module. Cross-case rules read the
+//! operator's state; decisions that change the operator's standing return events for both streams.
+//!
+//! # Layout
+//! - [`commands`]: `CaseCommand`, one variant per act of the catalogue.
+//! - `regime`: direção fiscal and direção técnica (shared core, their own programmes).
+//! - `freeze`: indisponibilidade de bens.
+//! - `liquidacao`: liquidação extrajudicial and its inquiry.
+//! - `cancelamento`: cancellation of registration.
+
+mod cancelamento;
+pub mod commands;
+mod freeze;
+mod liquidacao;
+mod regime;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub use commands::CaseCommand;
+pub use cancelamento::{CancelEvent, CancelPhase, CancelState};
+pub use liquidacao::{BankruptcyGround, InquiryPhase, LeClosure, LeEvent, LeGround, LePhase, LeState, MemberTransfer};
+pub use freeze::{CourtEffect, FreezeEvent, FreezePhase, FreezeState, FrozenPerson};
+pub use regime::{DtHypothesis, DtProgramStage, Measure, RegimeClosure, RegimeEvent, RegimePhase, RegimeState};
+
+use crate::acts::{authorize, find_act, Family};
+use crate::rules::DeadlineRule;
+use crate::{Context, Deadline, DomainError, Emitted, OperatorEvent, OperatorState, Registro, RuleSet};
+
+/// Which deadline of a case (one open deadline per key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineKey {
+    Vigencia,
+    ProgramaSaneamento,
+    RecursoPrograma,
+    ComprovacaoCessacao,
+    Balanco,
+    Inquerito,
+    PortabilidadeEspecial,
+}
+
+/// Facts every opening event carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Abertura {
+    pub registro: Registro,
+    /// The rule version bound at the triggering fact.
+    pub versao_regras: String,
+    pub fato_gerador: NaiveDate,
+    /// The case this one comes from (the DF that spawned a freeze, the NIP of a PAS).
+    pub origem: Option<Uuid>,
+}
+
+/// Family-specific state.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "familia", rename_all = "snake_case")]
+pub enum CaseDetail {
+    #[default]
+    Vazio,
+    Regime(RegimeState),
+    Indisponibilidade(FreezeState),
+    Liquidacao(LeState),
+    Cancelamento(CancelState),
+}
+
+/// A case's state, folded from its stream.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CaseState {
+    pub family: Option<Family>,
+    pub abertura: Option<Abertura>,
+    /// Deadlines currently running (stored facts, replaced by extensions).
+    pub deadlines: BTreeMap<DeadlineKey, Deadline>,
+    /// How many times each deadline was extended.
+    pub extensions: BTreeMap<DeadlineKey, u32>,
+    pub detail: CaseDetail,
+}
+
+/// Events of case streams.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CaseEvent {
+    Prazo(PrazoEvent),
+    Regime(RegimeEvent),
+    Indisponibilidade(FreezeEvent),
+    Liquidacao(LeEvent),
+    Cancelamento(CancelEvent),
+}
+
+/// Events shared by every family.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event_type")]
+pub enum PrazoEvent {
+    #[serde(rename = "caso.prazo_prorrogado")]
+    Prorrogado { prazo: DeadlineKey, novo: Deadline, motivo: String },
+}
+
+impl CaseState {
+    /// Folds one event; never fails and holds no business rule.
+    pub fn evolve(&mut self, event: &CaseEvent) {
+        match event {
+            CaseEvent::Prazo(PrazoEvent::Prorrogado { prazo, novo, .. }) => {
+                self.deadlines.insert(*prazo, novo.clone());
+                *self.extensions.entry(*prazo).or_default() += 1;
+            }
+            CaseEvent::Regime(e) => regime::evolve(self, e),
+            CaseEvent::Indisponibilidade(e) => freeze::evolve(self, e),
+            CaseEvent::Liquidacao(e) => liquidacao::evolve(self, e),
+            CaseEvent::Cancelamento(e) => cancelamento::evolve(self, e),
+        }
+    }
+
+    /// The phase name (snake_case), `"vazio"` before the opening act.
+    pub fn phase(&self) -> String {
+        let value = match &self.detail {
+            CaseDetail::Vazio => return "vazio".into(),
+            CaseDetail::Regime(s) => serde_json::to_value(s.phase),
+            CaseDetail::Indisponibilidade(s) => serde_json::to_value(s.phase),
+            CaseDetail::Liquidacao(s) => serde_json::to_value(s.phase),
+            CaseDetail::Cancelamento(s) => serde_json::to_value(s.phase),
+        };
+        value.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    }
+
+    /// Whether the case reached a terminal phase.
+    pub fn is_closed(&self) -> bool {
+        match &self.detail {
+            CaseDetail::Vazio => false,
+            CaseDetail::Regime(s) => s.phase.is_terminal(),
+            CaseDetail::Indisponibilidade(s) => s.phase == FreezePhase::Levantada,
+            CaseDetail::Liquidacao(s) => s.phase == LePhase::Encerrada,
+            CaseDetail::Cancelamento(s) => s.phase == CancelPhase::Cancelado,
+        }
+    }
+
+    fn open(&mut self, family: Family, abertura: &Abertura, detail: CaseDetail) {
+        self.family = Some(family);
+        self.abertura = Some(abertura.clone());
+        self.detail = detail;
+    }
+
+    fn set_deadline(&mut self, key: DeadlineKey, deadline: Option<&Deadline>) {
+        match deadline {
+            Some(d) => {
+                self.deadlines.insert(key, d.clone());
+            }
+            None => {
+                self.deadlines.remove(&key);
+            }
+        }
+    }
+}
+
+/// What a family handler works with: the case, its operator, the bound rules and the output.
+pub(crate) struct Act<'a> {
+    pub ctx: &'a Context<'a>,
+    pub case: &'a CaseState,
+    pub op: &'a OperatorState,
+    pub case_id: Uuid,
+    pub registro: Registro,
+    pub rules: &'a RuleSet,
+}
+
+impl Act<'_> {
+    /// An event for this case.
+    pub fn case_event(&self, event: CaseEvent, basis: &str, doc: Option<&str>) -> Emitted {
+        Emitted::case(self.case_id, event, self.ctx, basis, doc)
+    }
+
+    /// An event for this case's operator.
+    pub fn operator_event(&self, event: OperatorEvent, basis: &str, doc: Option<&str>) -> Emitted {
+        Emitted::operator(self.registro, event, self.ctx, basis, doc)
+    }
+
+    /// The opening facts of a new case bound to the rules in force.
+    pub fn abertura(&self, origem: Option<Uuid>) -> Abertura {
+        Abertura { registro: self.registro, versao_regras: self.rules.version.clone(), fato_gerador: self.ctx.today, origem }
+    }
+
+    /// Opens a deadline from `start` with a configured rule.
+    pub fn deadline(&self, setting: &crate::Setting<DeadlineRule>, name: &str, start: NaiveDate) -> Result<Deadline, DomainError> {
+        self.rules.open(setting, name, start, &self.ctx.rules.holidays)
+    }
+
+    /// Opens a deadline when its length is confirmed; records its absence otherwise, so an act
+    /// of an era whose norm is `[UNCONF]` still happens without an invented deadline.
+    pub fn optional_deadline(&self, setting: &crate::Setting<DeadlineRule>, name: &str, start: NaiveDate) -> Result<Option<Deadline>, DomainError> {
+        match self.deadline(setting, name, start) {
+            Ok(d) => Ok(Some(d)),
+            Err(DomainError::Unconfigured { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The running deadline `key`.
+    pub fn running(&self, key: DeadlineKey) -> Result<&Deadline, DomainError> {
+        self.case.deadlines.get(&key).ok_or_else(|| DomainError::rule("prazo.inexistente", "DOMAIN.md §2", format!("não há prazo {key:?} em curso")))
+    }
+
+    /// Refuses declaring a deadline missed before it ran out.
+    pub fn require_expired(&self, key: DeadlineKey, norm: &str) -> Result<(), DomainError> {
+        let deadline = self.running(key)?;
+        if !deadline.has_expired(self.ctx.today) {
+            return Err(DomainError::rule("prazo.nao_vencido", norm, format!("o prazo vence em {}; ainda não pode ser dado por descumprido", deadline.due)));
+        }
+        Ok(())
+    }
+
+    /// Refuses a late act.
+    pub fn require_timely(&self, key: DeadlineKey, rule_id: &str, norm: &str) -> Result<(), DomainError> {
+        let deadline = self.running(key)?;
+        if !deadline.is_timely(self.ctx.today) {
+            return Err(DomainError::rule(rule_id, norm, format!("ato fora do prazo, que venceu em {}", deadline.due)));
+        }
+        Ok(())
+    }
+}
+
+/// A lifecycle refusal: the act does not fit the current phase.
+pub(crate) fn wrong_phase(family: &str, phase: impl std::fmt::Debug, act: &str) -> DomainError {
+    DomainError::rule(&format!("{family}.transicao_invalida"), "DOMAIN.md §2 (ciclo de vida)", format!("o ato {act} não é admitido na fase {phase:?}"))
+}
+
+/// Decides a case act.
+///
+/// # Errors
+/// `Forbidden` for a role not allowed or an interventor not appointed; `Rule` for an act the law
+/// or the lifecycle refuses; `Invalid` for bad input; `Unconfigured` when a needed `[UNCONF]`
+/// value is missing.
+pub fn decide_case(case: &CaseState, op: &OperatorState, command: CaseCommand, ctx: &Context<'_>) -> Result<Vec<Emitted>, DomainError> {
+    let info = find_act(&command.act())?;
+    authorize(info, ctx)?;
+    let case_id = ctx.case_id()?;
+    let registro = op.require_registro()?;
+    let (family, rules) = if info.opens_case {
+        if case.family.is_some() {
+            return Err(DomainError::rule("caso.ja_aberto", "DOMAIN.md §2", "este caso já foi aberto; o ato de abertura cria um caso novo"));
+        }
+        if command.target_registro() != Some(registro) {
+            return Err(DomainError::invalid("registro", "a operadora informada não é a do ato"));
+        }
+        let family = info.families.first().copied().ok_or_else(|| DomainError::invalid("act", "ato sem família"))?;
+        (family, ctx.rules.in_force_on(command.triggering_fact().unwrap_or(ctx.today))?)
+    } else {
+        let (Some(family), Some(abertura)) = (case.family, &case.abertura) else {
+            return Err(DomainError::rule("caso.nao_aberto", "DOMAIN.md §2", "o caso ainda não foi aberto"));
+        };
+        if !info.families.contains(&family) {
+            return Err(DomainError::rule("caso.ato_incompativel", "DOMAIN.md §2", format!("o ato \"{}\" não se aplica a {}", info.label, family.label())));
+        }
+        if abertura.registro != registro {
+            return Err(DomainError::invalid("registro", "a operadora informada não é a do caso"));
+        }
+        if case.is_closed() {
+            return Err(DomainError::rule("caso.encerrado", "DOMAIN.md §2", "o caso está encerrado; correções são novos atos em outro caso"));
+        }
+        (family, ctx.rules.version(&abertura.versao_regras)?)
+    };
+    let act = Act { ctx, case, op, case_id, registro, rules };
+    if let CaseCommand::ProrrogarPrazo { prazo, motivo } = command {
+        return extend_deadline(&act, family, prazo, motivo);
+    }
+    match family {
+        Family::DirecaoFiscal | Family::DirecaoTecnica => regime::decide(&act, family, command),
+        Family::IndisponibilidadeBens => freeze::decide(&act, command),
+        Family::LiquidacaoExtrajudicial => liquidacao::decide(&act, command),
+        Family::CancelamentoRegistro => cancelamento::decide(&act, command),
+        other => Err(DomainError::invalid("act", format!("família ainda não suportada: {}", other.label()))),
+    }
+}
+
+/// The one extension each extendable deadline admits (RN 316 art. 8; RN 35/2003; RN 276/2011).
+fn extend_deadline(act: &Act<'_>, family: Family, key: DeadlineKey, motivo: String) -> Result<Vec<Emitted>, DomainError> {
+    let motivo = crate::operator::non_empty("motivo", motivo)?;
+    let rule = match (family, key) {
+        (Family::DirecaoFiscal, DeadlineKey::ProgramaSaneamento) => act.rules.get(&act.rules.df_program_extension, "df_program_extension")?.0.clone(),
+        (Family::LiquidacaoExtrajudicial, DeadlineKey::Inquerito) => act.rules.get(&act.rules.le_inquiry_extension, "le_inquiry_extension")?.0.clone(),
+        _ => {
+            return Err(DomainError::rule("prazo.improrrogavel", "DOMAIN.md §2", format!("o prazo {key:?} não admite prorrogação nesta família")));
+        }
+    };
+    if act.case.extensions.get(&key).copied().unwrap_or(0) >= 1 {
+        return Err(DomainError::rule("prazo.ja_prorrogado", &rule.norm, "o prazo admite uma única prorrogação"));
+    }
+    let current = act.running(key)?;
+    if current.has_expired(act.ctx.today) {
+        return Err(DomainError::rule("prazo.vencido", &rule.norm, format!("o prazo venceu em {}; não há o que prorrogar", current.due)));
+    }
+    let novo = current.extended(rule.days, rule.calendar, &rule.norm, &act.ctx.rules.holidays);
+    let norm = rule.norm.clone();
+    Ok(vec![act.case_event(CaseEvent::Prazo(PrazoEvent::Prorrogado { prazo: key, novo, motivo }), &norm, None)])
+}

@@ -1,0 +1,417 @@
+//! The operator aggregate (`operadora-{registro}`, DOMAIN.md §4, ARCHITECTURE.md §2): registration,
+//! cadastral data, administrators with their periods in office, monthly beneficiary counts and
+//! its standing — regimes, liquidation, TCAC bar, sales suspension, cancellation. Standing
+//! changes are decided by cases (which emit the operator events); this module decides only the
+//! registry acts, and cross-case rules read its state.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::acts::{act_name, authorize, find_act};
+use crate::{Cnpj, Context, Deadline, DomainError, Emitted, Modalidade, Registro, Uf};
+
+/// DF or DT: the two *regimes especiais* that may coexist (a flag set, DOMAIN.md §4 `status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegimeKind {
+    DirecaoFiscal,
+    DirecaoTecnica,
+}
+
+/// Cancellation motives, the closed list of DOMAIN.md §4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CancellationMotive {
+    PorSolicitacaoDaOperadora,
+    CircularSusep77_1999,
+    DescumprimentoRdc77_2001,
+    Lei10185_2001,
+    LiquidacaoExtrajudicial,
+    Incorporacao,
+    NaoOperacaoDeliberacaoDc,
+    NaoOperacaoEdital2002,
+    Filial,
+    PessoaJuridicaDeDireitoPublico,
+    EncerramentoDeDfComCancelamento,
+    SancaoArt25VI,
+    /// Cancellation instead of LE (≤ 40 salários mínimos of net obligations, RN 316) [MAN].
+    AlternativaALiquidacao,
+}
+
+impl CancellationMotive {
+    /// Whether ANS imposes it (as opposed to the operator's own request or corporate fact).
+    pub fn is_compulsory(self) -> bool {
+        !matches!(self, CancellationMotive::PorSolicitacaoDaOperadora | CancellationMotive::Incorporacao | CancellationMotive::Filial)
+    }
+}
+
+/// Licence status (DOMAIN.md §2.11).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "situacao", rename_all = "snake_case")]
+pub enum Licence {
+    #[default]
+    NaoRegistrada,
+    RegistroProvisorio,
+    Registrada,
+    Autorizada,
+    Cancelada { motivo: CancellationMotive, em: NaiveDate },
+}
+
+/// A person in office at the operator (Lei 9.656 arts. 24-A, 25).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Administrator {
+    pub administrador_id: Uuid,
+    /// Administrators' names are published in ROs; no other personal data is kept here.
+    pub nome: String,
+    pub cargo: String,
+    pub inicio: NaiveDate,
+    pub fim: Option<NaiveDate>,
+}
+
+/// A regime in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActiveRegime {
+    pub caso: Uuid,
+    pub desde: NaiveDate,
+    pub vigencia_ate: NaiveDate,
+}
+
+/// The operator's state, folded from its stream.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct OperatorState {
+    pub registro: Option<Registro>,
+    pub cnpj: Option<Cnpj>,
+    pub razao_social: String,
+    pub modalidade: Option<Modalidade>,
+    pub uf: Option<Uf>,
+    pub licence: Licence,
+    pub cancellation_case: Option<Uuid>,
+    pub regimes: BTreeMap<RegimeKind, ActiveRegime>,
+    /// Last day of any DF/DT, for the 2-year look-backs (RN 417).
+    pub last_regime_end: Option<NaiveDate>,
+    pub liquidation_case: Option<Uuid>,
+    pub tcac_barred_until: Option<NaiveDate>,
+    pub sales_suspended: Option<String>,
+    pub compulsory_alienation_case: Option<Uuid>,
+    pub special_portability: Option<Deadline>,
+    /// Members moved out by an alienação or portability (a prerequisite of compulsory cancellation).
+    pub carteira_transferred: bool,
+    pub administrators: Vec<Administrator>,
+    /// Beneficiaries by (year, month) as informed (SIB).
+    pub beneficiaries: BTreeMap<(i32, u32), u64>,
+    pub active_freezes: BTreeSet<Uuid>,
+}
+
+/// Events of the operator stream.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event_type")]
+pub enum OperatorEvent {
+    #[serde(rename = "operadora.registrada")]
+    Registrada { registro: Registro, cnpj: Cnpj, razao_social: String, modalidade: Modalidade, uf: Uf, registro_provisorio: bool },
+    #[serde(rename = "operadora.autorizada")]
+    Autorizada {},
+    #[serde(rename = "operadora.cadastro_alterado")]
+    CadastroAlterado { razao_social: Option<String>, cnpj: Option<Cnpj>, modalidade: Option<Modalidade>, uf: Option<Uf> },
+    #[serde(rename = "operadora.administrador_empossado")]
+    AdministradorEmpossado { administrador_id: Uuid, nome: String, cargo: String, inicio: NaiveDate },
+    #[serde(rename = "operadora.administrador_desligado")]
+    AdministradorDesligado { administrador_id: Uuid, fim: NaiveDate, afastado_pela_ans: bool },
+    #[serde(rename = "operadora.beneficiarios_informados")]
+    BeneficiariosInformados { ano: i32, mes: u32, quantidade: u64 },
+    #[serde(rename = "operadora.regime_instaurado")]
+    RegimeInstaurado { regime: RegimeKind, caso: Uuid, desde: NaiveDate, vigencia_ate: NaiveDate },
+    #[serde(rename = "operadora.regime_renovado")]
+    RegimeRenovado { regime: RegimeKind, caso: Uuid, vigencia_ate: NaiveDate },
+    #[serde(rename = "operadora.regime_encerrado")]
+    RegimeEncerrado { regime: RegimeKind, caso: Uuid, em: NaiveDate },
+    #[serde(rename = "operadora.liquidacao_decretada")]
+    LiquidacaoDecretada { caso: Uuid },
+    #[serde(rename = "operadora.liquidacao_encerrada")]
+    LiquidacaoEncerrada { caso: Uuid },
+    #[serde(rename = "operadora.tcac_vedado")]
+    TcacVedado { caso: Uuid, ate: NaiveDate },
+    #[serde(rename = "operadora.comercializacao_suspensa")]
+    ComercializacaoSuspensa { escopo: String },
+    #[serde(rename = "operadora.comercializacao_restabelecida")]
+    ComercializacaoRestabelecida {},
+    #[serde(rename = "operadora.carteira_transferida")]
+    CarteiraTransferida { caso: Uuid, beneficiarios: u64 },
+    #[serde(rename = "operadora.alienacao_compulsoria_iniciada")]
+    AlienacaoCompulsoriaIniciada { caso: Uuid },
+    #[serde(rename = "operadora.portabilidade_especial_decretada")]
+    PortabilidadeEspecialDecretada { caso: Uuid, prazo: Deadline },
+    #[serde(rename = "operadora.cancelamento_iniciado")]
+    CancelamentoIniciado { caso: Uuid, motivo: CancellationMotive },
+    #[serde(rename = "operadora.registro_cancelado")]
+    RegistroCancelado { caso: Uuid, motivo: CancellationMotive, em: NaiveDate },
+    #[serde(rename = "operadora.indisponibilidade_registrada")]
+    IndisponibilidadeRegistrada { caso: Uuid },
+    #[serde(rename = "operadora.indisponibilidade_encerrada")]
+    IndisponibilidadeEncerrada { caso: Uuid },
+}
+
+/// Registry acts on an operator (the JSON `act` tag is the catalogue name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "act", rename_all = "snake_case")]
+pub enum OperatorCommand {
+    RegistrarOperadora { registro: Registro, cnpj: Cnpj, razao_social: String, modalidade: Modalidade, uf: Uf, registro_provisorio: bool },
+    ConcederAutorizacaoFuncionamento { documento: String },
+    AlterarCadastro {
+        #[serde(default)]
+        razao_social: Option<String>,
+        #[serde(default)]
+        cnpj: Option<Cnpj>,
+        #[serde(default)]
+        modalidade: Option<Modalidade>,
+        #[serde(default)]
+        uf: Option<Uf>,
+    },
+    RegistrarAdministrador { administrador_id: Uuid, nome: String, cargo: String, inicio: NaiveDate },
+    RegistrarSaidaAdministrador { administrador_id: Uuid, fim: NaiveDate },
+    InformarBeneficiarios { ano: i32, mes: u32, quantidade: u64 },
+    SuspenderComercializacao { escopo: String, documento: String },
+    RestabelecerComercializacao { documento: String },
+}
+
+impl OperatorCommand {
+    /// The catalogue name of the act.
+    pub fn act(&self) -> String {
+        act_name(self)
+    }
+}
+
+impl OperatorState {
+    /// Folds one event; never fails and holds no business rule.
+    pub fn evolve(&mut self, event: &OperatorEvent) {
+        use OperatorEvent as E;
+        match event {
+            E::Registrada { registro, cnpj, razao_social, modalidade, uf, registro_provisorio } => {
+                self.registro = Some(*registro);
+                self.cnpj = Some(cnpj.clone());
+                self.razao_social.clone_from(razao_social);
+                self.modalidade = Some(*modalidade);
+                self.uf = Some(*uf);
+                self.licence = if *registro_provisorio { Licence::RegistroProvisorio } else { Licence::Registrada };
+            }
+            E::Autorizada {} => self.licence = Licence::Autorizada,
+            E::CadastroAlterado { razao_social, cnpj, modalidade, uf } => {
+                if let Some(v) = razao_social {
+                    self.razao_social.clone_from(v);
+                }
+                if let Some(v) = cnpj {
+                    self.cnpj = Some(v.clone());
+                }
+                self.modalidade = modalidade.or(self.modalidade);
+                self.uf = uf.or(self.uf);
+            }
+            E::AdministradorEmpossado { administrador_id, nome, cargo, inicio } => self.administrators.push(Administrator {
+                administrador_id: *administrador_id,
+                nome: nome.clone(),
+                cargo: cargo.clone(),
+                inicio: *inicio,
+                fim: None,
+            }),
+            E::AdministradorDesligado { administrador_id, fim, .. } => {
+                for a in self.administrators.iter_mut().filter(|a| a.administrador_id == *administrador_id && a.fim.is_none()) {
+                    a.fim = Some(*fim);
+                }
+            }
+            E::BeneficiariosInformados { ano, mes, quantidade } => {
+                self.beneficiaries.insert((*ano, *mes), *quantidade);
+            }
+            E::RegimeInstaurado { regime, caso, desde, vigencia_ate } => {
+                self.regimes.insert(*regime, ActiveRegime { caso: *caso, desde: *desde, vigencia_ate: *vigencia_ate });
+            }
+            E::RegimeRenovado { regime, vigencia_ate, .. } => {
+                if let Some(r) = self.regimes.get_mut(regime) {
+                    r.vigencia_ate = *vigencia_ate;
+                }
+            }
+            E::RegimeEncerrado { regime, em, .. } => {
+                self.regimes.remove(regime);
+                self.last_regime_end = Some(*em);
+            }
+            E::LiquidacaoDecretada { caso } => self.liquidation_case = Some(*caso),
+            E::LiquidacaoEncerrada { .. } => self.liquidation_case = None,
+            E::TcacVedado { ate, .. } => self.tcac_barred_until = Some(self.tcac_barred_until.map_or(*ate, |d| d.max(*ate))),
+            E::ComercializacaoSuspensa { escopo } => self.sales_suspended = Some(escopo.clone()),
+            E::ComercializacaoRestabelecida {} => self.sales_suspended = None,
+            E::CarteiraTransferida { .. } => self.carteira_transferred = true,
+            E::AlienacaoCompulsoriaIniciada { caso } => self.compulsory_alienation_case = Some(*caso),
+            E::PortabilidadeEspecialDecretada { prazo, .. } => self.special_portability = Some(prazo.clone()),
+            E::CancelamentoIniciado { caso, .. } => self.cancellation_case = Some(*caso),
+            E::RegistroCancelado { motivo, em, .. } => {
+                self.licence = Licence::Cancelada { motivo: *motivo, em: *em };
+                self.cancellation_case = None;
+            }
+            E::IndisponibilidadeRegistrada { caso } => {
+                self.active_freezes.insert(*caso);
+            }
+            E::IndisponibilidadeEncerrada { caso } => {
+                self.active_freezes.remove(caso);
+            }
+        }
+    }
+
+    /// Whether the registry knows the operator.
+    pub fn is_registered(&self) -> bool {
+        self.registro.is_some()
+    }
+
+    /// Whether the registration was cancelled (terminal).
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self.licence, Licence::Cancelada { .. })
+    }
+
+    /// Beneficiaries of the last month informed on or before `date`'s month (0 when none).
+    pub fn beneficiaries_on(&self, date: NaiveDate) -> u64 {
+        self.beneficiaries.range(..=(date.year(), date.month())).next_back().map_or(0, |(_, n)| *n)
+    }
+
+    /// Administrators in office at any time within `months` months before `date` (Lei 9.656 art. 24-A).
+    pub fn administrators_within(&self, date: NaiveDate, months: u32) -> Vec<Administrator> {
+        let from = date.checked_sub_months(Months::new(months)).unwrap_or(date);
+        self.administrators.iter().filter(|a| a.inicio <= date && a.fim.is_none_or(|f| f >= from)).cloned().collect()
+    }
+
+    /// The registro, for acts that require a registered operator.
+    ///
+    /// # Errors
+    /// `Rule` (`operadora.nao_registrada`) when unknown.
+    pub fn require_registro(&self) -> Result<Registro, DomainError> {
+        self.registro.ok_or_else(|| DomainError::rule("operadora.nao_registrada", "Lei 9.656/1998 art. 8", "operadora não registrada na ANS"))
+    }
+
+    /// Refuses acts on a cancelled operator (DOMAIN.md §2.11: CANCELLED is terminal).
+    ///
+    /// # Errors
+    /// `Rule` (`operadora.registro_cancelado`).
+    pub fn require_not_cancelled(&self) -> Result<(), DomainError> {
+        if let Licence::Cancelada { em, .. } = self.licence {
+            return Err(DomainError::rule(
+                "operadora.registro_cancelado",
+                "DOMAIN.md §2.11 (cancelamento é terminal)",
+                format!("o registro da operadora foi cancelado em {em}; um novo ente precisa de novo registro"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Decides a registry act on an operator.
+///
+/// # Errors
+/// `Forbidden` for a role not allowed; `Rule` for a registered/cancelled conflict; `Invalid`
+/// for inconsistent input.
+pub fn decide_operator(state: &OperatorState, command: OperatorCommand, ctx: &Context<'_>) -> Result<Vec<Emitted>, DomainError> {
+    use OperatorCommand as C;
+    use OperatorEvent as E;
+    authorize(find_act(&command.act())?, ctx)?;
+    if let C::RegistrarOperadora { registro, cnpj, razao_social, modalidade, uf, registro_provisorio } = command {
+        if state.is_registered() {
+            return Err(DomainError::rule("operadora.ja_registrada", "Lei 9.656/1998 art. 8", format!("a operadora {registro} já está registrada")));
+        }
+        check_cnpj_date(&cnpj, ctx.today)?;
+        let razao_social = non_empty("razao_social", razao_social)?;
+        let basis = if registro_provisorio { "RDC 05/2000 (registro provisório)" } else { "Lei 9.656/1998 art. 8; RN 85/2004" };
+        let event = E::Registrada { registro, cnpj, razao_social, modalidade, uf, registro_provisorio };
+        return Ok(vec![Emitted::operator(registro, event, ctx, basis, None)]);
+    }
+    let registro = state.require_registro()?;
+    state.require_not_cancelled()?;
+    let one = |event, basis: &str, doc: Option<&str>| Ok(vec![Emitted::operator(registro, event, ctx, basis, doc)]);
+    match command {
+        C::RegistrarOperadora { .. } => Err(DomainError::invalid("act", "registro tratado acima")),
+        C::ConcederAutorizacaoFuncionamento { documento } => {
+            if state.licence == Licence::Autorizada {
+                return Err(DomainError::rule("operadora.ja_autorizada", "RN 85/2004", "a operadora já tem autorização de funcionamento"));
+            }
+            one(E::Autorizada {}, "Lei 9.656/1998 art. 8; RN 85/2004", Some(&documento))
+        }
+        C::AlterarCadastro { razao_social, cnpj, modalidade, uf } => {
+            if let Some(c) = &cnpj {
+                check_cnpj_date(c, ctx.today)?;
+            }
+            let razao_social = razao_social.map(|r| non_empty("razao_social", r)).transpose()?;
+            if razao_social.is_none() && cnpj.is_none() && modalidade.is_none() && uf.is_none() {
+                return Err(DomainError::invalid("cadastro", "nenhuma alteração informada"));
+            }
+            one(E::CadastroAlterado { razao_social, cnpj, modalidade, uf }, "RN 85/2004 (atualização cadastral)", None)
+        }
+        C::RegistrarAdministrador { administrador_id, nome, cargo, inicio } => {
+            if state.administrators.iter().any(|a| a.administrador_id == administrador_id && a.fim.is_none()) {
+                return Err(DomainError::invalid("administrador_id", "administrador já está em exercício"));
+            }
+            let (nome, cargo) = (non_empty("nome", nome)?, non_empty("cargo", cargo)?);
+            one(E::AdministradorEmpossado { administrador_id, nome, cargo, inicio }, "RDC 79/2001 (administradores)", None)
+        }
+        C::RegistrarSaidaAdministrador { administrador_id, fim } => {
+            let current = state.administrators.iter().find(|a| a.administrador_id == administrador_id && a.fim.is_none());
+            match current {
+                None => Err(DomainError::invalid("administrador_id", "administrador não está em exercício")),
+                Some(a) if fim < a.inicio => Err(DomainError::invalid("fim", "a saída não pode anteceder a posse")),
+                Some(_) => one(E::AdministradorDesligado { administrador_id, fim, afastado_pela_ans: false }, "RDC 79/2001 (administradores)", None),
+            }
+        }
+        C::InformarBeneficiarios { ano, mes, quantidade } => {
+            if !(1..=12).contains(&mes) || (ano, mes) > (ctx.today.year(), ctx.today.month()) {
+                return Err(DomainError::invalid("mes", format!("competência inválida ou futura: {mes:02}/{ano}")));
+            }
+            one(E::BeneficiariosInformados { ano, mes, quantidade }, "RDC 03/2000; RN 17/2002 (SIB)", None)
+        }
+        C::SuspenderComercializacao { escopo, documento } => {
+            one(E::ComercializacaoSuspensa { escopo: non_empty("escopo", escopo)? }, "Lei 9.656/1998 art. 9 §4", Some(&documento))
+        }
+        C::RestabelecerComercializacao { documento } => {
+            if state.sales_suspended.is_none() {
+                return Err(DomainError::rule("operadora.comercializacao_nao_suspensa", "Lei 9.656/1998 art. 9 §4", "a comercialização não está suspensa"));
+            }
+            one(E::ComercializacaoRestabelecida {}, "Lei 9.656/1998 art. 9 §4", Some(&documento))
+        }
+    }
+}
+
+fn check_cnpj_date(cnpj: &Cnpj, today: NaiveDate) -> Result<(), DomainError> {
+    if cnpj.is_alphanumeric() && today < Cnpj::alphanumeric_from() {
+        return Err(DomainError::invalid("cnpj", "CNPJ alfanumérico só existe a partir de julho de 2026 (IN RFB 2.229/2024)"));
+    }
+    Ok(())
+}
+
+/// Trims a required text field.
+///
+/// # Errors
+/// `Invalid` when blank.
+pub(crate) fn non_empty(field: &str, text: String) -> Result<String, DomainError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(DomainError::invalid(field, "campo obrigatório"));
+    }
+    Ok(trimmed.to_owned())
+}
+
+impl OperatorState {
+    /// Whether the members were provided for before a compulsory cancellation (DOMAIN.md §2.11):
+    /// none left, the carteira transferred, or the special portability window over.
+    pub fn members_provided_for(&self, today: NaiveDate) -> bool {
+        self.beneficiaries_on(today) == 0 || self.carteira_transferred || self.special_portability.as_ref().is_some_and(|p| p.has_expired(today))
+    }
+
+    /// Refuses a compulsory cancellation that would leave members unprovided for.
+    ///
+    /// # Errors
+    /// `Rule` (`cancelamento.beneficiarios_sem_transferencia`).
+    pub fn require_members_provided_for(&self, today: NaiveDate) -> Result<(), DomainError> {
+        if !self.members_provided_for(today) {
+            return Err(DomainError::rule(
+                "cancelamento.beneficiarios_sem_transferencia",
+                "RN 438/2018 (portabilidade especial); DOMAIN.md §2.11",
+                format!("a operadora tem {} beneficiários e não houve transferência da carteira nem portabilidade especial encerrada", self.beneficiaries_on(today)),
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,449 @@
+//! Rule tables versioned by norm and effective date (DOMAIN.md §0 norm timeline, §3, §8): deadline
+//! lengths, fine bounds, collective-effect multipliers, discounts and the lifecycle variants that
+//! changed with the norms. A case binds to the version in force on its triggering fact and keeps
+//! its id, so later norms never change it.
+//!
+//! Versions are cumulative: each one starts as a copy of the previous and changes only what its
+//! norm amended (DOMAIN.md §0: values of old norms carry over unless a later act says otherwise).
+//! Every value that DOMAIN.md marks `[UNCONF]` is a [`Setting::Unconfirmed`] with a clear name;
+//! a decision that needs it fails with `DomainError::Unconfigured` until a domain owner confirms
+//! it with [`RuleBook::configure_from`]. Effective dates given only as a month in DOMAIN.md are
+//! marked in the version's `description`.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+use serde::{Deserialize, Serialize};
+
+use crate::{Calendar, Deadline, DomainError, HolidayCalendar, Money};
+
+/// A normative value that is either confirmed (with its norm) or still awaiting confirmation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Setting<T> {
+    Confirmed { value: T, norm: String },
+    Unconfirmed,
+}
+
+impl<T> Setting<T> {
+    /// A confirmed value.
+    pub fn confirmed(value: T, norm: &str) -> Self {
+        Setting::Confirmed { value, norm: norm.to_owned() }
+    }
+}
+
+/// Length and calendar of a kind of deadline, with its norm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadlineRule {
+    pub days: u32,
+    pub calendar: Calendar,
+    pub norm: String,
+}
+
+impl DeadlineRule {
+    fn new(days: u32, calendar: Calendar, norm: &str) -> Self {
+        DeadlineRule { days, calendar, norm: norm.to_owned() }
+    }
+
+    /// Opens this deadline from `start`.
+    pub fn open(&self, start: NaiveDate, holidays: &HolidayCalendar) -> Deadline {
+        Deadline::open(start, self.days, self.calendar, &self.norm, holidays)
+    }
+}
+
+/// One row of the collective-effect table: up to `max_exposed` exposed beneficiaries (None =
+/// no upper limit) the multiplier may go up to `max_multiplier`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectiveBand {
+    pub max_exposed: Option<u64>,
+    pub max_multiplier: Decimal,
+}
+
+/// One row of the fine porte-factor table (RN 124/2006 art. 10; bands `[UNCONF]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PorteFactorBand {
+    pub max_beneficiaries: Option<u64>,
+    pub factor: Decimal,
+}
+
+/// Whether a circumstance lowers or raises the fine (RN 124/2006 arts. 6–8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CircumstanceKind {
+    Atenuante,
+    Agravante,
+}
+
+/// A circumstance the norm lists, with its percentage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CircumstanceRule {
+    pub code: String,
+    pub kind: CircumstanceKind,
+    /// Fraction of the base, e.g. 0.10 for 10 %.
+    pub percent: Decimal,
+}
+
+/// The discount options an operator may choose (DOMAIN.md §3 step 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiscountKind {
+    /// Pay instead of defending (RN 388: 40 %; RN 483 art. 33 §1).
+    PagamentoAntecipado,
+    /// Proven later redress of a NIP demand (RN 388: 80 %).
+    ReparacaoPosterior,
+    /// Pay after the first-instance decision instead of appealing (RN 388: 20 %).
+    RenunciaRecurso,
+    /// Quarterly IGR "meta de Excelência" met (RN 483 art. 33 §1-A, RN 623/2024: 80 %).
+    MetaExcelenciaIgr,
+    /// IGR "Meta de Redução" met (RN 483 art. 33 §1-B, RN 623/2024: 60 %).
+    MetaReducaoIgr,
+}
+
+impl DiscountKind {
+    /// Whether the option is exercised after the first-instance decision (waiving the appeal)
+    /// rather than before it (waiving the defence).
+    pub fn waives_appeal(self) -> bool {
+        matches!(self, DiscountKind::RenunciaRecurso)
+    }
+}
+
+/// A discount option of a rule version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiscountRule {
+    pub kind: DiscountKind,
+    /// Fraction taken off, e.g. 0.40.
+    pub percent: Setting<Decimal>,
+    /// Infraction types the option is limited to (RN 623: RN 489 arts. 101–102); empty = all.
+    pub only_types: Vec<String>,
+}
+
+/// When a PAS stops admitting a TCAC (DOMAIN.md §2.6: configurable per norm version).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TcacCutoff {
+    /// RDC 57/2001 and Lei 9.656 art. 29: only before a penalty is applied.
+    AntesDaPenalidade,
+    /// RN 372/2015: until the administrative res judicata of the penalty.
+    AteTransitoEmJulgado,
+}
+
+/// Which date starts the 2-year TCAC bar after a breach (`[UNCONF]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TcacBarStart {
+    DataDoDescumprimento,
+    DataDaDecisaoDicol,
+}
+
+/// The TCAC procedure in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TcacProcedure {
+    /// RDC 57/2001: signing before DICOL suspends the PAS.
+    Rdc57,
+    /// RN 372/2015: screening, draft, signatures, DICOL authorisation, upfront payment.
+    Rn372,
+}
+
+/// How complaints are handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintProcedure {
+    /// 2001–2003: consulta/denúncia, two evaluation instances, Núcleo.
+    DisqueAns,
+    /// RN 343/2013 onwards: Notificação de Intermediação Preliminar.
+    Nip,
+}
+
+/// All rules of one version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleSet {
+    /// Stable id stored on cases and fine computations, e.g. `rn-388-2015`.
+    pub version: String,
+    pub effective_from: NaiveDate,
+    pub description: String,
+    /// DF/DT term (Lei 9.656 art. 24: "prazo não superior a 365 dias").
+    pub regime_max: DeadlineRule,
+    pub df_program: Setting<DeadlineRule>,
+    pub df_program_extension: Setting<DeadlineRule>,
+    pub df_program_appeal: Setting<DeadlineRule>,
+    /// DIPRO ofício: time to prove the anomalies ceased before DT.
+    pub dt_cessation_proof: Setting<DeadlineRule>,
+    pub le_balance_sheet: Setting<DeadlineRule>,
+    pub le_inquiry: Setting<DeadlineRule>,
+    pub le_inquiry_extension: Setting<DeadlineRule>,
+    /// Freeze reach: administrators in office in the months before the act (Lei 9.656 art. 24-A).
+    pub freeze_lookback_months: u32,
+    pub voluntary_alienation_notice: Setting<DeadlineRule>,
+    pub ordered_alienation: Setting<DeadlineRule>,
+    /// `Unconfirmed` also where the norm of the era admits no extension.
+    pub ordered_alienation_extension: Option<DeadlineRule>,
+    /// RN 112 art. 2 §1 as amended by RN 145/2007: acquirer may not be under a special regime.
+    pub acquirer_regime_bar: bool,
+    pub special_portability: Setting<DeadlineRule>,
+    pub tcac_procedure: TcacProcedure,
+    pub tcac_cutoff: TcacCutoff,
+    /// RN 372: each step (signature, upfront payment, clarification) in 10 d.
+    pub tcac_step: Setting<DeadlineRule>,
+    /// Upfront payment as a fraction of the listed PAS fines: (usual, exceptional min, exceptional max).
+    pub tcac_upfront: Setting<(Decimal, Decimal, Decimal)>,
+    pub tcac_bar_years: u32,
+    pub tcac_bar_start: Setting<TcacBarStart>,
+    pub pas_defence: Setting<DeadlineRule>,
+    pub pas_appeal: Setting<DeadlineRule>,
+    pub pas_payment: Setting<DeadlineRule>,
+    pub fine_min: Money,
+    pub fine_max: Money,
+    pub fine_porte_factors: Setting<Vec<PorteFactorBand>>,
+    pub fine_circumstances: Setting<Vec<CircumstanceRule>>,
+    /// Empty table = no collective effect in that era.
+    pub collective_bands: Vec<CollectiveBand>,
+    pub collective_norm: String,
+    pub discounts: Vec<DiscountRule>,
+    /// RN 623/2024 (RN 483 art. 33 §1-C): a discounted fine below the minimum is raised to it.
+    pub floor_after_discount: bool,
+    pub complaints: ComplaintProcedure,
+    pub nip_assistencial: Setting<DeadlineRule>,
+    pub nip_nao_assistencial: Setting<DeadlineRule>,
+    pub nip_answer: Setting<DeadlineRule>,
+    /// RN 579/2023: a NIP opened from this version on reaches a PAS only when classified não resolvida.
+    pub nip_only_unresolved_opens_pas: bool,
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+}
+
+impl RuleSet {
+    /// Reads a setting or explains which one is missing.
+    ///
+    /// # Errors
+    /// `Unconfigured` when the setting is `Unconfirmed` in this version.
+    pub fn get<'a, T>(&self, setting: &'a Setting<T>, name: &str) -> Result<(&'a T, &'a str), DomainError> {
+        match setting {
+            Setting::Confirmed { value, norm } => Ok((value, norm)),
+            Setting::Unconfirmed => Err(DomainError::Unconfigured { setting: name.to_owned(), rule_version: self.version.clone() }),
+        }
+    }
+
+    /// A deadline setting, opened from `start`.
+    ///
+    /// # Errors
+    /// `Unconfigured` when the setting is `Unconfirmed`.
+    pub fn open(&self, setting: &Setting<DeadlineRule>, name: &str, start: NaiveDate, holidays: &HolidayCalendar) -> Result<Deadline, DomainError> {
+        self.get(setting, name).map(|(rule, _)| rule.open(start, holidays))
+    }
+
+    /// The highest collective multiplier allowed for `exposed` beneficiaries (1 when the era has none).
+    pub fn max_collective_multiplier(&self, exposed: u64) -> Decimal {
+        self.collective_bands
+            .iter()
+            .find(|band| band.max_exposed.is_none_or(|max| exposed <= max))
+            .map_or(Decimal::ONE, |band| band.max_multiplier)
+    }
+
+    /// The seed era before RN 48/2003 (DOMAIN.md §0 "Seed era").
+    fn seed_2000() -> RuleSet {
+        RuleSet {
+            version: "seed-2000".into(),
+            effective_from: date(2000, 1, 28),
+            description: "Era RDC (Lei 9.961/2000; RDC 24/2000 multas, RDC 40/2000 DF/DT, RDC 47/2001 LE, RDC 25/82/84 alienação, RDC 57/2001 TCAC)".into(),
+            regime_max: DeadlineRule::new(365, Calendar::Corridos, "Lei 9.656/1998 art. 24"),
+            df_program: Setting::Unconfirmed,
+            df_program_extension: Setting::Unconfirmed,
+            df_program_appeal: Setting::Unconfirmed,
+            dt_cessation_proof: Setting::Unconfirmed,
+            le_balance_sheet: Setting::Unconfirmed,
+            le_inquiry: Setting::Unconfirmed,
+            le_inquiry_extension: Setting::Unconfirmed,
+            freeze_lookback_months: 12,
+            voluntary_alienation_notice: Setting::Unconfirmed,
+            ordered_alienation: Setting::days(30, Calendar::Corridos, "RDC 84/2001"),
+            ordered_alienation_extension: None,
+            acquirer_regime_bar: false,
+            special_portability: Setting::Unconfirmed,
+            tcac_procedure: TcacProcedure::Rdc57,
+            tcac_cutoff: TcacCutoff::AntesDaPenalidade,
+            tcac_step: Setting::Unconfirmed,
+            tcac_upfront: Setting::Unconfirmed,
+            tcac_bar_years: 2,
+            tcac_bar_start: Setting::Unconfirmed,
+            pas_defence: Setting::Unconfirmed,
+            pas_appeal: Setting::Unconfirmed,
+            pas_payment: Setting::Unconfirmed,
+            fine_min: Money::reais(5_000),
+            fine_max: Money::reais(1_000_000),
+            fine_porte_factors: Setting::Unconfirmed,
+            fine_circumstances: Setting::Unconfirmed,
+            collective_bands: Vec::new(),
+            collective_norm: "RDC 24/2000 (sem multiplicador de efeito coletivo)".into(),
+            discounts: Vec::new(),
+            floor_after_discount: false,
+            complaints: ComplaintProcedure::DisqueAns,
+            nip_assistencial: Setting::Unconfirmed,
+            nip_nao_assistencial: Setting::Unconfirmed,
+            nip_answer: Setting::Unconfirmed,
+            nip_only_unresolved_opens_pas: false,
+        }
+    }
+}
+
+impl Setting<DeadlineRule> {
+    fn days(days: u32, calendar: Calendar, norm: &str) -> Self {
+        Setting::confirmed(DeadlineRule::new(days, calendar, norm), norm)
+    }
+}
+
+/// Every rule version plus the holiday calendar used to count deadlines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleBook {
+    pub versions: Vec<RuleSet>,
+    pub holidays: HolidayCalendar,
+}
+
+impl RuleBook {
+    /// The built-in versions with confirmed values only.
+    pub fn builtin() -> RuleBook {
+        use Calendar::{Corridos, Uteis};
+        let seed = RuleSet::seed_2000();
+
+        let mut rn48 = seed.clone();
+        rn48.version = "rn-48-2003".into();
+        rn48.effective_from = date(2003, 9, 1);
+        rn48.description = "RN 48/2003 (processo sancionador), RN 24/2003 (efeito coletivo até 20×), RN 35/2003 (prorrogação da alienação determinada); dia de vigência [UNCONF]: DOMAIN.md dá set/2003".into();
+        rn48.pas_appeal = Setting::days(10, Corridos, "RN 48/2003 art. 2 §1 e art. 24");
+        rn48.pas_payment = Setting::days(30, Corridos, "RN 48/2003");
+        rn48.collective_bands = vec![CollectiveBand { max_exposed: None, max_multiplier: dec!(20) }];
+        rn48.collective_norm = "RN 24/2003 (até 20 vezes)".into();
+        rn48.ordered_alienation_extension = Some(DeadlineRule::new(30, Corridos, "RN 35/2003"));
+
+        let mut rn388 = rn48.clone();
+        rn388.version = "rn-388-2015".into();
+        rn388.effective_from = date(2016, 1, 1);
+        rn388.description = "Normas de ~2021 (RN 316/2012, RN 388/2015, RN 372/2015, RN 396/2016, RN 417/2016, RN 112/2005+RN 145/2007, RN 276/2011, RN 438/2018); vigência conjunta aproximada [UNCONF]".into();
+        rn388.df_program = Setting::days(30, Corridos, "RN 316/2012 art. 8");
+        rn388.df_program_extension = Setting::days(30, Corridos, "RN 316/2012 art. 8 (prorrogação única pela DIOPE)");
+        rn388.df_program_appeal = Setting::days(10, Corridos, "RN 316/2012 art. 11 §2");
+        rn388.dt_cessation_proof = Setting::days(10, Corridos, "RN 417/2016");
+        rn388.le_balance_sheet = Setting::days(90, Corridos, "RN 316/2012");
+        rn388.le_inquiry = Setting::days(120, Corridos, "RN 276/2011");
+        rn388.le_inquiry_extension = Setting::days(120, Corridos, "RN 276/2011 (prorrogação)");
+        rn388.voluntary_alienation_notice = Setting::days(30, Corridos, "RN 112/2005 (alterada pela RN 145/2007)");
+        rn388.acquirer_regime_bar = true;
+        rn388.special_portability = Setting::days(60, Corridos, "RN 438/2018");
+        rn388.tcac_procedure = TcacProcedure::Rn372;
+        rn388.tcac_cutoff = TcacCutoff::AteTransitoEmJulgado;
+        rn388.tcac_step = Setting::days(10, Corridos, "RN 372/2015");
+        rn388.tcac_upfront = Setting::confirmed((dec!(0.10), dec!(0.05), dec!(0.30)), "RN 372/2015");
+        rn388.pas_defence = Setting::days(10, Uteis, "RN 388/2015");
+        rn388.pas_appeal = Setting::days(10, Corridos, "RN 388/2015");
+        rn388.collective_bands = [(1_000, dec!(1)), (20_000, dec!(5)), (100_000, dec!(10)), (200_000, dec!(15)), (1_000_000, dec!(20))]
+            .into_iter()
+            .map(|(max, m)| CollectiveBand { max_exposed: Some(max), max_multiplier: m })
+            .chain([CollectiveBand { max_exposed: None, max_multiplier: dec!(20) }])
+            .collect();
+        rn388.collective_norm = "RN 124/2006 art. 9 (redação da RN 396/2016)".into();
+        rn388.discounts = vec![
+            DiscountRule { kind: DiscountKind::PagamentoAntecipado, percent: Setting::confirmed(dec!(0.40), "RN 388/2015"), only_types: vec![] },
+            DiscountRule { kind: DiscountKind::ReparacaoPosterior, percent: Setting::confirmed(dec!(0.80), "RN 388/2015"), only_types: vec![] },
+            DiscountRule { kind: DiscountKind::RenunciaRecurso, percent: Setting::confirmed(dec!(0.20), "RN 388/2015"), only_types: vec![] },
+        ];
+        rn388.complaints = ComplaintProcedure::Nip;
+        rn388.nip_assistencial = Setting::days(5, Uteis, "RN 388/2015 (NIP assistencial)");
+        rn388.nip_nao_assistencial = Setting::days(10, Uteis, "RN 388/2015 (NIP não assistencial)");
+        rn388.nip_answer = Setting::days(10, Uteis, "RN 388/2015 (resposta com comprovação)");
+
+        let mut rn483 = rn388.clone();
+        rn483.version = "rn-483-2022".into();
+        rn483.effective_from = date(2022, 4, 1);
+        rn483.description = "Consolidação de 2022: RN 483/2022 (processo), RN 489/2022 (penalidades); prazos de defesa e recurso mantidos da RN 388 até confirmação dos artigos [UNCONF]; dia de vigência [UNCONF]".into();
+        rn483.discounts = vec![DiscountRule { kind: DiscountKind::PagamentoAntecipado, percent: Setting::Unconfirmed, only_types: vec![] }];
+
+        let mut rn579 = rn483.clone();
+        rn579.version = "rn-579-2023".into();
+        rn579.effective_from = date(2023, 7, 3);
+        rn579.description = "RN 579/2023: só a NIP classificada não resolvida gera processo sancionador (não retroage)".into();
+        rn579.nip_only_unresolved_opens_pas = true;
+
+        let mut rn623 = rn579.clone();
+        rn623.version = "rn-623-2024".into();
+        rn623.effective_from = date(2024, 12, 23);
+        rn623.description = "RN 623/2024 (retificada no DOU de 23/12/2024): descontos ligados ao IGR e piso após desconto; dia de vigência [UNCONF]".into();
+        let igr_types = vec!["rn489.art101".to_owned(), "rn489.art102".to_owned()];
+        rn623.discounts.push(DiscountRule { kind: DiscountKind::MetaExcelenciaIgr, percent: Setting::confirmed(dec!(0.80), "RN 483/2022 art. 33 §1-A (RN 623/2024)"), only_types: igr_types.clone() });
+        rn623.discounts.push(DiscountRule { kind: DiscountKind::MetaReducaoIgr, percent: Setting::confirmed(dec!(0.60), "RN 483/2022 art. 33 §1-B (RN 623/2024)"), only_types: igr_types });
+        rn623.floor_after_discount = true;
+
+        RuleBook { versions: vec![seed, rn48, rn388, rn483, rn579, rn623], holidays: HolidayCalendar::default() }
+    }
+
+    /// The version in force on `date` (the triggering fact of a case).
+    ///
+    /// # Errors
+    /// `Rule` (`regras.sem_versao_vigente`) for dates before the first version.
+    pub fn in_force_on(&self, date: NaiveDate) -> Result<&RuleSet, DomainError> {
+        self.versions
+            .iter()
+            .filter(|v| v.effective_from <= date)
+            .max_by_key(|v| v.effective_from)
+            .ok_or_else(|| DomainError::rule("regras.sem_versao_vigente", "Lei 9.961/2000", format!("não há regras vigentes em {date}: a ANS foi instalada em 2000")))
+    }
+
+    /// A version by id (the one stored on a case).
+    ///
+    /// # Errors
+    /// `Rule` (`regras.versao_desconhecida`) for an unknown id.
+    pub fn version(&self, id: &str) -> Result<&RuleSet, DomainError> {
+        self.versions
+            .iter()
+            .find(|v| v.version == id)
+            .ok_or_else(|| DomainError::rule("regras.versao_desconhecida", "Autos: tabela de regras", format!("versão de regras desconhecida: {id}")))
+    }
+
+    /// Confirms a value: applies `change` to version `from` and every later one (carry-over).
+    ///
+    /// # Errors
+    /// `Rule` (`regras.versao_desconhecida`) for an unknown id.
+    pub fn configure_from(&mut self, from: &str, change: impl Fn(&mut RuleSet)) -> Result<(), DomainError> {
+        let start = self.version(from)?.effective_from;
+        self.versions.iter_mut().filter(|v| v.effective_from >= start).for_each(change);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_case_binds_to_the_version_in_force_on_its_triggering_fact() {
+        let book = RuleBook::builtin();
+        assert_eq!(book.in_force_on(date(2002, 6, 1)).unwrap().version, "seed-2000");
+        assert_eq!(book.in_force_on(date(2003, 10, 1)).unwrap().version, "rn-48-2003");
+        assert_eq!(book.in_force_on(date(2023, 7, 2)).unwrap().version, "rn-483-2022");
+        assert_eq!(book.in_force_on(date(2023, 7, 3)).unwrap().version, "rn-579-2023");
+        assert_eq!(book.in_force_on(date(2026, 1, 1)).unwrap().version, "rn-623-2024");
+        assert!(book.in_force_on(date(1999, 12, 31)).is_err());
+    }
+
+    #[test]
+    fn the_collective_table_of_rn_396_caps_by_exposed_beneficiaries() {
+        // RN 124/2006 art. 9 as amended by RN 396/2016.
+        let rules = RuleBook::builtin().version("rn-388-2015").unwrap().clone();
+        let caps = [1, 1_000, 1_001, 20_001, 100_001, 200_001, 1_000_001].map(|n| rules.max_collective_multiplier(n));
+        assert_eq!(caps, [dec!(1), dec!(1), dec!(5), dec!(10), dec!(15), dec!(20), dec!(20)]);
+        assert_eq!(RuleBook::builtin().version("seed-2000").unwrap().max_collective_multiplier(50_000), dec!(1));
+    }
+
+    #[test]
+    fn unconfirmed_values_are_refused_until_configured_and_carry_over() {
+        let mut book = RuleBook::builtin();
+        let rules = book.version("rn-483-2022").unwrap();
+        assert!(matches!(rules.get(&rules.tcac_bar_start, "tcac_bar_start"), Err(DomainError::Unconfigured { .. })));
+        book.configure_from("rn-483-2022", |r| r.tcac_bar_start = Setting::confirmed(TcacBarStart::DataDaDecisaoDicol, "confirmado pela Procuradoria")).unwrap();
+        let later = book.version("rn-623-2024").unwrap();
+        assert!(later.get(&later.tcac_bar_start, "tcac_bar_start").is_ok());
+        let earlier = book.version("rn-388-2015").unwrap();
+        assert!(earlier.get(&earlier.tcac_bar_start, "tcac_bar_start").is_err());
+    }
+}

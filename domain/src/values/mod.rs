@@ -1,0 +1,16 @@
+//! Value objects parsed at the edge: each constructor rejects bad input with a precise
+//! `DomainError::Invalid`, so the rest of the domain never re-validates them.
+
+mod cnpj;
+mod geo;
+mod money;
+mod operator_kind;
+mod personal;
+mod registro;
+
+pub use cnpj::Cnpj;
+pub use geo::{Region, Uf};
+pub use money::Money;
+pub use operator_kind::{Modalidade, Porte};
+pub use personal::SealedPersonalData;
+pub use registro::Registro;

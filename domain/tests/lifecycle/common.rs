@@ -1,0 +1,38 @@
+//! Shared fixtures: a registered, authorised operator with one administrator and members, so
+//! every family starts from the same realistic ground.
+
+use autos_domain::testing::{actor, World};
+use autos_domain::{Cnpj, Modalidade, OperatorCommand, Registro, Role, Uf};
+use chrono::{Datelike, NaiveDate};
+use uuid::Uuid;
+
+pub fn registro() -> Registro {
+    Registro::parse("326305").unwrap()
+}
+
+pub const ADMIN_ID: Uuid = Uuid::from_u128(0xA1);
+
+/// An authorised operator registered on `on`, with one administrator and `members` beneficiaries.
+pub fn operator(world: &mut World, registro: Registro, on: NaiveDate, members: u64) {
+    let admin = actor(Role::Admin, &[]);
+    let register = OperatorCommand::RegistrarOperadora {
+        registro,
+        cnpj: Cnpj::parse("11.222.333/0001-81").unwrap(),
+        razao_social: "Saúde Exemplo S.A.".into(),
+        modalidade: Modalidade::MedicinaDeGrupo,
+        uf: Uf::Sp,
+        registro_provisorio: true,
+    };
+    world.given_operator(registro, admin.clone(), on, register);
+    world.given_operator(registro, admin.clone(), on, OperatorCommand::ConcederAutorizacaoFuncionamento { documento: "RO 1/2000".into() });
+    let administrator = OperatorCommand::RegistrarAdministrador { administrador_id: ADMIN_ID, nome: "Diretor Presidente".into(), cargo: "diretor-presidente".into(), inicio: on };
+    world.given_operator(registro, admin.clone(), on, administrator);
+    world.given_operator(registro, admin, on, OperatorCommand::InformarBeneficiarios { ano: on.year(), mes: on.month(), quantidade: members });
+}
+
+/// A world holding the standard operator.
+pub fn world_with_operator(on: NaiveDate, members: u64) -> World {
+    let mut world = World::default();
+    operator(&mut world, registro(), on, members);
+    world
+}

@@ -1,0 +1,7 @@
+//! Given/when/then specifications of the domain, one module per family, collected in one test
+//! binary (STYLE.md habit 20). Each test names the norm it checks in a comment.
+
+mod common;
+mod direcao_fiscal;
+mod liquidacao;
+mod operator;

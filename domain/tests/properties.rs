@@ -1,0 +1,131 @@
+//! Property tests: business-day arithmetic against a naive count; fines within legal bounds and
+//! reproducible from their stored factors; random act sequences never reaching a forbidden
+//! state, `evolve` never panicking on what `decide` produced, and every emitted event surviving
+//! the stored schema round trip.
+
+use autos_domain::case::{CourtEffect, DeadlineKey, InquiryPhase, LeClosure, LeGround, MemberTransfer, RegimeClosure};
+use autos_domain::fine::FineInputs;
+use autos_domain::operator::{CancellationMotive, Licence};
+use autos_domain::rules::DiscountKind;
+use autos_domain::stored::{decode, encode};
+use autos_domain::testing::{actor, d, rule_book_configured_for_tests, World};
+use autos_domain::{CaseCommand, Cnpj, DomainEvent, FineComputation, HolidayCalendar, Modalidade, Money, OperatorCommand, Registro, Role, Uf};
+use chrono::{Datelike, Days, NaiveDate};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+fn date_in(range_days: u64) -> impl Strategy<Value = NaiveDate> {
+    (0..range_days).prop_map(|n| d(2000, 1, 1).checked_add_days(Days::new(n)).unwrap())
+}
+
+proptest! {
+    #[test]
+    fn business_day_deadlines_agree_with_a_naive_day_by_day_count(start in date_in(365 * 30), n in 0u32..60) {
+        let calendar = HolidayCalendar::default();
+        let due = calendar.add_business_days(start, n);
+        let counted = start.iter_days().skip(1).take_while(|day| *day <= due).filter(|day| calendar.is_business_day(*day)).count();
+        prop_assert_eq!(counted, n as usize);
+        prop_assert!(n == 0 || calendar.is_business_day(due));
+    }
+
+    #[test]
+    fn calendar_day_deadlines_end_on_the_first_business_day_from_the_nominal_end(start in date_in(365 * 30), n in 1u32..400) {
+        let calendar = HolidayCalendar::default();
+        let nominal = HolidayCalendar::add_days(start, n);
+        let due = calendar.roll_forward(nominal);
+        prop_assert!(calendar.is_business_day(due));
+        prop_assert!(nominal.iter_days().take_while(|day| *day < due).all(|day| !calendar.is_business_day(day)));
+    }
+
+    #[test]
+    fn a_fine_is_always_within_bounds_and_reproducible(
+        base in 1u32..2_000_000,
+        members in 0u64..3_000_000,
+        exposed in 1u64..3_000_000,
+        fraction in 0u32..=100,
+        reincident in any::<bool>(),
+        year in prop::sample::select(vec![2002, 2010, 2022, 2025]),
+        discount in prop::sample::select(vec![DiscountKind::PagamentoAntecipado, DiscountKind::RenunciaRecurso, DiscountKind::MetaExcelenciaIgr]),
+    ) {
+        let book = rule_book_configured_for_tests();
+        let rules = book.in_force_on(d(year, 6, 1)).unwrap();
+        let max = rules.max_collective_multiplier(exposed);
+        let multiplier = Decimal::ONE + (max - Decimal::ONE) * Decimal::from(fraction) / Decimal::from(100);
+        let inputs = FineInputs { valor_base: Money::reais(base), circunstancias: if reincident { vec!["reincidencia".into()] } else { vec![] }, multiplicador_coletivo: multiplier };
+        let fine = FineComputation::compute(&inputs, "rn489.art101", members, exposed, rules).unwrap();
+        prop_assert!(fine.valor_multa >= rules.fine_min && fine.valor_multa <= rules.fine_max);
+        prop_assert_eq!(fine.recompute(), fine.clone());
+        if let Ok(discounted) = fine.with_discount(discount, rules) {
+            prop_assert!(discounted.valor_devido <= discounted.valor_multa);
+            prop_assert!(!discounted.piso_apos_desconto || discounted.valor_devido >= rules.fine_min);
+            prop_assert_eq!(discounted.recompute(), discounted);
+        }
+    }
+
+    #[test]
+    fn random_act_sequences_never_reach_a_forbidden_state(steps in prop::collection::vec((0usize..MENU, 0usize..6, 0u64..60), 1..40)) {
+        let registro = Registro::parse("326305").unwrap();
+        let mut world = World::default();
+        let admin = actor(Role::Admin, &[]);
+        let mut today = d(2016, 3, 1);
+        world.given_operator(registro, admin.clone(), today, OperatorCommand::RegistrarOperadora {
+            registro, cnpj: Cnpj::parse("11222333000181").unwrap(), razao_social: "Operadora".into(), modalidade: Modalidade::CooperativaMedica, uf: Uf::Mg, registro_provisorio: false,
+        });
+        world.given_operator(registro, admin.clone(), today, OperatorCommand::RegistrarAdministrador { administrador_id: Uuid::from_u128(1), nome: "A".into(), cargo: "diretor".into(), inicio: today });
+        world.given_operator(registro, admin, today, OperatorCommand::InformarBeneficiarios { ano: today.year(), mes: today.month(), quantidade: 300 });
+        let mut cases: Vec<Uuid> = Vec::new();
+        for (pick, target, advance) in steps {
+            today = today.checked_add_days(Days::new(advance)).unwrap();
+            let fresh = world.new_case_id();
+            let (command, opens) = menu(pick, registro, today);
+            let case_id = if opens || cases.is_empty() { fresh } else { cases[target % cases.len()] };
+            let role = [Role::Diretoria, Role::Interventor, Role::Fiscal][pick % 3];
+            let who = actor(role, &[case_id]);
+            if let Ok(out) = world.when_case(case_id, registro, who, today, command) {
+                for emitted in &out {
+                    let back = decode(&encode(&emitted.event)).unwrap();
+                    prop_assert_eq!(&back, &emitted.event);
+                    if let (autos_domain::StreamRef::Caso(id), DomainEvent::Case(_)) = (&emitted.stream, &emitted.event) {
+                        if !cases.contains(id) { cases.push(*id); }
+                    }
+                }
+                world.apply(&out);
+            }
+            let op = world.operator(registro);
+            prop_assert!(op.liquidation_case.is_none() || op.regimes.is_empty(), "regime alongside LE");
+            for regime in op.regimes.values() {
+                let case = world.case(regime.caso);
+                prop_assert!(!case.is_closed(), "operator lists a closed regime");
+                prop_assert!(case.deadlines.get(&DeadlineKey::Vigencia).is_some_and(|v| (v.due - v.start).num_days() <= 366 + 10));
+            }
+            let exempt = matches!(op.licence, Licence::Cancelada { motivo: CancellationMotive::LiquidacaoExtrajudicial | CancellationMotive::PorSolicitacaoDaOperadora, .. });
+            prop_assert!(!op.is_cancelled() || exempt || op.members_provided_for(today), "compulsory cancellation left members behind");
+        }
+    }
+}
+
+const MENU: usize = 16;
+
+fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool) {
+    use CaseCommand as C;
+    let doc = || "RO 1/2020".to_owned();
+    match pick {
+        0 => (C::InstaurarDirecaoFiscal { registro, motivos: vec!["x".into()], diretor_fiscal: "df".into(), documento: doc(), vigencia_dias: None }, true),
+        1 => (C::SolicitarProgramaSaneamento { recebido_em: today }, false),
+        2 => (C::RegistrarProgramaApresentado { protocolo: "p".into() }, false),
+        3 => (C::DecidirProgramaSaneamento { aprovado: today.day().is_multiple_of(2), fundamentacao: "f".into() }, false),
+        4 => (C::EncerrarRegime { motivo: [RegimeClosure::GravidadeSuperada, RegimeClosure::ProgramaAprovado, RegimeClosure::ComCancelamentoDeRegistro][today.day() as usize % 3], documento: doc() }, false),
+        5 => (C::RenovarRegime { vigencia_dias: 200, justificativa: "j".into(), documento: doc() }, false),
+        6 => (C::DecretarLiquidacao { registro, liquidante: "l".into(), fundamento: LeGround::ViolacaoGrave, documento: doc() }, true),
+        7 => (C::AvancarInquerito { fase: InquiryPhase::Instrucao }, false),
+        8 => (C::EncerrarLiquidacao { motivo: LeClosure::ContasFinaisAprovadas, documento: doc() }, false),
+        9 => (C::RegistrarTransferenciaBeneficiarios { forma: MemberTransfer::Alienacao }, false),
+        10 => (C::IniciarCancelamentoRegistro { registro, motivo: CancellationMotive::SancaoArt25VI, documento: doc() }, true),
+        11 => (C::DecretarPortabilidadeEspecial { publicada_em: today, documento: doc() }, false),
+        12 => (C::CancelarRegistro { documento: doc() }, false),
+        13 => (C::RegistrarDecisaoJudicial { efeito: [CourtEffect::Suspende, CourtEffect::Restabelece, CourtEffect::Levanta][today.day() as usize % 3], documento: doc() }, false),
+        14 => (C::ProrrogarPrazo { prazo: DeadlineKey::ProgramaSaneamento, motivo: "m".into() }, false),
+        _ => (C::RegistrarProgramaNaoApresentado {}, false),
+    }
+}

@@ -1,0 +1,126 @@
+//! The documents a projection reads and writes while it applies events: a keyed map per read
+//! model, behind one trait with two implementations — the runner's write-back buffer over the
+//! `read_model_docs` table, and a purely in-memory map used by time travel and tests. The same
+//! projection code runs against both, which is what makes time travel equal to the live view.
+
+use std::collections::{BTreeMap, HashMap};
+
+use async_trait::async_trait;
+use serde_json::Value;
+
+use crate::sql::ReadModelDb;
+use crate::ProjectionError;
+
+/// A document address: (read model, key).
+pub type DocId = (String, String);
+
+/// Read and write access to a projection's documents while applying events.
+#[async_trait]
+pub trait Docs: Send {
+    /// The current document, including changes not yet flushed.
+    async fn get(&mut self, model: &str, key: &str) -> Result<Option<Value>, ProjectionError>;
+    /// Creates or replaces a document.
+    fn put(&mut self, model: &str, key: &str, doc: Value);
+    /// Removes a document (absent is fine).
+    fn delete(&mut self, model: &str, key: &str);
+}
+
+/// Documents held entirely in memory, ordered by key.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct MemoryDocs {
+    pub docs: BTreeMap<DocId, Value>,
+}
+
+#[async_trait]
+impl Docs for MemoryDocs {
+    async fn get(&mut self, model: &str, key: &str) -> Result<Option<Value>, ProjectionError> {
+        Ok(self.docs.get(&(model.to_owned(), key.to_owned())).cloned())
+    }
+
+    fn put(&mut self, model: &str, key: &str, doc: Value) {
+        self.docs.insert((model.to_owned(), key.to_owned()), doc);
+    }
+
+    fn delete(&mut self, model: &str, key: &str) {
+        self.docs.remove(&(model.to_owned(), key.to_owned()));
+    }
+}
+
+impl MemoryDocs {
+    /// Every document of one model, in key order.
+    pub fn model<'a>(&'a self, model: &'a str) -> impl Iterator<Item = (&'a str, &'a Value)> + 'a {
+        self.docs.iter().filter(move |((m, _), _)| m == model).map(|((_, k), v)| (k.as_str(), v))
+    }
+}
+
+/// Write-back buffer over one generation of a projection's table: reads fall through to the
+/// database, writes wait in `pending` until the runner flushes them together with the
+/// checkpoint. Documents written earlier in the same run stay cached (`recent`), so a rebuild
+/// rarely goes back to the database; `fresh` marks a generation that started empty, where a
+/// key never written in this run is known to be absent.
+pub struct BufferedDocs {
+    db: ReadModelDb,
+    projection: &'static str,
+    generation: i64,
+    fresh: bool,
+    pending: HashMap<DocId, Option<Value>>,
+    recent: HashMap<DocId, Option<Value>>,
+}
+
+/// Cached documents kept across flushes before the cache is dropped.
+const RECENT_CAPACITY: usize = 200_000;
+
+impl BufferedDocs {
+    pub fn new(db: ReadModelDb, projection: &'static str, generation: i64, fresh: bool) -> Self {
+        BufferedDocs { db, projection, generation, fresh, pending: HashMap::new(), recent: HashMap::new() }
+    }
+
+    /// Hands the pending changes to the caller (to be written with the checkpoint), keeping
+    /// them cached.
+    pub fn take_pending(&mut self) -> Vec<(DocId, Option<Value>)> {
+        if self.recent.len() > RECENT_CAPACITY {
+            self.recent.clear();
+            self.fresh = false;
+        }
+        let pending: Vec<_> = self.pending.drain().collect();
+        for (id, doc) in &pending {
+            self.recent.insert(id.clone(), doc.clone());
+        }
+        pending
+    }
+
+    /// Forgets everything buffered (after a failed flush the database is the truth again).
+    pub fn discard(&mut self) {
+        self.pending.clear();
+        self.recent.clear();
+        self.fresh = false;
+    }
+
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+}
+
+#[async_trait]
+impl Docs for BufferedDocs {
+    async fn get(&mut self, model: &str, key: &str) -> Result<Option<Value>, ProjectionError> {
+        let id = (model.to_owned(), key.to_owned());
+        if let Some(doc) = self.pending.get(&id).or_else(|| self.recent.get(&id)) {
+            return Ok(doc.clone());
+        }
+        if self.fresh {
+            return Ok(None);
+        }
+        let doc = self.db.get_doc(self.projection, self.generation, model, key).await?;
+        self.recent.insert(id, doc.clone());
+        Ok(doc)
+    }
+
+    fn put(&mut self, model: &str, key: &str, doc: Value) {
+        self.pending.insert((model.to_owned(), key.to_owned()), Some(doc));
+    }
+
+    fn delete(&mut self, model: &str, key: &str) {
+        self.pending.insert((model.to_owned(), key.to_owned()), None);
+    }
+}

@@ -1,0 +1,67 @@
+//! autos-projections: everything officers, managers and auditors read is derived here from the
+//! event log — operator status, intervention timelines, cases, deadlines, the sanctions ledger,
+//! asset freezes, complaint counts and indices, dashboards and the quarterly bulletin.
+//!
+//! # Layout
+//! - [`docs`]: the keyed documents a projection reads and writes (buffered over SQL, or in memory).
+//! - [`sql`]: the read-model tables, checkpoints and generations, one SQL text for both backends.
+//! - [`runner`]: following the log, leadership, rebuild and the replay check.
+//! - [`time_travel`]: any state as of a legal date and as known on a recording date.
+//! - [`models`]: the read models themselves.
+
+pub mod docs;
+mod error;
+pub mod models;
+pub mod runner;
+pub mod sql;
+pub mod time_travel;
+
+use async_trait::async_trait;
+use autos_domain::stored::{decode, EncodedEvent};
+use autos_domain::DomainEvent;
+use autos_store::StoredEvent;
+
+pub use docs::{Docs, MemoryDocs};
+pub use error::ProjectionError;
+
+/// A read model fed by the log. `apply` must be deterministic: the same events in the same
+/// order give the same documents, live, in a rebuild and in time travel.
+#[async_trait]
+pub trait Projection: Send + Sync {
+    /// Stable name; its checkpoint and documents are kept under it.
+    fn name(&self) -> &'static str;
+
+    /// Folds one event into the documents.
+    ///
+    /// # Errors
+    /// `Corrupt` when the event contradicts the documents (the projection stops there).
+    async fn apply(&self, stored: &StoredEvent, event: &DomainEvent, docs: &mut dyn Docs) -> Result<(), ProjectionError>;
+}
+
+/// Decodes a stored event into the domain event it records. Streams that hold no domain
+/// events (the LGPD erasure records on `titular-…`) give `None`.
+///
+/// # Errors
+/// `Decode` when an `operadora-`/`caso-` event does not decode.
+pub fn decode_event(stored: &StoredEvent) -> Result<Option<DomainEvent>, ProjectionError> {
+    if stored.stream_id.starts_with("titular-") {
+        return Ok(None);
+    }
+    let fail = |message: String| ProjectionError::Decode {
+        position: stored.position,
+        event_type: stored.event_type.clone(),
+        message,
+    };
+    let payload = serde_json::from_str(&stored.payload).map_err(|e| fail(e.to_string()))?;
+    let encoded = EncodedEvent {
+        event_type: stored.event_type.clone(),
+        schema_version: stored.schema_version,
+        payload,
+    };
+    decode(&encoded).map(Some).map_err(|e| fail(e.to_string()))
+}
+
+/// Every projection the server runs, in the order they start.
+pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
+    vec![std::sync::Arc::new(models::Estado)]
+}

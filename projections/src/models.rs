@@ -1,0 +1,297 @@
+//! The read models. `estado` is the core projection: one pass over the log folds every operator
+//! and every case with the domain's own `evolve`, and derives from each step the operator status,
+//! the case list, the open deadlines (*prazos*) and the intervention timeline, so that all of
+//! them move together and cost one decode per event.
+//!
+//! Document keys are chosen for the queries they serve (keys sort as bytes):
+//! - `operadora/{registro}` → [`OperatorDoc`]
+//! - `caso/{case_id}` → [`CaseDoc`]
+//! - `caso_da_operadora/{registro}/{case_id}` → [`CaseRef`]
+//! - `prazo/{due}/{case_id}/{key}` → [`DeadlineDoc`] (open deadlines, by due date)
+//! - `linha_do_tempo/{registro}/{occurred_on}/{position}` → [`TimelineEntry`] (legal-date order)
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use autos_domain::{CaseState, DomainEvent, OperatorState, Porte};
+use autos_store::StoredEvent;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::{Docs, Projection, ProjectionError};
+
+pub const OPERATOR: &str = "operadora";
+pub const CASE: &str = "caso";
+pub const CASE_OF_OPERATOR: &str = "caso_da_operadora";
+pub const DEADLINE: &str = "prazo";
+pub const TIMELINE: &str = "linha_do_tempo";
+
+/// An operator's current status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OperatorDoc {
+    pub registro: String,
+    #[serde(with = "operator_state_json")]
+    pub state: OperatorState,
+    /// Open cases by family.
+    pub open_cases: BTreeMap<String, u32>,
+    pub cases_total: u32,
+    /// Porte from the latest monthly beneficiary count.
+    pub porte: Option<Porte>,
+    pub last_event_position: i64,
+}
+
+/// `OperatorState` as JSON: its monthly beneficiary counts are keyed by (year, month), which JSON
+/// object keys cannot hold, so they travel as `[[ano, mes, quantidade], …]` beside the rest.
+mod operator_state_json {
+    use autos_domain::OperatorState;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    struct Wire {
+        #[serde(flatten)]
+        rest: serde_json::Value,
+        beneficiarios_mensais: Vec<(i32, u32, u64)>,
+    }
+
+    pub fn serialize<S: Serializer>(state: &OperatorState, s: S) -> Result<S::Ok, S::Error> {
+        let mut rest = state.clone();
+        let counts = std::mem::take(&mut rest.beneficiaries);
+        let mut rest = serde_json::to_value(&rest).map_err(serde::ser::Error::custom)?;
+        if let Some(object) = rest.as_object_mut() {
+            object.remove("beneficiaries");
+        }
+        Wire { rest, beneficiarios_mensais: counts.into_iter().map(|((y, m), n)| (y, m, n)).collect() }.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OperatorState, D::Error> {
+        let mut wire = Wire::deserialize(d)?;
+        if let Some(object) = wire.rest.as_object_mut() {
+            object.insert("beneficiaries".into(), serde_json::json!({}));
+        }
+        let mut state: OperatorState = serde_json::from_value(wire.rest).map_err(serde::de::Error::custom)?;
+        state.beneficiaries = wire.beneficiarios_mensais.into_iter().map(|(y, m, n)| ((y, m), n)).collect();
+        Ok(state)
+    }
+}
+
+/// A case's current state with the facts lists need.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CaseDoc {
+    pub case_id: String,
+    pub registro: Option<String>,
+    pub family: Option<String>,
+    pub phase: String,
+    pub opened_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub next_deadline: Option<NaiveDate>,
+    pub version: i64,
+    pub state: CaseState,
+}
+
+/// A case as listed on its operator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseRef {
+    pub case_id: String,
+    pub family: Option<String>,
+    pub phase: String,
+    pub opened_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// An open deadline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeadlineDoc {
+    pub case_id: String,
+    pub registro: Option<String>,
+    pub family: Option<String>,
+    pub uf: Option<String>,
+    pub key: String,
+    pub start: NaiveDate,
+    pub length: u32,
+    pub calendar: String,
+    pub due: NaiveDate,
+    pub norm: String,
+}
+
+/// One act on an operator's intervention timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub position: i64,
+    pub occurred_on: NaiveDate,
+    pub recorded_at: DateTime<Utc>,
+    pub event_type: String,
+    pub stream_id: String,
+    pub case_id: Option<String>,
+    pub family: Option<String>,
+    pub actor_role: String,
+    pub legal_basis: Option<String>,
+    pub document_ref: Option<String>,
+}
+
+/// Reads a typed document.
+async fn load<T: DeserializeOwned + Default>(docs: &mut dyn Docs, model: &str, key: &str) -> Result<T, ProjectionError> {
+    match docs.get(model, key).await? {
+        None => Ok(T::default()),
+        Some(v) => serde_json::from_value(v).map_err(|e| ProjectionError::Corrupt(format!("{model}/{key}: {e}"))),
+    }
+}
+
+fn store<T: Serialize>(docs: &mut dyn Docs, model: &str, key: &str, doc: &T) -> Result<(), ProjectionError> {
+    let value = serde_json::to_value(doc).map_err(|e| ProjectionError::Corrupt(format!("{model}/{key}: {e}")))?;
+    docs.put(model, key, value);
+    Ok(())
+}
+
+fn label_of<T: Serialize>(value: &T) -> Option<String> {
+    match serde_json::to_value(value) {
+        Ok(Value::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// The key of an open deadline.
+pub fn deadline_key(due: NaiveDate, case_id: &str, key: &str) -> String {
+    format!("{due}/{case_id}/{key}")
+}
+
+/// The key of a timeline entry.
+pub fn timeline_key(registro: &str, occurred_on: NaiveDate, position: i64) -> String {
+    format!("{registro}/{occurred_on}/{position:012}")
+}
+
+/// The core projection (see the module doc).
+pub struct Estado;
+
+impl Estado {
+    pub const NAME: &'static str = "estado";
+
+    async fn operator_event(
+        stored: &StoredEvent,
+        event: &autos_domain::OperatorEvent,
+        docs: &mut dyn Docs,
+    ) -> Result<String, ProjectionError> {
+        let registro = stored.stream_id.trim_start_matches("operadora-").to_owned();
+        let mut doc: OperatorDoc = load(docs, OPERATOR, &registro).await?;
+        doc.registro.clone_from(&registro);
+        doc.state.evolve(event);
+        doc.porte = doc.state.beneficiaries.values().next_back().map(|n| Porte::from_beneficiarios(*n));
+        doc.last_event_position = stored.position;
+        store(docs, OPERATOR, &registro, &doc)?;
+        Ok(registro)
+    }
+
+    async fn case_event(
+        stored: &StoredEvent,
+        event: &autos_domain::CaseEvent,
+        docs: &mut dyn Docs,
+    ) -> Result<(Option<String>, String, Option<String>), ProjectionError> {
+        let case_id = stored.stream_id.trim_start_matches("caso-").to_owned();
+        let mut case: CaseDoc = load(docs, CASE, &case_id).await?;
+        let was_open = case.version > 0 && case.closed_on.is_none();
+        let old_deadlines: Vec<String> = if was_open {
+            case.state.deadlines.iter().map(|(k, d)| deadline_key(d.due, &case_id, &label_of(k).unwrap_or_default())).collect()
+        } else {
+            Vec::new()
+        };
+        case.state.evolve(event);
+        case.case_id.clone_from(&case_id);
+        case.version = stored.stream_version;
+        case.registro = case.state.abertura.as_ref().map(|a| a.registro.to_string());
+        case.family = case.state.family.as_ref().and_then(label_of);
+        case.phase = case.state.phase();
+        case.opened_on = case.opened_on.or(Some(stored.occurred_on));
+        let closed_now = case.state.is_closed();
+        if closed_now && case.closed_on.is_none() {
+            case.closed_on = Some(stored.occurred_on);
+        }
+        let open = !closed_now;
+        case.next_deadline = if open { case.state.deadlines.values().map(|d| d.due).min() } else { None };
+
+        for key in old_deadlines {
+            docs.delete(DEADLINE, &key);
+        }
+        let uf = match &case.registro {
+            Some(r) => load::<OperatorDoc>(docs, OPERATOR, r).await?.state.uf.as_ref().and_then(label_of),
+            None => None,
+        };
+        if open {
+            for (k, d) in &case.state.deadlines {
+                let key = label_of(k).unwrap_or_default();
+                let doc = DeadlineDoc {
+                    case_id: case_id.clone(),
+                    registro: case.registro.clone(),
+                    family: case.family.clone(),
+                    uf: uf.clone(),
+                    key: key.clone(),
+                    start: d.start,
+                    length: d.length,
+                    calendar: label_of(&d.calendar).unwrap_or_default(),
+                    due: d.due,
+                    norm: d.norm.clone(),
+                };
+                store(docs, DEADLINE, &deadline_key(d.due, &case_id, &key), &doc)?;
+            }
+        }
+        if let Some(registro) = &case.registro {
+            let mut op: OperatorDoc = load(docs, OPERATOR, registro).await?;
+            let family = case.family.clone().unwrap_or_default();
+            if stored.stream_version == 1 {
+                op.cases_total += 1;
+                if open {
+                    *op.open_cases.entry(family).or_default() += 1;
+                }
+            } else if was_open && !open {
+                let n = op.open_cases.entry(family).or_default();
+                *n = n.saturating_sub(1);
+            }
+            op.registro.clone_from(registro);
+            store(docs, OPERATOR, registro, &op)?;
+            let case_ref = CaseRef {
+                case_id: case_id.clone(),
+                family: case.family.clone(),
+                phase: case.phase.clone(),
+                opened_on: case.opened_on,
+                closed_on: case.closed_on,
+            };
+            store(docs, CASE_OF_OPERATOR, &format!("{registro}/{case_id}"), &case_ref)?;
+        }
+        let (registro, family) = (case.registro.clone(), case.family.clone());
+        store(docs, CASE, &case_id, &case)?;
+        Ok((registro, case_id, family))
+    }
+}
+
+#[async_trait]
+impl Projection for Estado {
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
+
+    async fn apply(&self, stored: &StoredEvent, event: &DomainEvent, docs: &mut dyn Docs) -> Result<(), ProjectionError> {
+        let (registro, case_id, family) = match event {
+            DomainEvent::Operator(e) => (Some(Self::operator_event(stored, e, docs).await?), None, None),
+            DomainEvent::Case(e) => {
+                let (registro, case_id, family) = Self::case_event(stored, e, docs).await?;
+                (registro, Some(case_id), family)
+            }
+        };
+        if let Some(registro) = registro {
+            let entry = TimelineEntry {
+                position: stored.position,
+                occurred_on: stored.occurred_on,
+                recorded_at: stored.recorded_at,
+                event_type: stored.event_type.clone(),
+                stream_id: stored.stream_id.clone(),
+                case_id,
+                family,
+                actor_role: stored.actor_role.clone(),
+                legal_basis: stored.legal_basis.clone(),
+                document_ref: stored.document_ref.clone(),
+            };
+            store(docs, TIMELINE, &timeline_key(&registro, stored.occurred_on, stored.position), &entry)?;
+        }
+        Ok(())
+    }
+}
