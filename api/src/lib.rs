@@ -2,10 +2,24 @@
 //!
 //! `main.rs` only parses the command line; every command lives in a module here so that the
 //! end-to-end tests can start the same server the binary starts.
+//!
+//! # Layout
+//! - [`service`]: load, decide, append — the one command path (HTTP, import, demo).
+//! - [`http`]: the router, handlers, extractors and operational endpoints.
+//! - [`auth`], [`officers`], [`idempotency`]: who is calling, and retries that append nothing.
+//! - [`views`]: reading the live read models and time travel.
+//! - [`import`]: operator registers. [`ops`]: serve, migrate, verify, rebuild, replay, officers.
+//! - [`bench`]: the event-store yardstick.
 
+pub mod auth;
 pub mod bench;
 pub mod error;
 pub mod http;
+pub mod idempotency;
+pub mod import;
+pub mod officers;
 pub mod ops;
+pub mod service;
+pub mod views;
 
 pub use error::ApiError;

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use autos_api::{bench, ops, ApiError};
+use autos_domain::Role;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 use uuid::Uuid;
@@ -44,8 +45,53 @@ enum Command {
         #[command(subcommand)]
         action: LgpdAction,
     },
+    /// Officers and their tokens.
+    Officer {
+        #[command(subcommand)]
+        action: OfficerAction,
+    },
+    /// Read-model maintenance.
+    Project {
+        #[command(subcommand)]
+        action: ProjectAction,
+    },
+    /// Rebuild every read model into scratch tables and compare with the live ones.
+    Replay {
+        /// Compare digests per table and show the first differing row (the only mode).
+        #[arg(long, required = true)]
+        check: bool,
+    },
     /// Event-store benchmarks (see ops/bench.sh).
     Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum OfficerAction {
+    /// Register an officer; prints the bearer token once.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// atendente, fiscal, diretoria, interventor, auditor or admin.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+    /// Revoke an officer's token.
+    Revoke { officer_id: Uuid },
+    /// List officers.
+    List,
+}
+
+#[derive(Subcommand)]
+enum ProjectAction {
+    /// Replay the log into fresh read-model tables and swap them in (all, or one by name).
+    Rebuild { name: Option<String> },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::ALL
+        .into_iter()
+        .find(|r| r.as_str() == text)
+        .ok_or_else(|| format!("papel desconhecido {text:?}; use atendente, fiscal, diretoria, interventor, auditor ou admin"))
 }
 
 #[derive(Subcommand)]
@@ -102,6 +148,13 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Lgpd { action: LgpdAction::Forget { subject, officer } } => {
             ops::lgpd_forget(&url, subject, officer).await
         }
+        Command::Officer { action } => match action {
+            OfficerAction::Add { name, role } => ops::officer_add(&url, &name, role).await,
+            OfficerAction::Revoke { officer_id } => ops::officer_revoke(&url, officer_id).await,
+            OfficerAction::List => ops::officer_list(&url).await,
+        },
+        Command::Project { action: ProjectAction::Rebuild { name } } => ops::rebuild(&url, name.as_deref()).await,
+        Command::Replay { .. } => ops::replay_check(&url).await,
         Command::Bench(args) => bench::run(args, &url).await,
     }
 }

@@ -11,7 +11,11 @@ use autos_store::{EventStore, Provenance};
 use indicatif::{ProgressBar, ProgressStyle};
 use uuid::Uuid;
 
+use autos_projections::runner::{self, StatusBoard};
+use autos_projections::Projection;
+
 use crate::http::{router, AppState};
+use crate::officers;
 use crate::ApiError;
 
 /// How many events one seal pass chains at most before yielding.
@@ -44,9 +48,14 @@ pub async fn migrate(url: &str) -> Result<(), ApiError> {
 pub async fn serve(url: &str, listen: SocketAddr) -> Result<(), ApiError> {
     let store = open_store(url).await?;
     tokio::spawn(seal_forever(store.clone()));
+    let board = StatusBoard::default();
+    for projection in autos_projections::all() {
+        tokio::spawn(runner::run_projection(store.clone(), projection, board.clone()));
+    }
+    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(%listen, backend = store.backend_name(), "Autos no ar: http://{listen}/");
-    axum::serve(listener, router(AppState { store }))
+    axum::serve(listener, router(AppState::new(store, board, metrics)))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())
@@ -169,5 +178,134 @@ pub async fn lgpd_forget(url: &str, subject: Uuid, officer: Uuid) -> Result<(), 
     let today = chrono::Local::now().date_naive();
     personal::forget(store.as_ref(), subject, provenance, "Lei 13.709/2018 art. 18, VI", today).await?;
     println!("Chave do titular {subject} destruída; seus dados pessoais ficam ilegíveis em todo o sistema.");
+    Ok(())
+}
+
+fn progress_bar(total: u64, message: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} eventos ({per_sec}, restam {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(message);
+    bar
+}
+
+async fn head_position(store: &dyn EventStore) -> Result<i64, ApiError> {
+    let mut after = 0;
+    loop {
+        let page = store.read_all(after, 10_000).await?;
+        match page.last() {
+            Some(last) => after = last.position,
+            None => return Ok(after),
+        }
+    }
+}
+
+fn chosen(name: Option<&str>) -> Result<Vec<std::sync::Arc<dyn Projection>>, ApiError> {
+    let all = autos_projections::all();
+    match name {
+        None => Ok(all),
+        Some(n) => {
+            let found: Vec<_> = all.into_iter().filter(|p| p.name() == n).collect();
+            if found.is_empty() {
+                return Err(ApiError::Config(format!("projeção desconhecida: {n}")));
+            }
+            Ok(found)
+        }
+    }
+}
+
+/// `autos project rebuild [NAME]`: replays the log into fresh tables and swaps them in while
+/// the old ones keep serving.
+///
+/// # Errors
+/// `Projection` when an event cannot be applied (the live tables stay), `Store` on faults.
+pub async fn rebuild(url: &str, name: Option<&str>) -> Result<(), ApiError> {
+    let store = open_store(url).await?;
+    let head = head_position(store.as_ref()).await?;
+    for projection in chosen(name)? {
+        let bar = progress_bar(head as u64, projection.name());
+        let started = std::time::Instant::now();
+        let position = runner::rebuild(store.as_ref(), projection.as_ref(), &|p| bar.set_position(p as u64)).await?;
+        bar.finish_and_clear();
+        let seconds = started.elapsed().as_secs_f64();
+        println!(
+            "{}: reconstruída até a posição {position} em {seconds:.1} s ({:.0} eventos/s)",
+            projection.name(),
+            position as f64 / seconds.max(1e-9)
+        );
+    }
+    Ok(())
+}
+
+/// `autos replay --check`: rebuilds every read model into scratch tables and compares them
+/// with the live ones; non-zero exit on any difference.
+///
+/// # Errors
+/// `IntegrityFailed` when a read model differs, `Projection`/`Store` on faults.
+pub async fn replay_check(url: &str) -> Result<(), ApiError> {
+    let store = open_store(url).await?;
+    let mut differing = 0;
+    for projection in autos_projections::all() {
+        let check = runner::replay_check(store.as_ref(), projection.as_ref()).await?;
+        if check.equal() {
+            println!("{}: idêntica à reconstrução (posição {}, {} tabelas)", check.projection, check.position, check.live.len());
+        } else {
+            differing += 1;
+            println!("{}: DIFERENTE da reconstrução na posição {}", check.projection, check.position);
+            for (model, digest) in &check.live {
+                let rebuilt = check.rebuilt.get(model);
+                if rebuilt != Some(digest) {
+                    println!("  tabela {model}: viva {} linhas {}, reconstruída {:?}", digest.rows, digest.sha256, rebuilt);
+                }
+            }
+            if let Some(d) = &check.first_difference {
+                println!("  primeira linha diferente: {}/{}\n    viva:        {:?}\n    reconstruída: {:?}", d.model, d.key, d.live, d.rebuilt);
+            }
+        }
+    }
+    if differing > 0 {
+        return Err(ApiError::IntegrityFailed(differing));
+    }
+    Ok(())
+}
+
+/// `autos officer add`: registers an officer and prints the token once.
+///
+/// # Errors
+/// `Config` for a bad name, `Store` on faults.
+pub async fn officer_add(url: &str, name: &str, role: autos_domain::Role) -> Result<(), ApiError> {
+    let store = open_store(url).await?;
+    let (officer, token) = officers::add(&store.database(), name, role).await?;
+    println!("Servidor {} ({}) cadastrado com id {}.", officer.name, officer.role.label(), officer.officer_id);
+    println!("Token (mostrado só agora; guarde-o):\n{token}");
+    Ok(())
+}
+
+/// `autos officer revoke`: revokes an officer's token.
+///
+/// # Errors
+/// `NotFound` when no active officer has that id.
+pub async fn officer_revoke(url: &str, officer_id: uuid::Uuid) -> Result<(), ApiError> {
+    let store = open_store(url).await?;
+    if officers::revoke(&store.database(), officer_id).await? {
+        println!("Token do servidor {officer_id} revogado.");
+        Ok(())
+    } else {
+        Err(ApiError::NotFound(format!("servidor ativo {officer_id}")))
+    }
+}
+
+/// `autos officer list`.
+///
+/// # Errors
+/// `Store` on faults.
+pub async fn officer_list(url: &str) -> Result<(), ApiError> {
+    let store = open_store(url).await?;
+    for o in officers::list(&store.database()).await? {
+        println!("{}  {:<12} {}{}", o.officer_id, o.role.as_str(), o.name, if o.revoked { "  (revogado)" } else { "" });
+    }
     Ok(())
 }

@@ -1,0 +1,167 @@
+//! The HTTP server: application state, the `/api/v1` router with its middleware (request ids
+//! that also land in the events' `correlation_id`, tracing, metrics, body limit, idempotency),
+//! the operational endpoints (`/healthz`, `/readyz`, `/metrics`, `/openapi.json`) and the pages.
+
+mod audit;
+mod cases;
+mod events;
+pub mod extract;
+mod operators;
+mod reads;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use autos_domain::{act_catalogue, Actor, RuleBook};
+use autos_projections::runner::{RunState, StatusBoard};
+use autos_store::EventStore;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use metrics_exporter_prometheus::PrometheusHandle;
+use serde_json::json;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use uuid::Uuid;
+
+use crate::auth::Signed;
+use crate::idempotency::{self, MAX_BODY};
+use crate::service::{Request as ServiceRequest, Service};
+use crate::views::Views;
+use crate::ApiError;
+
+/// Shared by every request handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn EventStore>,
+    pub service: Service,
+    pub views: Views,
+    pub board: StatusBoard,
+    pub metrics: Option<PrometheusHandle>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn EventStore>, board: StatusBoard, metrics: Option<PrometheusHandle>) -> Self {
+        let service = Service::new(store.clone(), Arc::new(RuleBook::builtin()));
+        let views = Views::new(store.as_ref());
+        AppState { store, service, views, board, metrics }
+    }
+}
+
+const REQUEST_ID: &str = "x-request-id";
+
+/// The request id as a UUID (it is generated as one), for the events' correlation id.
+pub fn correlation_id(request_id: Option<&RequestId>) -> Option<Uuid> {
+    request_id.and_then(|r| r.header_value().to_str().ok()).and_then(|s| Uuid::parse_str(s).ok())
+}
+
+/// The service request of a signed officer acting on `occurred_on` (today when absent).
+pub(crate) fn service_request(
+    signed: &Signed,
+    appointed_cases: Vec<Uuid>,
+    occurred_on: Option<chrono::NaiveDate>,
+    request_id: Option<&RequestId>,
+) -> ServiceRequest {
+    let officer = &signed.0;
+    ServiceRequest {
+        actor: Actor { officer_id: officer.officer_id.to_string(), role: officer.role, appointed_cases },
+        actor_id: officer.officer_id,
+        occurred_on: occurred_on.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        correlation_id: correlation_id(request_id),
+    }
+}
+
+/// The whole HTTP surface of Autos.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/operators", post(operators::register).get(operators::list))
+        .route("/operators/{registro}", get(operators::status))
+        .route("/operators/{registro}/timeline", get(operators::timeline))
+        .route("/operators/{registro}/cases", get(operators::cases))
+        .route("/operators/{registro}/beneficiaries", post(operators::beneficiaries))
+        .route("/operators/{registro}/acts", post(operators::act))
+        .route("/cases", post(cases::open))
+        .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/acts", post(cases::act))
+        .route("/cases/{id}/events", get(cases::events))
+        .route("/acts", get(acts))
+        .route("/deadlines", get(reads::deadlines))
+        .route("/events", get(events::list))
+        .route("/events/stream", get(events::stream))
+        .route("/audit/verify", get(audit::verify))
+        .route("/audit/replay", post(audit::replay))
+        .fallback(|| async { ApiError::NotFound("rota inexistente".into()) })
+        .layer(middleware::from_fn_with_state(state.clone(), idempotency::idempotent));
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .layer(middleware::from_fn(record_metrics))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .layer(PropagateRequestIdLayer::new(header::HeaderName::from_static(REQUEST_ID)))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(SetRequestIdLayer::new(header::HeaderName::from_static(REQUEST_ID), MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Counts requests and their latency by route for `/metrics`.
+async fn record_metrics(request: Request, next: Next) -> Response {
+    let route = request.extensions().get::<MatchedPath>().map_or_else(|| "desconhecida".to_owned(), |p| p.as_str().to_owned());
+    let method = request.method().to_string();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    metrics::histogram!("autos_http_request_seconds", "route" => route.clone(), "method" => method.clone())
+        .record(started.elapsed().as_secs_f64());
+    metrics::counter!("autos_http_requests_total", "route" => route, "method" => method, "status" => status).increment(1);
+    response
+}
+
+/// The act catalogue: every act, the roles that may perform it and its families.
+async fn acts() -> Json<serde_json::Value> {
+    Json(json!({ "items": act_catalogue() }))
+}
+
+async fn healthz() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// Ready when the database answers and no projection stopped on an event.
+async fn readyz(State(state): State<AppState>) -> Response {
+    let database = state.store.ping().await;
+    let projections = state.board.read().map(|b| b.clone()).unwrap_or_default();
+    let failed: Vec<_> = projections.iter().filter(|(_, s)| matches!(s, RunState::Failed { .. })).collect();
+    let body = json!({
+        "backend": state.store.backend_name(),
+        "database": database.is_ok(),
+        "projections": projections,
+    });
+    if database.is_ok() && failed.is_empty() {
+        Json(json!({ "status": "ready", "detail": body })).into_response()
+    } else {
+        let mut problem = ApiError::Unavailable("banco de dados indisponível ou projeção parada".into()).problem();
+        problem.detail = format!("{problem_detail}: {body}", problem_detail = problem.detail);
+        let status = StatusCode::SERVICE_UNAVAILABLE;
+        (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"))], Json(problem)).into_response()
+    }
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    match &state.metrics {
+        Some(handle) => {
+            let mut text = handle.render();
+            if let Ok(board) = state.board.read() {
+                for (name, s) in board.iter() {
+                    if let RunState::Running { position, .. } = s {
+                        text.push_str(&format!("autos_projection_position{{projection=\"{name}\"}} {position}\n"));
+                    }
+                }
+            }
+            ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+        }
+        None => ApiError::Unavailable("métricas desativadas".into()).into_response(),
+    }
+}

@@ -1,0 +1,215 @@
+//! `/api/v1/operators`: the operator registry (registration, cadastral acts, beneficiary counts)
+//! and its reads (list, status now or at a past date, intervention timeline, cases).
+
+use autos_domain::{OperatorCommand, Registro, Role};
+use autos_projections::models::{self, CaseRef, OperatorDoc, TimelineEntry};
+use autos_projections::time_travel::Cut;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::{Extension, Json};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
+use tower_http::request_id::RequestId;
+
+use super::extract::Params;
+use super::{service_request, AppState};
+use crate::auth::{MaybeSigned, Signed};
+use crate::views::Page;
+use crate::ApiError;
+
+pub(super) fn registro(text: &str) -> Result<Registro, ApiError> {
+    Ok(Registro::parse(text)?)
+}
+
+/// Envelope fields a client may send beside a command's own fields.
+pub(super) struct Envelope {
+    pub occurred_on: Option<NaiveDate>,
+    pub expected_version: Option<i64>,
+}
+
+/// Splits the envelope fields off a JSON object, optionally sets its `act`, and parses the
+/// command (no unknown fields).
+pub(super) fn command<T: serde::de::DeserializeOwned + serde::Serialize>(
+    body: &[u8],
+    act: Option<&str>,
+) -> Result<(T, Envelope), ApiError> {
+    let mut value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| ApiError::InvalidInput(format!("JSON malformado: {e}")))?;
+    let object = value.as_object_mut().ok_or_else(|| ApiError::InvalidInput("o corpo deve ser um objeto JSON".into()))?;
+    let occurred_on = match object.remove("occurred_on") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(v) => Some(serde_json::from_value(v).map_err(|_| ApiError::InvalidInput("occurred_on: data inválida (AAAA-MM-DD)".into()))?),
+    };
+    let expected_version = match object.remove("expected_version") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(v) => Some(v.as_i64().filter(|n| *n >= 0).ok_or_else(|| ApiError::InvalidInput("expected_version: inteiro >= 0".into()))?),
+    };
+    if let Some(act) = act {
+        object.insert("act".into(), act.into());
+    }
+    let bytes = serde_json::to_vec(&value).map_err(|e| ApiError::InvalidInput(e.to_string()))?;
+    Ok((super::extract::parse_json(&bytes)?, Envelope { occurred_on, expected_version }))
+}
+
+pub(super) fn require_json(headers: &axum::http::HeaderMap) -> Result<(), ApiError> {
+    let ok = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::InvalidInput("envie Content-Type: application/json".into()))
+    }
+}
+
+/// Registers an operator (`admin`).
+pub(super) async fn register(
+    State(state): State<AppState>,
+    signed: Signed,
+    request_id: Option<Extension<RequestId>>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<impl IntoResponse, ApiError> {
+    require_json(&headers)?;
+    let (cmd, envelope): (OperatorCommand, _) = command(&body, Some("registrar_operadora"))?;
+    let OperatorCommand::RegistrarOperadora { registro, .. } = &cmd else {
+        return Err(ApiError::InvalidInput("corpo de registro de operadora esperado".into()));
+    };
+    let registro = *registro;
+    let request = service_request(&signed, Vec::new(), envelope.occurred_on, request_id.as_ref().map(|e| &e.0));
+    let outcome = state.service.operator_command(registro, cmd, &request).await?;
+    Ok((StatusCode::CREATED, Json(outcome)))
+}
+
+/// Any operator registry act (`act` names it).
+pub(super) async fn act(
+    State(state): State<AppState>,
+    Path(text): Path<String>,
+    signed: Signed,
+    request_id: Option<Extension<RequestId>>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<impl IntoResponse, ApiError> {
+    require_json(&headers)?;
+    let registro = registro(&text)?;
+    let (cmd, envelope): (OperatorCommand, _) = command(&body, None)?;
+    let request = service_request(&signed, Vec::new(), envelope.occurred_on, request_id.as_ref().map(|e| &e.0));
+    Ok((StatusCode::CREATED, Json(state.service.operator_command(registro, cmd, &request).await?)))
+}
+
+/// A monthly beneficiary count.
+pub(super) async fn beneficiaries(
+    State(state): State<AppState>,
+    Path(text): Path<String>,
+    signed: Signed,
+    request_id: Option<Extension<RequestId>>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<impl IntoResponse, ApiError> {
+    require_json(&headers)?;
+    let registro = registro(&text)?;
+    let (cmd, envelope): (OperatorCommand, _) = command(&body, Some("informar_beneficiarios"))?;
+    let request = service_request(&signed, Vec::new(), envelope.occurred_on, request_id.as_ref().map(|e| &e.0));
+    Ok((StatusCode::CREATED, Json(state.service.operator_command(registro, cmd, &request).await?)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ListQuery {
+    /// Part of the name or the registro.
+    q: Option<String>,
+    uf: Option<String>,
+    modalidade: Option<String>,
+    after: Option<String>,
+    limit: Option<i64>,
+}
+
+/// Operators by registro, filtered by name, UF and modalidade (public).
+pub(super) async fn list(State(state): State<AppState>, Params(query): Params<ListQuery>) -> Result<Json<Page<OperatorDoc>>, ApiError> {
+    let needle = query.q.as_deref().map(crate::import::layout::fold).unwrap_or_default();
+    let uf = query.uf.map(|u| u.to_uppercase());
+    let modalidade = query.modalidade.as_deref().map(crate::import::layout::fold);
+    let page = state
+        .views
+        .page::<OperatorDoc>(models::OPERATOR, "", query.after.as_deref(), query.limit.unwrap_or(50), |op| {
+            let name_ok = needle.is_empty()
+                || op.registro.contains(&needle)
+                || crate::import::layout::fold(&op.state.razao_social).contains(&needle);
+            let uf_ok = uf.as_ref().is_none_or(|u| op.state.uf.is_some_and(|x| x.code() == u));
+            let modalidade_ok =
+                modalidade.as_ref().is_none_or(|m| op.state.modalidade.is_some_and(|x| crate::import::layout::fold(x.label()) == *m));
+            name_ok && uf_ok && modalidade_ok
+        })
+        .await?;
+    Ok(Json(page))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TimeQuery {
+    /// Legal date (valid time): acts that occurred on or before it.
+    as_of: Option<NaiveDate>,
+    /// Recording instant (transaction time): what the record held then.
+    known_at: Option<DateTime<Utc>>,
+}
+
+impl TimeQuery {
+    pub(super) fn cut(&self) -> Cut {
+        Cut { as_of: self.as_of, known_at: self.known_at }
+    }
+}
+
+/// Operator status, now or at a past point on either time axis (public).
+pub(super) async fn status(
+    State(state): State<AppState>,
+    Path(text): Path<String>,
+    Params(query): Params<TimeQuery>,
+    MaybeSigned(_): MaybeSigned,
+) -> Result<Json<OperatorDoc>, ApiError> {
+    let registro = registro(&text)?;
+    Ok(Json(state.views.operator(state.store.as_ref(), registro, query.cut()).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PageQuery {
+    after: Option<String>,
+    limit: Option<i64>,
+}
+
+/// The intervention timeline in legal-date order.
+pub(super) async fn timeline(
+    State(state): State<AppState>,
+    Path(text): Path<String>,
+    Params(query): Params<PageQuery>,
+) -> Result<Json<Page<TimelineEntry>>, ApiError> {
+    let registro = registro(&text)?;
+    let prefix = format!("{registro}/");
+    let after = query.after.map(|a| format!("{prefix}{a}"));
+    let mut page = state
+        .views
+        .page::<TimelineEntry>(models::TIMELINE, &prefix, after.as_deref(), query.limit.unwrap_or(100), |_| true)
+        .await?;
+    page.next = page.next.map(|k| k.trim_start_matches(&prefix).to_owned());
+    Ok(Json(page))
+}
+
+/// The operator's cases.
+pub(super) async fn cases(
+    State(state): State<AppState>,
+    Path(text): Path<String>,
+    Params(query): Params<PageQuery>,
+    signed: Signed,
+) -> Result<Json<Page<CaseRef>>, ApiError> {
+    signed.require(&Role::ALL)?;
+    let registro = registro(&text)?;
+    let prefix = format!("{registro}/");
+    let after = query.after.map(|a| format!("{prefix}{a}"));
+    let mut page =
+        state.views.page::<CaseRef>(models::CASE_OF_OPERATOR, &prefix, after.as_deref(), query.limit.unwrap_or(100), |_| true).await?;
+    page.next = page.next.map(|k| k.trim_start_matches(&prefix).to_owned());
+    Ok(Json(page))
+}

@@ -1,0 +1,280 @@
+//! The application service: the one path by which a command becomes events, used by the HTTP
+//! API, the importer and the demo alike. It loads the streams the command needs, folds them with
+//! the domain's `evolve`, asks the domain to decide, and appends every resulting event — to one
+//! or several streams — atomically with the versions it read. A conflict on a version the client
+//! pinned is returned (409); otherwise the command is retried on fresh state a bounded number of
+//! times, so two officers acting at once never overwrite each other silently.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use autos_domain::stored::{decode, encode, EncodedEvent};
+use autos_domain::{
+    decide_case, decide_operator, Actor, CaseCommand, CaseState, Context, DomainEvent, Emitted, OperatorCommand,
+    OperatorState, Registro, RuleBook, StreamRef,
+};
+use autos_store::{AppendBatch, EventStore, ExpectedVersion, NewEvent, Provenance, StoreError, StreamAppend};
+use chrono::NaiveDate;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::ApiError;
+
+/// Attempts on fresh state when the client pinned no version.
+const MAX_ATTEMPTS: usize = 5;
+
+/// Who asks, why, and on which legal date.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub actor: Actor,
+    pub actor_id: Uuid,
+    /// The legal date of the act (valid time).
+    pub occurred_on: NaiveDate,
+    pub correlation_id: Option<Uuid>,
+}
+
+/// What an accepted command appended.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// The case the command acted on or opened.
+    pub case_id: Option<Uuid>,
+    pub events: Vec<AppendedEvent>,
+    /// Each touched stream's version after the append.
+    pub stream_versions: BTreeMap<String, i64>,
+}
+
+/// One appended event, as answered to the client.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppendedEvent {
+    pub position: i64,
+    pub stream_id: String,
+    pub event_type: String,
+}
+
+/// A stream folded into its state, with the version it was read at.
+struct Folded<S> {
+    state: S,
+    version: i64,
+}
+
+/// Loads, decides and appends.
+#[derive(Clone)]
+pub struct Service {
+    store: Arc<dyn EventStore>,
+    rules: Arc<RuleBook>,
+}
+
+fn decode_stored(stored: &autos_store::StoredEvent) -> Result<DomainEvent, ApiError> {
+    let payload = stored.payload_json()?;
+    let encoded = EncodedEvent { event_type: stored.event_type.clone(), schema_version: stored.schema_version, payload };
+    Ok(decode(&encoded)?)
+}
+
+impl Service {
+    pub fn new(store: Arc<dyn EventStore>, rules: Arc<RuleBook>) -> Self {
+        Service { store, rules }
+    }
+
+    pub fn store(&self) -> &Arc<dyn EventStore> {
+        &self.store
+    }
+
+    pub fn rules(&self) -> &RuleBook {
+        &self.rules
+    }
+
+    async fn operator(&self, registro: Registro) -> Result<Folded<OperatorState>, ApiError> {
+        let mut folded = Folded { state: OperatorState::default(), version: 0 };
+        for stored in self.store.read_stream(&StreamRef::Operadora(registro).to_string(), 1).await? {
+            if let DomainEvent::Operator(e) = decode_stored(&stored)? {
+                folded.state.evolve(&e);
+            }
+            folded.version = stored.stream_version;
+        }
+        Ok(folded)
+    }
+
+    async fn case(&self, case_id: Uuid) -> Result<Folded<CaseState>, ApiError> {
+        let mut folded = Folded { state: CaseState::default(), version: 0 };
+        for stored in self.store.read_stream(&StreamRef::Caso(case_id).to_string(), 1).await? {
+            if let DomainEvent::Case(e) = decode_stored(&stored)? {
+                folded.state.evolve(&e);
+            }
+            folded.version = stored.stream_version;
+        }
+        Ok(folded)
+    }
+
+    /// The current state of an operator, folded from its stream (None when it has no events).
+    ///
+    /// # Errors
+    /// `Store` on database faults.
+    pub async fn operator_state(&self, registro: Registro) -> Result<Option<(OperatorState, i64)>, ApiError> {
+        let folded = self.operator(registro).await?;
+        Ok((folded.version > 0).then_some((folded.state, folded.version)))
+    }
+
+    /// The current state of a case (None when it has no events).
+    ///
+    /// # Errors
+    /// `Store` on database faults.
+    pub async fn case_state(&self, case_id: Uuid) -> Result<Option<(CaseState, i64)>, ApiError> {
+        let folded = self.case(case_id).await?;
+        Ok((folded.version > 0).then_some((folded.state, folded.version)))
+    }
+
+    fn context(&self, request: &Request) -> Context<'_> {
+        Context::new(request.actor.clone(), request.occurred_on, &self.rules)
+    }
+
+    /// An operator registry act (registration, cadastral change, administrators, beneficiaries).
+    ///
+    /// # Errors
+    /// `Domain` when refused, `Store` on conflicts after the retries or database faults.
+    pub async fn operator_command(&self, registro: Registro, command: OperatorCommand, request: &Request) -> Result<Outcome, ApiError> {
+        let command_json = serde_json::to_value(&command).map_err(|e| ApiError::InvalidInput(e.to_string()))?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let operator = self.operator(registro).await?;
+            let ctx = self.context(request);
+            let emitted = decide_operator(&operator.state, command.clone(), &ctx)?;
+            let versions = BTreeMap::from([(StreamRef::Operadora(registro), operator.version)]);
+            match self.append(emitted, &versions, request, &command_json).await {
+                Err(ApiError::Store(StoreError::Conflict { .. })) if attempt < MAX_ATTEMPTS => continue,
+                other => return other.map(|o| Outcome { case_id: None, ..o }),
+            }
+        }
+    }
+
+    /// A case act: opens a case (`case_id` None) or acts on one. `pinned` is the case version
+    /// the client saw; a mismatch is a conflict returned as is.
+    ///
+    /// # Errors
+    /// `Domain` when refused, `NotFound` for an unknown case, `Store` on conflicts or faults.
+    pub async fn case_command(
+        &self,
+        case_id: Option<Uuid>,
+        command: CaseCommand,
+        pinned: Option<i64>,
+        request: &Request,
+    ) -> Result<Outcome, ApiError> {
+        let command_json = serde_json::to_value(&command).map_err(|e| ApiError::InvalidInput(e.to_string()))?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let (id, case) = match case_id {
+                Some(id) => {
+                    let case = self.case(id).await?;
+                    if case.version == 0 {
+                        return Err(ApiError::NotFound(format!("caso {id}")));
+                    }
+                    (id, case)
+                }
+                None => (Uuid::now_v7(), Folded { state: CaseState::default(), version: 0 }),
+            };
+            if let Some(p) = pinned {
+                if p != case.version {
+                    return Err(StoreError::Conflict {
+                        stream: StreamRef::Caso(id).to_string(),
+                        expected: p.to_string(),
+                        actual: case.version,
+                    }
+                    .into());
+                }
+            }
+            let registro = match (case.state.abertura.as_ref(), command.target_registro()) {
+                (Some(a), _) => a.registro,
+                (None, Some(r)) => r,
+                (None, None) => {
+                    return Err(ApiError::InvalidInput("o ato de abertura deve indicar o registro da operadora".into()))
+                }
+            };
+            let operator = self.operator(registro).await?;
+            let mut ctx = self.context(request).on_case(id);
+            let mut versions = BTreeMap::from([
+                (StreamRef::Caso(id), case.version),
+                (StreamRef::Operadora(registro), operator.version),
+            ]);
+            for other in command.related_registros() {
+                let folded = self.operator(other).await?;
+                versions.insert(StreamRef::Operadora(other), folded.version);
+                ctx.related_operators.insert(other, folded.state);
+            }
+            for other in command.related_case_ids() {
+                let folded = self.case(other).await?;
+                versions.insert(StreamRef::Caso(other), folded.version);
+                ctx.related_cases.insert(other, folded.state);
+            }
+            ctx.fresh_ids = vec![Uuid::now_v7(), Uuid::now_v7()];
+            let emitted = decide_case(&case.state, &operator.state, command.clone(), &ctx)?;
+            match self.append(emitted, &versions, request, &command_json).await {
+                Err(ApiError::Store(StoreError::Conflict { .. })) if pinned.is_none() && attempt < MAX_ATTEMPTS => continue,
+                other => return other.map(|o| Outcome { case_id: Some(id), ..o }),
+            }
+        }
+    }
+
+    /// Appends the decided events, grouped by stream in decision order, each stream expected at
+    /// the version it was read at (streams the decision opens are expected not to exist).
+    async fn append(
+        &self,
+        emitted: Vec<Emitted>,
+        versions: &BTreeMap<StreamRef, i64>,
+        request: &Request,
+        command: &serde_json::Value,
+    ) -> Result<Outcome, ApiError> {
+        if emitted.is_empty() {
+            return Ok(Outcome { case_id: None, events: Vec::new(), stream_versions: BTreeMap::new() });
+        }
+        let mut streams: Vec<StreamAppend> = Vec::new();
+        for e in emitted {
+            let stream_id = e.stream.to_string();
+            let encoded = encode(&e.event);
+            let event = NewEvent {
+                event_id: Uuid::now_v7(),
+                event_type: encoded.event_type,
+                schema_version: encoded.schema_version,
+                payload: encoded.payload,
+                occurred_on: e.occurred_on,
+                legal_basis: Some(e.legal_basis),
+                document_ref: e.document_ref,
+            };
+            match streams.iter_mut().find(|s| s.stream_id == stream_id) {
+                Some(s) => s.events.push(event),
+                None => {
+                    let expected = match versions.get(&e.stream) {
+                        Some(0) | None => ExpectedVersion::NoStream,
+                        Some(v) => ExpectedVersion::Exact(*v),
+                    };
+                    streams.push(StreamAppend { stream_id, expected, events: vec![event] });
+                }
+            }
+        }
+        let provenance = Provenance {
+            actor_id: request.actor_id,
+            actor_role: request.actor.role.as_str().to_owned(),
+            correlation_id: request.correlation_id,
+            causation_id: None,
+            command: Some(command.clone()),
+        };
+        let types: Vec<(String, String)> = streams
+            .iter()
+            .flat_map(|s| s.events.iter().map(|e| (s.stream_id.clone(), e.event_type.clone())))
+            .collect();
+        let outcome = self.store.append(AppendBatch { streams, provenance }).await?;
+        if !outcome.duplicate {
+            metrics::counter!("autos_events_appended_total").increment(outcome.positions.len() as u64);
+        }
+        Ok(Outcome {
+            case_id: None,
+            events: outcome
+                .positions
+                .iter()
+                .zip(types)
+                .map(|(position, (stream_id, event_type))| AppendedEvent { position: *position, stream_id, event_type })
+                .collect(),
+            stream_versions: outcome.stream_versions.into_iter().collect(),
+        })
+    }
+}

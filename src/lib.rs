@@ -1,0 +1,167 @@
+//! The end-to-end harness: an Autos server on an ephemeral port over a fresh database of
+//! either backend (the same router and projection runner `autos serve` starts), officers of
+//! every role with their tokens, and a small HTTP client that speaks the API's JSON.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use autos_api::http::{router, AppState};
+use autos_api::officers;
+use autos_domain::Role;
+use autos_projections::runner::{self, RunState, StatusBoard};
+use autos_store::testing::Subject;
+use autos_store::EventStore;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+/// A running server and everything a test needs to talk to it.
+pub struct Server {
+    pub base: String,
+    pub subject: Subject,
+    pub board: StatusBoard,
+    pub tokens: BTreeMap<Role, String>,
+    client: reqwest::Client,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+/// An answer: status and JSON body (Null when the body is not JSON).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Server {
+    /// Starts a server over `subject` with one officer per role.
+    pub async fn start(subject: Subject) -> Server {
+        let store = subject.store();
+        let mut tokens = BTreeMap::new();
+        for role in Role::ALL {
+            let (_, token) = officers::add(&store.database(), &format!("Servidor {}", role.as_str()), role).await.unwrap();
+            tokens.insert(role, token);
+        }
+        let board = StatusBoard::default();
+        let mut tasks = Vec::new();
+        for projection in autos_projections::all() {
+            tasks.push(tokio::spawn(runner::run_projection(store.clone(), projection, board.clone())));
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = router(AppState::new(store, board.clone(), None));
+        tasks.push(tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        }));
+        Server { base, subject, board, tokens, client: reqwest::Client::new(), tasks }
+    }
+
+    pub fn store(&self) -> Arc<dyn EventStore> {
+        self.subject.store()
+    }
+
+    /// Sends a request as `role` (None: anonymous) with an optional JSON body and headers.
+    pub async fn call(&self, method: Method, path: &str, role: Option<Role>, body: Option<&Value>, headers: &[(&str, &str)]) -> Answer {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(role) = role {
+            request = request.bearer_auth(&self.tokens[&role]);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        Answer { status, body: serde_json::from_str(&text).unwrap_or(Value::Null), headers }
+    }
+
+    pub async fn get(&self, path: &str, role: Option<Role>) -> Answer {
+        self.call(Method::GET, path, role, None, &[]).await
+    }
+
+    pub async fn post(&self, path: &str, role: Role, body: &Value) -> Answer {
+        self.call(Method::POST, path, Some(role), Some(body), &[]).await
+    }
+
+    /// Sends raw bytes (malformed bodies) as `role`.
+    pub async fn post_raw(&self, path: &str, role: Role, content_type: &str, body: Vec<u8>) -> Answer {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.tokens[&role])
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        Answer { status, body: serde_json::from_str(&text).unwrap_or(Value::Null), headers }
+    }
+
+    /// Number of events in the log (what "nothing stored" is checked against).
+    pub async fn event_count(&self) -> usize {
+        let store = self.store();
+        let (mut after, mut count) = (0, 0);
+        loop {
+            let page = store.read_all(after, 10_000).await.unwrap();
+            let Some(last) = page.last() else { return count };
+            after = last.position;
+            count += page.len();
+        }
+    }
+
+    /// Waits until the read models have applied everything in the log.
+    pub async fn settle(&self) {
+        let store = self.store();
+        let head = store.read_all(0, i64::MAX).await.unwrap().last().map_or(0, |e| e.position);
+        for _ in 0..400 {
+            let caught_up = self
+                .board
+                .read()
+                .unwrap()
+                .values()
+                .all(|s| matches!(s, RunState::Running { position, .. } if *position >= head));
+            if caught_up {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("read models did not catch up to {head}: {:?}", self.board.read().unwrap());
+    }
+
+    pub async fn finish(self) {
+        for task in self.tasks {
+            task.abort();
+        }
+        self.subject.finish().await;
+    }
+}
+
+/// Runs each listed `async fn(&Server)` once against a server on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! e2e_on_both_backends {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $test() {
+                let server = $crate::Server::start(autos_store::testing::sqlite_subject().await).await;
+                super::$test(&server).await;
+                server.finish().await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $test() {
+                let server = $crate::Server::start(autos_store::testing::postgres_subject().await).await;
+                super::$test(&server).await;
+                server.finish().await;
+            })*
+        }
+    };
+}

@@ -1,0 +1,223 @@
+//! The HTTP API end to end, on both backends: success paths, every error code, the role
+//! matrix, bad input that stores nothing, idempotent retries and concurrent acts.
+
+use autos_domain::Role;
+use autos_e2e::Server;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+const REGISTRO: &str = "326305";
+
+fn operator_body() -> Value {
+    json!({
+        "registro": REGISTRO, "cnpj": "11.222.333/0001-81", "razao_social": "Saúde Exemplo S.A.",
+        "modalidade": "medicina_de_grupo", "uf": "SP", "registro_provisorio": false, "occurred_on": "2001-06-01"
+    })
+}
+
+fn df_body(document: &str) -> Value {
+    json!({
+        "act": "instaurar_direcao_fiscal", "registro": REGISTRO, "motivos": ["insuficiência de garantias financeiras"],
+        "diretor_fiscal": "diretor", "documento": document, "occurred_on": "2002-03-01"
+    })
+}
+
+async fn registered(server: &Server) {
+    let answer = server.post("/api/v1/operators", Role::Admin, &operator_body()).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+}
+
+async fn open_df(server: &Server) -> String {
+    let answer = server.post("/api/v1/cases", Role::Diretoria, &df_body("RO 1/2002")).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    answer.body["case_id"].as_str().unwrap().to_owned()
+}
+
+fn assert_problem(answer: &autos_e2e::Answer, status: StatusCode, code: &str) {
+    assert_eq!(answer.status, status, "{:?}", answer.body);
+    assert_eq!(answer.body["code"], code, "{:?}", answer.body);
+    assert_eq!(answer.headers["content-type"], "application/problem+json");
+}
+
+async fn an_officer_registers_an_operator_and_decrees_a_direcao_fiscal_seen_in_status_and_timeline(server: &Server) {
+    registered(server).await;
+    let case_id = open_df(server).await;
+    server.settle().await;
+    let status = server.get(&format!("/api/v1/operators/{REGISTRO}"), None).await;
+    assert_eq!(status.status, StatusCode::OK);
+    assert!(status.body["state"]["regimes"]["direcao_fiscal"].is_object(), "{:?}", status.body);
+    assert_eq!(status.body["open_cases"]["direcao_fiscal"], 1);
+    let timeline = server.get(&format!("/api/v1/operators/{REGISTRO}/timeline"), None).await;
+    let types: Vec<&str> = timeline.body["items"].as_array().unwrap().iter().map(|e| e["event_type"].as_str().unwrap()).collect();
+    assert!(types.contains(&"operadora.registrada") && types.contains(&"regime_especial.instaurado"), "{types:?}");
+    let case = server.get(&format!("/api/v1/cases/{case_id}"), Some(Role::Fiscal)).await;
+    assert_eq!(case.status, StatusCode::OK);
+    assert_eq!(case.body["family"], "direcao_fiscal");
+    assert_eq!(case.headers["etag"], "\"1\"");
+    let before = server.get(&format!("/api/v1/operators/{REGISTRO}?as_of=2002-02-28"), None).await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert_eq!(before.body["state"]["regimes"], json!({}), "as of a date before the decree: no regime");
+    let events = server.get(&format!("/api/v1/cases/{case_id}/events"), Some(Role::Auditor)).await;
+    assert_eq!(events.body["items"][0]["event_type"], "regime_especial.instaurado");
+    assert_eq!(events.body["items"][0]["actor_role"], "diretoria");
+    let deadlines = server.get("/api/v1/deadlines?on=2002-03-01", Some(Role::Fiscal)).await;
+    assert_eq!(deadlines.status, StatusCode::OK);
+    let log = server.get("/api/v1/events?after=0&limit=2", Some(Role::Auditor)).await;
+    assert_eq!(log.body["items"].as_array().unwrap().len(), 2);
+    assert_eq!(log.body["next"], 2);
+}
+
+async fn an_act_the_rules_forbid_is_a_422_with_rule_id_and_norm_and_stores_nothing(server: &Server) {
+    registered(server).await;
+    open_df(server).await;
+    let before = server.event_count().await;
+    let second = server.post("/api/v1/cases", Role::Diretoria, &df_body("RO 2/2002")).await;
+    assert_problem(&second, StatusCode::UNPROCESSABLE_ENTITY, "rule_violation");
+    assert_eq!(second.body["rule_id"], "regime.ja_ativo");
+    assert!(second.body["norm"].as_str().unwrap().contains("9.656"));
+    assert_eq!(server.event_count().await, before);
+}
+
+async fn roles_are_refused_where_the_matrix_says_so(server: &Server) {
+    registered(server).await;
+    let case_id = open_df(server).await;
+    let matrix: Vec<(Method, String, Option<Value>, &[Role])> = vec![
+        (Method::POST, "/api/v1/operators".into(), Some(json!({"registro": "000701", "cnpj": "11.222.333/0001-81", "razao_social": "X", "modalidade": "medicina_de_grupo", "uf": "RJ", "registro_provisorio": false})), &[Role::Admin]),
+        (Method::POST, "/api/v1/cases".into(), Some(df_body("RO 9/2002")), &[Role::Diretoria]),
+        (Method::GET, "/api/v1/audit/verify".into(), None, &[Role::Auditor, Role::Admin]),
+        (Method::GET, format!("/api/v1/cases/{case_id}"), None, &Role::ALL),
+        (Method::GET, "/api/v1/events".into(), None, &Role::ALL),
+    ];
+    for (method, path, body, allowed) in &matrix {
+        for role in Role::ALL {
+            let answer = server.call(method.clone(), path, Some(role), body.as_ref(), &[]).await;
+            if allowed.contains(&role) {
+                assert_ne!(answer.status, StatusCode::FORBIDDEN, "{role:?} {method} {path}: {:?}", answer.body);
+            } else {
+                assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
+            }
+        }
+        if *method == Method::POST || path.contains("/cases/") || path.contains("/audit") || path.ends_with("/events") {
+            let anonymous = server.call(method.clone(), path, None, body.as_ref(), &[]).await;
+            assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthenticated");
+        }
+    }
+    let ungranted = server.post(&format!("/api/v1/cases/{case_id}/acts"), Role::Interventor, &json!({"act": "emitir_instrucao_diretiva", "numero": "ID 1", "assunto": "x"})).await;
+    assert_problem(&ungranted, StatusCode::FORBIDDEN, "forbidden");
+    assert_eq!(ungranted.body["rule_id"], "acesso.interventor_nao_designado");
+}
+
+async fn bad_input_is_a_400_and_stores_nothing(server: &Server) {
+    registered(server).await;
+    let before = server.event_count().await;
+    let bad_json = server.post_raw("/api/v1/cases", Role::Diretoria, "application/json", b"{\"act\": ".to_vec()).await;
+    assert_problem(&bad_json, StatusCode::BAD_REQUEST, "invalid_input");
+    let cases: Vec<(&str, Value)> = vec![
+        ("wrong type", json!({"act": "instaurar_direcao_fiscal", "registro": REGISTRO, "motivos": "not a list", "diretor_fiscal": "d", "documento": "RO"})),
+        ("unknown field", {
+            let mut b = df_body("RO 3/2002");
+            b["campo_estranho"] = json!(1);
+            b
+        }),
+        ("invalid registro", {
+            let mut b = df_body("RO 3/2002");
+            b["registro"] = json!("12AB56");
+            b
+        }),
+        ("impossible date", {
+            let mut b = df_body("RO 3/2002");
+            b["occurred_on"] = json!("2002-02-30");
+            b
+        }),
+        ("unknown act", json!({"act": "decretar_fim_do_mundo"})),
+        ("not an object", json!([1, 2])),
+    ];
+    for (what, body) in cases {
+        let answer = server.post("/api/v1/cases", Role::Diretoria, &body).await;
+        assert_problem(&answer, StatusCode::BAD_REQUEST, "invalid_input");
+        assert!(answer.body["detail"].is_string(), "{what}");
+    }
+    let bad_cnpj = {
+        let mut b = operator_body();
+        b["registro"] = json!("000701");
+        b["cnpj"] = json!("11.222.333/0001-82");
+        server.post("/api/v1/operators", Role::Admin, &b).await
+    };
+    assert_problem(&bad_cnpj, StatusCode::BAD_REQUEST, "invalid_input");
+    let negative = server.post(&format!("/api/v1/operators/{REGISTRO}/beneficiaries"), Role::Admin, &json!({"ano": 2002, "mes": 13, "quantidade": 10})).await;
+    assert_problem(&negative, StatusCode::BAD_REQUEST, "invalid_input");
+    let huge = server.post_raw("/api/v1/cases", Role::Diretoria, "application/json", vec![b' '; 400 * 1024]).await;
+    assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let wrong_media = server.post_raw("/api/v1/cases", Role::Diretoria, "text/plain", df_body("RO 4").to_string().into_bytes()).await;
+    assert_problem(&wrong_media, StatusCode::BAD_REQUEST, "invalid_input");
+    assert_problem(&server.get("/api/v1/operators/999", None).await, StatusCode::BAD_REQUEST, "invalid_input");
+    assert_problem(&server.get("/api/v1/operators/000701", None).await, StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(server.event_count().await, before, "nothing was stored");
+}
+
+async fn an_idempotent_retry_returns_the_first_answer_and_appends_nothing(server: &Server) {
+    registered(server).await;
+    let body = df_body("RO 1/2002");
+    let key = [("idempotency-key", "df-326305-ro-1")];
+    let first = server.call(Method::POST, "/api/v1/cases", Some(Role::Diretoria), Some(&body), &key).await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    let count = server.event_count().await;
+    let retry = server.call(Method::POST, "/api/v1/cases", Some(Role::Diretoria), Some(&body), &key).await;
+    assert_eq!(retry.status, StatusCode::CREATED);
+    assert_eq!(retry.body, first.body);
+    assert_eq!(retry.headers["idempotent-replayed"], "true");
+    assert_eq!(server.event_count().await, count);
+    let other = server.call(Method::POST, "/api/v1/cases", Some(Role::Diretoria), Some(&df_body("RO 2/2002")), &key).await;
+    assert_problem(&other, StatusCode::BAD_REQUEST, "invalid_input");
+}
+
+async fn two_officers_acting_on_the_same_case_version_get_one_success_and_one_409(server: &Server) {
+    registered(server).await;
+    let case_id = open_df(server).await;
+    let path = format!("/api/v1/cases/{case_id}/acts");
+    let act = json!({"act": "renovar_regime", "vigencia_dias": 365, "justificativa": "acompanhamento presencial ainda necessário", "documento": "RO 5/2003", "occurred_on": "2003-02-20"});
+    let headers = [("if-match", "\"1\"")];
+    let (a, b) = tokio::join!(
+        server.call(Method::POST, &path, Some(Role::Diretoria), Some(&act), &headers),
+        server.call(Method::POST, &path, Some(Role::Diretoria), Some(&act), &headers),
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    let conflict = if a.status == StatusCode::CONFLICT { &a } else { &b };
+    assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT], "{:?} / {:?}", a.body, b.body);
+    assert_eq!(conflict.body["code"], "version_conflict");
+}
+
+async fn auditors_verify_the_log_and_the_replay_check_finds_the_read_models_equal(server: &Server) {
+    registered(server).await;
+    open_df(server).await;
+    server.settle().await;
+    let verify = server.get("/api/v1/audit/verify", Some(Role::Auditor)).await;
+    assert_eq!(verify.status, StatusCode::OK);
+    assert_eq!(verify.body["ok"], true, "{:?}", verify.body);
+    assert!(verify.body["checkpoint"].as_str().unwrap().starts_with("autos-checkpoint:v1:"));
+    let replay = server.call(Method::POST, "/api/v1/audit/replay", Some(Role::Auditor), Some(&json!({})), &[]).await;
+    assert_eq!(replay.status, StatusCode::OK, "{:?}", replay.body);
+    assert_eq!(replay.body["equal"], true, "{:?}", replay.body);
+}
+
+async fn operational_endpoints_answer(server: &Server) {
+    assert_eq!(server.get("/healthz", None).await.status, StatusCode::OK);
+    let ready = server.get("/readyz", None).await;
+    assert_eq!(ready.status, StatusCode::OK, "{:?}", ready.body);
+    assert_eq!(ready.body["detail"]["database"], true);
+    assert_problem(&server.get("/api/v1/nada", None).await, StatusCode::NOT_FOUND, "not_found");
+    let acts = server.get("/api/v1/acts", None).await;
+    assert!(acts.body["items"].as_array().unwrap().iter().any(|a| a["name"] == "instaurar_direcao_fiscal"));
+}
+
+autos_e2e::e2e_on_both_backends!(
+    an_officer_registers_an_operator_and_decrees_a_direcao_fiscal_seen_in_status_and_timeline,
+    an_act_the_rules_forbid_is_a_422_with_rule_id_and_norm_and_stores_nothing,
+    roles_are_refused_where_the_matrix_says_so,
+    bad_input_is_a_400_and_stores_nothing,
+    an_idempotent_retry_returns_the_first_answer_and_appends_nothing,
+    two_officers_acting_on_the_same_case_version_get_one_success_and_one_409,
+    auditors_verify_the_log_and_the_replay_check_finds_the_read_models_equal,
+    operational_endpoints_answer,
+);
