@@ -118,8 +118,7 @@ impl Server {
 
     /// Waits until the read models have applied everything in the log.
     pub async fn settle(&self) {
-        let store = self.store();
-        let head = store.read_all(0, i64::MAX).await.unwrap().last().map_or(0, |e| e.position);
+        let head = self.subject.max_position().await;
         for _ in 0..400 {
             let caught_up = self
                 .board

@@ -196,7 +196,8 @@ impl ReadModelDb {
             sqlx::query(
                 "INSERT INTO projection_generations (projection, generation, status, position, updated_at) \
                  SELECT $1, 1, 'live', 0, $2 WHERE NOT EXISTS \
-                 (SELECT 1 FROM projection_generations WHERE projection = $1)",
+                 (SELECT 1 FROM projection_generations WHERE projection = $1) \
+                 ON CONFLICT (projection, generation) DO NOTHING",
             )
             .bind(projection)
             .bind(now_micros())

@@ -25,8 +25,8 @@ fn registro(n: u32) -> Registro {
     Registro::parse(&format!("{:06}", 300_000 + n)).unwrap()
 }
 
-/// Appends one decision's events atomically.
-async fn append(store: &dyn EventStore, emitted: &[Emitted]) {
+/// Appends one decision's events atomically; returns the last position.
+async fn append(store: &dyn EventStore, emitted: &[Emitted]) -> i64 {
     let mut streams: Vec<StreamAppend> = Vec::new();
     for e in emitted {
         let encoded = encode(&e.event);
@@ -46,7 +46,7 @@ async fn append(store: &dyn EventStore, emitted: &[Emitted]) {
         }
     }
     let provenance = Provenance { actor_id: Uuid::now_v7(), actor_role: "diretoria".into(), correlation_id: None, causation_id: None, command: None };
-    store.append(AppendBatch { streams, provenance }).await.unwrap();
+    *store.append(AppendBatch { streams, provenance }).await.unwrap().positions.iter().max().unwrap()
 }
 
 /// Decisions for one operator: registration, monthly beneficiary counts, and a direção fiscal
@@ -91,25 +91,17 @@ fn operator_history(world: &mut World, n: u32, months: u32, acts: usize) -> Vec<
     out
 }
 
-async fn seed(store: &dyn EventStore, operators: u32, months: u32, acts: usize) -> World {
+/// Appends the histories of `operators` operators; returns the last position appended (the
+/// visible head may lag behind it on PostgreSQL while other tests' transactions run).
+async fn seed(store: &dyn EventStore, operators: u32, months: u32, acts: usize) -> i64 {
     let mut world = World::default();
+    let mut last = 0;
     for n in 0..operators {
         for decision in operator_history(&mut world, n, months, acts) {
-            append(store, &decision).await;
+            last = last.max(append(store, &decision).await);
         }
     }
-    world
-}
-
-async fn head(store: &dyn EventStore) -> i64 {
-    let mut after = 0;
-    loop {
-        let page = store.read_all(after, 10_000).await.unwrap();
-        match page.last() {
-            Some(e) => after = e.position,
-            None => return after,
-        }
-    }
+    last
 }
 
 async fn wait_for(board: &StatusBoard, name: &str, position: i64) {
@@ -144,8 +136,7 @@ async fn assert_equals_rebuild(store: &dyn EventStore, projection: &dyn Projecti
 
 async fn a_crash_mid_catch_up_resumes_without_loss_or_double_application(s: &Subject) {
     let store = s.store();
-    seed(store.as_ref(), 30, 24, 3).await;
-    let target = head(store.as_ref()).await;
+    let target = seed(store.as_ref(), 30, 24, 3).await;
     let (board, task) = start(&store, Arc::new(Estado));
     for _ in 0..400 {
         if matches!(board.read().unwrap().get(Estado::NAME), Some(RunState::Running { position, .. }) if *position > 0) {
@@ -155,8 +146,7 @@ async fn a_crash_mid_catch_up_resumes_without_loss_or_double_application(s: &Sub
     }
     task.abort();
     let _ = task.await;
-    seed(store.as_ref(), 2, 3, 0).await;
-    let target2 = head(store.as_ref()).await;
+    let target2 = seed(store.as_ref(), 2, 3, 0).await;
     assert!(target2 > target);
     let (board, task) = start(&store, Arc::new(Estado));
     wait_for(&board, Estado::NAME, target2).await;
@@ -189,8 +179,7 @@ impl Projection for Poisoned {
 
 async fn a_poisoned_projection_stops_at_the_event_and_resumes_after_the_fix(s: &Subject) {
     let store = s.store();
-    seed(store.as_ref(), 5, 6, 2).await;
-    let target = head(store.as_ref()).await;
+    let target = seed(store.as_ref(), 5, 6, 2).await;
     let poison = target / 2;
     let fixed = Arc::new(AtomicBool::new(false));
     let (board, task) = start(&store, Arc::new(Poisoned { position: poison, fixed: fixed.clone() }));
@@ -224,8 +213,7 @@ async fn a_rebuild_while_writes_continue_ends_equal_to_a_fresh_rebuild(s: &Subje
     };
     let rebuilt_to = runner::rebuild(store.as_ref(), &Estado, &|_| {}).await.unwrap();
     assert!(rebuilt_to > 0);
-    writer.await.unwrap();
-    let target = head(store.as_ref()).await;
+    let target = writer.await.unwrap();
     wait_for(&board, Estado::NAME, target).await;
     task.abort();
     let db = ReadModelDb::new(store.database());
@@ -242,8 +230,7 @@ async fn time_travel_at_every_event_boundary_equals_the_live_projection(s: &Subj
     let (board, task) = start(&store, Arc::new(Estado));
     let mut snapshots = BTreeMap::new();
     for decision in &decisions {
-        append(store.as_ref(), decision).await;
-        let position = head(store.as_ref()).await;
+        let position = append(store.as_ref(), decision).await;
         wait_for(&board, Estado::NAME, position).await;
         let recorded_at = store.read_all(position - 1, 1).await.unwrap()[0].recorded_at;
         snapshots.insert(position, (recorded_at, live_operator(store.as_ref(), registro(7)).await));
@@ -295,16 +282,16 @@ autos_store::on_both_backends!(
 async fn two_runners_on_postgres_never_both_apply_and_the_standby_takes_over() {
     let s = autos_store::testing::postgres_subject().await;
     let store = s.store();
-    seed(store.as_ref(), 3, 3, 0).await;
+    let target = seed(store.as_ref(), 3, 3, 0).await;
     let (first, first_task) = start(&store, Arc::new(Estado));
-    wait_for(&first, Estado::NAME, head(store.as_ref()).await).await;
+    wait_for(&first, Estado::NAME, target).await;
     let (second, second_task) = start(&store, Arc::new(Estado));
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(second.read().unwrap().get(Estado::NAME), Some(&RunState::Standby), "the second instance waits");
     first_task.abort();
     let _ = first_task.await;
-    seed(store.as_ref(), 1, 1, 0).await;
-    wait_for(&second, Estado::NAME, head(store.as_ref()).await).await;
+    let target = seed(store.as_ref(), 1, 1, 0).await;
+    wait_for(&second, Estado::NAME, target).await;
     second_task.abort();
     assert_equals_rebuild(store.as_ref(), &Estado).await;
     s.finish().await;

@@ -65,6 +65,16 @@ impl Subject {
         }
     }
 
+    /// The highest position written, whether or not readers may see it yet (on PostgreSQL the
+    /// visible head lags while any transaction in the cluster is older than the last append).
+    pub async fn max_position(&self) -> i64 {
+        let sql = "SELECT COALESCE(MAX(position), 0) FROM events";
+        match self {
+            Subject::Sqlite(s, _) => sqlx::query_scalar(sql).fetch_one(s.writer_pool()).await.unwrap(),
+            Subject::Postgres(s, _) => sqlx::query_scalar(sql).fetch_one(s.pool()).await.unwrap(),
+        }
+    }
+
     pub async fn finish(self) {
         match self {
             Subject::Sqlite(s, path) => {
