@@ -68,7 +68,15 @@ impl Subject {
     /// The highest position written, whether or not readers may see it yet (on PostgreSQL the
     /// visible head lags while any transaction in the cluster is older than the last append).
     pub async fn max_position(&self) -> i64 {
-        let sql = "SELECT COALESCE(MAX(position), 0) FROM events";
+        self.scalar("SELECT COALESCE(MAX(position), 0) FROM events").await
+    }
+
+    /// Every event written, visible to readers yet or not.
+    pub async fn event_count(&self) -> i64 {
+        self.scalar("SELECT COUNT(*) FROM events").await
+    }
+
+    async fn scalar(&self, sql: &str) -> i64 {
         match self {
             Subject::Sqlite(s, _) => sqlx::query_scalar(sql).fetch_one(s.writer_pool()).await.unwrap(),
             Subject::Postgres(s, _) => sqlx::query_scalar(sql).fetch_one(s.pool()).await.unwrap(),
