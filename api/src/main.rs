@@ -55,11 +55,14 @@ enum Command {
         #[command(subcommand)]
         action: ProjectAction,
     },
-    /// Rebuild every read model into scratch tables and compare with the live ones.
+    /// Audit replays: of the read models (`--check`) or of every recorded decision (`--decisions`).
     Replay {
-        /// Compare digests per table and show the first differing row (the only mode).
-        #[arg(long, required = true)]
+        /// Rebuild every read model into scratch tables and compare them with the live ones.
+        #[arg(long, required_unless_present = "decisions")]
         check: bool,
+        /// Decide every recorded command again with today's rules and report what would differ.
+        #[arg(long)]
+        decisions: bool,
     },
     /// Event-store benchmarks (see ops/bench.sh).
     Bench(bench::BenchArgs),
@@ -154,7 +157,15 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
             OfficerAction::List => ops::officer_list(&url).await,
         },
         Command::Project { action: ProjectAction::Rebuild { name } } => ops::rebuild(&url, name.as_deref()).await,
-        Command::Replay { .. } => ops::replay_check(&url).await,
+        Command::Replay { check, decisions } => {
+            if decisions {
+                ops::replay_decisions(&url).await?;
+            }
+            if check {
+                ops::replay_check(&url).await?;
+            }
+            Ok(())
+        }
         Command::Bench(args) => bench::run(args, &url).await,
     }
 }

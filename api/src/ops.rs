@@ -309,3 +309,40 @@ pub async fn officer_list(url: &str) -> Result<(), ApiError> {
     }
     Ok(())
 }
+
+/// `autos replay --decisions`: decides every recorded command again with today's rules and
+/// lists each decision that would now differ.
+///
+/// # Errors
+/// `Projection` when an event cannot be folded, `Store` on faults.
+pub async fn replay_decisions(url: &str) -> Result<(), ApiError> {
+    let store = open_store(url).await?;
+    let head = head_position(store.as_ref()).await?;
+    let bar = progress_bar(head as u64, "decisões");
+    let rules = autos_domain::RuleBook::builtin();
+    let report = autos_projections::decisions::replay_decisions(store.as_ref(), &rules, &|p| bar.set_position(p as u64)).await?;
+    bar.finish_and_clear();
+    println!(
+        "{} decisões refeitas com as regras atuais ({} lotes sem comando registrado); {} seriam diferentes hoje.",
+        report.decisions_checked,
+        report.without_command,
+        report.changed.len()
+    );
+    for c in &report.changed {
+        let now = match &c.now {
+            Ok(events) if c.same_acts_other_content => format!("mesmos atos, conteúdo diferente (valores ou prazos): {events:?}"),
+            Ok(events) => format!("outros eventos: {events:?}"),
+            Err(refusal) => format!("recusado: {refusal}"),
+        };
+        println!(
+            "- posição {} ({}, {} por {}), regras {}: registrado {:?}; hoje {now}",
+            c.position,
+            c.occurred_on,
+            c.act,
+            c.actor_role,
+            c.rule_version.as_deref().unwrap_or("?"),
+            c.recorded
+        );
+    }
+    Ok(())
+}

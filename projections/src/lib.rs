@@ -7,8 +7,10 @@
 //! - [`sql`]: the read-model tables, checkpoints and generations, one SQL text for both backends.
 //! - [`runner`]: following the log, leadership, rebuild and the replay check.
 //! - [`time_travel`]: any state as of a legal date and as known on a recording date.
+//! - [`decisions`]: decision replay — every recorded command decided again with today's rules.
 //! - [`models`]: the read models themselves.
 
+pub mod decisions;
 pub mod docs;
 mod error;
 pub mod models;
