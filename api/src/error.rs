@@ -50,6 +50,9 @@ pub enum ApiError {
     /// Reading or writing a local file or socket failed.
     #[error("erro de E/S: {0}")]
     Io(#[from] std::io::Error),
+    /// An import rejected rows; the report was already printed.
+    #[error("{0} linha(s) rejeitada(s) na importação")]
+    Rejected(usize),
     /// `autos verify` found tampering or damage; the report was already printed.
     #[error("a verificação de integridade encontrou {0} problema(s)")]
     IntegrityFailed(usize),
@@ -148,6 +151,7 @@ impl ApiError {
             ApiError::Forbidden(m) => Problem::new(StatusCode::FORBIDDEN, "forbidden", "Acesso negado", m.clone()),
             ApiError::Io(e) => unavailable(e),
             ApiError::IntegrityFailed(n) => unavailable(&format!("integrity check found {n} problems")),
+            ApiError::Rejected(n) => invalid(format!("{n} linha(s) rejeitada(s)")),
         }
     }
 }

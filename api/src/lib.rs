@@ -9,11 +9,12 @@
 //! - [`auth`], [`officers`], [`idempotency`]: who is calling, and retries that append nothing.
 //! - [`views`]: reading the live read models and time travel.
 //! - [`import`]: operator registers. [`ops`]: serve, migrate, verify, rebuild, replay, officers.
-//! - [`bench`]: the event-store yardstick.
+//! - [`bench`]: the event-store yardstick and the read-model benchmark; [`history`]: synthetic histories.
 
 pub mod auth;
 pub mod bench;
 pub mod error;
+pub mod history;
 pub mod http;
 pub mod idempotency;
 pub mod import;

@@ -10,6 +10,10 @@ use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 use uuid::Uuid;
 
+/// Read-model rebuilds and JSON handling allocate heavily; mimalloc halves that cost.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Autos — os autos eletrônicos da fiscalização de operadoras de planos de saúde (ANS).
 #[derive(Parser)]
 #[command(name = "autos", version)]
@@ -50,6 +54,11 @@ enum Command {
         #[command(subcommand)]
         action: OfficerAction,
     },
+    /// Import data into the log through the application service.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
     /// Read-model maintenance.
     Project {
         #[command(subcommand)]
@@ -82,6 +91,17 @@ enum OfficerAction {
     Revoke { officer_id: Uuid },
     /// List officers.
     List,
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// An operator register: the seed report's list or ANS's CADOP file (either layout).
+    Operators {
+        file: std::path::PathBuf,
+        /// The officer the acts are recorded under (default: the first active admin).
+        #[arg(long)]
+        officer: Option<Uuid>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -124,6 +144,10 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(ApiError::Rejected(n)) => {
+            eprintln!("erro: {n} linha(s) rejeitada(s)");
+            ExitCode::from(3)
+        }
         Err(ApiError::IntegrityFailed(n)) => {
             eprintln!("erro: a verificação encontrou {n} problema(s)");
             ExitCode::from(2)
@@ -156,6 +180,7 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
             OfficerAction::Revoke { officer_id } => ops::officer_revoke(&url, officer_id).await,
             OfficerAction::List => ops::officer_list(&url).await,
         },
+        Command::Import { what: ImportWhat::Operators { file, officer } } => ops::import_operators(&url, &file, officer).await,
         Command::Project { action: ProjectAction::Rebuild { name } } => ops::rebuild(&url, name.as_deref()).await,
         Command::Replay { check, decisions } => {
             if decisions {

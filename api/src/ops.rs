@@ -346,3 +346,58 @@ pub async fn replay_decisions(url: &str) -> Result<(), ApiError> {
     }
     Ok(())
 }
+
+/// The officer a command-line act is recorded under: the one named, or the first active admin.
+///
+/// # Errors
+/// `Config` when there is no such officer.
+pub async fn acting_officer(store: &dyn EventStore, officer: Option<Uuid>) -> Result<officers::Officer, ApiError> {
+    let all = officers::list(&store.database()).await?;
+    let found = match officer {
+        Some(id) => all.into_iter().find(|o| o.officer_id == id && !o.revoked),
+        None => all.into_iter().find(|o| o.role == autos_domain::Role::Admin && !o.revoked),
+    };
+    found.ok_or_else(|| ApiError::Config("nenhum servidor ativo para registrar o ato: cadastre um com `autos officer add --role admin`".into()))
+}
+
+/// `autos import operators FILE`: registers or updates operators from a register file, with a
+/// progress bar and a final report; exit status 3 when rows were rejected.
+///
+/// # Errors
+/// `Config` for an unreadable file or layout, `Rejected` when rows were rejected.
+pub async fn import_operators(url: &str, file: &std::path::Path, officer: Option<Uuid>) -> Result<(), ApiError> {
+    let bytes = std::fs::read(file).map_err(|e| ApiError::Config(format!("não foi possível ler {}: {e}", file.display())))?;
+    let store = open_store(url).await?;
+    let officer = acting_officer(store.as_ref(), officer).await?;
+    let service = crate::service::Service::new(store.clone(), Arc::new(autos_domain::RuleBook::builtin()));
+    let request = crate::service::Request {
+        actor: autos_domain::Actor::new(officer.officer_id.to_string(), officer.role),
+        actor_id: officer.officer_id,
+        occurred_on: chrono::Local::now().date_naive(),
+        correlation_id: Some(Uuid::now_v7()),
+    };
+    let bar = ProgressBar::new(0);
+    bar.set_style(ProgressStyle::with_template("importando [{bar:40}] {pos}/{len} linhas ({per_sec}, restam {eta})").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    let report = crate::import::import_operators(&service, &bytes, &request, &|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })
+    .await?;
+    bar.finish_and_clear();
+    println!("Arquivo: layout {}, codificação {}.", report.layout, report.encoding);
+    println!(
+        "Importadas: {}   sem mudança: {}   alteradas: {}   rejeitadas: {}",
+        report.imported,
+        report.unchanged,
+        report.changed,
+        report.rejected.len()
+    );
+    for (line, reason) in &report.rejected {
+        println!("  linha {line}: {reason}");
+    }
+    if report.rejected.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Rejected(report.rejected.len()))
+    }
+}

@@ -8,12 +8,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use autos_domain::stored::{decode, encode, EncodedEvent};
+use autos_domain::stored::{decode, EncodedEvent};
 use autos_domain::{
     decide_case, decide_operator, Actor, CaseCommand, CaseState, Context, DomainEvent, Emitted, OperatorCommand,
     OperatorState, Registro, RuleBook, StreamRef,
 };
-use autos_store::{AppendBatch, EventStore, ExpectedVersion, NewEvent, Provenance, StoreError, StreamAppend};
+use autos_store::{AppendBatch, EventStore, ExpectedVersion, Provenance, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
 use uuid::Uuid;
@@ -227,30 +227,10 @@ impl Service {
         if emitted.is_empty() {
             return Ok(Outcome { case_id: None, events: Vec::new(), stream_versions: BTreeMap::new() });
         }
-        let mut streams: Vec<StreamAppend> = Vec::new();
-        for e in emitted {
-            let stream_id = e.stream.to_string();
-            let encoded = encode(&e.event);
-            let event = NewEvent {
-                event_id: Uuid::now_v7(),
-                event_type: encoded.event_type,
-                schema_version: encoded.schema_version,
-                payload: encoded.payload,
-                occurred_on: e.occurred_on,
-                legal_basis: Some(e.legal_basis),
-                document_ref: e.document_ref,
-            };
-            match streams.iter_mut().find(|s| s.stream_id == stream_id) {
-                Some(s) => s.events.push(event),
-                None => {
-                    let expected = match versions.get(&e.stream) {
-                        Some(0) | None => ExpectedVersion::NoStream,
-                        Some(v) => ExpectedVersion::Exact(*v),
-                    };
-                    streams.push(StreamAppend { stream_id, expected, events: vec![event] });
-                }
-            }
-        }
+        let streams = autos_projections::group_by_stream(&emitted, |stream| match versions.get(stream) {
+            Some(0) | None => ExpectedVersion::NoStream,
+            Some(v) => ExpectedVersion::Exact(*v),
+        });
         let provenance = Provenance {
             actor_id: request.actor_id,
             actor_role: request.actor.role.as_str().to_owned(),

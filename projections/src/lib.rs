@@ -67,3 +67,34 @@ pub fn decode_event(stored: &StoredEvent) -> Result<Option<DomainEvent>, Project
 pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
     vec![std::sync::Arc::new(models::Estado)]
 }
+
+/// The stored form of a decided event, with a fresh event id.
+pub fn new_event(emitted: &autos_domain::Emitted) -> autos_store::NewEvent {
+    let encoded = autos_domain::stored::encode(&emitted.event);
+    autos_store::NewEvent {
+        event_id: uuid::Uuid::now_v7(),
+        event_type: encoded.event_type,
+        schema_version: encoded.schema_version,
+        payload: encoded.payload,
+        occurred_on: emitted.occurred_on,
+        legal_basis: Some(emitted.legal_basis.clone()),
+        document_ref: emitted.document_ref.clone(),
+    }
+}
+
+/// Groups decided events by stream (first appearance order, order kept within each stream),
+/// each stream with the expected version `expected` gives it.
+pub fn group_by_stream(
+    emitted: &[autos_domain::Emitted],
+    expected: impl Fn(&autos_domain::StreamRef) -> autos_store::ExpectedVersion,
+) -> Vec<autos_store::StreamAppend> {
+    let mut streams: Vec<autos_store::StreamAppend> = Vec::new();
+    for e in emitted {
+        let id = e.stream.to_string();
+        match streams.iter_mut().find(|s| s.stream_id == id) {
+            Some(s) => s.events.push(new_event(e)),
+            None => streams.push(autos_store::StreamAppend { stream_id: id, expected: expected(&e.stream), events: vec![new_event(e)] }),
+        }
+    }
+    streams
+}

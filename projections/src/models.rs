@@ -9,6 +9,7 @@
 //! - `caso_da_operadora/{registro}/{case_id}` → [`CaseRef`]
 //! - `prazo/{due}/{case_id}/{key}` → [`DeadlineDoc`] (open deadlines, by due date)
 //! - `linha_do_tempo/{registro}/{occurred_on}/{position}` → [`TimelineEntry`] (legal-date order)
+//! - `beneficiarios/{registro}/{AAAA-MM}` → the monthly beneficiary count
 
 use std::collections::BTreeMap;
 
@@ -27,6 +28,10 @@ pub const CASE: &str = "caso";
 pub const CASE_OF_OPERATOR: &str = "caso_da_operadora";
 pub const DEADLINE: &str = "prazo";
 pub const TIMELINE: &str = "linha_do_tempo";
+pub const BENEFICIARIES: &str = "beneficiarios";
+
+/// Monthly beneficiary counts kept on the operator status (the full series is `beneficiarios`).
+const MONTHS_ON_STATUS: usize = 12;
 
 /// An operator's current status.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -81,6 +86,8 @@ mod operator_state_json {
 pub struct CaseDoc {
     pub case_id: String,
     pub registro: Option<String>,
+    /// The operator's UF when the case opened (for deadlines by UF).
+    pub uf: Option<String>,
     pub family: Option<String>,
     pub phase: String,
     pub opened_on: Option<NaiveDate>,
@@ -176,6 +183,13 @@ impl Estado {
         let mut doc: OperatorDoc = load(docs, OPERATOR, &registro).await?;
         doc.registro.clone_from(&registro);
         doc.state.evolve(event);
+        if let autos_domain::OperatorEvent::BeneficiariosInformados { ano, mes, quantidade } = event {
+            store(docs, BENEFICIARIES, &format!("{registro}/{ano:04}-{mes:02}"), &serde_json::json!({ "quantidade": quantidade }))?;
+        }
+        // The monthly series lives in its own model; the status keeps the last year of it.
+        while doc.state.beneficiaries.len() > MONTHS_ON_STATUS {
+            doc.state.beneficiaries.pop_first();
+        }
         doc.porte = doc.state.beneficiaries.values().next_back().map(|n| Porte::from_beneficiarios(*n));
         doc.last_event_position = stored.position;
         store(docs, OPERATOR, &registro, &doc)?;
@@ -190,11 +204,8 @@ impl Estado {
         let case_id = stored.stream_id.trim_start_matches("caso-").to_owned();
         let mut case: CaseDoc = load(docs, CASE, &case_id).await?;
         let was_open = case.version > 0 && case.closed_on.is_none();
-        let old_deadlines: Vec<String> = if was_open {
-            case.state.deadlines.iter().map(|(k, d)| deadline_key(d.due, &case_id, &label_of(k).unwrap_or_default())).collect()
-        } else {
-            Vec::new()
-        };
+        let old_deadlines = case.state.deadlines.clone();
+        let old_phase = case.phase.clone();
         case.state.evolve(event);
         case.case_id.clone_from(&case_id);
         case.version = stored.stream_version;
@@ -202,21 +213,26 @@ impl Estado {
         case.family = case.state.family.as_ref().and_then(label_of);
         case.phase = case.state.phase();
         case.opened_on = case.opened_on.or(Some(stored.occurred_on));
-        let closed_now = case.state.is_closed();
-        if closed_now && case.closed_on.is_none() {
+        let is_closed = case.state.is_closed();
+        if is_closed && case.closed_on.is_none() {
             case.closed_on = Some(stored.occurred_on);
         }
-        let open = !closed_now;
+        let open = !is_closed;
         case.next_deadline = if open { case.state.deadlines.values().map(|d| d.due).min() } else { None };
-
-        for key in old_deadlines {
-            docs.delete(DEADLINE, &key);
+        let deadlines_moved = old_deadlines != case.state.deadlines || was_open != open;
+        if deadlines_moved && was_open {
+            for (k, d) in &old_deadlines {
+                docs.delete(DEADLINE, &deadline_key(d.due, &case_id, &label_of(k).unwrap_or_default()));
+            }
         }
-        let uf = match &case.registro {
-            Some(r) => load::<OperatorDoc>(docs, OPERATOR, r).await?.state.uf.as_ref().and_then(label_of),
-            None => None,
-        };
-        if open {
+        let opened_now = stored.stream_version == 1;
+        if opened_now {
+            if let Some(r) = &case.registro {
+                case.uf = load::<OperatorDoc>(docs, OPERATOR, r).await?.state.uf.as_ref().and_then(label_of);
+            }
+        }
+        let uf = case.uf.clone();
+        if open && deadlines_moved {
             for (k, d) in &case.state.deadlines {
                 let key = label_of(k).unwrap_or_default();
                 let doc = DeadlineDoc {
@@ -234,28 +250,34 @@ impl Estado {
                 store(docs, DEADLINE, &deadline_key(d.due, &case_id, &key), &doc)?;
             }
         }
+        let closed_now = was_open && !open;
         if let Some(registro) = &case.registro {
-            let mut op: OperatorDoc = load(docs, OPERATOR, registro).await?;
-            let family = case.family.clone().unwrap_or_default();
-            if stored.stream_version == 1 {
-                op.cases_total += 1;
-                if open {
-                    *op.open_cases.entry(family).or_default() += 1;
-                }
-            } else if was_open && !open {
+            // The operator's counters move only when a case opens or closes.
+            if opened_now || closed_now {
+                let mut op: OperatorDoc = load(docs, OPERATOR, registro).await?;
+                let family = case.family.clone().unwrap_or_default();
                 let n = op.open_cases.entry(family).or_default();
-                *n = n.saturating_sub(1);
+                if opened_now {
+                    op.cases_total += 1;
+                    if open {
+                        *n += 1;
+                    }
+                } else {
+                    *n = n.saturating_sub(1);
+                }
+                op.registro.clone_from(registro);
+                store(docs, OPERATOR, registro, &op)?;
             }
-            op.registro.clone_from(registro);
-            store(docs, OPERATOR, registro, &op)?;
-            let case_ref = CaseRef {
+            if opened_now || closed_now || old_phase != case.phase {
+                let case_ref = CaseRef {
                 case_id: case_id.clone(),
                 family: case.family.clone(),
                 phase: case.phase.clone(),
                 opened_on: case.opened_on,
-                closed_on: case.closed_on,
-            };
-            store(docs, CASE_OF_OPERATOR, &format!("{registro}/{case_id}"), &case_ref)?;
+                    closed_on: case.closed_on,
+                };
+                store(docs, CASE_OF_OPERATOR, &format!("{registro}/{case_id}"), &case_ref)?;
+            }
         }
         let (registro, family) = (case.registro.clone(), case.family.clone());
         store(docs, CASE, &case_id, &case)?;

@@ -91,29 +91,59 @@ async fn catch_up(
     stop_after: Option<i64>,
     progress: &(dyn Fn(i64) + Sync),
 ) -> Result<Option<i64>, ProjectionError> {
-    let mut docs = BufferedDocs::new(db.clone(), projection.name(), generation, position == 0);
+    let name = projection.name();
+    let mut docs = BufferedDocs::new(db.clone(), name, generation, position == 0);
+    // Three stages overlap: page k+1 is read and page k-1's documents are written (with its
+    // checkpoint) while page k is applied. A page's writes complete before the next page's
+    // start, so the checkpoint still moves in order and only over fully written pages.
+    let mut in_flight: Option<(Vec<(crate::docs::DocId, Option<serde_json::Value>)>, i64)> = None;
+    let mut page = store.read_all(position, BATCH).await?;
     loop {
-        let page = store.read_all(position, BATCH).await?;
-        if page.is_empty() || stop_after.is_some_and(|p| position >= p) {
-            return Ok(Some(position));
-        }
-        match apply_page(projection, &page, &mut docs, stop_after).await {
-            Ok(Some(last)) => {
-                if !db.flush(projection.name(), generation, &docs.take_pending(), last).await? {
-                    return Ok(None);
-                }
+        let done = page.is_empty() || stop_after.is_some_and(|p| position >= p);
+        let next_after = page.last().map_or(position, |e| e.position);
+        let flush = async {
+            match &in_flight {
+                Some((changes, last)) => db.flush(name, generation, changes, *last).await.map(|moved| Some((moved, *last))),
+                None => Ok(None),
+            }
+        };
+        let apply = async {
+            if done {
+                Ok(None)
+            } else {
+                apply_page(projection, &page, &mut docs, stop_after).await
+            }
+        };
+        let read = async {
+            if done {
+                Ok(Vec::new())
+            } else {
+                store.read_all(next_after, BATCH).await
+            }
+        };
+        let (flushed, applied, next) = tokio::join!(flush, apply, read);
+        match flushed? {
+            Some((false, _)) => return Ok(None),
+            Some((true, last)) => {
                 position = last;
                 progress(position);
             }
+            None => {}
+        }
+        match applied {
+            Ok(Some(last)) => in_flight = Some((docs.take_pending(), last)),
+            // Nothing left to apply (the end, or the stop position): the pending page was
+            // written by the join above.
             Ok(None) => return Ok(Some(position)),
             Err(e) => {
                 docs.discard();
                 if let ProjectionError::Apply { position: at, .. } | ProjectionError::Decode { position: at, .. } = &e {
-                    db.record_failure(projection.name(), generation, *at, &e.to_string()).await?;
+                    db.record_failure(name, generation, *at, &e.to_string()).await?;
                 }
                 return Err(e);
             }
         }
+        page = next?;
     }
 }
 
@@ -221,9 +251,12 @@ pub async fn rebuild(
     let db = ReadModelDb::new(store.database());
     db.live_generation(projection.name()).await?;
     let generation = db.new_generation(projection.name(), "building").await?;
+    let started = std::time::Instant::now();
     match catch_up(store, &db, projection, generation, 0, None, progress).await {
         Ok(Some(position)) => {
+            let applied = started.elapsed();
             db.promote(projection.name(), generation).await?;
+            tracing::info!(projection = projection.name(), position, ?applied, swapped = ?(started.elapsed() - applied), "rebuilt");
             Ok(position)
         }
         Ok(None) => Err(ProjectionError::Corrupt(format!("generation {generation} was retired during its rebuild"))),

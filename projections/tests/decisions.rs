@@ -2,34 +2,16 @@
 //! before them; unchanged decisions pass, a decision the rules now refuse or decide otherwise
 //! is reported with the rule version.
 
-use autos_domain::stored::encode;
 use autos_domain::testing::{actor, d, rule_book_configured_for_tests};
 use autos_domain::{decide_case, decide_operator, CaseCommand, Cnpj, Context, Emitted, Modalidade, OperatorCommand, OperatorState, Registro, Role, Uf};
 use autos_projections::decisions::replay_decisions;
 use autos_store::testing::Subject;
-use autos_store::{AppendBatch, EventStore, ExpectedVersion, NewEvent, Provenance, StreamAppend};
+use autos_store::{AppendBatch, EventStore, ExpectedVersion, Provenance};
 use uuid::Uuid;
 
 /// Appends `emitted` as one batch recorded with `command` by an officer of `role`.
 async fn record(store: &dyn EventStore, emitted: &[Emitted], command: &serde_json::Value, role: Role) {
-    let mut streams: Vec<StreamAppend> = Vec::new();
-    for e in emitted {
-        let encoded = encode(&e.event);
-        let event = NewEvent {
-            event_id: Uuid::now_v7(),
-            event_type: encoded.event_type,
-            schema_version: encoded.schema_version,
-            payload: encoded.payload,
-            occurred_on: e.occurred_on,
-            legal_basis: Some(e.legal_basis.clone()),
-            document_ref: e.document_ref.clone(),
-        };
-        let id = e.stream.to_string();
-        match streams.iter_mut().find(|s| s.stream_id == id) {
-            Some(s) => s.events.push(event),
-            None => streams.push(StreamAppend { stream_id: id, expected: ExpectedVersion::Any, events: vec![event] }),
-        }
-    }
+    let streams = autos_projections::group_by_stream(emitted, |_| ExpectedVersion::Any);
     let provenance = Provenance {
         actor_id: Uuid::now_v7(),
         actor_role: role.as_str().into(),

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use autos_domain::stored::encode;
 use autos_domain::testing::{actor, d, World};
 use autos_domain::{CaseCommand, Cnpj, DomainEvent, Emitted, Modalidade, OperatorCommand, Registro, Role, Uf};
 use autos_projections::models::{self, Estado, OperatorDoc};
@@ -17,7 +16,7 @@ use autos_projections::sql::ReadModelDb;
 use autos_projections::time_travel::{fold_streams, Cut};
 use autos_projections::{Docs, Projection, ProjectionError};
 use autos_store::testing::Subject;
-use autos_store::{AppendBatch, EventStore, ExpectedVersion, NewEvent, Provenance, StoredEvent, StreamAppend};
+use autos_store::{AppendBatch, EventStore, ExpectedVersion, Provenance, StoredEvent};
 use chrono::Datelike;
 use uuid::Uuid;
 
@@ -27,24 +26,7 @@ fn registro(n: u32) -> Registro {
 
 /// Appends one decision's events atomically; returns the last position.
 async fn append(store: &dyn EventStore, emitted: &[Emitted]) -> i64 {
-    let mut streams: Vec<StreamAppend> = Vec::new();
-    for e in emitted {
-        let encoded = encode(&e.event);
-        let event = NewEvent {
-            event_id: Uuid::now_v7(),
-            event_type: encoded.event_type,
-            schema_version: encoded.schema_version,
-            payload: encoded.payload,
-            occurred_on: e.occurred_on,
-            legal_basis: Some(e.legal_basis.clone()),
-            document_ref: e.document_ref.clone(),
-        };
-        let id = e.stream.to_string();
-        match streams.iter_mut().find(|s| s.stream_id == id) {
-            Some(s) => s.events.push(event),
-            None => streams.push(StreamAppend { stream_id: id, expected: ExpectedVersion::Any, events: vec![event] }),
-        }
-    }
+    let streams = autos_projections::group_by_stream(emitted, |_| ExpectedVersion::Any);
     let provenance = Provenance { actor_id: Uuid::now_v7(), actor_role: "diretoria".into(), correlation_id: None, causation_id: None, command: None };
     *store.append(AppendBatch { streams, provenance }).await.unwrap().positions.iter().max().unwrap()
 }
@@ -152,7 +134,11 @@ async fn a_crash_mid_catch_up_resumes_without_loss_or_double_application(s: &Sub
     wait_for(&board, Estado::NAME, target2).await;
     task.abort();
     let doc = live_operator(store.as_ref(), registro(0)).await;
-    assert_eq!(doc.state.beneficiaries.len(), 24, "each monthly count applied exactly once");
+    let db = ReadModelDb::new(store.database());
+    let live = db.live_generation(Estado::NAME).await.unwrap();
+    let months = db.list(Estado::NAME, live.generation, models::BENEFICIARIES, &format!("{}/", registro(0)), None, 100).await.unwrap();
+    assert_eq!(months.len(), 24, "each monthly count applied exactly once");
+    assert_eq!(doc.state.beneficiaries.len(), 12, "the status keeps the last year");
     assert_eq!(doc.open_cases.get("direcao_fiscal"), Some(&1), "one DF opened, counted once");
     assert_equals_rebuild(store.as_ref(), &Estado).await;
 }

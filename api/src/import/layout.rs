@@ -149,6 +149,13 @@ pub fn parse(bytes: &[u8]) -> Result<Register, ApiError> {
         if record.iter().all(str::is_empty) {
             continue;
         }
+        if record.len() < columns.len() {
+            return Err(ApiError::Config(format!(
+                "arquivo truncado ou malformado: a linha {line} tem {} campos, o cabeçalho {}",
+                record.len(),
+                columns.len()
+            )));
+        }
         let fields = columns
             .iter()
             .zip(record.iter())

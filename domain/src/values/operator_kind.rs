@@ -25,6 +25,22 @@ pub enum Modalidade {
 }
 
 impl Modalidade {
+    /// Every modalidade, in declaration order.
+    pub const ALL: [Modalidade; 12] = [
+        Modalidade::AdministradoraDePlanos,
+        Modalidade::AdministradoraDeServicos,
+        Modalidade::AdministradoraDeBeneficios,
+        Modalidade::CooperativaMedica,
+        Modalidade::CooperativaOdontologica,
+        Modalidade::AutogestaoPatrocinadaSingular,
+        Modalidade::AutogestaoPatrocinadaMultipatrocinada,
+        Modalidade::AutogestaoNaoPatrocinada,
+        Modalidade::MedicinaDeGrupo,
+        Modalidade::OdontologiaDeGrupo,
+        Modalidade::Filantropia,
+        Modalidade::SeguradoraEspecializadaEmSaude,
+    ];
+
     /// pt-BR name.
     pub fn label(self) -> &'static str {
         match self {

@@ -24,6 +24,8 @@ use uuid::Uuid;
 
 use crate::ApiError;
 
+mod read_models;
+
 /// Which backend to measure.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Backend {
@@ -82,6 +84,23 @@ pub enum Workload {
         ops: usize,
         #[arg(long, default_value_t = 1)]
         writers: usize,
+    },
+    /// The read models: full rebuild of a synthetic history, time travel for a large operator
+    /// and projection lag under a steady append rate. Needs an empty database.
+    Project {
+        /// Events in the synthetic history.
+        #[arg(long, default_value_t = 1_000_000)]
+        events: usize,
+        /// Events of the operator time travel is measured on.
+        #[arg(long, default_value_t = 2_000)]
+        large_operator_events: usize,
+        #[arg(long, default_value_t = 200)]
+        time_travel_ops: usize,
+        /// Appends per second while projection lag is measured.
+        #[arg(long, default_value_t = 1_000)]
+        rate: u64,
+        #[arg(long, default_value_t = 10)]
+        lag_seconds: u64,
     },
     /// The bulk import path: `batch` events per transaction across the streams.
     Bulk {
@@ -185,6 +204,9 @@ pub async fn run(args: BenchArgs, database_url: &str) -> Result<(), ApiError> {
         Workload::Bulk { events, streams, batch } => {
             check_sizes(1, events, streams, batch)?;
             bulk(store.as_ref(), events, streams, batch).await?
+        }
+        Workload::Project { events, large_operator_events, time_travel_ops, rate, lag_seconds } => {
+            read_models::run(&store, events, large_operator_events, time_travel_ops, rate, lag_seconds).await?
         }
     };
     result["note"] = json!(subject.note());
