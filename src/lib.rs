@@ -1,6 +1,9 @@
 //! The end-to-end harness: an Autos server on an ephemeral port over a fresh database of
 //! either backend (the same router and projection runner `autos serve` starts), officers of
-//! every role with their tokens, and a small HTTP client that speaks the API's JSON.
+//! every role with their tokens, and a small HTTP client that speaks the API's JSON;
+//! [`browser`] drives headless Chromium for the page tests.
+
+pub mod browser;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -7,7 +7,7 @@
 //! - [`service`]: load, decide, append — the one command path (HTTP, import, demo).
 //! - [`http`]: the router, handlers, extractors and operational endpoints.
 //! - [`auth`], [`officers`], [`idempotency`]: who is calling, and retries that append nothing.
-//! - [`views`]: reading the live read models and time travel.
+//! - [`views`]: reading the live read models and time travel. [`pages`]: the web pages.
 //! - [`import`]: operator registers. [`ops`]: serve, migrate, verify, rebuild, replay, officers.
 //! - [`bench`]: the event-store yardstick and the read-model benchmark; [`history`]: synthetic histories.
 
@@ -19,6 +19,7 @@ pub mod http;
 pub mod idempotency;
 pub mod import;
 pub mod officers;
+pub mod pages;
 pub mod ops;
 pub mod service;
 pub mod views;

@@ -36,7 +36,15 @@ pub fn parse_json<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<T, Ap
     if !value.is_object() {
         return Err(ApiError::InvalidInput("o corpo deve ser um objeto JSON".into()));
     }
-    let parsed: T = serde_json::from_value(value.clone()).map_err(|e| ApiError::InvalidInput(e.to_string()))?;
+    let parsed: T = serde_path_to_error::deserialize(value.clone()).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path.is_empty() || path == "." {
+            ApiError::InvalidInput(format!("valor inválido: {inner}"))
+        } else {
+            ApiError::InvalidInput(format!("campo {path}: valor inválido ({inner})"))
+        }
+    })?;
     let round_trip = serde_json::to_value(&parsed).map_err(|e| ApiError::InvalidInput(e.to_string()))?;
     if let Some(field) = unknown_field(&value, &round_trip, "") {
         return Err(ApiError::InvalidInput(format!("campo desconhecido: {field}")));

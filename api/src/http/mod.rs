@@ -96,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), idempotency::idempotent));
     Router::new()
         .nest("/api/v1", api)
+        .merge(crate::pages::routes())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))

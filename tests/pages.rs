@@ -1,0 +1,71 @@
+//! The pages in headless Chromium: sign in with a token, find an operator, open its page with
+//! the timeline, file an act on a case page and see it listed, see a refused act's message in
+//! Portuguese, and the audit page. Screenshots land in `target/screenshots/`.
+
+use autos_domain::Role;
+use autos_e2e::browser::Browser;
+use autos_e2e::Server;
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_signs_in_finds_an_operator_files_an_act_and_sees_a_refusal() {
+    let server = Server::start(autos_store::testing::sqlite_subject().await).await;
+    let register = json!({"registro": "326305", "cnpj": "11.222.333/0001-81", "razao_social": "Saúde Exemplo S.A.",
+        "modalidade": "medicina_de_grupo", "uf": "SP", "registro_provisorio": false, "occurred_on": "2001-06-01"});
+    assert_eq!(server.post("/api/v1/operators", Role::Admin, &register).await.status, StatusCode::CREATED);
+    let decree = json!({"act": "instaurar_direcao_fiscal", "registro": "326305", "motivos": ["insuficiência de garantias"],
+        "diretor_fiscal": "diretor", "documento": "RO 1/2002", "occurred_on": "2002-03-01"});
+    let opened = server.post("/api/v1/cases", Role::Diretoria, &decree).await;
+    let case_id = opened.body["case_id"].as_str().unwrap().to_owned();
+    server.settle().await;
+
+    let browser = Browser::start().await;
+    let base = &server.base;
+    browser.goto(&format!("{base}/entrar")).await;
+    browser.fill("#token", &server.tokens[&Role::Diretoria]).await;
+    browser.click("button[type=submit]").await;
+    assert!(browser.wait_for_text("header", "Servidor diretoria").await.contains("Servidor diretoria"), "signed in");
+
+    browser.fill("input[name=q]", "exemplo").await;
+    browser.click("form.linha button").await;
+    browser.screenshot("operadoras").await;
+    browser.click("td a[href='/operadoras/326305']").await;
+    let timeline = browser.wait_for_text("#linha-do-tempo", "RO 1/2002").await;
+    assert!(timeline.contains("regime especial instaurado") && timeline.contains("RO 1/2002"), "{timeline}");
+    browser.screenshot("operadora").await;
+
+    browser.goto(&format!("{base}/casos/{case_id}")).await;
+    browser.click("select[name=ato] option[value=renovar_regime]").await;
+    browser.set("input[name=data]", "2003-02-20").await;
+    browser.fill("textarea[name=campos]", r#"{"vigencia_dias": 365, "justificativa": "acompanhamento presencial", "documento": "RO 5/2003"}"#).await;
+    browser.click("form[method=post] button").await;
+    let acts = browser.wait_for_text("#atos", "regime especial renovado").await;
+    assert!(acts.contains("regime especial renovado"), "the new act is listed: {acts}");
+    browser.screenshot("caso-ato-registrado").await;
+
+    browser.click("select[name=ato] option[value=renovar_regime]").await;
+    browser.fill("textarea[name=campos]", r#"{"vigencia_dias": "muitos"}"#).await;
+    browser.click("form[method=post] button").await;
+    let invalid = browser.wait_for_text("#erro-ato", "valor inválido").await;
+    assert!(invalid.contains("valor inválido"), "bad input is explained: {invalid}");
+
+    browser.click("select[name=ato] option[value=decidir_programa_saneamento]").await;
+    browser.set("input[name=data]", "2003-02-21").await;
+    browser.fill("textarea[name=campos]", r#"{"aprovado": true, "fundamentacao": "metas atingidas"}"#).await;
+    browser.click("form[method=post] button").await;
+    let refusal = browser.wait_for_text("#erro-ato", "regra ").await;
+    assert!(refusal.contains("regra "), "a refusal by law names its rule and norm: {refusal}");
+    browser.screenshot("caso-ato-recusado").await;
+
+    browser.goto(&format!("{base}/sair")).await;
+    browser.goto(&format!("{base}/entrar")).await;
+    browser.fill("#token", &server.tokens[&Role::Auditor]).await;
+    browser.click("button[type=submit]").await;
+    assert!(browser.wait_for_text("header", "Servidor auditor").await.contains("Servidor auditor"));
+    browser.goto(&format!("{base}/auditoria")).await;
+    assert!(browser.wait_for_text("#checkpoint", "autos-checkpoint:v1:").await.starts_with("autos-checkpoint:v1:"));
+    browser.screenshot("auditoria").await;
+    browser.quit().await;
+    server.finish().await;
+}
