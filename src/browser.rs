@@ -41,8 +41,12 @@ impl Browser {
                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
                      "--window-size=1280,1000"]
         }}}});
-        let session: Value = client.post(format!("{root}/session")).json(&capabilities).send().await.unwrap().json().await.unwrap();
-        let id = session["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no WebDriver session: {session}")).to_owned();
+        let session: Value =
+            client.post(format!("{root}/session")).json(&capabilities).send().await.unwrap().json().await.unwrap();
+        let id = session["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no WebDriver session: {session}"))
+            .to_owned();
         Browser { driver, base: format!("{root}/session/{id}"), client }
     }
 
@@ -58,7 +62,8 @@ impl Browser {
     }
 
     async fn find(&self, css: &str) -> String {
-        let found = self.command(reqwest::Method::POST, "/element", Some(json!({"using": "css selector", "value": css}))).await;
+        let found =
+            self.command(reqwest::Method::POST, "/element", Some(json!({"using": "css selector", "value": css}))).await;
         found[ELEMENT].as_str().unwrap_or_else(|| panic!("no element {css}: {found}")).to_owned()
     }
 
@@ -72,7 +77,8 @@ impl Browser {
     /// Sets a field's value directly (date inputs type by locale; this does not).
     pub async fn set(&self, css: &str, value: &str) {
         let script = "document.querySelector(arguments[0]).value = arguments[1];";
-        self.command(reqwest::Method::POST, "/execute/sync", Some(json!({ "script": script, "args": [css, value] }))).await;
+        self.command(reqwest::Method::POST, "/execute/sync", Some(json!({ "script": script, "args": [css, value] })))
+            .await;
     }
 
     pub async fn click(&self, css: &str) {
@@ -83,7 +89,11 @@ impl Browser {
     /// The visible text of the element `css`.
     pub async fn text(&self, css: &str) -> String {
         let id = self.find(css).await;
-        self.command(reqwest::Method::GET, &format!("/element/{id}/text"), None).await.as_str().unwrap_or_default().to_owned()
+        self.command(reqwest::Method::GET, &format!("/element/{id}/text"), None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// Waits (up to 15 s) until the element `css` exists and its text contains `needle`; returns
@@ -91,9 +101,16 @@ impl Browser {
     pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
         let mut last = String::new();
         for _ in 0..300 {
-            let found = self.command(reqwest::Method::POST, "/element", Some(json!({"using": "css selector", "value": css}))).await;
+            let found = self
+                .command(reqwest::Method::POST, "/element", Some(json!({"using": "css selector", "value": css})))
+                .await;
             if let Some(id) = found[ELEMENT].as_str() {
-                last = self.command(reqwest::Method::GET, &format!("/element/{id}/text"), None).await.as_str().unwrap_or_default().to_owned();
+                last = self
+                    .command(reqwest::Method::GET, &format!("/element/{id}/text"), None)
+                    .await
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
                 if last.contains(needle) {
                     break;
                 }
@@ -110,7 +127,8 @@ impl Browser {
     /// Saves a PNG of the viewport under `target/screenshots/NAME.png` (a test artifact).
     pub async fn screenshot(&self, name: &str) {
         let data = self.command(reqwest::Method::GET, "/screenshot", None).await;
-        let bytes = base64::engine::general_purpose::STANDARD.decode(data.as_str().unwrap_or_default()).unwrap_or_default();
+        let bytes =
+            base64::engine::general_purpose::STANDARD.decode(data.as_str().unwrap_or_default()).unwrap_or_default();
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(format!("{name}.png")), bytes).unwrap();

@@ -42,7 +42,8 @@ impl Server {
         let store = subject.store();
         let mut tokens = BTreeMap::new();
         for role in Role::ALL {
-            let (_, token) = officers::add(&store.database(), &format!("Servidor {}", role.as_str()), role).await.unwrap();
+            let (_, token) =
+                officers::add(&store.database(), &format!("Servidor {}", role.as_str()), role).await.unwrap();
             tokens.insert(role, token);
         }
         let board = StatusBoard::default();
@@ -64,7 +65,14 @@ impl Server {
     }
 
     /// Sends a request as `role` (None: anonymous) with an optional JSON body and headers.
-    pub async fn call(&self, method: Method, path: &str, role: Option<Role>, body: Option<&Value>, headers: &[(&str, &str)]) -> Answer {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        role: Option<Role>,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Answer {
         let mut request = self.client.request(method, format!("{}{path}", self.base));
         if let Some(role) = role {
             request = request.bearer_auth(&self.tokens[&role]);

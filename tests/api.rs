@@ -48,7 +48,8 @@ async fn an_officer_registers_an_operator_and_decrees_a_direcao_fiscal_seen_in_s
     assert!(status.body["state"]["regimes"]["direcao_fiscal"].is_object(), "{:?}", status.body);
     assert_eq!(status.body["open_cases"]["direcao_fiscal"], 1);
     let timeline = server.get(&format!("/api/v1/operators/{REGISTRO}/timeline"), None).await;
-    let types: Vec<&str> = timeline.body["items"].as_array().unwrap().iter().map(|e| e["event_type"].as_str().unwrap()).collect();
+    let types: Vec<&str> =
+        timeline.body["items"].as_array().unwrap().iter().map(|e| e["event_type"].as_str().unwrap()).collect();
     assert!(types.contains(&"operadora.registrada") && types.contains(&"regime_especial.instaurado"), "{types:?}");
     let case = server.get(&format!("/api/v1/cases/{case_id}"), Some(Role::Fiscal)).await;
     assert_eq!(case.status, StatusCode::OK);
@@ -82,7 +83,14 @@ async fn roles_are_refused_where_the_matrix_says_so(server: &Server) {
     registered(server).await;
     let case_id = open_df(server).await;
     let matrix: Vec<(Method, String, Option<Value>, &[Role])> = vec![
-        (Method::POST, "/api/v1/operators".into(), Some(json!({"registro": "000701", "cnpj": "11.222.333/0001-81", "razao_social": "X", "modalidade": "medicina_de_grupo", "uf": "RJ", "registro_provisorio": false})), &[Role::Admin]),
+        (
+            Method::POST,
+            "/api/v1/operators".into(),
+            Some(
+                json!({"registro": "000701", "cnpj": "11.222.333/0001-81", "razao_social": "X", "modalidade": "medicina_de_grupo", "uf": "RJ", "registro_provisorio": false}),
+            ),
+            &[Role::Admin],
+        ),
         (Method::POST, "/api/v1/cases".into(), Some(df_body("RO 9/2002")), &[Role::Diretoria]),
         (Method::GET, "/api/v1/audit/verify".into(), None, &[Role::Auditor, Role::Admin]),
         (Method::GET, format!("/api/v1/cases/{case_id}"), None, &Role::ALL),
@@ -102,7 +110,13 @@ async fn roles_are_refused_where_the_matrix_says_so(server: &Server) {
             assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthenticated");
         }
     }
-    let ungranted = server.post(&format!("/api/v1/cases/{case_id}/acts"), Role::Interventor, &json!({"act": "emitir_instrucao_diretiva", "numero": "ID 1", "assunto": "x"})).await;
+    let ungranted = server
+        .post(
+            &format!("/api/v1/cases/{case_id}/acts"),
+            Role::Interventor,
+            &json!({"act": "emitir_instrucao_diretiva", "numero": "ID 1", "assunto": "x"}),
+        )
+        .await;
     assert_problem(&ungranted, StatusCode::FORBIDDEN, "forbidden");
     assert_eq!(ungranted.body["rule_id"], "acesso.interventor_nao_designado");
 }
@@ -113,7 +127,10 @@ async fn bad_input_is_a_400_and_stores_nothing(server: &Server) {
     let bad_json = server.post_raw("/api/v1/cases", Role::Diretoria, "application/json", b"{\"act\": ".to_vec()).await;
     assert_problem(&bad_json, StatusCode::BAD_REQUEST, "invalid_input");
     let cases: Vec<(&str, Value)> = vec![
-        ("wrong type", json!({"act": "instaurar_direcao_fiscal", "registro": REGISTRO, "motivos": "not a list", "diretor_fiscal": "d", "documento": "RO"})),
+        (
+            "wrong type",
+            json!({"act": "instaurar_direcao_fiscal", "registro": REGISTRO, "motivos": "not a list", "diretor_fiscal": "d", "documento": "RO"}),
+        ),
         ("unknown field", {
             let mut b = df_body("RO 3/2002");
             b["campo_estranho"] = json!(1);
@@ -144,11 +161,18 @@ async fn bad_input_is_a_400_and_stores_nothing(server: &Server) {
         server.post("/api/v1/operators", Role::Admin, &b).await
     };
     assert_problem(&bad_cnpj, StatusCode::BAD_REQUEST, "invalid_input");
-    let negative = server.post(&format!("/api/v1/operators/{REGISTRO}/beneficiaries"), Role::Admin, &json!({"ano": 2002, "mes": 13, "quantidade": 10})).await;
+    let negative = server
+        .post(
+            &format!("/api/v1/operators/{REGISTRO}/beneficiaries"),
+            Role::Admin,
+            &json!({"ano": 2002, "mes": 13, "quantidade": 10}),
+        )
+        .await;
     assert_problem(&negative, StatusCode::BAD_REQUEST, "invalid_input");
     let huge = server.post_raw("/api/v1/cases", Role::Diretoria, "application/json", vec![b' '; 400 * 1024]).await;
     assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE);
-    let wrong_media = server.post_raw("/api/v1/cases", Role::Diretoria, "text/plain", df_body("RO 4").to_string().into_bytes()).await;
+    let wrong_media =
+        server.post_raw("/api/v1/cases", Role::Diretoria, "text/plain", df_body("RO 4").to_string().into_bytes()).await;
     assert_problem(&wrong_media, StatusCode::BAD_REQUEST, "invalid_input");
     assert_problem(&server.get("/api/v1/operators/999", None).await, StatusCode::BAD_REQUEST, "invalid_input");
     assert_problem(&server.get("/api/v1/operators/000701", None).await, StatusCode::NOT_FOUND, "not_found");
@@ -167,7 +191,8 @@ async fn an_idempotent_retry_returns_the_first_answer_and_appends_nothing(server
     assert_eq!(retry.body, first.body);
     assert_eq!(retry.headers["idempotent-replayed"], "true");
     assert_eq!(server.event_count().await, count);
-    let other = server.call(Method::POST, "/api/v1/cases", Some(Role::Diretoria), Some(&df_body("RO 2/2002")), &key).await;
+    let other =
+        server.call(Method::POST, "/api/v1/cases", Some(Role::Diretoria), Some(&df_body("RO 2/2002")), &key).await;
     assert_problem(&other, StatusCode::BAD_REQUEST, "invalid_input");
 }
 

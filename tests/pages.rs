@@ -38,7 +38,12 @@ async fn an_officer_signs_in_finds_an_operator_files_an_act_and_sees_a_refusal()
     browser.goto(&format!("{base}/casos/{case_id}")).await;
     browser.click("select[name=ato] option[value=renovar_regime]").await;
     browser.set("input[name=data]", "2003-02-20").await;
-    browser.fill("textarea[name=campos]", r#"{"vigencia_dias": 365, "justificativa": "acompanhamento presencial", "documento": "RO 5/2003"}"#).await;
+    browser
+        .fill(
+            "textarea[name=campos]",
+            r#"{"vigencia_dias": 365, "justificativa": "acompanhamento presencial", "documento": "RO 5/2003"}"#,
+        )
+        .await;
     browser.click("form[method=post] button").await;
     let acts = browser.wait_for_text("#atos", "regime especial renovado").await;
     assert!(acts.contains("regime especial renovado"), "the new act is listed: {acts}");

@@ -112,7 +112,8 @@ fn unavailable(what: &dyn std::fmt::Display) -> Problem {
 impl ApiError {
     /// The problem document this error is answered with.
     pub fn problem(&self) -> Problem {
-        let invalid = |detail: String| Problem::new(StatusCode::BAD_REQUEST, "invalid_input", "Entrada inválida", detail);
+        let invalid =
+            |detail: String| Problem::new(StatusCode::BAD_REQUEST, "invalid_input", "Entrada inválida", detail);
         match self {
             ApiError::Store(StoreError::Conflict { stream, expected, actual }) => Problem {
                 stream: Some(stream.clone()),
@@ -170,11 +171,21 @@ fn domain_problem(error: &DomainError) -> Problem {
         DomainError::Rule { rule_id, norm, message } => Problem {
             rule_id: Some(rule_id.to_string()),
             norm: Some(norm.to_string()),
-            ..Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "rule_violation", "Ato vedado pelas normas", message.clone())
+            ..Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "rule_violation",
+                "Ato vedado pelas normas",
+                message.clone(),
+            )
         },
         DomainError::Unconfigured { .. } => Problem {
             rule_id: Some(error.rule_id()),
-            ..Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "rule_violation", "Valor normativo não configurado", error.to_string())
+            ..Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "rule_violation",
+                "Valor normativo não configurado",
+                error.to_string(),
+            )
         },
     }
 }

@@ -34,7 +34,10 @@ pub fn operator_decisions(rules: &RuleBook, n: u32, events: usize) -> Result<(Re
     let mut operator = OperatorState::default();
     let mut out = Vec::with_capacity(events);
     // Folds a decision into the operator and the direção fiscal (side cases are not followed).
-    let fold = |out: &mut Vec<Emitted>, operator: &mut OperatorState, case: Option<(Uuid, &mut CaseState)>, emitted: Vec<Emitted>| {
+    let fold = |out: &mut Vec<Emitted>,
+                operator: &mut OperatorState,
+                case: Option<(Uuid, &mut CaseState)>,
+                emitted: Vec<Emitted>| {
         let mut case = case;
         for e in emitted {
             match (&e.event, case.as_mut()) {
@@ -48,18 +51,24 @@ pub fn operator_decisions(rules: &RuleBook, n: u32, events: usize) -> Result<(Re
     let start = date(2000, 1, 10);
     let register = OperatorCommand::RegistrarOperadora {
         registro,
-        cnpj: Cnpj::parse("11.222.333/0001-81")?,
+        cnpj: Some(Cnpj::parse("11.222.333/0001-81")?),
         razao_social: format!("Operadora Sintética {n}"),
         modalidade: Modalidade::MedicinaDeGrupo,
-        uf: Uf::Sp,
+        uf: Some(Uf::Sp),
         registro_provisorio: false,
+        regiao: None,
+        municipio: None,
     };
     let emitted = decide_operator(&operator, register, &Context::new(admin.clone(), start, rules))?;
     fold(&mut out, &mut operator, None, emitted);
     let months = (events / 5).max(1);
     for m in 0..months {
         let on = start + Months::new(m as u32);
-        let count = OperatorCommand::InformarBeneficiarios { ano: on.year(), mes: on.month(), quantidade: 5_000 + (m as u64 * 37) % 40_000 };
+        let count = OperatorCommand::InformarBeneficiarios {
+            ano: on.year(),
+            mes: on.month(),
+            quantidade: 5_000 + (m as u64 * 37) % 40_000,
+        };
         let emitted = decide_operator(&operator, count, &Context::new(admin.clone(), on, rules))?;
         fold(&mut out, &mut operator, None, emitted);
     }
@@ -82,7 +91,10 @@ pub fn operator_decisions(rules: &RuleBook, n: u32, events: usize) -> Result<(Re
     while out.len() < events {
         let on = decree_on + Days::new(1 + i % 300);
         let ctx = Context::new(interventor.clone(), on, rules).on_case(case_id);
-        let instruction = CaseCommand::EmitirInstrucaoDiretiva { numero: format!("ID {i}/{}", on.year()), assunto: "remessa de balancetes".into() };
+        let instruction = CaseCommand::EmitirInstrucaoDiretiva {
+            numero: format!("ID {i}/{}", on.year()),
+            assunto: "remessa de balancetes".into(),
+        };
         let emitted = decide_case(&case, &operator, instruction, &ctx)?;
         fold(&mut out, &mut operator, Some((case_id, &mut case)), emitted);
         i += 1;

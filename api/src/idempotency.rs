@@ -131,9 +131,9 @@ async fn run_once(state: &AppState, key: String, request: Request, next: Next) -
         return Ok(next.run(request).await);
     };
     let (parts, body) = request.into_parts();
-    let bytes = to_bytes(body, MAX_BODY).await.map_err(|_| {
-        reject(ApiError::InvalidInput(format!("corpo maior que {MAX_BODY} bytes")))
-    })?;
+    let bytes = to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|_| reject(ApiError::InvalidInput(format!("corpo maior que {MAX_BODY} bytes"))))?;
     let mut hasher = Sha256::new();
     hasher.update(parts.uri.path().as_bytes());
     hasher.update([0]);
@@ -142,7 +142,9 @@ async fn run_once(state: &AppState, key: String, request: Request, next: Next) -
     match claim(state, officer.officer_id, &key, &hash).await.map_err(reject)? {
         Claim::Done(status, body) => return Ok(replay(status, body)),
         Claim::Pending => {
-            return Err(reject(ApiError::Conflict("uma requisição com esta Idempotency-Key ainda está em andamento".into())))
+            return Err(reject(ApiError::Conflict(
+                "uma requisição com esta Idempotency-Key ainda está em andamento".into(),
+            )))
         }
         Claim::OtherBody => {
             return Err(reject(ApiError::InvalidInput("Idempotency-Key já usada com outro corpo de requisição".into())))
@@ -153,7 +155,8 @@ async fn run_once(state: &AppState, key: String, request: Request, next: Next) -
     let (parts, body) = response.into_parts();
     let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    let outcome = if parts.status.is_server_error() { None } else { Some((i32::from(parts.status.as_u16()), text.as_str())) };
+    let outcome =
+        if parts.status.is_server_error() { None } else { Some((i32::from(parts.status.as_u16()), text.as_str())) };
     settle(state, officer.officer_id, &key, outcome).await.map_err(reject)?;
     Ok(Response::from_parts(parts, Body::from(bytes)))
 }

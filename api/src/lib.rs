@@ -13,14 +13,15 @@
 
 pub mod auth;
 pub mod bench;
+pub mod demo;
 pub mod error;
 pub mod history;
 pub mod http;
 pub mod idempotency;
 pub mod import;
 pub mod officers;
-pub mod pages;
 pub mod ops;
+pub mod pages;
 pub mod service;
 pub mod views;
 

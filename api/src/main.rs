@@ -34,6 +34,16 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "AUTOS_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// On an empty database, load the demonstration history first (see `autos demo`).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Load the 512 operators of ANS's 2000–2003 report and the report's intervention history
+    /// into an empty database, and print a token per role to sign in with.
+    Demo {
+        /// The history is deterministic for a given seed.
+        #[arg(long, default_value_t = 2003)]
+        seed: u64,
     },
     /// Recompute every hash chain and checkpoint; non-zero exit when anything was altered.
     Verify {
@@ -111,10 +121,9 @@ enum ProjectAction {
 }
 
 fn parse_role(text: &str) -> Result<Role, String> {
-    Role::ALL
-        .into_iter()
-        .find(|r| r.as_str() == text)
-        .ok_or_else(|| format!("papel desconhecido {text:?}; use atendente, fiscal, diretoria, interventor, auditor ou admin"))
+    Role::ALL.into_iter().find(|r| r.as_str() == text).ok_or_else(|| {
+        format!("papel desconhecido {text:?}; use atendente, fiscal, diretoria, interventor, auditor ou admin")
+    })
 }
 
 #[derive(Subcommand)]
@@ -163,7 +172,8 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
     let url = cli.database_url;
     match cli.command {
         Command::Migrate => ops::migrate(&url).await,
-        Command::Serve { listen } => ops::serve(&url, listen).await,
+        Command::Serve { listen, demo } => ops::serve(&url, listen, demo).await,
+        Command::Demo { seed } => ops::demo(&url, seed).await,
         Command::Verify { checkpoint, against } => {
             let mode = match (against, checkpoint) {
                 (Some(exported), _) => ops::VerifyMode::Against(exported),
@@ -180,7 +190,9 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
             OfficerAction::Revoke { officer_id } => ops::officer_revoke(&url, officer_id).await,
             OfficerAction::List => ops::officer_list(&url).await,
         },
-        Command::Import { what: ImportWhat::Operators { file, officer } } => ops::import_operators(&url, &file, officer).await,
+        Command::Import { what: ImportWhat::Operators { file, officer } } => {
+            ops::import_operators(&url, &file, officer).await
+        }
         Command::Project { action: ProjectAction::Rebuild { name } } => ops::rebuild(&url, name.as_deref()).await,
         Command::Replay { check, decisions } => {
             if decisions {

@@ -53,15 +53,17 @@ pub async fn add(db: &Database, name: &str, role: Role) -> Result<(Officer, Stri
     let officer = Officer { officer_id: Uuid::now_v7(), name: name.to_owned(), role, revoked: false };
     let role_text = role.as_str();
     on_db!(db, write, |pool| {
-        sqlx::query("INSERT INTO officers (officer_id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(officer.officer_id)
-            .bind(&officer.name)
-            .bind(role_text)
-            .bind(token_hash(&token))
-            .bind(now_micros())
-            .execute(pool)
-            .await
-            .map_err(StoreError::from)?;
+        sqlx::query(
+            "INSERT INTO officers (officer_id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(officer.officer_id)
+        .bind(&officer.name)
+        .bind(role_text)
+        .bind(token_hash(&token))
+        .bind(now_micros())
+        .execute(pool)
+        .await
+        .map_err(StoreError::from)?;
     });
     Ok((officer, token))
 }

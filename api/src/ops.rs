@@ -41,12 +41,16 @@ pub async fn migrate(url: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// `autos serve`: the HTTP server plus the background seal, until Ctrl-C or SIGTERM.
+/// `autos serve`: the HTTP server, the projections and the background seal, until Ctrl-C or
+/// SIGTERM; with `demo`, an empty database first gets the demonstration history.
 ///
 /// # Errors
 /// `Store` when the database cannot be opened, `Io` when the address cannot be bound.
-pub async fn serve(url: &str, listen: SocketAddr) -> Result<(), ApiError> {
+pub async fn serve(url: &str, listen: SocketAddr, demo: bool) -> Result<(), ApiError> {
     let store = open_store(url).await?;
+    if demo && store.read_all(0, 1).await?.is_empty() {
+        load_demo(store.clone(), 2003).await?;
+    }
     tokio::spawn(seal_forever(store.clone()));
     let board = StatusBoard::default();
     for projection in autos_projections::all() {
@@ -93,7 +97,7 @@ async fn shutdown_signal() {
     tracing::info!("encerrando");
 }
 
-fn spinner(message: &'static str) -> ProgressBar {
+fn spinner(message: impl Into<std::borrow::Cow<'static, str>>) -> ProgressBar {
     let bar = ProgressBar::new_spinner();
     bar.set_style(
         ProgressStyle::with_template("{spinner} {msg}: {pos} eventos ({per_sec}) [{elapsed}]")
@@ -251,18 +255,29 @@ pub async fn replay_check(url: &str) -> Result<(), ApiError> {
     for projection in autos_projections::all() {
         let check = runner::replay_check(store.as_ref(), projection.as_ref()).await?;
         if check.equal() {
-            println!("{}: idêntica à reconstrução (posição {}, {} tabelas)", check.projection, check.position, check.live.len());
+            println!(
+                "{}: idêntica à reconstrução (posição {}, {} tabelas)",
+                check.projection,
+                check.position,
+                check.live.len()
+            );
         } else {
             differing += 1;
             println!("{}: DIFERENTE da reconstrução na posição {}", check.projection, check.position);
             for (model, digest) in &check.live {
                 let rebuilt = check.rebuilt.get(model);
                 if rebuilt != Some(digest) {
-                    println!("  tabela {model}: viva {} linhas {}, reconstruída {:?}", digest.rows, digest.sha256, rebuilt);
+                    println!(
+                        "  tabela {model}: viva {} linhas {}, reconstruída {:?}",
+                        digest.rows, digest.sha256, rebuilt
+                    );
                 }
             }
             if let Some(d) = &check.first_difference {
-                println!("  primeira linha diferente: {}/{}\n    viva:        {:?}\n    reconstruída: {:?}", d.model, d.key, d.live, d.rebuilt);
+                println!(
+                    "  primeira linha diferente: {}/{}\n    viva:        {:?}\n    reconstruída: {:?}",
+                    d.model, d.key, d.live, d.rebuilt
+                );
             }
         }
     }
@@ -320,7 +335,8 @@ pub async fn replay_decisions(url: &str) -> Result<(), ApiError> {
     let head = head_position(store.as_ref()).await?;
     let bar = progress_bar(head as u64, "decisões");
     let rules = autos_domain::RuleBook::builtin();
-    let report = autos_projections::decisions::replay_decisions(store.as_ref(), &rules, &|p| bar.set_position(p as u64)).await?;
+    let report =
+        autos_projections::decisions::replay_decisions(store.as_ref(), &rules, &|p| bar.set_position(p as u64)).await?;
     bar.finish_and_clear();
     println!(
         "{} decisões refeitas com as regras atuais ({} lotes sem comando registrado); {} seriam diferentes hoje.",
@@ -330,7 +346,9 @@ pub async fn replay_decisions(url: &str) -> Result<(), ApiError> {
     );
     for c in &report.changed {
         let now = match &c.now {
-            Ok(events) if c.same_acts_other_content => format!("mesmos atos, conteúdo diferente (valores ou prazos): {events:?}"),
+            Ok(events) if c.same_acts_other_content => {
+                format!("mesmos atos, conteúdo diferente (valores ou prazos): {events:?}")
+            }
             Ok(events) => format!("outros eventos: {events:?}"),
             Err(refusal) => format!("recusado: {refusal}"),
         };
@@ -357,7 +375,11 @@ pub async fn acting_officer(store: &dyn EventStore, officer: Option<Uuid>) -> Re
         Some(id) => all.into_iter().find(|o| o.officer_id == id && !o.revoked),
         None => all.into_iter().find(|o| o.role == autos_domain::Role::Admin && !o.revoked),
     };
-    found.ok_or_else(|| ApiError::Config("nenhum servidor ativo para registrar o ato: cadastre um com `autos officer add --role admin`".into()))
+    found.ok_or_else(|| {
+        ApiError::Config(
+            "nenhum servidor ativo para registrar o ato: cadastre um com `autos officer add --role admin`".into(),
+        )
+    })
 }
 
 /// `autos import operators FILE`: registers or updates operators from a register file, with a
@@ -366,7 +388,8 @@ pub async fn acting_officer(store: &dyn EventStore, officer: Option<Uuid>) -> Re
 /// # Errors
 /// `Config` for an unreadable file or layout, `Rejected` when rows were rejected.
 pub async fn import_operators(url: &str, file: &std::path::Path, officer: Option<Uuid>) -> Result<(), ApiError> {
-    let bytes = std::fs::read(file).map_err(|e| ApiError::Config(format!("não foi possível ler {}: {e}", file.display())))?;
+    let bytes =
+        std::fs::read(file).map_err(|e| ApiError::Config(format!("não foi possível ler {}: {e}", file.display())))?;
     let store = open_store(url).await?;
     let officer = acting_officer(store.as_ref(), officer).await?;
     let service = crate::service::Service::new(store.clone(), Arc::new(autos_domain::RuleBook::builtin()));
@@ -377,7 +400,10 @@ pub async fn import_operators(url: &str, file: &std::path::Path, officer: Option
         correlation_id: Some(Uuid::now_v7()),
     };
     let bar = ProgressBar::new(0);
-    bar.set_style(ProgressStyle::with_template("importando [{bar:40}] {pos}/{len} linhas ({per_sec}, restam {eta})").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    bar.set_style(
+        ProgressStyle::with_template("importando [{bar:40}] {pos}/{len} linhas ({per_sec}, restam {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
     let report = crate::import::import_operators(&service, &bytes, &request, &|done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
@@ -400,4 +426,30 @@ pub async fn import_operators(url: &str, file: &std::path::Path, officer: Option
     } else {
         Err(ApiError::Rejected(report.rejected.len()))
     }
+}
+
+/// `autos demo`: the demonstration history on an empty database.
+///
+/// # Errors
+/// `Config` when the database is not empty; `Store`/`Domain` on faults.
+pub async fn demo(url: &str, seed: u64) -> Result<(), ApiError> {
+    load_demo(open_store(url).await?, seed).await
+}
+
+async fn load_demo(store: Arc<dyn EventStore>, seed: u64) -> Result<(), ApiError> {
+    let bar = spinner("demonstração");
+    let started = std::time::Instant::now();
+    let report = crate::demo::run(store, seed, &|step| bar.set_message(step.to_owned())).await?;
+    bar.finish_and_clear();
+    println!(
+        "Demonstração carregada em {:.1} s: {} operadoras do relatório de 2000–2003, {} atos registrados.",
+        started.elapsed().as_secs_f64(),
+        report.operators.imported,
+        report.commands
+    );
+    println!("Tokens para entrar nas páginas (mostrados só agora):");
+    for (officer, token) in &report.officers {
+        println!("  {:<12} {token}", officer.role.as_str());
+    }
+    Ok(())
 }

@@ -86,7 +86,11 @@ async fn sign_in(State(state): State<AppState>, Form(form): Form<TokenForm>) -> 
             let cookie = format!("{TOKEN_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/", form.token.trim());
             (StatusCode::SEE_OTHER, [(LOCATION, "/operadoras".to_owned()), (SET_COOKIE, cookie)]).into_response()
         }
-        Ok(None) => (StatusCode::UNAUTHORIZED, page(&SignIn { officer: None, error: Some("Token inválido ou revogado.".into()) })).into_response(),
+        Ok(None) => (
+            StatusCode::UNAUTHORIZED,
+            page(&SignIn { officer: None, error: Some("Token inválido ou revogado.".into()) }),
+        )
+            .into_response(),
         Err(e) => error_page(None, &e),
     }
 }
@@ -100,7 +104,10 @@ async fn sign_out() -> Response {
 fn standing(doc: &OperatorDoc) -> Vec<(String, bool)> {
     let s = &doc.state;
     let mut out = Vec::new();
-    let licence = serde_json::to_value(&s.licence).ok().and_then(|v| v["situacao"].as_str().map(str::to_owned)).unwrap_or_default();
+    let licence = serde_json::to_value(&s.licence)
+        .ok()
+        .and_then(|v| v["situacao"].as_str().map(str::to_owned))
+        .unwrap_or_default();
     out.push((licence.replace('_', " "), s.is_cancelled()));
     for regime in s.regimes.keys() {
         let label = match regime {
@@ -155,7 +162,11 @@ struct SearchQuery {
     after: Option<String>,
 }
 
-async fn operators(State(state): State<AppState>, MaybeSigned(officer): MaybeSigned, Query(query): Query<SearchQuery>) -> Response {
+async fn operators(
+    State(state): State<AppState>,
+    MaybeSigned(officer): MaybeSigned,
+    Query(query): Query<SearchQuery>,
+) -> Response {
     let q = query.q.unwrap_or_default();
     let uf = query.uf.unwrap_or_default().to_uppercase();
     let needle = crate::import::layout::fold(&q);
@@ -250,13 +261,22 @@ async fn operator(
     let result = async {
         let registro = Registro::parse(&text)?;
         let as_of = match query.as_of.as_deref().filter(|s| !s.is_empty()) {
-            Some(s) => Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| ApiError::InvalidInput(format!("data inválida: {s}")))?),
+            Some(s) => Some(
+                NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map_err(|_| ApiError::InvalidInput(format!("data inválida: {s}")))?,
+            ),
             None => None,
         };
         let doc = state.views.operator(state.store.as_ref(), registro, Cut { as_of, known_at: None }).await?;
         let key = registro.to_string();
-        let cases = state.views.page::<CaseRef>(models::CASE_OF_OPERATOR, &format!("{key}/"), None, 200, |_| true).await?;
-        let timeline = state.views.page::<TimelineEntry>(models::TIMELINE, &format!("{key}/"), None, 500, |t| as_of.is_none_or(|d| t.occurred_on <= d)).await?;
+        let cases =
+            state.views.page::<CaseRef>(models::CASE_OF_OPERATOR, &format!("{key}/"), None, 200, |_| true).await?;
+        let timeline = state
+            .views
+            .page::<TimelineEntry>(models::TIMELINE, &format!("{key}/"), None, 500, |t| {
+                as_of.is_none_or(|d| t.occurred_on <= d)
+            })
+            .await?;
         Ok::<_, ApiError>(OperatorPage {
             officer: officer.clone(),
             registro_formatado: registro.formatted(),
@@ -265,7 +285,10 @@ async fn operator(
             modalidade: doc.state.modalidade.map(|m| m.label().to_owned()).unwrap_or_default(),
             uf: doc.state.uf.map(|u| u.code().to_owned()).unwrap_or_default(),
             cnpj: doc.state.cnpj.as_ref().map(|c| c.as_str().to_owned()),
-            porte: doc.porte.and_then(|p| serde_json::to_value(p).ok()).and_then(|v| v.as_str().map(|s| s.replace('_', " "))),
+            porte: doc
+                .porte
+                .and_then(|p| serde_json::to_value(p).ok())
+                .and_then(|v| v.as_str().map(|s| s.replace('_', " "))),
             as_of: as_of.map(|d| d.format("%d/%m/%Y").to_string()),
             situacao: standing(&doc),
             casos: cases
@@ -334,14 +357,23 @@ async fn case_page(state: &AppState, signed: &Signed, text: &str, erro: Option<S
             .deadlines
             .iter()
             .map(|(k, d)| {
-                let key = serde_json::to_value(k).ok().and_then(|v| v.as_str().map(|s| s.replace('_', " "))).unwrap_or_default();
+                let key = serde_json::to_value(k)
+                    .ok()
+                    .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
+                    .unwrap_or_default();
                 (key, date_br(Some(d.start)), d.length, date_br(Some(d.due)), d.norm.clone())
             })
             .collect(),
         atos: events
             .iter()
             .map(|e| {
-                (e.stream_version, date_br(Some(e.occurred_on)), e.event_type.replace(['.', '_'], " "), e.actor_role.clone(), e.legal_basis.clone().unwrap_or_default())
+                (
+                    e.stream_version,
+                    date_br(Some(e.occurred_on)),
+                    e.event_type.replace(['.', '_'], " "),
+                    e.actor_role.clone(),
+                    e.legal_basis.clone().unwrap_or_default(),
+                )
             })
             .collect(),
         formularios: act_catalogue()
@@ -369,18 +401,29 @@ struct ActForm {
 }
 
 /// Files an act from the case page; a refusal is shown on the page, in Portuguese.
-async fn case_act(State(state): State<AppState>, signed: Signed, Path(text): Path<String>, Form(form): Form<ActForm>) -> Response {
+async fn case_act(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(text): Path<String>,
+    Form(form): Form<ActForm>,
+) -> Response {
     let outcome = async {
         let id = uuid::Uuid::parse_str(&text).map_err(|_| ApiError::InvalidInput(format!("caso inválido: {text}")))?;
         find_act(&form.ato)?;
-        let mut fields: serde_json::Value = serde_json::from_str(if form.campos.trim().is_empty() { "{}" } else { &form.campos })
-            .map_err(|e| ApiError::InvalidInput(format!("campos do ato: JSON inválido ({e})")))?;
-        let object = fields.as_object_mut().ok_or_else(|| ApiError::InvalidInput("campos do ato: esperado um objeto JSON".into()))?;
+        let mut fields: serde_json::Value =
+            serde_json::from_str(if form.campos.trim().is_empty() { "{}" } else { &form.campos })
+                .map_err(|e| ApiError::InvalidInput(format!("campos do ato: JSON inválido ({e})")))?;
+        let object = fields
+            .as_object_mut()
+            .ok_or_else(|| ApiError::InvalidInput("campos do ato: esperado um objeto JSON".into()))?;
         object.insert("act".into(), form.ato.clone().into());
         let command: CaseCommand = crate::http::extract::parse_json(&serde_json::to_vec(&fields).unwrap_or_default())?;
         let occurred_on = match form.data.trim() {
             "" => None,
-            d => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| ApiError::InvalidInput(format!("data do ato inválida: {d}")))?),
+            d => Some(
+                NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .map_err(|_| ApiError::InvalidInput(format!("data do ato inválida: {d}")))?,
+            ),
         };
         let request: Request = crate::http::service_request(&signed, Vec::new(), occurred_on, None);
         state.service.case_command(Some(id), command, Some(form.versao), &request).await
@@ -395,7 +438,9 @@ async fn case_act(State(state): State<AppState>, signed: Signed, Path(text): Pat
                 _ => problem.detail.clone(),
             };
             match case_page(&state, &signed, &text, Some(message)).await {
-                Ok(p) => (StatusCode::from_u16(problem.status).unwrap_or(StatusCode::BAD_REQUEST), page(&p)).into_response(),
+                Ok(p) => {
+                    (StatusCode::from_u16(problem.status).unwrap_or(StatusCode::BAD_REQUEST), page(&p)).into_response()
+                }
                 Err(e) => error_page(Some(signed.0), &e),
             }
         }
@@ -453,6 +498,8 @@ async fn deadlines(State(state): State<AppState>, signed: Signed) -> Response {
 struct Dashboard {
     officer: Option<Officer>,
     grafico: String,
+    intervencoes: Vec<(String, i64)>,
+    total_intervencoes: i64,
     linhas: Vec<(String, u32)>,
     operadoras: usize,
     em_regime: usize,
@@ -483,7 +530,10 @@ fn bar_chart(rows: &[(String, u32)]) -> String {
                 })
                 .draw()?;
             chart.draw_series(rows.iter().enumerate().map(|(i, (_, n))| {
-                Rectangle::new([(0, SegmentValue::Exact(i)), (*n, SegmentValue::Exact(i + 1))], RGBColor(11, 79, 108).filled())
+                Rectangle::new(
+                    [(0, SegmentValue::Exact(i)), (*n, SegmentValue::Exact(i + 1))],
+                    RGBColor(11, 79, 108).filled(),
+                )
             }))?;
             root.present()?;
             Ok(())
@@ -517,7 +567,18 @@ async fn dashboard(State(state): State<AppState>, signed: Signed) -> Response {
         }
     }
     let linhas: Vec<(String, u32)> = by_family.into_iter().filter(|(_, n)| *n > 0).collect();
+    let counters: BTreeMap<String, i64> = match state.views.entries(models::DASHBOARD, "intervencoes/").await {
+        Ok(entries) => entries
+            .into_iter()
+            .map(|(k, v)| (k.trim_start_matches("intervencoes/").to_owned(), v["quantidade"].as_i64().unwrap_or(0)))
+            .collect(),
+        Err(e) => return error_page(Some(signed.0), &e),
+    };
+    let intervencoes: Vec<(String, i64)> =
+        models::INTERVENTION_KINDS.iter().map(|k| ((*k).to_owned(), counters.get(*k).copied().unwrap_or(0))).collect();
     page(&Dashboard {
+        total_intervencoes: intervencoes.iter().map(|(_, n)| n).sum(),
+        intervencoes,
         officer: Some(signed.0.clone()),
         grafico: bar_chart(&linhas),
         operadoras: all.len(),
@@ -550,9 +611,16 @@ async fn audit(State(state): State<AppState>, signed: Signed) -> Response {
         for projection in autos_projections::all() {
             let check = autos_projections::runner::replay_check(state.store.as_ref(), projection.as_ref()).await?;
             replay.push(if check.equal() {
-                format!("{}: idêntica à reconstrução a partir do registro (posição {})", check.projection, check.position)
+                format!(
+                    "{}: idêntica à reconstrução a partir do registro (posição {})",
+                    check.projection, check.position
+                )
             } else {
-                format!("{}: DIFERENTE da reconstrução (primeira diferença: {:?})", check.projection, check.first_difference.map(|d| format!("{}/{}", d.model, d.key)))
+                format!(
+                    "{}: DIFERENTE da reconstrução (primeira diferença: {:?})",
+                    check.projection,
+                    check.first_difference.map(|d| format!("{}/{}", d.model, d.key))
+                )
             });
         }
         Ok::<_, ApiError>(AuditPage {

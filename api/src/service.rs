@@ -66,7 +66,8 @@ pub struct Service {
 
 fn decode_stored(stored: &autos_store::StoredEvent) -> Result<DomainEvent, ApiError> {
     let payload = stored.payload_json()?;
-    let encoded = EncodedEvent { event_type: stored.event_type.clone(), schema_version: stored.schema_version, payload };
+    let encoded =
+        EncodedEvent { event_type: stored.event_type.clone(), schema_version: stored.schema_version, payload };
     Ok(decode(&encoded)?)
 }
 
@@ -131,7 +132,12 @@ impl Service {
     ///
     /// # Errors
     /// `Domain` when refused, `Store` on conflicts after the retries or database faults.
-    pub async fn operator_command(&self, registro: Registro, command: OperatorCommand, request: &Request) -> Result<Outcome, ApiError> {
+    pub async fn operator_command(
+        &self,
+        registro: Registro,
+        command: OperatorCommand,
+        request: &Request,
+    ) -> Result<Outcome, ApiError> {
         let command_json = serde_json::to_value(&command).map_err(|e| ApiError::InvalidInput(e.to_string()))?;
         let mut attempt = 0;
         loop {
@@ -209,7 +215,9 @@ impl Service {
             ctx.fresh_ids = vec![Uuid::now_v7(), Uuid::now_v7()];
             let emitted = decide_case(&case.state, &operator.state, command.clone(), &ctx)?;
             match self.append(emitted, &versions, request, &command_json).await {
-                Err(ApiError::Store(StoreError::Conflict { .. })) if pinned.is_none() && attempt < MAX_ATTEMPTS => continue,
+                Err(ApiError::Store(StoreError::Conflict { .. })) if pinned.is_none() && attempt < MAX_ATTEMPTS => {
+                    continue
+                }
                 other => return other.map(|o| Outcome { case_id: Some(id), ..o }),
             }
         }
@@ -227,6 +235,15 @@ impl Service {
         if emitted.is_empty() {
             return Ok(Outcome { case_id: None, events: Vec::new(), stream_versions: BTreeMap::new() });
         }
+        // A decision may also close a case it did not load (an LE ends the operator's regimes,
+        // known from the operator's state, which is pinned): such a stream is expected at its
+        // current version, so a concurrent act on it still conflicts.
+        let mut versions = versions.clone();
+        for e in &emitted {
+            if !versions.contains_key(&e.stream) {
+                versions.insert(e.stream, self.store.stream_version(&e.stream.to_string()).await?);
+            }
+        }
         let streams = autos_projections::group_by_stream(&emitted, |stream| match versions.get(stream) {
             Some(0) | None => ExpectedVersion::NoStream,
             Some(v) => ExpectedVersion::Exact(*v),
@@ -238,10 +255,8 @@ impl Service {
             causation_id: None,
             command: Some(command.clone()),
         };
-        let types: Vec<(String, String)> = streams
-            .iter()
-            .flat_map(|s| s.events.iter().map(|e| (s.stream_id.clone(), e.event_type.clone())))
-            .collect();
+        let types: Vec<(String, String)> =
+            streams.iter().flat_map(|s| s.events.iter().map(|e| (s.stream_id.clone(), e.event_type.clone()))).collect();
         let outcome = self.store.append(AppendBatch { streams, provenance }).await?;
         if !outcome.duplicate {
             metrics::counter!("autos_events_appended_total").increment(outcome.positions.len() as u64);

@@ -95,12 +95,36 @@ impl Views {
         }
     }
 
+    /// Every document of the core projection under `prefix`, with its key (small models only:
+    /// dashboard counters).
+    ///
+    /// # Errors
+    /// `Projection` on database faults.
+    pub async fn entries(&self, model: &str, prefix: &str) -> Result<Vec<(String, serde_json::Value)>, ApiError> {
+        let generation = self.generation(Estado::NAME).await?;
+        let mut out = Vec::new();
+        loop {
+            let after = out.last().map(|(k, _): &(String, serde_json::Value)| k.clone());
+            let rows = self.db.list(Estado::NAME, generation, model, prefix, after.as_deref(), MAX_PAGE).await?;
+            let done = (rows.len() as i64) < MAX_PAGE;
+            out.extend(rows);
+            if done {
+                return Ok(out);
+            }
+        }
+    }
+
     /// An operator's status now, or folded from the log as of a legal date and/or as known
     /// at a recording instant.
     ///
     /// # Errors
     /// `NotFound` when the operator has no events in the cut.
-    pub async fn operator(&self, store: &dyn EventStore, registro: Registro, cut: Cut) -> Result<models::OperatorDoc, ApiError> {
+    pub async fn operator(
+        &self,
+        store: &dyn EventStore,
+        registro: Registro,
+        cut: Cut,
+    ) -> Result<models::OperatorDoc, ApiError> {
         let key = registro.to_string();
         let doc = if cut == Cut::default() {
             self.get::<models::OperatorDoc>(models::OPERATOR, &key).await?
@@ -109,7 +133,9 @@ impl Views {
             let prefix = format!("{key}/");
             let mut after = None;
             loop {
-                let cases = self.page::<models::CaseRef>(models::CASE_OF_OPERATOR, &prefix, after.as_deref(), MAX_PAGE, |_| true).await?;
+                let cases = self
+                    .page::<models::CaseRef>(models::CASE_OF_OPERATOR, &prefix, after.as_deref(), MAX_PAGE, |_| true)
+                    .await?;
                 streams.extend(cases.items.into_iter().map(|c| format!("caso-{}", c.case_id)));
                 match cases.next {
                     Some(next) => after = Some(next),
@@ -126,7 +152,12 @@ impl Views {
     ///
     /// # Errors
     /// `NotFound` when the case has no events in the cut.
-    pub async fn case(&self, store: &dyn EventStore, case_id: uuid::Uuid, cut: Cut) -> Result<models::CaseDoc, ApiError> {
+    pub async fn case(
+        &self,
+        store: &dyn EventStore,
+        case_id: uuid::Uuid,
+        cut: Cut,
+    ) -> Result<models::CaseDoc, ApiError> {
         let key = case_id.to_string();
         let doc = if cut == Cut::default() {
             self.get::<models::CaseDoc>(models::CASE, &key).await?

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::acts::{act_name, authorize, find_act};
-use crate::{Cnpj, Context, Deadline, DomainError, Emitted, Modalidade, Registro, Uf};
+use crate::{Cnpj, Context, Deadline, DomainError, Emitted, Modalidade, Region, Registro, Uf};
 
 /// DF or DT: the two *regimes especiais* that may coexist (a flag set, DOMAIN.md §4 `status`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -87,6 +87,10 @@ pub struct OperatorState {
     pub razao_social: String,
     pub modalidade: Option<Modalidade>,
     pub uf: Option<Uf>,
+    #[serde(default)]
+    pub regiao: Option<Region>,
+    #[serde(default)]
+    pub municipio: Option<String>,
     pub licence: Licence,
     pub cancellation_case: Option<Uuid>,
     pub regimes: BTreeMap<RegimeKind, ActiveRegime>,
@@ -110,7 +114,21 @@ pub struct OperatorState {
 #[serde(tag = "event_type")]
 pub enum OperatorEvent {
     #[serde(rename = "operadora.registrada")]
-    Registrada { registro: Registro, cnpj: Cnpj, razao_social: String, modalidade: Modalidade, uf: Uf, registro_provisorio: bool },
+    Registrada {
+        registro: Registro,
+        /// Absent for operators known only from the 2000–2003 report, which lists none.
+        #[serde(default)]
+        cnpj: Option<Cnpj>,
+        razao_social: String,
+        modalidade: Modalidade,
+        #[serde(default)]
+        uf: Option<Uf>,
+        registro_provisorio: bool,
+        #[serde(default)]
+        regiao: Option<Region>,
+        #[serde(default)]
+        municipio: Option<String>,
+    },
     #[serde(rename = "operadora.autorizada")]
     Autorizada {},
     #[serde(rename = "operadora.cadastro_alterado")]
@@ -157,7 +175,22 @@ pub enum OperatorEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "act", rename_all = "snake_case")]
 pub enum OperatorCommand {
-    RegistrarOperadora { registro: Registro, cnpj: Cnpj, razao_social: String, modalidade: Modalidade, uf: Uf, registro_provisorio: bool },
+    RegistrarOperadora {
+        registro: Registro,
+        /// Required for new registrations by law; absent only in historical registers.
+        #[serde(default)]
+        cnpj: Option<Cnpj>,
+        razao_social: String,
+        modalidade: Modalidade,
+        #[serde(default)]
+        uf: Option<Uf>,
+        registro_provisorio: bool,
+        /// The head office's region, when the register gives it instead of the UF.
+        #[serde(default)]
+        regiao: Option<Region>,
+        #[serde(default)]
+        municipio: Option<String>,
+    },
     ConcederAutorizacaoFuncionamento { documento: String },
     AlterarCadastro {
         #[serde(default)]
@@ -188,12 +221,14 @@ impl OperatorState {
     pub fn evolve(&mut self, event: &OperatorEvent) {
         use OperatorEvent as E;
         match event {
-            E::Registrada { registro, cnpj, razao_social, modalidade, uf, registro_provisorio } => {
+            E::Registrada { registro, cnpj, razao_social, modalidade, uf, registro_provisorio, regiao, municipio } => {
                 self.registro = Some(*registro);
-                self.cnpj = Some(cnpj.clone());
+                self.cnpj.clone_from(cnpj);
+                self.regiao = regiao.or_else(|| uf.map(Uf::region));
+                self.municipio.clone_from(municipio);
                 self.razao_social.clone_from(razao_social);
                 self.modalidade = Some(*modalidade);
-                self.uf = Some(*uf);
+                self.uf = *uf;
                 self.licence = if *registro_provisorio { Licence::RegistroProvisorio } else { Licence::Registrada };
             }
             E::Autorizada {} => self.licence = Licence::Autorizada,
@@ -301,6 +336,12 @@ impl OperatorState {
     }
 }
 
+/// Registrations dated before this day may lack the CNPJ (the seed report's register).
+const HISTORICAL_REGISTER_UNTIL: NaiveDate = match NaiveDate::from_ymd_opt(2004, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
 /// Decides a registry act on an operator.
 ///
 /// # Errors
@@ -310,14 +351,22 @@ pub fn decide_operator(state: &OperatorState, command: OperatorCommand, ctx: &Co
     use OperatorCommand as C;
     use OperatorEvent as E;
     authorize(find_act(&command.act())?, ctx)?;
-    if let C::RegistrarOperadora { registro, cnpj, razao_social, modalidade, uf, registro_provisorio } = command {
+    if let C::RegistrarOperadora { registro, cnpj, razao_social, modalidade, uf, registro_provisorio, regiao, municipio } = command {
         if state.is_registered() {
             return Err(DomainError::rule("operadora.ja_registrada", "Lei 9.656/1998 art. 8", format!("a operadora {registro} já está registrada")));
         }
-        check_cnpj_date(&cnpj, ctx.today)?;
+        match &cnpj {
+            Some(c) => check_cnpj_date(c, ctx.today)?,
+            // The 2000–2003 report lists operators without their CNPJ; any later registration
+            // must carry it (Lei 9.656/1998 art. 8, RN 85/2004).
+            None if ctx.today >= HISTORICAL_REGISTER_UNTIL => {
+                return Err(DomainError::invalid("cnpj", "o CNPJ é obrigatório para registrar uma operadora"));
+            }
+            None => {}
+        }
         let razao_social = non_empty("razao_social", razao_social)?;
         let basis = if registro_provisorio { "RDC 05/2000 (registro provisório)" } else { "Lei 9.656/1998 art. 8; RN 85/2004" };
-        let event = E::Registrada { registro, cnpj, razao_social, modalidade, uf, registro_provisorio };
+        let event = E::Registrada { registro, cnpj, razao_social, modalidade, uf, registro_provisorio, regiao, municipio };
         return Ok(vec![Emitted::operator(registro, event, ctx, basis, None)]);
     }
     let registro = state.require_registro()?;

@@ -70,7 +70,9 @@ proptest! {
         let admin = actor(Role::Admin, &[]);
         let mut today = d(2016, 3, 1);
         world.given_operator(registro, admin.clone(), today, OperatorCommand::RegistrarOperadora {
-            registro, cnpj: Cnpj::parse("11222333000181").unwrap(), razao_social: "Operadora".into(), modalidade: Modalidade::CooperativaMedica, uf: Uf::Mg, registro_provisorio: false,
+            registro, cnpj: Some(Cnpj::parse("11222333000181").unwrap()), razao_social: "Operadora".into(), modalidade: Modalidade::CooperativaMedica, uf: Some(Uf::Mg), registro_provisorio: false,
+            regiao: None,
+            municipio: None,
         });
         world.given_operator(registro, admin.clone(), today, OperatorCommand::RegistrarAdministrador { administrador_id: Uuid::from_u128(1), nome: "A".into(), cargo: "diretor".into(), inicio: today });
         world.given_operator(registro, admin, today, OperatorCommand::InformarBeneficiarios { ano: today.year(), mes: today.month(), quantidade: 300 });

@@ -73,7 +73,10 @@ impl States {
 
 /// The events one append wrote: same actor, recording instant and command, consecutive.
 fn same_batch(a: &StoredEvent, b: &StoredEvent) -> bool {
-    a.recorded_at == b.recorded_at && a.actor_id == b.actor_id && a.command == b.command && a.correlation_id == b.correlation_id
+    a.recorded_at == b.recorded_at
+        && a.actor_id == b.actor_id
+        && a.command == b.command
+        && a.correlation_id == b.correlation_id
 }
 
 fn describe(stream: &str, event_type: &str) -> String {
@@ -98,7 +101,11 @@ fn redecide(batch: &[StoredEvent], states: &States, rules: &RuleBook) -> Option<
             }
             ids
         });
-    let actor = Actor { officer_id: first.actor_id.to_string(), role, appointed_cases: case_streams.first().copied().into_iter().collect() };
+    let actor = Actor {
+        officer_id: first.actor_id.to_string(),
+        role,
+        appointed_cases: case_streams.first().copied().into_iter().collect(),
+    };
     let mut ctx = Context::new(actor, first.occurred_on, rules);
     let decided = if let Ok(cmd) = serde_json::from_value::<CaseCommand>(command.clone()) {
         let case_id = *case_streams.first()?;
@@ -188,7 +195,12 @@ pub async fn replay_decisions(
     }
 }
 
-fn settle(batch: &mut Vec<StoredEvent>, states: &mut States, rules: &RuleBook, report: &mut DecisionReplay) -> Result<(), ProjectionError> {
+fn settle(
+    batch: &mut Vec<StoredEvent>,
+    states: &mut States,
+    rules: &RuleBook,
+    report: &mut DecisionReplay,
+) -> Result<(), ProjectionError> {
     if batch.is_empty() {
         return Ok(());
     }

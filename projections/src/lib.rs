@@ -37,7 +37,12 @@ pub trait Projection: Send + Sync {
     ///
     /// # Errors
     /// `Corrupt` when the event contradicts the documents (the projection stops there).
-    async fn apply(&self, stored: &StoredEvent, event: &DomainEvent, docs: &mut dyn Docs) -> Result<(), ProjectionError>;
+    async fn apply(
+        &self,
+        stored: &StoredEvent,
+        event: &DomainEvent,
+        docs: &mut dyn Docs,
+    ) -> Result<(), ProjectionError>;
 }
 
 /// Decodes a stored event into the domain event it records. Streams that hold no domain
@@ -55,11 +60,8 @@ pub fn decode_event(stored: &StoredEvent) -> Result<Option<DomainEvent>, Project
         message,
     };
     let payload = serde_json::from_str(&stored.payload).map_err(|e| fail(e.to_string()))?;
-    let encoded = EncodedEvent {
-        event_type: stored.event_type.clone(),
-        schema_version: stored.schema_version,
-        payload,
-    };
+    let encoded =
+        EncodedEvent { event_type: stored.event_type.clone(), schema_version: stored.schema_version, payload };
     decode(&encoded).map(Some).map_err(|e| fail(e.to_string()))
 }
 
@@ -93,7 +95,11 @@ pub fn group_by_stream(
         let id = e.stream.to_string();
         match streams.iter_mut().find(|s| s.stream_id == id) {
             Some(s) => s.events.push(new_event(e)),
-            None => streams.push(autos_store::StreamAppend { stream_id: id, expected: expected(&e.stream), events: vec![new_event(e)] }),
+            None => streams.push(autos_store::StreamAppend {
+                stream_id: id,
+                expected: expected(&e.stream),
+                events: vec![new_event(e)],
+            }),
         }
     }
     streams

@@ -10,6 +10,9 @@
 //! - `prazo/{due}/{case_id}/{key}` → [`DeadlineDoc`] (open deadlines, by due date)
 //! - `linha_do_tempo/{registro}/{occurred_on}/{position}` → [`TimelineEntry`] (legal-date order)
 //! - `beneficiarios/{registro}/{AAAA-MM}` → the monthly beneficiary count
+//! - `painel/intervencoes/{tipo}` and `painel/intervencoes_por_modalidade/{modalidade}/{tipo}` →
+//!   `{"quantidade": n}`: the intervention acts of the seed report's tables. A DT decreed by the
+//!   same act (same day and document) as a DF counts, with it, as one "Direção Técnica/Fiscal".
 
 use std::collections::BTreeMap;
 
@@ -29,6 +32,20 @@ pub const CASE_OF_OPERATOR: &str = "caso_da_operadora";
 pub const DEADLINE: &str = "prazo";
 pub const TIMELINE: &str = "linha_do_tempo";
 pub const BENEFICIARIES: &str = "beneficiarios";
+pub const DASHBOARD: &str = "painel";
+
+/// The intervention acts of the seed report's "Ações de Intervenção" table, in its order.
+pub const INTERVENTION_KINDS: [&str; 7] = [
+    "Direções Fiscais",
+    "Direções Técnicas",
+    "Direções Técnicas/Fiscais",
+    "Liquidações Extrajudiciais",
+    "Encerramentos de Direções Fiscais com cancelamento de registro",
+    "Encerramentos de Direções Fiscais sem cancelamento de registro",
+    "Encerramento de Direção Técnica sem cancelamento de registro",
+];
+/// Closure of a direção técnica that cancelled the registration (not in the seed's table).
+pub const DT_CLOSED_CANCELLING: &str = "Encerramento de Direção Técnica com cancelamento de registro";
 
 /// Monthly beneficiary counts kept on the operator status (the full series is `beneficiarios`).
 const MONTHS_ON_STATUS: usize = 12;
@@ -138,7 +155,11 @@ pub struct TimelineEntry {
 }
 
 /// Reads a typed document.
-async fn load<T: DeserializeOwned + Default>(docs: &mut dyn Docs, model: &str, key: &str) -> Result<T, ProjectionError> {
+async fn load<T: DeserializeOwned + Default>(
+    docs: &mut dyn Docs,
+    model: &str,
+    key: &str,
+) -> Result<T, ProjectionError> {
     match docs.get(model, key).await? {
         None => Ok(T::default()),
         Some(v) => serde_json::from_value(v).map_err(|e| ProjectionError::Corrupt(format!("{model}/{key}: {e}"))),
@@ -168,6 +189,24 @@ pub fn timeline_key(registro: &str, occurred_on: NaiveDate, position: i64) -> St
     format!("{registro}/{occurred_on}/{position:012}")
 }
 
+/// Adds `delta` to a dashboard counter.
+async fn count(docs: &mut dyn Docs, key: &str, delta: i64) -> Result<(), ProjectionError> {
+    let current = docs.get(DASHBOARD, key).await?.and_then(|v| v["quantidade"].as_i64()).unwrap_or(0);
+    docs.put(DASHBOARD, key, serde_json::json!({ "quantidade": current + delta }));
+    Ok(())
+}
+
+/// Counts an intervention act overall and by the operator's modalidade.
+async fn count_intervention(
+    docs: &mut dyn Docs,
+    modalidade: &str,
+    kind: &str,
+    delta: i64,
+) -> Result<(), ProjectionError> {
+    count(docs, &format!("intervencoes/{kind}"), delta).await?;
+    count(docs, &format!("intervencoes_por_modalidade/{modalidade}/{kind}"), delta).await
+}
+
 /// The core projection (see the module doc).
 pub struct Estado;
 
@@ -184,7 +223,12 @@ impl Estado {
         doc.registro.clone_from(&registro);
         doc.state.evolve(event);
         if let autos_domain::OperatorEvent::BeneficiariosInformados { ano, mes, quantidade } = event {
-            store(docs, BENEFICIARIES, &format!("{registro}/{ano:04}-{mes:02}"), &serde_json::json!({ "quantidade": quantidade }))?;
+            store(
+                docs,
+                BENEFICIARIES,
+                &format!("{registro}/{ano:04}-{mes:02}"),
+                &serde_json::json!({ "quantidade": quantidade }),
+            )?;
         }
         // The monthly series lives in its own model; the status keeps the last year of it.
         while doc.state.beneficiaries.len() > MONTHS_ON_STATUS {
@@ -270,18 +314,89 @@ impl Estado {
             }
             if opened_now || closed_now || old_phase != case.phase {
                 let case_ref = CaseRef {
-                case_id: case_id.clone(),
-                family: case.family.clone(),
-                phase: case.phase.clone(),
-                opened_on: case.opened_on,
+                    case_id: case_id.clone(),
+                    family: case.family.clone(),
+                    phase: case.phase.clone(),
+                    opened_on: case.opened_on,
                     closed_on: case.closed_on,
                 };
                 store(docs, CASE_OF_OPERATOR, &format!("{registro}/{case_id}"), &case_ref)?;
             }
         }
+        if let Some(registro) = &case.registro {
+            Self::count_interventions(stored, &case, registro, docs).await?;
+        }
         let (registro, family) = (case.registro.clone(), case.family.clone());
         store(docs, CASE, &case_id, &case)?;
         Ok((registro, case_id, family))
+    }
+}
+
+impl Estado {
+    /// The dashboard counters of intervention acts, read from the stored schema.
+    async fn count_interventions(
+        stored: &StoredEvent,
+        case: &CaseDoc,
+        registro: &str,
+        docs: &mut dyn Docs,
+    ) -> Result<(), ProjectionError> {
+        let kind = match stored.event_type.as_str() {
+            "regime_especial.instaurado" | "regime_especial.encerrado" | "liquidacao.decretada" => {
+                stored.event_type.as_str()
+            }
+            _ => return Ok(()),
+        };
+        let payload: Value =
+            serde_json::from_str(&stored.payload).map_err(|e| ProjectionError::Corrupt(e.to_string()))?;
+        let operator: OperatorDoc = load(docs, OPERATOR, registro).await?;
+        let modalidade = operator.state.modalidade.map(|m| m.label()).unwrap_or("não informada");
+        let family = case.family.as_deref();
+        match (kind, payload["regime"].as_str(), payload["motivo"].as_str()) {
+            ("regime_especial.instaurado", Some("direcao_fiscal"), _) => {
+                count_intervention(docs, modalidade, INTERVENTION_KINDS[0], 1).await
+            }
+            ("regime_especial.instaurado", Some("direcao_tecnica"), _) => {
+                let same_act = docs
+                    .get(
+                        DASHBOARD,
+                        &format!(
+                            "df_por_ato/{registro}/{}/{}",
+                            stored.occurred_on,
+                            stored.document_ref.as_deref().unwrap_or_default()
+                        ),
+                    )
+                    .await?
+                    .is_some();
+                if same_act {
+                    count_intervention(docs, modalidade, INTERVENTION_KINDS[0], -1).await?;
+                    count_intervention(docs, modalidade, INTERVENTION_KINDS[2], 1).await
+                } else {
+                    count_intervention(docs, modalidade, INTERVENTION_KINDS[1], 1).await
+                }
+            }
+            ("liquidacao.decretada", _, _) => count_intervention(docs, modalidade, INTERVENTION_KINDS[3], 1).await,
+            ("regime_especial.encerrado", _, Some("liquidacao_decretada")) => Ok(()),
+            ("regime_especial.encerrado", _, motivo) => {
+                let cancelling = motivo == Some("com_cancelamento_de_registro") || motivo == Some("registro_cancelado");
+                let kind = match (family, cancelling) {
+                    (Some("direcao_fiscal"), true) => INTERVENTION_KINDS[4],
+                    (Some("direcao_fiscal"), false) => INTERVENTION_KINDS[5],
+                    (_, false) => INTERVENTION_KINDS[6],
+                    (_, true) => DT_CLOSED_CANCELLING,
+                };
+                count_intervention(docs, modalidade, kind, 1).await
+            }
+            _ => Ok(()),
+        }?;
+        if kind == "regime_especial.instaurado" && payload["regime"] == "direcao_fiscal" {
+            let key = format!(
+                "df_por_ato/{registro}/{}/{}",
+                stored.occurred_on,
+                stored.document_ref.as_deref().unwrap_or_default()
+            );
+            docs.put(DASHBOARD, &key, serde_json::json!({ "caso": case.case_id }));
+        }
+        Ok(())
     }
 }
 
@@ -291,7 +406,12 @@ impl Projection for Estado {
         Self::NAME
     }
 
-    async fn apply(&self, stored: &StoredEvent, event: &DomainEvent, docs: &mut dyn Docs) -> Result<(), ProjectionError> {
+    async fn apply(
+        &self,
+        stored: &StoredEvent,
+        event: &DomainEvent,
+        docs: &mut dyn Docs,
+    ) -> Result<(), ProjectionError> {
         let (registro, case_id, family) = match event {
             DomainEvent::Operator(e) => (Some(Self::operator_event(stored, e, docs).await?), None, None),
             DomainEvent::Case(e) => {

@@ -34,9 +34,15 @@ pub enum RunState {
     Starting,
     /// Another instance holds the projection's lock.
     Standby,
-    Running { generation: i64, position: i64 },
+    Running {
+        generation: i64,
+        position: i64,
+    },
     /// Stopped at the event at `position`.
-    Failed { position: i64, message: String },
+    Failed {
+        position: i64,
+        message: String,
+    },
 }
 
 /// Shared view of every projection's state.
@@ -103,7 +109,9 @@ async fn catch_up(
         let next_after = page.last().map_or(position, |e| e.position);
         let flush = async {
             match &in_flight {
-                Some((changes, last)) => db.flush(name, generation, changes, *last).await.map(|moved| Some((moved, *last))),
+                Some((changes, last)) => {
+                    db.flush(name, generation, changes, *last).await.map(|moved| Some((moved, *last)))
+                }
                 None => Ok(None),
             }
         };
@@ -162,10 +170,11 @@ impl Leadership {
             Database::Sqlite { .. } => Ok(Some(Leadership::Embedded)),
             Database::Postgres(pool) => {
                 let mut conn = pool.acquire().await?.detach();
-                let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtext('autos.projection'), hashtext($1))")
-                    .bind(name)
-                    .fetch_one(&mut conn)
-                    .await?;
+                let got: bool =
+                    sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtext('autos.projection'), hashtext($1))")
+                        .bind(name)
+                        .fetch_one(&mut conn)
+                        .await?;
                 if got {
                     Ok(Some(Leadership::Postgres(conn)))
                 } else {
@@ -219,12 +228,17 @@ pub async fn run_projection(store: Arc<dyn EventStore>, projection: Arc<dyn Proj
             };
             let report = |p| set_state(&board, name, RunState::Running { generation: live.generation, position: p });
             report(live.position);
-            match catch_up(store.as_ref(), &db, projection.as_ref(), live.generation, live.position, None, &report).await {
+            match catch_up(store.as_ref(), &db, projection.as_ref(), live.generation, live.position, None, &report)
+                .await
+            {
                 Ok(Some(_)) => {
                     let _ = tokio::time::timeout(IDLE_POLL, commits.changed()).await;
                 }
                 Ok(None) => tracing::info!(projection = name, "generation replaced by a rebuild; switching"),
-                Err(ProjectionError::Apply { position, message, .. } | ProjectionError::Decode { position, message, .. }) => {
+                Err(
+                    ProjectionError::Apply { position, message, .. }
+                    | ProjectionError::Decode { position, message, .. },
+                ) => {
                     tracing::error!(projection = name, position, %message, "projection stopped at an event it cannot apply");
                     set_state(&board, name, RunState::Failed { position, message });
                     return;
@@ -328,17 +342,25 @@ async fn compare_with_live(
             continue;
         }
         let rebuilt = db.digests(name, scratch).await?;
-        let first_difference = if live_digest == rebuilt {
-            None
-        } else {
-            first_difference(db, name, live.generation, scratch).await?
-        };
-        return Ok(ReplayCheck { projection: name, position: live.position, live: live_digest, rebuilt, first_difference });
+        let first_difference =
+            if live_digest == rebuilt { None } else { first_difference(db, name, live.generation, scratch).await? };
+        return Ok(ReplayCheck {
+            projection: name,
+            position: live.position,
+            live: live_digest,
+            rebuilt,
+            first_difference,
+        });
     }
     Err(ProjectionError::Corrupt(format!("{name}: the live projection kept moving; retry the check when writes pause")))
 }
 
-async fn first_difference(db: &ReadModelDb, name: &str, live: i64, scratch: i64) -> Result<Option<RowDifference>, ProjectionError> {
+async fn first_difference(
+    db: &ReadModelDb,
+    name: &str,
+    live: i64,
+    scratch: i64,
+) -> Result<Option<RowDifference>, ProjectionError> {
     let mut rows: HashMap<(String, String), (Option<String>, Option<String>)> = HashMap::new();
     db.scan(name, live, |m, k, d| {
         rows.entry((m.into(), k.into())).or_default().0 = Some(d.into());

@@ -210,11 +210,7 @@ impl ReadModelDb {
     }
 
     async fn find_live(&self, projection: &str) -> Result<Option<GenerationRow>, ProjectionError> {
-        Ok(self
-            .generations()
-            .await?
-            .into_iter()
-            .find(|g| g.projection == projection && g.status == "live"))
+        Ok(self.generations().await?.into_iter().find(|g| g.projection == projection && g.status == "live"))
     }
 
     /// Opens a new, empty generation (`building` for a rebuild, `scratch` for a replay check).
@@ -331,7 +327,11 @@ impl ReadModelDb {
     ///
     /// # Errors
     /// `Database`.
-    pub async fn digests(&self, projection: &str, generation: i64) -> Result<BTreeMap<String, ModelDigest>, ProjectionError> {
+    pub async fn digests(
+        &self,
+        projection: &str,
+        generation: i64,
+    ) -> Result<BTreeMap<String, ModelDigest>, ProjectionError> {
         let mut out: BTreeMap<String, (i64, Sha256)> = BTreeMap::new();
         self.scan(projection, generation, |model, key, doc| {
             let (rows, hasher) = out.entry(model.to_owned()).or_insert_with(|| (0, Sha256::new()));
@@ -342,10 +342,7 @@ impl ReadModelDb {
             }
         })
         .await?;
-        Ok(out
-            .into_iter()
-            .map(|(m, (rows, h))| (m, ModelDigest { rows, sha256: hex::encode(h.finalize()) }))
-            .collect())
+        Ok(out.into_iter().map(|(m, (rows, h))| (m, ModelDigest { rows, sha256: hex::encode(h.finalize()) })).collect())
     }
 
     /// Every document of one generation in (model, key) order, as stored text.
@@ -363,7 +360,13 @@ impl ReadModelDb {
             let sql = "SELECT model, doc_key, doc FROM read_model_docs WHERE projection = $1 AND generation = $2 \
                        AND (model > $3 OR (model = $3 AND doc_key > $4)) ORDER BY model, doc_key LIMIT 5000";
             let rows: Vec<(String, String, String)> = on_db!(&self.db, read, |pool| {
-                sqlx::query_as(sql).bind(projection).bind(generation).bind(&after.0).bind(&after.1).fetch_all(pool).await?
+                sqlx::query_as(sql)
+                    .bind(projection)
+                    .bind(generation)
+                    .bind(&after.0)
+                    .bind(&after.1)
+                    .fetch_all(pool)
+                    .await?
             });
             let Some(last) = rows.last() else { return Ok(()) };
             after = (last.0.clone(), last.1.clone());

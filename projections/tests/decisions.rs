@@ -3,7 +3,10 @@
 //! is reported with the rule version.
 
 use autos_domain::testing::{actor, d, rule_book_configured_for_tests};
-use autos_domain::{decide_case, decide_operator, CaseCommand, Cnpj, Context, Emitted, Modalidade, OperatorCommand, OperatorState, Registro, Role, Uf};
+use autos_domain::{
+    decide_case, decide_operator, CaseCommand, Cnpj, Context, Emitted, Modalidade, OperatorCommand, OperatorState,
+    Registro, Role, Uf,
+};
 use autos_projections::decisions::replay_decisions;
 use autos_store::testing::Subject;
 use autos_store::{AppendBatch, EventStore, ExpectedVersion, Provenance};
@@ -28,11 +31,13 @@ async fn unchanged_decisions_pass_and_a_decision_now_refused_is_reported_with_it
     let registro = Registro::parse("326305").unwrap();
     let register = OperatorCommand::RegistrarOperadora {
         registro,
-        cnpj: Cnpj::parse("11.222.333/0001-81").unwrap(),
+        cnpj: Some(Cnpj::parse("11.222.333/0001-81").unwrap()),
         razao_social: "Saúde Exemplo S.A.".into(),
         modalidade: Modalidade::MedicinaDeGrupo,
-        uf: Uf::Sp,
+        uf: Some(Uf::Sp),
         registro_provisorio: false,
+        regiao: None,
+        municipio: None,
     };
     let admin = Context::new(actor(Role::Admin, &[]), d(2001, 6, 1), &rules);
     let registered = decide_operator(&OperatorState::default(), register.clone(), &admin).unwrap();

@@ -27,7 +27,13 @@ fn registro(n: u32) -> Registro {
 /// Appends one decision's events atomically; returns the last position.
 async fn append(store: &dyn EventStore, emitted: &[Emitted]) -> i64 {
     let streams = autos_projections::group_by_stream(emitted, |_| ExpectedVersion::Any);
-    let provenance = Provenance { actor_id: Uuid::now_v7(), actor_role: "diretoria".into(), correlation_id: None, causation_id: None, command: None };
+    let provenance = Provenance {
+        actor_id: Uuid::now_v7(),
+        actor_role: "diretoria".into(),
+        correlation_id: None,
+        causation_id: None,
+        command: None,
+    };
     *store.append(AppendBatch { streams, provenance }).await.unwrap().positions.iter().max().unwrap()
 }
 
@@ -43,16 +49,22 @@ fn operator_history(world: &mut World, n: u32, months: u32, acts: usize) -> Vec<
         start,
         OperatorCommand::RegistrarOperadora {
             registro: r,
-            cnpj: Cnpj::parse("11.222.333/0001-81").unwrap(),
+            cnpj: Some(Cnpj::parse("11.222.333/0001-81").unwrap()),
             razao_social: format!("Operadora de Teste {n}"),
             modalidade: Modalidade::MedicinaDeGrupo,
-            uf: Uf::Sp,
+            uf: Some(Uf::Sp),
             registro_provisorio: false,
+            regiao: None,
+            municipio: None,
         },
     )];
     for m in 0..months {
         let on = start + chrono::Months::new(m);
-        let count = OperatorCommand::InformarBeneficiarios { ano: on.year(), mes: on.month(), quantidade: 1_000 + u64::from(m) * 100 };
+        let count = OperatorCommand::InformarBeneficiarios {
+            ano: on.year(),
+            mes: on.month(),
+            quantidade: 1_000 + u64::from(m) * 100,
+        };
         out.push(world.given_operator(r, admin.clone(), on, count));
     }
     if acts > 0 {
@@ -66,8 +78,17 @@ fn operator_history(world: &mut World, n: u32, months: u32, acts: usize) -> Vec<
         };
         out.push(world.given_case(case, r, actor(Role::Diretoria, &[]), d(2002, 3, 1), open));
         for i in 0..acts {
-            let instruction = CaseCommand::EmitirInstrucaoDiretiva { numero: format!("ID {i}/2002"), assunto: "documentos contábeis".into() };
-            out.push(world.given_case(case, r, actor(Role::Interventor, &[case]), d(2002, 3, 2) + chrono::Days::new(i as u64), instruction));
+            let instruction = CaseCommand::EmitirInstrucaoDiretiva {
+                numero: format!("ID {i}/2002"),
+                assunto: "documentos contábeis".into(),
+            };
+            out.push(world.given_case(
+                case,
+                r,
+                actor(Role::Interventor, &[case]),
+                d(2002, 3, 2) + chrono::Days::new(i as u64),
+                instruction,
+            ));
         }
     }
     out
@@ -106,7 +127,8 @@ fn start(store: &Arc<dyn EventStore>, projection: Arc<dyn Projection>) -> (Statu
 async fn live_operator(store: &dyn EventStore, registro: Registro) -> OperatorDoc {
     let db = ReadModelDb::new(store.database());
     let live = db.live_generation(Estado::NAME).await.unwrap();
-    let doc = db.get_doc(Estado::NAME, live.generation, models::OPERATOR, &registro.to_string()).await.unwrap().unwrap();
+    let doc =
+        db.get_doc(Estado::NAME, live.generation, models::OPERATOR, &registro.to_string()).await.unwrap().unwrap();
     serde_json::from_value(doc).unwrap()
 }
 
@@ -121,7 +143,8 @@ async fn a_crash_mid_catch_up_resumes_without_loss_or_double_application(s: &Sub
     let target = seed(store.as_ref(), 30, 24, 3).await;
     let (board, task) = start(&store, Arc::new(Estado));
     for _ in 0..400 {
-        if matches!(board.read().unwrap().get(Estado::NAME), Some(RunState::Running { position, .. }) if *position > 0) {
+        if matches!(board.read().unwrap().get(Estado::NAME), Some(RunState::Running { position, .. }) if *position > 0)
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -136,7 +159,10 @@ async fn a_crash_mid_catch_up_resumes_without_loss_or_double_application(s: &Sub
     let doc = live_operator(store.as_ref(), registro(0)).await;
     let db = ReadModelDb::new(store.database());
     let live = db.live_generation(Estado::NAME).await.unwrap();
-    let months = db.list(Estado::NAME, live.generation, models::BENEFICIARIES, &format!("{}/", registro(0)), None, 100).await.unwrap();
+    let months = db
+        .list(Estado::NAME, live.generation, models::BENEFICIARIES, &format!("{}/", registro(0)), None, 100)
+        .await
+        .unwrap();
     assert_eq!(months.len(), 24, "each monthly count applied exactly once");
     assert_eq!(doc.state.beneficiaries.len(), 12, "the status keeps the last year");
     assert_eq!(doc.open_cases.get("direcao_fiscal"), Some(&1), "one DF opened, counted once");
@@ -155,7 +181,12 @@ impl Projection for Poisoned {
         Estado::NAME
     }
 
-    async fn apply(&self, stored: &StoredEvent, event: &DomainEvent, docs: &mut dyn Docs) -> Result<(), ProjectionError> {
+    async fn apply(
+        &self,
+        stored: &StoredEvent,
+        event: &DomainEvent,
+        docs: &mut dyn Docs,
+    ) -> Result<(), ProjectionError> {
         if stored.position == self.position && !self.fixed.load(Ordering::SeqCst) {
             return Err(ProjectionError::Corrupt("unexpected shape".into()));
         }
@@ -227,12 +258,20 @@ async fn time_travel_at_every_event_boundary_equals_the_live_projection(s: &Subj
     streams.dedup();
     assert!(streams.len() >= 3, "the operator, its DF and the asset freeze the decree opened: {streams:?}");
     for (position, (recorded_at, live)) in snapshots {
-        let docs = fold_streams(store.as_ref(), &Estado, &streams, Cut { as_of: None, known_at: Some(recorded_at) }).await.unwrap();
-        let past: OperatorDoc = serde_json::from_value(docs.docs[&(models::OPERATOR.to_owned(), registro(7).to_string())].clone()).unwrap();
+        let docs = fold_streams(store.as_ref(), &Estado, &streams, Cut { as_of: None, known_at: Some(recorded_at) })
+            .await
+            .unwrap();
+        let past: OperatorDoc =
+            serde_json::from_value(docs.docs[&(models::OPERATOR.to_owned(), registro(7).to_string())].clone()).unwrap();
         assert_eq!(past, live, "as known at position {position}");
     }
-    let before_df = fold_streams(store.as_ref(), &Estado, &streams, Cut { as_of: Some(d(2002, 2, 28)), known_at: None }).await.unwrap();
-    let past: OperatorDoc = serde_json::from_value(before_df.docs[&(models::OPERATOR.to_owned(), registro(7).to_string())].clone()).unwrap();
+    let before_df =
+        fold_streams(store.as_ref(), &Estado, &streams, Cut { as_of: Some(d(2002, 2, 28)), known_at: None })
+            .await
+            .unwrap();
+    let past: OperatorDoc =
+        serde_json::from_value(before_df.docs[&(models::OPERATOR.to_owned(), registro(7).to_string())].clone())
+            .unwrap();
     assert!(past.state.regimes.is_empty() && past.cases_total == 0, "as of a legal date before the decree: no regime");
 }
 

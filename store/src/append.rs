@@ -184,10 +184,7 @@ async fn resolve_heads<B: AppendBackend + ?Sized>(
                     }
                 },
             },
-            ExpectedVersion::Any => backend
-                .head(&s.stream_id, None)
-                .await?
-                .unwrap_or_else(StreamHead::empty),
+            ExpectedVersion::Any => backend.head(&s.stream_id, None).await?.unwrap_or_else(StreamHead::empty),
         };
         heads.push(head);
     }
@@ -266,8 +263,7 @@ async fn existing_outcome<B: AppendBackend + ?Sized>(
     if found.is_empty() {
         return Ok(None);
     }
-    let by_id: HashMap<Uuid, (String, i64, i64)> =
-        found.into_iter().map(|(id, s, v, p)| (id, (s, v, p))).collect();
+    let by_id: HashMap<Uuid, (String, i64, i64)> = found.into_iter().map(|(id, s, v, p)| (id, (s, v, p))).collect();
     let mut positions = Vec::with_capacity(ids.len());
     let mut stream_versions = Vec::new();
     for s in &batch.streams {

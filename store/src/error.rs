@@ -11,11 +11,7 @@ pub enum StoreError {
     InvalidInput(String),
     /// A stream's expected version did not match; nothing was written.
     #[error("version conflict on stream {stream}: expected {expected}, actual {actual}")]
-    Conflict {
-        stream: String,
-        expected: String,
-        actual: i64,
-    },
+    Conflict { stream: String, expected: String, actual: i64 },
     /// Some but not all event ids of a batch already exist, or exist on another stream.
     #[error("event id {0} was already appended with different content")]
     IdempotencyMismatch(uuid::Uuid),

@@ -139,18 +139,12 @@ mod tests {
 
     #[test]
     fn a_changed_payload_changes_the_hash() {
-        assert_ne!(
-            event_hash(&input("{\"a\":1}"), &GENESIS),
-            event_hash(&input("{\"a\":2}"), &GENESIS)
-        );
+        assert_ne!(event_hash(&input("{\"a\":1}"), &GENESIS), event_hash(&input("{\"a\":2}"), &GENESIS));
     }
 
     #[test]
     fn a_changed_previous_hash_changes_the_hash() {
-        assert_ne!(
-            event_hash(&input("{}"), &GENESIS),
-            event_hash(&input("{}"), &[1u8; 32])
-        );
+        assert_ne!(event_hash(&input("{}"), &GENESIS), event_hash(&input("{}"), &[1u8; 32]));
     }
 
     #[test]

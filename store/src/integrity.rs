@@ -181,7 +181,11 @@ async fn verify_streams(
                     format!("version {expected_version} of the stream is missing"),
                 ));
             } else if ev.prev_hash != prev_hash {
-                problems.push(problem(ProblemKind::BrokenChain, ev, "previous-hash link does not match the event before it"));
+                problems.push(problem(
+                    ProblemKind::BrokenChain,
+                    ev,
+                    "previous-hash link does not match the event before it",
+                ));
             }
             if ev.position <= prev_position {
                 problems.push(problem(
@@ -271,7 +275,9 @@ pub fn export_checkpoint(cp: &Checkpoint) -> String {
 pub async fn verify_against(store: &dyn EventStore, exported: &str) -> Result<Option<Problem>, StoreError> {
     let parts: Vec<&str> = exported.trim().split(':').collect();
     let parsed = match parts.as_slice() {
-        ["autos-checkpoint", "v1", p, n, d] => p.parse::<i64>().ok().zip(n.parse::<i64>().ok()).zip(hex::decode(d).ok()),
+        ["autos-checkpoint", "v1", p, n, d] => {
+            p.parse::<i64>().ok().zip(n.parse::<i64>().ok()).zip(hex::decode(d).ok())
+        }
         _ => None,
     };
     let Some(((target, expected_count), expected_digest)) = parsed else {

@@ -36,8 +36,8 @@ use uuid::Uuid;
 
 pub use error::StoreError;
 pub use model::{
-    validate_stream_id, AppendBatch, AppendOutcome, Checkpoint, ExpectedVersion, NewEvent,
-    PositionGap, Provenance, StoredEvent, StreamAppend,
+    validate_stream_id, AppendBatch, AppendOutcome, Checkpoint, ExpectedVersion, NewEvent, PositionGap, Provenance,
+    StoredEvent, StreamAppend,
 };
 
 /// The state of a data subject's key.
@@ -52,7 +52,10 @@ pub enum SubjectKey {
 #[derive(Debug, Clone)]
 pub enum Database {
     /// SQLite has one writer connection (shared with appends) and a pool of readers.
-    Sqlite { writer: sqlx::SqlitePool, reader: sqlx::SqlitePool },
+    Sqlite {
+        writer: sqlx::SqlitePool,
+        reader: sqlx::SqlitePool,
+    },
     Postgres(sqlx::PgPool),
 }
 
@@ -121,7 +124,8 @@ pub trait EventStore: Send + Sync + 'static {
     async fn subject_key(&self, subject: Uuid) -> Result<SubjectKey, StoreError>;
     /// Destroys the key; true when a live key was destroyed.
     async fn destroy_subject_key(&self, subject: Uuid) -> Result<bool, StoreError>;
-    async fn log_personal_read(&self, subject: Uuid, reader: Uuid, role: &str, purpose: &str) -> Result<(), StoreError>;
+    async fn log_personal_read(&self, subject: Uuid, reader: Uuid, role: &str, purpose: &str)
+        -> Result<(), StoreError>;
 
     /// Cheap liveness check of the database.
     async fn ping(&self) -> Result<(), StoreError>;

@@ -111,9 +111,8 @@ impl StoredEvent {
     /// # Errors
     /// `Corrupt` when the stored text is not JSON.
     pub fn payload_json(&self) -> Result<serde_json::Value, StoreError> {
-        serde_json::from_str(&self.payload).map_err(|e| {
-            StoreError::Corrupt(format!("payload at position {}: {e}", self.position))
-        })
+        serde_json::from_str(&self.payload)
+            .map_err(|e| StoreError::Corrupt(format!("payload at position {}: {e}", self.position)))
     }
 }
 
@@ -152,8 +151,7 @@ pub fn validate_stream_id(id: &str) -> Result<(), StoreError> {
 fn validate_event_type(t: &str) -> bool {
     !t.is_empty()
         && t.len() <= 100
-        && t.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.')
+        && t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.')
 }
 
 impl AppendBatch {

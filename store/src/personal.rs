@@ -16,7 +16,9 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{AppendBatch, AppendOutcome, EventStore, ExpectedVersion, NewEvent, Provenance, StoreError, StreamAppend, SubjectKey};
+use crate::{
+    AppendBatch, AppendOutcome, EventStore, ExpectedVersion, NewEvent, Provenance, StoreError, StreamAppend, SubjectKey,
+};
 
 /// Roles whose work needs a complainant's personal data; every other role is refused.
 pub const ROLES_WITH_PERSONAL_DATA_ACCESS: [&str; 3] = ["atendente", "fiscal", "diretoria"];
@@ -40,12 +42,9 @@ impl MasterKey {
     /// # Errors
     /// `Crypto` when the text is not 32 bytes of base64.
     pub fn from_base64(text: &str) -> Result<Self, StoreError> {
-        let bytes = B64
-            .decode(text.trim())
-            .map_err(|e| StoreError::Crypto(format!("master key is not base64: {e}")))?;
-        let key: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| StoreError::Crypto("master key must be 32 bytes".into()))?;
+        let bytes =
+            B64.decode(text.trim()).map_err(|e| StoreError::Crypto(format!("master key is not base64: {e}")))?;
+        let key: [u8; 32] = bytes.try_into().map_err(|_| StoreError::Crypto("master key must be 32 bytes".into()))?;
         Ok(MasterKey(key))
     }
 
@@ -185,12 +184,9 @@ impl PersonalVault {
             Err(StoreError::Erased(_)) => return Ok(None),
             Err(e) => return Err(e),
         };
-        self.store
-            .log_personal_read(sealed.subject_id, reader.officer_id, &reader.role, &reader.purpose)
-            .await?;
-        let bytes = B64
-            .decode(&sealed.ciphertext)
-            .map_err(|e| StoreError::Crypto(format!("ciphertext is not base64: {e}")))?;
+        self.store.log_personal_read(sealed.subject_id, reader.officer_id, &reader.role, &reader.purpose).await?;
+        let bytes =
+            B64.decode(&sealed.ciphertext).map_err(|e| StoreError::Crypto(format!("ciphertext is not base64: {e}")))?;
         let clear = decrypt(&key, &bytes, sealed.subject_id.as_bytes())?;
         serde_json::from_slice(&clear)
             .map(Some)

@@ -38,8 +38,7 @@ use uuid::Uuid;
 use crate::append::{self, AppendBackend, HeadCache, InsertFailure, PlannedAppend, StreamHead};
 use crate::hashing::now_micros;
 use crate::{
-    AppendBatch, AppendOutcome, Checkpoint, Database, EventStore, PositionGap, StoreError,
-    StoredEvent, SubjectKey,
+    AppendBatch, AppendOutcome, Checkpoint, Database, EventStore, PositionGap, StoreError, StoredEvent, SubjectKey,
 };
 
 const COLUMNS: &str = "position, event_id, stream_id, stream_version, event_type, schema_version, \
@@ -47,8 +46,7 @@ const COLUMNS: &str = "position, event_id, stream_id, stream_version, event_type
     document_ref, correlation_id, causation_id, command::text AS command, prev_hash, hash";
 
 /// The visibility condition of `read_all` (see the module doc).
-const BELOW_HORIZON: &str =
-    "(xid_epoch < $2 OR xid < pg_snapshot_xmin(pg_current_snapshot()))";
+const BELOW_HORIZON: &str = "(xid_epoch < $2 OR xid < pg_snapshot_xmin(pg_current_snapshot()))";
 
 const CHANNEL: &str = "autos_events";
 
@@ -162,17 +160,22 @@ fn decode_rows(rows: Vec<PgRow>) -> Result<Vec<StoredEvent>, StoreError> {
 #[async_trait]
 impl AppendBackend for PgStore {
     async fn head(&self, stream_id: &str, version: Option<i64>) -> Result<Option<StreamHead>, StoreError> {
-        let row = match version {
-            Some(v) => sqlx::query("SELECT stream_version, hash FROM events WHERE stream_id = $1 AND stream_version = $2")
+        let row =
+            match version {
+                Some(v) => {
+                    sqlx::query("SELECT stream_version, hash FROM events WHERE stream_id = $1 AND stream_version = $2")
+                        .bind(stream_id)
+                        .bind(v)
+                        .fetch_optional(&self.pool)
+                        .await?
+                }
+                None => sqlx::query(
+                    "SELECT stream_version, hash FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1",
+                )
                 .bind(stream_id)
-                .bind(v)
                 .fetch_optional(&self.pool)
                 .await?,
-            None => sqlx::query("SELECT stream_version, hash FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1")
-                .bind(stream_id)
-                .fetch_optional(&self.pool)
-                .await?,
-        };
+            };
         row.map(|r| Ok(StreamHead { version: r.try_get(0)?, hash: r.try_get(1)? })).transpose()
     }
 
@@ -202,14 +205,16 @@ impl AppendBackend for PgStore {
         let mut conn = self.pool.acquire().await.map_err(|e| InsertFailure::Other(e.into()))?;
         let result = match hold {
             None => query.fetch_all(&mut *conn).await,
-            Some(hold) => async {
-                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-                let positions = query.fetch_all(&mut *tx).await?;
-                tokio::time::sleep(hold).await;
-                tx.commit().await?;
-                Ok(positions)
+            Some(hold) => {
+                async {
+                    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                    let positions = query.fetch_all(&mut *tx).await?;
+                    tokio::time::sleep(hold).await;
+                    tx.commit().await?;
+                    Ok(positions)
+                }
+                .await
             }
-            .await,
         };
         if result.is_err() {
             // A failure between the function's lock and unlock (a cancel) must not leave the
@@ -229,13 +234,12 @@ impl AppendBackend for PgStore {
     }
 
     async fn find_event_ids(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, String, i64, i64)>, StoreError> {
-        let rows = sqlx::query("SELECT event_id, stream_id, stream_version, position FROM events WHERE event_id = ANY($1)")
-            .bind(ids)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
-            .collect()
+        let rows =
+            sqlx::query("SELECT event_id, stream_id, stream_version, position FROM events WHERE event_id = ANY($1)")
+                .bind(ids)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
     }
 
     fn heads(&self) -> &HeadCache {
@@ -258,25 +262,23 @@ impl EventStore for PgStore {
     }
 
     async fn read_stream(&self, stream_id: &str, from_version: i64) -> Result<Vec<StoredEvent>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version");
+        let sql = format!(
+            "SELECT {COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version"
+        );
         decode_rows(sqlx::query(&sql).bind(stream_id).bind(from_version).fetch_all(&self.pool).await?)
     }
 
     async fn read_all(&self, after_position: i64, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM events WHERE position > $1 AND {BELOW_HORIZON} ORDER BY position LIMIT $3"
-        );
-        decode_rows(
-            sqlx::query(&sql)
-                .bind(after_position)
-                .bind(self.epoch)
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?,
-        )
+        let sql =
+            format!("SELECT {COLUMNS} FROM events WHERE position > $1 AND {BELOW_HORIZON} ORDER BY position LIMIT $3");
+        decode_rows(sqlx::query(&sql).bind(after_position).bind(self.epoch).bind(limit).fetch_all(&self.pool).await?)
     }
 
-    async fn read_in_stream_order(&self, after: Option<(String, i64)>, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {
+    async fn read_in_stream_order(
+        &self,
+        after: Option<(String, i64)>,
+        limit: i64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
         let (stream, version) = after.unwrap_or_default();
         let sql = format!(
             "SELECT {COLUMNS} FROM events WHERE (stream_id, stream_version) > ($1, $2) \
@@ -297,9 +299,10 @@ impl EventStore for PgStore {
     }
 
     async fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {
-        let rows = sqlx::query("SELECT seq, position, event_count, digest, sealed_at FROM seal_checkpoints ORDER BY seq")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT seq, position, event_count, digest, sealed_at FROM seal_checkpoints ORDER BY seq")
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter()
             .map(|r| {
                 Ok(Checkpoint {
@@ -345,18 +348,18 @@ impl EventStore for PgStore {
         let rows = sqlx::query("SELECT from_position, to_position FROM position_gaps ORDER BY from_position")
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| Ok(PositionGap { from_position: r.try_get(0)?, to_position: r.try_get(1)? }))
-            .collect()
+        rows.iter().map(|r| Ok(PositionGap { from_position: r.try_get(0)?, to_position: r.try_get(1)? })).collect()
     }
 
     async fn insert_subject_key(&self, subject: Uuid, wrapped: &[u8]) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO subject_keys (subject_id, wrapped_key, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-            .bind(subject)
-            .bind(wrapped)
-            .bind(now_micros())
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO subject_keys (subject_id, wrapped_key, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(subject)
+        .bind(wrapped)
+        .bind(now_micros())
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -388,7 +391,13 @@ impl EventStore for PgStore {
         Ok(changed.rows_affected() == 1)
     }
 
-    async fn log_personal_read(&self, subject: Uuid, reader: Uuid, role: &str, purpose: &str) -> Result<(), StoreError> {
+    async fn log_personal_read(
+        &self,
+        subject: Uuid,
+        reader: Uuid,
+        role: &str,
+        purpose: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO personal_data_reads (subject_id, reader_id, reader_role, purpose, read_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(subject)
             .bind(reader)

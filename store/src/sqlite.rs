@@ -20,8 +20,7 @@ use uuid::Uuid;
 use crate::append::{self, AppendBackend, HeadCache, InsertFailure, PlannedAppend, StreamHead};
 use crate::hashing::now_micros;
 use crate::{
-    AppendBatch, AppendOutcome, Checkpoint, Database, EventStore, PositionGap, StoreError,
-    StoredEvent, SubjectKey,
+    AppendBatch, AppendOutcome, Checkpoint, Database, EventStore, PositionGap, StoreError, StoredEvent, SubjectKey,
 };
 
 const COLUMNS: &str = "position, event_id, stream_id, stream_version, event_type, schema_version, \
@@ -162,17 +161,22 @@ const INSERT_HEAD: &str = "INSERT INTO events (event_id, stream_id, stream_versi
 #[async_trait]
 impl AppendBackend for SqliteStore {
     async fn head(&self, stream_id: &str, version: Option<i64>) -> Result<Option<StreamHead>, StoreError> {
-        let row = match version {
-            Some(v) => sqlx::query("SELECT stream_version, hash FROM events WHERE stream_id = ? AND stream_version = ?")
+        let row =
+            match version {
+                Some(v) => {
+                    sqlx::query("SELECT stream_version, hash FROM events WHERE stream_id = ? AND stream_version = ?")
+                        .bind(stream_id)
+                        .bind(v)
+                        .fetch_optional(&self.reader)
+                        .await?
+                }
+                None => sqlx::query(
+                    "SELECT stream_version, hash FROM events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1",
+                )
                 .bind(stream_id)
-                .bind(v)
                 .fetch_optional(&self.reader)
                 .await?,
-            None => sqlx::query("SELECT stream_version, hash FROM events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1")
-                .bind(stream_id)
-                .fetch_optional(&self.reader)
-                .await?,
-        };
+            };
         row.map(|r| Ok(StreamHead { version: r.try_get(0)?, hash: r.try_get(1)? })).transpose()
     }
 
@@ -238,7 +242,8 @@ impl EventStore for SqliteStore {
     }
 
     async fn read_stream(&self, stream_id: &str, from_version: i64) -> Result<Vec<StoredEvent>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version");
+        let sql =
+            format!("SELECT {COLUMNS} FROM events WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version");
         decode_rows(sqlx::query(&sql).bind(stream_id).bind(from_version).fetch_all(&self.reader).await?)
     }
 
@@ -247,7 +252,11 @@ impl EventStore for SqliteStore {
         decode_rows(sqlx::query(&sql).bind(after_position).bind(limit).fetch_all(&self.reader).await?)
     }
 
-    async fn read_in_stream_order(&self, after: Option<(String, i64)>, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {
+    async fn read_in_stream_order(
+        &self,
+        after: Option<(String, i64)>,
+        limit: i64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
         let (stream, version) = after.unwrap_or_default();
         let sql = format!(
             "SELECT {COLUMNS} FROM events WHERE (stream_id, stream_version) > (?, ?) \
@@ -268,9 +277,10 @@ impl EventStore for SqliteStore {
     }
 
     async fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {
-        let rows = sqlx::query("SELECT seq, position, event_count, digest, sealed_at FROM seal_checkpoints ORDER BY seq")
-            .fetch_all(&self.reader)
-            .await?;
+        let rows =
+            sqlx::query("SELECT seq, position, event_count, digest, sealed_at FROM seal_checkpoints ORDER BY seq")
+                .fetch_all(&self.reader)
+                .await?;
         rows.iter()
             .map(|r| {
                 let micros: i64 = r.try_get(4)?;
@@ -319,18 +329,18 @@ impl EventStore for SqliteStore {
         let rows = sqlx::query("SELECT from_position, to_position FROM position_gaps ORDER BY from_position")
             .fetch_all(&self.reader)
             .await?;
-        rows.iter()
-            .map(|r| Ok(PositionGap { from_position: r.try_get(0)?, to_position: r.try_get(1)? }))
-            .collect()
+        rows.iter().map(|r| Ok(PositionGap { from_position: r.try_get(0)?, to_position: r.try_get(1)? })).collect()
     }
 
     async fn insert_subject_key(&self, subject: Uuid, wrapped: &[u8]) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO subject_keys (subject_id, wrapped_key, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
-            .bind(subject.as_bytes().as_slice())
-            .bind(wrapped)
-            .bind(now_micros().timestamp_micros())
-            .execute(&self.writer)
-            .await?;
+        sqlx::query(
+            "INSERT INTO subject_keys (subject_id, wrapped_key, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(subject.as_bytes().as_slice())
+        .bind(wrapped)
+        .bind(now_micros().timestamp_micros())
+        .execute(&self.writer)
+        .await?;
         Ok(())
     }
 
@@ -363,7 +373,13 @@ impl EventStore for SqliteStore {
         Ok(changed.rows_affected() == 1)
     }
 
-    async fn log_personal_read(&self, subject: Uuid, reader: Uuid, role: &str, purpose: &str) -> Result<(), StoreError> {
+    async fn log_personal_read(
+        &self,
+        subject: Uuid,
+        reader: Uuid,
+        role: &str,
+        purpose: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO personal_data_reads (subject_id, reader_id, reader_role, purpose, read_at) VALUES (?, ?, ?, ?, ?)")
             .bind(subject.as_bytes().as_slice())
             .bind(reader.as_bytes().as_slice())

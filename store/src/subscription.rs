@@ -23,25 +23,22 @@ pub fn subscribe(
 ) -> BoxStream<'static, Result<StoredEvent, StoreError>> {
     let commits = store.commits();
     let state = (VecDeque::new(), store, after_position, commits);
-    Box::pin(futures::stream::unfold(
-        state,
-        move |(mut buffer, store, mut position, mut commits)| async move {
-            loop {
-                if let Some(event) = buffer.pop_front() {
-                    let event: StoredEvent = event;
-                    position = event.position;
-                    return Some((Ok(event), (buffer, store, position, commits)));
-                }
-                match store.read_all(position, page_size).await {
-                    Ok(page) if page.is_empty() => {
-                        if let Ok(Err(_)) = tokio::time::timeout(POLL_INTERVAL, commits.changed()).await {
-                            tokio::time::sleep(POLL_INTERVAL).await;
-                        }
-                    }
-                    Ok(page) => buffer.extend(page),
-                    Err(e) => return Some((Err(e), (buffer, store, position, commits))),
-                }
+    Box::pin(futures::stream::unfold(state, move |(mut buffer, store, mut position, mut commits)| async move {
+        loop {
+            if let Some(event) = buffer.pop_front() {
+                let event: StoredEvent = event;
+                position = event.position;
+                return Some((Ok(event), (buffer, store, position, commits)));
             }
-        },
-    ))
+            match store.read_all(position, page_size).await {
+                Ok(page) if page.is_empty() => {
+                    if let Ok(Err(_)) = tokio::time::timeout(POLL_INTERVAL, commits.changed()).await {
+                        tokio::time::sleep(POLL_INTERVAL).await;
+                    }
+                }
+                Ok(page) => buffer.extend(page),
+                Err(e) => return Some((Err(e), (buffer, store, position, commits))),
+            }
+        }
+    }))
 }

@@ -39,10 +39,7 @@ impl Subject {
         match self {
             Subject::Sqlite(s, _) => {
                 let pool = s.writer_pool();
-                for sql in ["DROP TRIGGER events_no_update", "DROP TRIGGER events_no_delete"]
-                    .iter()
-                    .chain(statements)
-                {
+                for sql in ["DROP TRIGGER events_no_update", "DROP TRIGGER events_no_delete"].iter().chain(statements) {
                     sqlx::query(sql).execute(pool).await.expect(sql);
                 }
             }
@@ -153,4 +150,3 @@ macro_rules! on_both_backends {
         }
     };
 }
-

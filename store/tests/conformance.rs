@@ -9,9 +9,7 @@ use std::time::Duration;
 use autos_store::integrity::{self, ProblemKind};
 use autos_store::personal::{self, MasterKey, PersonalDataReader, PersonalVault};
 use autos_store::testing::Subject;
-use autos_store::{
-    AppendBatch, EventStore, ExpectedVersion, NewEvent, Provenance, StoreError, StreamAppend,
-};
+use autos_store::{AppendBatch, EventStore, ExpectedVersion, NewEvent, Provenance, StoreError, StreamAppend};
 use chrono::NaiveDate;
 use rand::Rng;
 use serde_json::json;
@@ -64,10 +62,7 @@ fn case_stream() -> String {
 }
 
 fn batch(stream: &str, expected: ExpectedVersion, events: Vec<NewEvent>) -> AppendBatch {
-    AppendBatch {
-        streams: vec![StreamAppend { stream_id: stream.into(), expected, events }],
-        provenance: provenance(),
-    }
+    AppendBatch { streams: vec![StreamAppend { stream_id: stream.into(), expected, events }], provenance: provenance() }
 }
 
 async fn all_events(store: &dyn EventStore) -> Vec<autos_store::StoredEvent> {
@@ -112,7 +107,9 @@ async fn a_stale_version_conflicts_and_names_stream_expected_and_actual(s: &Subj
     let store = s.store();
     let stream = case_stream();
     store.append(batch(&stream, ExpectedVersion::NoStream, vec![event(1), event(2)])).await.unwrap();
-    for (expected, label) in [(ExpectedVersion::Exact(1), "1"), (ExpectedVersion::NoStream, "no stream"), (ExpectedVersion::Exact(5), "5")] {
+    for (expected, label) in
+        [(ExpectedVersion::Exact(1), "1"), (ExpectedVersion::NoStream, "no stream"), (ExpectedVersion::Exact(5), "5")]
+    {
         match store.append(batch(&stream, expected, vec![event(9)])).await {
             Err(StoreError::Conflict { stream: st, expected, actual }) => {
                 assert_eq!(st, stream);
@@ -183,7 +180,10 @@ async fn bad_input_is_refused_and_nothing_is_written(s: &Subject) {
     cases.push(("no actor", no_actor));
     cases.push(("bad stream", batch("processo-123", ExpectedVersion::NoStream, vec![event(1)])));
     cases.push(("bad registro", batch("operadora-12345", ExpectedVersion::NoStream, vec![event(1)])));
-    cases.push(("uppercase uuid", batch(&stream.to_uppercase().replace("CASO", "caso"), ExpectedVersion::NoStream, vec![event(1)])));
+    cases.push((
+        "uppercase uuid",
+        batch(&stream.to_uppercase().replace("CASO", "caso"), ExpectedVersion::NoStream, vec![event(1)]),
+    ));
     let mut not_object = event(1);
     not_object.payload = json!([1, 2]);
     cases.push(("payload not an object", batch(&stream, ExpectedVersion::NoStream, vec![not_object])));
@@ -198,7 +198,10 @@ async fn bad_input_is_refused_and_nothing_is_written(s: &Subject) {
     assert!(all_events(store.as_ref()).await.is_empty(), "nothing was written");
     // The expected-version forms are a closed set: an unknown form does not deserialize.
     assert!(serde_json::from_value::<ExpectedVersion>(json!({"kind": "latest"})).is_err());
-    assert_eq!(serde_json::from_value::<ExpectedVersion>(json!({"kind": "exact", "version": 3})).unwrap(), ExpectedVersion::Exact(3));
+    assert_eq!(
+        serde_json::from_value::<ExpectedVersion>(json!({"kind": "exact", "version": 3})).unwrap(),
+        ExpectedVersion::Exact(3)
+    );
 }
 
 async fn readers_never_skip_late_commits_under_concurrent_writers(s: &Subject) {
@@ -319,7 +322,10 @@ async fn verify_catches_a_deleted_event(s: &Subject) {
     assert_eq!(first.stream_id.as_deref(), Some(target.stream_id.as_str()));
     assert_eq!(first.version, Some(3), "found at the version after the hole");
     assert!(first.detail.contains("version 2"), "{}", first.detail);
-    assert!(report.problems.iter().any(|p| p.kind == ProblemKind::MissingPosition && p.position == Some(target.position)));
+    assert!(report
+        .problems
+        .iter()
+        .any(|p| p.kind == ProblemKind::MissingPosition && p.position == Some(target.position)));
     assert!(integrity::verify_against(s.store().as_ref(), &exported).await.unwrap().is_some());
 }
 

@@ -13,9 +13,7 @@ use std::time::{Duration, Instant};
 
 use autos_store::postgres::PgStore;
 use autos_store::sqlite::SqliteStore;
-use autos_store::{
-    AppendBatch, EventStore, ExpectedVersion, NewEvent, Provenance, StoreError, StreamAppend,
-};
+use autos_store::{AppendBatch, EventStore, ExpectedVersion, NewEvent, Provenance, StoreError, StreamAppend};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 use serde::{Deserialize, Serialize};
@@ -385,7 +383,8 @@ async fn owned_writer(
     let mut latencies = Vec::with_capacity(ops);
     for op in 0..ops {
         let slot = op % mine.len();
-        let expected = if versions[slot] == 0 { ExpectedVersion::NoStream } else { ExpectedVersion::Exact(versions[slot]) };
+        let expected =
+            if versions[slot] == 0 { ExpectedVersion::NoStream } else { ExpectedVersion::Exact(versions[slot]) };
         let n = counter.fetch_add(batch as u64, Ordering::Relaxed);
         let request = batch_of(mine[slot], expected, n, batch);
         let t = Instant::now();
@@ -508,7 +507,8 @@ async fn load(
         let mut version = 0;
         while version < stream_len {
             let size = (stream_len - version).min(100);
-            let expected = if version == 0 { ExpectedVersion::NoStream } else { ExpectedVersion::Exact(version as i64) };
+            let expected =
+                if version == 0 { ExpectedVersion::NoStream } else { ExpectedVersion::Exact(version as i64) };
             store.append(batch_of(id, expected, n, size)).await?;
             n += size as u64;
             version += size;
@@ -560,7 +560,8 @@ async fn bulk(
             if evs.is_empty() {
                 continue;
             }
-            let expected = if versions[slot] == 0 { ExpectedVersion::NoStream } else { ExpectedVersion::Exact(versions[slot]) };
+            let expected =
+                if versions[slot] == 0 { ExpectedVersion::NoStream } else { ExpectedVersion::Exact(versions[slot]) };
             versions[slot] += evs.len() as i64;
             appends.push(StreamAppend { stream_id: ids[slot].clone(), expected, events: evs });
         }

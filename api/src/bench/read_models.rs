@@ -26,7 +26,10 @@ const EVENTS_PER_OPERATOR: usize = 500;
 
 fn bar(total: u64, message: &'static str) -> ProgressBar {
     let bar = ProgressBar::new(total);
-    bar.set_style(ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({per_sec}, {eta})").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({per_sec}, {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
     bar.set_message(message);
     bar
 }
@@ -133,7 +136,13 @@ async fn measure_lag(
     for e in &emitted {
         ticker.tick().await;
         let streams = autos_projections::group_by_stream(std::slice::from_ref(e), |_| ExpectedVersion::Any);
-        let provenance = Provenance { actor_id: Uuid::from_u128(0x1a9), actor_role: "admin".into(), correlation_id: None, causation_id: None, command: None };
+        let provenance = Provenance {
+            actor_id: Uuid::from_u128(0x1a9),
+            actor_role: "admin".into(),
+            correlation_id: None,
+            causation_id: None,
+            command: None,
+        };
         let outcome = store.append(AppendBatch { streams, provenance }).await?;
         if let (Some(p), Ok(mut queue)) = (outcome.positions.last(), committed.lock()) {
             queue.push_back((*p, Instant::now()));

@@ -59,7 +59,10 @@ pub(super) async fn open(
     require_json(&headers)?;
     let (cmd, envelope): (CaseCommand, _) = command(&body, None)?;
     if !find_act(&cmd.act())?.opens_case {
-        return Err(ApiError::InvalidInput(format!("o ato {} não abre um caso; use POST /cases/{{id}}/acts", cmd.act())));
+        return Err(ApiError::InvalidInput(format!(
+            "o ato {} não abre um caso; use POST /cases/{{id}}/acts",
+            cmd.act()
+        )));
     }
     let request = service_request(&signed, Vec::new(), envelope.occurred_on, request_id.as_ref().map(|e| &e.0));
     let outcome = state.service.case_command(None, cmd, None, &request).await?;

@@ -90,7 +90,9 @@ where
 }
 
 fn serde_urlencoded_from<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
-    axum::extract::Query::<T>::try_from_uri(&format!("/?{query}").parse().map_err(|_| ApiError::InvalidInput("URL inválida".into()))?)
-        .map(|q| q.0)
-        .map_err(|e| ApiError::InvalidInput(format!("parâmetros inválidos: {}", e.body_text())))
+    axum::extract::Query::<T>::try_from_uri(
+        &format!("/?{query}").parse().map_err(|_| ApiError::InvalidInput("URL inválida".into()))?,
+    )
+    .map(|q| q.0)
+    .map_err(|e| ApiError::InvalidInput(format!("parâmetros inválidos: {}", e.body_text())))
 }

@@ -88,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/events", get(cases::events))
         .route("/acts", get(acts))
         .route("/deadlines", get(reads::deadlines))
+        .route("/dashboard/interventions", get(reads::interventions))
         .route("/events", get(events::list))
         .route("/events/stream", get(events::stream))
         .route("/audit/verify", get(audit::verify))
@@ -110,14 +111,16 @@ pub fn router(state: AppState) -> Router {
 
 /// Counts requests and their latency by route for `/metrics`.
 async fn record_metrics(request: Request, next: Next) -> Response {
-    let route = request.extensions().get::<MatchedPath>().map_or_else(|| "desconhecida".to_owned(), |p| p.as_str().to_owned());
+    let route =
+        request.extensions().get::<MatchedPath>().map_or_else(|| "desconhecida".to_owned(), |p| p.as_str().to_owned());
     let method = request.method().to_string();
     let started = Instant::now();
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
     metrics::histogram!("autos_http_request_seconds", "route" => route.clone(), "method" => method.clone())
         .record(started.elapsed().as_secs_f64());
-    metrics::counter!("autos_http_requests_total", "route" => route, "method" => method, "status" => status).increment(1);
+    metrics::counter!("autos_http_requests_total", "route" => route, "method" => method, "status" => status)
+        .increment(1);
     response
 }
 
@@ -146,7 +149,8 @@ async fn readyz(State(state): State<AppState>) -> Response {
         let mut problem = ApiError::Unavailable("banco de dados indisponível ou projeção parada".into()).problem();
         problem.detail = format!("{problem_detail}: {body}", problem_detail = problem.detail);
         let status = StatusCode::SERVICE_UNAVAILABLE;
-        (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"))], Json(problem)).into_response()
+        (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"))], Json(problem))
+            .into_response()
     }
 }
 

@@ -37,14 +37,22 @@ pub(super) fn command<T: serde::de::DeserializeOwned + serde::Serialize>(
 ) -> Result<(T, Envelope), ApiError> {
     let mut value: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| ApiError::InvalidInput(format!("JSON malformado: {e}")))?;
-    let object = value.as_object_mut().ok_or_else(|| ApiError::InvalidInput("o corpo deve ser um objeto JSON".into()))?;
+    let object =
+        value.as_object_mut().ok_or_else(|| ApiError::InvalidInput("o corpo deve ser um objeto JSON".into()))?;
     let occurred_on = match object.remove("occurred_on") {
         None | Some(serde_json::Value::Null) => None,
-        Some(v) => Some(serde_json::from_value(v).map_err(|_| ApiError::InvalidInput("occurred_on: data inválida (AAAA-MM-DD)".into()))?),
+        Some(v) => Some(
+            serde_json::from_value(v)
+                .map_err(|_| ApiError::InvalidInput("occurred_on: data inválida (AAAA-MM-DD)".into()))?,
+        ),
     };
     let expected_version = match object.remove("expected_version") {
         None | Some(serde_json::Value::Null) => None,
-        Some(v) => Some(v.as_i64().filter(|n| *n >= 0).ok_or_else(|| ApiError::InvalidInput("expected_version: inteiro >= 0".into()))?),
+        Some(v) => Some(
+            v.as_i64()
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| ApiError::InvalidInput("expected_version: inteiro >= 0".into()))?,
+        ),
     };
     if let Some(act) = act {
         object.insert("act".into(), act.into());
@@ -128,7 +136,10 @@ pub(super) struct ListQuery {
 }
 
 /// Operators by registro, filtered by name, UF and modalidade (public).
-pub(super) async fn list(State(state): State<AppState>, Params(query): Params<ListQuery>) -> Result<Json<Page<OperatorDoc>>, ApiError> {
+pub(super) async fn list(
+    State(state): State<AppState>,
+    Params(query): Params<ListQuery>,
+) -> Result<Json<Page<OperatorDoc>>, ApiError> {
     let needle = query.q.as_deref().map(crate::import::layout::fold).unwrap_or_default();
     let uf = query.uf.map(|u| u.to_uppercase());
     let modalidade = query.modalidade.as_deref().map(crate::import::layout::fold);
@@ -139,8 +150,9 @@ pub(super) async fn list(State(state): State<AppState>, Params(query): Params<Li
                 || op.registro.contains(&needle)
                 || crate::import::layout::fold(&op.state.razao_social).contains(&needle);
             let uf_ok = uf.as_ref().is_none_or(|u| op.state.uf.is_some_and(|x| x.code() == u));
-            let modalidade_ok =
-                modalidade.as_ref().is_none_or(|m| op.state.modalidade.is_some_and(|x| crate::import::layout::fold(x.label()) == *m));
+            let modalidade_ok = modalidade
+                .as_ref()
+                .is_none_or(|m| op.state.modalidade.is_some_and(|x| crate::import::layout::fold(x.label()) == *m));
             name_ok && uf_ok && modalidade_ok
         })
         .await?;
@@ -208,8 +220,10 @@ pub(super) async fn cases(
     let registro = registro(&text)?;
     let prefix = format!("{registro}/");
     let after = query.after.map(|a| format!("{prefix}{a}"));
-    let mut page =
-        state.views.page::<CaseRef>(models::CASE_OF_OPERATOR, &prefix, after.as_deref(), query.limit.unwrap_or(100), |_| true).await?;
+    let mut page = state
+        .views
+        .page::<CaseRef>(models::CASE_OF_OPERATOR, &prefix, after.as_deref(), query.limit.unwrap_or(100), |_| true)
+        .await?;
     page.next = page.next.map(|k| k.trim_start_matches(&prefix).to_owned());
     Ok(Json(page))
 }

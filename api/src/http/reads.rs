@@ -61,3 +61,26 @@ pub(super) async fn deadlines(
         .await?;
     Ok(Json(page))
 }
+
+/// The intervention acts of the seed report's tables, from the log: by type, in the report's
+/// order, and by modalidade (public aggregates).
+pub(super) async fn interventions(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    let mut by_kind = std::collections::BTreeMap::new();
+    let mut by_modalidade = Vec::new();
+    for (key, doc) in state.views.entries(models::DASHBOARD, "intervencoes").await? {
+        let n = doc["quantidade"].as_i64().unwrap_or(0);
+        if let Some(kind) = key.strip_prefix("intervencoes/") {
+            by_kind.insert(kind.to_owned(), n);
+        } else if let Some(rest) = key.strip_prefix("intervencoes_por_modalidade/") {
+            if let Some((modalidade, kind)) = rest.split_once('/') {
+                by_modalidade.push(serde_json::json!({ "modalidade": modalidade, "tipo": kind, "quantidade": n }));
+            }
+        }
+    }
+    let items: Vec<serde_json::Value> = models::INTERVENTION_KINDS
+        .iter()
+        .map(|kind| serde_json::json!({ "tipo": kind, "quantidade": by_kind.get(*kind).copied().unwrap_or(0) }))
+        .collect();
+    let total: i64 = models::INTERVENTION_KINDS.iter().map(|k| by_kind.get(*k).copied().unwrap_or(0)).sum();
+    Ok(Json(serde_json::json!({ "items": items, "total": total, "por_modalidade": by_modalidade })))
+}

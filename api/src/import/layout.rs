@@ -126,11 +126,8 @@ pub fn parse(bytes: &[u8]) -> Result<Register, ApiError> {
     if body.matches('"').count() % 2 == 1 {
         return Err(ApiError::Config("arquivo truncado ou malformado: aspas sem fechamento".into()));
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(body.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).trim(csv::Trim::All).from_reader(body.as_bytes());
     let columns: Vec<Option<Field>> = reader
         .headers()
         .map_err(|e| ApiError::Config(format!("cabeçalho ilegível: {e}")))?

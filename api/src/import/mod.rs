@@ -7,7 +7,7 @@ pub mod layout;
 
 use std::collections::HashMap;
 
-use autos_domain::{Cnpj, Modalidade, OperatorCommand, OperatorState, Registro, Uf};
+use autos_domain::{Cnpj, Modalidade, OperatorCommand, OperatorState, Region, Registro, Uf};
 use serde::Serialize;
 
 use self::layout::{fold, parse, Field, RawRow};
@@ -34,6 +34,8 @@ pub struct OperatorRow {
     pub razao_social: String,
     pub modalidade: Modalidade,
     pub uf: Option<Uf>,
+    pub regiao: Option<Region>,
+    pub municipio: Option<String>,
 }
 
 /// The modalidade a register names, regardless of case and accents. The seed's plain
@@ -50,6 +52,14 @@ pub fn modalidade(text: &str) -> Option<Modalidade> {
     Modalidade::ALL.into_iter().find(|m| fold(m.label()) == wanted)
 }
 
+/// The region a register names ("Centro-Oeste", "C. Oeste", "SUDESTE"…).
+pub fn region(text: &str) -> Option<Region> {
+    let wanted = fold(text);
+    [Region::Norte, Region::Nordeste, Region::CentroOeste, Region::Sudeste, Region::Sul]
+        .into_iter()
+        .find(|r| fold(r.label()) == wanted || (wanted == "coeste" && *r == Region::CentroOeste))
+}
+
 /// Checks one raw row.
 ///
 /// # Errors
@@ -57,16 +67,32 @@ pub fn modalidade(text: &str) -> Option<Modalidade> {
 pub fn check_row(row: &RawRow) -> Result<OperatorRow, String> {
     let registro_text = row.get(Field::Registro).ok_or("registro ANS ausente")?;
     let digits: String = registro_text.chars().filter(char::is_ascii_digit).collect();
-    if digits.is_empty() || digits.len() > 6 || digits.len() != registro_text.chars().filter(|c| !c.is_whitespace()).count() {
+    if digits.is_empty()
+        || digits.len() > 6
+        || digits.len() != registro_text.chars().filter(|c| !c.is_whitespace()).count()
+    {
         return Err(format!("registro ANS inválido: {registro_text:?}"));
     }
     let registro = Registro::parse(&format!("{digits:0>6}")).map_err(|e| e.to_string())?;
     let cnpj = row.get(Field::Cnpj).map(Cnpj::parse).transpose().map_err(|e| e.to_string())?;
     let razao_social = row.get(Field::RazaoSocial).ok_or("razão social ausente")?.to_owned();
     let modalidade_text = row.get(Field::Modalidade).ok_or("modalidade ausente")?;
-    let modalidade = modalidade(modalidade_text).ok_or_else(|| format!("modalidade desconhecida: {modalidade_text:?}"))?;
+    let modalidade =
+        modalidade(modalidade_text).ok_or_else(|| format!("modalidade desconhecida: {modalidade_text:?}"))?;
     let uf = row.get(Field::Uf).map(Uf::parse).transpose().map_err(|e| e.to_string())?;
-    Ok(OperatorRow { registro, cnpj, razao_social, modalidade, uf })
+    let regiao = match row.get(Field::Regiao) {
+        Some(text) => Some(region(text).ok_or_else(|| format!("região desconhecida: {text:?}"))?),
+        None => uf.map(Uf::region),
+    };
+    Ok(OperatorRow {
+        registro,
+        cnpj,
+        razao_social,
+        modalidade,
+        uf,
+        regiao,
+        municipio: row.get(Field::Cidade).map(str::to_owned),
+    })
 }
 
 /// The command that brings the operator's record in line with the row: a registration, a
@@ -76,15 +102,15 @@ pub fn check_row(row: &RawRow) -> Result<OperatorRow, String> {
 /// The reason when the row lacks what a registration needs.
 pub fn command_for(row: &OperatorRow, current: Option<&OperatorState>) -> Result<Option<OperatorCommand>, String> {
     let Some(state) = current else {
-        let cnpj = row.cnpj.clone().ok_or("CNPJ ausente: necessário para registrar a operadora")?;
-        let uf = row.uf.ok_or("UF ausente: necessária para registrar a operadora")?;
         return Ok(Some(OperatorCommand::RegistrarOperadora {
             registro: row.registro,
-            cnpj,
+            cnpj: row.cnpj.clone(),
             razao_social: row.razao_social.clone(),
             modalidade: row.modalidade,
-            uf,
+            uf: row.uf,
             registro_provisorio: false,
+            regiao: row.regiao,
+            municipio: row.municipio.clone(),
         }));
     };
     let razao_social = (state.razao_social != row.razao_social).then(|| row.razao_social.clone());
@@ -177,7 +203,8 @@ mod tests {
         assert_eq!(ok.registro.to_string(), "005711");
         let bad = check_row(&raw(&[&base[..], &[(Field::Registro, "12A45")]].concat())).unwrap_err();
         assert!(bad.contains("registro"), "{bad}");
-        let cnpj = check_row(&raw(&[&base[..], &[(Field::Registro, "326305"), (Field::Cnpj, "11.222.333/0001-82")]].concat()));
+        let cnpj =
+            check_row(&raw(&[&base[..], &[(Field::Registro, "326305"), (Field::Cnpj, "11.222.333/0001-82")]].concat()));
         assert!(cnpj.is_err());
         let uf = check_row(&raw(&[&base[..], &[(Field::Registro, "326305"), (Field::Uf, "XX")]].concat()));
         assert!(uf.is_err());
@@ -191,8 +218,12 @@ mod tests {
             razao_social: "Saúde S.A.".into(),
             modalidade: Modalidade::MedicinaDeGrupo,
             uf: Some(Uf::Sp),
+            regiao: Some(Region::Sudeste),
+            municipio: None,
         };
-        let Some(OperatorCommand::RegistrarOperadora { .. }) = command_for(&row, None).unwrap() else { panic!("registration expected") };
+        let Some(OperatorCommand::RegistrarOperadora { .. }) = command_for(&row, None).unwrap() else {
+            panic!("registration expected")
+        };
         let mut state = OperatorState::default();
         state.registro = Some(row.registro);
         state.cnpj = row.cnpj.clone();
@@ -201,7 +232,9 @@ mod tests {
         state.uf = row.uf;
         assert_eq!(command_for(&row, Some(&state)).unwrap(), None);
         state.razao_social = "Nome Antigo".into();
-        let Some(OperatorCommand::AlterarCadastro { razao_social, cnpj, .. }) = command_for(&row, Some(&state)).unwrap() else {
+        let Some(OperatorCommand::AlterarCadastro { razao_social, cnpj, .. }) =
+            command_for(&row, Some(&state)).unwrap()
+        else {
             panic!("cadastral change expected")
         };
         assert_eq!((razao_social.as_deref(), cnpj), (Some("Saúde S.A."), None));

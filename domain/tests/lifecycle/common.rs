@@ -17,11 +17,13 @@ pub fn operator(world: &mut World, registro: Registro, on: NaiveDate, members: u
     let admin = actor(Role::Admin, &[]);
     let register = OperatorCommand::RegistrarOperadora {
         registro,
-        cnpj: Cnpj::parse("11.222.333/0001-81").unwrap(),
+        cnpj: Some(Cnpj::parse("11.222.333/0001-81").unwrap()),
         razao_social: "Saúde Exemplo S.A.".into(),
         modalidade: Modalidade::MedicinaDeGrupo,
-        uf: Uf::Sp,
+        uf: Some(Uf::Sp),
         registro_provisorio: true,
+            regiao: None,
+            municipio: None,
     };
     world.given_operator(registro, admin.clone(), on, register);
     world.given_operator(registro, admin.clone(), on, OperatorCommand::ConcederAutorizacaoFuncionamento { documento: "RO 1/2000".into() });
