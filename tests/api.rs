@@ -246,3 +246,28 @@ autos_e2e::e2e_on_both_backends!(
     auditors_verify_the_log_and_the_replay_check_finds_the_read_models_equal,
     operational_endpoints_answer,
 );
+
+/// The OpenAPI document describes every route the router serves, with the problem schema.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_describes_every_route_and_every_documented_route_exists() {
+    let server = Server::start(autos_store::testing::sqlite_subject().await).await;
+    let spec = server.get("/openapi.json", None).await;
+    assert_eq!(spec.status, StatusCode::OK);
+    assert!(spec.body["components"]["schemas"]["Problem"]["properties"]["code"].is_object());
+    let acts = &spec.body["paths"]["/api/v1/cases"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        ["properties"]["act"]["enum"];
+    assert!(acts.as_array().unwrap().iter().any(|a| a == "instaurar_direcao_fiscal"));
+    for (method, path) in autos_api::http::openapi::documented() {
+        let operation = &spec.body["paths"][path][method.to_lowercase()];
+        assert!(operation["responses"].is_object(), "{method} {path} documented");
+        let concrete = path.replace("{registro}", "326305").replace("{id}", "01900000-0000-7000-8000-000000000001");
+        if path.ends_with("/stream") {
+            continue;
+        }
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let answer = server.call(method.clone(), &concrete, Some(Role::Admin), Some(&json!({})), &[]).await;
+        let routed = answer.body["detail"] != "rota inexistente" && answer.status != StatusCode::METHOD_NOT_ALLOWED;
+        assert!(routed, "{method} {path} is served: {:?}", answer.body);
+    }
+    server.finish().await;
+}

@@ -59,7 +59,7 @@ pub enum ApiError {
 }
 
 /// The body of every error response (RFC 9457).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,

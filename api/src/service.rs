@@ -84,26 +84,36 @@ impl Service {
         &self.rules
     }
 
-    async fn operator(&self, registro: Registro) -> Result<Folded<OperatorState>, ApiError> {
-        let mut folded = Folded { state: OperatorState::default(), version: 0 };
-        for stored in self.store.read_stream(&StreamRef::Operadora(registro).to_string(), 1).await? {
-            if let DomainEvent::Operator(e) = decode_stored(&stored)? {
-                folded.state.evolve(&e);
-            }
+    /// Folds one stream with `apply`, remembering the version read.
+    async fn fold<S: Default>(
+        &self,
+        stream: StreamRef,
+        apply: impl Fn(&mut S, DomainEvent),
+    ) -> Result<Folded<S>, ApiError> {
+        let mut folded = Folded { state: S::default(), version: 0 };
+        for stored in self.store.read_stream(&stream.to_string(), 1).await? {
+            apply(&mut folded.state, decode_stored(&stored)?);
             folded.version = stored.stream_version;
         }
         Ok(folded)
     }
 
-    async fn case(&self, case_id: Uuid) -> Result<Folded<CaseState>, ApiError> {
-        let mut folded = Folded { state: CaseState::default(), version: 0 };
-        for stored in self.store.read_stream(&StreamRef::Caso(case_id).to_string(), 1).await? {
-            if let DomainEvent::Case(e) = decode_stored(&stored)? {
-                folded.state.evolve(&e);
+    async fn operator(&self, registro: Registro) -> Result<Folded<OperatorState>, ApiError> {
+        self.fold(StreamRef::Operadora(registro), |state: &mut OperatorState, event| {
+            if let DomainEvent::Operator(e) = event {
+                state.evolve(&e);
             }
-            folded.version = stored.stream_version;
-        }
-        Ok(folded)
+        })
+        .await
+    }
+
+    async fn case(&self, case_id: Uuid) -> Result<Folded<CaseState>, ApiError> {
+        self.fold(StreamRef::Caso(case_id), |state: &mut CaseState, event| {
+            if let DomainEvent::Case(e) = event {
+                state.evolve(&e);
+            }
+        })
+        .await
     }
 
     /// The current state of an operator, folded from its stream (None when it has no events).

@@ -48,6 +48,23 @@ async fn appointed(state: &AppState, signed: &Signed, id: Uuid) -> Result<Vec<Uu
     Ok(if text.contains(&signed.0.officer_id.to_string()) { vec![id] } else { Vec::new() })
 }
 
+/// Parses a case act and checks it is (or is not) an opening act.
+fn case_act(
+    headers: &HeaderMap,
+    body: &[u8],
+    opening: bool,
+) -> Result<(CaseCommand, super::operators::Envelope), ApiError> {
+    require_json(headers)?;
+    let (cmd, envelope): (CaseCommand, _) = command(body, None)?;
+    match (find_act(&cmd.act())?.opens_case, opening) {
+        (true, false) => Err(ApiError::InvalidInput(format!("o ato {} abre um novo caso; use POST /cases", cmd.act()))),
+        (false, true) => {
+            Err(ApiError::InvalidInput(format!("o ato {} não abre um caso; use POST /cases/{{id}}/acts", cmd.act())))
+        }
+        _ => Ok((cmd, envelope)),
+    }
+}
+
 /// Opens a case with its opening act.
 pub(super) async fn open(
     State(state): State<AppState>,
@@ -56,17 +73,9 @@ pub(super) async fn open(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
-    require_json(&headers)?;
-    let (cmd, envelope): (CaseCommand, _) = command(&body, None)?;
-    if !find_act(&cmd.act())?.opens_case {
-        return Err(ApiError::InvalidInput(format!(
-            "o ato {} não abre um caso; use POST /cases/{{id}}/acts",
-            cmd.act()
-        )));
-    }
+    let (cmd, envelope) = case_act(&headers, &body, true)?;
     let request = service_request(&signed, Vec::new(), envelope.occurred_on, request_id.as_ref().map(|e| &e.0));
-    let outcome = state.service.case_command(None, cmd, None, &request).await?;
-    Ok((StatusCode::CREATED, Json(outcome)))
+    Ok((StatusCode::CREATED, Json(state.service.case_command(None, cmd, None, &request).await?)))
 }
 
 /// An act on an existing case.
@@ -78,17 +87,12 @@ pub(super) async fn act(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
-    require_json(&headers)?;
     let id = case_id(&text)?;
-    let (cmd, envelope): (CaseCommand, _) = command(&body, None)?;
-    if find_act(&cmd.act())?.opens_case {
-        return Err(ApiError::InvalidInput(format!("o ato {} abre um novo caso; use POST /cases", cmd.act())));
-    }
+    let (cmd, envelope) = case_act(&headers, &body, false)?;
     let pinned = if_match(&headers)?.or(envelope.expected_version);
     let appointed = appointed(&state, &signed, id).await?;
     let request = service_request(&signed, appointed, envelope.occurred_on, request_id.as_ref().map(|e| &e.0));
-    let outcome = state.service.case_command(Some(id), cmd, pinned, &request).await?;
-    Ok((StatusCode::CREATED, Json(outcome)))
+    Ok((StatusCode::CREATED, Json(state.service.case_command(Some(id), cmd, pinned, &request).await?)))
 }
 
 /// A case's state, now or at a past point on either time axis.

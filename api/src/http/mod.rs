@@ -6,6 +6,7 @@ mod audit;
 mod cases;
 mod events;
 pub mod extract;
+pub mod openapi;
 mod operators;
 mod reads;
 
@@ -98,6 +99,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .merge(crate::pages::routes())
+        .route("/openapi.json", get(openapi::serve))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))

@@ -92,6 +92,24 @@ pub(super) async fn register(
     Ok((StatusCode::CREATED, Json(outcome)))
 }
 
+/// An operator registry act on the operator in the path; `act` fixes the act when the route
+/// implies it.
+async fn operator_act(
+    state: &AppState,
+    text: &str,
+    signed: &Signed,
+    request_id: Option<&RequestId>,
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+    act: Option<&str>,
+) -> Result<(StatusCode, Json<crate::service::Outcome>), ApiError> {
+    require_json(headers)?;
+    let registro = registro(text)?;
+    let (cmd, envelope): (OperatorCommand, _) = command(body, act)?;
+    let request = service_request(signed, Vec::new(), envelope.occurred_on, request_id);
+    Ok((StatusCode::CREATED, Json(state.service.operator_command(registro, cmd, &request).await?)))
+}
+
 /// Any operator registry act (`act` names it).
 pub(super) async fn act(
     State(state): State<AppState>,
@@ -101,11 +119,7 @@ pub(super) async fn act(
     headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
-    require_json(&headers)?;
-    let registro = registro(&text)?;
-    let (cmd, envelope): (OperatorCommand, _) = command(&body, None)?;
-    let request = service_request(&signed, Vec::new(), envelope.occurred_on, request_id.as_ref().map(|e| &e.0));
-    Ok((StatusCode::CREATED, Json(state.service.operator_command(registro, cmd, &request).await?)))
+    operator_act(&state, &text, &signed, request_id.as_ref().map(|e| &e.0), &headers, &body, None).await
 }
 
 /// A monthly beneficiary count.
@@ -117,11 +131,8 @@ pub(super) async fn beneficiaries(
     headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
-    require_json(&headers)?;
-    let registro = registro(&text)?;
-    let (cmd, envelope): (OperatorCommand, _) = command(&body, Some("informar_beneficiarios"))?;
-    let request = service_request(&signed, Vec::new(), envelope.occurred_on, request_id.as_ref().map(|e| &e.0));
-    Ok((StatusCode::CREATED, Json(state.service.operator_command(registro, cmd, &request).await?)))
+    let request_id = request_id.as_ref().map(|e| &e.0);
+    operator_act(&state, &text, &signed, request_id, &headers, &body, Some("informar_beneficiarios")).await
 }
 
 #[derive(Debug, Deserialize)]

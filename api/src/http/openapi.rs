@@ -1,0 +1,380 @@
+//! `GET /openapi.json`: the OpenAPI 3.1 description of `/api/v1`, built from the route table
+//! below, the act catalogue of the domain (every `act` a command may name) and the
+//! [`Problem`](crate::error::Problem) schema derived from the error type itself.
+
+use autos_domain::act_catalogue;
+use axum::Json;
+use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+use utoipa::openapi::{
+    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Ref, Required,
+    ResponseBuilder,
+};
+use utoipa::PartialSchema;
+
+use crate::error::Problem;
+
+/// What a route takes as its JSON body.
+#[derive(Clone, Copy)]
+enum Body {
+    None,
+    /// A command: an object whose `act` names an act of the catalogue.
+    Command,
+    /// The fields of one act, the route fixing `act`.
+    Fields,
+}
+
+/// One documented route.
+struct Route {
+    method: HttpMethod,
+    path: &'static str,
+    tag: &'static str,
+    summary: &'static str,
+    /// Who may call it (`None`: public).
+    roles: Option<&'static str>,
+    body: Body,
+    /// (name, in path?, description)
+    params: &'static [(&'static str, bool, &'static str)],
+    ok: &'static str,
+    errors: &'static [&'static str],
+}
+
+const PAGE: (&str, bool, &str) = ("after", false, "cursor: the `next` of the previous page");
+const LIMIT: (&str, bool, &str) = ("limit", false, "items per page (at most 500)");
+const WRITE_ERRORS: &[&str] = &["400", "401", "403", "404", "409", "413", "422", "503"];
+const READ_ERRORS: &[&str] = &["400", "401", "403", "404", "503"];
+
+const ROUTES: &[Route] = &[
+    Route {
+        method: HttpMethod::Post,
+        path: "/api/v1/operators",
+        tag: "operadoras",
+        summary: "Registra uma operadora",
+        roles: Some("admin"),
+        body: Body::Fields,
+        params: &[],
+        ok: "201",
+        errors: WRITE_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/api/v1/operators",
+        tag: "operadoras",
+        summary: "Lista operadoras (busca por nome ou registro, UF, modalidade)",
+        roles: None,
+        body: Body::None,
+        params: &[
+            ("q", false, "parte do nome ou do registro"),
+            ("uf", false, "UF da sede"),
+            ("modalidade", false, "modalidade"),
+            PAGE,
+            LIMIT,
+        ],
+        ok: "200",
+        errors: &["400", "503"],
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/api/v1/operators/{registro}",
+        tag: "operadoras",
+        summary: "Situação da operadora, agora ou em uma data (as_of) ou como registrada em um instante (known_at)",
+        roles: None,
+        body: Body::None,
+        params: &[
+            ("registro", true, "registro ANS, 6 dígitos"),
+            ("as_of", false, "data legal AAAA-MM-DD"),
+            ("known_at", false, "instante de registro RFC 3339"),
+        ],
+        ok: "200",
+        errors: &["400", "404", "503"],
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/api/v1/operators/{registro}/timeline",
+        tag: "operadoras",
+        summary: "Linha do tempo das intervenções, em ordem de data legal",
+        roles: None,
+        body: Body::None,
+        params: &[("registro", true, "registro ANS"), PAGE, LIMIT],
+        ok: "200",
+        errors: &["400", "503"],
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/api/v1/operators/{registro}/cases",
+        tag: "operadoras",
+        summary: "Casos da operadora",
+        roles: Some("qualquer servidor"),
+        body: Body::None,
+        params: &[("registro", true, "registro ANS"), PAGE, LIMIT],
+        ok: "200",
+        errors: READ_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Post,
+        path: "/api/v1/operators/{registro}/beneficiaries",
+        tag: "operadoras",
+        summary: "Informa o número de beneficiários do mês",
+        roles: Some("admin"),
+        body: Body::Fields,
+        params: &[("registro", true, "registro ANS")],
+        ok: "201",
+        errors: WRITE_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Post,
+        path: "/api/v1/operators/{registro}/acts",
+        tag: "operadoras",
+        summary: "Ato cadastral sobre a operadora",
+        roles: Some("conforme o ato (GET /api/v1/acts)"),
+        body: Body::Command,
+        params: &[("registro", true, "registro ANS")],
+        ok: "201",
+        errors: WRITE_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Post,
+        path: "/api/v1/cases",
+        tag: "casos",
+        summary: "Abre um caso com seu ato de abertura",
+        roles: Some("conforme o ato"),
+        body: Body::Command,
+        params: &[],
+        ok: "201",
+        errors: WRITE_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/api/v1/cases/{id}",
+        tag: "casos",
+        summary: "Estado do caso (ETag = versão), agora ou no passado",
+        roles: Some("qualquer servidor"),
+        body: Body::None,
+        params: &[
+            ("id", true, "identificador do caso"),
+            ("as_of", false, "data legal"),
+            ("known_at", false, "instante de registro"),
+        ],
+        ok: "200",
+        errors: READ_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Post,
+        path: "/api/v1/cases/{id}/acts",
+        tag: "casos",
+        summary: "Pratica um ato no caso (If-Match ou expected_version para concorrência otimista)",
+        roles: Some("conforme o ato; interventor só nos casos em que foi designado"),
+        body: Body::Command,
+        params: &[("id", true, "identificador do caso")],
+        ok: "201",
+        errors: WRITE_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/api/v1/cases/{id}/events",
+        tag: "casos",
+        summary: "Eventos do caso com o envelope completo",
+        roles: Some("qualquer servidor"),
+        body: Body::None,
+        params: &[("id", true, "identificador do caso")],
+        ok: "200",
+        errors: READ_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/api/v1/acts",
+        tag: "casos",
+        summary: "Catálogo de atos: papéis permitidos e famílias",
+        roles: None,
+        body: Body::None,
+        params: &[],
+        ok: "200",
+        errors: &["503"],
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/api/v1/deadlines",
+        tag: "prazos",
+        summary: "Prazos abertos, que vencem hoje ou vencidos",
+        roles: Some("qualquer servidor"),
+        body: Body::None,
+        params: &[
+            ("status", false, "abertos | vence_hoje | vencidos"),
+            ("uf", false, "UF"),
+            ("family", false, "família do caso"),
+            ("registro", false, "registro ANS"),
+            ("on", false, "data de referência"),
+            PAGE,
+            LIMIT,
+        ],
+        ok: "200",
+        errors: READ_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/api/v1/dashboard/interventions",
+        tag: "painel",
+        summary: "Ações de intervenção por tipo e por modalidade (tabelas do relatório)",
+        roles: None,
+        body: Body::None,
+        params: &[],
+        ok: "200",
+        errors: &["503"],
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/api/v1/events",
+        tag: "auditoria",
+        summary: "O registro em ordem global, em páginas",
+        roles: Some("qualquer servidor"),
+        body: Body::None,
+        params: &[("after", false, "posição"), LIMIT],
+        ok: "200",
+        errors: READ_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/api/v1/events/stream",
+        tag: "auditoria",
+        summary: "Eventos como server-sent events, seguindo novos commits",
+        roles: Some("qualquer servidor"),
+        body: Body::None,
+        params: &[("after", false, "posição")],
+        ok: "200",
+        errors: READ_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/api/v1/audit/verify",
+        tag: "auditoria",
+        summary: "Verifica cadeias de hash e checkpoints; devolve o último checkpoint",
+        roles: Some("auditor, admin"),
+        body: Body::None,
+        params: &[],
+        ok: "200",
+        errors: READ_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Post,
+        path: "/api/v1/audit/replay",
+        tag: "auditoria",
+        summary: "Reconstrói os modelos de leitura em tabelas de rascunho e compara com os vivos",
+        roles: Some("auditor, admin"),
+        body: Body::None,
+        params: &[],
+        ok: "200",
+        errors: READ_ERRORS,
+    },
+];
+
+fn problem_ref() -> Ref {
+    Ref::from_schema_name("Problem")
+}
+
+fn error_description(code: &str) -> &'static str {
+    match code {
+        "400" => "invalid_input: entrada malformada; nada foi gravado",
+        "401" => "unauthenticated: token ausente ou inválido",
+        "403" => "forbidden: o papel não permite (rule_id e norm quando vem da regra de papéis)",
+        "404" => "not_found",
+        "409" => "version_conflict: versão desatualizada; nada foi gravado",
+        "413" => "payload_too_large",
+        "422" => "rule_violation: ato vedado pelas normas, com rule_id e norm",
+        _ => "unavailable: banco de dados ou projeção indisponível",
+    }
+}
+
+/// The command schema: an object naming an act of the catalogue.
+fn command_schema() -> ObjectBuilder {
+    let acts: Vec<&str> = act_catalogue().iter().map(|a| a.name).collect();
+    ObjectBuilder::new()
+        .property("act", ObjectBuilder::new().schema_type(SchemaType::new(Type::String)).enum_values(Some(acts)))
+        .property(
+            "occurred_on",
+            ObjectBuilder::new()
+                .schema_type(SchemaType::new(Type::String))
+                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Date))),
+        )
+        .property("expected_version", ObjectBuilder::new().schema_type(SchemaType::new(Type::Integer)))
+        .required("act")
+        .description(Some("Os demais campos são os do ato (ver GET /api/v1/acts); campos desconhecidos são recusados."))
+}
+
+/// The whole document.
+pub fn document() -> OpenApi {
+    let mut paths = PathsBuilder::new();
+    for route in ROUTES {
+        let mut operation =
+            OperationBuilder::new().summary(Some(route.summary)).tag(route.tag).description(Some(match route.roles {
+                Some(roles) => format!("Requer Authorization: Bearer <token>. Papéis: {roles}."),
+                None => "Público: apenas dados agregados ou públicos.".into(),
+            }));
+        for (name, in_path, description) in route.params {
+            operation = operation.parameter(
+                ParameterBuilder::new()
+                    .name(*name)
+                    .parameter_in(if *in_path { ParameterIn::Path } else { ParameterIn::Query })
+                    .required(if *in_path { Required::True } else { Required::False })
+                    .description(Some(*description))
+                    .schema(Some(ObjectBuilder::new().schema_type(SchemaType::new(Type::String)))),
+            );
+        }
+        if route.method == HttpMethod::Post {
+            operation = operation.parameter(
+                ParameterBuilder::new()
+                    .name("Idempotency-Key")
+                    .parameter_in(ParameterIn::Header)
+                    .required(Required::False)
+                    .description(Some(
+                        "uma nova tentativa com a mesma chave devolve a primeira resposta e não grava nada",
+                    ))
+                    .schema(Some(ObjectBuilder::new().schema_type(SchemaType::new(Type::String)))),
+            );
+        }
+        let body = match route.body {
+            Body::None => None,
+            Body::Command => Some(command_schema()),
+            Body::Fields => Some(
+                ObjectBuilder::new().description(Some("Os campos do ato que a rota pratica; occurred_on opcional.")),
+            ),
+        };
+        if let Some(schema) = body {
+            operation = operation.request_body(Some(
+                RequestBodyBuilder::new()
+                    .required(Some(Required::True))
+                    .content("application/json", ContentBuilder::new().schema(Some(schema)).build())
+                    .build(),
+            ));
+        }
+        operation = operation.response(
+            route.ok,
+            ResponseBuilder::new()
+                .description("sucesso")
+                .content("application/json", ContentBuilder::new().schema(Some(ObjectBuilder::new())).build()),
+        );
+        for code in route.errors {
+            operation = operation.response(
+                *code,
+                ResponseBuilder::new()
+                    .description(error_description(code))
+                    .content("application/problem+json", ContentBuilder::new().schema(Some(problem_ref())).build()),
+            );
+        }
+        paths = paths.path(route.path, PathItem::new(route.method.clone(), operation));
+    }
+    OpenApiBuilder::new()
+        .info(InfoBuilder::new().title("Autos — API da fiscalização").version(env!("CARGO_PKG_VERSION")).build())
+        .paths(paths.build())
+        .components(Some(ComponentsBuilder::new().schema("Problem", Problem::schema()).build()))
+        .build()
+}
+
+pub(super) async fn serve() -> Json<OpenApi> {
+    Json(document())
+}
+
+/// The routes described, as (method, path), for the test that every route is documented.
+pub fn documented() -> Vec<(&'static str, &'static str)> {
+    ROUTES.iter().map(|r| (if r.method == HttpMethod::Post { "POST" } else { "GET" }, r.path)).collect()
+}
