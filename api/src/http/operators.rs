@@ -203,21 +203,30 @@ pub(super) struct PageQuery {
     limit: Option<i64>,
 }
 
+/// A page of an operator's documents of `model` (keys `{registro}/…`), the cursor relative to
+/// the operator.
+async fn operator_page<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    text: &str,
+    query: PageQuery,
+    model: &str,
+) -> Result<Json<Page<T>>, ApiError> {
+    let registro = registro(text)?;
+    let prefix = format!("{registro}/");
+    let after = query.after.map(|a| format!("{prefix}{a}"));
+    let mut page =
+        state.views.page::<T>(model, &prefix, after.as_deref(), query.limit.unwrap_or(100), |_| true).await?;
+    page.next = page.next.map(|k| k.trim_start_matches(&prefix).to_owned());
+    Ok(Json(page))
+}
+
 /// The intervention timeline in legal-date order.
 pub(super) async fn timeline(
     State(state): State<AppState>,
     Path(text): Path<String>,
     Params(query): Params<PageQuery>,
 ) -> Result<Json<Page<TimelineEntry>>, ApiError> {
-    let registro = registro(&text)?;
-    let prefix = format!("{registro}/");
-    let after = query.after.map(|a| format!("{prefix}{a}"));
-    let mut page = state
-        .views
-        .page::<TimelineEntry>(models::TIMELINE, &prefix, after.as_deref(), query.limit.unwrap_or(100), |_| true)
-        .await?;
-    page.next = page.next.map(|k| k.trim_start_matches(&prefix).to_owned());
-    Ok(Json(page))
+    operator_page(&state, &text, query, models::TIMELINE).await
 }
 
 /// The operator's cases.
@@ -228,13 +237,5 @@ pub(super) async fn cases(
     signed: Signed,
 ) -> Result<Json<Page<CaseRef>>, ApiError> {
     signed.require(&Role::ALL)?;
-    let registro = registro(&text)?;
-    let prefix = format!("{registro}/");
-    let after = query.after.map(|a| format!("{prefix}{a}"));
-    let mut page = state
-        .views
-        .page::<CaseRef>(models::CASE_OF_OPERATOR, &prefix, after.as_deref(), query.limit.unwrap_or(100), |_| true)
-        .await?;
-    page.next = page.next.map(|k| k.trim_start_matches(&prefix).to_owned());
-    Ok(Json(page))
+    operator_page(&state, &text, query, models::CASE_OF_OPERATOR).await
 }
