@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# HTTP load test (wrk): loads the demonstration history into a fresh database, starts
+# `autos serve`, then measures GET operator status at 64 connections and POST acts at 8.
+# Usage: ops/load.sh sqlite | ops/load.sh postgres   (PostgreSQL: a scratch database autos_load)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+backend=${1:-sqlite}
+port=${PORT:-8181}
+duration=${DURATION:-15s}
+CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2} cargo build --release --locked -p autos-api --manifest-path "$root/Cargo.toml" >&2
+bin="$root/target/release/autos"
+case "$backend" in
+    sqlite)
+        db=$(mktemp -d)/load.db
+        export DATABASE_URL="$db" ;;
+    postgres)
+        "$root/ops/postgres-up.sh"
+        admin=${AUTOS_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+        psql -q "$admin" -c "DROP DATABASE IF EXISTS autos_load WITH (FORCE)" -c "CREATE DATABASE autos_load"
+        export DATABASE_URL="${admin%/*}/autos_load" ;;
+    *) echo "uso: ops/load.sh sqlite|postgres" >&2; exit 2 ;;
+esac
+export RUST_LOG=warn
+tokens=$("$bin" demo)
+export TOKEN=$(echo "$tokens" | awk '$1 == "admin" { print $2 }')
+"$bin" serve --listen "127.0.0.1:$port" & server=$!
+trap 'kill $server 2>/dev/null' EXIT
+for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+# Wait for the read models to catch up with the demonstration history; acts go to operators
+# whose registration was not cancelled (a cancelled operator takes no acts).
+previous=0
+for _ in $(seq 1 300); do
+    REGISTROS=$(curl -s "http://127.0.0.1:$port/api/v1/operators?limit=500" | python3 -c 'import json,sys; print(" ".join(o["registro"] for o in json.load(sys.stdin)["items"] if o["state"]["licence"]["situacao"] != "cancelada"))')
+    count=$(echo "$REGISTROS" | wc -w)
+    [ "$count" -ge 400 ] && [ "$count" -eq "$previous" ] && break
+    previous=$count
+    sleep 1
+done
+export REGISTROS
+first=$(echo "$REGISTROS" | awk '{print $1}')
+echo "== GET /api/v1/operators/$first — 64 conexões, $duration ($backend)"
+wrk -t2 -c64 -d"$duration" --latency "http://127.0.0.1:$port/api/v1/operators/$first" | grep -E "Requests/sec|99%|50%|Non-2xx|Socket errors"
+echo "== POST /api/v1/operators/{registro}/beneficiaries — 8 clientes, $duration ($backend)"
+wrk -t2 -c8 -d"$duration" --latency -s "$root/ops/load-acts.lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|99%|50%|Non-2xx|Socket errors"
