@@ -141,7 +141,7 @@ pub async fn run(
     seed: u64,
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<DemoReport, ApiError> {
-    if store.read_all(0, 1).await?.first().is_some() {
+    if !store.read_all(0, 1).await?.is_empty() {
         return Err(ApiError::Config("o banco já tem eventos: a demonstração só roda em um banco vazio".into()));
     }
     let mut rng = StdRng::seed_from_u64(seed);

@@ -250,8 +250,8 @@ impl Service {
         // current version, so a concurrent act on it still conflicts.
         let mut versions = versions.clone();
         for e in &emitted {
-            if !versions.contains_key(&e.stream) {
-                versions.insert(e.stream, self.store.stream_version(&e.stream.to_string()).await?);
+            if let std::collections::btree_map::Entry::Vacant(slot) = versions.entry(e.stream) {
+                slot.insert(self.store.stream_version(&e.stream.to_string()).await?);
             }
         }
         let streams = autos_projections::group_by_stream(&emitted, |stream| match versions.get(stream) {

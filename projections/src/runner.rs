@@ -20,6 +20,9 @@ use crate::docs::{BufferedDocs, Docs};
 use crate::sql::{ModelDigest, ReadModelDb};
 use crate::{decode_event, Projection, ProjectionError};
 
+/// A document change waiting to be written: the document, or None for a deletion.
+type Change = (crate::docs::DocId, Option<serde_json::Value>);
+
 /// Events read per page, and at most applied between two checkpoints.
 const BATCH: i64 = 5_000;
 /// How long a caught-up runner sleeps when no commit wakes it.
@@ -102,7 +105,7 @@ async fn catch_up(
     // Three stages overlap: page k+1 is read and page k-1's documents are written (with its
     // checkpoint) while page k is applied. A page's writes complete before the next page's
     // start, so the checkpoint still moves in order and only over fully written pages.
-    let mut in_flight: Option<(Vec<(crate::docs::DocId, Option<serde_json::Value>)>, i64)> = None;
+    let mut in_flight: Option<(Vec<Change>, i64)> = None;
     let mut page = store.read_all(position, BATCH).await?;
     loop {
         let done = page.is_empty() || stop_after.is_some_and(|p| position >= p);

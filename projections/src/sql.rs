@@ -169,8 +169,8 @@ impl ReadModelDb {
     pub async fn generations(&self) -> Result<Vec<GenerationRow>, ProjectionError> {
         let sql = "SELECT projection, generation, status, position, failed_position, failure \
                    FROM projection_generations ORDER BY projection, generation";
-        let rows: Vec<(String, i64, String, i64, Option<i64>, Option<String>)> =
-            on_db!(&self.db, read, |pool| sqlx::query_as(sql).fetch_all(pool).await?);
+        type Row = (String, i64, String, i64, Option<i64>, Option<String>);
+        let rows: Vec<Row> = on_db!(&self.db, read, |pool| sqlx::query_as(sql).fetch_all(pool).await?);
         Ok(rows
             .into_iter()
             .map(|(projection, generation, status, position, failed_position, failure)| GenerationRow {

@@ -219,7 +219,7 @@ fn check_sizes(writers: usize, events: usize, streams: usize, batch: usize) -> R
     if writers == 0 || events == 0 || streams == 0 || batch == 0 {
         return Err(ApiError::Config("writers, events, streams e batch devem ser positivos".into()));
     }
-    if events % batch != 0 {
+    if !events.is_multiple_of(batch) {
         return Err(ApiError::Config(format!("events ({events}) deve ser múltiplo de batch ({batch})")));
     }
     Ok(())

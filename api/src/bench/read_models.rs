@@ -49,7 +49,7 @@ pub(super) async fn run(
     rate: u64,
     lag_seconds: u64,
 ) -> Result<serde_json::Value, ApiError> {
-    if store.read_all(0, 1).await?.first().is_some() {
+    if !store.read_all(0, 1).await?.is_empty() {
         return Err(ApiError::Config("o benchmark de projeções precisa de um banco vazio (use reset)".into()));
     }
     let rules = RuleBook::builtin();

@@ -224,12 +224,14 @@ mod tests {
         let Some(OperatorCommand::RegistrarOperadora { .. }) = command_for(&row, None).unwrap() else {
             panic!("registration expected")
         };
-        let mut state = OperatorState::default();
-        state.registro = Some(row.registro);
-        state.cnpj = row.cnpj.clone();
-        state.razao_social = row.razao_social.clone();
-        state.modalidade = Some(row.modalidade);
-        state.uf = row.uf;
+        let mut state = OperatorState {
+            registro: Some(row.registro),
+            cnpj: row.cnpj.clone(),
+            razao_social: row.razao_social.clone(),
+            modalidade: Some(row.modalidade),
+            uf: row.uf,
+            ..OperatorState::default()
+        };
         assert_eq!(command_for(&row, Some(&state)).unwrap(), None);
         state.razao_social = "Nome Antigo".into();
         let Some(OperatorCommand::AlterarCadastro { razao_social, cnpj, .. }) =
