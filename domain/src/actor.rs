@@ -24,7 +24,8 @@ pub enum Role {
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 6] = [Role::Atendente, Role::Fiscal, Role::Diretoria, Role::Interventor, Role::Auditor, Role::Admin];
+    pub const ALL: [Role; 6] =
+        [Role::Atendente, Role::Fiscal, Role::Diretoria, Role::Interventor, Role::Auditor, Role::Admin];
 
     /// The serde name (`fiscal`).
     pub fn as_str(self) -> &'static str {

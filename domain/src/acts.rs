@@ -90,7 +90,12 @@ static CATALOGUE: &[ActInfo] = &[
     op("informar_beneficiarios", &[Admin], "Informar número de beneficiários do mês"),
     op("suspender_comercializacao", &[Diretoria], "Suspender comercialização"),
     op("restabelecer_comercializacao", &[Diretoria], "Restabelecer comercialização"),
-    act("prorrogar_prazo", &[Diretoria], &[F::DirecaoFiscal, F::AlienacaoCarteira, F::LiquidacaoExtrajudicial], "Prorrogar prazo"),
+    act(
+        "prorrogar_prazo",
+        &[Diretoria],
+        &[F::DirecaoFiscal, F::AlienacaoCarteira, F::LiquidacaoExtrajudicial],
+        "Prorrogar prazo",
+    ),
     open("instaurar_direcao_fiscal", &[Diretoria], DF, "Instaurar direção fiscal"),
     open("notificar_anomalia_assistencial", &[Diretoria], DT, "Notificar anomalias assistenciais (ofício DIPRO)"),
     act("comprovar_cessacao_anomalias", &[Fiscal, Diretoria], DT, "Registrar comprovação de cessação das anomalias"),
@@ -98,19 +103,49 @@ static CATALOGUE: &[ActInfo] = &[
     act("emitir_instrucao_diretiva", &[Interventor], REGIMES, "Emitir instrução diretiva"),
     act("afastar_administrador", &[Diretoria], REGIMES, "Afastar administrador"),
     act("renovar_regime", &[Diretoria], REGIMES, "Renovar regime especial"),
-    act("determinar_medida", &[Diretoria], &[F::DirecaoFiscal, F::DirecaoTecnica, F::AlienacaoCarteira], "Determinar medida (alienação, portabilidade, liquidação, cancelamento)"),
+    act(
+        "determinar_medida",
+        &[Diretoria],
+        &[F::DirecaoFiscal, F::DirecaoTecnica, F::AlienacaoCarteira],
+        "Determinar medida (alienação, portabilidade, liquidação, cancelamento)",
+    ),
     act("encerrar_regime", &[Diretoria], REGIMES, "Encerrar regime especial"),
     act("solicitar_programa_saneamento", &[Interventor], DF, "Solicitar programa de saneamento"),
-    act("registrar_programa_apresentado", &[Interventor, Diretoria], DF, "Registrar programa de saneamento apresentado"),
-    act("registrar_programa_nao_apresentado", &[Interventor, Diretoria], DF, "Registrar programa não apresentado no prazo"),
+    act(
+        "registrar_programa_apresentado",
+        &[Interventor, Diretoria],
+        DF,
+        "Registrar programa de saneamento apresentado",
+    ),
+    act(
+        "registrar_programa_nao_apresentado",
+        &[Interventor, Diretoria],
+        DF,
+        "Registrar programa não apresentado no prazo",
+    ),
     act("decidir_programa_saneamento", &[Diretoria], DF, "Decidir programa de saneamento (DIOPE)"),
-    act("registrar_descumprimento_programa", &[Interventor, Diretoria], REGIMES, "Registrar descumprimento do programa"),
+    act(
+        "registrar_descumprimento_programa",
+        &[Interventor, Diretoria],
+        REGIMES,
+        "Registrar descumprimento do programa",
+    ),
     act("interpor_recurso_programa", &[Interventor, Diretoria], DF, "Registrar recurso contra decisão do programa"),
     act("julgar_recurso_programa", &[Diretoria], DF, "Julgar recurso do programa (DICOL)"),
-    act("registrar_programa_assistencial", &[Interventor], DT, "Registrar etapa do programa de saneamento assistencial"),
+    act(
+        "registrar_programa_assistencial",
+        &[Interventor],
+        DT,
+        "Registrar etapa do programa de saneamento assistencial",
+    ),
     act("dispensar_programa_assistencial", &[Diretoria], DT, "Dispensar programa de saneamento assistencial"),
     open("decretar_liquidacao", &[Diretoria], LE, "Decretar liquidação extrajudicial"),
-    act("registrar_transferencia_beneficiarios", &[Interventor, Diretoria], LE, "Registrar transferência dos beneficiários"),
+    act(
+        "registrar_transferencia_beneficiarios",
+        &[Interventor, Diretoria],
+        LE,
+        "Registrar transferência dos beneficiários",
+    ),
     act("apresentar_balanco_e_credores", &[Interventor], LE, "Apresentar balanço e quadro de credores"),
     act("avancar_inquerito", &[Fiscal, Diretoria], LE, "Registrar fase do inquérito administrativo"),
     act("concluir_inquerito", &[Diretoria], LE, "Concluir inquérito administrativo"),
@@ -121,7 +156,12 @@ static CATALOGUE: &[ActInfo] = &[
     open("determinar_alienacao", &[Diretoria], AL, "Determinar alienação de carteira"),
     open("iniciar_alienacao_compulsoria", &[Diretoria], AL, "Iniciar alienação compulsória (leilão)"),
     act("registrar_resultado_leilao", &[Diretoria], AL, "Registrar resultado do leilão"),
-    act("comprovar_transferencia_carteira", &[Fiscal, Diretoria, Interventor], AL, "Comprovar transferência da carteira"),
+    act(
+        "comprovar_transferencia_carteira",
+        &[Fiscal, Diretoria, Interventor],
+        AL,
+        "Comprovar transferência da carteira",
+    ),
     act("registrar_descumprimento_alienacao", &[Fiscal, Diretoria], AL, "Registrar alienação não realizada no prazo"),
     open("requerer_tcac", &[Fiscal], TC, "Registrar pedido ou oferta de TCAC"),
     act("triar_tcac", &[Fiscal], TC, "Registrar triagem do TCAC"),
@@ -175,12 +215,18 @@ pub fn act_catalogue() -> &'static [ActInfo] {
 /// # Errors
 /// `Invalid` for an unknown act.
 pub fn find_act(name: &str) -> Result<&'static ActInfo, DomainError> {
-    CATALOGUE.iter().find(|a| a.name == name).ok_or_else(|| DomainError::invalid("act", format!("ato desconhecido: {name}")))
+    CATALOGUE
+        .iter()
+        .find(|a| a.name == name)
+        .ok_or_else(|| DomainError::invalid("act", format!("ato desconhecido: {name}")))
 }
 
 /// The `act` tag of a serialized command.
 pub(crate) fn act_name<T: Serialize>(command: &T) -> String {
-    serde_json::to_value(command).ok().and_then(|v| v.get("act").and_then(|a| a.as_str()).map(str::to_owned)).unwrap_or_default()
+    serde_json::to_value(command)
+        .ok()
+        .and_then(|v| v.get("act").and_then(|a| a.as_str()).map(str::to_owned))
+        .unwrap_or_default()
 }
 
 const NORM_ROLES: &str = "Lei 9.961/2000 art. 10 (competências) e ARCHITECTURE.md §6";

@@ -32,7 +32,15 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// A context with nothing looked up yet.
     pub fn new(actor: Actor, today: NaiveDate, rules: &'a RuleBook) -> Self {
-        Context { actor, today, case_id: None, rules, related_operators: BTreeMap::new(), related_cases: BTreeMap::new(), fresh_ids: Vec::new() }
+        Context {
+            actor,
+            today,
+            case_id: None,
+            rules,
+            related_operators: BTreeMap::new(),
+            related_cases: BTreeMap::new(),
+            fresh_ids: Vec::new(),
+        }
     }
 
     /// The same context acting on `case_id`.
@@ -54,9 +62,9 @@ impl<'a> Context<'a> {
     /// # Errors
     /// `Invalid` when it was not looked up.
     pub fn related_operator(&self, registro: Registro) -> Result<&OperatorState, DomainError> {
-        self.related_operators
-            .get(&registro)
-            .ok_or_else(|| DomainError::invalid("registro", format!("situação da operadora {registro} não informada à decisão")))
+        self.related_operators.get(&registro).ok_or_else(|| {
+            DomainError::invalid("registro", format!("situação da operadora {registro} não informada à decisão"))
+        })
     }
 
     /// A related case's state.
@@ -64,7 +72,9 @@ impl<'a> Context<'a> {
     /// # Errors
     /// `Invalid` when it was not looked up.
     pub fn related_case(&self, id: Uuid) -> Result<&CaseState, DomainError> {
-        self.related_cases.get(&id).ok_or_else(|| DomainError::invalid("caso", format!("caso {id} não informado à decisão")))
+        self.related_cases
+            .get(&id)
+            .ok_or_else(|| DomainError::invalid("caso", format!("caso {id} não informado à decisão")))
     }
 
     /// The `n`-th fresh id.
@@ -72,6 +82,8 @@ impl<'a> Context<'a> {
     /// # Errors
     /// `Invalid` when too few were provided.
     pub fn fresh_id(&self, n: usize) -> Result<Uuid, DomainError> {
-        self.fresh_ids.get(n).copied().ok_or_else(|| DomainError::invalid("fresh_ids", "a decisão abre um novo caso e precisa de um identificador novo"))
+        self.fresh_ids.get(n).copied().ok_or_else(|| {
+            DomainError::invalid("fresh_ids", "a decisão abre um novo caso e precisa de um identificador novo")
+        })
     }
 }

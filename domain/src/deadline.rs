@@ -71,20 +71,23 @@ mod tests {
     #[test]
     fn a_calendar_day_deadline_ending_on_a_sunday_rolls_to_monday() {
         // Lei 9.784/1999 art. 66 §1.
-        let deadline = Deadline::open(d(2003, 5, 2), 30, Calendar::Corridos, "RDC 84/2001", &HolidayCalendar::default());
+        let deadline =
+            Deadline::open(d(2003, 5, 2), 30, Calendar::Corridos, "RDC 84/2001", &HolidayCalendar::default());
         assert_eq!(deadline.due, d(2003, 6, 2)); // 1 Jun 2003 is a Sunday
     }
 
     #[test]
     fn a_business_day_deadline_skips_carnival_and_the_weekend() {
         // RN 388/2015: NIP assistencial, 5 du from notification on Friday 13 Feb 2026.
-        let deadline = Deadline::open(d(2026, 2, 13), 5, Calendar::Uteis, "RN 388/2015 art. 10", &HolidayCalendar::default());
+        let deadline =
+            Deadline::open(d(2026, 2, 13), 5, Calendar::Uteis, "RN 388/2015 art. 10", &HolidayCalendar::default());
         assert_eq!(deadline.due, d(2026, 2, 24)); // Carnival 16–17 Feb; 18,19,20,23,24
     }
 
     #[test]
     fn a_calendar_day_deadline_ending_on_good_friday_rolls_past_the_weekend() {
-        let deadline = Deadline::open(d(2024, 3, 19), 10, Calendar::Corridos, "RN 48/2003 art. 2", &HolidayCalendar::default());
+        let deadline =
+            Deadline::open(d(2024, 3, 19), 10, Calendar::Corridos, "RN 48/2003 art. 2", &HolidayCalendar::default());
         assert_eq!(deadline.due, d(2024, 4, 1)); // 29 Mar 2024 Good Friday → Monday 1 Apr
     }
 

@@ -30,7 +30,13 @@ pub struct Emitted {
 
 impl Emitted {
     /// An event for an operator stream.
-    pub fn operator(registro: Registro, event: OperatorEvent, ctx: &Context<'_>, legal_basis: &str, document_ref: Option<&str>) -> Emitted {
+    pub fn operator(
+        registro: Registro,
+        event: OperatorEvent,
+        ctx: &Context<'_>,
+        legal_basis: &str,
+        document_ref: Option<&str>,
+    ) -> Emitted {
         Emitted {
             stream: StreamRef::Operadora(registro),
             event: DomainEvent::Operator(event),
@@ -41,7 +47,13 @@ impl Emitted {
     }
 
     /// An event for a case stream.
-    pub fn case(case_id: Uuid, event: CaseEvent, ctx: &Context<'_>, legal_basis: &str, document_ref: Option<&str>) -> Emitted {
+    pub fn case(
+        case_id: Uuid,
+        event: CaseEvent,
+        ctx: &Context<'_>,
+        legal_basis: &str,
+        document_ref: Option<&str>,
+    ) -> Emitted {
         Emitted {
             stream: StreamRef::Caso(case_id),
             event: DomainEvent::Case(event),

@@ -100,7 +100,10 @@ impl FineComputation {
             .iter()
             .find(|b| b.max_beneficiaries.is_none_or(|max| beneficiarios_operadora <= max))
             .map(|b| b.factor)
-            .ok_or_else(|| DomainError::Unconfigured { setting: "fine_porte_factors".into(), rule_version: rules.version.clone() })?;
+            .ok_or_else(|| DomainError::Unconfigured {
+                setting: "fine_porte_factors".into(),
+                rule_version: rules.version.clone(),
+            })?;
         let circunstancias = if inputs.circunstancias.is_empty() {
             Vec::new()
         } else {
@@ -113,12 +116,20 @@ impl FineComputation {
                         .iter()
                         .find(|c| &c.code == code)
                         .map(|c| AppliedCircumstance { codigo: c.code.clone(), tipo: c.kind, percentual: c.percent })
-                        .ok_or_else(|| DomainError::invalid("circunstancias", format!("circunstância desconhecida na versão {}: {code}", rules.version)))
+                        .ok_or_else(|| {
+                            DomainError::invalid(
+                                "circunstancias",
+                                format!("circunstância desconhecida na versão {}: {code}", rules.version),
+                            )
+                        })
                 })
                 .collect::<Result<Vec<_>, _>>()?
         };
         if inputs.multiplicador_coletivo < Decimal::ONE {
-            return Err(DomainError::invalid("multiplicador_coletivo", "o multiplicador de efeito coletivo é no mínimo 1"));
+            return Err(DomainError::invalid(
+                "multiplicador_coletivo",
+                "o multiplicador de efeito coletivo é no mínimo 1",
+            ));
         }
         let maximo = rules.max_collective_multiplier(beneficiarios_expostos);
         if inputs.multiplicador_coletivo > maximo {
@@ -158,12 +169,19 @@ impl FineComputation {
     /// `Rule` (`multa.desconto_indisponivel`) when the version offers no such option or limits it
     /// to other infraction types; `Unconfigured` when its percentage is not confirmed.
     pub fn with_discount(&self, kind: DiscountKind, rules: &RuleSet) -> Result<FineComputation, DomainError> {
-        let option = rules.discounts.iter().find(|d| d.kind == kind).filter(|d| d.only_types.is_empty() || d.only_types.contains(&self.tipo_infracao));
+        let option = rules
+            .discounts
+            .iter()
+            .find(|d| d.kind == kind)
+            .filter(|d| d.only_types.is_empty() || d.only_types.contains(&self.tipo_infracao));
         let Some(option) = option else {
             return Err(DomainError::rule(
                 "multa.desconto_indisponivel",
                 "RN 483/2022 art. 33",
-                format!("a opção de desconto {kind:?} não existe na versão {} para o tipo {}", rules.version, self.tipo_infracao),
+                format!(
+                    "a opção de desconto {kind:?} não existe na versão {} para o tipo {}",
+                    rules.version, self.tipo_infracao
+                ),
             ));
         };
         let (percent, norm) = rules.get(&option.percent, "discount_percent")?;
@@ -190,14 +208,17 @@ impl FineComputation {
             })
             .sum();
         let circumstance_factor = (Decimal::ONE + circumstances).max(Decimal::ZERO);
-        self.valor_calculado = self.valor_base.amount() * self.fator_porte * circumstance_factor * self.multiplicador_coletivo;
-        let clamped = round_half_up(self.valor_calculado).clamp(self.limite_minimo.amount(), self.limite_maximo.amount());
+        self.valor_calculado =
+            self.valor_base.amount() * self.fator_porte * circumstance_factor * self.multiplicador_coletivo;
+        let clamped =
+            round_half_up(self.valor_calculado).clamp(self.limite_minimo.amount(), self.limite_maximo.amount());
         self.valor_multa = money(clamped);
         let after_discount = match &self.desconto {
             Some(d) => round_half_up(clamped * (Decimal::ONE - d.percentual)),
             None => clamped,
         };
-        let floored = if self.piso_apos_desconto { after_discount.max(self.limite_minimo.amount()) } else { after_discount };
+        let floored =
+            if self.piso_apos_desconto { after_discount.max(self.limite_minimo.amount()) } else { after_discount };
         self.valor_devido = money(floored);
     }
 
@@ -218,13 +239,24 @@ mod tests {
         let mut book = RuleBook::builtin();
         book.configure_from("seed-2000", |r| {
             r.fine_porte_factors = Setting::confirmed(
-                vec![PorteFactorBand { max_beneficiaries: Some(20_000), factor: dec!(0.5) }, PorteFactorBand { max_beneficiaries: None, factor: dec!(1) }],
+                vec![
+                    PorteFactorBand { max_beneficiaries: Some(20_000), factor: dec!(0.5) },
+                    PorteFactorBand { max_beneficiaries: None, factor: dec!(1) },
+                ],
                 "configuração de teste",
             );
             r.fine_circumstances = Setting::confirmed(
                 vec![
-                    CircumstanceRule { code: "reincidencia".into(), kind: CircumstanceKind::Agravante, percent: dec!(0.5) },
-                    CircumstanceRule { code: "reparacao_voluntaria".into(), kind: CircumstanceKind::Atenuante, percent: dec!(0.25) },
+                    CircumstanceRule {
+                        code: "reincidencia".into(),
+                        kind: CircumstanceKind::Agravante,
+                        percent: dec!(0.5),
+                    },
+                    CircumstanceRule {
+                        code: "reparacao_voluntaria".into(),
+                        kind: CircumstanceKind::Atenuante,
+                        percent: dec!(0.25),
+                    },
                 ],
                 "configuração de teste",
             );
@@ -234,14 +266,20 @@ mod tests {
     }
 
     fn inputs(base: u32, multiplier: Decimal, circumstances: &[&str]) -> FineInputs {
-        FineInputs { valor_base: Money::reais(base), circunstancias: circumstances.iter().map(|c| (*c).to_owned()).collect(), multiplicador_coletivo: multiplier }
+        FineInputs {
+            valor_base: Money::reais(base),
+            circunstancias: circumstances.iter().map(|c| (*c).to_owned()).collect(),
+            multiplicador_coletivo: multiplier,
+        }
     }
 
     #[test]
     fn the_fine_multiplies_every_factor_before_clamping() {
         // RN 124/2006 arts. 6–10; RN 396/2016 collective table.
         let rules = configured("rn-388-2015");
-        let fine = FineComputation::compute(&inputs(30_000, dec!(5), &["reincidencia"]), "rn124.art20", 50_000, 5_000, &rules).unwrap();
+        let fine =
+            FineComputation::compute(&inputs(30_000, dec!(5), &["reincidencia"]), "rn124.art20", 50_000, 5_000, &rules)
+                .unwrap();
         assert_eq!(fine.valor_calculado, dec!(225000.00));
         assert_eq!(fine.valor_multa, Money::reais(225_000));
         assert_eq!(fine.recompute(), fine);
@@ -251,7 +289,8 @@ mod tests {
     fn a_fine_above_the_statutory_maximum_is_clamped_after_all_multipliers() {
         // Lei 9.656 arts. 27 and 35-D; RN 124 art. 9 "até o limite".
         let rules = configured("rn-388-2015");
-        let fine = FineComputation::compute(&inputs(250_000, dec!(15), &[]), "rn124.art20", 500_000, 150_000, &rules).unwrap();
+        let fine =
+            FineComputation::compute(&inputs(250_000, dec!(15), &[]), "rn124.art20", 500_000, 150_000, &rules).unwrap();
         assert_eq!(fine.valor_multa, Money::reais(1_000_000));
     }
 
@@ -268,7 +307,10 @@ mod tests {
         let old = configured("rn-388-2015");
         let fine = FineComputation::compute(&inputs(5_000, dec!(1), &[]), "rn489.art101", 10_000, 10, &old).unwrap();
         assert_eq!(fine.valor_multa, Money::reais(5_000));
-        assert_eq!(fine.with_discount(DiscountKind::PagamentoAntecipado, &old).unwrap().valor_devido, Money::reais(3_000));
+        assert_eq!(
+            fine.with_discount(DiscountKind::PagamentoAntecipado, &old).unwrap().valor_devido,
+            Money::reais(3_000)
+        );
         let new = configured("rn-623-2024");
         let fine = FineComputation::compute(&inputs(10_000, dec!(1), &[]), "rn489.art101", 10_000, 10, &new).unwrap();
         let discounted = fine.with_discount(DiscountKind::MetaExcelenciaIgr, &new).unwrap();
@@ -281,8 +323,14 @@ mod tests {
         // RN 623/2024: §§1-A/1-B only for RN 489 arts. 101–102.
         let rules = configured("rn-623-2024");
         let fine = FineComputation::compute(&inputs(10_000, dec!(1), &[]), "rn489.art20", 10_000, 10, &rules).unwrap();
-        assert_eq!(fine.with_discount(DiscountKind::MetaReducaoIgr, &rules).unwrap_err().rule_id(), "multa.desconto_indisponivel");
-        assert!(matches!(fine.with_discount(DiscountKind::PagamentoAntecipado, &rules), Err(DomainError::Unconfigured { .. })));
+        assert_eq!(
+            fine.with_discount(DiscountKind::MetaReducaoIgr, &rules).unwrap_err().rule_id(),
+            "multa.desconto_indisponivel"
+        );
+        assert!(matches!(
+            fine.with_discount(DiscountKind::PagamentoAntecipado, &rules),
+            Err(DomainError::Unconfigured { .. })
+        ));
     }
 
     #[test]
@@ -295,7 +343,14 @@ mod tests {
     #[test]
     fn rounding_is_half_up_once_at_the_end() {
         let rules = configured("rn-388-2015");
-        let fine = FineComputation::compute(&inputs(20_001, dec!(1.005), &["reparacao_voluntaria"]), "x", 1_000, 5_000, &rules).unwrap();
+        let fine = FineComputation::compute(
+            &inputs(20_001, dec!(1.005), &["reparacao_voluntaria"]),
+            "x",
+            1_000,
+            5_000,
+            &rules,
+        )
+        .unwrap();
         // 20001 × 0.5 × 0.75 × 1.005 = 7537.876875 → R$ 7.537,88
         assert_eq!(fine.valor_calculado, dec!(7537.876875));
         assert_eq!(fine.valor_multa.to_string(), "R$ 7.537,88");

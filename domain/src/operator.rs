@@ -44,7 +44,12 @@ pub enum CancellationMotive {
 impl CancellationMotive {
     /// Whether ANS imposes it (as opposed to the operator's own request or corporate fact).
     pub fn is_compulsory(self) -> bool {
-        !matches!(self, CancellationMotive::PorSolicitacaoDaOperadora | CancellationMotive::Incorporacao | CancellationMotive::Filial)
+        !matches!(
+            self,
+            CancellationMotive::PorSolicitacaoDaOperadora
+                | CancellationMotive::Incorporacao
+                | CancellationMotive::Filial
+        )
     }
 }
 
@@ -57,7 +62,10 @@ pub enum Licence {
     RegistroProvisorio,
     Registrada,
     Autorizada,
-    Cancelada { motivo: CancellationMotive, em: NaiveDate },
+    Cancelada {
+        motivo: CancellationMotive,
+        em: NaiveDate,
+    },
 }
 
 /// A person in office at the operator (Lei 9.656 arts. 24-A, 25).
@@ -132,7 +140,12 @@ pub enum OperatorEvent {
     #[serde(rename = "operadora.autorizada")]
     Autorizada {},
     #[serde(rename = "operadora.cadastro_alterado")]
-    CadastroAlterado { razao_social: Option<String>, cnpj: Option<Cnpj>, modalidade: Option<Modalidade>, uf: Option<Uf> },
+    CadastroAlterado {
+        razao_social: Option<String>,
+        cnpj: Option<Cnpj>,
+        modalidade: Option<Modalidade>,
+        uf: Option<Uf>,
+    },
     #[serde(rename = "operadora.administrador_empossado")]
     AdministradorEmpossado { administrador_id: Uuid, nome: String, cargo: String, inicio: NaiveDate },
     #[serde(rename = "operadora.administrador_desligado")]
@@ -191,7 +204,9 @@ pub enum OperatorCommand {
         #[serde(default)]
         municipio: Option<String>,
     },
-    ConcederAutorizacaoFuncionamento { documento: String },
+    ConcederAutorizacaoFuncionamento {
+        documento: String,
+    },
     AlterarCadastro {
         #[serde(default)]
         razao_social: Option<String>,
@@ -202,11 +217,28 @@ pub enum OperatorCommand {
         #[serde(default)]
         uf: Option<Uf>,
     },
-    RegistrarAdministrador { administrador_id: Uuid, nome: String, cargo: String, inicio: NaiveDate },
-    RegistrarSaidaAdministrador { administrador_id: Uuid, fim: NaiveDate },
-    InformarBeneficiarios { ano: i32, mes: u32, quantidade: u64 },
-    SuspenderComercializacao { escopo: String, documento: String },
-    RestabelecerComercializacao { documento: String },
+    RegistrarAdministrador {
+        administrador_id: Uuid,
+        nome: String,
+        cargo: String,
+        inicio: NaiveDate,
+    },
+    RegistrarSaidaAdministrador {
+        administrador_id: Uuid,
+        fim: NaiveDate,
+    },
+    InformarBeneficiarios {
+        ano: i32,
+        mes: u32,
+        quantidade: u64,
+    },
+    SuspenderComercializacao {
+        escopo: String,
+        documento: String,
+    },
+    RestabelecerComercializacao {
+        documento: String,
+    },
 }
 
 impl OperatorCommand {
@@ -242,15 +274,21 @@ impl OperatorState {
                 self.modalidade = modalidade.or(self.modalidade);
                 self.uf = uf.or(self.uf);
             }
-            E::AdministradorEmpossado { administrador_id, nome, cargo, inicio } => self.administrators.push(Administrator {
-                administrador_id: *administrador_id,
-                nome: nome.clone(),
-                cargo: cargo.clone(),
-                inicio: *inicio,
-                fim: None,
-            }),
+            E::AdministradorEmpossado { administrador_id, nome, cargo, inicio } => {
+                self.administrators.push(Administrator {
+                    administrador_id: *administrador_id,
+                    nome: nome.clone(),
+                    cargo: cargo.clone(),
+                    inicio: *inicio,
+                    fim: None,
+                })
+            }
             E::AdministradorDesligado { administrador_id, fim, .. } => {
-                for a in self.administrators.iter_mut().filter(|a| a.administrador_id == *administrador_id && a.fim.is_none()) {
+                for a in self
+                    .administrators
+                    .iter_mut()
+                    .filter(|a| a.administrador_id == *administrador_id && a.fim.is_none())
+                {
                     a.fim = Some(*fim);
                 }
             }
@@ -271,7 +309,9 @@ impl OperatorState {
             }
             E::LiquidacaoDecretada { caso } => self.liquidation_case = Some(*caso),
             E::LiquidacaoEncerrada { .. } => self.liquidation_case = None,
-            E::TcacVedado { ate, .. } => self.tcac_barred_until = Some(self.tcac_barred_until.map_or(*ate, |d| d.max(*ate))),
+            E::TcacVedado { ate, .. } => {
+                self.tcac_barred_until = Some(self.tcac_barred_until.map_or(*ate, |d| d.max(*ate)))
+            }
             E::ComercializacaoSuspensa { escopo } => self.sales_suspended = Some(escopo.clone()),
             E::ComercializacaoRestabelecida {} => self.sales_suspended = None,
             E::CarteiraTransferida { .. } => self.carteira_transferred = true,
@@ -317,7 +357,9 @@ impl OperatorState {
     /// # Errors
     /// `Rule` (`operadora.nao_registrada`) when unknown.
     pub fn require_registro(&self) -> Result<Registro, DomainError> {
-        self.registro.ok_or_else(|| DomainError::rule("operadora.nao_registrada", "Lei 9.656/1998 art. 8", "operadora não registrada na ANS"))
+        self.registro.ok_or_else(|| {
+            DomainError::rule("operadora.nao_registrada", "Lei 9.656/1998 art. 8", "operadora não registrada na ANS")
+        })
     }
 
     /// Refuses acts on a cancelled operator (DOMAIN.md §2.11: CANCELLED is terminal).
@@ -347,13 +389,31 @@ const HISTORICAL_REGISTER_UNTIL: NaiveDate = match NaiveDate::from_ymd_opt(2004,
 /// # Errors
 /// `Forbidden` for a role not allowed; `Rule` for a registered/cancelled conflict; `Invalid`
 /// for inconsistent input.
-pub fn decide_operator(state: &OperatorState, command: OperatorCommand, ctx: &Context<'_>) -> Result<Vec<Emitted>, DomainError> {
+pub fn decide_operator(
+    state: &OperatorState,
+    command: OperatorCommand,
+    ctx: &Context<'_>,
+) -> Result<Vec<Emitted>, DomainError> {
     use OperatorCommand as C;
     use OperatorEvent as E;
     authorize(find_act(&command.act())?, ctx)?;
-    if let C::RegistrarOperadora { registro, cnpj, razao_social, modalidade, uf, registro_provisorio, regiao, municipio } = command {
+    if let C::RegistrarOperadora {
+        registro,
+        cnpj,
+        razao_social,
+        modalidade,
+        uf,
+        registro_provisorio,
+        regiao,
+        municipio,
+    } = command
+    {
         if state.is_registered() {
-            return Err(DomainError::rule("operadora.ja_registrada", "Lei 9.656/1998 art. 8", format!("a operadora {registro} já está registrada")));
+            return Err(DomainError::rule(
+                "operadora.ja_registrada",
+                "Lei 9.656/1998 art. 8",
+                format!("a operadora {registro} já está registrada"),
+            ));
         }
         match &cnpj {
             Some(c) => check_cnpj_date(c, ctx.today)?,
@@ -365,8 +425,13 @@ pub fn decide_operator(state: &OperatorState, command: OperatorCommand, ctx: &Co
             None => {}
         }
         let razao_social = non_empty("razao_social", razao_social)?;
-        let basis = if registro_provisorio { "RDC 05/2000 (registro provisório)" } else { "Lei 9.656/1998 art. 8; RN 85/2004" };
-        let event = E::Registrada { registro, cnpj, razao_social, modalidade, uf, registro_provisorio, regiao, municipio };
+        let basis = if registro_provisorio {
+            "RDC 05/2000 (registro provisório)"
+        } else {
+            "Lei 9.656/1998 art. 8; RN 85/2004"
+        };
+        let event =
+            E::Registrada { registro, cnpj, razao_social, modalidade, uf, registro_provisorio, regiao, municipio };
         return Ok(vec![Emitted::operator(registro, event, ctx, basis, None)]);
     }
     let registro = state.require_registro()?;
@@ -376,7 +441,11 @@ pub fn decide_operator(state: &OperatorState, command: OperatorCommand, ctx: &Co
         C::RegistrarOperadora { .. } => Err(DomainError::invalid("act", "registro tratado acima")),
         C::ConcederAutorizacaoFuncionamento { documento } => {
             if state.licence == Licence::Autorizada {
-                return Err(DomainError::rule("operadora.ja_autorizada", "RN 85/2004", "a operadora já tem autorização de funcionamento"));
+                return Err(DomainError::rule(
+                    "operadora.ja_autorizada",
+                    "RN 85/2004",
+                    "a operadora já tem autorização de funcionamento",
+                ));
             }
             one(E::Autorizada {}, "Lei 9.656/1998 art. 8; RN 85/2004", Some(&documento))
         }
@@ -395,14 +464,23 @@ pub fn decide_operator(state: &OperatorState, command: OperatorCommand, ctx: &Co
                 return Err(DomainError::invalid("administrador_id", "administrador já está em exercício"));
             }
             let (nome, cargo) = (non_empty("nome", nome)?, non_empty("cargo", cargo)?);
-            one(E::AdministradorEmpossado { administrador_id, nome, cargo, inicio }, "RDC 79/2001 (administradores)", None)
+            one(
+                E::AdministradorEmpossado { administrador_id, nome, cargo, inicio },
+                "RDC 79/2001 (administradores)",
+                None,
+            )
         }
         C::RegistrarSaidaAdministrador { administrador_id, fim } => {
-            let current = state.administrators.iter().find(|a| a.administrador_id == administrador_id && a.fim.is_none());
+            let current =
+                state.administrators.iter().find(|a| a.administrador_id == administrador_id && a.fim.is_none());
             match current {
                 None => Err(DomainError::invalid("administrador_id", "administrador não está em exercício")),
                 Some(a) if fim < a.inicio => Err(DomainError::invalid("fim", "a saída não pode anteceder a posse")),
-                Some(_) => one(E::AdministradorDesligado { administrador_id, fim, afastado_pela_ans: false }, "RDC 79/2001 (administradores)", None),
+                Some(_) => one(
+                    E::AdministradorDesligado { administrador_id, fim, afastado_pela_ans: false },
+                    "RDC 79/2001 (administradores)",
+                    None,
+                ),
             }
         }
         C::InformarBeneficiarios { ano, mes, quantidade } => {
@@ -411,12 +489,18 @@ pub fn decide_operator(state: &OperatorState, command: OperatorCommand, ctx: &Co
             }
             one(E::BeneficiariosInformados { ano, mes, quantidade }, "RDC 03/2000; RN 17/2002 (SIB)", None)
         }
-        C::SuspenderComercializacao { escopo, documento } => {
-            one(E::ComercializacaoSuspensa { escopo: non_empty("escopo", escopo)? }, "Lei 9.656/1998 art. 9 §4", Some(&documento))
-        }
+        C::SuspenderComercializacao { escopo, documento } => one(
+            E::ComercializacaoSuspensa { escopo: non_empty("escopo", escopo)? },
+            "Lei 9.656/1998 art. 9 §4",
+            Some(&documento),
+        ),
         C::RestabelecerComercializacao { documento } => {
             if state.sales_suspended.is_none() {
-                return Err(DomainError::rule("operadora.comercializacao_nao_suspensa", "Lei 9.656/1998 art. 9 §4", "a comercialização não está suspensa"));
+                return Err(DomainError::rule(
+                    "operadora.comercializacao_nao_suspensa",
+                    "Lei 9.656/1998 art. 9 §4",
+                    "a comercialização não está suspensa",
+                ));
             }
             one(E::ComercializacaoRestabelecida {}, "Lei 9.656/1998 art. 9 §4", Some(&documento))
         }
@@ -425,7 +509,10 @@ pub fn decide_operator(state: &OperatorState, command: OperatorCommand, ctx: &Co
 
 fn check_cnpj_date(cnpj: &Cnpj, today: NaiveDate) -> Result<(), DomainError> {
     if cnpj.is_alphanumeric() && today < Cnpj::alphanumeric_from() {
-        return Err(DomainError::invalid("cnpj", "CNPJ alfanumérico só existe a partir de julho de 2026 (IN RFB 2.229/2024)"));
+        return Err(DomainError::invalid(
+            "cnpj",
+            "CNPJ alfanumérico só existe a partir de julho de 2026 (IN RFB 2.229/2024)",
+        ));
     }
     Ok(())
 }
@@ -446,7 +533,9 @@ impl OperatorState {
     /// Whether the members were provided for before a compulsory cancellation (DOMAIN.md §2.11):
     /// none left, the carteira transferred, or the special portability window over.
     pub fn members_provided_for(&self, today: NaiveDate) -> bool {
-        self.beneficiaries_on(today) == 0 || self.carteira_transferred || self.special_portability.as_ref().is_some_and(|p| p.has_expired(today))
+        self.beneficiaries_on(today) == 0
+            || self.carteira_transferred
+            || self.special_portability.as_ref().is_some_and(|p| p.has_expired(today))
     }
 
     /// Refuses a compulsory cancellation that would leave members unprovided for.

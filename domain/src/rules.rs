@@ -222,7 +222,9 @@ impl RuleSet {
     pub fn get<'a, T>(&self, setting: &'a Setting<T>, name: &str) -> Result<(&'a T, &'a str), DomainError> {
         match setting {
             Setting::Confirmed { value, norm } => Ok((value, norm)),
-            Setting::Unconfirmed => Err(DomainError::Unconfigured { setting: name.to_owned(), rule_version: self.version.clone() }),
+            Setting::Unconfirmed => {
+                Err(DomainError::Unconfigured { setting: name.to_owned(), rule_version: self.version.clone() })
+            }
         }
     }
 
@@ -230,7 +232,13 @@ impl RuleSet {
     ///
     /// # Errors
     /// `Unconfigured` when the setting is `Unconfirmed`.
-    pub fn open(&self, setting: &Setting<DeadlineRule>, name: &str, start: NaiveDate, holidays: &HolidayCalendar) -> Result<Deadline, DomainError> {
+    pub fn open(
+        &self,
+        setting: &Setting<DeadlineRule>,
+        name: &str,
+        start: NaiveDate,
+        holidays: &HolidayCalendar,
+    ) -> Result<Deadline, DomainError> {
         self.get(setting, name).map(|(rule, _)| rule.open(start, holidays))
     }
 
@@ -337,16 +345,29 @@ impl RuleBook {
         rn388.tcac_upfront = Setting::confirmed((dec!(0.10), dec!(0.05), dec!(0.30)), "RN 372/2015");
         rn388.pas_defence = Setting::days(10, Uteis, "RN 388/2015");
         rn388.pas_appeal = Setting::days(10, Corridos, "RN 388/2015");
-        rn388.collective_bands = [(1_000, dec!(1)), (20_000, dec!(5)), (100_000, dec!(10)), (200_000, dec!(15)), (1_000_000, dec!(20))]
-            .into_iter()
-            .map(|(max, m)| CollectiveBand { max_exposed: Some(max), max_multiplier: m })
-            .chain([CollectiveBand { max_exposed: None, max_multiplier: dec!(20) }])
-            .collect();
+        rn388.collective_bands =
+            [(1_000, dec!(1)), (20_000, dec!(5)), (100_000, dec!(10)), (200_000, dec!(15)), (1_000_000, dec!(20))]
+                .into_iter()
+                .map(|(max, m)| CollectiveBand { max_exposed: Some(max), max_multiplier: m })
+                .chain([CollectiveBand { max_exposed: None, max_multiplier: dec!(20) }])
+                .collect();
         rn388.collective_norm = "RN 124/2006 art. 9 (redação da RN 396/2016)".into();
         rn388.discounts = vec![
-            DiscountRule { kind: DiscountKind::PagamentoAntecipado, percent: Setting::confirmed(dec!(0.40), "RN 388/2015"), only_types: vec![] },
-            DiscountRule { kind: DiscountKind::ReparacaoPosterior, percent: Setting::confirmed(dec!(0.80), "RN 388/2015"), only_types: vec![] },
-            DiscountRule { kind: DiscountKind::RenunciaRecurso, percent: Setting::confirmed(dec!(0.20), "RN 388/2015"), only_types: vec![] },
+            DiscountRule {
+                kind: DiscountKind::PagamentoAntecipado,
+                percent: Setting::confirmed(dec!(0.40), "RN 388/2015"),
+                only_types: vec![],
+            },
+            DiscountRule {
+                kind: DiscountKind::ReparacaoPosterior,
+                percent: Setting::confirmed(dec!(0.80), "RN 388/2015"),
+                only_types: vec![],
+            },
+            DiscountRule {
+                kind: DiscountKind::RenunciaRecurso,
+                percent: Setting::confirmed(dec!(0.20), "RN 388/2015"),
+                only_types: vec![],
+            },
         ];
         rn388.complaints = ComplaintProcedure::Nip;
         rn388.nip_assistencial = Setting::days(5, Uteis, "RN 388/2015 (NIP assistencial)");
@@ -357,12 +378,17 @@ impl RuleBook {
         rn483.version = "rn-483-2022".into();
         rn483.effective_from = date(2022, 4, 1);
         rn483.description = "Consolidação de 2022: RN 483/2022 (processo), RN 489/2022 (penalidades); prazos de defesa e recurso mantidos da RN 388 até confirmação dos artigos [UNCONF]; dia de vigência [UNCONF]".into();
-        rn483.discounts = vec![DiscountRule { kind: DiscountKind::PagamentoAntecipado, percent: Setting::Unconfirmed, only_types: vec![] }];
+        rn483.discounts = vec![DiscountRule {
+            kind: DiscountKind::PagamentoAntecipado,
+            percent: Setting::Unconfirmed,
+            only_types: vec![],
+        }];
 
         let mut rn579 = rn483.clone();
         rn579.version = "rn-579-2023".into();
         rn579.effective_from = date(2023, 7, 3);
-        rn579.description = "RN 579/2023: só a NIP classificada não resolvida gera processo sancionador (não retroage)".into();
+        rn579.description =
+            "RN 579/2023: só a NIP classificada não resolvida gera processo sancionador (não retroage)".into();
         rn579.nip_only_unresolved_opens_pas = true;
 
         let mut rn623 = rn579.clone();
@@ -370,8 +396,16 @@ impl RuleBook {
         rn623.effective_from = date(2024, 12, 23);
         rn623.description = "RN 623/2024 (retificada no DOU de 23/12/2024): descontos ligados ao IGR e piso após desconto; dia de vigência [UNCONF]".into();
         let igr_types = vec!["rn489.art101".to_owned(), "rn489.art102".to_owned()];
-        rn623.discounts.push(DiscountRule { kind: DiscountKind::MetaExcelenciaIgr, percent: Setting::confirmed(dec!(0.80), "RN 483/2022 art. 33 §1-A (RN 623/2024)"), only_types: igr_types.clone() });
-        rn623.discounts.push(DiscountRule { kind: DiscountKind::MetaReducaoIgr, percent: Setting::confirmed(dec!(0.60), "RN 483/2022 art. 33 §1-B (RN 623/2024)"), only_types: igr_types });
+        rn623.discounts.push(DiscountRule {
+            kind: DiscountKind::MetaExcelenciaIgr,
+            percent: Setting::confirmed(dec!(0.80), "RN 483/2022 art. 33 §1-A (RN 623/2024)"),
+            only_types: igr_types.clone(),
+        });
+        rn623.discounts.push(DiscountRule {
+            kind: DiscountKind::MetaReducaoIgr,
+            percent: Setting::confirmed(dec!(0.60), "RN 483/2022 art. 33 §1-B (RN 623/2024)"),
+            only_types: igr_types,
+        });
         rn623.floor_after_discount = true;
 
         RuleBook { versions: vec![seed, rn48, rn388, rn483, rn579, rn623], holidays: HolidayCalendar::default() }
@@ -382,11 +416,13 @@ impl RuleBook {
     /// # Errors
     /// `Rule` (`regras.sem_versao_vigente`) for dates before the first version.
     pub fn in_force_on(&self, date: NaiveDate) -> Result<&RuleSet, DomainError> {
-        self.versions
-            .iter()
-            .filter(|v| v.effective_from <= date)
-            .max_by_key(|v| v.effective_from)
-            .ok_or_else(|| DomainError::rule("regras.sem_versao_vigente", "Lei 9.961/2000", format!("não há regras vigentes em {date}: a ANS foi instalada em 2000")))
+        self.versions.iter().filter(|v| v.effective_from <= date).max_by_key(|v| v.effective_from).ok_or_else(|| {
+            DomainError::rule(
+                "regras.sem_versao_vigente",
+                "Lei 9.961/2000",
+                format!("não há regras vigentes em {date}: a ANS foi instalada em 2000"),
+            )
+        })
     }
 
     /// A version by id (the one stored on a case).
@@ -394,10 +430,13 @@ impl RuleBook {
     /// # Errors
     /// `Rule` (`regras.versao_desconhecida`) for an unknown id.
     pub fn version(&self, id: &str) -> Result<&RuleSet, DomainError> {
-        self.versions
-            .iter()
-            .find(|v| v.version == id)
-            .ok_or_else(|| DomainError::rule("regras.versao_desconhecida", "Autos: tabela de regras", format!("versão de regras desconhecida: {id}")))
+        self.versions.iter().find(|v| v.version == id).ok_or_else(|| {
+            DomainError::rule(
+                "regras.versao_desconhecida",
+                "Autos: tabela de regras",
+                format!("versão de regras desconhecida: {id}"),
+            )
+        })
     }
 
     /// Confirms a value: applies `change` to version `from` and every later one (carry-over).
@@ -440,7 +479,10 @@ mod tests {
         let mut book = RuleBook::builtin();
         let rules = book.version("rn-483-2022").unwrap();
         assert!(matches!(rules.get(&rules.tcac_bar_start, "tcac_bar_start"), Err(DomainError::Unconfigured { .. })));
-        book.configure_from("rn-483-2022", |r| r.tcac_bar_start = Setting::confirmed(TcacBarStart::DataDaDecisaoDicol, "confirmado pela Procuradoria")).unwrap();
+        book.configure_from("rn-483-2022", |r| {
+            r.tcac_bar_start = Setting::confirmed(TcacBarStart::DataDaDecisaoDicol, "confirmado pela Procuradoria")
+        })
+        .unwrap();
         let later = book.version("rn-623-2024").unwrap();
         assert!(later.get(&later.tcac_bar_start, "tcac_bar_start").is_ok());
         let earlier = book.version("rn-388-2015").unwrap();

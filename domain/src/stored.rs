@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::case::{CancelEvent, FreezeEvent, LeEvent, PrazoEvent, RegimeEvent};
+use crate::case::{CancelEvent, FreezeEvent, LeEvent, PrazoEvent, RegimeEvent, TcacEvent};
 use crate::{CaseEvent, DomainError, DomainEvent};
 
 /// An event as the store keeps it.
@@ -59,7 +59,9 @@ pub fn upcast(event_type: &str, version: i32, payload: Value) -> Result<Value, D
     let mut payload = payload;
     for from in version..current {
         payload = match (event_type, from) {
-            ("operadora.beneficiarios_informados", 1) => beneficiarios_v1_to_v2(payload).map_err(|m| broken(event_type, m))?,
+            ("operadora.beneficiarios_informados", 1) => {
+                beneficiarios_v1_to_v2(payload).map_err(|m| broken(event_type, m))?
+            }
             _ => return Err(broken(event_type, format!("sem conversão da versão {from}"))),
         };
     }
@@ -68,7 +70,8 @@ pub fn upcast(event_type: &str, version: i32, payload: Value) -> Result<Value, D
 
 fn beneficiarios_v1_to_v2(payload: Value) -> Result<Value, String> {
     let Value::Object(mut map) = payload else { return Err("payload não é objeto".into()) };
-    let competencia = map.remove("competencia").and_then(|c| c.as_str().map(str::to_owned)).ok_or("competencia ausente")?;
+    let competencia =
+        map.remove("competencia").and_then(|c| c.as_str().map(str::to_owned)).ok_or("competencia ausente")?;
     let (ano, mes) = competencia.split_once('-').ok_or("competencia fora do formato AAAA-MM")?;
     let ano: i32 = ano.parse().map_err(|_| "ano inválido")?;
     let mes: u32 = mes.parse().map_err(|_| "mês inválido")?;
@@ -95,10 +98,13 @@ pub fn decode(encoded: &EncodedEvent) -> Result<DomainEvent, DomainError> {
     match prefix {
         "operadora" => Ok(DomainEvent::Operator(parse(t, payload)?)),
         "caso" => case(CaseEvent::Prazo(parse::<PrazoEvent>(t, payload)?)),
-        "regime_especial" | "direcao_fiscal" | "direcao_tecnica" => case(CaseEvent::Regime(parse::<RegimeEvent>(t, payload)?)),
+        "regime_especial" | "direcao_fiscal" | "direcao_tecnica" => {
+            case(CaseEvent::Regime(parse::<RegimeEvent>(t, payload)?))
+        }
         "indisponibilidade" => case(CaseEvent::Indisponibilidade(parse::<FreezeEvent>(t, payload)?)),
         "liquidacao" => case(CaseEvent::Liquidacao(parse::<LeEvent>(t, payload)?)),
         "cancelamento" => case(CaseEvent::Cancelamento(parse::<CancelEvent>(t, payload)?)),
+        "tcac" => case(CaseEvent::Tcac(parse::<TcacEvent>(t, payload)?)),
         _ => Err(broken(t, "tipo de evento desconhecido")),
     }
 }
@@ -111,9 +117,16 @@ mod tests {
 
     #[test]
     fn a_version_1_beneficiary_count_is_upcast_to_year_and_month() {
-        let old = EncodedEvent { event_type: "operadora.beneficiarios_informados".into(), schema_version: 1, payload: json!({"competencia": "2003-09", "quantidade": 1200}) };
+        let old = EncodedEvent {
+            event_type: "operadora.beneficiarios_informados".into(),
+            schema_version: 1,
+            payload: json!({"competencia": "2003-09", "quantidade": 1200}),
+        };
         let decoded = decode(&old).unwrap();
-        assert_eq!(decoded, DomainEvent::Operator(OperatorEvent::BeneficiariosInformados { ano: 2003, mes: 9, quantidade: 1200 }));
+        assert_eq!(
+            decoded,
+            DomainEvent::Operator(OperatorEvent::BeneficiariosInformados { ano: 2003, mes: 9, quantidade: 1200 })
+        );
         let again = encode(&decoded);
         assert_eq!(again.schema_version, 2);
         assert_eq!(again.payload, json!({"ano": 2003, "mes": 9, "quantidade": 1200}));
@@ -121,7 +134,8 @@ mod tests {
 
     #[test]
     fn unknown_types_and_future_versions_are_refused() {
-        let unknown = EncodedEvent { event_type: "operadora.inexistente".into(), schema_version: 1, payload: json!({}) };
+        let unknown =
+            EncodedEvent { event_type: "operadora.inexistente".into(), schema_version: 1, payload: json!({}) };
         assert!(decode(&unknown).is_err());
         let future = EncodedEvent { event_type: "operadora.autorizada".into(), schema_version: 7, payload: json!({}) };
         assert!(decode(&future).is_err());

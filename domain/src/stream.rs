@@ -79,7 +79,13 @@ mod tests {
 
     #[test]
     fn malformed_stream_ids_are_rejected() {
-        for text in ["operadora-5711", "operadora-00.571-1", "caso-xyz", "caso-0190A6B2-6D1C-7F00-8000-000000000001", "titular-1"] {
+        for text in [
+            "operadora-5711",
+            "operadora-00.571-1",
+            "caso-xyz",
+            "caso-0190A6B2-6D1C-7F00-8000-000000000001",
+            "titular-1",
+        ] {
             assert!(StreamRef::parse(text).is_err(), "{text}");
         }
     }

@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use crate::rules::{CircumstanceKind, CircumstanceRule, PorteFactorBand, TcacBarStart};
 use crate::{
-    decide_case, decide_operator, Actor, CaseCommand, CaseState, Context, DomainError, DomainEvent, Emitted, OperatorCommand, OperatorState, Registro,
-    Role, RuleBook, Setting, StreamRef,
+    decide_case, decide_operator, Actor, CaseCommand, CaseState, Context, DomainError, DomainEvent, Emitted,
+    OperatorCommand, OperatorState, Registro, Role, RuleBook, Setting, StreamRef,
 };
 
 /// Values for the `[UNCONF]` settings, for tests only — not confirmed law.
@@ -20,10 +20,20 @@ pub fn rule_book_configured_for_tests() -> RuleBook {
     let configured = book.configure_from("seed-2000", |r| {
         let test = "configuração de teste";
         r.fine_porte_factors = Setting::confirmed(
-            vec![PorteFactorBand { max_beneficiaries: Some(20_000), factor: dec!(0.5) }, PorteFactorBand { max_beneficiaries: None, factor: dec!(1) }],
+            vec![
+                PorteFactorBand { max_beneficiaries: Some(20_000), factor: dec!(0.5) },
+                PorteFactorBand { max_beneficiaries: None, factor: dec!(1) },
+            ],
             test,
         );
-        r.fine_circumstances = Setting::confirmed(vec![CircumstanceRule { code: "reincidencia".into(), kind: CircumstanceKind::Agravante, percent: dec!(0.5) }], test);
+        r.fine_circumstances = Setting::confirmed(
+            vec![CircumstanceRule {
+                code: "reincidencia".into(),
+                kind: CircumstanceKind::Agravante,
+                percent: dec!(0.5),
+            }],
+            test,
+        );
         r.tcac_bar_start = Setting::confirmed(TcacBarStart::DataDaDecisaoDicol, test);
     });
     debug_assert!(configured.is_ok());
@@ -80,14 +90,27 @@ impl World {
     }
 
     /// Decides an operator act.
-    pub fn when_operator(&mut self, registro: Registro, actor: Actor, on: NaiveDate, command: OperatorCommand) -> Result<Vec<Emitted>, DomainError> {
+    pub fn when_operator(
+        &mut self,
+        registro: Registro,
+        actor: Actor,
+        on: NaiveDate,
+        command: OperatorCommand,
+    ) -> Result<Vec<Emitted>, DomainError> {
         let state = self.operators.get(&registro).cloned().unwrap_or_default();
         let (ctx, _) = self.context(actor, on, None);
         decide_operator(&state, command, &ctx)
     }
 
     /// Decides a case act; `registro` is the case's operator.
-    pub fn when_case(&mut self, case_id: Uuid, registro: Registro, actor: Actor, on: NaiveDate, command: CaseCommand) -> Result<Vec<Emitted>, DomainError> {
+    pub fn when_case(
+        &mut self,
+        case_id: Uuid,
+        registro: Registro,
+        actor: Actor,
+        on: NaiveDate,
+        command: CaseCommand,
+    ) -> Result<Vec<Emitted>, DomainError> {
         let case = self.cases.get(&case_id).cloned().unwrap_or_default();
         let op = self.operators.get(&registro).cloned().unwrap_or_default();
         let (ctx, _) = self.context(actor, on, Some(case_id));
@@ -98,7 +121,9 @@ impl World {
     pub fn apply(&mut self, emitted: &[Emitted]) {
         for e in emitted {
             match (&e.stream, &e.event) {
-                (StreamRef::Operadora(r), DomainEvent::Operator(ev)) => self.operators.entry(*r).or_default().evolve(ev),
+                (StreamRef::Operadora(r), DomainEvent::Operator(ev)) => {
+                    self.operators.entry(*r).or_default().evolve(ev)
+                }
                 (StreamRef::Caso(id), DomainEvent::Case(ev)) => self.cases.entry(*id).or_default().evolve(ev),
                 _ => {}
             }
@@ -111,7 +136,13 @@ impl World {
     /// # Panics
     /// When the act is refused — a `given` that fails is a broken test.
     #[track_caller]
-    pub fn given_operator(&mut self, registro: Registro, actor: Actor, on: NaiveDate, command: OperatorCommand) -> Vec<Emitted> {
+    pub fn given_operator(
+        &mut self,
+        registro: Registro,
+        actor: Actor,
+        on: NaiveDate,
+        command: OperatorCommand,
+    ) -> Vec<Emitted> {
         let out = self.when_operator(registro, actor, on, command).unwrap_or_else(|e| panic!("given refused: {e:?}"));
         self.apply(&out);
         out
@@ -122,8 +153,16 @@ impl World {
     /// # Panics
     /// When the act is refused.
     #[track_caller]
-    pub fn given_case(&mut self, case_id: Uuid, registro: Registro, actor: Actor, on: NaiveDate, command: CaseCommand) -> Vec<Emitted> {
-        let out = self.when_case(case_id, registro, actor, on, command).unwrap_or_else(|e| panic!("given refused: {e:?}"));
+    pub fn given_case(
+        &mut self,
+        case_id: Uuid,
+        registro: Registro,
+        actor: Actor,
+        on: NaiveDate,
+        command: CaseCommand,
+    ) -> Vec<Emitted> {
+        let out =
+            self.when_case(case_id, registro, actor, on, command).unwrap_or_else(|e| panic!("given refused: {e:?}"));
         self.apply(&out);
         out
     }

@@ -9,7 +9,10 @@ use autos_domain::operator::{CancellationMotive, Licence};
 use autos_domain::rules::DiscountKind;
 use autos_domain::stored::{decode, encode};
 use autos_domain::testing::{actor, d, rule_book_configured_for_tests, World};
-use autos_domain::{CaseCommand, Cnpj, DomainEvent, FineComputation, HolidayCalendar, Modalidade, Money, OperatorCommand, Registro, Role, Uf};
+use autos_domain::{
+    CaseCommand, Cnpj, DomainEvent, FineComputation, HolidayCalendar, Modalidade, Money, OperatorCommand, Registro,
+    Role, Uf,
+};
 use chrono::{Datelike, Days, NaiveDate};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -82,9 +85,18 @@ proptest! {
             let fresh = world.new_case_id();
             let (command, opens) = menu(pick, registro, today);
             let case_id = if opens || cases.is_empty() { fresh } else { cases[target % cases.len()] };
-            let role = [Role::Diretoria, Role::Interventor, Role::Fiscal][pick % 3];
+            // Mostly a role the catalogue allows for the act, sometimes one it refuses.
+            let allowed = autos_domain::acts::find_act(&command.act()).map(|a| a.roles[advance as usize % a.roles.len()]);
+            let role = match allowed {
+                Ok(role) if !advance.is_multiple_of(7) => role,
+                _ => [Role::Diretoria, Role::Interventor, Role::Fiscal][pick % 3],
+            };
             let who = actor(role, &[case_id]);
+            let requesting_tcac = matches!(command, CaseCommand::RequererTcac { .. });
+            let barred_until = world.operator(registro).tcac_barred_until;
             if let Ok(out) = world.when_case(case_id, registro, who, today, command) {
+                // Lei 9.656/1998 art. 29: no TCAC is accepted while a breach bar runs.
+                prop_assert!(!requesting_tcac || barred_until.is_none_or(|until| today >= until), "TCAC accepted during the bar");
                 for emitted in &out {
                     let back = decode(&encode(&emitted.event)).unwrap();
                     prop_assert_eq!(&back, &emitted.event);
@@ -107,27 +119,91 @@ proptest! {
     }
 }
 
-const MENU: usize = 16;
+const MENU: usize = 23;
 
 fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool) {
     use CaseCommand as C;
     let doc = || "RO 1/2020".to_owned();
     match pick {
-        0 => (C::InstaurarDirecaoFiscal { registro, motivos: vec!["x".into()], diretor_fiscal: "df".into(), documento: doc(), vigencia_dias: None }, true),
+        0 => (
+            C::InstaurarDirecaoFiscal {
+                registro,
+                motivos: vec!["x".into()],
+                diretor_fiscal: "df".into(),
+                documento: doc(),
+                vigencia_dias: None,
+            },
+            true,
+        ),
         1 => (C::SolicitarProgramaSaneamento { recebido_em: today }, false),
         2 => (C::RegistrarProgramaApresentado { protocolo: "p".into() }, false),
-        3 => (C::DecidirProgramaSaneamento { aprovado: today.day().is_multiple_of(2), fundamentacao: "f".into() }, false),
-        4 => (C::EncerrarRegime { motivo: [RegimeClosure::GravidadeSuperada, RegimeClosure::ProgramaAprovado, RegimeClosure::ComCancelamentoDeRegistro][today.day() as usize % 3], documento: doc() }, false),
+        3 => {
+            (C::DecidirProgramaSaneamento { aprovado: today.day().is_multiple_of(2), fundamentacao: "f".into() }, false)
+        }
+        4 => (
+            C::EncerrarRegime {
+                motivo: [
+                    RegimeClosure::GravidadeSuperada,
+                    RegimeClosure::ProgramaAprovado,
+                    RegimeClosure::ComCancelamentoDeRegistro,
+                ][today.day() as usize % 3],
+                documento: doc(),
+            },
+            false,
+        ),
         5 => (C::RenovarRegime { vigencia_dias: 200, justificativa: "j".into(), documento: doc() }, false),
-        6 => (C::DecretarLiquidacao { registro, liquidante: "l".into(), fundamento: LeGround::ViolacaoGrave, documento: doc() }, true),
+        6 => (
+            C::DecretarLiquidacao {
+                registro,
+                liquidante: "l".into(),
+                fundamento: LeGround::ViolacaoGrave,
+                documento: doc(),
+            },
+            true,
+        ),
         7 => (C::AvancarInquerito { fase: InquiryPhase::Instrucao }, false),
         8 => (C::EncerrarLiquidacao { motivo: LeClosure::ContasFinaisAprovadas, documento: doc() }, false),
         9 => (C::RegistrarTransferenciaBeneficiarios { forma: MemberTransfer::Alienacao }, false),
-        10 => (C::IniciarCancelamentoRegistro { registro, motivo: CancellationMotive::SancaoArt25VI, documento: doc() }, true),
+        10 => (
+            C::IniciarCancelamentoRegistro { registro, motivo: CancellationMotive::SancaoArt25VI, documento: doc() },
+            true,
+        ),
         11 => (C::DecretarPortabilidadeEspecial { publicada_em: today, documento: doc() }, false),
         12 => (C::CancelarRegistro { documento: doc() }, false),
-        13 => (C::RegistrarDecisaoJudicial { efeito: [CourtEffect::Suspende, CourtEffect::Restabelece, CourtEffect::Levanta][today.day() as usize % 3], documento: doc() }, false),
+        13 => (
+            C::RegistrarDecisaoJudicial {
+                efeito: [CourtEffect::Suspende, CourtEffect::Restabelece, CourtEffect::Levanta]
+                    [today.day() as usize % 3],
+                documento: doc(),
+            },
+            false,
+        ),
         14 => (C::ProrrogarPrazo { prazo: DeadlineKey::ProgramaSaneamento, motivo: "m".into() }, false),
-        _ => (C::RegistrarProgramaNaoApresentado {}, false),
+        15 => (C::RegistrarProgramaNaoApresentado {}, false),
+        16 => (
+            C::RequererTcac {
+                registro,
+                processos: vec!["p".into()],
+                conduta: "c".into(),
+                oferecido_pela_ans: false,
+                conduta_em_nip: false,
+                negativa_de_urgencia: false,
+                documento: doc(),
+            },
+            true,
+        ),
+        17 => (C::TriarTcac { admitido: !today.day().is_multiple_of(5), fundamentacao: "f".into() }, false),
+        18 => (C::AprovarMinutaTcac { documento: doc() }, false),
+        19 => (C::RegistrarAssinaturaCompromissaria {}, false),
+        20 => (C::AutorizarTcac { numero: "TCAC nº 1".into(), documento: doc() }, false),
+        21 => (C::ComprovarPagamentoAntecipadoTcac {}, false),
+        _ => (
+            C::DecidirCumprimentoTcac {
+                cumprido: today.day().is_multiple_of(2),
+                data_descumprimento: None,
+                documento: doc(),
+            },
+            false,
+        ),
     }
 }

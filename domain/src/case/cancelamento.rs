@@ -41,9 +41,15 @@ pub enum CancelEvent {
 pub(super) fn evolve(case: &mut CaseState, event: &CancelEvent) {
     match event {
         CancelEvent::Iniciado { abertura, motivo } => {
-            case.open(Family::CancelamentoRegistro, abertura, CaseDetail::Cancelamento(CancelState { phase: CancelPhase::EmCancelamento, motivo: *motivo }));
+            case.open(
+                Family::CancelamentoRegistro,
+                abertura,
+                CaseDetail::Cancelamento(CancelState { phase: CancelPhase::EmCancelamento, motivo: *motivo }),
+            );
         }
-        CancelEvent::PortabilidadeEspecialDecretada { prazo } => case.set_deadline(DeadlineKey::PortabilidadeEspecial, Some(prazo)),
+        CancelEvent::PortabilidadeEspecialDecretada { prazo } => {
+            case.set_deadline(DeadlineKey::PortabilidadeEspecial, Some(prazo))
+        }
         CancelEvent::RegistroCancelado {} => {
             case.deadlines.clear();
             if let CaseDetail::Cancelamento(s) = &mut case.detail {
@@ -62,14 +68,25 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
     if let C::IniciarCancelamentoRegistro { motivo, documento, .. } = command {
         act.op.require_not_cancelled()?;
         if motivo == CancellationMotive::LiquidacaoExtrajudicial {
-            return Err(DomainError::invalid("motivo", "o cancelamento por liquidação decorre do próprio decreto de liquidação"));
+            return Err(DomainError::invalid(
+                "motivo",
+                "o cancelamento por liquidação decorre do próprio decreto de liquidação",
+            ));
         }
         if act.op.cancellation_case.is_some() {
-            return Err(DomainError::rule("cancelamento.ja_em_curso", NORM, "já há cancelamento em curso para a operadora"));
+            return Err(DomainError::rule(
+                "cancelamento.ja_em_curso",
+                NORM,
+                "já há cancelamento em curso para a operadora",
+            ));
         }
         return Ok(vec![
             act.case_event(ev(CancelEvent::Iniciado { abertura: act.abertura(None), motivo }), NORM, Some(&documento)),
-            act.operator_event(OperatorEvent::CancelamentoIniciado { caso: act.case_id, motivo }, NORM, Some(&documento)),
+            act.operator_event(
+                OperatorEvent::CancelamentoIniciado { caso: act.case_id, motivo },
+                NORM,
+                Some(&documento),
+            ),
         ]);
     }
     let CaseDetail::Cancelamento(s) = &act.case.detail else {
@@ -77,11 +94,21 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
     };
     let name = command.act();
     match command {
-        C::DecretarPortabilidadeEspecial { publicada_em, documento } if !act.case.deadlines.contains_key(&DeadlineKey::PortabilidadeEspecial) => {
+        C::DecretarPortabilidadeEspecial { publicada_em, documento }
+            if !act.case.deadlines.contains_key(&DeadlineKey::PortabilidadeEspecial) =>
+        {
             let prazo = act.deadline(&act.rules.special_portability, "special_portability", publicada_em)?;
             Ok(vec![
-                act.case_event(ev(CancelEvent::PortabilidadeEspecialDecretada { prazo: prazo.clone() }), "RN 438/2018", Some(&documento)),
-                act.operator_event(OperatorEvent::PortabilidadeEspecialDecretada { caso: act.case_id, prazo }, "RN 438/2018", Some(&documento)),
+                act.case_event(
+                    ev(CancelEvent::PortabilidadeEspecialDecretada { prazo: prazo.clone() }),
+                    "RN 438/2018",
+                    Some(&documento),
+                ),
+                act.operator_event(
+                    OperatorEvent::PortabilidadeEspecialDecretada { caso: act.case_id, prazo },
+                    "RN 438/2018",
+                    Some(&documento),
+                ),
             ])
         }
         C::CancelarRegistro { documento } => {
@@ -91,7 +118,11 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
             }
             Ok(vec![
                 act.case_event(ev(CancelEvent::RegistroCancelado {}), NORM, Some(&documento)),
-                act.operator_event(OperatorEvent::RegistroCancelado { caso: act.case_id, motivo: s.motivo, em: act.ctx.today }, NORM, Some(&documento)),
+                act.operator_event(
+                    OperatorEvent::RegistroCancelado { caso: act.case_id, motivo: s.motivo, em: act.ctx.today },
+                    NORM,
+                    Some(&documento),
+                ),
             ])
         }
         _ => Err(wrong_phase("cancelamento", s.phase, &name)),

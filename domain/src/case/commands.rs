@@ -8,52 +8,188 @@ use uuid::Uuid;
 
 use super::freeze::CourtEffect;
 use super::liquidacao::{BankruptcyGround, InquiryPhase, LeClosure, LeGround, MemberTransfer};
-use crate::operator::CancellationMotive;
 use super::regime::{DtHypothesis, DtProgramStage, Measure, RegimeClosure};
 use super::DeadlineKey;
 use crate::acts::act_name;
+use crate::operator::CancellationMotive;
 use crate::Registro;
 
 /// A case act.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "act", rename_all = "snake_case")]
 pub enum CaseCommand {
-    ProrrogarPrazo { prazo: DeadlineKey, motivo: String },
+    ProrrogarPrazo {
+        prazo: DeadlineKey,
+        motivo: String,
+    },
     // — direção fiscal / técnica (§2.2–2.3)
-    InstaurarDirecaoFiscal { registro: Registro, motivos: Vec<String>, diretor_fiscal: String, documento: String, #[serde(default)] vigencia_dias: Option<u32> },
-    NotificarAnomaliaAssistencial { registro: Registro, falhas: Vec<String>, recebido_em: NaiveDate, documento: String },
-    ComprovarCessacaoAnomalias { descricao: String },
-    InstaurarDirecaoTecnica { diretor_tecnico: String, hipotese: DtHypothesis, documento: String, #[serde(default)] vigencia_dias: Option<u32> },
-    EmitirInstrucaoDiretiva { numero: String, assunto: String },
-    AfastarAdministrador { administrador_id: Uuid, motivo: String, documento: String },
-    RenovarRegime { vigencia_dias: u32, justificativa: String, documento: String },
-    DeterminarMedida { medida: Measure, documento: String },
-    EncerrarRegime { motivo: RegimeClosure, documento: String },
-    SolicitarProgramaSaneamento { recebido_em: NaiveDate },
-    RegistrarProgramaApresentado { protocolo: String },
+    InstaurarDirecaoFiscal {
+        registro: Registro,
+        motivos: Vec<String>,
+        diretor_fiscal: String,
+        documento: String,
+        #[serde(default)]
+        vigencia_dias: Option<u32>,
+    },
+    NotificarAnomaliaAssistencial {
+        registro: Registro,
+        falhas: Vec<String>,
+        recebido_em: NaiveDate,
+        documento: String,
+    },
+    ComprovarCessacaoAnomalias {
+        descricao: String,
+    },
+    InstaurarDirecaoTecnica {
+        diretor_tecnico: String,
+        hipotese: DtHypothesis,
+        documento: String,
+        #[serde(default)]
+        vigencia_dias: Option<u32>,
+    },
+    EmitirInstrucaoDiretiva {
+        numero: String,
+        assunto: String,
+    },
+    AfastarAdministrador {
+        administrador_id: Uuid,
+        motivo: String,
+        documento: String,
+    },
+    RenovarRegime {
+        vigencia_dias: u32,
+        justificativa: String,
+        documento: String,
+    },
+    DeterminarMedida {
+        medida: Measure,
+        documento: String,
+    },
+    EncerrarRegime {
+        motivo: RegimeClosure,
+        documento: String,
+    },
+    SolicitarProgramaSaneamento {
+        recebido_em: NaiveDate,
+    },
+    RegistrarProgramaApresentado {
+        protocolo: String,
+    },
     RegistrarProgramaNaoApresentado {},
-    DecidirProgramaSaneamento { aprovado: bool, fundamentacao: String },
-    RegistrarDescumprimentoPrograma { descricao: String },
-    InterporRecursoPrograma { efeito_suspensivo_pedido: bool },
-    JulgarRecursoPrograma { provido: bool, documento: String },
-    RegistrarProgramaAssistencial { etapa: DtProgramStage },
-    DispensarProgramaAssistencial { motivo: String },
+    DecidirProgramaSaneamento {
+        aprovado: bool,
+        fundamentacao: String,
+    },
+    RegistrarDescumprimentoPrograma {
+        descricao: String,
+    },
+    InterporRecursoPrograma {
+        efeito_suspensivo_pedido: bool,
+    },
+    JulgarRecursoPrograma {
+        provido: bool,
+        documento: String,
+    },
+    RegistrarProgramaAssistencial {
+        etapa: DtProgramStage,
+    },
+    DispensarProgramaAssistencial {
+        motivo: String,
+    },
     // — indisponibilidade de bens (§2.10)
-    EstenderIndisponibilidade { pessoa_id: Uuid, nome: String, cargo: String, motivacao: String },
-    RegistrarResultadoApuracao { houve_prejuizo: bool, documento: String },
-    RegistrarDecisaoJudicial { efeito: CourtEffect, documento: String },
+    EstenderIndisponibilidade {
+        pessoa_id: Uuid,
+        nome: String,
+        cargo: String,
+        motivacao: String,
+    },
+    RegistrarResultadoApuracao {
+        houve_prejuizo: bool,
+        documento: String,
+    },
+    RegistrarDecisaoJudicial {
+        efeito: CourtEffect,
+        documento: String,
+    },
     // — liquidação extrajudicial (§2.4)
-    DecretarLiquidacao { registro: Registro, liquidante: String, fundamento: LeGround, documento: String },
-    RegistrarTransferenciaBeneficiarios { forma: MemberTransfer },
-    ApresentarBalancoECredores { credores: u32 },
-    AvancarInquerito { fase: InquiryPhase },
-    ConcluirInquerito { houve_prejuizo: bool, documento: String },
-    AutorizarRequerimentoFalencia { fundamento: BankruptcyGround, documento: String },
-    EncerrarLiquidacao { motivo: LeClosure, documento: String },
+    DecretarLiquidacao {
+        registro: Registro,
+        liquidante: String,
+        fundamento: LeGround,
+        documento: String,
+    },
+    RegistrarTransferenciaBeneficiarios {
+        forma: MemberTransfer,
+    },
+    ApresentarBalancoECredores {
+        credores: u32,
+    },
+    AvancarInquerito {
+        fase: InquiryPhase,
+    },
+    ConcluirInquerito {
+        houve_prejuizo: bool,
+        documento: String,
+    },
+    AutorizarRequerimentoFalencia {
+        fundamento: BankruptcyGround,
+        documento: String,
+    },
+    EncerrarLiquidacao {
+        motivo: LeClosure,
+        documento: String,
+    },
     // — cancelamento de registro (§2.11)
-    IniciarCancelamentoRegistro { registro: Registro, motivo: CancellationMotive, documento: String },
-    DecretarPortabilidadeEspecial { publicada_em: NaiveDate, documento: String },
-    CancelarRegistro { documento: String },
+    IniciarCancelamentoRegistro {
+        registro: Registro,
+        motivo: CancellationMotive,
+        documento: String,
+    },
+    DecretarPortabilidadeEspecial {
+        publicada_em: NaiveDate,
+        documento: String,
+    },
+    CancelarRegistro {
+        documento: String,
+    },
+    // — TCAC (§2.6)
+    RequererTcac {
+        registro: Registro,
+        /// Numbers of the sanctioning processes the term would cover.
+        processos: Vec<String>,
+        conduta: String,
+        #[serde(default)]
+        oferecido_pela_ans: bool,
+        /// The conduct is still inside a NIP (RN 372 art. 5: no TCAC).
+        #[serde(default)]
+        conduta_em_nip: bool,
+        /// The conduct is a denial of urgency/emergency coverage (RN 372 art. 5: no TCAC).
+        #[serde(default)]
+        negativa_de_urgencia: bool,
+        documento: String,
+    },
+    TriarTcac {
+        admitido: bool,
+        fundamentacao: String,
+    },
+    AprovarMinutaTcac {
+        documento: String,
+    },
+    RegistrarAssinaturaCompromissaria {},
+    AutorizarTcac {
+        numero: String,
+        documento: String,
+    },
+    ComprovarPagamentoAntecipadoTcac {},
+    DeclararNulidadeTcac {
+        documento: String,
+    },
+    DecidirCumprimentoTcac {
+        cumprido: bool,
+        #[serde(default)]
+        data_descumprimento: Option<NaiveDate>,
+        documento: String,
+    },
 }
 
 impl CaseCommand {
@@ -69,7 +205,8 @@ impl CaseCommand {
             C::InstaurarDirecaoFiscal { registro, .. }
             | C::NotificarAnomaliaAssistencial { registro, .. }
             | C::DecretarLiquidacao { registro, .. }
-            | C::IniciarCancelamentoRegistro { registro, .. } => Some(*registro),
+            | C::IniciarCancelamentoRegistro { registro, .. }
+            | C::RequererTcac { registro, .. } => Some(*registro),
             _ => None,
         }
     }

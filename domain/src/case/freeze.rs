@@ -73,7 +73,13 @@ pub enum FreezeEvent {
 
 pub(super) fn evolve(case: &mut CaseState, event: &FreezeEvent) {
     if let FreezeEvent::Imposta { abertura, pessoas, janela_desde } = event {
-        let state = FreezeState { phase: FreezePhase::Imposta, pessoas: pessoas.clone(), janela_desde: *janela_desde, apuracao_concluida: false, antes_da_suspensao: None };
+        let state = FreezeState {
+            phase: FreezePhase::Imposta,
+            pessoas: pessoas.clone(),
+            janela_desde: *janela_desde,
+            apuracao_concluida: false,
+            antes_da_suspensao: None,
+        };
         case.open(Family::IndisponibilidadeBens, abertura, CaseDetail::Indisponibilidade(state));
         return;
     }
@@ -105,11 +111,28 @@ pub(super) fn impose(act: &Act<'_>, doc: &str) -> Result<Vec<Emitted>, DomainErr
         .op
         .administrators_within(act.ctx.today, months)
         .into_iter()
-        .map(|a| FrozenPerson { pessoa_id: a.administrador_id, nome: a.nome, cargo: a.cargo, inicio: Some(a.inicio), fim: a.fim })
+        .map(|a| FrozenPerson {
+            pessoa_id: a.administrador_id,
+            nome: a.nome,
+            cargo: a.cargo,
+            inicio: Some(a.inicio),
+            fim: a.fim,
+        })
         .collect();
-    let abertura = Abertura { registro: act.registro, versao_regras: act.rules.version.clone(), fato_gerador: act.ctx.today, origem: Some(act.case_id) };
+    let abertura = Abertura {
+        registro: act.registro,
+        versao_regras: act.rules.version.clone(),
+        fato_gerador: act.ctx.today,
+        origem: Some(act.case_id),
+    };
     Ok(vec![
-        Emitted::case(freeze_id, CaseEvent::Indisponibilidade(FreezeEvent::Imposta { abertura, pessoas, janela_desde }), act.ctx, NORM, Some(doc)),
+        Emitted::case(
+            freeze_id,
+            CaseEvent::Indisponibilidade(FreezeEvent::Imposta { abertura, pessoas, janela_desde }),
+            act.ctx,
+            NORM,
+            Some(doc),
+        ),
         act.operator_event(OperatorEvent::IndisponibilidadeRegistrada { caso: freeze_id }, NORM, Some(doc)),
     ])
 }
@@ -117,7 +140,13 @@ pub(super) fn impose(act: &Act<'_>, doc: &str) -> Result<Vec<Emitted>, DomainErr
 /// Events recording an inquiry outcome on a freeze case (from the freeze case or from the LE inquiry).
 pub(super) fn outcome(act: &Act<'_>, freeze_id: Uuid, houve_prejuizo: bool, doc: &str) -> Vec<Emitted> {
     let basis = "Lei 9.656/1998 art. 24-A; RN 276/2011";
-    let mut out = vec![Emitted::case(freeze_id, CaseEvent::Indisponibilidade(FreezeEvent::ApuracaoConcluida { houve_prejuizo }), act.ctx, basis, Some(doc))];
+    let mut out = vec![Emitted::case(
+        freeze_id,
+        CaseEvent::Indisponibilidade(FreezeEvent::ApuracaoConcluida { houve_prejuizo }),
+        act.ctx,
+        basis,
+        Some(doc),
+    )];
     if !houve_prejuizo {
         out.push(act.operator_event(OperatorEvent::IndisponibilidadeEncerrada { caso: freeze_id }, basis, Some(doc)));
     }
@@ -133,17 +162,35 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
     match command {
         C::EstenderIndisponibilidade { pessoa_id, nome, cargo, motivacao } => {
             if motivacao.trim().is_empty() {
-                return Err(DomainError::rule("indisponibilidade.extensao_sem_motivacao", NORM, "incluir pessoa após o decreto exige motivação expressa"));
+                return Err(DomainError::rule(
+                    "indisponibilidade.extensao_sem_motivacao",
+                    NORM,
+                    "incluir pessoa após o decreto exige motivação expressa",
+                ));
             }
             if s.pessoas.iter().any(|p| p.pessoa_id == pessoa_id) {
                 return Err(DomainError::invalid("pessoa_id", "a pessoa já está alcançada pela indisponibilidade"));
             }
-            let pessoa = FrozenPerson { pessoa_id, nome: non_empty("nome", nome)?, cargo: non_empty("cargo", cargo)?, inicio: None, fim: None };
-            Ok(vec![act.case_event(CaseEvent::Indisponibilidade(FreezeEvent::Estendida { pessoa, motivacao }), NORM, None)])
+            let pessoa = FrozenPerson {
+                pessoa_id,
+                nome: non_empty("nome", nome)?,
+                cargo: non_empty("cargo", cargo)?,
+                inicio: None,
+                fim: None,
+            };
+            Ok(vec![act.case_event(
+                CaseEvent::Indisponibilidade(FreezeEvent::Estendida { pessoa, motivacao }),
+                NORM,
+                None,
+            )])
         }
         C::RegistrarResultadoApuracao { houve_prejuizo, documento } => {
             if s.apuracao_concluida {
-                return Err(DomainError::rule("indisponibilidade.apuracao_ja_concluida", NORM, "a apuração já foi concluída; só decisão judicial altera a indisponibilidade"));
+                return Err(DomainError::rule(
+                    "indisponibilidade.apuracao_ja_concluida",
+                    NORM,
+                    "a apuração já foi concluída; só decisão judicial altera a indisponibilidade",
+                ));
             }
             if s.phase != FreezePhase::Imposta {
                 return Err(wrong_phase("indisponibilidade", s.phase, &name));
@@ -160,9 +207,17 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
                 return Err(wrong_phase("indisponibilidade", s.phase, &name));
             }
             let basis = "Lei 9.656/1998 art. 24-A (decisão judicial)";
-            let mut out = vec![act.case_event(CaseEvent::Indisponibilidade(FreezeEvent::DecisaoJudicialRegistrada { efeito }), basis, Some(&documento))];
+            let mut out = vec![act.case_event(
+                CaseEvent::Indisponibilidade(FreezeEvent::DecisaoJudicialRegistrada { efeito }),
+                basis,
+                Some(&documento),
+            )];
             if efeito == CourtEffect::Levanta {
-                out.push(act.operator_event(OperatorEvent::IndisponibilidadeEncerrada { caso: act.case_id }, basis, Some(&documento)));
+                out.push(act.operator_event(
+                    OperatorEvent::IndisponibilidadeEncerrada { caso: act.case_id },
+                    basis,
+                    Some(&documento),
+                ));
             }
             Ok(out)
         }

@@ -5,7 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{freeze, regime, wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState, DeadlineKey, RegimeClosure};
+use super::{
+    freeze, regime, wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState, DeadlineKey,
+    RegimeClosure,
+};
 use crate::acts::Family;
 use crate::operator::{non_empty, CancellationMotive};
 use crate::{Deadline, DomainError, Emitted, OperatorEvent};
@@ -92,7 +95,13 @@ pub struct LeState {
 #[serde(tag = "event_type")]
 pub enum LeEvent {
     #[serde(rename = "liquidacao.decretada")]
-    Decretada { abertura: Abertura, liquidante: String, fundamento: LeGround, prazo_balanco: Option<Deadline>, prazo_inquerito: Option<Deadline> },
+    Decretada {
+        abertura: Abertura,
+        liquidante: String,
+        fundamento: LeGround,
+        prazo_balanco: Option<Deadline>,
+        prazo_inquerito: Option<Deadline>,
+    },
     #[serde(rename = "liquidacao.beneficiarios_transferidos")]
     BeneficiariosTransferidos { forma: MemberTransfer },
     #[serde(rename = "liquidacao.balanco_apresentado")]
@@ -161,23 +170,46 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
     let one = |e: LeEvent, basis: &str, doc: Option<&str>| Ok(vec![act.case_event(ev(e), basis, doc)]);
     match command {
         C::RegistrarTransferenciaBeneficiarios { forma } => {
-            let mut out = vec![act.case_event(ev(LeEvent::BeneficiariosTransferidos { forma }), "RN 316/2012; RN 438/2018", None)];
-            out.push(act.operator_event(OperatorEvent::CarteiraTransferida { caso: act.case_id, beneficiarios: act.op.beneficiaries_on(act.ctx.today) }, "RN 316/2012", None));
+            let mut out = vec![act.case_event(
+                ev(LeEvent::BeneficiariosTransferidos { forma }),
+                "RN 316/2012; RN 438/2018",
+                None,
+            )];
+            out.push(act.operator_event(
+                OperatorEvent::CarteiraTransferida {
+                    caso: act.case_id,
+                    beneficiarios: act.op.beneficiaries_on(act.ctx.today),
+                },
+                "RN 316/2012",
+                None,
+            ));
             Ok(out)
         }
         C::ApresentarBalancoECredores { credores } if !s.balanco_apresentado => {
             let no_prazo = act.case.deadlines.get(&DeadlineKey::Balanco).is_none_or(|d| d.is_timely(act.ctx.today));
-            one(LeEvent::BalancoApresentado { credores, no_prazo }, "RN 316/2012 (balanço e quadro geral de credores)", None)
+            one(
+                LeEvent::BalancoApresentado { credores, no_prazo },
+                "RN 316/2012 (balanço e quadro geral de credores)",
+                None,
+            )
         }
         C::AvancarInquerito { fase } if fase > s.inquerito && fase < InquiryPhase::Concluido => {
             let next = next_inquiry_phase(s.inquerito);
             if fase != next {
-                return Err(DomainError::rule("inquerito.fase_fora_de_ordem", "RN 276/2011", format!("a próxima fase do inquérito é {next:?}")));
+                return Err(DomainError::rule(
+                    "inquerito.fase_fora_de_ordem",
+                    "RN 276/2011",
+                    format!("a próxima fase do inquérito é {next:?}"),
+                ));
             }
             one(LeEvent::InqueritoAvancou { fase }, "RN 276/2011", None)
         }
         C::ConcluirInquerito { houve_prejuizo, documento } if s.inquerito == InquiryPhase::RelatorioFinal => {
-            let mut out = vec![act.case_event(ev(LeEvent::InqueritoConcluido { houve_prejuizo }), "RN 276/2011", Some(&documento))];
+            let mut out = vec![act.case_event(
+                ev(LeEvent::InqueritoConcluido { houve_prejuizo }),
+                "RN 276/2011",
+                Some(&documento),
+            )];
             for freeze_id in &act.op.active_freezes {
                 out.extend(freeze::outcome(act, *freeze_id, houve_prejuizo, &documento));
             }
@@ -188,14 +220,26 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
         }
         C::EncerrarLiquidacao { motivo, documento } => {
             if motivo == LeClosure::FalenciaOuInsolvenciaDecretada && s.falencia_autorizada.is_none() {
-                return Err(DomainError::rule("liquidacao.falencia_nao_autorizada", "Lei 9.656/1998 art. 23 §§1 e 3", "só o liquidante autorizado pela ANS pode requerer falência ou insolvência"));
+                return Err(DomainError::rule(
+                    "liquidacao.falencia_nao_autorizada",
+                    "Lei 9.656/1998 art. 23 §§1 e 3",
+                    "só o liquidante autorizado pela ANS pode requerer falência ou insolvência",
+                ));
             }
             if motivo == LeClosure::ContasFinaisAprovadas && !s.balanco_apresentado {
-                return Err(DomainError::rule("liquidacao.contas_sem_balanco", "RN 316/2012 art. 25 II", "não há balanço e quadro de credores apresentados"));
+                return Err(DomainError::rule(
+                    "liquidacao.contas_sem_balanco",
+                    "RN 316/2012 art. 25 II",
+                    "não há balanço e quadro de credores apresentados",
+                ));
             }
             Ok(vec![
                 act.case_event(ev(LeEvent::Encerrada { motivo }), "RN 316/2012 art. 25", Some(&documento)),
-                act.operator_event(OperatorEvent::LiquidacaoEncerrada { caso: act.case_id }, "RN 316/2012 art. 25", Some(&documento)),
+                act.operator_event(
+                    OperatorEvent::LiquidacaoEncerrada { caso: act.case_id },
+                    "RN 316/2012 art. 25",
+                    Some(&documento),
+                ),
             ])
         }
         _ => Err(wrong_phase("liquidacao", s.phase, &name)),
@@ -217,18 +261,36 @@ fn next_inquiry_phase(current: InquiryPhase) -> InquiryPhase {
 
 fn decree(act: &Act<'_>, liquidante: String, fundamento: LeGround, doc: &str) -> Result<Vec<Emitted>, DomainError> {
     if act.op.liquidation_case.is_some() {
-        return Err(DomainError::rule("liquidacao.ja_decretada", NORM, "a operadora já está em liquidação extrajudicial"));
+        return Err(DomainError::rule(
+            "liquidacao.ja_decretada",
+            NORM,
+            "a operadora já está em liquidação extrajudicial",
+        ));
     }
     let prazo_balanco = act.optional_deadline(&act.rules.le_balance_sheet, "le_balance_sheet", act.ctx.today)?;
     let prazo_inquerito = act.optional_deadline(&act.rules.le_inquiry, "le_inquiry", act.ctx.today)?;
     let abertura = act.abertura(None);
     let mut out = vec![
-        act.case_event(ev(LeEvent::Decretada { abertura, liquidante: non_empty("liquidante", liquidante)?, fundamento, prazo_balanco, prazo_inquerito }), NORM, Some(doc)),
+        act.case_event(
+            ev(LeEvent::Decretada {
+                abertura,
+                liquidante: non_empty("liquidante", liquidante)?,
+                fundamento,
+                prazo_balanco,
+                prazo_inquerito,
+            }),
+            NORM,
+            Some(doc),
+        ),
         act.operator_event(OperatorEvent::LiquidacaoDecretada { caso: act.case_id }, NORM, Some(doc)),
     ];
     if !act.op.is_cancelled() {
         let motivo = CancellationMotive::LiquidacaoExtrajudicial;
-        out.push(act.operator_event(OperatorEvent::RegistroCancelado { caso: act.case_id, motivo, em: act.ctx.today }, "RN 316/2012 art. 20", Some(doc)));
+        out.push(act.operator_event(
+            OperatorEvent::RegistroCancelado { caso: act.case_id, motivo, em: act.ctx.today },
+            "RN 316/2012 art. 20",
+            Some(doc),
+        ));
     }
     for (kind, regime) in &act.op.regimes {
         out.extend(regime::closing_events(regime.caso, act, *kind, RegimeClosure::LiquidacaoDecretada, doc));

@@ -9,12 +9,14 @@
 //! - `freeze`: indisponibilidade de bens.
 //! - `liquidacao`: liquidação extrajudicial and its inquiry.
 //! - `cancelamento`: cancellation of registration.
+//! - `tcac`: Termo de Compromisso de Ajuste de Conduta.
 
 mod cancelamento;
 pub mod commands;
 mod freeze;
 mod liquidacao;
 mod regime;
+mod tcac;
 
 use std::collections::BTreeMap;
 
@@ -22,11 +24,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-pub use commands::CaseCommand;
 pub use cancelamento::{CancelEvent, CancelPhase, CancelState};
-pub use liquidacao::{BankruptcyGround, InquiryPhase, LeClosure, LeEvent, LeGround, LePhase, LeState, MemberTransfer};
+pub use commands::CaseCommand;
 pub use freeze::{CourtEffect, FreezeEvent, FreezePhase, FreezeState, FrozenPerson};
+pub use liquidacao::{BankruptcyGround, InquiryPhase, LeClosure, LeEvent, LeGround, LePhase, LeState, MemberTransfer};
 pub use regime::{DtHypothesis, DtProgramStage, Measure, RegimeClosure, RegimeEvent, RegimePhase, RegimeState};
+pub use tcac::{TcacEvent, TcacPhase, TcacState};
 
 use crate::acts::{authorize, find_act, Family};
 use crate::rules::DeadlineRule;
@@ -43,6 +46,8 @@ pub enum DeadlineKey {
     Balanco,
     Inquerito,
     PortabilidadeEspecial,
+    AssinaturaTcac,
+    PagamentoAntecipado,
 }
 
 /// Facts every opening event carries.
@@ -66,6 +71,7 @@ pub enum CaseDetail {
     Indisponibilidade(FreezeState),
     Liquidacao(LeState),
     Cancelamento(CancelState),
+    Tcac(TcacState),
 }
 
 /// A case's state, folded from its stream.
@@ -89,6 +95,7 @@ pub enum CaseEvent {
     Indisponibilidade(FreezeEvent),
     Liquidacao(LeEvent),
     Cancelamento(CancelEvent),
+    Tcac(TcacEvent),
 }
 
 /// Events shared by every family.
@@ -111,6 +118,7 @@ impl CaseState {
             CaseEvent::Indisponibilidade(e) => freeze::evolve(self, e),
             CaseEvent::Liquidacao(e) => liquidacao::evolve(self, e),
             CaseEvent::Cancelamento(e) => cancelamento::evolve(self, e),
+            CaseEvent::Tcac(e) => tcac::evolve(self, e),
         }
     }
 
@@ -122,6 +130,7 @@ impl CaseState {
             CaseDetail::Indisponibilidade(s) => serde_json::to_value(s.phase),
             CaseDetail::Liquidacao(s) => serde_json::to_value(s.phase),
             CaseDetail::Cancelamento(s) => serde_json::to_value(s.phase),
+            CaseDetail::Tcac(s) => serde_json::to_value(s.phase),
         };
         value.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
     }
@@ -134,6 +143,7 @@ impl CaseState {
             CaseDetail::Indisponibilidade(s) => s.phase == FreezePhase::Levantada,
             CaseDetail::Liquidacao(s) => s.phase == LePhase::Encerrada,
             CaseDetail::Cancelamento(s) => s.phase == CancelPhase::Cancelado,
+            CaseDetail::Tcac(s) => s.phase.is_terminal(),
         }
     }
 
@@ -178,17 +188,32 @@ impl Act<'_> {
 
     /// The opening facts of a new case bound to the rules in force.
     pub fn abertura(&self, origem: Option<Uuid>) -> Abertura {
-        Abertura { registro: self.registro, versao_regras: self.rules.version.clone(), fato_gerador: self.ctx.today, origem }
+        Abertura {
+            registro: self.registro,
+            versao_regras: self.rules.version.clone(),
+            fato_gerador: self.ctx.today,
+            origem,
+        }
     }
 
     /// Opens a deadline from `start` with a configured rule.
-    pub fn deadline(&self, setting: &crate::Setting<DeadlineRule>, name: &str, start: NaiveDate) -> Result<Deadline, DomainError> {
+    pub fn deadline(
+        &self,
+        setting: &crate::Setting<DeadlineRule>,
+        name: &str,
+        start: NaiveDate,
+    ) -> Result<Deadline, DomainError> {
         self.rules.open(setting, name, start, &self.ctx.rules.holidays)
     }
 
     /// Opens a deadline when its length is confirmed; records its absence otherwise, so an act
     /// of an era whose norm is `[UNCONF]` still happens without an invented deadline.
-    pub fn optional_deadline(&self, setting: &crate::Setting<DeadlineRule>, name: &str, start: NaiveDate) -> Result<Option<Deadline>, DomainError> {
+    pub fn optional_deadline(
+        &self,
+        setting: &crate::Setting<DeadlineRule>,
+        name: &str,
+        start: NaiveDate,
+    ) -> Result<Option<Deadline>, DomainError> {
         match self.deadline(setting, name, start) {
             Ok(d) => Ok(Some(d)),
             Err(DomainError::Unconfigured { .. }) => Ok(None),
@@ -198,14 +223,20 @@ impl Act<'_> {
 
     /// The running deadline `key`.
     pub fn running(&self, key: DeadlineKey) -> Result<&Deadline, DomainError> {
-        self.case.deadlines.get(&key).ok_or_else(|| DomainError::rule("prazo.inexistente", "DOMAIN.md §2", format!("não há prazo {key:?} em curso")))
+        self.case.deadlines.get(&key).ok_or_else(|| {
+            DomainError::rule("prazo.inexistente", "DOMAIN.md §2", format!("não há prazo {key:?} em curso"))
+        })
     }
 
     /// Refuses declaring a deadline missed before it ran out.
     pub fn require_expired(&self, key: DeadlineKey, norm: &str) -> Result<(), DomainError> {
         let deadline = self.running(key)?;
         if !deadline.has_expired(self.ctx.today) {
-            return Err(DomainError::rule("prazo.nao_vencido", norm, format!("o prazo vence em {}; ainda não pode ser dado por descumprido", deadline.due)));
+            return Err(DomainError::rule(
+                "prazo.nao_vencido",
+                norm,
+                format!("o prazo vence em {}; ainda não pode ser dado por descumprido", deadline.due),
+            ));
         }
         Ok(())
     }
@@ -222,7 +253,11 @@ impl Act<'_> {
 
 /// A lifecycle refusal: the act does not fit the current phase.
 pub(crate) fn wrong_phase(family: &str, phase: impl std::fmt::Debug, act: &str) -> DomainError {
-    DomainError::rule(&format!("{family}.transicao_invalida"), "DOMAIN.md §2 (ciclo de vida)", format!("o ato {act} não é admitido na fase {phase:?}"))
+    DomainError::rule(
+        &format!("{family}.transicao_invalida"),
+        "DOMAIN.md §2 (ciclo de vida)",
+        format!("o ato {act} não é admitido na fase {phase:?}"),
+    )
 }
 
 /// Decides a case act.
@@ -231,14 +266,23 @@ pub(crate) fn wrong_phase(family: &str, phase: impl std::fmt::Debug, act: &str) 
 /// `Forbidden` for a role not allowed or an interventor not appointed; `Rule` for an act the law
 /// or the lifecycle refuses; `Invalid` for bad input; `Unconfigured` when a needed `[UNCONF]`
 /// value is missing.
-pub fn decide_case(case: &CaseState, op: &OperatorState, command: CaseCommand, ctx: &Context<'_>) -> Result<Vec<Emitted>, DomainError> {
+pub fn decide_case(
+    case: &CaseState,
+    op: &OperatorState,
+    command: CaseCommand,
+    ctx: &Context<'_>,
+) -> Result<Vec<Emitted>, DomainError> {
     let info = find_act(&command.act())?;
     authorize(info, ctx)?;
     let case_id = ctx.case_id()?;
     let registro = op.require_registro()?;
     let (family, rules) = if info.opens_case {
         if case.family.is_some() {
-            return Err(DomainError::rule("caso.ja_aberto", "DOMAIN.md §2", "este caso já foi aberto; o ato de abertura cria um caso novo"));
+            return Err(DomainError::rule(
+                "caso.ja_aberto",
+                "DOMAIN.md §2",
+                "este caso já foi aberto; o ato de abertura cria um caso novo",
+            ));
         }
         if command.target_registro() != Some(registro) {
             return Err(DomainError::invalid("registro", "a operadora informada não é a do ato"));
@@ -250,13 +294,21 @@ pub fn decide_case(case: &CaseState, op: &OperatorState, command: CaseCommand, c
             return Err(DomainError::rule("caso.nao_aberto", "DOMAIN.md §2", "o caso ainda não foi aberto"));
         };
         if !info.families.contains(&family) {
-            return Err(DomainError::rule("caso.ato_incompativel", "DOMAIN.md §2", format!("o ato \"{}\" não se aplica a {}", info.label, family.label())));
+            return Err(DomainError::rule(
+                "caso.ato_incompativel",
+                "DOMAIN.md §2",
+                format!("o ato \"{}\" não se aplica a {}", info.label, family.label()),
+            ));
         }
         if abertura.registro != registro {
             return Err(DomainError::invalid("registro", "a operadora informada não é a do caso"));
         }
         if case.is_closed() {
-            return Err(DomainError::rule("caso.encerrado", "DOMAIN.md §2", "o caso está encerrado; correções são novos atos em outro caso"));
+            return Err(DomainError::rule(
+                "caso.encerrado",
+                "DOMAIN.md §2",
+                "o caso está encerrado; correções são novos atos em outro caso",
+            ));
         }
         (family, ctx.rules.version(&abertura.versao_regras)?)
     };
@@ -269,18 +321,32 @@ pub fn decide_case(case: &CaseState, op: &OperatorState, command: CaseCommand, c
         Family::IndisponibilidadeBens => freeze::decide(&act, command),
         Family::LiquidacaoExtrajudicial => liquidacao::decide(&act, command),
         Family::CancelamentoRegistro => cancelamento::decide(&act, command),
+        Family::Tcac => tcac::decide(&act, command),
         other => Err(DomainError::invalid("act", format!("família ainda não suportada: {}", other.label()))),
     }
 }
 
 /// The one extension each extendable deadline admits (RN 316 art. 8; RN 35/2003; RN 276/2011).
-fn extend_deadline(act: &Act<'_>, family: Family, key: DeadlineKey, motivo: String) -> Result<Vec<Emitted>, DomainError> {
+fn extend_deadline(
+    act: &Act<'_>,
+    family: Family,
+    key: DeadlineKey,
+    motivo: String,
+) -> Result<Vec<Emitted>, DomainError> {
     let motivo = crate::operator::non_empty("motivo", motivo)?;
     let rule = match (family, key) {
-        (Family::DirecaoFiscal, DeadlineKey::ProgramaSaneamento) => act.rules.get(&act.rules.df_program_extension, "df_program_extension")?.0.clone(),
-        (Family::LiquidacaoExtrajudicial, DeadlineKey::Inquerito) => act.rules.get(&act.rules.le_inquiry_extension, "le_inquiry_extension")?.0.clone(),
+        (Family::DirecaoFiscal, DeadlineKey::ProgramaSaneamento) => {
+            act.rules.get(&act.rules.df_program_extension, "df_program_extension")?.0.clone()
+        }
+        (Family::LiquidacaoExtrajudicial, DeadlineKey::Inquerito) => {
+            act.rules.get(&act.rules.le_inquiry_extension, "le_inquiry_extension")?.0.clone()
+        }
         _ => {
-            return Err(DomainError::rule("prazo.improrrogavel", "DOMAIN.md §2", format!("o prazo {key:?} não admite prorrogação nesta família")));
+            return Err(DomainError::rule(
+                "prazo.improrrogavel",
+                "DOMAIN.md §2",
+                format!("o prazo {key:?} não admite prorrogação nesta família"),
+            ));
         }
     };
     if act.case.extensions.get(&key).copied().unwrap_or(0) >= 1 {
@@ -288,7 +354,11 @@ fn extend_deadline(act: &Act<'_>, family: Family, key: DeadlineKey, motivo: Stri
     }
     let current = act.running(key)?;
     if current.has_expired(act.ctx.today) {
-        return Err(DomainError::rule("prazo.vencido", &rule.norm, format!("o prazo venceu em {}; não há o que prorrogar", current.due)));
+        return Err(DomainError::rule(
+            "prazo.vencido",
+            &rule.norm,
+            format!("o prazo venceu em {}; não há o que prorrogar", current.due),
+        ));
     }
     let novo = current.extended(rule.days, rule.calendar, &rule.norm, &act.ctx.rules.holidays);
     let norm = rule.norm.clone();

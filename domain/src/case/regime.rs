@@ -192,8 +192,12 @@ pub(super) fn evolve(case: &mut CaseState, event: &RegimeEvent) {
         }
         E::Renovado { vigencia, .. } => case.set_deadline(DeadlineKey::Vigencia, Some(vigencia)),
         E::ProgramaSolicitado { prazo } => case.set_deadline(DeadlineKey::ProgramaSaneamento, Some(prazo)),
-        E::ProgramaApresentado { .. } | E::ProgramaNaoApresentado {} => case.set_deadline(DeadlineKey::ProgramaSaneamento, None),
-        E::ProgramaDecidido { prazo_recurso, .. } => case.set_deadline(DeadlineKey::RecursoPrograma, prazo_recurso.as_ref()),
+        E::ProgramaApresentado { .. } | E::ProgramaNaoApresentado {} => {
+            case.set_deadline(DeadlineKey::ProgramaSaneamento, None)
+        }
+        E::ProgramaDecidido { prazo_recurso, .. } => {
+            case.set_deadline(DeadlineKey::RecursoPrograma, prazo_recurso.as_ref())
+        }
         E::RecursoInterposto { .. } => case.set_deadline(DeadlineKey::RecursoPrograma, None),
         E::Encerrado { .. } | E::CessacaoComprovada { .. } => case.deadlines.clear(),
         _ => {}
@@ -212,7 +216,9 @@ pub(super) fn evolve(case: &mut CaseState, event: &RegimeEvent) {
         E::ProgramaSolicitado { .. } => s.phase = RegimePhase::AguardandoPrograma,
         E::ProgramaApresentado { .. } => s.phase = RegimePhase::ProgramaEmAnalise,
         E::ProgramaNaoApresentado {} | E::ProgramaDescumprido { .. } => s.phase = RegimePhase::ProgramaFrustrado,
-        E::ProgramaDecidido { aprovado, .. } => s.phase = if *aprovado { RegimePhase::ProgramaAprovado } else { RegimePhase::ProgramaFrustrado },
+        E::ProgramaDecidido { aprovado, .. } => {
+            s.phase = if *aprovado { RegimePhase::ProgramaAprovado } else { RegimePhase::ProgramaFrustrado }
+        }
         E::RecursoInterposto { .. } => s.recurso_interposto = true,
         E::RecursoJulgado { provido } => {
             if *provido {
@@ -230,14 +236,22 @@ fn ev(e: RegimeEvent) -> CaseEvent {
 }
 
 fn kind_of(family: Family) -> RegimeKind {
-    if family == Family::DirecaoTecnica { RegimeKind::DirecaoTecnica } else { RegimeKind::DirecaoFiscal }
+    if family == Family::DirecaoTecnica {
+        RegimeKind::DirecaoTecnica
+    } else {
+        RegimeKind::DirecaoFiscal
+    }
 }
 
 /// Refuses a new regime where the operator's standing forbids it (DOMAIN.md §2.2 inv. 2, §2.4).
 fn check_can_start(act: &Act<'_>, kind: RegimeKind, vigencia_dias: Option<u32>) -> Result<u32, DomainError> {
     act.op.require_not_cancelled()?;
     if act.op.liquidation_case.is_some() {
-        return Err(DomainError::rule("regime.liquidacao_em_curso", "RN 316/2012 art. 4 III; RN 417/2016 art. 34 III", "operadora em liquidação extrajudicial não pode entrar em direção fiscal ou técnica"));
+        return Err(DomainError::rule(
+            "regime.liquidacao_em_curso",
+            "RN 316/2012 art. 4 III; RN 417/2016 art. 34 III",
+            "operadora em liquidação extrajudicial não pode entrar em direção fiscal ou técnica",
+        ));
     }
     if let Some(active) = act.op.regimes.get(&kind) {
         return Err(DomainError::rule(
@@ -249,18 +263,43 @@ fn check_can_start(act: &Act<'_>, kind: RegimeKind, vigencia_dias: Option<u32>) 
     let max = act.rules.regime_max.days;
     let days = vigencia_dias.unwrap_or(max);
     if days == 0 || days > max {
-        return Err(DomainError::rule("regime.prazo_maximo", NORM_ART24, format!("o regime dura no máximo {max} dias")));
+        return Err(DomainError::rule(
+            "regime.prazo_maximo",
+            NORM_ART24,
+            format!("o regime dura no máximo {max} dias"),
+        ));
     }
     Ok(days)
 }
 
-fn start(act: &Act<'_>, kind: RegimeKind, abertura: Abertura, diretor: String, motivos: Vec<String>, days: u32, doc: &str) -> Result<Vec<Emitted>, DomainError> {
+fn start(
+    act: &Act<'_>,
+    kind: RegimeKind,
+    abertura: Abertura,
+    diretor: String,
+    motivos: Vec<String>,
+    days: u32,
+    doc: &str,
+) -> Result<Vec<Emitted>, DomainError> {
     let rule = &act.rules.regime_max;
     let vigencia = Deadline::open(act.ctx.today, days, rule.calendar, &rule.norm, &act.ctx.rules.holidays);
     let norm = if kind == RegimeKind::DirecaoFiscal { NORM_DF } else { NORM_DT };
     let mut out = vec![
-        act.case_event(ev(RegimeEvent::Instaurado { abertura, regime: kind, diretor, motivos, vigencia: vigencia.clone() }), norm, Some(doc)),
-        act.operator_event(OperatorEvent::RegimeInstaurado { regime: kind, caso: act.case_id, desde: act.ctx.today, vigencia_ate: vigencia.due }, norm, Some(doc)),
+        act.case_event(
+            ev(RegimeEvent::Instaurado { abertura, regime: kind, diretor, motivos, vigencia: vigencia.clone() }),
+            norm,
+            Some(doc),
+        ),
+        act.operator_event(
+            OperatorEvent::RegimeInstaurado {
+                regime: kind,
+                caso: act.case_id,
+                desde: act.ctx.today,
+                vigencia_ate: vigencia.due,
+            },
+            norm,
+            Some(doc),
+        ),
     ];
     if kind == RegimeKind::DirecaoFiscal {
         out.extend(freeze::impose(act, doc)?);
@@ -285,13 +324,25 @@ pub(super) fn decide(act: &Act<'_>, family: Family, command: CaseCommand) -> Res
         C::InstaurarDirecaoFiscal { motivos, diretor_fiscal, documento, vigencia_dias, .. } => {
             let days = check_can_start(act, kind, vigencia_dias)?;
             let motivos = required_list("motivos", motivos)?;
-            start(act, kind, act.abertura(None), non_empty("diretor_fiscal", diretor_fiscal)?, motivos, days, &documento)
+            start(
+                act,
+                kind,
+                act.abertura(None),
+                non_empty("diretor_fiscal", diretor_fiscal)?,
+                motivos,
+                days,
+                &documento,
+            )
         }
         C::NotificarAnomaliaAssistencial { falhas, recebido_em, documento, .. } => {
             act.op.require_not_cancelled()?;
             let falhas = required_list("falhas", falhas)?;
             let prazo = act.deadline(&act.rules.dt_cessation_proof, "dt_cessation_proof", recebido_em)?;
-            Ok(vec![act.case_event(ev(RegimeEvent::AnomaliaNotificada { abertura: act.abertura(None), falhas, prazo }), NORM_DT, Some(&documento))])
+            Ok(vec![act.case_event(
+                ev(RegimeEvent::AnomaliaNotificada { abertura: act.abertura(None), falhas, prazo }),
+                NORM_DT,
+                Some(&documento),
+            )])
         }
         command => {
             let s = state(act)?;
@@ -312,7 +363,14 @@ pub(super) fn decide(act: &Act<'_>, family: Family, command: CaseCommand) -> Res
     }
 }
 
-fn decide_ongoing(act: &Act<'_>, kind: RegimeKind, s: &RegimeState, command: CaseCommand, name: &str, norm: &str) -> Result<Vec<Emitted>, DomainError> {
+fn decide_ongoing(
+    act: &Act<'_>,
+    kind: RegimeKind,
+    s: &RegimeState,
+    command: CaseCommand,
+    name: &str,
+    norm: &str,
+) -> Result<Vec<Emitted>, DomainError> {
     use CaseCommand as C;
     use RegimePhase as P;
     let df = kind == RegimeKind::DirecaoFiscal;
@@ -325,51 +383,104 @@ fn decide_ongoing(act: &Act<'_>, kind: RegimeKind, s: &RegimeState, command: Cas
             act.require_timely(DeadlineKey::ComprovacaoCessacao, "direcao_tecnica.cessacao_fora_do_prazo", NORM_DT)?;
             one(RegimeEvent::CessacaoComprovada { descricao: non_empty("descricao", descricao)? }, NORM_DT, None)
         }
-        C::InstaurarDirecaoTecnica { diretor_tecnico, hipotese, documento, vigencia_dias } if phase == P::AnomaliaNotificada => {
+        C::InstaurarDirecaoTecnica { diretor_tecnico, hipotese, documento, vigencia_dias }
+            if phase == P::AnomaliaNotificada =>
+        {
             if hipotese == DtHypothesis::SemComprovacaoNoPrazo {
                 act.require_expired(DeadlineKey::ComprovacaoCessacao, NORM_DT)?;
             }
             let days = check_can_start(act, kind, vigencia_dias)?;
-            let abertura = act.case.abertura.clone().ok_or_else(|| DomainError::invalid("caso", "caso sem abertura"))?;
-            let motivos = vec![serde_json::to_value(hipotese).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()];
+            let abertura =
+                act.case.abertura.clone().ok_or_else(|| DomainError::invalid("caso", "caso sem abertura"))?;
+            let motivos = vec![serde_json::to_value(hipotese)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()];
             start(act, kind, abertura, non_empty("diretor_tecnico", diretor_tecnico)?, motivos, days, &documento)
         }
-        C::EmitirInstrucaoDiretiva { numero, assunto } if in_regime => {
-            one(RegimeEvent::InstrucaoDiretivaEmitida { numero: non_empty("numero", numero)?, assunto: non_empty("assunto", assunto)? }, "RN 316/2012 art. 6 §1", None)
-        }
+        C::EmitirInstrucaoDiretiva { numero, assunto } if in_regime => one(
+            RegimeEvent::InstrucaoDiretivaEmitida {
+                numero: non_empty("numero", numero)?,
+                assunto: non_empty("assunto", assunto)?,
+            },
+            "RN 316/2012 art. 6 §1",
+            None,
+        ),
         C::AfastarAdministrador { administrador_id, motivo, documento } if in_regime => {
             if !act.op.administrators.iter().any(|a| a.administrador_id == administrador_id && a.fim.is_none()) {
-                return Err(DomainError::invalid("administrador_id", "administrador não está em exercício na operadora"));
+                return Err(DomainError::invalid(
+                    "administrador_id",
+                    "administrador não está em exercício na operadora",
+                ));
             }
             let basis = "Lei 9.656/1998 art. 24 §§1–2";
             Ok(vec![
-                act.case_event(ev(RegimeEvent::AdministradorAfastado { administrador_id, motivo: non_empty("motivo", motivo)? }), basis, Some(&documento)),
-                act.operator_event(OperatorEvent::AdministradorDesligado { administrador_id, fim: act.ctx.today, afastado_pela_ans: true }, basis, Some(&documento)),
+                act.case_event(
+                    ev(RegimeEvent::AdministradorAfastado { administrador_id, motivo: non_empty("motivo", motivo)? }),
+                    basis,
+                    Some(&documento),
+                ),
+                act.operator_event(
+                    OperatorEvent::AdministradorDesligado {
+                        administrador_id,
+                        fim: act.ctx.today,
+                        afastado_pela_ans: true,
+                    },
+                    basis,
+                    Some(&documento),
+                ),
             ])
         }
         C::RenovarRegime { vigencia_dias, justificativa, documento } if in_regime => {
             let rule = &act.rules.regime_max;
             if vigencia_dias == 0 || vigencia_dias > rule.days {
-                return Err(DomainError::rule("regime.prazo_maximo", NORM_ART24, format!("cada período do regime dura no máximo {} dias", rule.days)));
+                return Err(DomainError::rule(
+                    "regime.prazo_maximo",
+                    NORM_ART24,
+                    format!("cada período do regime dura no máximo {} dias", rule.days),
+                ));
             }
-            let vigencia = act.running(DeadlineKey::Vigencia)?.extended(vigencia_dias, rule.calendar, &rule.norm, &act.ctx.rules.holidays);
+            let vigencia = act.running(DeadlineKey::Vigencia)?.extended(
+                vigencia_dias,
+                rule.calendar,
+                &rule.norm,
+                &act.ctx.rules.holidays,
+            );
             let due = vigencia.due;
             Ok(vec![
-                act.case_event(ev(RegimeEvent::Renovado { vigencia, justificativa: non_empty("justificativa", justificativa)? }), NORM_ART24, Some(&documento)),
-                act.operator_event(OperatorEvent::RegimeRenovado { regime: kind, caso: act.case_id, vigencia_ate: due }, NORM_ART24, Some(&documento)),
+                act.case_event(
+                    ev(RegimeEvent::Renovado { vigencia, justificativa: non_empty("justificativa", justificativa)? }),
+                    NORM_ART24,
+                    Some(&documento),
+                ),
+                act.operator_event(
+                    OperatorEvent::RegimeRenovado { regime: kind, caso: act.case_id, vigencia_ate: due },
+                    NORM_ART24,
+                    Some(&documento),
+                ),
             ])
         }
-        C::DeterminarMedida { medida, documento } if phase == P::ProgramaFrustrado => {
-            one(RegimeEvent::MedidaDeterminada { medida }, "Lei 9.656/1998 art. 24 §§4–5; RN 316/2012", Some(&documento))
-        }
+        C::DeterminarMedida { medida, documento } if phase == P::ProgramaFrustrado => one(
+            RegimeEvent::MedidaDeterminada { medida },
+            "Lei 9.656/1998 art. 24 §§4–5; RN 316/2012",
+            Some(&documento),
+        ),
         C::EncerrarRegime { motivo, documento } if in_regime => close(act, kind, s, motivo, &documento),
         C::SolicitarProgramaSaneamento { recebido_em } if df && phase == P::Ativa => {
             let prazo = act.deadline(&act.rules.df_program, "df_program", recebido_em)?;
             one(RegimeEvent::ProgramaSolicitado { prazo }, "RN 316/2012 art. 8", None)
         }
         C::RegistrarProgramaApresentado { protocolo } if df && phase == P::AguardandoPrograma => {
-            act.require_timely(DeadlineKey::ProgramaSaneamento, "direcao_fiscal.programa_fora_do_prazo", "RN 316/2012 art. 8")?;
-            one(RegimeEvent::ProgramaApresentado { protocolo: non_empty("protocolo", protocolo)? }, "RN 316/2012 art. 8", None)
+            act.require_timely(
+                DeadlineKey::ProgramaSaneamento,
+                "direcao_fiscal.programa_fora_do_prazo",
+                "RN 316/2012 art. 8",
+            )?;
+            one(
+                RegimeEvent::ProgramaApresentado { protocolo: non_empty("protocolo", protocolo)? },
+                "RN 316/2012 art. 8",
+                None,
+            )
         }
         C::RegistrarProgramaNaoApresentado {} if df && phase == P::AguardandoPrograma => {
             act.require_expired(DeadlineKey::ProgramaSaneamento, "RN 316/2012 art. 8")?;
@@ -377,41 +488,77 @@ fn decide_ongoing(act: &Act<'_>, kind: RegimeKind, s: &RegimeState, command: Cas
         }
         C::DecidirProgramaSaneamento { aprovado, fundamentacao } if df && phase == P::ProgramaEmAnalise => {
             let prazo_recurso = Some(act.deadline(&act.rules.df_program_appeal, "df_program_appeal", act.ctx.today)?);
-            one(RegimeEvent::ProgramaDecidido { aprovado, fundamentacao: non_empty("fundamentacao", fundamentacao)?, prazo_recurso }, "RN 316/2012 arts. 9–10", None)
+            one(
+                RegimeEvent::ProgramaDecidido {
+                    aprovado,
+                    fundamentacao: non_empty("fundamentacao", fundamentacao)?,
+                    prazo_recurso,
+                },
+                "RN 316/2012 arts. 9–10",
+                None,
+            )
         }
-        C::RegistrarDescumprimentoPrograma { descricao } if phase == P::ProgramaAprovado || (!df && phase == P::Ativa && s.programa_assistencial.is_some()) => {
+        C::RegistrarDescumprimentoPrograma { descricao }
+            if phase == P::ProgramaAprovado || (!df && phase == P::Ativa && s.programa_assistencial.is_some()) =>
+        {
             one(RegimeEvent::ProgramaDescumprido { descricao: non_empty("descricao", descricao)? }, norm, None)
         }
-        C::InterporRecursoPrograma { efeito_suspensivo_pedido } if df && matches!(phase, P::ProgramaFrustrado | P::ProgramaAprovado) => {
+        C::InterporRecursoPrograma { efeito_suspensivo_pedido }
+            if df && matches!(phase, P::ProgramaFrustrado | P::ProgramaAprovado) =>
+        {
             if s.recurso_interposto {
-                return Err(DomainError::rule("direcao_fiscal.recurso_ja_interposto", "RN 316/2012 art. 11 §2", "já houve recurso contra a decisão do programa"));
+                return Err(DomainError::rule(
+                    "direcao_fiscal.recurso_ja_interposto",
+                    "RN 316/2012 art. 11 §2",
+                    "já houve recurso contra a decisão do programa",
+                ));
             }
-            act.require_timely(DeadlineKey::RecursoPrograma, "direcao_fiscal.recurso_intempestivo", "RN 316/2012 art. 11 §2")?;
+            act.require_timely(
+                DeadlineKey::RecursoPrograma,
+                "direcao_fiscal.recurso_intempestivo",
+                "RN 316/2012 art. 11 §2",
+            )?;
             one(RegimeEvent::RecursoInterposto { efeito_suspensivo_pedido }, "RN 316/2012 art. 11 §2", None)
         }
-        C::JulgarRecursoPrograma { provido, documento } if df && s.recurso_interposto && phase == P::ProgramaFrustrado => {
+        C::JulgarRecursoPrograma { provido, documento }
+            if df && s.recurso_interposto && phase == P::ProgramaFrustrado =>
+        {
             one(RegimeEvent::RecursoJulgado { provido }, "RN 316/2012 art. 11 §2", Some(&documento))
         }
         C::RegistrarProgramaAssistencial { etapa } if !df && phase == P::Ativa => {
             one(RegimeEvent::ProgramaAssistencialRegistrado { etapa }, "RN 417/2016 art. 27", None)
         }
-        C::DispensarProgramaAssistencial { motivo } if !df && phase == P::Ativa => {
-            one(RegimeEvent::ProgramaAssistencialDispensado { motivo: non_empty("motivo", motivo)? }, "RN 417/2016", None)
-        }
+        C::DispensarProgramaAssistencial { motivo } if !df && phase == P::Ativa => one(
+            RegimeEvent::ProgramaAssistencialDispensado { motivo: non_empty("motivo", motivo)? },
+            "RN 417/2016",
+            None,
+        ),
         _ => refuse(),
     }
 }
 
-fn close(act: &Act<'_>, kind: RegimeKind, s: &RegimeState, motivo: RegimeClosure, doc: &str) -> Result<Vec<Emitted>, DomainError> {
+fn close(
+    act: &Act<'_>,
+    kind: RegimeKind,
+    s: &RegimeState,
+    motivo: RegimeClosure,
+    doc: &str,
+) -> Result<Vec<Emitted>, DomainError> {
     use RegimeClosure as R;
     let df = kind == RegimeKind::DirecaoFiscal;
     let norm = if df { "RN 316/2012 art. 4" } else { "RN 417/2016 art. 34" };
     let refuse = |why: &str| Err(DomainError::rule("regime.motivo_de_encerramento_invalido", norm, why.to_owned()));
     match motivo {
-        R::ProgramaAprovado if !(df && s.phase == RegimePhase::ProgramaAprovado) => return refuse("não há programa de saneamento aprovado"),
-        R::LiquidacaoDecretada if act.op.liquidation_case.is_none() => return refuse("não há liquidação extrajudicial decretada"),
+        R::ProgramaAprovado if !(df && s.phase == RegimePhase::ProgramaAprovado) => {
+            return refuse("não há programa de saneamento aprovado")
+        }
+        R::LiquidacaoDecretada if act.op.liquidation_case.is_none() => {
+            return refuse("não há liquidação extrajudicial decretada")
+        }
         R::RegistroCancelado if !act.op.is_cancelled() => return refuse("o registro da operadora não foi cancelado"),
-        R::ComCancelamentoDeRegistro if !df => return refuse("encerramento com cancelamento de registro é próprio da direção fiscal"),
+        R::ComCancelamentoDeRegistro if !df => {
+            return refuse("encerramento com cancelamento de registro é próprio da direção fiscal")
+        }
         R::PrazoEncerrado | R::CarteiraExtinta if df => return refuse("motivo próprio da direção técnica"),
         _ => {}
     }
@@ -420,17 +567,31 @@ fn close(act: &Act<'_>, kind: RegimeKind, s: &RegimeState, motivo: RegimeClosure
         act.op.require_not_cancelled()?;
         act.op.require_members_provided_for(act.ctx.today)?;
         let motivo = crate::operator::CancellationMotive::EncerramentoDeDfComCancelamento;
-        out.push(act.operator_event(OperatorEvent::RegistroCancelado { caso: act.case_id, motivo, em: act.ctx.today }, norm, Some(doc)));
+        out.push(act.operator_event(
+            OperatorEvent::RegistroCancelado { caso: act.case_id, motivo, em: act.ctx.today },
+            norm,
+            Some(doc),
+        ));
     }
     Ok(out)
 }
 
 /// The events that close a regime case, for its own closure or for the LE decree that ends it.
-pub(super) fn closing_events(case_id: Uuid, act: &Act<'_>, kind: RegimeKind, motivo: RegimeClosure, doc: &str) -> Vec<Emitted> {
+pub(super) fn closing_events(
+    case_id: Uuid,
+    act: &Act<'_>,
+    kind: RegimeKind,
+    motivo: RegimeClosure,
+    doc: &str,
+) -> Vec<Emitted> {
     let norm = if kind == RegimeKind::DirecaoFiscal { "RN 316/2012 art. 4" } else { "RN 417/2016 art. 34" };
     vec![
         Emitted::case(case_id, ev(RegimeEvent::Encerrado { motivo }), act.ctx, norm, Some(doc)),
-        act.operator_event(OperatorEvent::RegimeEncerrado { regime: kind, caso: case_id, em: act.ctx.today }, norm, Some(doc)),
+        act.operator_event(
+            OperatorEvent::RegimeEncerrado { regime: kind, caso: case_id, em: act.ctx.today },
+            norm,
+            Some(doc),
+        ),
     ]
 }
 

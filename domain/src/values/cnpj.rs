@@ -39,12 +39,15 @@ impl Cnpj {
     /// `Invalid` for a wrong length, a character outside `0-9A-Z` in the base, a non-digit check
     /// digit, or check digits that do not match.
     pub fn parse(text: &str) -> Result<Self, DomainError> {
-        let clean: String = text.trim().chars().filter(|c| !matches!(c, '.' | '/' | '-')).collect::<String>().to_ascii_uppercase();
+        let clean: String =
+            text.trim().chars().filter(|c| !matches!(c, '.' | '/' | '-')).collect::<String>().to_ascii_uppercase();
         let bytes = clean.as_bytes();
         if bytes.len() != 14 {
             return Err(DomainError::invalid("cnpj", format!("CNPJ deve ter 14 caracteres: {text:?}")));
         }
-        if !bytes[..12].iter().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) || !bytes[12..].iter().all(u8::is_ascii_digit) {
+        if !bytes[..12].iter().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+            || !bytes[12..].iter().all(u8::is_ascii_digit)
+        {
             return Err(DomainError::invalid("cnpj", format!("CNPJ com caractere inválido: {text:?}")));
         }
         if bytes[..12].iter().all(|b| *b == bytes[0]) {

@@ -34,14 +34,65 @@ impl Region {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Uf {
-    Ac, Al, Ap, Am, Ba, Ce, Df, Es, Go, Ma, Mt, Ms, Mg, Pa, Pb, Pr, Pe, Pi, Rj, Rn, Rs, Ro, Rr, Sc, Sp, Se, To,
+    Ac,
+    Al,
+    Ap,
+    Am,
+    Ba,
+    Ce,
+    Df,
+    Es,
+    Go,
+    Ma,
+    Mt,
+    Ms,
+    Mg,
+    Pa,
+    Pb,
+    Pr,
+    Pe,
+    Pi,
+    Rj,
+    Rn,
+    Rs,
+    Ro,
+    Rr,
+    Sc,
+    Sp,
+    Se,
+    To,
 }
 
 impl Uf {
     /// Every UF, in the order of the seed's UF table.
     pub const ALL: [Uf; 27] = [
-        Uf::Ac, Uf::Al, Uf::Ap, Uf::Am, Uf::Ba, Uf::Ce, Uf::Df, Uf::Es, Uf::Go, Uf::Ma, Uf::Mt, Uf::Ms, Uf::Mg, Uf::Pa,
-        Uf::Pb, Uf::Pr, Uf::Pe, Uf::Pi, Uf::Rj, Uf::Rn, Uf::Rs, Uf::Ro, Uf::Rr, Uf::Sc, Uf::Sp, Uf::Se, Uf::To,
+        Uf::Ac,
+        Uf::Al,
+        Uf::Ap,
+        Uf::Am,
+        Uf::Ba,
+        Uf::Ce,
+        Uf::Df,
+        Uf::Es,
+        Uf::Go,
+        Uf::Ma,
+        Uf::Mt,
+        Uf::Ms,
+        Uf::Mg,
+        Uf::Pa,
+        Uf::Pb,
+        Uf::Pr,
+        Uf::Pe,
+        Uf::Pi,
+        Uf::Rj,
+        Uf::Rn,
+        Uf::Rs,
+        Uf::Ro,
+        Uf::Rr,
+        Uf::Sc,
+        Uf::Sp,
+        Uf::Se,
+        Uf::To,
     ];
 
     /// Two-letter code (`SP`).
@@ -95,7 +146,10 @@ mod tests {
             assert_eq!(serde_json::to_value(uf).unwrap(), uf.code());
         }
         let per_region = |r| Uf::ALL.iter().filter(|u| u.region() == r).count();
-        assert_eq!([Region::Norte, Region::Nordeste, Region::CentroOeste, Region::Sudeste, Region::Sul].map(per_region), [7, 9, 4, 4, 3]);
+        assert_eq!(
+            [Region::Norte, Region::Nordeste, Region::CentroOeste, Region::Sudeste, Region::Sul].map(per_region),
+            [7, 9, 4, 4, 3]
+        );
         assert!(Uf::parse("XX").is_err());
     }
 }

@@ -28,7 +28,10 @@ impl Money {
         }
         let normalized = value.normalize();
         if normalized.scale() > 2 {
-            return Err(DomainError::invalid("valor", format!("valor em reais admite no máximo 2 casas decimais: {value}")));
+            return Err(DomainError::invalid(
+                "valor",
+                format!("valor em reais admite no máximo 2 casas decimais: {value}"),
+            ));
         }
         let mut two = normalized;
         two.rescale(2);
@@ -62,9 +65,8 @@ impl Money {
             return Err(DomainError::invalid("valor", format!("valor em reais inválido (use 1.234,56): {text:?}")));
         }
         let plain = format!("{}.{}", groups.concat(), if frac.is_empty() { "0" } else { frac });
-        let value: Decimal = plain
-            .parse()
-            .map_err(|_| DomainError::invalid("valor", format!("valor em reais inválido: {text:?}")))?;
+        let value: Decimal =
+            plain.parse().map_err(|_| DomainError::invalid("valor", format!("valor em reais inválido: {text:?}")))?;
         Money::from_decimal(value)
     }
 

@@ -91,6 +91,9 @@ mod tests {
     #[test]
     fn porte_bands_follow_the_2012_technical_note() {
         let bands = [0, 1, 20_000, 20_001, 100_000, 100_001].map(Porte::from_beneficiarios);
-        assert_eq!(bands, [Porte::SemBeneficiarios, Porte::Pequeno, Porte::Pequeno, Porte::Medio, Porte::Medio, Porte::Grande]);
+        assert_eq!(
+            bands,
+            [Porte::SemBeneficiarios, Porte::Pequeno, Porte::Pequeno, Porte::Medio, Porte::Medio, Porte::Grande]
+        );
     }
 }

@@ -23,7 +23,10 @@ impl SealedPersonalData {
     pub fn validate(&self, field: &str) -> Result<(), DomainError> {
         let base64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=');
         if self.ciphertext.is_empty() || !self.ciphertext.chars().all(base64) {
-            return Err(DomainError::invalid(field, "dados pessoais devem chegar cifrados (LGPD); recebido texto não cifrado"));
+            return Err(DomainError::invalid(
+                field,
+                "dados pessoais devem chegar cifrados (LGPD); recebido texto não cifrado",
+            ));
         }
         Ok(())
     }

@@ -22,14 +22,29 @@ pub fn operator(world: &mut World, registro: Registro, on: NaiveDate, members: u
         modalidade: Modalidade::MedicinaDeGrupo,
         uf: Some(Uf::Sp),
         registro_provisorio: true,
-            regiao: None,
-            municipio: None,
+        regiao: None,
+        municipio: None,
     };
     world.given_operator(registro, admin.clone(), on, register);
-    world.given_operator(registro, admin.clone(), on, OperatorCommand::ConcederAutorizacaoFuncionamento { documento: "RO 1/2000".into() });
-    let administrator = OperatorCommand::RegistrarAdministrador { administrador_id: ADMIN_ID, nome: "Diretor Presidente".into(), cargo: "diretor-presidente".into(), inicio: on };
+    world.given_operator(
+        registro,
+        admin.clone(),
+        on,
+        OperatorCommand::ConcederAutorizacaoFuncionamento { documento: "RO 1/2000".into() },
+    );
+    let administrator = OperatorCommand::RegistrarAdministrador {
+        administrador_id: ADMIN_ID,
+        nome: "Diretor Presidente".into(),
+        cargo: "diretor-presidente".into(),
+        inicio: on,
+    };
     world.given_operator(registro, admin.clone(), on, administrator);
-    world.given_operator(registro, admin, on, OperatorCommand::InformarBeneficiarios { ano: on.year(), mes: on.month(), quantidade: members });
+    world.given_operator(
+        registro,
+        admin,
+        on,
+        OperatorCommand::InformarBeneficiarios { ano: on.year(), mes: on.month(), quantidade: members },
+    );
 }
 
 /// A world holding the standard operator.

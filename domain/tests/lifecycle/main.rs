@@ -5,3 +5,4 @@ mod common;
 mod direcao_fiscal;
 mod liquidacao;
 mod operator;
+mod tcac;

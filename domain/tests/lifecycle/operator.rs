@@ -13,8 +13,8 @@ fn register_again() -> OperatorCommand {
         modalidade: Modalidade::Filantropia,
         uf: Some(Uf::Rj),
         registro_provisorio: false,
-            regiao: None,
-            municipio: None,
+        regiao: None,
+        municipio: None,
     }
 }
 
@@ -38,8 +38,16 @@ fn only_the_registry_admin_registers_operators() {
 fn an_alphanumeric_cnpj_before_july_2026_is_rejected() {
     // IN RFB 2.229/2024: alphanumeric CNPJs exist only from July 2026.
     let mut world = world_with_operator(d(2025, 1, 10), 100);
-    let change = OperatorCommand::AlterarCadastro { razao_social: None, cnpj: Some(Cnpj::parse("12ABC34501DE35").unwrap()), modalidade: None, uf: None };
-    assert_refused(world.when_operator(registro(), actor(Role::Admin, &[]), d(2026, 6, 30), change.clone()), "invalid.cnpj");
+    let change = OperatorCommand::AlterarCadastro {
+        razao_social: None,
+        cnpj: Some(Cnpj::parse("12ABC34501DE35").unwrap()),
+        modalidade: None,
+        uf: None,
+    };
+    assert_refused(
+        world.when_operator(registro(), actor(Role::Admin, &[]), d(2026, 6, 30), change.clone()),
+        "invalid.cnpj",
+    );
     assert!(world.when_operator(registro(), actor(Role::Admin, &[]), d(2026, 7, 1), change).is_ok());
 }
 
@@ -56,7 +64,10 @@ fn restoring_sales_that_were_never_suspended_is_refused() {
     // Lei 9.656/1998 art. 9 §4.
     let mut world = world_with_operator(d(2003, 1, 10), 100);
     let restore = OperatorCommand::RestabelecerComercializacao { documento: "RO 9/2003".into() };
-    assert_refused(world.when_operator(registro(), actor(Role::Diretoria, &[]), d(2003, 2, 1), restore), "operadora.comercializacao_nao_suspensa");
+    assert_refused(
+        world.when_operator(registro(), actor(Role::Diretoria, &[]), d(2003, 2, 1), restore),
+        "operadora.comercializacao_nao_suspensa",
+    );
 }
 
 // Lei 9.656/1998 art. 8; RN 85/2004: a registration carries the CNPJ. The 2000–2003 report lists
@@ -75,7 +86,9 @@ fn a_historical_registration_may_lack_the_cnpj_but_a_current_one_may_not() {
         regiao: Some(autos_domain::Region::Sudeste),
         municipio: Some("SAO PAULO".into()),
     };
-    let events = world.when_operator(registro(), admin.clone(), autos_domain::testing::d(2000, 1, 3), historical.clone()).unwrap();
+    let events = world
+        .when_operator(registro(), admin.clone(), autos_domain::testing::d(2000, 1, 3), historical.clone())
+        .unwrap();
     assert_eq!(events.len(), 1);
     let mut fresh = autos_domain::testing::World::default();
     let refused = fresh.when_operator(registro(), admin, autos_domain::testing::d(2024, 1, 3), historical);
@@ -91,6 +104,9 @@ fn a_registration_stored_with_the_earlier_shape_still_decodes() {
         payload: serde_json::json!({"registro": "326305", "cnpj": "11222333000181", "razao_social": "X", "modalidade": "filantropia", "uf": "RJ", "registro_provisorio": false}),
     };
     let decoded = autos_domain::stored::decode(&encoded).unwrap();
-    let autos_domain::DomainEvent::Operator(autos_domain::OperatorEvent::Registrada { cnpj, uf, regiao, .. }) = decoded else { panic!("registration expected") };
+    let autos_domain::DomainEvent::Operator(autos_domain::OperatorEvent::Registrada { cnpj, uf, regiao, .. }) = decoded
+    else {
+        panic!("registration expected")
+    };
     assert!(cnpj.is_some() && uf == Some(Uf::Rj) && regiao.is_none());
 }
