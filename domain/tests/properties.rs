@@ -119,7 +119,7 @@ proptest! {
     }
 }
 
-const MENU: usize = 23;
+const MENU: usize = 25;
 
 fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool) {
     use CaseCommand as C;

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::freeze::CourtEffect;
 use super::liquidacao::{BankruptcyGround, InquiryPhase, LeClosure, LeGround, MemberTransfer};
 use super::regime::{DtHypothesis, DtProgramStage, Measure, RegimeClosure};
+use super::representacao::{OriginArea, RepresentationSubject};
 use super::DeadlineKey;
 use crate::acts::act_name;
 use crate::operator::CancellationMotive;
@@ -152,6 +153,23 @@ pub enum CaseCommand {
     CancelarRegistro {
         documento: String,
     },
+    // — representações (§2.9)
+    RegistrarRepresentacao {
+        registro: Registro,
+        origem: OriginArea,
+        assunto: RepresentationSubject,
+        /// The legal or infralegal obligation the operator failed (e.g. "RN 124/2006 art. 2").
+        obrigacao: String,
+        periodo_inicio: NaiveDate,
+        periodo_fim: NaiveDate,
+        documento: String,
+    },
+    DistribuirRepresentacao {
+        unidade: String,
+    },
+    ArquivarRepresentacao {
+        motivo: String,
+    },
     // — TCAC (§2.6)
     RequererTcac {
         registro: Registro,
@@ -206,7 +224,8 @@ impl CaseCommand {
             | C::NotificarAnomaliaAssistencial { registro, .. }
             | C::DecretarLiquidacao { registro, .. }
             | C::IniciarCancelamentoRegistro { registro, .. }
-            | C::RequererTcac { registro, .. } => Some(*registro),
+            | C::RequererTcac { registro, .. }
+            | C::RegistrarRepresentacao { registro, .. } => Some(*registro),
             _ => None,
         }
     }

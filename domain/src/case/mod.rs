@@ -10,12 +10,14 @@
 //! - `liquidacao`: liquidação extrajudicial and its inquiry.
 //! - `cancelamento`: cancellation of registration.
 //! - `tcac`: Termo de Compromisso de Ajuste de Conduta.
+//! - `representacao`: internal referrals to DIFIS.
 
 mod cancelamento;
 pub mod commands;
 mod freeze;
 mod liquidacao;
 mod regime;
+mod representacao;
 mod tcac;
 
 use std::collections::BTreeMap;
@@ -29,6 +31,9 @@ pub use commands::CaseCommand;
 pub use freeze::{CourtEffect, FreezeEvent, FreezePhase, FreezeState, FrozenPerson};
 pub use liquidacao::{BankruptcyGround, InquiryPhase, LeClosure, LeEvent, LeGround, LePhase, LeState, MemberTransfer};
 pub use regime::{DtHypothesis, DtProgramStage, Measure, RegimeClosure, RegimeEvent, RegimePhase, RegimeState};
+pub use representacao::{
+    OriginArea, RepresentationEvent, RepresentationPhase, RepresentationState, RepresentationSubject,
+};
 pub use tcac::{TcacEvent, TcacPhase, TcacState};
 
 use crate::acts::{authorize, find_act, Family};
@@ -72,6 +77,7 @@ pub enum CaseDetail {
     Liquidacao(LeState),
     Cancelamento(CancelState),
     Tcac(TcacState),
+    Representacao(RepresentationState),
 }
 
 /// A case's state, folded from its stream.
@@ -96,6 +102,7 @@ pub enum CaseEvent {
     Liquidacao(LeEvent),
     Cancelamento(CancelEvent),
     Tcac(TcacEvent),
+    Representacao(RepresentationEvent),
 }
 
 /// Events shared by every family.
@@ -119,6 +126,7 @@ impl CaseState {
             CaseEvent::Liquidacao(e) => liquidacao::evolve(self, e),
             CaseEvent::Cancelamento(e) => cancelamento::evolve(self, e),
             CaseEvent::Tcac(e) => tcac::evolve(self, e),
+            CaseEvent::Representacao(e) => representacao::evolve(self, e),
         }
     }
 
@@ -131,6 +139,7 @@ impl CaseState {
             CaseDetail::Liquidacao(s) => serde_json::to_value(s.phase),
             CaseDetail::Cancelamento(s) => serde_json::to_value(s.phase),
             CaseDetail::Tcac(s) => serde_json::to_value(s.phase),
+            CaseDetail::Representacao(s) => serde_json::to_value(s.phase),
         };
         value.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
     }
@@ -144,6 +153,7 @@ impl CaseState {
             CaseDetail::Liquidacao(s) => s.phase == LePhase::Encerrada,
             CaseDetail::Cancelamento(s) => s.phase == CancelPhase::Cancelado,
             CaseDetail::Tcac(s) => s.phase.is_terminal(),
+            CaseDetail::Representacao(s) => s.phase == RepresentationPhase::Arquivada,
         }
     }
 
@@ -322,6 +332,7 @@ pub fn decide_case(
         Family::LiquidacaoExtrajudicial => liquidacao::decide(&act, command),
         Family::CancelamentoRegistro => cancelamento::decide(&act, command),
         Family::Tcac => tcac::decide(&act, command),
+        Family::Representacao => representacao::decide(&act, command),
         other => Err(DomainError::invalid("act", format!("família ainda não suportada: {}", other.label()))),
     }
 }

@@ -5,4 +5,5 @@ mod common;
 mod direcao_fiscal;
 mod liquidacao;
 mod operator;
+mod representacao;
 mod tcac;
