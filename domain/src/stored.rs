@@ -7,7 +7,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::case::{CancelEvent, FreezeEvent, LeEvent, PrazoEvent, RegimeEvent, RepresentationEvent, TcacEvent};
+use crate::case::{
+    CancelEvent, DemandEvent, FreezeEvent, LeEvent, PrazoEvent, RegimeEvent, RepresentationEvent, TcacEvent,
+};
 use crate::{CaseEvent, DomainError, DomainEvent};
 
 /// An event as the store keeps it.
@@ -105,6 +107,7 @@ pub fn decode(encoded: &EncodedEvent) -> Result<DomainEvent, DomainError> {
         "liquidacao" => case(CaseEvent::Liquidacao(parse::<LeEvent>(t, payload)?)),
         "cancelamento" => case(CaseEvent::Cancelamento(parse::<CancelEvent>(t, payload)?)),
         "tcac" => case(CaseEvent::Tcac(parse::<TcacEvent>(t, payload)?)),
+        "demanda" => case(CaseEvent::Demanda(parse::<DemandEvent>(t, payload)?)),
         "representacao" => case(CaseEvent::Representacao(parse::<RepresentationEvent>(t, payload)?)),
         _ => Err(broken(t, "tipo de evento desconhecido")),
     }

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::demanda::{DemandKind, DemandTheme};
 use super::freeze::CourtEffect;
 use super::liquidacao::{BankruptcyGround, InquiryPhase, LeClosure, LeGround, MemberTransfer};
 use super::regime::{DtHypothesis, DtProgramStage, Measure, RegimeClosure};
@@ -13,7 +14,7 @@ use super::representacao::{OriginArea, RepresentationSubject};
 use super::DeadlineKey;
 use crate::acts::act_name;
 use crate::operator::CancellationMotive;
-use crate::Registro;
+use crate::{Registro, SealedPersonalData};
 
 /// A case act.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,6 +154,31 @@ pub enum CaseCommand {
     CancelarRegistro {
         documento: String,
     },
+    // — demandas do Disque ANS (§2.8, 2001–2003)
+    RegistrarDemandaDisqueAns {
+        registro: Registro,
+        tipo: DemandKind,
+        tema: DemandTheme,
+        /// telefone, fale conosco, presencial…
+        canal: String,
+        /// The complainant, sealed by the store's personal-data vault; never clear text.
+        #[serde(default)]
+        reclamante: Option<SealedPersonalData>,
+    },
+    ResponderConsulta {
+        resposta: String,
+    },
+    AvaliarDenuncia {
+        potencialmente_irregular: bool,
+        fundamentacao: String,
+    },
+    EncaminharAoNucleo {
+        nucleo: String,
+    },
+    ConcluirApuracao {
+        procedente: bool,
+        relatorio: String,
+    },
     // — representações (§2.9)
     RegistrarRepresentacao {
         registro: Registro,
@@ -225,7 +251,8 @@ impl CaseCommand {
             | C::DecretarLiquidacao { registro, .. }
             | C::IniciarCancelamentoRegistro { registro, .. }
             | C::RequererTcac { registro, .. }
-            | C::RegistrarRepresentacao { registro, .. } => Some(*registro),
+            | C::RegistrarRepresentacao { registro, .. }
+            | C::RegistrarDemandaDisqueAns { registro, .. } => Some(*registro),
             _ => None,
         }
     }

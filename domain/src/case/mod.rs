@@ -11,9 +11,11 @@
 //! - `cancelamento`: cancellation of registration.
 //! - `tcac`: Termo de Compromisso de Ajuste de Conduta.
 //! - `representacao`: internal referrals to DIFIS.
+//! - `demanda`: Disque ANS consultas and denúncias (2001–2003 flow).
 
 mod cancelamento;
 pub mod commands;
+mod demanda;
 mod freeze;
 mod liquidacao;
 mod regime;
@@ -28,6 +30,7 @@ use uuid::Uuid;
 
 pub use cancelamento::{CancelEvent, CancelPhase, CancelState};
 pub use commands::CaseCommand;
+pub use demanda::{DemandEvent, DemandKind, DemandPhase, DemandState, DemandTheme};
 pub use freeze::{CourtEffect, FreezeEvent, FreezePhase, FreezeState, FrozenPerson};
 pub use liquidacao::{BankruptcyGround, InquiryPhase, LeClosure, LeEvent, LeGround, LePhase, LeState, MemberTransfer};
 pub use regime::{DtHypothesis, DtProgramStage, Measure, RegimeClosure, RegimeEvent, RegimePhase, RegimeState};
@@ -78,6 +81,7 @@ pub enum CaseDetail {
     Cancelamento(CancelState),
     Tcac(TcacState),
     Representacao(RepresentationState),
+    Demanda(DemandState),
 }
 
 /// A case's state, folded from its stream.
@@ -103,6 +107,7 @@ pub enum CaseEvent {
     Cancelamento(CancelEvent),
     Tcac(TcacEvent),
     Representacao(RepresentationEvent),
+    Demanda(DemandEvent),
 }
 
 /// Events shared by every family.
@@ -127,6 +132,7 @@ impl CaseState {
             CaseEvent::Cancelamento(e) => cancelamento::evolve(self, e),
             CaseEvent::Tcac(e) => tcac::evolve(self, e),
             CaseEvent::Representacao(e) => representacao::evolve(self, e),
+            CaseEvent::Demanda(e) => demanda::evolve(self, e),
         }
     }
 
@@ -140,6 +146,7 @@ impl CaseState {
             CaseDetail::Cancelamento(s) => serde_json::to_value(s.phase),
             CaseDetail::Tcac(s) => serde_json::to_value(s.phase),
             CaseDetail::Representacao(s) => serde_json::to_value(s.phase),
+            CaseDetail::Demanda(s) => serde_json::to_value(s.phase),
         };
         value.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
     }
@@ -154,6 +161,7 @@ impl CaseState {
             CaseDetail::Cancelamento(s) => s.phase == CancelPhase::Cancelado,
             CaseDetail::Tcac(s) => s.phase.is_terminal(),
             CaseDetail::Representacao(s) => s.phase == RepresentationPhase::Arquivada,
+            CaseDetail::Demanda(s) => s.phase.is_terminal(),
         }
     }
 
@@ -333,6 +341,7 @@ pub fn decide_case(
         Family::CancelamentoRegistro => cancelamento::decide(&act, command),
         Family::Tcac => tcac::decide(&act, command),
         Family::Representacao => representacao::decide(&act, command),
+        Family::DemandaDisqueAns => demanda::decide(&act, command),
         other => Err(DomainError::invalid("act", format!("família ainda não suportada: {}", other.label()))),
     }
 }

@@ -2,6 +2,7 @@
 //! binary (STYLE.md habit 20). Each test names the norm it checks in a comment.
 
 mod common;
+mod demanda;
 mod direcao_fiscal;
 mod liquidacao;
 mod operator;

@@ -1,0 +1,226 @@
+//! Demandas do Disque ANS (DOMAIN.md §2.8, seed flow 2001–2003): a *consulta* answered, or a
+//! *denúncia* judged in two internal evaluation instances, sent when potentially irregular to a
+//! Núcleo Regional de Fiscalização, whose investigation (*apuração*) concludes it. The
+//! complainant's personal data travels only sealed (ARCHITECTURE.md §4b); aggregates never need it.
+
+use serde::{Deserialize, Serialize};
+
+use super::{wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState};
+use crate::acts::Family;
+use crate::{DomainError, Emitted, SealedPersonalData};
+
+const NORM: &str = "Lei 9.961/2000 art. 4 XXXVI; Disque ANS (2001)";
+
+/// A call that asks (consulta) or reports (denúncia).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DemandKind {
+    Consulta,
+    Denuncia,
+}
+
+/// The 16 themes of the Disque ANS table (15 named + "Outros").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DemandTheme {
+    AumentoDeMensalidade,
+    OperadorasEPlanosDeSaude,
+    CoberturaAssistencial,
+    ContratoRegulamento,
+    SobreAAns,
+    DoencaOuLesaoPreexistente,
+    RedePrestadora,
+    Carencia,
+    AposentadosDemitidosEExonerados,
+    UrgenciaEEmergencia,
+    Reembolso,
+    MecanismosDeRegulacao,
+    Internacao,
+    CoberturaGeografica,
+    Sus,
+    Outros,
+}
+
+impl DemandTheme {
+    /// Every theme, in the report's order.
+    pub const ALL: [DemandTheme; 16] = [
+        DemandTheme::AumentoDeMensalidade,
+        DemandTheme::OperadorasEPlanosDeSaude,
+        DemandTheme::CoberturaAssistencial,
+        DemandTheme::ContratoRegulamento,
+        DemandTheme::SobreAAns,
+        DemandTheme::DoencaOuLesaoPreexistente,
+        DemandTheme::RedePrestadora,
+        DemandTheme::Carencia,
+        DemandTheme::AposentadosDemitidosEExonerados,
+        DemandTheme::UrgenciaEEmergencia,
+        DemandTheme::Reembolso,
+        DemandTheme::MecanismosDeRegulacao,
+        DemandTheme::Internacao,
+        DemandTheme::CoberturaGeografica,
+        DemandTheme::Sus,
+        DemandTheme::Outros,
+    ];
+
+    /// The report's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            DemandTheme::AumentoDeMensalidade => "Aumento de mensalidade",
+            DemandTheme::OperadorasEPlanosDeSaude => "Operadoras e planos de saúde",
+            DemandTheme::CoberturaAssistencial => "Cobertura assistencial",
+            DemandTheme::ContratoRegulamento => "Contrato / regulamento",
+            DemandTheme::SobreAAns => "Sobre a ANS",
+            DemandTheme::DoencaOuLesaoPreexistente => "Doença ou lesão preexistente",
+            DemandTheme::RedePrestadora => "Rede prestadora",
+            DemandTheme::Carencia => "Carência",
+            DemandTheme::AposentadosDemitidosEExonerados => "Aposentados, demitidos e exonerados",
+            DemandTheme::UrgenciaEEmergencia => "Urgência e emergência",
+            DemandTheme::Reembolso => "Reembolso",
+            DemandTheme::MecanismosDeRegulacao => "Mecanismos de regulação",
+            DemandTheme::Internacao => "Internação",
+            DemandTheme::CoberturaGeografica => "Cobertura geográfica",
+            DemandTheme::Sus => "SUS",
+            DemandTheme::Outros => "Outros",
+        }
+    }
+}
+
+/// Phases of a demanda.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DemandPhase {
+    Registrada,
+    /// A denúncia judged potentially irregular by the first instance.
+    PrimeiraInstanciaIrregular,
+    /// Judged potentially irregular by both instances.
+    PotencialmenteIrregular,
+    EncaminhadaAoNucleo,
+    /// Terminal: consulta answered.
+    Respondida,
+    /// Terminal: no irregularity found by an instance.
+    Arquivada,
+    /// Terminal: the Núcleo's investigation concluded.
+    ApuracaoConcluida,
+}
+
+impl DemandPhase {
+    pub fn is_terminal(self) -> bool {
+        matches!(self, DemandPhase::Respondida | DemandPhase::Arquivada | DemandPhase::ApuracaoConcluida)
+    }
+}
+
+/// Demanda state (no personal data: only whether a sealed record exists).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemandState {
+    pub phase: DemandPhase,
+    pub tipo: DemandKind,
+    pub tema: DemandTheme,
+    pub nucleo: Option<String>,
+    pub procedente: Option<bool>,
+}
+
+/// Events of a demanda.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event_type")]
+pub enum DemandEvent {
+    #[serde(rename = "demanda.registrada")]
+    Registrada {
+        abertura: Abertura,
+        tipo: DemandKind,
+        tema: DemandTheme,
+        canal: String,
+        reclamante: Option<SealedPersonalData>,
+    },
+    #[serde(rename = "demanda.consulta_respondida")]
+    ConsultaRespondida { resposta: String },
+    #[serde(rename = "demanda.denuncia_avaliada")]
+    DenunciaAvaliada { instancia: u8, potencialmente_irregular: bool, fundamentacao: String },
+    #[serde(rename = "demanda.encaminhada_ao_nucleo")]
+    EncaminhadaAoNucleo { nucleo: String },
+    #[serde(rename = "demanda.apuracao_concluida")]
+    ApuracaoConcluida { procedente: bool, relatorio: String },
+}
+
+fn set_phase(case: &mut CaseState, phase: DemandPhase) {
+    if let CaseDetail::Demanda(s) = &mut case.detail {
+        s.phase = phase;
+    }
+}
+
+pub(super) fn evolve(case: &mut CaseState, event: &DemandEvent) {
+    match event {
+        DemandEvent::Registrada { abertura, tipo, tema, .. } => {
+            let state = DemandState {
+                phase: DemandPhase::Registrada,
+                tipo: *tipo,
+                tema: *tema,
+                nucleo: None,
+                procedente: None,
+            };
+            case.open(Family::DemandaDisqueAns, abertura, CaseDetail::Demanda(state));
+        }
+        DemandEvent::ConsultaRespondida { .. } => set_phase(case, DemandPhase::Respondida),
+        DemandEvent::DenunciaAvaliada { instancia, potencialmente_irregular, .. } => set_phase(
+            case,
+            match (instancia, potencialmente_irregular) {
+                (_, false) => DemandPhase::Arquivada,
+                (1, true) => DemandPhase::PrimeiraInstanciaIrregular,
+                _ => DemandPhase::PotencialmenteIrregular,
+            },
+        ),
+        DemandEvent::EncaminhadaAoNucleo { nucleo } => {
+            if let CaseDetail::Demanda(s) = &mut case.detail {
+                s.nucleo = Some(nucleo.clone());
+            }
+            set_phase(case, DemandPhase::EncaminhadaAoNucleo);
+        }
+        DemandEvent::ApuracaoConcluida { procedente, .. } => {
+            if let CaseDetail::Demanda(s) = &mut case.detail {
+                s.procedente = Some(*procedente);
+            }
+            set_phase(case, DemandPhase::ApuracaoConcluida);
+        }
+    }
+}
+
+fn ev(e: DemandEvent) -> CaseEvent {
+    CaseEvent::Demanda(e)
+}
+
+pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainError> {
+    use CaseCommand as C;
+    if let C::RegistrarDemandaDisqueAns { tipo, tema, canal, reclamante, .. } = command {
+        let canal = crate::operator::non_empty("canal", canal)?;
+        let registered = DemandEvent::Registrada { abertura: act.abertura(None), tipo, tema, canal, reclamante };
+        return Ok(vec![act.case_event(ev(registered), NORM, None)]);
+    }
+    let CaseDetail::Demanda(s) = &act.case.detail else {
+        return Err(DomainError::invalid("caso", "o caso não é uma demanda do Disque ANS"));
+    };
+    let name = command.act();
+    let one = |event| Ok(vec![act.case_event(ev(event), NORM, None)]);
+    match (s.tipo, s.phase, command) {
+        (DemandKind::Consulta, DemandPhase::Registrada, C::ResponderConsulta { resposta }) => {
+            one(DemandEvent::ConsultaRespondida { resposta: crate::operator::non_empty("resposta", resposta)? })
+        }
+        (
+            DemandKind::Denuncia,
+            phase @ (DemandPhase::Registrada | DemandPhase::PrimeiraInstanciaIrregular),
+            C::AvaliarDenuncia { potencialmente_irregular, fundamentacao },
+        ) => {
+            let instancia = if phase == DemandPhase::Registrada { 1 } else { 2 };
+            let fundamentacao = crate::operator::non_empty("fundamentacao", fundamentacao)?;
+            one(DemandEvent::DenunciaAvaliada { instancia, potencialmente_irregular, fundamentacao })
+        }
+        (DemandKind::Denuncia, DemandPhase::PotencialmenteIrregular, C::EncaminharAoNucleo { nucleo }) => {
+            one(DemandEvent::EncaminhadaAoNucleo { nucleo: crate::operator::non_empty("nucleo", nucleo)? })
+        }
+        (DemandKind::Denuncia, DemandPhase::EncaminhadaAoNucleo, C::ConcluirApuracao { procedente, relatorio }) => {
+            one(DemandEvent::ApuracaoConcluida {
+                procedente,
+                relatorio: crate::operator::non_empty("relatorio", relatorio)?,
+            })
+        }
+        (_, phase, _) => Err(wrong_phase("demanda", phase, &name)),
+    }
+}
