@@ -236,7 +236,35 @@ async fn operational_endpoints_answer(server: &Server) {
     assert!(acts.body["items"].as_array().unwrap().iter().any(|a| a["name"] == "instaurar_direcao_fiscal"));
 }
 
+async fn demandas_feed_the_dashboard_and_the_complaint_index_with_its_parts_apart(server: &Server) {
+    registered(server).await;
+    let count = json!({"ano": 2002, "mes": 4, "quantidade": 1000, "occurred_on": "2002-05-10"});
+    let answer = server.post(&format!("/api/v1/operators/{REGISTRO}/beneficiaries"), Role::Admin, &count).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    for tipo in ["denuncia", "denuncia", "denuncia", "consulta"] {
+        let demanda = json!({"act": "registrar_demanda_disque_ans", "registro": REGISTRO, "tipo": tipo,
+            "tema": "aumento_de_mensalidade", "canal": "telefone", "occurred_on": "2002-04-15"});
+        let answer = server.post("/api/v1/cases", Role::Atendente, &demanda).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    }
+    server.settle().await;
+    let dashboard = server.get("/api/v1/dashboard/demandas", None).await;
+    let row = &dashboard.body["items"][0];
+    assert_eq!((row["tema"].as_str(), row["ano"].as_str()), (Some("Aumento de mensalidade"), Some("2002")));
+    assert_eq!((row["consultas"].as_i64(), row["denuncias"].as_i64()), (Some(1), Some(3)));
+    let index = server
+        .get(&format!("/api/v1/complaint-index?registro={REGISTRO}&mes=2002-04&janela=1&escala=10000"), None)
+        .await;
+    assert_eq!(index.status, StatusCode::OK, "{:?}", index.body);
+    assert_eq!((index.body["numerador"].as_i64(), index.body["denominador"].as_i64()), (Some(3), Some(1000)));
+    assert_eq!(index.body["escala"], 10000);
+    assert_eq!(index.body["indice"].as_f64(), Some(30.0));
+    let bad = server.get(&format!("/api/v1/complaint-index?registro={REGISTRO}&mes=abril"), None).await;
+    assert_problem(&bad, StatusCode::BAD_REQUEST, "invalid_input");
+}
+
 autos_e2e::e2e_on_both_backends!(
+    demandas_feed_the_dashboard_and_the_complaint_index_with_its_parts_apart,
     an_officer_registers_an_operator_and_decrees_a_direcao_fiscal_seen_in_status_and_timeline,
     an_act_the_rules_forbid_is_a_422_with_rule_id_and_norm_and_stores_nothing,
     roles_are_refused_where_the_matrix_says_so,

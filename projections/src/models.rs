@@ -10,6 +10,8 @@
 //! - `prazo/{due}/{case_id}/{key}` → [`DeadlineDoc`] (open deadlines, by due date)
 //! - `linha_do_tempo/{registro}/{occurred_on}/{position}` → [`TimelineEntry`] (legal-date order)
 //! - `beneficiarios/{registro}/{AAAA-MM}` → the monthly beneficiary count
+//! - `reclamacoes/{registro}/{AAAA-MM}/{tema}/{tipo}` and `painel/demandas/{ano}/{tema}/{tipo}`
+//!   → `{"quantidade": n}`: Disque ANS demandas, never with personal data.
 //! - `painel/intervencoes/{tipo}` and `painel/intervencoes_por_modalidade/{modalidade}/{tipo}` →
 //!   `{"quantidade": n}`: the intervention acts of the seed report's tables. A DT decreed by the
 //!   same act (same day and document) as a DF counts, with it, as one "Direção Técnica/Fiscal".
@@ -17,9 +19,10 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
+use autos_domain::case::DemandTheme;
 use autos_domain::{CaseState, DomainEvent, OperatorState, Porte};
 use autos_store::StoredEvent;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -33,6 +36,7 @@ pub const DEADLINE: &str = "prazo";
 pub const TIMELINE: &str = "linha_do_tempo";
 pub const BENEFICIARIES: &str = "beneficiarios";
 pub const DASHBOARD: &str = "painel";
+pub const COMPLAINTS: &str = "reclamacoes";
 
 /// The intervention acts of the seed report's "Ações de Intervenção" table, in its order.
 pub const INTERVENTION_KINDS: [&str; 7] = [
@@ -325,6 +329,7 @@ impl Estado {
         }
         if let Some(registro) = &case.registro {
             Self::count_interventions(stored, &case, registro, docs).await?;
+            Self::count_demands(stored, registro, docs).await?;
         }
         let (registro, family) = (case.registro.clone(), case.family.clone());
         store(docs, CASE, &case_id, &case)?;
@@ -333,6 +338,25 @@ impl Estado {
 }
 
 impl Estado {
+    /// Disque ANS demandas: by theme × year × type for the dashboard, and by operator × month ×
+    /// theme × type for the complaint counts (aggregates only: no personal data is read).
+    async fn count_demands(stored: &StoredEvent, registro: &str, docs: &mut dyn Docs) -> Result<(), ProjectionError> {
+        if stored.event_type != "demanda.registrada" {
+            return Ok(());
+        }
+        let payload: Value =
+            serde_json::from_str(&stored.payload).map_err(|e| ProjectionError::Corrupt(e.to_string()))?;
+        let theme: DemandTheme =
+            serde_json::from_value(payload["tema"].clone()).map_err(|e| ProjectionError::Corrupt(e.to_string()))?;
+        let kind = payload["tipo"].as_str().unwrap_or("consulta");
+        let on = stored.occurred_on;
+        count(docs, &format!("demandas/{}/{}/{kind}", on.year(), theme.label()), 1).await?;
+        let key = format!("{registro}/{}/{}/{kind}", on.format("%Y-%m"), theme.label());
+        let current = docs.get(COMPLAINTS, &key).await?.and_then(|v| v["quantidade"].as_i64()).unwrap_or(0);
+        docs.put(COMPLAINTS, &key, serde_json::json!({ "quantidade": current + 1 }));
+        Ok(())
+    }
+
     /// The dashboard counters of intervention acts, read from the stored schema.
     async fn count_interventions(
         stored: &StoredEvent,

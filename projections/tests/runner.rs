@@ -94,8 +94,9 @@ fn operator_history(world: &mut World, n: u32, months: u32, acts: usize) -> Vec<
     out
 }
 
-/// Appends the histories of `operators` operators; returns the last position appended (the
-/// visible head may lag behind it on PostgreSQL while other tests' transactions run).
+/// Appends the histories of `operators` operators; returns the last position appended once
+/// catch-up readers see it (on PostgreSQL another test's open transaction holds the visible head
+/// back for a moment, never past an event).
 async fn seed(store: &dyn EventStore, operators: u32, months: u32, acts: usize) -> i64 {
     let mut world = World::default();
     let mut last = 0;
@@ -104,7 +105,13 @@ async fn seed(store: &dyn EventStore, operators: u32, months: u32, acts: usize) 
             last = last.max(append(store, &decision).await);
         }
     }
-    last
+    for _ in 0..1000 {
+        if !store.read_all(last - 1, 1).await.unwrap().is_empty() {
+            return last;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("position {last} never became visible");
 }
 
 async fn wait_for(board: &StatusBoard, name: &str, position: i64) {

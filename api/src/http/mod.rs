@@ -90,6 +90,8 @@ pub fn router(state: AppState) -> Router {
         .route("/acts", get(acts))
         .route("/deadlines", get(reads::deadlines))
         .route("/dashboard/interventions", get(reads::interventions))
+        .route("/dashboard/demandas", get(reads::demands))
+        .route("/complaint-index", get(reads::complaint_index))
         .route("/events", get(events::list))
         .route("/events/stream", get(events::stream))
         .route("/audit/verify", get(audit::verify))

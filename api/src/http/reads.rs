@@ -1,5 +1,6 @@
 //! Read-only lists served from the read models: deadlines (*prazos*) open, due today or
-//! overdue, by case, family and UF.
+//! overdue, by case, family and UF; the intervention and Disque ANS dashboards; the complaint
+//! index.
 
 use autos_domain::Role;
 use autos_projections::models::{self, DeadlineDoc};
@@ -83,4 +84,79 @@ pub(super) async fn interventions(State(state): State<AppState>) -> Result<Json<
         .collect();
     let total: i64 = models::INTERVENTION_KINDS.iter().map(|k| by_kind.get(*k).copied().unwrap_or(0)).sum();
     Ok(Json(serde_json::json!({ "items": items, "total": total, "por_modalidade": by_modalidade })))
+}
+
+/// Disque ANS demandas by theme, year and type (public aggregates).
+pub(super) async fn demands(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    let mut rows: std::collections::BTreeMap<(String, String), (i64, i64)> = std::collections::BTreeMap::new();
+    for (key, doc) in state.views.entries(models::DASHBOARD, "demandas/").await? {
+        let n = doc["quantidade"].as_i64().unwrap_or(0);
+        let mut parts = key.trim_start_matches("demandas/").splitn(3, '/');
+        let (Some(year), Some(theme), Some(kind)) = (parts.next(), parts.next(), parts.next()) else { continue };
+        let entry = rows.entry((theme.to_owned(), year.to_owned())).or_default();
+        if kind == "denuncia" {
+            entry.1 += n;
+        } else {
+            entry.0 += n;
+        }
+    }
+    let items: Vec<serde_json::Value> = rows
+        .into_iter()
+        .map(|((tema, ano), (consultas, denuncias))| serde_json::json!({ "tema": tema, "ano": ano, "consultas": consultas, "denuncias": denuncias }))
+        .collect();
+    Ok(Json(serde_json::json!({ "items": items })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct IndexQuery {
+    registro: String,
+    /// The last month of the window, AAAA-MM.
+    mes: String,
+    /// Months in the window (1 = the seed's monthly index; 3 = IGR; 6 = IR 2012).
+    janela: Option<u32>,
+    /// Per how many beneficiaries (1 = the seed's "percentual" base; 10000 = modern indices).
+    escala: Option<u32>,
+}
+
+/// The complaint index of one operator: numerator (denúncias in the window), denominator
+/// (beneficiaries summed over the window's months), window and scale kept apart; the ratio is
+/// given unrounded as a convenience (DOMAIN.md §5).
+pub(super) async fn complaint_index(
+    State(state): State<AppState>,
+    Params(query): Params<IndexQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let registro = autos_domain::Registro::parse(&query.registro)?;
+    let end = NaiveDate::parse_from_str(&format!("{}-01", query.mes), "%Y-%m-%d")
+        .map_err(|_| ApiError::InvalidInput(format!("mes: esperado AAAA-MM, recebido {:?}", query.mes)))?;
+    let window = query.janela.unwrap_or(1).clamp(1, 24);
+    let scale = query.escala.unwrap_or(10_000).max(1);
+    let months: Vec<String> = (0..window)
+        .rev()
+        .filter_map(|k| end.checked_sub_months(chrono::Months::new(k)))
+        .map(|d| d.format("%Y-%m").to_string())
+        .collect();
+    let (mut numerator, mut denominator) = (0i64, 0i64);
+    for month in &months {
+        for (key, doc) in state.views.entries(models::COMPLAINTS, &format!("{registro}/{month}/")).await? {
+            if key.ends_with("/denuncia") {
+                numerator += doc["quantidade"].as_i64().unwrap_or(0);
+            }
+        }
+        if let Some(doc) =
+            state.views.get::<serde_json::Value>(models::BENEFICIARIES, &format!("{registro}/{month}")).await?
+        {
+            denominator += doc["quantidade"].as_i64().unwrap_or(0);
+        }
+    }
+    let value = (denominator > 0).then(|| numerator as f64 * f64::from(scale) / denominator as f64);
+    Ok(Json(serde_json::json!({
+        "registro": registro.to_string(),
+        "meses": months,
+        "numerador": numerator,
+        "denominador": denominator,
+        "janela_meses": window,
+        "escala": scale,
+        "indice": value,
+    })))
 }
