@@ -80,7 +80,9 @@ pub enum FirstInstanceDecision {
     Arquivamento,
     Advertencia,
     /// A fine, computed from these inputs with the case's rule version.
-    Multa { multa: FineInputs },
+    Multa {
+        multa: FineInputs,
+    },
 }
 
 /// What DICOL decides on appeal.
@@ -89,7 +91,9 @@ pub enum FirstInstanceDecision {
 pub enum AppealDecision {
     Mantida,
     /// A lower fine, recomputed from these inputs with the first-instance porte.
-    Reduzida { multa: FineInputs },
+    Reduzida {
+        multa: FineInputs,
+    },
     /// The penalty is cancelled and the process archived.
     Cancelada,
 }
@@ -318,12 +322,10 @@ pub(super) fn evolve(case: &mut CaseState, event: &SanctionEvent) {
                 Some(Penalty::Multa) => fine_due(case, prazo_pagamento.as_ref()),
             }
         }
-        E::TransitoEmJulgadoCertificado { prazo_pagamento } => {
-            match state(case).and_then(|s| s.penalidade) {
-                Some(Penalty::Multa) => fine_due(case, prazo_pagamento.as_ref()),
-                _ => set_phase(case, SanctionPhase::AdvertenciaDefinitiva),
-            }
-        }
+        E::TransitoEmJulgadoCertificado { prazo_pagamento } => match state(case).and_then(|s| s.penalidade) {
+            Some(Penalty::Multa) => fine_due(case, prazo_pagamento.as_ref()),
+            _ => set_phase(case, SanctionPhase::AdvertenciaDefinitiva),
+        },
         E::PagamentoRegistrado { valor, parcela, saldo } => {
             if let Some(s) = state(case) {
                 s.pago = Money::from_decimal(s.pago.amount() + valor.amount()).unwrap_or(s.pago);
@@ -383,10 +385,7 @@ fn draw_up(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainEr
     }
     if let Some(id) = origem {
         let source = act.ctx.related_case(id)?;
-        let admissible = matches!(
-            source.family,
-            Some(Family::Nip | Family::Representacao | Family::DemandaDisqueAns)
-        );
+        let admissible = matches!(source.family, Some(Family::Nip | Family::Representacao | Family::DemandaDisqueAns));
         if !admissible || source.abertura.as_ref().map(|a| a.registro) != Some(act.registro) {
             return Err(DomainError::rule(
                 "pas.origem_invalida",
@@ -554,11 +553,8 @@ fn judge_appeal(
         }
     };
     let fine_stands = resultado != AppealOutcome::Cancelada && s.penalidade == Some(Penalty::Multa);
-    let prazo_pagamento = if fine_stands {
-        act.optional_deadline(&act.rules.pas_payment, "pas_payment", act.ctx.today)?
-    } else {
-        None
-    };
+    let prazo_pagamento =
+        if fine_stands { act.optional_deadline(&act.rules.pas_payment, "pas_payment", act.ctx.today)? } else { None };
     let judged = SanctionEvent::RecursoJulgado { resultado, multa, fundamentacao, prazo_pagamento };
     Ok(vec![act.case_event(ev(judged), NORM_APPEAL, Some(documento))])
 }
@@ -748,9 +744,10 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
             one(SanctionEvent::DefesaRegistrada { protocolo }, NORM_DEFENCE, None)
         }
         (_, C::OptarPagamentoComDesconto { desconto, multa }) => opt_for_discount(act, s, desconto, multa),
-        (P::AutoLavrado | P::AguardandoDefesa | P::Instrucao, C::DecidirPrimeiraInstancia { decisao, fundamentacao, documento }) => {
-            first_instance(act, s, decisao, fundamentacao, &documento)
-        }
+        (
+            P::AutoLavrado | P::AguardandoDefesa | P::Instrucao,
+            C::DecidirPrimeiraInstancia { decisao, fundamentacao, documento },
+        ) => first_instance(act, s, decisao, fundamentacao, &documento),
         (P::Decidido, C::InterporRecurso { protocolo }) => {
             let protocolo = crate::operator::non_empty("protocolo", protocolo)?;
             if act.case.deadlines.contains_key(&DeadlineKey::Recurso) {
