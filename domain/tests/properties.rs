@@ -226,7 +226,7 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
                     fine.valor_devido <= fine.valor_multa && s.pago <= fine.valor_devido,
                     "paid more than due"
                 );
-                prop_assert_eq!(fine.recompute(), fine.clone());
+                prop_assert_eq!(&fine.recompute(), &**fine);
             }
             prop_assert!(s.phase != SanctionPhase::Pago || s.owed() == Money::ZERO, "settled with a balance");
             if s.phase == SanctionPhase::Parcelado {

@@ -145,7 +145,7 @@ pub struct SanctionState {
     pub defesa_renunciada: bool,
     pub penalidade: Option<Penalty>,
     /// The fine in force, with every factor (and the discount when one was chosen).
-    pub multa: Option<FineComputation>,
+    pub multa: Option<Box<FineComputation>>,
     /// Total paid so far.
     pub pago: Money,
     pub parcelas: Vec<Instalment>,
@@ -179,15 +179,15 @@ pub enum SanctionEvent {
     DefesaRegistrada { protocolo: String },
     /// The discounted fine; `prazo_pagamento` is the deadline of the act the option replaces.
     #[serde(rename = "pas.desconto_optado")]
-    DescontoOptado { multa: FineComputation, prazo_pagamento: Option<Deadline> },
+    DescontoOptado { multa: Box<FineComputation>, prazo_pagamento: Option<Deadline> },
     /// The discounted amount was not paid in time. With `multa` the first-instance fine stands
     /// undiscounted and is due; without it the process returns to decision, defence waived.
     #[serde(rename = "pas.desconto_caducado")]
-    DescontoCaducado { multa: Option<FineComputation>, prazo_pagamento: Option<Deadline> },
+    DescontoCaducado { multa: Option<Box<FineComputation>>, prazo_pagamento: Option<Deadline> },
     #[serde(rename = "pas.primeira_instancia_decidida")]
     PrimeiraInstanciaDecidida {
         penalidade: Option<Penalty>,
-        multa: Option<FineComputation>,
+        multa: Option<Box<FineComputation>>,
         fundamentacao: String,
         prazo_recurso: Option<Deadline>,
     },
@@ -196,7 +196,7 @@ pub enum SanctionEvent {
     #[serde(rename = "pas.recurso_julgado")]
     RecursoJulgado {
         resultado: AppealOutcome,
-        multa: Option<FineComputation>,
+        multa: Option<Box<FineComputation>>,
         fundamentacao: String,
         prazo_pagamento: Option<Deadline>,
     },
@@ -456,7 +456,7 @@ fn first_instance(
         }
         FirstInstanceDecision::Multa { multa } => {
             require_defence_opportunity(act, s)?;
-            (Some(Penalty::Multa), Some(decision_fine(act, s, &multa)?))
+            (Some(Penalty::Multa), Some(Box::new(decision_fine(act, s, &multa)?)))
         }
     };
     let prazo_recurso = if penalidade.is_some() {
@@ -487,7 +487,7 @@ fn opt_for_discount(
                 return Err(DomainError::invalid("multa", "a multa já foi fixada na decisão de primeira instância"));
             }
             match (&s.penalidade, &s.multa) {
-                (Some(Penalty::Multa), Some(fine)) => (fine.clone(), DeadlineKey::Recurso),
+                (Some(Penalty::Multa), Some(fine)) => ((**fine).clone(), DeadlineKey::Recurso),
                 _ => return mismatch("a decisão aplicou advertência; não há multa sobre a qual descontar"),
             }
         }
@@ -509,7 +509,8 @@ fn opt_for_discount(
     }
     let discounted = fine.with_discount(desconto, act.rules)?;
     let norm = discounted.desconto.as_ref().map_or(NORM_DISCOUNT, |d| d.norma.as_str()).to_owned();
-    Ok(vec![act.case_event(ev(SanctionEvent::DescontoOptado { multa: discounted, prazo_pagamento }), &norm, None)])
+    let opted = SanctionEvent::DescontoOptado { multa: Box::new(discounted), prazo_pagamento };
+    Ok(vec![act.case_event(ev(opted), &norm, None)])
 }
 
 fn judge_appeal(
@@ -549,7 +550,7 @@ fn judge_appeal(
                     ),
                 ));
             }
-            (AppealOutcome::Reduzida, Some(reduced))
+            (AppealOutcome::Reduzida, Some(Box::new(reduced)))
         }
     };
     let fine_stands = resultado != AppealOutcome::Cancelada && s.penalidade == Some(Penalty::Multa);
@@ -559,7 +560,8 @@ fn judge_appeal(
     Ok(vec![act.case_event(ev(judged), NORM_APPEAL, Some(documento))])
 }
 
-/// The running deadline `key`, or the `[UNCONF]` setting that would have opened it.
+/// Requires deadline `key` to have run out; when none was opened, reports the `[UNCONF]`
+/// setting that would have opened it.
 fn expired_or_unconfigured(act: &Act<'_>, key: DeadlineKey, setting: &str) -> Result<(), DomainError> {
     if act.case.deadlines.contains_key(&key) {
         act.require_expired(key, NORM)
@@ -688,7 +690,7 @@ fn declare_default(act: &Act<'_>, s: &SanctionState) -> Result<Vec<Emitted>, Dom
                     let mut undiscounted = m.clone();
                     undiscounted.desconto = None;
                     let prazo = act.optional_deadline(&act.rules.pas_payment, "pas_payment", act.ctx.today)?;
-                    (Some(undiscounted.recompute()), prazo)
+                    (Some(Box::new(undiscounted.recompute())), prazo)
                 }
                 None => (None, None),
             };

@@ -566,7 +566,7 @@ fn a_fine_above_the_maximum_after_every_multiplier_is_clamped() {
     let multa = pas(&world.case(case)).multa.unwrap();
     assert_eq!(multa.valor_calculado, dec!(5625000.00));
     assert_eq!(multa.valor_multa, Money::reais(1_000_000));
-    assert_eq!(multa.recompute(), multa);
+    assert_eq!(multa.recompute(), *multa);
 }
 
 #[test]
