@@ -106,6 +106,9 @@ pub struct OperatorState {
     pub last_regime_end: Option<NaiveDate>,
     pub liquidation_case: Option<Uuid>,
     pub tcac_barred_until: Option<NaiveDate>,
+    /// TCACs in force (case id) and the sanctioning processes each suspends (Lei 9.656 art. 29 §1).
+    #[serde(default)]
+    pub tcacs_in_force: BTreeMap<Uuid, Vec<String>>,
     pub sales_suspended: Option<String>,
     pub compulsory_alienation_case: Option<Uuid>,
     pub special_portability: Option<Deadline>,
@@ -164,6 +167,10 @@ pub enum OperatorEvent {
     LiquidacaoEncerrada { caso: Uuid },
     #[serde(rename = "operadora.tcac_vedado")]
     TcacVedado { caso: Uuid, ate: NaiveDate },
+    #[serde(rename = "operadora.tcac_em_vigor")]
+    TcacEmVigor { caso: Uuid, processos: Vec<String> },
+    #[serde(rename = "operadora.tcac_encerrado")]
+    TcacEncerrado { caso: Uuid },
     #[serde(rename = "operadora.comercializacao_suspensa")]
     ComercializacaoSuspensa { escopo: String },
     #[serde(rename = "operadora.comercializacao_restabelecida")]
@@ -312,6 +319,12 @@ impl OperatorState {
             E::TcacVedado { ate, .. } => {
                 self.tcac_barred_until = Some(self.tcac_barred_until.map_or(*ate, |d| d.max(*ate)))
             }
+            E::TcacEmVigor { caso, processos } => {
+                self.tcacs_in_force.insert(*caso, processos.clone());
+            }
+            E::TcacEncerrado { caso } => {
+                self.tcacs_in_force.remove(caso);
+            }
             E::ComercializacaoSuspensa { escopo } => self.sales_suspended = Some(escopo.clone()),
             E::ComercializacaoRestabelecida {} => self.sales_suspended = None,
             E::CarteiraTransferida { .. } => self.carteira_transferred = true,
@@ -344,6 +357,15 @@ impl OperatorState {
     /// Beneficiaries of the last month informed on or before `date`'s month (0 when none).
     pub fn beneficiaries_on(&self, date: NaiveDate) -> u64 {
         self.beneficiaries.range(..=(date.year(), date.month())).next_back().map_or(0, |(_, n)| *n)
+    }
+
+    /// The TCAC in force that suspends sanctioning process `processo`, if any. Process numbers
+    /// are compared by their letters and digits only, so "33910.018565/2019-58" and
+    /// "33910018565201958" name the same process.
+    pub fn tcac_suspending(&self, processo: &str) -> Option<Uuid> {
+        let key = |text: &str| text.chars().filter(char::is_ascii_alphanumeric).collect::<String>();
+        let wanted = key(processo);
+        self.tcacs_in_force.iter().find(|(_, listed)| listed.iter().any(|p| key(p) == wanted)).map(|(caso, _)| *caso)
     }
 
     /// Administrators in office at any time within `months` months before `date` (Lei 9.656 art. 24-A).

@@ -1,20 +1,25 @@
 //! Property tests: business-day arithmetic against a naive count; fines within legal bounds and
 //! reproducible from their stored factors; random act sequences never reaching a forbidden
-//! state, `evolve` never panicking on what `decide` produced, and every emitted event surviving
-//! the stored schema round trip.
+//! state (sanctioning processes included: no decision under a TCAC or before the defence, fines
+//! within bounds, balances consistent), `evolve` never panicking on what `decide` produced, and
+//! every emitted event surviving the stored schema round trip.
 
-use autos_domain::case::{CourtEffect, DeadlineKey, InquiryPhase, LeClosure, LeGround, MemberTransfer, RegimeClosure};
+use autos_domain::case::{
+    AppealDecision, CaseDetail, CourtEffect, DeadlineKey, FirstInstanceDecision, InquiryPhase, InstalmentPlan,
+    LeClosure, LeGround, MemberTransfer, RegimeClosure, SanctionPhase,
+};
 use autos_domain::fine::FineInputs;
 use autos_domain::operator::{CancellationMotive, Licence};
 use autos_domain::rules::DiscountKind;
 use autos_domain::stored::{decode, encode};
 use autos_domain::testing::{actor, d, rule_book_configured_for_tests, World};
 use autos_domain::{
-    CaseCommand, Cnpj, DomainEvent, FineComputation, HolidayCalendar, Modalidade, Money, OperatorCommand, Registro,
-    Role, Uf,
+    CaseCommand, CaseState, Cnpj, DomainEvent, FineComputation, HolidayCalendar, Modalidade, Money, OperatorCommand,
+    Registro, Role, Uf,
 };
 use chrono::{Datelike, Days, NaiveDate};
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -68,58 +73,230 @@ proptest! {
 
     #[test]
     fn random_act_sequences_never_reach_a_forbidden_state(steps in prop::collection::vec((0usize..MENU, 0usize..6, 0u64..60), 1..40)) {
-        let registro = Registro::parse("326305").unwrap();
-        let mut world = World::default();
-        let admin = actor(Role::Admin, &[]);
-        let mut today = d(2016, 3, 1);
-        world.given_operator(registro, admin.clone(), today, OperatorCommand::RegistrarOperadora {
-            registro, cnpj: Some(Cnpj::parse("11222333000181").unwrap()), razao_social: "Operadora".into(), modalidade: Modalidade::CooperativaMedica, uf: Some(Uf::Mg), registro_provisorio: false,
-            regiao: None,
-            municipio: None,
-        });
-        world.given_operator(registro, admin.clone(), today, OperatorCommand::RegistrarAdministrador { administrador_id: Uuid::from_u128(1), nome: "A".into(), cargo: "diretor".into(), inicio: today });
-        world.given_operator(registro, admin, today, OperatorCommand::InformarBeneficiarios { ano: today.year(), mes: today.month(), quantidade: 300 });
-        let mut cases: Vec<Uuid> = Vec::new();
-        for (pick, target, advance) in steps {
-            today = today.checked_add_days(Days::new(advance)).unwrap();
-            let fresh = world.new_case_id();
-            let (command, opens) = menu(pick, registro, today);
-            let case_id = if opens || cases.is_empty() { fresh } else { cases[target % cases.len()] };
-            // Mostly a role the catalogue allows for the act, sometimes one it refuses.
-            let allowed = autos_domain::acts::find_act(&command.act()).map(|a| a.roles[advance as usize % a.roles.len()]);
-            let role = match allowed {
-                Ok(role) if !advance.is_multiple_of(7) => role,
-                _ => [Role::Diretoria, Role::Interventor, Role::Fiscal][pick % 3],
-            };
-            let who = actor(role, &[case_id]);
-            let requesting_tcac = matches!(command, CaseCommand::RequererTcac { .. });
-            let barred_until = world.operator(registro).tcac_barred_until;
-            if let Ok(out) = world.when_case(case_id, registro, who, today, command) {
-                // Lei 9.656/1998 art. 29: no TCAC is accepted while a breach bar runs.
-                prop_assert!(!requesting_tcac || barred_until.is_none_or(|until| today >= until), "TCAC accepted during the bar");
-                for emitted in &out {
-                    let back = decode(&encode(&emitted.event)).unwrap();
-                    prop_assert_eq!(&back, &emitted.event);
-                    if let (autos_domain::StreamRef::Caso(id), DomainEvent::Case(_)) = (&emitted.stream, &emitted.event) {
-                        if !cases.contains(id) { cases.push(*id); }
-                    }
-                }
-                world.apply(&out);
-            }
-            let op = world.operator(registro);
-            prop_assert!(op.liquidation_case.is_none() || op.regimes.is_empty(), "regime alongside LE");
-            for regime in op.regimes.values() {
-                let case = world.case(regime.caso);
-                prop_assert!(!case.is_closed(), "operator lists a closed regime");
-                prop_assert!(case.deadlines.get(&DeadlineKey::Vigencia).is_some_and(|v| (v.due - v.start).num_days() <= 366 + 10));
-            }
-            let exempt = matches!(op.licence, Licence::Cancelada { motivo: CancellationMotive::LiquidacaoExtrajudicial | CancellationMotive::PorSolicitacaoDaOperadora, .. });
-            prop_assert!(!op.is_cancelled() || exempt || op.members_provided_for(today), "compulsory cancellation left members behind");
-        }
+        run_sequence(steps)?;
     }
 }
 
-const MENU: usize = 25;
+proptest! {
+    // Deep paths (payment, instalments, dívida ativa) need more runs than the general menu.
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    #[test]
+    fn random_sanctioning_sequences_keep_fines_and_balances_lawful(steps in prop::collection::vec((prop::sample::select(SANCTION_MENU.to_vec()), 0usize..6, 0u64..20), 1..80)) {
+        run_sequence(steps)?;
+    }
+}
+
+/// Plays `(menu pick, target case, days to advance)` steps against one operator, checking after
+/// every step the invariants no accepted act may break.
+fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
+    let registro = Registro::parse("326305").unwrap();
+    let mut world = World::default();
+    let admin = actor(Role::Admin, &[]);
+    let mut today = d(2016, 3, 1);
+    world.given_operator(
+        registro,
+        admin.clone(),
+        today,
+        OperatorCommand::RegistrarOperadora {
+            registro,
+            cnpj: Some(Cnpj::parse("11222333000181").unwrap()),
+            razao_social: "Operadora".into(),
+            modalidade: Modalidade::CooperativaMedica,
+            uf: Some(Uf::Mg),
+            registro_provisorio: false,
+            regiao: None,
+            municipio: None,
+        },
+    );
+    world.given_operator(
+        registro,
+        admin.clone(),
+        today,
+        OperatorCommand::RegistrarAdministrador {
+            administrador_id: Uuid::from_u128(1),
+            nome: "A".into(),
+            cargo: "diretor".into(),
+            inicio: today,
+        },
+    );
+    world.given_operator(
+        registro,
+        admin,
+        today,
+        OperatorCommand::InformarBeneficiarios { ano: today.year(), mes: today.month(), quantidade: 300 },
+    );
+    let mut cases: Vec<Uuid> = Vec::new();
+    for (pick, target, advance) in steps {
+        today = today.checked_add_days(Days::new(advance)).unwrap();
+        let fresh = world.new_case_id();
+        let (command, opens) = menu(pick, registro, today);
+        // Mostly the latest case of a family the act applies to, sometimes an older one or any case.
+        let families = autos_domain::acts::find_act(&command.act()).map(|a| a.families).unwrap_or(&[]);
+        let fitting: Vec<Uuid> =
+            cases.iter().copied().filter(|id| world.case(*id).family.is_some_and(|f| families.contains(&f))).collect();
+        let case_id = if opens || cases.is_empty() {
+            fresh
+        } else if let (0..3, Some(latest)) = (target, fitting.last()) {
+            *latest
+        } else if target < 5 && !fitting.is_empty() {
+            fitting[target % fitting.len()]
+        } else {
+            cases[target % cases.len()]
+        };
+        // Mostly a role the catalogue allows for the act, sometimes one it refuses.
+        let allowed = autos_domain::acts::find_act(&command.act()).map(|a| a.roles[advance as usize % a.roles.len()]);
+        let role = match allowed {
+            Ok(role) if !advance.is_multiple_of(7) => role,
+            _ => [Role::Diretoria, Role::Interventor, Role::Fiscal][pick % 3],
+        };
+        let who = actor(role, &[case_id]);
+        let command = if target.is_multiple_of(2) { fit_to_balance(command, &world.case(case_id)) } else { command };
+        let requesting_tcac = matches!(command, CaseCommand::RequererTcac { .. });
+        let barred_until = world.operator(registro).tcac_barred_until;
+        let deciding_pas = matches!(
+            command,
+            CaseCommand::DecidirPrimeiraInstancia { .. }
+                | CaseCommand::JulgarRecurso { .. }
+                | CaseCommand::CertificarTransitoEmJulgado { .. }
+        );
+        let sanctioning = matches!(
+            command,
+            CaseCommand::DecidirPrimeiraInstancia {
+                decisao: FirstInstanceDecision::Advertencia | FirstInstanceDecision::Multa { .. },
+                ..
+            }
+        );
+        let before = world.case(case_id);
+        let pas_before = match &before.detail {
+            CaseDetail::Sancionador(s) => Some(s.clone()),
+            _ => None,
+        };
+        let suspended =
+            pas_before.as_ref().is_some_and(|s| world.operator(registro).tcac_suspending(&s.processo).is_some());
+        if let Ok(out) = world.when_case(case_id, registro, who, today, command) {
+            // Lei 9.656/1998 art. 29: no TCAC is accepted while a breach bar runs.
+            prop_assert!(
+                !requesting_tcac || barred_until.is_none_or(|until| today >= until),
+                "TCAC accepted during the bar"
+            );
+            if let Some(s) = &pas_before {
+                // Lei 9.656/1998 art. 29 §1: a PAS under a TCAC in force is not decided.
+                prop_assert!(!deciding_pas || !suspended, "PAS decided under a TCAC in force");
+                // Lei 9.784/1999 art. 2: no sanction before the defence opportunity.
+                let defence_over = before.deadlines.get(&DeadlineKey::Defesa).is_some_and(|dl| dl.has_expired(today));
+                prop_assert!(
+                    !sanctioning
+                        || s.phase == SanctionPhase::Instrucao
+                        || (s.phase == SanctionPhase::AguardandoDefesa && defence_over),
+                    "sanction before the defence opportunity"
+                );
+            }
+            for emitted in &out {
+                let back = decode(&encode(&emitted.event)).unwrap();
+                prop_assert_eq!(&back, &emitted.event);
+                if let (autos_domain::StreamRef::Caso(id), DomainEvent::Case(_)) = (&emitted.stream, &emitted.event) {
+                    if !cases.contains(id) {
+                        cases.push(*id);
+                    }
+                }
+            }
+            world.apply(&out);
+        }
+        let op = world.operator(registro);
+        prop_assert!(op.liquidation_case.is_none() || op.regimes.is_empty(), "regime alongside LE");
+        for regime in op.regimes.values() {
+            let case = world.case(regime.caso);
+            prop_assert!(!case.is_closed(), "operator lists a closed regime");
+            prop_assert!(case
+                .deadlines
+                .get(&DeadlineKey::Vigencia)
+                .is_some_and(|v| (v.due - v.start).num_days() <= 366 + 10));
+        }
+        for case in world.cases.values() {
+            let CaseDetail::Sancionador(s) = &case.detail else { continue };
+            if let Some(fine) = &s.multa {
+                // Lei 9.656/1998 arts. 27 and 35-D, after every multiplier.
+                let rules = world.rules.version(&fine.versao_regras).unwrap();
+                prop_assert!(
+                    fine.valor_multa >= rules.fine_min && fine.valor_multa <= rules.fine_max,
+                    "fine out of bounds"
+                );
+                prop_assert!(
+                    fine.valor_devido <= fine.valor_multa && s.pago <= fine.valor_devido,
+                    "paid more than due"
+                );
+                prop_assert_eq!(&fine.recompute(), &**fine);
+            }
+            prop_assert!(s.phase != SanctionPhase::Pago || s.owed() == Money::ZERO, "settled with a balance");
+            if s.phase == SanctionPhase::Parcelado {
+                let instalments: Decimal = s.parcelas.iter().map(|p| p.valor.amount() - p.pago.amount()).sum();
+                prop_assert_eq!(instalments, s.owed().amount(), "instalments out of step with the balance");
+            }
+        }
+        let exempt = matches!(
+            op.licence,
+            Licence::Cancelada {
+                motivo: CancellationMotive::LiquidacaoExtrajudicial | CancellationMotive::PorSolicitacaoDaOperadora,
+                ..
+            }
+        );
+        prop_assert!(
+            !op.is_cancelled() || exempt || op.members_provided_for(today),
+            "compulsory cancellation left members behind"
+        );
+    }
+    Ok(())
+}
+
+const MENU: usize = 36;
+
+/// The sanctioning acts (those after the auto twice as likely), with the TCAC steps that may
+/// suspend a process and the LE decree that lets a credit join the estate.
+const SANCTION_MENU: [usize; 33] = [
+    6, 16, 17, 18, 19, 20, 21, 35, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 23, 24, 25, 26, 27, 28, 29, 30,
+    31, 32, 33, 34,
+];
+
+/// Payments and instalment plans sized to what a sanctioning process owes, so random sequences
+/// reach settlement; other commands unchanged.
+fn fit_to_balance(command: CaseCommand, case: &CaseState) -> CaseCommand {
+    let CaseDetail::Sancionador(s) = &case.detail else { return command };
+    let owed = s.owed();
+    match command {
+        CaseCommand::RegistrarPagamento { documento, .. } => {
+            let open = s.parcelas.iter().find(|p| p.pago < p.valor);
+            match (s.phase, open) {
+                (SanctionPhase::Parcelado, Some(p)) => CaseCommand::RegistrarPagamento {
+                    valor: Money::from_decimal(p.valor.amount() - p.pago.amount()).unwrap(),
+                    parcela: Some(p.numero),
+                    documento,
+                },
+                _ => CaseCommand::RegistrarPagamento { valor: owed, parcela: None, documento },
+            }
+        }
+        CaseCommand::ConcederParcelamento { parcelas, documento } if parcelas.len() == 2 => {
+            let half = (owed.amount() / Decimal::TWO).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero);
+            let amounts = [half, owed.amount() - half];
+            let parcelas = parcelas
+                .into_iter()
+                .zip(amounts)
+                .map(|(p, v)| InstalmentPlan { vencimento: p.vencimento, valor: Money::from_decimal(v).unwrap() })
+                .collect();
+            CaseCommand::ConcederParcelamento { parcelas, documento }
+        }
+        other => other,
+    }
+}
+
+/// A fine whose base and collective multiplier vary with the day, sometimes above the band.
+fn fine_inputs(today: NaiveDate) -> FineInputs {
+    FineInputs {
+        valor_base: Money::reais(2_000 + today.day() * 1_000),
+        circunstancias: if today.month().is_multiple_of(2) { vec!["reincidencia".into()] } else { vec![] },
+        multiplicador_coletivo: Decimal::from(1 + today.day() % 6),
+    }
+}
 
 fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool) {
     use CaseCommand as C;
@@ -197,6 +374,81 @@ fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool
         19 => (C::RegistrarAssinaturaCompromissaria {}, false),
         20 => (C::AutorizarTcac { numero: "TCAC nº 1".into(), documento: doc() }, false),
         21 => (C::ComprovarPagamentoAntecipadoTcac {}, false),
+        22 => (
+            C::LavrarAutoInfracao {
+                registro,
+                processo: "p".into(),
+                tipo_infracao: "rn489.art101".into(),
+                data_infracao: today,
+                fatos: "f".into(),
+                beneficiarios_expostos: u64::from(today.day()) * 400,
+                origem: None,
+                documento: doc(),
+            },
+            true,
+        ),
+        23 => (C::NotificarAutuada { documento: doc() }, false),
+        24 => (C::RegistrarDefesa { protocolo: "p".into() }, false),
+        25 => (
+            C::OptarPagamentoComDesconto {
+                desconto: [
+                    DiscountKind::PagamentoAntecipado,
+                    DiscountKind::RenunciaRecurso,
+                    DiscountKind::ReparacaoPosterior,
+                ][today.day() as usize % 3],
+                multa: today.day().is_multiple_of(2).then(|| fine_inputs(today)),
+            },
+            false,
+        ),
+        26 => (
+            C::DecidirPrimeiraInstancia {
+                decisao: match today.day() % 4 {
+                    0 => FirstInstanceDecision::Arquivamento,
+                    1 => FirstInstanceDecision::Advertencia,
+                    _ => FirstInstanceDecision::Multa { multa: fine_inputs(today) },
+                },
+                fundamentacao: "f".into(),
+                documento: doc(),
+            },
+            false,
+        ),
+        27 => (C::InterporRecurso { protocolo: "r".into() }, false),
+        28 => (
+            C::JulgarRecurso {
+                julgamento: match today.day() % 3 {
+                    0 => AppealDecision::Mantida,
+                    1 => AppealDecision::Cancelada,
+                    _ => AppealDecision::Reduzida { multa: fine_inputs(today.pred_opt().unwrap()) },
+                },
+                fundamentacao: "f".into(),
+                documento: doc(),
+            },
+            false,
+        ),
+        29 => (C::CertificarTransitoEmJulgado { documento: doc() }, false),
+        30 => (
+            C::RegistrarPagamento {
+                valor: Money::reais([2_500, 5_000, 15_000, 100_000][today.day() as usize % 4]),
+                parcela: today.day().is_multiple_of(3).then_some(today.month() % 3),
+                documento: doc(),
+            },
+            false,
+        ),
+        31 => (
+            C::ConcederParcelamento {
+                parcelas: [30, 60]
+                    .map(|days| InstalmentPlan {
+                        vencimento: today.checked_add_days(Days::new(days)).unwrap(),
+                        valor: Money::reais(2_500),
+                    })
+                    .to_vec(),
+                documento: doc(),
+            },
+            false,
+        ),
+        32 => (C::DeclararInadimplencia {}, false),
+        33 => (C::InscreverDividaAtiva { documento: doc() }, false),
+        34 => (C::HabilitarCreditoNaMassa { documento: doc() }, false),
         _ => (
             C::DecidirCumprimentoTcac {
                 cumprido: today.day().is_multiple_of(2),

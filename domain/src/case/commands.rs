@@ -11,10 +11,13 @@ use super::freeze::CourtEffect;
 use super::liquidacao::{BankruptcyGround, InquiryPhase, LeClosure, LeGround, MemberTransfer};
 use super::regime::{DtHypothesis, DtProgramStage, Measure, RegimeClosure};
 use super::representacao::{OriginArea, RepresentationSubject};
+use super::sancionador::{AppealDecision, FirstInstanceDecision, InstalmentPlan};
 use super::DeadlineKey;
 use crate::acts::act_name;
+use crate::fine::FineInputs;
 use crate::operator::CancellationMotive;
-use crate::{Registro, SealedPersonalData};
+use crate::rules::DiscountKind;
+use crate::{Money, Registro, SealedPersonalData};
 
 /// A case act.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -234,6 +237,72 @@ pub enum CaseCommand {
         data_descumprimento: Option<NaiveDate>,
         documento: String,
     },
+    // — processo administrativo sancionador (§2.7, §3)
+    LavrarAutoInfracao {
+        registro: Registro,
+        /// Process number (NUP); a TCAC names the processes it suspends by this number.
+        processo: String,
+        /// Code of the infraction type in the penalties norm (e.g. "rn489.art101").
+        tipo_infracao: String,
+        /// Date of the infringing conduct: it binds the rule version (tempus regit actum).
+        data_infracao: NaiveDate,
+        fatos: String,
+        /// Members of the affected product, region or contract (RN 124 art. 9 §7).
+        beneficiarios_expostos: u64,
+        /// The NIP, representação or demanda the auto comes from.
+        #[serde(default)]
+        origem: Option<Uuid>,
+        /// Number of the auto de infração.
+        documento: String,
+    },
+    NotificarAutuada {
+        documento: String,
+    },
+    RegistrarDefesa {
+        protocolo: String,
+    },
+    OptarPagamentoComDesconto {
+        desconto: DiscountKind,
+        /// The fine the discount applies to, when no decision has fixed it yet.
+        #[serde(default)]
+        multa: Option<FineInputs>,
+    },
+    DecidirPrimeiraInstancia {
+        decisao: FirstInstanceDecision,
+        fundamentacao: String,
+        documento: String,
+    },
+    InterporRecurso {
+        protocolo: String,
+    },
+    JulgarRecurso {
+        julgamento: AppealDecision,
+        fundamentacao: String,
+        documento: String,
+    },
+    CertificarTransitoEmJulgado {
+        documento: String,
+    },
+    RegistrarPagamento {
+        valor: Money,
+        /// The instalment paid, when the fine is in instalments.
+        #[serde(default)]
+        parcela: Option<u32>,
+        /// The GRU.
+        documento: String,
+    },
+    ConcederParcelamento {
+        parcelas: Vec<InstalmentPlan>,
+        documento: String,
+    },
+    DeclararInadimplencia {},
+    InscreverDividaAtiva {
+        /// The certidão de dívida ativa.
+        documento: String,
+    },
+    HabilitarCreditoNaMassa {
+        documento: String,
+    },
 }
 
 impl CaseCommand {
@@ -252,19 +321,26 @@ impl CaseCommand {
             | C::IniciarCancelamentoRegistro { registro, .. }
             | C::RequererTcac { registro, .. }
             | C::RegistrarRepresentacao { registro, .. }
-            | C::RegistrarDemandaDisqueAns { registro, .. } => Some(*registro),
+            | C::RegistrarDemandaDisqueAns { registro, .. }
+            | C::LavrarAutoInfracao { registro, .. } => Some(*registro),
             _ => None,
         }
     }
 
     /// The date of the triggering fact when it is not the act's own date (tempus regit actum).
     pub fn triggering_fact(&self) -> Option<NaiveDate> {
-        None
+        match self {
+            CaseCommand::LavrarAutoInfracao { data_infracao, .. } => Some(*data_infracao),
+            _ => None,
+        }
     }
 
     /// Other cases the decision must see (`Context::related_cases`).
     pub fn related_case_ids(&self) -> Vec<Uuid> {
-        Vec::new()
+        match self {
+            CaseCommand::LavrarAutoInfracao { origem: Some(id), .. } => vec![*id],
+            _ => Vec::new(),
+        }
     }
 
     /// Other operators the decision must see (`Context::related_operators`).

@@ -12,6 +12,7 @@
 //! - `tcac`: Termo de Compromisso de Ajuste de Conduta.
 //! - `representacao`: internal referrals to DIFIS.
 //! - `demanda`: Disque ANS consultas and denúncias (2001–2003 flow).
+//! - `sancionador`: processo administrativo sancionador, from the auto de infração to payment.
 
 mod cancelamento;
 pub mod commands;
@@ -20,6 +21,7 @@ mod freeze;
 mod liquidacao;
 mod regime;
 mod representacao;
+mod sancionador;
 mod tcac;
 
 use std::collections::BTreeMap;
@@ -36,6 +38,10 @@ pub use liquidacao::{BankruptcyGround, InquiryPhase, LeClosure, LeEvent, LeGroun
 pub use regime::{DtHypothesis, DtProgramStage, Measure, RegimeClosure, RegimeEvent, RegimePhase, RegimeState};
 pub use representacao::{
     OriginArea, RepresentationEvent, RepresentationPhase, RepresentationState, RepresentationSubject,
+};
+pub use sancionador::{
+    AppealDecision, AppealOutcome, FirstInstanceDecision, Instalment, InstalmentPlan, Penalty, SanctionEvent,
+    SanctionPhase, SanctionState,
 };
 pub use tcac::{TcacEvent, TcacPhase, TcacState};
 
@@ -56,6 +62,12 @@ pub enum DeadlineKey {
     PortabilidadeEspecial,
     AssinaturaTcac,
     PagamentoAntecipado,
+    /// PAS: defence after notification of the auto de infração.
+    Defesa,
+    /// PAS: appeal against the first-instance decision.
+    Recurso,
+    /// PAS: payment of the fine (or of the discounted amount).
+    Pagamento,
 }
 
 /// Facts every opening event carries.
@@ -82,6 +94,7 @@ pub enum CaseDetail {
     Tcac(TcacState),
     Representacao(RepresentationState),
     Demanda(DemandState),
+    Sancionador(SanctionState),
 }
 
 /// A case's state, folded from its stream.
@@ -108,6 +121,7 @@ pub enum CaseEvent {
     Tcac(TcacEvent),
     Representacao(RepresentationEvent),
     Demanda(DemandEvent),
+    Sancionador(SanctionEvent),
 }
 
 /// Events shared by every family.
@@ -133,6 +147,7 @@ impl CaseState {
             CaseEvent::Tcac(e) => tcac::evolve(self, e),
             CaseEvent::Representacao(e) => representacao::evolve(self, e),
             CaseEvent::Demanda(e) => demanda::evolve(self, e),
+            CaseEvent::Sancionador(e) => sancionador::evolve(self, e),
         }
     }
 
@@ -147,6 +162,7 @@ impl CaseState {
             CaseDetail::Tcac(s) => serde_json::to_value(s.phase),
             CaseDetail::Representacao(s) => serde_json::to_value(s.phase),
             CaseDetail::Demanda(s) => serde_json::to_value(s.phase),
+            CaseDetail::Sancionador(s) => serde_json::to_value(s.phase),
         };
         value.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
     }
@@ -162,6 +178,7 @@ impl CaseState {
             CaseDetail::Tcac(s) => s.phase.is_terminal(),
             CaseDetail::Representacao(s) => s.phase == RepresentationPhase::Arquivada,
             CaseDetail::Demanda(s) => s.phase.is_terminal(),
+            CaseDetail::Sancionador(s) => s.phase.is_terminal(),
         }
     }
 
@@ -342,6 +359,7 @@ pub fn decide_case(
         Family::Tcac => tcac::decide(&act, command),
         Family::Representacao => representacao::decide(&act, command),
         Family::DemandaDisqueAns => demanda::decide(&act, command),
+        Family::Sancionador => sancionador::decide(&act, command),
         other => Err(DomainError::invalid("act", format!("família ainda não suportada: {}", other.label()))),
     }
 }

@@ -1,8 +1,10 @@
 //! TCAC — Termo de Compromisso de Ajuste de Conduta (DOMAIN.md §2.6; Lei 9.656/1998 art. 29
 //! §§1–9; RDC 57/2001; RN 372/2015): the request or offer with its eligibility rules, screening,
 //! draft, signatures, DICOL authorisation, the upfront payment (RN 372), the term in force, and
-//! the DICOL decision on compliance. A breach bars a new TCAC for the configured number of years
-//! on the operator's stream, so the bar holds across cases and under concurrency.
+//! the DICOL decision on compliance. A term in force is recorded on the operator's stream with the
+//! sanctioning processes it suspends, and removed when DICOL decides on compliance; a breach
+//! bars a new TCAC for the configured number of years there too, so both hold across cases and
+//! under concurrency.
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -182,6 +184,12 @@ fn request(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainEr
     Ok(vec![act.case_event(ev(requested), NORM, Some(&documento))])
 }
 
+/// The operator-stream record of a term in force: the processes it suspends (Lei 9.656 art. 29 §1).
+fn in_force(act: &Act<'_>, s: &TcacState, doc: Option<&str>) -> Emitted {
+    let event = OperatorEvent::TcacEmVigor { caso: act.case_id, processos: s.processos.clone() };
+    act.operator_event(event, "Lei 9.656/1998 art. 29 §1", doc)
+}
+
 pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainError> {
     use CaseCommand as C;
     if matches!(command, C::RequererTcac { .. }) {
@@ -219,7 +227,16 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
             let numero = crate::operator::non_empty("numero", numero)?;
             let prazo =
                 if rn372 { Some(act.deadline(&act.rules.tcac_step, "tcac_step", act.ctx.today)?) } else { None };
-            one(TcacEvent::Autorizado { numero, prazo_pagamento: prazo }, Some(&documento))
+            let mut out = vec![act.case_event(
+                ev(TcacEvent::Autorizado { numero, prazo_pagamento: prazo }),
+                NORM,
+                Some(&documento),
+            )];
+            // RDC 57/2001: in force on authorisation, suspending the listed processes.
+            if !rn372 {
+                out.push(in_force(act, s, Some(&documento)));
+            }
+            Ok(out)
         }
         (TcacPhase::AssinadoPelaDifis, C::ComprovarPagamentoAntecipadoTcac {}) => {
             if let Some(due) =
@@ -231,14 +248,20 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
                     format!("o prazo do pagamento antecipado venceu em {}", due.due),
                 ));
             }
-            one(TcacEvent::PagamentoAntecipadoComprovado {}, None)
+            Ok(vec![
+                act.case_event(ev(TcacEvent::PagamentoAntecipadoComprovado {}), NORM, None),
+                in_force(act, s, None),
+            ])
         }
         (TcacPhase::AssinadoPelaDifis, C::DeclararNulidadeTcac { documento }) => {
             act.require_expired(DeadlineKey::PagamentoAntecipado, NORM)?;
             one(TcacEvent::Anulado {}, Some(&documento))
         }
         (TcacPhase::EmVigor, C::DecidirCumprimentoTcac { cumprido, data_descumprimento, documento }) => {
-            let mut out = vec![act.case_event(ev(TcacEvent::CumprimentoDecidido { cumprido }), NORM, Some(&documento))];
+            let mut out = vec![
+                act.case_event(ev(TcacEvent::CumprimentoDecidido { cumprido }), NORM, Some(&documento)),
+                act.operator_event(OperatorEvent::TcacEncerrado { caso: act.case_id }, NORM, Some(&documento)),
+            ];
             if !cumprido {
                 let (start, _) = act.rules.get(&act.rules.tcac_bar_start, "tcac_bar_start")?;
                 let from = match start {

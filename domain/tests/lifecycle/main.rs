@@ -7,4 +7,5 @@ mod direcao_fiscal;
 mod liquidacao;
 mod operator;
 mod representacao;
+mod sancionador;
 mod tcac;
