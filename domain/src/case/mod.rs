@@ -12,12 +12,16 @@
 //! - `tcac`: Termo de Compromisso de Ajuste de Conduta.
 //! - `representacao`: internal referrals to DIFIS.
 //! - `demanda`: Disque ANS consultas and denúncias (2001–2003 flow).
+//! - `alienacao`: alienação de carteira, voluntária, determinada and compulsória.
+//! - `nip`: Notificação de Intermediação Preliminar (RN 343/2013 onwards).
 
+mod alienacao;
 mod cancelamento;
 pub mod commands;
 mod demanda;
 mod freeze;
 mod liquidacao;
+mod nip;
 mod regime;
 mod representacao;
 mod tcac;
@@ -28,11 +32,13 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use alienacao::{Abrangencia, AlienationEvent, AlienationForm, AlienationPhase, AlienationState, CompulsoryGround};
 pub use cancelamento::{CancelEvent, CancelPhase, CancelState};
 pub use commands::CaseCommand;
 pub use demanda::{DemandEvent, DemandKind, DemandPhase, DemandState, DemandTheme};
 pub use freeze::{CourtEffect, FreezeEvent, FreezePhase, FreezeState, FrozenPerson};
 pub use liquidacao::{BankruptcyGround, InquiryPhase, LeClosure, LeEvent, LeGround, LePhase, LeState, MemberTransfer};
+pub use nip::{NipClassification, NipEvent, NipKind, NipPhase, NipState};
 pub use regime::{DtHypothesis, DtProgramStage, Measure, RegimeClosure, RegimeEvent, RegimePhase, RegimeState};
 pub use representacao::{
     OriginArea, RepresentationEvent, RepresentationPhase, RepresentationState, RepresentationSubject,
@@ -56,6 +62,12 @@ pub enum DeadlineKey {
     PortabilidadeEspecial,
     AssinaturaTcac,
     PagamentoAntecipado,
+    /// Ordered alienação: transfer within the RO's term from receipt (RDC 84/2001).
+    AlienacaoDeterminada,
+    /// NIP: the operator solves within 5 or 10 business days (assistencial or not).
+    ResolucaoNip,
+    /// NIP: the operator answers with proof.
+    RespostaNip,
 }
 
 /// Facts every opening event carries.
@@ -82,6 +94,8 @@ pub enum CaseDetail {
     Tcac(TcacState),
     Representacao(RepresentationState),
     Demanda(DemandState),
+    Alienacao(AlienationState),
+    Nip(NipState),
 }
 
 /// A case's state, folded from its stream.
@@ -108,6 +122,8 @@ pub enum CaseEvent {
     Tcac(TcacEvent),
     Representacao(RepresentationEvent),
     Demanda(DemandEvent),
+    Alienacao(AlienationEvent),
+    Nip(NipEvent),
 }
 
 /// Events shared by every family.
@@ -133,6 +149,8 @@ impl CaseState {
             CaseEvent::Tcac(e) => tcac::evolve(self, e),
             CaseEvent::Representacao(e) => representacao::evolve(self, e),
             CaseEvent::Demanda(e) => demanda::evolve(self, e),
+            CaseEvent::Alienacao(e) => alienacao::evolve(self, e),
+            CaseEvent::Nip(e) => nip::evolve(self, e),
         }
     }
 
@@ -147,6 +165,8 @@ impl CaseState {
             CaseDetail::Tcac(s) => serde_json::to_value(s.phase),
             CaseDetail::Representacao(s) => serde_json::to_value(s.phase),
             CaseDetail::Demanda(s) => serde_json::to_value(s.phase),
+            CaseDetail::Alienacao(s) => serde_json::to_value(s.phase),
+            CaseDetail::Nip(s) => serde_json::to_value(s.phase),
         };
         value.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
     }
@@ -162,6 +182,17 @@ impl CaseState {
             CaseDetail::Tcac(s) => s.phase.is_terminal(),
             CaseDetail::Representacao(s) => s.phase == RepresentationPhase::Arquivada,
             CaseDetail::Demanda(s) => s.phase.is_terminal(),
+            CaseDetail::Alienacao(s) => s.phase.is_terminal(),
+            CaseDetail::Nip(s) => s.phase.is_terminal(),
+        }
+    }
+
+    /// Whether a closed case still admits `command`: a NIP finalised as RVE may be reviewed at
+    /// any time (RN 343/2013 art. 17); it stays closed for projections until then.
+    fn admits_after_closing(&self, command: &CaseCommand) -> bool {
+        match (&self.detail, command) {
+            (CaseDetail::Nip(s), CaseCommand::RevisarRve { .. }) => s.admits_review(),
+            _ => false,
         }
     }
 
@@ -321,7 +352,7 @@ pub fn decide_case(
         if abertura.registro != registro {
             return Err(DomainError::invalid("registro", "a operadora informada não é a do caso"));
         }
-        if case.is_closed() {
+        if case.is_closed() && !case.admits_after_closing(&command) {
             return Err(DomainError::rule(
                 "caso.encerrado",
                 "DOMAIN.md §2",
@@ -342,11 +373,14 @@ pub fn decide_case(
         Family::Tcac => tcac::decide(&act, command),
         Family::Representacao => representacao::decide(&act, command),
         Family::DemandaDisqueAns => demanda::decide(&act, command),
+        Family::AlienacaoCarteira => alienacao::decide(&act, command),
+        Family::Nip => nip::decide(&act, command),
         other => Err(DomainError::invalid("act", format!("família ainda não suportada: {}", other.label()))),
     }
 }
 
-/// The one extension each extendable deadline admits (RN 316 art. 8; RN 35/2003; RN 276/2011).
+/// The one extension each extendable deadline admits (RN 316 art. 8; RN 35/2003, of equal length;
+/// RN 276/2011).
 fn extend_deadline(
     act: &Act<'_>,
     family: Family,
@@ -360,6 +394,15 @@ fn extend_deadline(
         }
         (Family::LiquidacaoExtrajudicial, DeadlineKey::Inquerito) => {
             act.rules.get(&act.rules.le_inquiry_extension, "le_inquiry_extension")?.0.clone()
+        }
+        (Family::AlienacaoCarteira, DeadlineKey::AlienacaoDeterminada) => {
+            act.rules.ordered_alienation_extension.clone().ok_or_else(|| {
+                DomainError::rule(
+                    "prazo.improrrogavel",
+                    "RDC 84/2001; RN 35/2003",
+                    "o prazo da alienação determinada só passou a admitir prorrogação com a RN 35/2003",
+                )
+            })?
         }
         _ => {
             return Err(DomainError::rule(
