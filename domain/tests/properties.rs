@@ -3,15 +3,18 @@
 //! state, `evolve` never panicking on what `decide` produced, and every emitted event surviving
 //! the stored schema round trip.
 
-use autos_domain::case::{CourtEffect, DeadlineKey, InquiryPhase, LeClosure, LeGround, MemberTransfer, RegimeClosure};
+use autos_domain::case::{
+    Abrangencia, CaseDetail, CompulsoryGround, CourtEffect, DeadlineKey, DemandTheme, InquiryPhase, LeClosure,
+    LeGround, Measure, MemberTransfer, NipClassification, NipKind, NipPhase, RegimeClosure,
+};
 use autos_domain::fine::FineInputs;
 use autos_domain::operator::{CancellationMotive, Licence};
 use autos_domain::rules::DiscountKind;
 use autos_domain::stored::{decode, encode};
 use autos_domain::testing::{actor, d, rule_book_configured_for_tests, World};
 use autos_domain::{
-    CaseCommand, Cnpj, DomainEvent, FineComputation, HolidayCalendar, Modalidade, Money, OperatorCommand, Registro,
-    Role, Uf,
+    CaseCommand, CaseEvent, Cnpj, DomainEvent, FineComputation, HolidayCalendar, Modalidade, Money, OperatorCommand,
+    Registro, Role, SealedPersonalData, Uf,
 };
 use chrono::{Datelike, Days, NaiveDate};
 use proptest::prelude::*;
@@ -78,7 +81,12 @@ proptest! {
             municipio: None,
         });
         world.given_operator(registro, admin.clone(), today, OperatorCommand::RegistrarAdministrador { administrador_id: Uuid::from_u128(1), nome: "A".into(), cargo: "diretor".into(), inicio: today });
-        world.given_operator(registro, admin, today, OperatorCommand::InformarBeneficiarios { ano: today.year(), mes: today.month(), quantidade: 300 });
+        world.given_operator(registro, admin.clone(), today, OperatorCommand::InformarBeneficiarios { ano: today.year(), mes: today.month(), quantidade: 300 });
+        world.given_operator(acquirer(), admin, today, OperatorCommand::RegistrarOperadora {
+            registro: acquirer(), cnpj: Some(Cnpj::parse("11444777000161").unwrap()), razao_social: "Adquirente".into(), modalidade: Modalidade::MedicinaDeGrupo, uf: Some(Uf::Sp), registro_provisorio: false,
+            regiao: None,
+            municipio: None,
+        });
         let mut cases: Vec<Uuid> = Vec::new();
         for (pick, target, advance) in steps {
             today = today.checked_add_days(Days::new(advance)).unwrap();
@@ -93,13 +101,24 @@ proptest! {
             };
             let who = actor(role, &[case_id]);
             let requesting_tcac = matches!(command, CaseCommand::RequererTcac { .. });
+            let classifying = matches!(command, CaseCommand::ClassificarNip { .. });
+            let before = world.case(case_id);
             let barred_until = world.operator(registro).tcac_barred_until;
             if let Ok(out) = world.when_case(case_id, registro, who, today, command) {
                 // Lei 9.656/1998 art. 29: no TCAC is accepted while a breach bar runs.
                 prop_assert!(!requesting_tcac || barred_until.is_none_or(|until| today >= until), "TCAC accepted during the bar");
+                // DOMAIN.md §2.8: a NIP is classified after the answer or once the resolution deadline ran out.
+                if let (true, CaseDetail::Nip(nip)) = (classifying, &before.detail) {
+                    let silent_in_time = before.deadlines.get(&DeadlineKey::ResolucaoNip).is_some_and(|p| !p.has_expired(today));
+                    prop_assert!(nip.respondida || !silent_in_time, "NIP classified while the operator could still solve it");
+                }
                 for emitted in &out {
                     let back = decode(&encode(&emitted.event)).unwrap();
                     prop_assert_eq!(&back, &emitted.event);
+                    // RDC 84/2001 art. 2: every accepted transfer keeps the contracts.
+                    if let DomainEvent::Case(CaseEvent::Alienacao(autos_domain::case::AlienationEvent::TransferenciaComprovada { nova_carencia, aniversario_mantido, .. })) = &emitted.event {
+                        prop_assert!(!nova_carencia && *aniversario_mantido, "transfer with new carência accepted");
+                    }
                     if let (autos_domain::StreamRef::Caso(id), DomainEvent::Case(_)) = (&emitted.stream, &emitted.event) {
                         if !cases.contains(id) { cases.push(*id); }
                     }
@@ -113,13 +132,26 @@ proptest! {
                 prop_assert!(!case.is_closed(), "operator lists a closed regime");
                 prop_assert!(case.deadlines.get(&DeadlineKey::Vigencia).is_some_and(|v| (v.due - v.start).num_days() <= 366 + 10));
             }
+            if let Some(auction) = op.compulsory_alienation_case {
+                prop_assert!(!world.case(auction).is_closed(), "operator under a compulsory alienation already closed");
+            }
+            for case in world.cases.values() {
+                if let CaseDetail::Nip(nip) = &case.detail {
+                    // RN 483/2022 art. 15 (RN 579/2023): only não resolvida reaches a PAS.
+                    prop_assert!(nip.phase != NipPhase::EncaminhadaParaPas || nip.classificacao == Some(NipClassification::NaoResolvida));
+                }
+            }
             let exempt = matches!(op.licence, Licence::Cancelada { motivo: CancellationMotive::LiquidacaoExtrajudicial | CancellationMotive::PorSolicitacaoDaOperadora, .. });
             prop_assert!(!op.is_cancelled() || exempt || op.members_provided_for(today), "compulsory cancellation left members behind");
         }
     }
 }
 
-const MENU: usize = 25;
+const MENU: usize = 37;
+
+fn acquirer() -> Registro {
+    Registro::parse("005711").unwrap()
+}
 
 fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool) {
     use CaseCommand as C;
@@ -197,7 +229,7 @@ fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool
         19 => (C::RegistrarAssinaturaCompromissaria {}, false),
         20 => (C::AutorizarTcac { numero: "TCAC nº 1".into(), documento: doc() }, false),
         21 => (C::ComprovarPagamentoAntecipadoTcac {}, false),
-        _ => (
+        22 => (
             C::DecidirCumprimentoTcac {
                 cumprido: today.day().is_multiple_of(2),
                 data_descumprimento: None,
@@ -205,5 +237,110 @@ fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool
             },
             false,
         ),
+        23 => (
+            C::RequererAlienacaoVoluntaria {
+                registro,
+                adquirente: acquirer(),
+                abrangencia: if today.day().is_multiple_of(3) { Abrangencia::Parcial } else { Abrangencia::Total },
+                beneficiarios: 300,
+                data_pretendida: HolidayCalendar::add_days(today, [20, 30, 45][today.day() as usize % 3]),
+                documento: doc(),
+            },
+            true,
+        ),
+        24 => (
+            C::DecidirAlienacaoVoluntaria {
+                autorizada: !today.day().is_multiple_of(4),
+                adquirente: acquirer(),
+                fundamentacao: "f".into(),
+                documento: doc(),
+            },
+            false,
+        ),
+        25 => (
+            C::DeterminarAlienacao { registro, recebido_em: today, motivos: vec!["risco".into()], documento: doc() },
+            true,
+        ),
+        26 => (
+            C::IniciarAlienacaoCompulsoria {
+                registro,
+                fundamento: if today.day().is_multiple_of(2) {
+                    CompulsoryGround::PropostaDoDiretor
+                } else {
+                    CompulsoryGround::CancelamentoDoRegistro
+                },
+                documento: doc(),
+            },
+            true,
+        ),
+        27 => (
+            C::RegistrarResultadoLeilao {
+                arrematantes: if today.day().is_multiple_of(3) { vec![] } else { vec![acquirer()] },
+                documento: doc(),
+            },
+            false,
+        ),
+        28 => (
+            C::ComprovarTransferenciaCarteira {
+                adquirentes: vec![acquirer()],
+                beneficiarios: 300,
+                nova_carencia: today.day().is_multiple_of(5),
+                aniversario_mantido: !today.day().is_multiple_of(7),
+                documento: doc(),
+            },
+            false,
+        ),
+        29 => (C::RegistrarDescumprimentoAlienacao { descricao: "d".into() }, false),
+        30 => (C::ProrrogarPrazo { prazo: DeadlineKey::AlienacaoDeterminada, motivo: "m".into() }, false),
+        31 => (
+            C::DeterminarMedida {
+                medida: [
+                    Measure::AlienacaoDeCarteira,
+                    Measure::PortabilidadeEspecial,
+                    Measure::LiquidacaoExtrajudicial,
+                ][today.day() as usize % 3],
+                documento: doc(),
+            },
+            false,
+        ),
+        32 => (
+            C::RegistrarReclamacaoNip {
+                registro,
+                canal: "telefone".into(),
+                protocolo_operadora: "123".into(),
+                tema: DemandTheme::ALL[today.day() as usize % DemandTheme::ALL.len()],
+                beneficiario: SealedPersonalData { subject_id: Uuid::from_u128(3), ciphertext: "c2VsYWRv".into() },
+            },
+            true,
+        ),
+        33 => (
+            C::NotificarOperadoraNip {
+                tipo: if today.day().is_multiple_of(2) { NipKind::Assistencial } else { NipKind::NaoAssistencial },
+            },
+            false,
+        ),
+        34 => (
+            C::RegistrarRespostaOperadora {
+                reparacao_em: today.day().is_multiple_of(2).then_some(today),
+                documento: doc(),
+            },
+            false,
+        ),
+        35 => (
+            C::ClassificarNip {
+                classificacao: [
+                    NipClassification::SemIndicioDeInfracao,
+                    NipClassification::Rve,
+                    NipClassification::NaoResolvida,
+                    NipClassification::NaoBeneficiario,
+                    NipClassification::Duplicada,
+                    NipClassification::DadosInsuficientes,
+                    NipClassification::AgenteNaoResponsavel,
+                ][today.day() as usize % 7],
+                fundamentacao: "f".into(),
+            },
+            false,
+        ),
+        _ => (C::RevisarRve { fundamentacao: "f".into(), documento: doc() }, false),
     }
 }

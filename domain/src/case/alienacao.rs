@@ -202,7 +202,6 @@ fn ev(e: AlienationEvent) -> CaseEvent {
 }
 
 pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainError> {
-    use AlienationPhase as P;
     use CaseCommand as C;
     match command {
         C::RequererAlienacaoVoluntaria {
@@ -219,57 +218,54 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
             Ok(vec![act.case_event(ev(ordered), NORM_DETERMINADA, Some(&documento))])
         }
         C::IniciarAlienacaoCompulsoria { fundamento, documento, .. } => start_auction(act, fundamento, &documento),
-        command => {
-            let CaseDetail::Alienacao(s) = &act.case.detail else {
-                return Err(DomainError::invalid("caso", "o caso não é uma alienação de carteira"));
-            };
-            let name = command.act();
-            let one = |e: AlienationEvent, basis: &str, doc: Option<&str>| Ok(vec![act.case_event(ev(e), basis, doc)]);
-            match (s.phase, command) {
-                (P::Requerida, C::DecidirAlienacaoVoluntaria { autorizada, adquirente, fundamentacao, documento }) => {
-                    if !s.adquirentes.contains(&adquirente) {
-                        return Err(DomainError::invalid("adquirente", "o adquirente não é o do pedido"));
-                    }
-                    if autorizada {
-                        check_acquirer(act, adquirente)?;
-                    }
-                    let fundamentacao = non_empty("fundamentacao", fundamentacao)?;
-                    one(
-                        AlienationEvent::VoluntariaDecidida { autorizada, fundamentacao },
-                        NORM_VOLUNTARIA,
-                        Some(&documento),
-                    )
-                }
-                (P::EmLeilao, C::RegistrarResultadoLeilao { arrematantes, documento }) => {
-                    auction_result(act, arrematantes, &documento)
-                }
-                (
-                    P::Autorizada | P::Determinada | P::Arrematada,
-                    C::ComprovarTransferenciaCarteira {
-                        adquirentes,
-                        beneficiarios,
-                        nova_carencia,
-                        aniversario_mantido,
-                        documento,
-                    },
-                ) => {
-                    let terms = TransferTerms { beneficiarios, nova_carencia, aniversario_mantido };
-                    transfer(act, s, adquirentes, terms, &documento)
-                }
-                (P::Determinada, C::RegistrarDescumprimentoAlienacao { descricao }) => {
-                    act.require_expired(DeadlineKey::AlienacaoDeterminada, NORM_DETERMINADA)?;
-                    one(
-                        AlienationEvent::Descumprida { descricao: non_empty("descricao", descricao)? },
-                        NORM_DETERMINADA,
-                        None,
-                    )
-                }
-                (P::Frustrada, C::DeterminarMedida { medida, documento }) => {
-                    one(AlienationEvent::MedidaDeterminada { medida }, NORM_MEDIDA, Some(&documento))
-                }
-                (phase, _) => Err(wrong_phase("alienacao", phase, &name)),
+        command => ongoing(act, command),
+    }
+}
+
+/// Acts on an opened alienação, by phase.
+fn ongoing(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainError> {
+    use AlienationPhase as P;
+    use CaseCommand as C;
+    let CaseDetail::Alienacao(s) = &act.case.detail else {
+        return Err(DomainError::invalid("caso", "o caso não é uma alienação de carteira"));
+    };
+    let name = command.act();
+    let one = |e: AlienationEvent, basis: &str, doc: Option<&str>| Ok(vec![act.case_event(ev(e), basis, doc)]);
+    match (s.phase, command) {
+        (P::Requerida, C::DecidirAlienacaoVoluntaria { autorizada, adquirente, fundamentacao, documento }) => {
+            if !s.adquirentes.contains(&adquirente) {
+                return Err(DomainError::invalid("adquirente", "o adquirente não é o do pedido"));
             }
+            if autorizada {
+                check_acquirer(act, adquirente)?;
+            }
+            let fundamentacao = non_empty("fundamentacao", fundamentacao)?;
+            one(AlienationEvent::VoluntariaDecidida { autorizada, fundamentacao }, NORM_VOLUNTARIA, Some(&documento))
         }
+        (P::EmLeilao, C::RegistrarResultadoLeilao { arrematantes, documento }) => {
+            auction_result(act, arrematantes, &documento)
+        }
+        (
+            P::Autorizada | P::Determinada | P::Arrematada,
+            C::ComprovarTransferenciaCarteira {
+                adquirentes,
+                beneficiarios,
+                nova_carencia,
+                aniversario_mantido,
+                documento,
+            },
+        ) => {
+            let terms = TransferTerms { beneficiarios, nova_carencia, aniversario_mantido };
+            transfer(act, s, adquirentes, terms, &documento)
+        }
+        (P::Determinada, C::RegistrarDescumprimentoAlienacao { descricao }) => {
+            act.require_expired(DeadlineKey::AlienacaoDeterminada, NORM_DETERMINADA)?;
+            one(AlienationEvent::Descumprida { descricao: non_empty("descricao", descricao)? }, NORM_DETERMINADA, None)
+        }
+        (P::Frustrada, C::DeterminarMedida { medida, documento }) => {
+            one(AlienationEvent::MedidaDeterminada { medida }, NORM_MEDIDA, Some(&documento))
+        }
+        (phase, _) => Err(wrong_phase("alienacao", phase, &name)),
     }
 }
 

@@ -62,6 +62,7 @@ pub enum NipPhase {
 }
 
 impl NipPhase {
+    /// Whether the NIP reached an end (an RVE still admits its review).
     pub fn is_terminal(self) -> bool {
         matches!(self, NipPhase::Finalizada | NipPhase::EncaminhadaParaPas)
     }
