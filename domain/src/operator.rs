@@ -179,6 +179,9 @@ pub enum OperatorEvent {
     CarteiraTransferida { caso: Uuid, beneficiarios: u64 },
     #[serde(rename = "operadora.alienacao_compulsoria_iniciada")]
     AlienacaoCompulsoriaIniciada { caso: Uuid },
+    /// The auction ended, with the carteira transferred or without bids (RDC 82/2001).
+    #[serde(rename = "operadora.alienacao_compulsoria_encerrada")]
+    AlienacaoCompulsoriaEncerrada { caso: Uuid },
     #[serde(rename = "operadora.portabilidade_especial_decretada")]
     PortabilidadeEspecialDecretada { caso: Uuid, prazo: Deadline },
     #[serde(rename = "operadora.cancelamento_iniciado")]
@@ -329,6 +332,11 @@ impl OperatorState {
             E::ComercializacaoRestabelecida {} => self.sales_suspended = None,
             E::CarteiraTransferida { .. } => self.carteira_transferred = true,
             E::AlienacaoCompulsoriaIniciada { caso } => self.compulsory_alienation_case = Some(*caso),
+            E::AlienacaoCompulsoriaEncerrada { caso } => {
+                if self.compulsory_alienation_case == Some(*caso) {
+                    self.compulsory_alienation_case = None;
+                }
+            }
             E::PortabilidadeEspecialDecretada { prazo, .. } => self.special_portability = Some(prazo.clone()),
             E::CancelamentoIniciado { caso, .. } => self.cancellation_case = Some(*caso),
             E::RegistroCancelado { motivo, em, .. } => {

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::case::{
-    CancelEvent, DemandEvent, FreezeEvent, LeEvent, PrazoEvent, RegimeEvent, RepresentationEvent, SanctionEvent,
-    TcacEvent,
+    AlienationEvent, CancelEvent, DemandEvent, FreezeEvent, LeEvent, NipEvent, PrazoEvent, RegimeEvent,
+    RepresentationEvent, SanctionEvent, TcacEvent,
 };
 use crate::{CaseEvent, DomainError, DomainEvent};
 
@@ -111,6 +111,8 @@ pub fn decode(encoded: &EncodedEvent) -> Result<DomainEvent, DomainError> {
         "demanda" => case(CaseEvent::Demanda(parse::<DemandEvent>(t, payload)?)),
         "representacao" => case(CaseEvent::Representacao(parse::<RepresentationEvent>(t, payload)?)),
         "pas" => case(CaseEvent::Sancionador(parse::<SanctionEvent>(t, payload)?)),
+        "alienacao" => case(CaseEvent::Alienacao(parse::<AlienationEvent>(t, payload)?)),
+        "nip" => case(CaseEvent::Nip(parse::<NipEvent>(t, payload)?)),
         _ => Err(broken(t, "tipo de evento desconhecido")),
     }
 }

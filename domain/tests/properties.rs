@@ -1,12 +1,14 @@
 //! Property tests: business-day arithmetic against a naive count; fines within legal bounds and
 //! reproducible from their stored factors; random act sequences never reaching a forbidden
 //! state (sanctioning processes included: no decision under a TCAC or before the defence, fines
-//! within bounds, balances consistent), `evolve` never panicking on what `decide` produced, and
+//! within bounds, balances consistent; transfers keep the contracts; only a NIP não resolvida
+//! reaches a PAS), `evolve` never panicking on what `decide` produced, and
 //! every emitted event surviving the stored schema round trip.
 
 use autos_domain::case::{
-    AppealDecision, CaseDetail, CourtEffect, DeadlineKey, FirstInstanceDecision, InquiryPhase, InstalmentPlan,
-    LeClosure, LeGround, MemberTransfer, RegimeClosure, SanctionPhase,
+    Abrangencia, AlienationEvent, AppealDecision, CaseDetail, CompulsoryGround, CourtEffect, DeadlineKey, DemandTheme,
+    FirstInstanceDecision, InquiryPhase, InstalmentPlan, LeClosure, LeGround, Measure, MemberTransfer,
+    NipClassification, NipKind, NipPhase, RegimeClosure, SanctionPhase,
 };
 use autos_domain::fine::FineInputs;
 use autos_domain::operator::{CancellationMotive, Licence};
@@ -14,8 +16,8 @@ use autos_domain::rules::DiscountKind;
 use autos_domain::stored::{decode, encode};
 use autos_domain::testing::{actor, d, rule_book_configured_for_tests, World};
 use autos_domain::{
-    CaseCommand, CaseState, Cnpj, DomainEvent, FineComputation, HolidayCalendar, Modalidade, Money, OperatorCommand,
-    Registro, Role, Uf,
+    CaseCommand, CaseEvent, CaseState, Cnpj, DomainEvent, FineComputation, HolidayCalendar, Modalidade, Money,
+    OperatorCommand, Registro, Role, SealedPersonalData, Uf,
 };
 use chrono::{Datelike, Days, NaiveDate};
 use proptest::prelude::*;
@@ -122,9 +124,24 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
     );
     world.given_operator(
         registro,
-        admin,
+        admin.clone(),
         today,
         OperatorCommand::InformarBeneficiarios { ano: today.year(), mes: today.month(), quantidade: 300 },
+    );
+    world.given_operator(
+        acquirer(),
+        admin,
+        today,
+        OperatorCommand::RegistrarOperadora {
+            registro: acquirer(),
+            cnpj: Some(Cnpj::parse("11444777000161").unwrap()),
+            razao_social: "Adquirente".into(),
+            modalidade: Modalidade::MedicinaDeGrupo,
+            uf: Some(Uf::Sp),
+            registro_provisorio: false,
+            regiao: None,
+            municipio: None,
+        },
     );
     let mut cases: Vec<Uuid> = Vec::new();
     for (pick, target, advance) in steps {
@@ -153,6 +170,7 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
         let who = actor(role, &[case_id]);
         let command = if target.is_multiple_of(2) { fit_to_balance(command, &world.case(case_id)) } else { command };
         let requesting_tcac = matches!(command, CaseCommand::RequererTcac { .. });
+        let classifying = matches!(command, CaseCommand::ClassificarNip { .. });
         let barred_until = world.operator(registro).tcac_barred_until;
         let deciding_pas = matches!(
             command,
@@ -192,9 +210,27 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
                     "sanction before the defence opportunity"
                 );
             }
+            // DOMAIN.md §2.8: a NIP is classified after the answer or once the resolution deadline ran out.
+            if let (true, CaseDetail::Nip(nip)) = (classifying, &before.detail) {
+                let silent_in_time =
+                    before.deadlines.get(&DeadlineKey::ResolucaoNip).is_some_and(|p| !p.has_expired(today));
+                prop_assert!(
+                    nip.respondida || !silent_in_time,
+                    "NIP classified while the operator could still solve it"
+                );
+            }
             for emitted in &out {
                 let back = decode(&encode(&emitted.event)).unwrap();
                 prop_assert_eq!(&back, &emitted.event);
+                // RDC 84/2001 art. 2: every accepted transfer keeps the contracts.
+                if let DomainEvent::Case(CaseEvent::Alienacao(AlienationEvent::TransferenciaComprovada {
+                    nova_carencia,
+                    aniversario_mantido,
+                    ..
+                })) = &emitted.event
+                {
+                    prop_assert!(!nova_carencia && *aniversario_mantido, "transfer with new carência accepted");
+                }
                 if let (autos_domain::StreamRef::Caso(id), DomainEvent::Case(_)) = (&emitted.stream, &emitted.event) {
                     if !cases.contains(id) {
                         cases.push(*id);
@@ -213,7 +249,17 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
                 .get(&DeadlineKey::Vigencia)
                 .is_some_and(|v| (v.due - v.start).num_days() <= 366 + 10));
         }
+        if let Some(auction) = op.compulsory_alienation_case {
+            prop_assert!(!world.case(auction).is_closed(), "operator under a compulsory alienation already closed");
+        }
         for case in world.cases.values() {
+            if let CaseDetail::Nip(nip) = &case.detail {
+                // RN 483/2022 art. 15 (RN 579/2023): only não resolvida reaches a PAS.
+                prop_assert!(
+                    nip.phase != NipPhase::EncaminhadaParaPas
+                        || nip.classificacao == Some(NipClassification::NaoResolvida)
+                );
+            }
             let CaseDetail::Sancionador(s) = &case.detail else { continue };
             if let Some(fine) = &s.multa {
                 // Lei 9.656/1998 arts. 27 and 35-D, after every multiplier.
@@ -249,7 +295,11 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-const MENU: usize = 36;
+const MENU: usize = 50;
+
+fn acquirer() -> Registro {
+    Registro::parse("005711").unwrap()
+}
 
 /// The sanctioning acts (those after the auto twice as likely), with the TCAC steps that may
 /// suspend a process and the LE decree that lets a credit join the estate.
@@ -449,7 +499,7 @@ fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool
         32 => (C::DeclararInadimplencia {}, false),
         33 => (C::InscreverDividaAtiva { documento: doc() }, false),
         34 => (C::HabilitarCreditoNaMassa { documento: doc() }, false),
-        _ => (
+        35 => (
             C::DecidirCumprimentoTcac {
                 cumprido: today.day().is_multiple_of(2),
                 data_descumprimento: None,
@@ -457,5 +507,110 @@ fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool
             },
             false,
         ),
+        36 => (
+            C::RequererAlienacaoVoluntaria {
+                registro,
+                adquirente: acquirer(),
+                abrangencia: if today.day().is_multiple_of(3) { Abrangencia::Parcial } else { Abrangencia::Total },
+                beneficiarios: 300,
+                data_pretendida: HolidayCalendar::add_days(today, [20, 30, 45][today.day() as usize % 3]),
+                documento: doc(),
+            },
+            true,
+        ),
+        37 => (
+            C::DecidirAlienacaoVoluntaria {
+                autorizada: !today.day().is_multiple_of(4),
+                adquirente: acquirer(),
+                fundamentacao: "f".into(),
+                documento: doc(),
+            },
+            false,
+        ),
+        38 => (
+            C::DeterminarAlienacao { registro, recebido_em: today, motivos: vec!["risco".into()], documento: doc() },
+            true,
+        ),
+        39 => (
+            C::IniciarAlienacaoCompulsoria {
+                registro,
+                fundamento: if today.day().is_multiple_of(2) {
+                    CompulsoryGround::PropostaDoDiretor
+                } else {
+                    CompulsoryGround::CancelamentoDoRegistro
+                },
+                documento: doc(),
+            },
+            true,
+        ),
+        40 => (
+            C::RegistrarResultadoLeilao {
+                arrematantes: if today.day().is_multiple_of(3) { vec![] } else { vec![acquirer()] },
+                documento: doc(),
+            },
+            false,
+        ),
+        41 => (
+            C::ComprovarTransferenciaCarteira {
+                adquirentes: vec![acquirer()],
+                beneficiarios: 300,
+                nova_carencia: today.day().is_multiple_of(5),
+                aniversario_mantido: !today.day().is_multiple_of(7),
+                documento: doc(),
+            },
+            false,
+        ),
+        42 => (C::RegistrarDescumprimentoAlienacao { descricao: "d".into() }, false),
+        43 => (C::ProrrogarPrazo { prazo: DeadlineKey::AlienacaoDeterminada, motivo: "m".into() }, false),
+        44 => (
+            C::DeterminarMedida {
+                medida: [
+                    Measure::AlienacaoDeCarteira,
+                    Measure::PortabilidadeEspecial,
+                    Measure::LiquidacaoExtrajudicial,
+                ][today.day() as usize % 3],
+                documento: doc(),
+            },
+            false,
+        ),
+        45 => (
+            C::RegistrarReclamacaoNip {
+                registro,
+                canal: "telefone".into(),
+                protocolo_operadora: "123".into(),
+                tema: DemandTheme::ALL[today.day() as usize % DemandTheme::ALL.len()],
+                beneficiario: SealedPersonalData { subject_id: Uuid::from_u128(3), ciphertext: "c2VsYWRv".into() },
+            },
+            true,
+        ),
+        46 => (
+            C::NotificarOperadoraNip {
+                tipo: if today.day().is_multiple_of(2) { NipKind::Assistencial } else { NipKind::NaoAssistencial },
+            },
+            false,
+        ),
+        47 => (
+            C::RegistrarRespostaOperadora {
+                reparacao_em: today.day().is_multiple_of(2).then_some(today),
+                documento: doc(),
+            },
+            false,
+        ),
+        48 => (
+            C::ClassificarNip {
+                classificacao: [
+                    NipClassification::SemIndicioDeInfracao,
+                    NipClassification::Rve,
+                    NipClassification::NaoResolvida,
+                    NipClassification::NaoBeneficiario,
+                    NipClassification::Duplicada,
+                    NipClassification::DadosInsuficientes,
+                    NipClassification::AgenteNaoResponsavel,
+                ][today.day() as usize % 7],
+                fundamentacao: "f".into(),
+            },
+            false,
+        ),
+        _ => (C::RevisarRve { fundamentacao: "f".into(), documento: doc() }, false),
     }
 }

@@ -6,9 +6,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::alienacao::{Abrangencia, CompulsoryGround};
 use super::demanda::{DemandKind, DemandTheme};
 use super::freeze::CourtEffect;
 use super::liquidacao::{BankruptcyGround, InquiryPhase, LeClosure, LeGround, MemberTransfer};
+use super::nip::{NipClassification, NipKind};
 use super::regime::{DtHypothesis, DtProgramStage, Measure, RegimeClosure};
 use super::representacao::{OriginArea, RepresentationSubject};
 use super::sancionador::{AppealDecision, FirstInstanceDecision, InstalmentPlan};
@@ -182,6 +184,86 @@ pub enum CaseCommand {
         procedente: bool,
         relatorio: String,
     },
+    // — alienação de carteira (§2.5)
+    RequererAlienacaoVoluntaria {
+        registro: Registro,
+        /// The acquiring operator, which signs the responsibility terms (RN 112/2005).
+        adquirente: Registro,
+        abrangencia: Abrangencia,
+        /// Members the transfer covers.
+        beneficiarios: u64,
+        data_pretendida: NaiveDate,
+        documento: String,
+    },
+    DecidirAlienacaoVoluntaria {
+        autorizada: bool,
+        /// The acquirer of the request, named again so that its stream is loaded and pinned
+        /// (`related_registros`) and the acquirer bar is decided against it.
+        adquirente: Registro,
+        fundamentacao: String,
+        documento: String,
+    },
+    DeterminarAlienacao {
+        registro: Registro,
+        /// Receipt of the decision by the operator, from which the term runs (RDC 84/2001).
+        recebido_em: NaiveDate,
+        motivos: Vec<String>,
+        documento: String,
+    },
+    IniciarAlienacaoCompulsoria {
+        registro: Registro,
+        fundamento: CompulsoryGround,
+        documento: String,
+    },
+    RegistrarResultadoLeilao {
+        /// Winning operators; empty when no bid came (*leilão deserto*).
+        arrematantes: Vec<Registro>,
+        documento: String,
+    },
+    ComprovarTransferenciaCarteira {
+        /// Operators that received members: required for an ordered alienação, whose acquirers
+        /// are not known before; otherwise among the authorised acquirer or auction winners.
+        #[serde(default)]
+        adquirentes: Vec<Registro>,
+        beneficiarios: u64,
+        /// Declared facts of RDC 84/2001 art. 2: contracts kept, no new waiting periods.
+        nova_carencia: bool,
+        aniversario_mantido: bool,
+        documento: String,
+    },
+    RegistrarDescumprimentoAlienacao {
+        descricao: String,
+    },
+    // — NIP (§2.8, RN 343/2013 onwards)
+    RegistrarReclamacaoNip {
+        registro: Registro,
+        /// Disque ANS, formulário eletrônico, presencial…
+        canal: String,
+        /// The protocol the operator gave the beneficiary before the complaint.
+        protocolo_operadora: String,
+        tema: DemandTheme,
+        /// The beneficiary, sealed by the store's personal-data vault; never clear text.
+        beneficiario: SealedPersonalData,
+    },
+    NotificarOperadoraNip {
+        tipo: NipKind,
+    },
+    RegistrarRespostaOperadora {
+        /// Date of the redress the answer proves, if it proves one.
+        #[serde(default)]
+        reparacao_em: Option<NaiveDate>,
+        /// Reference of the answer filed in the Espaço da Operadora (its text is not kept).
+        documento: String,
+    },
+    ClassificarNip {
+        classificacao: NipClassification,
+        fundamentacao: String,
+    },
+    RevisarRve {
+        /// The RVE requisite found missing.
+        fundamentacao: String,
+        documento: String,
+    },
     // — representações (§2.9)
     RegistrarRepresentacao {
         registro: Registro,
@@ -322,7 +404,11 @@ impl CaseCommand {
             | C::RequererTcac { registro, .. }
             | C::RegistrarRepresentacao { registro, .. }
             | C::RegistrarDemandaDisqueAns { registro, .. }
-            | C::LavrarAutoInfracao { registro, .. } => Some(*registro),
+            | C::LavrarAutoInfracao { registro, .. }
+            | C::RequererAlienacaoVoluntaria { registro, .. }
+            | C::DeterminarAlienacao { registro, .. }
+            | C::IniciarAlienacaoCompulsoria { registro, .. }
+            | C::RegistrarReclamacaoNip { registro, .. } => Some(*registro),
             _ => None,
         }
     }
@@ -345,6 +431,9 @@ impl CaseCommand {
 
     /// Other operators the decision must see (`Context::related_operators`).
     pub fn related_registros(&self) -> Vec<Registro> {
-        Vec::new()
+        match self {
+            CaseCommand::DecidirAlienacaoVoluntaria { adquirente, .. } => vec![*adquirente],
+            _ => Vec::new(),
+        }
     }
 }

@@ -13,12 +13,16 @@
 //! - `representacao`: internal referrals to DIFIS.
 //! - `demanda`: Disque ANS consultas and denúncias (2001–2003 flow).
 //! - `sancionador`: processo administrativo sancionador, from the auto de infração to payment.
+//! - `alienacao`: alienação de carteira, voluntária, determinada and compulsória.
+//! - `nip`: Notificação de Intermediação Preliminar (RN 343/2013 onwards).
 
+mod alienacao;
 mod cancelamento;
 pub mod commands;
 mod demanda;
 mod freeze;
 mod liquidacao;
+mod nip;
 mod regime;
 mod representacao;
 mod sancionador;
@@ -30,11 +34,13 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use alienacao::{Abrangencia, AlienationEvent, AlienationForm, AlienationPhase, AlienationState, CompulsoryGround};
 pub use cancelamento::{CancelEvent, CancelPhase, CancelState};
 pub use commands::CaseCommand;
 pub use demanda::{DemandEvent, DemandKind, DemandPhase, DemandState, DemandTheme};
 pub use freeze::{CourtEffect, FreezeEvent, FreezePhase, FreezeState, FrozenPerson};
 pub use liquidacao::{BankruptcyGround, InquiryPhase, LeClosure, LeEvent, LeGround, LePhase, LeState, MemberTransfer};
+pub use nip::{NipClassification, NipEvent, NipKind, NipPhase, NipState};
 pub use regime::{DtHypothesis, DtProgramStage, Measure, RegimeClosure, RegimeEvent, RegimePhase, RegimeState};
 pub use representacao::{
     OriginArea, RepresentationEvent, RepresentationPhase, RepresentationState, RepresentationSubject,
@@ -68,6 +74,12 @@ pub enum DeadlineKey {
     Recurso,
     /// PAS: payment of the fine (or of the discounted amount).
     Pagamento,
+    /// Ordered alienação: transfer within the RO's term from receipt (RDC 84/2001).
+    AlienacaoDeterminada,
+    /// NIP: the operator solves within 5 or 10 business days (assistencial or not).
+    ResolucaoNip,
+    /// NIP: the operator answers with proof.
+    RespostaNip,
 }
 
 /// Facts every opening event carries.
@@ -95,6 +107,8 @@ pub enum CaseDetail {
     Representacao(RepresentationState),
     Demanda(DemandState),
     Sancionador(SanctionState),
+    Alienacao(AlienationState),
+    Nip(NipState),
 }
 
 /// A case's state, folded from its stream.
@@ -122,6 +136,8 @@ pub enum CaseEvent {
     Representacao(RepresentationEvent),
     Demanda(DemandEvent),
     Sancionador(SanctionEvent),
+    Alienacao(AlienationEvent),
+    Nip(NipEvent),
 }
 
 /// Events shared by every family.
@@ -148,6 +164,8 @@ impl CaseState {
             CaseEvent::Representacao(e) => representacao::evolve(self, e),
             CaseEvent::Demanda(e) => demanda::evolve(self, e),
             CaseEvent::Sancionador(e) => sancionador::evolve(self, e),
+            CaseEvent::Alienacao(e) => alienacao::evolve(self, e),
+            CaseEvent::Nip(e) => nip::evolve(self, e),
         }
     }
 
@@ -163,6 +181,8 @@ impl CaseState {
             CaseDetail::Representacao(s) => serde_json::to_value(s.phase),
             CaseDetail::Demanda(s) => serde_json::to_value(s.phase),
             CaseDetail::Sancionador(s) => serde_json::to_value(s.phase),
+            CaseDetail::Alienacao(s) => serde_json::to_value(s.phase),
+            CaseDetail::Nip(s) => serde_json::to_value(s.phase),
         };
         value.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
     }
@@ -179,6 +199,17 @@ impl CaseState {
             CaseDetail::Representacao(s) => s.phase == RepresentationPhase::Arquivada,
             CaseDetail::Demanda(s) => s.phase.is_terminal(),
             CaseDetail::Sancionador(s) => s.phase.is_terminal(),
+            CaseDetail::Alienacao(s) => s.phase.is_terminal(),
+            CaseDetail::Nip(s) => s.phase.is_terminal(),
+        }
+    }
+
+    /// Whether a closed case still admits `command`: a NIP finalised as RVE may be reviewed at
+    /// any time (RN 343/2013 art. 17); it stays closed for projections until then.
+    fn admits_after_closing(&self, command: &CaseCommand) -> bool {
+        match (&self.detail, command) {
+            (CaseDetail::Nip(s), CaseCommand::RevisarRve { .. }) => s.admits_review(),
+            _ => false,
         }
     }
 
@@ -338,7 +369,7 @@ pub fn decide_case(
         if abertura.registro != registro {
             return Err(DomainError::invalid("registro", "a operadora informada não é a do caso"));
         }
-        if case.is_closed() {
+        if case.is_closed() && !case.admits_after_closing(&command) {
             return Err(DomainError::rule(
                 "caso.encerrado",
                 "DOMAIN.md §2",
@@ -360,11 +391,13 @@ pub fn decide_case(
         Family::Representacao => representacao::decide(&act, command),
         Family::DemandaDisqueAns => demanda::decide(&act, command),
         Family::Sancionador => sancionador::decide(&act, command),
-        other => Err(DomainError::invalid("act", format!("família ainda não suportada: {}", other.label()))),
+        Family::AlienacaoCarteira => alienacao::decide(&act, command),
+        Family::Nip => nip::decide(&act, command),
     }
 }
 
-/// The one extension each extendable deadline admits (RN 316 art. 8; RN 35/2003; RN 276/2011).
+/// The one extension each extendable deadline admits (RN 316 art. 8; RN 35/2003, of equal length;
+/// RN 276/2011).
 fn extend_deadline(
     act: &Act<'_>,
     family: Family,
@@ -378,6 +411,15 @@ fn extend_deadline(
         }
         (Family::LiquidacaoExtrajudicial, DeadlineKey::Inquerito) => {
             act.rules.get(&act.rules.le_inquiry_extension, "le_inquiry_extension")?.0.clone()
+        }
+        (Family::AlienacaoCarteira, DeadlineKey::AlienacaoDeterminada) => {
+            act.rules.ordered_alienation_extension.clone().ok_or_else(|| {
+                DomainError::rule(
+                    "prazo.improrrogavel",
+                    "RDC 84/2001; RN 35/2003",
+                    "o prazo da alienação determinada só passou a admitir prorrogação com a RN 35/2003",
+                )
+            })?
         }
         _ => {
             return Err(DomainError::rule(

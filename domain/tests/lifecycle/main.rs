@@ -1,10 +1,12 @@
 //! Given/when/then specifications of the domain, one module per family, collected in one test
 //! binary (STYLE.md habit 20). Each test names the norm it checks in a comment.
 
+mod alienacao;
 mod common;
 mod demanda;
 mod direcao_fiscal;
 mod liquidacao;
+mod nip;
 mod operator;
 mod representacao;
 mod sancionador;
