@@ -65,6 +65,9 @@ pub struct OperatorDoc {
     pub cases_total: u32,
     /// Porte from the latest monthly beneficiary count.
     pub porte: Option<Porte>,
+    /// Fines of its sanctioning processes, summed from the ledger.
+    #[serde(default)]
+    pub multas: crate::enforcement::FineTotals,
     pub last_event_position: i64,
 }
 
@@ -159,7 +162,7 @@ pub struct TimelineEntry {
 }
 
 /// Reads a typed document.
-async fn load<T: DeserializeOwned + Default>(
+pub(crate) async fn load<T: DeserializeOwned + Default>(
     docs: &mut dyn Docs,
     model: &str,
     key: &str,
@@ -170,7 +173,7 @@ async fn load<T: DeserializeOwned + Default>(
     }
 }
 
-fn store<T: Serialize>(docs: &mut dyn Docs, model: &str, key: &str, doc: &T) -> Result<(), ProjectionError> {
+pub(crate) fn store<T: Serialize>(docs: &mut dyn Docs, model: &str, key: &str, doc: &T) -> Result<(), ProjectionError> {
     let value = serde_json::to_value(doc).map_err(|e| ProjectionError::Corrupt(format!("{model}/{key}: {e}")))?;
     docs.put(model, key, value);
     Ok(())
@@ -194,7 +197,7 @@ pub fn timeline_key(registro: &str, occurred_on: NaiveDate, position: i64) -> St
 }
 
 /// Adds `delta` to a dashboard counter.
-async fn count(docs: &mut dyn Docs, key: &str, delta: i64) -> Result<(), ProjectionError> {
+pub(crate) async fn count(docs: &mut dyn Docs, key: &str, delta: i64) -> Result<(), ProjectionError> {
     let current = docs.get(DASHBOARD, key).await?.and_then(|v| v["quantidade"].as_i64()).unwrap_or(0);
     docs.put(DASHBOARD, key, serde_json::json!({ "quantidade": current + delta }));
     Ok(())
@@ -330,6 +333,7 @@ impl Estado {
         if let Some(registro) = &case.registro {
             Self::count_interventions(stored, &case, registro, docs).await?;
             Self::count_demands(stored, registro, docs).await?;
+            crate::enforcement::apply(stored, &case, registro, docs).await?;
         }
         let (registro, family) = (case.registro.clone(), case.family.clone());
         store(docs, CASE, &case_id, &case)?;

@@ -1,8 +1,10 @@
 //! Read-only lists served from the read models: deadlines (*prazos*) open, due today or
-//! overdue, by case, family and UF; the intervention and Disque ANS dashboards; the complaint
-//! index.
+//! overdue, by case, family and UF; the intervention, Disque ANS, portfolio-transfer and
+//! sanctioning-process dashboards; the complaint index; the sanctions ledger and asset freezes
+//! by person.
 
 use autos_domain::Role;
+use autos_projections::enforcement::{FrozenAssetsEntry, SanctionEntry, FREEZES_BY_PERSON, SANCTIONS};
 use autos_projections::models::{self, DeadlineDoc};
 use axum::extract::State;
 use axum::Json;
@@ -159,4 +161,105 @@ pub(super) async fn complaint_index(
         "escala": scale,
         "indice": value,
     })))
+}
+
+/// Dashboard counters under `painel/{prefix}/{a}/{b}`, as `(a, b, quantidade)`.
+async fn counters(state: &AppState, prefix: &str) -> Result<Vec<(String, String, i64)>, ApiError> {
+    let mut out = Vec::new();
+    for (key, doc) in state.views.entries(models::DASHBOARD, &format!("{prefix}/")).await? {
+        if let Some((a, b)) = key.trim_start_matches(prefix).trim_start_matches('/').split_once('/') {
+            out.push((a.to_owned(), b.to_owned(), doc["quantidade"].as_i64().unwrap_or(0)));
+        }
+    }
+    Ok(out)
+}
+
+/// Portfolio transfers (*alienações de carteira*) by year, total and partial (public aggregates).
+pub(super) async fn transfers(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    let mut years: std::collections::BTreeMap<String, (i64, i64)> = std::collections::BTreeMap::new();
+    for (year, scope, n) in counters(&state, "transferencias").await? {
+        let entry = years.entry(year).or_default();
+        if scope == "parcial" {
+            entry.1 += n;
+        } else {
+            entry.0 += n;
+        }
+    }
+    let items: Vec<serde_json::Value> = years
+        .iter()
+        .map(|(ano, (total, parcial))| serde_json::json!({ "ano": ano, "total": total, "parcial": parcial }))
+        .collect();
+    let sum: i64 = years.values().map(|(t, p)| t + p).sum();
+    Ok(Json(serde_json::json!({ "items": items, "soma": sum })))
+}
+
+/// Sanctioning processes by subject and period (`ate_2000`, `2001`…), as the report counts them
+/// (public aggregates).
+pub(super) async fn sanction_processes(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    let rows = counters(&state, "processos").await?;
+    let total: i64 = rows.iter().map(|(_, _, n)| n).sum();
+    let items: Vec<serde_json::Value> = rows
+        .into_iter()
+        .map(|(periodo, assunto, n)| serde_json::json!({ "assunto": assunto, "periodo": periodo, "quantidade": n }))
+        .collect();
+    Ok(Json(serde_json::json!({ "items": items, "total": total })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LedgerQuery {
+    registro: Option<String>,
+    after: Option<String>,
+    limit: Option<i64>,
+}
+
+/// The sanctions ledger: every fine with its stored factors, discount, payments and instalments.
+pub(super) async fn sanctions(
+    State(state): State<AppState>,
+    Params(query): Params<LedgerQuery>,
+    signed: Signed,
+) -> Result<Json<Page<SanctionEntry>>, ApiError> {
+    signed.require(&Role::ALL)?;
+    let prefix = match &query.registro {
+        Some(r) => format!("{}/", autos_domain::Registro::parse(r)?),
+        None => String::new(),
+    };
+    let page = state
+        .views
+        .page::<SanctionEntry>(SANCTIONS, &prefix, query.after.as_deref(), query.limit.unwrap_or(100), |_| true)
+        .await?;
+    Ok(Json(page))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FreezeQuery {
+    /// The person's id (as in the freeze case).
+    pessoa: Option<uuid::Uuid>,
+    registro: Option<String>,
+    after: Option<String>,
+    limit: Option<i64>,
+}
+
+/// Asset freezes (*indisponibilidade de bens*) by person; names of administrators are shown to
+/// officers only.
+pub(super) async fn asset_freezes(
+    State(state): State<AppState>,
+    Params(query): Params<FreezeQuery>,
+    signed: Signed,
+) -> Result<Json<Page<FrozenAssetsEntry>>, ApiError> {
+    signed.require(&[Role::Fiscal, Role::Diretoria, Role::Interventor, Role::Auditor, Role::Admin])?;
+    let prefix = query.pessoa.map(|p| format!("{p}/")).unwrap_or_default();
+    let registro = query.registro.as_deref().map(autos_domain::Registro::parse).transpose()?.map(|r| r.to_string());
+    let page = state
+        .views
+        .page::<FrozenAssetsEntry>(
+            FREEZES_BY_PERSON,
+            &prefix,
+            query.after.as_deref(),
+            query.limit.unwrap_or(100),
+            |f| registro.as_ref().is_none_or(|r| &f.registro == r),
+        )
+        .await?;
+    Ok(Json(page))
 }

@@ -14,6 +14,13 @@ use crate::DomainError;
 #[serde(try_from = "Decimal", into = "Decimal")]
 pub struct Money(Decimal);
 
+impl Default for Money {
+    /// R$ 0,00.
+    fn default() -> Self {
+        Money::ZERO
+    }
+}
+
 impl Money {
     /// R$ 0,00.
     pub const ZERO: Money = Money(Decimal::ZERO);
