@@ -263,7 +263,128 @@ async fn demandas_feed_the_dashboard_and_the_complaint_index_with_its_parts_apar
     assert_problem(&bad, StatusCode::BAD_REQUEST, "invalid_input");
 }
 
+async fn a_fine_decided_and_partly_paid_shows_in_the_ledger_the_operator_totals_and_the_dashboard(server: &Server) {
+    registered(server).await;
+    let count = json!({"ano": 2017, "mes": 1, "quantidade": 5000, "occurred_on": "2017-02-10"});
+    let answer = server.post(&format!("/api/v1/operators/{REGISTRO}/beneficiaries"), Role::Admin, &count).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    let auto = json!({"act": "lavrar_auto_infracao", "registro": REGISTRO, "processo": "33910.000001/2017-01",
+        "tipo_infracao": "Cobertura", "data_infracao": "2017-02-10", "fatos": "negativa de cobertura",
+        "beneficiarios_expostos": 300, "documento": "AI 1/2017", "occurred_on": "2017-03-06"});
+    let opened = server.post("/api/v1/cases", Role::Fiscal, &auto).await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{:?}", opened.body);
+    let case_id = opened.body["case_id"].as_str().unwrap().to_owned();
+    let acts = [
+        (Role::Fiscal, json!({"act": "notificar_autuada", "documento": "AR 1", "occurred_on": "2017-03-06"})),
+        (Role::Fiscal, json!({"act": "registrar_defesa", "protocolo": "P 1", "occurred_on": "2017-03-10"})),
+        (
+            Role::Diretoria,
+            json!({"act": "decidir_primeira_instancia", "fundamentacao": "infração comprovada", "documento": "Decisão 1",
+                "decisao": {"resultado": "multa", "multa": {"valor_base": "30000.00", "circunstancias": [], "multiplicador_coletivo": "1"}},
+                "occurred_on": "2017-04-03"}),
+        ),
+        (
+            Role::Diretoria,
+            json!({"act": "certificar_transito_em_julgado", "documento": "Certidão 1", "occurred_on": "2017-04-20"}),
+        ),
+        (
+            Role::Fiscal,
+            json!({"act": "registrar_pagamento", "valor": "5000.00", "documento": "GRU 1", "occurred_on": "2017-04-25"}),
+        ),
+    ];
+    for (role, act) in &acts {
+        let answer = server.post(&format!("/api/v1/cases/{case_id}/acts"), *role, act).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{act}: {:?}", answer.body);
+    }
+    let overpaid =
+        json!({"act": "registrar_pagamento", "valor": "999999.00", "documento": "GRU 2", "occurred_on": "2017-04-26"});
+    let before = server.event_count().await;
+    let refused = server.post(&format!("/api/v1/cases/{case_id}/acts"), Role::Fiscal, &overpaid).await;
+    assert_problem(&refused, StatusCode::UNPROCESSABLE_ENTITY, "rule_violation");
+    assert_eq!(refused.body["rule_id"], "pas.pagamento_excede_devido");
+    assert_eq!(server.event_count().await, before);
+    server.settle().await;
+
+    let ledger = server.get(&format!("/api/v1/sanctions?registro={REGISTRO}"), Some(Role::Auditor)).await;
+    assert_eq!(ledger.status, StatusCode::OK, "{:?}", ledger.body);
+    let entry = &ledger.body["items"][0];
+    assert_eq!(entry["case_id"], case_id.as_str());
+    // 30.000,00 × porte factor 0,5 (up to 20.000 beneficiaries in the test rules) = 15.000,00.
+    assert_eq!(entry["multa"]["valor_multa"], "15000.00", "{entry}");
+    assert_eq!(entry["multa"]["fator_porte"], "0.5");
+    assert_eq!((entry["pago"].as_str(), entry["saldo"].as_str()), (Some("5000.00"), Some("10000.00")));
+    let anonymous = server.get("/api/v1/sanctions", None).await;
+    assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthenticated");
+
+    let status = server.get(&format!("/api/v1/operators/{REGISTRO}"), None).await;
+    let totals = &status.body["multas"];
+    assert_eq!((totals["imposta"].as_str(), totals["paga"].as_str()), (Some("15000.00"), Some("5000.00")), "{totals}");
+    assert_eq!((totals["em_aberto"].as_str(), totals["em_divida_ativa"].as_str()), (Some("10000.00"), Some("0")));
+
+    let dashboard = server.get("/api/v1/dashboard/sanctions", None).await;
+    assert_eq!(dashboard.body["items"], json!([{"assunto": "Cobertura", "periodo": "2017", "quantidade": 1}]));
+}
+
+async fn a_direcao_fiscal_freezes_its_administrators_assets_listed_by_person_to_officers_only(server: &Server) {
+    registered(server).await;
+    let person = "6d1f6a2e-5b1a-4f7e-9a53-0f3c2b9d7e11";
+    let admin = json!({"act": "registrar_administrador", "administrador_id": person, "nome": "Carlos Diretor",
+        "cargo": "diretor presidente", "inicio": "2001-06-01", "occurred_on": "2001-06-01"});
+    let answer = server.post(&format!("/api/v1/operators/{REGISTRO}/acts"), Role::Admin, &admin).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    open_df(server).await;
+    server.settle().await;
+    let freezes = server.get(&format!("/api/v1/asset-freezes?pessoa={person}"), Some(Role::Fiscal)).await;
+    assert_eq!(freezes.status, StatusCode::OK, "{:?}", freezes.body);
+    let items = freezes.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!((items[0]["nome"].as_str(), items[0]["registro"].as_str()), (Some("Carlos Diretor"), Some(REGISTRO)));
+    assert_eq!(items[0]["phase"], "imposta");
+    let other = server.get("/api/v1/asset-freezes?registro=000701", Some(Role::Auditor)).await;
+    assert_eq!(other.body["items"], json!([]));
+    let refused = server.get("/api/v1/asset-freezes", Some(Role::Atendente)).await;
+    assert_problem(&refused, StatusCode::FORBIDDEN, "forbidden");
+}
+
+async fn an_authorised_voluntary_transfer_counts_in_the_transfers_dashboard_by_year_and_scope(server: &Server) {
+    registered(server).await;
+    let acquirer = json!({"registro": "000701", "cnpj": "11.444.777/0001-61", "razao_social": "Adquirente S.A.",
+        "modalidade": "medicina_de_grupo", "uf": "RJ", "registro_provisorio": false, "occurred_on": "2001-06-01"});
+    let answer = server.post("/api/v1/operators", Role::Admin, &acquirer).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    let request = json!({"act": "requerer_alienacao_voluntaria", "registro": REGISTRO, "adquirente": "000701",
+        "abrangencia": "parcial", "beneficiarios": 1200, "data_pretendida": "2017-06-30", "documento": "Ofício 1",
+        "occurred_on": "2017-05-02"});
+    let opened = server.post("/api/v1/cases", Role::Fiscal, &request).await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{:?}", opened.body);
+    let case_id = opened.body["case_id"].as_str().unwrap().to_owned();
+    let acts = [
+        (
+            Role::Diretoria,
+            json!({"act": "decidir_alienacao_voluntaria", "autorizada": true, "adquirente": "000701",
+            "fundamentacao": "requisitos atendidos", "documento": "Decisão 2", "occurred_on": "2017-05-20"}),
+        ),
+        (
+            Role::Fiscal,
+            json!({"act": "comprovar_transferencia_carteira", "adquirentes": ["000701"], "beneficiarios": 1200,
+            "nova_carencia": false, "aniversario_mantido": true, "documento": "Termo 1", "occurred_on": "2017-06-30"}),
+        ),
+    ];
+    for (role, act) in &acts {
+        let answer = server.post(&format!("/api/v1/cases/{case_id}/acts"), *role, act).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{act}: {:?}", answer.body);
+    }
+    server.settle().await;
+    let dashboard = server.get("/api/v1/dashboard/transfers", None).await;
+    assert_eq!(dashboard.status, StatusCode::OK);
+    assert_eq!(dashboard.body["items"], json!([{"ano": "2017", "total": 0, "parcial": 1}]));
+    assert_eq!(dashboard.body["soma"], 1);
+}
+
 autos_e2e::e2e_on_both_backends!(
+    a_direcao_fiscal_freezes_its_administrators_assets_listed_by_person_to_officers_only,
+    an_authorised_voluntary_transfer_counts_in_the_transfers_dashboard_by_year_and_scope,
+    a_fine_decided_and_partly_paid_shows_in_the_ledger_the_operator_totals_and_the_dashboard,
     demandas_feed_the_dashboard_and_the_complaint_index_with_its_parts_apart,
     an_officer_registers_an_operator_and_decrees_a_direcao_fiscal_seen_in_status_and_timeline,
     an_act_the_rules_forbid_is_a_422_with_rule_id_and_norm_and_stores_nothing,

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use autos_api::{bench, ops, ApiError};
-use autos_domain::Role;
+use autos_domain::{Role, RuleBook};
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 use uuid::Uuid;
@@ -21,6 +21,10 @@ struct Cli {
     /// Event store: a SQLite file path (default) or a postgres:// URL.
     #[arg(long, env = "DATABASE_URL", default_value = "./autos.db", global = true)]
     database_url: String,
+    /// Rule values confirmed by the domain owners (JSON; see `autos rules`), over the built-in
+    /// rule book.
+    #[arg(long, env = "AUTOS_RULES", global = true)]
+    rules: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -83,6 +87,9 @@ enum Command {
         #[arg(long)]
         decisions: bool,
     },
+    /// Print the rule book in force (built in, plus `--rules`) as JSON: every version, its norms,
+    /// and the values still awaiting confirmation.
+    Rules,
     /// Event-store benchmarks (see ops/bench.sh).
     Bench(bench::BenchArgs),
 }
@@ -170,9 +177,14 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), ApiError> {
     let url = cli.database_url;
+    let rules = |base: RuleBook| ops::rule_book(base, cli.rules.as_deref());
     match cli.command {
         Command::Migrate => ops::migrate(&url).await,
-        Command::Serve { listen, demo } => ops::serve(&url, listen, demo).await,
+        Command::Serve { listen, demo } => {
+            let base = if demo { autos_api::demo::rule_book()? } else { RuleBook::builtin() };
+            ops::serve(&url, listen, demo, rules(base)?).await
+        }
+        Command::Rules => ops::print_rules(&rules(RuleBook::builtin())?),
         Command::Demo { seed } => ops::demo(&url, seed).await,
         Command::Verify { checkpoint, against } => {
             let mode = match (against, checkpoint) {
@@ -191,12 +203,12 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
             OfficerAction::List => ops::officer_list(&url).await,
         },
         Command::Import { what: ImportWhat::Operators { file, officer } } => {
-            ops::import_operators(&url, &file, officer).await
+            ops::import_operators(&url, &file, officer, rules(RuleBook::builtin())?).await
         }
         Command::Project { action: ProjectAction::Rebuild { name } } => ops::rebuild(&url, name.as_deref()).await,
         Command::Replay { check, decisions } => {
             if decisions {
-                ops::replay_decisions(&url).await?;
+                ops::replay_decisions(&url, &rules(RuleBook::builtin())?).await?;
             }
             if check {
                 ops::replay_check(&url).await?;

@@ -1,10 +1,12 @@
-//! The operational commands of the `autos` binary: `migrate`, `serve`, `verify` and
-//! `lgpd forget`. Each opens the store itself and reports progress on long work.
+//! The operational commands of the `autos` binary: `migrate`, `serve`, `verify`, `rules` and
+//! `lgpd forget`, and the rule book in force (built in, plus a confirmations file). Each opens the store itself and reports progress on long work.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use autos_domain::rules::Confirmation;
+use autos_domain::RuleBook;
 use autos_store::integrity::{self, VerifyReport};
 use autos_store::personal;
 use autos_store::{EventStore, Provenance};
@@ -22,6 +24,33 @@ use crate::ApiError;
 const SEAL_BATCH: i64 = 10_000;
 /// How often the background seal looks for new events when no commit woke it.
 const SEAL_INTERVAL: Duration = Duration::from_secs(5);
+
+/// The rule book in force: `base` with the values a domain owner confirmed in `file` (a JSON
+/// list of `{"a_partir_de": VERSION, "valores": {FIELD: VALUE}}`, the form `autos rules` prints).
+///
+/// # Errors
+/// `Config` for an unreadable file; `Domain` for an unknown version or field, or a bad value.
+pub fn rule_book(base: RuleBook, file: Option<&std::path::Path>) -> Result<RuleBook, ApiError> {
+    let Some(file) = file else { return Ok(base) };
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| ApiError::Config(format!("não foi possível ler as regras em {}: {e}", file.display())))?;
+    let confirmations: Vec<Confirmation> = serde_json::from_str(&text)
+        .map_err(|e| ApiError::Config(format!("arquivo de regras {} inválido: {e}", file.display())))?;
+    let mut book = base;
+    book.confirm(&confirmations)?;
+    Ok(book)
+}
+
+/// `autos rules`: prints the rule book in force as JSON, every `[UNCONF]` value marked
+/// `{"status": "unconfirmed"}`, so a domain owner can see what still awaits confirmation.
+///
+/// # Errors
+/// As [`rule_book`].
+pub fn print_rules(rules: &RuleBook) -> Result<(), ApiError> {
+    let text = serde_json::to_string_pretty(rules).map_err(|e| ApiError::Config(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
 
 /// Opens the store at `url` (applying pending migrations).
 ///
@@ -46,7 +75,7 @@ pub async fn migrate(url: &str) -> Result<(), ApiError> {
 ///
 /// # Errors
 /// `Store` when the database cannot be opened, `Io` when the address cannot be bound.
-pub async fn serve(url: &str, listen: SocketAddr, demo: bool) -> Result<(), ApiError> {
+pub async fn serve(url: &str, listen: SocketAddr, demo: bool, rules: RuleBook) -> Result<(), ApiError> {
     let store = open_store(url).await?;
     if demo && store.read_all(0, 1).await?.is_empty() {
         load_demo(store.clone(), 2003).await?;
@@ -59,7 +88,7 @@ pub async fn serve(url: &str, listen: SocketAddr, demo: bool) -> Result<(), ApiE
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(%listen, backend = store.backend_name(), "Autos no ar: http://{listen}/");
-    axum::serve(listener, router(AppState::new(store, board, metrics)))
+    axum::serve(listener, router(AppState::new(store, board, metrics, Arc::new(rules))))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())
@@ -330,13 +359,12 @@ pub async fn officer_list(url: &str) -> Result<(), ApiError> {
 ///
 /// # Errors
 /// `Projection` when an event cannot be folded, `Store` on faults.
-pub async fn replay_decisions(url: &str) -> Result<(), ApiError> {
+pub async fn replay_decisions(url: &str, rules: &RuleBook) -> Result<(), ApiError> {
     let store = open_store(url).await?;
     let head = head_position(store.as_ref()).await?;
     let bar = progress_bar(head as u64, "decisões");
-    let rules = autos_domain::RuleBook::builtin();
     let report =
-        autos_projections::decisions::replay_decisions(store.as_ref(), &rules, &|p| bar.set_position(p as u64)).await?;
+        autos_projections::decisions::replay_decisions(store.as_ref(), rules, &|p| bar.set_position(p as u64)).await?;
     bar.finish_and_clear();
     println!(
         "{} decisões refeitas com as regras atuais ({} lotes sem comando registrado); {} seriam diferentes hoje.",
@@ -387,12 +415,17 @@ pub async fn acting_officer(store: &dyn EventStore, officer: Option<Uuid>) -> Re
 ///
 /// # Errors
 /// `Config` for an unreadable file or layout, `Rejected` when rows were rejected.
-pub async fn import_operators(url: &str, file: &std::path::Path, officer: Option<Uuid>) -> Result<(), ApiError> {
+pub async fn import_operators(
+    url: &str,
+    file: &std::path::Path,
+    officer: Option<Uuid>,
+    rules: RuleBook,
+) -> Result<(), ApiError> {
     let bytes =
         std::fs::read(file).map_err(|e| ApiError::Config(format!("não foi possível ler {}: {e}", file.display())))?;
     let store = open_store(url).await?;
     let officer = acting_officer(store.as_ref(), officer).await?;
-    let service = crate::service::Service::new(store.clone(), Arc::new(autos_domain::RuleBook::builtin()));
+    let service = crate::service::Service::new(store.clone(), Arc::new(rules));
     let request = crate::service::Request {
         actor: autos_domain::Actor::new(officer.officer_id.to_string(), officer.role),
         actor_id: officer.officer_id,

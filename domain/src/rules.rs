@@ -302,6 +302,17 @@ impl Setting<DeadlineRule> {
     }
 }
 
+/// Fields of a rule version that identify it rather than configure it.
+const FIXED_FIELDS: [&str; 3] = ["version", "effective_from", "description"];
+
+/// One entry of a rules configuration file: values confirmed from version `a_partir_de` on.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Confirmation {
+    pub a_partir_de: String,
+    pub valores: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Every rule version plus the holiday calendar used to count deadlines.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleBook {
@@ -439,6 +450,45 @@ impl RuleBook {
         })
     }
 
+    /// Applies the values a domain owner confirmed in a configuration file (`autos serve
+    /// --rules FILE`): from version `a_partir_de` on, each field named in `valores` takes the
+    /// given value, in the JSON form `autos rules` prints. Nothing changes when any entry is bad.
+    ///
+    /// # Errors
+    /// `Rule` (`regras.versao_desconhecida`) for an unknown version; `Invalid` for a field that
+    /// does not exist or may not be configured (`version`, `effective_from`, `description`), or
+    /// a value of the wrong shape.
+    pub fn confirm(&mut self, confirmations: &[Confirmation]) -> Result<(), DomainError> {
+        let mut book = self.clone();
+        for confirmation in confirmations {
+            let start = book.version(&confirmation.a_partir_de)?.effective_from;
+            for version in book.versions.iter_mut().filter(|v| v.effective_from >= start) {
+                let mut value = serde_json::to_value(&*version)
+                    .map_err(|e| DomainError::invalid("regras", format!("tabela ilegível: {e}")))?;
+                let fields = value
+                    .as_object_mut()
+                    .ok_or_else(|| DomainError::invalid("regras", "tabela de regras não é um objeto"))?;
+                for (name, setting) in &confirmation.valores {
+                    if FIXED_FIELDS.contains(&name.as_str()) || !fields.contains_key(name) {
+                        return Err(DomainError::invalid(
+                            "regras",
+                            format!("campo de regra desconhecido ou não configurável: {name}"),
+                        ));
+                    }
+                    fields.insert(name.clone(), setting.clone());
+                }
+                *version = serde_json::from_value(value).map_err(|e| {
+                    DomainError::invalid(
+                        "regras",
+                        format!("valor inválido a partir de {}: {e}", confirmation.a_partir_de),
+                    )
+                })?;
+            }
+        }
+        *self = book;
+        Ok(())
+    }
+
     /// Confirms a value: applies `change` to version `from` and every later one (carry-over).
     ///
     /// # Errors
@@ -472,6 +522,35 @@ mod tests {
         let caps = [1, 1_000, 1_001, 20_001, 100_001, 200_001, 1_000_001].map(|n| rules.max_collective_multiplier(n));
         assert_eq!(caps, [dec!(1), dec!(1), dec!(5), dec!(10), dec!(15), dec!(20), dec!(20)]);
         assert_eq!(RuleBook::builtin().version("seed-2000").unwrap().max_collective_multiplier(50_000), dec!(1));
+    }
+
+    #[test]
+    fn a_configuration_file_confirms_values_from_a_version_on_and_refuses_unknown_fields() {
+        let mut book = RuleBook::builtin();
+        let file: Vec<Confirmation> = serde_json::from_str(
+            r#"[{"a_partir_de": "rn-388-2015", "valores": {"fine_porte_factors": {"status": "confirmed",
+                "value": [{"max_beneficiaries": null, "factor": "1"}], "norm": "RN 124/2006 art. 10"}}}]"#,
+        )
+        .unwrap();
+        book.confirm(&file).unwrap();
+        let later = book.version("rn-623-2024").unwrap();
+        assert!(later.get(&later.fine_porte_factors, "fine_porte_factors").is_ok());
+        let earlier = book.version("rn-48-2003").unwrap();
+        assert!(earlier.get(&earlier.fine_porte_factors, "fine_porte_factors").is_err());
+
+        let before = book.clone();
+        for bad in [
+            r#"[{"a_partir_de": "rn-388-2015", "valores": {"multa_magica": 1}}]"#,
+            r#"[{"a_partir_de": "rn-388-2015", "valores": {"version": "x"}}]"#,
+            r#"[{"a_partir_de": "rn-388-2015", "valores": {"fine_min": "-5"}}]"#,
+            r#"[{"a_partir_de": "rn-388-2015", "valores": {"pas_defence": {"status": "confirmed", "value": 10}}}]"#,
+        ] {
+            let file: Vec<Confirmation> = serde_json::from_str(bad).unwrap();
+            assert!(matches!(book.confirm(&file), Err(DomainError::Invalid { .. })), "{bad}");
+            assert_eq!(book, before, "a bad file changes nothing: {bad}");
+        }
+        let unknown: Vec<Confirmation> = serde_json::from_str(r#"[{"a_partir_de": "rn-999", "valores": {}}]"#).unwrap();
+        assert!(book.confirm(&unknown).is_err());
     }
 
     #[test]

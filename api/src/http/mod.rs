@@ -44,8 +44,14 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn EventStore>, board: StatusBoard, metrics: Option<PrometheusHandle>) -> Self {
-        let service = Service::new(store.clone(), Arc::new(RuleBook::builtin()));
+    /// The state of a server deciding acts with `rules`.
+    pub fn new(
+        store: Arc<dyn EventStore>,
+        board: StatusBoard,
+        metrics: Option<PrometheusHandle>,
+        rules: Arc<RuleBook>,
+    ) -> Self {
+        let service = Service::new(store.clone(), rules);
         let views = Views::new(store.as_ref());
         AppState { store, service, views, board, metrics }
     }
