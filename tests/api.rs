@@ -381,7 +381,58 @@ async fn an_authorised_voluntary_transfer_counts_in_the_transfers_dashboard_by_y
     assert_eq!(dashboard.body["soma"], 1);
 }
 
+async fn the_quarterly_bulletin_ranks_themes_and_operators_by_scope_and_lists_the_acts_published(server: &Server) {
+    registered(server).await;
+    let other = json!({"registro": "000701", "cnpj": "11.444.777/0001-61", "razao_social": "Carioca Saúde",
+        "modalidade": "medicina_de_grupo", "uf": "RJ", "registro_provisorio": false, "occurred_on": "2001-06-01"});
+    assert_eq!(server.post("/api/v1/operators", Role::Admin, &other).await.status, StatusCode::CREATED);
+    let demandas = [
+        (REGISTRO, "denuncia", "cobertura_assistencial"),
+        (REGISTRO, "consulta", "cobertura_assistencial"),
+        (REGISTRO, "consulta", "carencia"),
+        ("000701", "consulta", "reembolso"),
+    ];
+    for (registro, tipo, tema) in demandas {
+        let demanda = json!({"act": "registrar_demanda_disque_ans", "registro": registro, "tipo": tipo,
+            "tema": tema, "canal": "telefone", "occurred_on": "2002-05-15"});
+        let answer = server.post("/api/v1/cases", Role::Atendente, &demanda).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    }
+    let mut decree = df_body("RO 7/2002");
+    decree["occurred_on"] = json!("2002-06-03");
+    assert_eq!(server.post("/api/v1/cases", Role::Diretoria, &decree).await.status, StatusCode::CREATED);
+    server.settle().await;
+
+    let sp = server.get("/api/v1/bulletins/SP/2002/2", None).await;
+    assert_eq!(sp.status, StatusCode::OK, "{:?}", sp.body);
+    assert_eq!((sp.body["de"].as_str(), sp.body["ate"].as_str()), (Some("2002-04-01"), Some("2002-06-30")));
+    assert_eq!(sp.body["regiao"], "Sudeste");
+    let top = &sp.body["nacional"]["temas"][0];
+    assert_eq!(
+        (top["tema"].as_str(), top["consultas"].as_i64(), top["denuncias"].as_i64()),
+        (Some("Cobertura assistencial"), Some(1), Some(1))
+    );
+    assert_eq!(sp.body["nacional"]["temas"].as_array().unwrap().len(), 3);
+    assert_eq!(sp.body["regional"]["operadoras"].as_array().unwrap().len(), 2, "SP and RJ are both Sudeste");
+    assert_eq!(
+        sp.body["estadual"]["operadoras"],
+        json!([{"registro": REGISTRO, "razao_social": "Saúde Exemplo S.A.", "demandas": 3}])
+    );
+    assert_eq!(sp.body["atos_nacionais"]["regime_especial.instaurado"], 1);
+    assert_eq!(sp.body["atos_na_uf"][0]["document_ref"], "RO 7/2002");
+
+    let ba = server.get("/api/v1/bulletins/BA/2002/2?limite=1", None).await;
+    assert_eq!(ba.body["nacional"]["temas"].as_array().unwrap().len(), 1);
+    assert_eq!((ba.body["estadual"]["temas"].clone(), ba.body["atos_na_uf"].clone()), (json!([]), json!([])));
+    let next_quarter = server.get("/api/v1/bulletins/SP/2002/3", None).await;
+    assert_eq!(next_quarter.body["nacional"]["operadoras"], json!([]));
+    for bad in ["/api/v1/bulletins/XX/2002/2", "/api/v1/bulletins/SP/2002/5", "/api/v1/bulletins/SP/dois/2"] {
+        assert_problem(&server.get(bad, None).await, StatusCode::BAD_REQUEST, "invalid_input");
+    }
+}
+
 autos_e2e::e2e_on_both_backends!(
+    the_quarterly_bulletin_ranks_themes_and_operators_by_scope_and_lists_the_acts_published,
     a_direcao_fiscal_freezes_its_administrators_assets_listed_by_person_to_officers_only,
     an_authorised_voluntary_transfer_counts_in_the_transfers_dashboard_by_year_and_scope,
     a_fine_decided_and_partly_paid_shows_in_the_ledger_the_operator_totals_and_the_dashboard,

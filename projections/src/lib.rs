@@ -9,9 +9,11 @@
 //! - [`time_travel`]: any state as of a legal date and as known on a recording date.
 //! - [`decisions`]: decision replay — every recorded command decided again with today's rules.
 //! - [`models`]: the read models themselves.
+//! - [`bulletin`]: the quarterly Parceiros da Cidadania bulletin per UF and region.
 //! - [`enforcement`]: the sanctions ledger, fines totals, freezes by person, transfer and
 //!   process counters.
 
+pub mod bulletin;
 pub mod decisions;
 pub mod docs;
 pub mod enforcement;

@@ -334,6 +334,7 @@ impl Estado {
             Self::count_interventions(stored, &case, registro, docs).await?;
             Self::count_demands(stored, registro, docs).await?;
             crate::enforcement::apply(stored, &case, registro, docs).await?;
+            crate::bulletin::apply(stored, &case, registro, docs).await?;
         }
         let (registro, family) = (case.registro.clone(), case.family.clone());
         store(docs, CASE, &case_id, &case)?;

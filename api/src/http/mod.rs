@@ -102,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sanctions", get(reads::sanctions))
         .route("/asset-freezes", get(reads::asset_freezes))
         .route("/complaint-index", get(reads::complaint_index))
+        .route("/bulletins/{uf}/{year}/{quarter}", get(reads::bulletin))
         .route("/events", get(events::list))
         .route("/events/stream", get(events::stream))
         .route("/audit/verify", get(audit::verify))

@@ -235,6 +235,17 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
+        path: "/api/v1/bulletins/{uf}/{year}/{quarter}",
+        tag: "painel",
+        summary: "Boletim Parceiros da Cidadania: temas e operadoras mais demandados (nacional, região, UF) e atos da ANS no trimestre",
+        roles: None,
+        body: Body::None,
+        params: &[("limite", false, "itens em cada ranking (padrão 10)")],
+        ok: "200",
+        errors: &["400", "503"],
+    },
+    Route {
+        method: HttpMethod::Get,
         path: "/api/v1/dashboard/transfers",
         tag: "painel",
         summary: "Alienações de carteira por ano, totais e parciais",

@@ -1,15 +1,16 @@
 //! Read-only lists served from the read models: deadlines (*prazos*) open, due today or
 //! overdue, by case, family and UF; the intervention, Disque ANS, portfolio-transfer and
-//! sanctioning-process dashboards; the complaint index; the sanctions ledger and asset freezes
-//! by person.
+//! sanctioning-process dashboards; the complaint index; the quarterly Parceiros da Cidadania
+//! bulletin; the sanctions ledger and asset freezes by person.
 
 use autos_domain::Role;
+use autos_projections::bulletin::{self, PublishedAct};
 use autos_projections::enforcement::{FrozenAssetsEntry, SanctionEntry, FREEZES_BY_PERSON, SANCTIONS};
 use autos_projections::models::{self, DeadlineDoc};
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::Json;
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::extract::Params;
 use super::AppState;
@@ -262,4 +263,168 @@ pub(super) async fn asset_freezes(
         )
         .await?;
     Ok(Json(page))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct BulletinQuery {
+    /// How many themes and operators each ranking lists (default 10).
+    limite: Option<usize>,
+}
+
+/// One scope's ranking of themes and operators.
+#[derive(Debug, Serialize)]
+pub(super) struct Panorama {
+    escopo: String,
+    temas: Vec<ThemeCount>,
+    operadoras: Vec<OperatorCount>,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct ThemeCount {
+    tema: String,
+    consultas: i64,
+    denuncias: i64,
+    total: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct OperatorCount {
+    registro: String,
+    razao_social: String,
+    demandas: i64,
+}
+
+/// The quarterly Parceiros da Cidadania bulletin of one UF.
+#[derive(Debug, Serialize)]
+pub(super) struct Bulletin {
+    uf: String,
+    regiao: String,
+    ano: i32,
+    trimestre: u32,
+    de: NaiveDate,
+    ate: NaiveDate,
+    nacional: Panorama,
+    regional: Panorama,
+    estadual: Panorama,
+    /// ANS acts published in the quarter, by kind, nationally.
+    atos_nacionais: std::collections::BTreeMap<String, i64>,
+    /// The ANS acts published in the quarter on operators seated in the UF.
+    atos_na_uf: Vec<PublishedAct>,
+}
+
+impl Bulletin {
+    /// The first and last day of a quarter.
+    fn quarter_bounds(ano: i32, trimestre: u32) -> Option<(NaiveDate, NaiveDate)> {
+        let first = NaiveDate::from_ymd_opt(ano, (trimestre - 1) * 3 + 1, 1)?;
+        let last = first.checked_add_months(chrono::Months::new(3))?.pred_opt()?;
+        Some((first, last))
+    }
+}
+
+async fn panorama(state: &AppState, quarter: &str, scope: &str, limit: usize) -> Result<Panorama, ApiError> {
+    let mut themes: std::collections::BTreeMap<String, (i64, i64)> = std::collections::BTreeMap::new();
+    for (key, doc) in state.views.entries(bulletin::THEMES, &format!("{quarter}/{scope}/")).await? {
+        let rest = &key[quarter.len() + scope.len() + 2..];
+        if let Some((theme, kind)) = rest.rsplit_once('/') {
+            let entry = themes.entry(theme.to_owned()).or_default();
+            let n = doc["quantidade"].as_i64().unwrap_or(0);
+            if kind == "denuncia" {
+                entry.1 += n;
+            } else {
+                entry.0 += n;
+            }
+        }
+    }
+    let mut temas: Vec<ThemeCount> = themes
+        .into_iter()
+        .map(|(tema, (consultas, denuncias))| ThemeCount { tema, consultas, denuncias, total: consultas + denuncias })
+        .collect();
+    temas.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.tema.cmp(&b.tema)));
+    temas.truncate(limit);
+    let mut counts: Vec<(String, i64)> = state
+        .views
+        .entries(bulletin::OPERATORS, &format!("{quarter}/{scope}/"))
+        .await?
+        .into_iter()
+        .map(|(key, doc)| (key[quarter.len() + scope.len() + 2..].to_owned(), doc["quantidade"].as_i64().unwrap_or(0)))
+        .collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    counts.truncate(limit);
+    let mut operadoras = Vec::with_capacity(counts.len());
+    for (registro, demandas) in counts {
+        let razao_social = state
+            .views
+            .get::<models::OperatorDoc>(models::OPERATOR, &registro)
+            .await?
+            .map(|d| d.state.razao_social)
+            .unwrap_or_default();
+        operadoras.push(OperatorCount { registro, razao_social, demandas });
+    }
+    Ok(Panorama { escopo: scope.to_owned(), temas, operadoras })
+}
+
+/// The quarterly Parceiros da Cidadania bulletin of a UF (DOMAIN.md §6): the themes and
+/// operators most demanded nationally, in the UF's region and in the UF, and the ANS acts
+/// published in the quarter (public aggregates and public acts only).
+pub(super) async fn bulletin(
+    State(state): State<AppState>,
+    Path((uf, ano, trimestre)): Path<(String, String, String)>,
+    Params(query): Params<BulletinQuery>,
+) -> Result<Json<Bulletin>, ApiError> {
+    let number = |name: &str, text: &str| {
+        text.parse::<u32>()
+            .map_err(|_| ApiError::InvalidInput(format!("{name}: esperado um número, recebido {text:?}")))
+    };
+    let (ano, trimestre) = (number("ano", &ano)?, number("trimestre", &trimestre)?);
+    let ano = i32::try_from(ano).map_err(|_| ApiError::InvalidInput(format!("ano fora do intervalo: {ano}")))?;
+    Ok(Json(build_bulletin(&state, &uf, ano, trimestre, query.limite.unwrap_or(10)).await?))
+}
+
+/// Builds the bulletin (shared by the API and the public page).
+///
+/// # Errors
+/// `InvalidInput` for an unknown UF, a quarter outside 1–4 or a year outside 2000–2100.
+pub(crate) async fn build_bulletin(
+    state: &AppState,
+    uf: &str,
+    ano: i32,
+    trimestre: u32,
+    limit: usize,
+) -> Result<Bulletin, ApiError> {
+    let uf = autos_domain::Uf::parse(uf)?;
+    if !(1..=4).contains(&trimestre) || !(2000..=2100).contains(&ano) {
+        return Err(ApiError::InvalidInput(format!(
+            "trimestre {ano}/{trimestre} inválido: use um ano entre 2000 e 2100 e um trimestre de 1 a 4"
+        )));
+    }
+    let (de, ate) = Bulletin::quarter_bounds(ano, trimestre)
+        .ok_or_else(|| ApiError::InvalidInput(format!("trimestre {ano}/{trimestre} inválido")))?;
+    let quarter = bulletin::quarter_of(de);
+    let limit = limit.clamp(1, 100);
+    let [national, regional, local] = <[String; 3]>::try_from(bulletin::scopes(Some(&uf.to_string())))
+        .map_err(|_| ApiError::InvalidInput("UF sem região".into()))?;
+    let mut atos_nacionais = std::collections::BTreeMap::new();
+    let mut atos_na_uf = Vec::new();
+    for (key, doc) in state.views.entries(bulletin::ACTS, &format!("{quarter}/")).await? {
+        let act: PublishedAct = serde_json::from_value(doc)
+            .map_err(|e| autos_projections::ProjectionError::Corrupt(format!("{key}: {e}")))?;
+        *atos_nacionais.entry(act.event_type.clone()).or_insert(0) += 1;
+        if act.uf.as_deref() == Some(&uf.to_string()) {
+            atos_na_uf.push(act);
+        }
+    }
+    Ok(Bulletin {
+        uf: uf.to_string(),
+        regiao: uf.region().label().to_owned(),
+        ano,
+        trimestre,
+        de,
+        ate,
+        nacional: panorama(state, &quarter, &national, limit).await?,
+        regional: panorama(state, &quarter, &regional, limit).await?,
+        estadual: panorama(state, &quarter, &local, limit).await?,
+        atos_nacionais,
+        atos_na_uf,
+    })
 }

@@ -1,0 +1,116 @@
+//! The quarterly *Boletim Parceiros da Cidadania* (DOMAIN.md §6): per quarter, the complaint
+//! counts by theme and by operator for the whole country, each region and each UF (the
+//! operator's seat), and the ANS acts published in the quarter. Aggregates and public acts only:
+//! no complainant's data is ever read.
+//!
+//! Documents (`{trimestre}` is `AAAA-Tn`; `{escopo}` is `BR`, `regiao:{Região}` or `uf:{UF}`):
+//! - `boletim_temas/{trimestre}/{escopo}/{tema}/{tipo}` → `{"quantidade": n}`
+//! - `boletim_operadoras/{trimestre}/{escopo}/{registro}` → `{"quantidade": n}`
+//! - `boletim_atos/{trimestre}/{occurred_on}/{position}` → [`PublishedAct`]
+
+use autos_domain::case::{CaseDetail, DemandKind};
+use autos_domain::Uf;
+use autos_store::StoredEvent;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::docs::Docs;
+use crate::models::{load, store, CaseDoc, OperatorDoc, OPERATOR};
+use crate::ProjectionError;
+
+pub const THEMES: &str = "boletim_temas";
+pub const OPERATORS: &str = "boletim_operadoras";
+pub const ACTS: &str = "boletim_atos";
+
+/// The acts of the ANS a bulletin reports: decrees, decisions and terms the ANS publishes.
+pub const PUBLISHED_ACTS: [&str; 11] = [
+    "regime_especial.instaurado",
+    "regime_especial.encerrado",
+    "liquidacao.decretada",
+    "liquidacao.encerrada",
+    "alienacao.determinada",
+    "alienacao.voluntaria_decidida",
+    "cancelamento.registro_cancelado",
+    "cancelamento.portabilidade_especial_decretada",
+    "tcac.autorizado",
+    "pas.primeira_instancia_decidida",
+    "pas.recurso_julgado",
+];
+
+/// An ANS act published in the quarter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublishedAct {
+    pub occurred_on: NaiveDate,
+    pub event_type: String,
+    pub registro: String,
+    pub razao_social: String,
+    pub uf: Option<String>,
+    pub family: Option<String>,
+    pub case_id: String,
+    pub legal_basis: Option<String>,
+    pub document_ref: Option<String>,
+}
+
+/// The quarter of a date, `AAAA-Tn`.
+pub fn quarter_of(date: NaiveDate) -> String {
+    format!("{}-T{}", date.year(), date.month0() / 3 + 1)
+}
+
+/// The scopes a fact of an operator seated in `uf` counts in: the country, its region, its UF.
+pub fn scopes(uf: Option<&str>) -> Vec<String> {
+    let mut out = vec!["BR".to_owned()];
+    if let Some(uf) = uf.and_then(|u| Uf::parse(u).ok()) {
+        out.push(format!("regiao:{}", uf.region().label()));
+        out.push(format!("uf:{uf}"));
+    }
+    out
+}
+
+async fn add(docs: &mut dyn Docs, model: &str, key: &str) -> Result<(), ProjectionError> {
+    let current = docs.get(model, key).await?.and_then(|v| v["quantidade"].as_i64()).unwrap_or(0);
+    docs.put(model, key, serde_json::json!({ "quantidade": current + 1 }));
+    Ok(())
+}
+
+/// Folds one case event of an operator into the bulletin documents.
+///
+/// # Errors
+/// `Corrupt` when a stored document cannot be read back.
+pub(crate) async fn apply(
+    stored: &StoredEvent,
+    case: &CaseDoc,
+    registro: &str,
+    docs: &mut dyn Docs,
+) -> Result<(), ProjectionError> {
+    let quarter = quarter_of(stored.occurred_on);
+    match (&case.state.detail, stored.event_type.as_str()) {
+        (CaseDetail::Demanda(demand), "demanda.registrada") => {
+            let kind = match demand.tipo {
+                DemandKind::Consulta => "consulta",
+                DemandKind::Denuncia => "denuncia",
+            };
+            let theme = demand.tema.label();
+            for scope in scopes(case.uf.as_deref()) {
+                add(docs, THEMES, &format!("{quarter}/{scope}/{theme}/{kind}")).await?;
+                add(docs, OPERATORS, &format!("{quarter}/{scope}/{registro}")).await?;
+            }
+            Ok(())
+        }
+        (_, kind) if PUBLISHED_ACTS.contains(&kind) => {
+            let operator: OperatorDoc = load(docs, OPERATOR, registro).await?;
+            let act = PublishedAct {
+                occurred_on: stored.occurred_on,
+                event_type: stored.event_type.clone(),
+                registro: registro.to_owned(),
+                razao_social: operator.state.razao_social.clone(),
+                uf: case.uf.clone(),
+                family: case.family.clone(),
+                case_id: case.case_id.clone(),
+                legal_basis: stored.legal_basis.clone(),
+                document_ref: stored.document_ref.clone(),
+            };
+            store(docs, ACTS, &format!("{quarter}/{}/{:012}", stored.occurred_on, stored.position), &act)
+        }
+        _ => Ok(()),
+    }
+}
