@@ -74,3 +74,40 @@ async fn an_officer_signs_in_finds_an_operator_files_an_act_and_sees_a_refusal()
     browser.quit().await;
     server.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_sees_the_bulletin_and_the_complaint_index_without_signing_in() {
+    let server = Server::start(autos_store::testing::sqlite_subject().await).await;
+    let register = json!({"registro": "326305", "cnpj": "11.222.333/0001-81", "razao_social": "Saúde Exemplo S.A.",
+        "modalidade": "medicina_de_grupo", "uf": "SP", "registro_provisorio": false, "occurred_on": "2001-06-01"});
+    assert_eq!(server.post("/api/v1/operators", Role::Admin, &register).await.status, StatusCode::CREATED);
+    for (mes, quantidade) in [(7, 2000), (8, 2000), (9, 2000)] {
+        let count = json!({"ano": 2002, "mes": mes, "quantidade": quantidade, "occurred_on": "2002-10-10"});
+        let answer = server.post("/api/v1/operators/326305/beneficiaries", Role::Admin, &count).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    }
+    for tipo in ["denuncia", "denuncia", "consulta"] {
+        let demanda = json!({"act": "registrar_demanda_disque_ans", "registro": "326305", "tipo": tipo,
+            "tema": "aumento_de_mensalidade", "canal": "telefone", "occurred_on": "2002-08-12"});
+        assert_eq!(server.post("/api/v1/cases", Role::Atendente, &demanda).await.status, StatusCode::CREATED);
+    }
+    server.settle().await;
+
+    let browser = Browser::start().await;
+    let base = &server.base;
+    browser.goto(&format!("{base}/publico")).await;
+    let heading = browser.wait_for_text("h1", "3º trimestre de 2002").await;
+    assert!(heading.contains("SP, 3º trimestre de 2002"), "the latest quarter with demandas is shown: {heading}");
+    // 2 denúncias × 10.000 ÷ 2.000 beneficiaries on average = 10,00.
+    let index = browser.wait_for_text("#indice", "10,00").await;
+    assert!(index.contains("Saúde Exemplo S.A.") && index.contains("2.000,0"), "{index}");
+    let themes = browser.wait_for_text(".temas", "Aumento de mensalidade").await;
+    assert!(themes.contains("Aumento de mensalidade"), "{themes}");
+    browser.screenshot("publico-boletim").await;
+    browser.click("select[name=uf] option[value=BA]").await;
+    browser.click("form.linha button").await;
+    let other = browser.wait_for_text("h1", "BA").await;
+    assert!(other.contains("BA, 3º trimestre de 2002"), "{other}");
+    browser.quit().await;
+    server.finish().await;
+}

@@ -1,13 +1,15 @@
 //! The web pages officers and auditors use, in pt-BR and rendered on the server (askama): sign
 //! in with a token, operator search, the operator page (status now or at a past date, cases,
 //! intervention timeline), the case page (acts, deadlines, a form for each act the officer's
-//! role may perform), deadlines, the dashboard with an SVG chart, and the audit page.
+//! role may perform), deadlines, the dashboard with an SVG chart, the audit page, and the public
+//! page (no sign-in) with the quarterly bulletin and the complaint index ranking.
 
 use std::collections::BTreeMap;
 
 use askama::Template;
 use autos_domain::acts::{act_catalogue, find_act};
 use autos_domain::{CaseCommand, Registro, Role};
+use autos_projections::bulletin;
 use autos_projections::models::{self, CaseRef, DeadlineDoc, OperatorDoc, TimelineEntry};
 use autos_projections::time_travel::Cut;
 use autos_store::integrity;
@@ -17,12 +19,12 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use plotters::prelude::*;
 use serde::Deserialize;
 
 use crate::auth::{MaybeSigned, Signed, TOKEN_COOKIE};
-use crate::http::AppState;
+use crate::http::{reads, AppState};
 use crate::officers::{self, Officer};
 use crate::service::Request;
 use crate::ApiError;
@@ -40,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/prazos", get(deadlines))
         .route("/painel", get(dashboard))
         .route("/auditoria", get(audit))
+        .route("/publico", get(public_bulletin))
 }
 
 fn redirect(to: &str) -> Response {
@@ -508,19 +511,19 @@ struct Dashboard {
 }
 
 /// A horizontal bar chart as inline SVG.
-fn bar_chart(rows: &[(String, u32)]) -> String {
+fn bar_chart(rows: &[(String, f64)]) -> String {
     let mut svg = String::new();
     {
         let height = 40 + 28 * rows.len().max(1) as u32;
         let root = SVGBackend::with_string(&mut svg, (720, height)).into_drawing_area();
-        let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1);
+        let max = rows.iter().map(|r| r.1).fold(1.0, f64::max);
         let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
             root.fill(&WHITE)?;
             let mut chart = ChartBuilder::on(&root)
                 .margin(8)
                 .x_label_area_size(24)
                 .y_label_area_size(230)
-                .build_cartesian_2d(0u32..max + 1, (0..rows.len()).into_segmented())?;
+                .build_cartesian_2d(0.0..max * 1.05, (0..rows.len()).into_segmented())?;
             chart
                 .configure_mesh()
                 .disable_y_mesh()
@@ -531,7 +534,7 @@ fn bar_chart(rows: &[(String, u32)]) -> String {
                 .draw()?;
             chart.draw_series(rows.iter().enumerate().map(|(i, (_, n))| {
                 Rectangle::new(
-                    [(0, SegmentValue::Exact(i)), (*n, SegmentValue::Exact(i + 1))],
+                    [(0.0, SegmentValue::Exact(i)), (*n, SegmentValue::Exact(i + 1))],
                     RGBColor(11, 79, 108).filled(),
                 )
             }))?;
@@ -580,7 +583,7 @@ async fn dashboard(State(state): State<AppState>, signed: Signed) -> Response {
         total_intervencoes: intervencoes.iter().map(|(_, n)| n).sum(),
         intervencoes,
         officer: Some(signed.0.clone()),
-        grafico: bar_chart(&linhas),
+        grafico: bar_chart(&linhas.iter().map(|(l, n)| (l.clone(), f64::from(*n))).collect::<Vec<_>>()),
         operadoras: all.len(),
         em_regime: all.iter().filter(|o| !o.state.regimes.is_empty()).count(),
         em_liquidacao: all.iter().filter(|o| o.state.liquidation_case.is_some()).count(),
@@ -639,4 +642,129 @@ async fn audit(State(state): State<AppState>, signed: Signed) -> Response {
         Ok(p) => page(&p),
         Err(e) => error_page(Some(signed.0), &e),
     }
+}
+
+#[derive(Template)]
+#[template(path = "publico.html")]
+struct PublicPage {
+    officer: Option<Officer>,
+    b: reads::Bulletin,
+    de: String,
+    ate: String,
+    ufs: Vec<String>,
+    erro: Option<String>,
+    grafico: String,
+    /// (operator, denúncias, average beneficiaries, months informed, index), formatted.
+    ranking: Vec<(String, i64, String, u32, String)>,
+    panoramas: Vec<(String, reads::Panorama)>,
+    atos_nacionais: Vec<(String, i64)>,
+}
+
+#[derive(Deserialize)]
+struct BulletinChoice {
+    uf: Option<String>,
+    ano: Option<String>,
+    trimestre: Option<String>,
+}
+
+/// The latest quarter, from today back, with any Disque ANS demanda in the country.
+async fn latest_quarter_with_data(state: &AppState) -> Result<(i32, u32), ApiError> {
+    let mut day = chrono::Local::now().date_naive();
+    for _ in 0..160 {
+        let quarter = bulletin::quarter_of(day);
+        let found = state
+            .views
+            .page::<serde_json::Value>(bulletin::THEMES, &format!("{quarter}/BR/"), None, 1, |_| true)
+            .await?;
+        if !found.items.is_empty() {
+            return Ok((day.year(), day.month0() / 3 + 1));
+        }
+        day = day.checked_sub_months(chrono::Months::new(3)).unwrap_or(day);
+    }
+    let today = chrono::Local::now().date_naive();
+    Ok((today.year(), today.month0() / 3 + 1))
+}
+
+/// A number with the pt-BR separators and `decimals` places.
+fn number_br(value: f64, decimals: usize) -> String {
+    let text = format!("{value:.decimals$}");
+    let (whole, fraction) = text.split_once('.').map_or((text.as_str(), ""), |(w, f)| (w, f));
+    let digits: Vec<char> = whole.chars().collect();
+    let mut grouped = String::new();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(*c);
+    }
+    if fraction.is_empty() {
+        grouped
+    } else {
+        format!("{grouped},{fraction}")
+    }
+}
+
+async fn public_bulletin(
+    State(state): State<AppState>,
+    MaybeSigned(officer): MaybeSigned,
+    Query(choice): Query<BulletinChoice>,
+) -> Response {
+    let (latest_year, latest_quarter) = match latest_quarter_with_data(&state).await {
+        Ok(q) => q,
+        Err(e) => return error_page(officer, &e),
+    };
+    let uf = choice.uf.unwrap_or_else(|| "SP".to_owned());
+    let ano = choice.ano.as_deref().map_or(Ok(latest_year), str::parse::<i32>);
+    let trimestre = choice.trimestre.as_deref().map_or(Ok(latest_quarter), str::parse::<u32>);
+    let (built, erro) = match (ano, trimestre) {
+        (Ok(ano), Ok(trimestre)) => match reads::build_bulletin(&state, &uf, ano, trimestre, 10).await {
+            Ok(b) => (Ok(b), None),
+            Err(e) => (reads::build_bulletin(&state, "SP", latest_year, latest_quarter, 10).await, Some(e.to_string())),
+        },
+        _ => (
+            reads::build_bulletin(&state, "SP", latest_year, latest_quarter, 10).await,
+            Some("ano e trimestre devem ser números".to_owned()),
+        ),
+    };
+    let b = match built {
+        Ok(b) => b,
+        Err(e) => return error_page(officer, &e),
+    };
+    let ranking = b
+        .indice_de_reclamacoes
+        .iter()
+        .map(|r| {
+            (
+                format!("{} — {}", r.registro, r.razao_social),
+                r.numerador,
+                number_br(r.denominador, 1),
+                r.meses_informados,
+                number_br(r.indice, 2),
+            )
+        })
+        .collect();
+    let grafico = bar_chart(
+        &b.indice_de_reclamacoes
+            .iter()
+            .map(|r| (r.razao_social.chars().take(30).collect(), r.indice))
+            .collect::<Vec<_>>(),
+    );
+    let panoramas = vec![
+        ("Panorama nacional".to_owned(), b.nacional.clone()),
+        (format!("Região {}", b.regiao), b.regional.clone()),
+        (format!("UF {}", b.uf), b.estadual.clone()),
+    ];
+    let atos_nacionais = b.atos_nacionais.iter().map(|(k, n)| (k.clone(), *n)).collect();
+    page(&PublicPage {
+        officer,
+        de: b.de.format("%d/%m/%Y").to_string(),
+        ate: b.ate.format("%d/%m/%Y").to_string(),
+        ufs: autos_domain::Uf::ALL.iter().map(ToString::to_string).collect(),
+        erro,
+        grafico,
+        ranking,
+        panoramas,
+        atos_nacionais,
+        b,
+    })
 }

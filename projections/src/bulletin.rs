@@ -5,7 +5,7 @@
 //!
 //! Documents (`{trimestre}` is `AAAA-Tn`; `{escopo}` is `BR`, `regiao:{Região}` or `uf:{UF}`):
 //! - `boletim_temas/{trimestre}/{escopo}/{tema}/{tipo}` → `{"quantidade": n}`
-//! - `boletim_operadoras/{trimestre}/{escopo}/{registro}` → `{"quantidade": n}`
+//! - `boletim_operadoras/{trimestre}/{escopo}/{registro}` → `{"consulta": n, "denuncia": m}`
 //! - `boletim_atos/{trimestre}/{occurred_on}/{position}` → [`PublishedAct`]
 
 use autos_domain::case::{CaseDetail, DemandKind};
@@ -66,9 +66,12 @@ pub fn scopes(uf: Option<&str>) -> Vec<String> {
     out
 }
 
-async fn add(docs: &mut dyn Docs, model: &str, key: &str) -> Result<(), ProjectionError> {
-    let current = docs.get(model, key).await?.and_then(|v| v["quantidade"].as_i64()).unwrap_or(0);
-    docs.put(model, key, serde_json::json!({ "quantidade": current + 1 }));
+/// Adds one to the counter `field` of a document.
+async fn add(docs: &mut dyn Docs, model: &str, key: &str, field: &str) -> Result<(), ProjectionError> {
+    let mut doc = docs.get(model, key).await?.unwrap_or_else(|| serde_json::json!({}));
+    let current = doc[field].as_i64().unwrap_or(0);
+    doc[field] = serde_json::json!(current + 1);
+    docs.put(model, key, doc);
     Ok(())
 }
 
@@ -91,8 +94,8 @@ pub(crate) async fn apply(
             };
             let theme = demand.tema.label();
             for scope in scopes(case.uf.as_deref()) {
-                add(docs, THEMES, &format!("{quarter}/{scope}/{theme}/{kind}")).await?;
-                add(docs, OPERATORS, &format!("{quarter}/{scope}/{registro}")).await?;
+                add(docs, THEMES, &format!("{quarter}/{scope}/{theme}/{kind}"), "quantidade").await?;
+                add(docs, OPERATORS, &format!("{quarter}/{scope}/{registro}"), kind).await?;
             }
             Ok(())
         }

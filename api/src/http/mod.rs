@@ -8,7 +8,7 @@ mod events;
 pub mod extract;
 pub mod openapi;
 mod operators;
-mod reads;
+pub(crate) mod reads;
 
 use std::sync::Arc;
 use std::time::Instant;

@@ -273,44 +273,47 @@ pub(super) struct BulletinQuery {
 }
 
 /// One scope's ranking of themes and operators.
-#[derive(Debug, Serialize)]
-pub(super) struct Panorama {
-    escopo: String,
-    temas: Vec<ThemeCount>,
-    operadoras: Vec<OperatorCount>,
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Panorama {
+    pub(crate) escopo: String,
+    pub(crate) temas: Vec<ThemeCount>,
+    pub(crate) operadoras: Vec<OperatorCount>,
 }
 
-#[derive(Debug, Serialize)]
-pub(super) struct ThemeCount {
-    tema: String,
-    consultas: i64,
-    denuncias: i64,
-    total: i64,
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ThemeCount {
+    pub(crate) tema: String,
+    pub(crate) consultas: i64,
+    pub(crate) denuncias: i64,
+    pub(crate) total: i64,
 }
 
-#[derive(Debug, Serialize)]
-pub(super) struct OperatorCount {
-    registro: String,
-    razao_social: String,
-    demandas: i64,
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct OperatorCount {
+    pub(crate) registro: String,
+    pub(crate) razao_social: String,
+    pub(crate) demandas: i64,
+    pub(crate) denuncias: i64,
 }
 
 /// The quarterly Parceiros da Cidadania bulletin of one UF.
 #[derive(Debug, Serialize)]
-pub(super) struct Bulletin {
-    uf: String,
-    regiao: String,
-    ano: i32,
-    trimestre: u32,
-    de: NaiveDate,
-    ate: NaiveDate,
-    nacional: Panorama,
-    regional: Panorama,
-    estadual: Panorama,
+pub(crate) struct Bulletin {
+    pub(crate) uf: String,
+    pub(crate) regiao: String,
+    pub(crate) ano: i32,
+    pub(crate) trimestre: u32,
+    pub(crate) de: NaiveDate,
+    pub(crate) ate: NaiveDate,
+    pub(crate) nacional: Panorama,
+    pub(crate) regional: Panorama,
+    pub(crate) estadual: Panorama,
     /// ANS acts published in the quarter, by kind, nationally.
-    atos_nacionais: std::collections::BTreeMap<String, i64>,
+    pub(crate) atos_nacionais: std::collections::BTreeMap<String, i64>,
     /// The ANS acts published in the quarter on operators seated in the UF.
-    atos_na_uf: Vec<PublishedAct>,
+    pub(crate) atos_na_uf: Vec<PublishedAct>,
+    /// The complaint index of the UF's operators in the quarter, highest first.
+    pub(crate) indice_de_reclamacoes: Vec<IndexRank>,
 }
 
 impl Bulletin {
@@ -320,6 +323,95 @@ impl Bulletin {
         let last = first.checked_add_months(chrono::Months::new(3))?.pred_opt()?;
         Some((first, last))
     }
+}
+
+/// `(registro, consultas, denúncias)` of every operator with demandas in a quarter and scope.
+async fn operator_counts(state: &AppState, quarter: &str, scope: &str) -> Result<Vec<(String, i64, i64)>, ApiError> {
+    Ok(state
+        .views
+        .entries(bulletin::OPERATORS, &format!("{quarter}/{scope}/"))
+        .await?
+        .into_iter()
+        .map(|(key, doc)| {
+            let registro = key[quarter.len() + scope.len() + 2..].to_owned();
+            (registro, doc["consulta"].as_i64().unwrap_or(0), doc["denuncia"].as_i64().unwrap_or(0))
+        })
+        .collect())
+}
+
+async fn razao_social(state: &AppState, registro: &str) -> Result<String, ApiError> {
+    Ok(state
+        .views
+        .get::<models::OperatorDoc>(models::OPERATOR, registro)
+        .await?
+        .map(|d| d.state.razao_social)
+        .unwrap_or_default())
+}
+
+/// Operators below this average of beneficiaries are left out of the ranking (IGR ficha técnica).
+const RANKING_MIN_BENEFICIARIES: i64 = 100;
+
+/// One operator's complaint index over a quarter: numerator, denominator, window and scale
+/// kept apart; the ratio unrounded.
+#[derive(Debug, Serialize)]
+pub(crate) struct IndexRank {
+    pub registro: String,
+    pub razao_social: String,
+    /// Denúncias registered in the quarter.
+    pub numerador: i64,
+    /// The average of the monthly beneficiary counts informed for the quarter's months.
+    pub denominador: f64,
+    pub meses_informados: u32,
+    pub escala: u32,
+    pub indice: f64,
+}
+
+/// The complaint index of every operator with denúncias in a quarter (a scope of the bulletin),
+/// per 10.000 beneficiaries over the average of the quarter's months, highest first; operators
+/// averaging fewer than 100 beneficiaries or without counts are left out.
+///
+/// # Errors
+/// `Projection` on database faults.
+pub(crate) async fn index_ranking(
+    state: &AppState,
+    de: NaiveDate,
+    scope: &str,
+    limit: usize,
+) -> Result<Vec<IndexRank>, ApiError> {
+    const SCALE: u32 = 10_000;
+    let quarter = bulletin::quarter_of(de);
+    let mut ranking = Vec::new();
+    for (registro, _, denuncias) in operator_counts(state, &quarter, scope).await? {
+        if denuncias == 0 {
+            continue;
+        }
+        let (mut sum, mut months) = (0i64, 0u32);
+        for k in 0..3 {
+            let month = de.checked_add_months(chrono::Months::new(k)).unwrap_or(de).format("%Y-%m");
+            if let Some(doc) =
+                state.views.get::<serde_json::Value>(models::BENEFICIARIES, &format!("{registro}/{month}")).await?
+            {
+                sum += doc["quantidade"].as_i64().unwrap_or(0);
+                months += 1;
+            }
+        }
+        if months == 0 || sum < RANKING_MIN_BENEFICIARIES * i64::from(months) {
+            continue;
+        }
+        let average = sum as f64 / f64::from(months);
+        ranking.push(IndexRank {
+            razao_social: razao_social(state, &registro).await?,
+            registro,
+            numerador: denuncias,
+            denominador: average,
+            meses_informados: months,
+            escala: SCALE,
+            indice: denuncias as f64 * f64::from(SCALE) / average,
+        });
+    }
+    ranking.sort_by(|a, b| b.indice.total_cmp(&a.indice).then_with(|| a.registro.cmp(&b.registro)));
+    ranking.truncate(limit);
+    Ok(ranking)
 }
 
 async fn panorama(state: &AppState, quarter: &str, scope: &str, limit: usize) -> Result<Panorama, ApiError> {
@@ -342,24 +434,13 @@ async fn panorama(state: &AppState, quarter: &str, scope: &str, limit: usize) ->
         .collect();
     temas.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.tema.cmp(&b.tema)));
     temas.truncate(limit);
-    let mut counts: Vec<(String, i64)> = state
-        .views
-        .entries(bulletin::OPERATORS, &format!("{quarter}/{scope}/"))
-        .await?
-        .into_iter()
-        .map(|(key, doc)| (key[quarter.len() + scope.len() + 2..].to_owned(), doc["quantidade"].as_i64().unwrap_or(0)))
-        .collect();
-    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut counts = operator_counts(state, quarter, scope).await?;
+    counts.sort_by(|a, b| (b.1 + b.2).cmp(&(a.1 + a.2)).then_with(|| a.0.cmp(&b.0)));
     counts.truncate(limit);
     let mut operadoras = Vec::with_capacity(counts.len());
-    for (registro, demandas) in counts {
-        let razao_social = state
-            .views
-            .get::<models::OperatorDoc>(models::OPERATOR, &registro)
-            .await?
-            .map(|d| d.state.razao_social)
-            .unwrap_or_default();
-        operadoras.push(OperatorCount { registro, razao_social, demandas });
+    for (registro, consultas, denuncias) in counts {
+        let razao_social = razao_social(state, &registro).await?;
+        operadoras.push(OperatorCount { registro, razao_social, demandas: consultas + denuncias, denuncias });
     }
     Ok(Panorama { escopo: scope.to_owned(), temas, operadoras })
 }
@@ -421,6 +502,7 @@ pub(crate) async fn build_bulletin(
         trimestre,
         de,
         ate,
+        indice_de_reclamacoes: index_ranking(state, de, &local, limit).await?,
         nacional: panorama(state, &quarter, &national, limit).await?,
         regional: panorama(state, &quarter, &regional, limit).await?,
         estadual: panorama(state, &quarter, &local, limit).await?,
