@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite on both backends (and the pages in headless Chromium): the embedded
+# The whole test suite on both backends (the pages in headless Chromium, then a schemathesis fuzz
+# run against /openapi.json on each backend): the embedded
 # SQLite store and PostgreSQL at
 # AUTOS_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres, trust auth).
 # Each PostgreSQL test creates and drops its own database autos_t_<uuid>.
@@ -21,3 +22,6 @@ psql "$AUTOS_TEST_PG_URL" -Atqc "SELECT datname FROM pg_database WHERE datname L
     while read -r db; do psql "$AUTOS_TEST_PG_URL" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)"; done
 
 cargo test --workspace --locked "$@"
+# Schema-driven fuzzing of the HTTP API on both backends (schemathesis from PyPI).
+cargo build -p autos-api --bin autos --locked
+ops/fuzz.sh target/debug/autos

@@ -460,7 +460,12 @@ async fn openapi_describes_every_route_and_every_documented_route_exists() {
     for (method, path) in autos_api::http::openapi::documented() {
         let operation = &spec.body["paths"][path][method.to_lowercase()];
         assert!(operation["responses"].is_object(), "{method} {path} documented");
-        let concrete = path.replace("{registro}", "326305").replace("{id}", "01900000-0000-7000-8000-000000000001");
+        let concrete = path
+            .replace("{registro}", "326305")
+            .replace("{id}", "01900000-0000-7000-8000-000000000001")
+            .replace("{uf}", "SP")
+            .replace("{year}", "2002")
+            .replace("{quarter}", "2");
         if path.ends_with("/stream") {
             continue;
         }

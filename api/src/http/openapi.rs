@@ -240,7 +240,12 @@ const ROUTES: &[Route] = &[
         summary: "Boletim Parceiros da Cidadania: temas e operadoras mais demandados (nacional, região, UF) e atos da ANS no trimestre",
         roles: None,
         body: Body::None,
-        params: &[("limite", false, "itens em cada ranking (padrão 10)")],
+        params: &[
+            ("uf", true, "UF da sede das operadoras (SP, RJ…)"),
+            ("year", true, "ano, 2000–2100"),
+            ("quarter", true, "trimestre, 1–4"),
+            ("limite", false, "itens em cada ranking (padrão 10)"),
+        ],
         ok: "200",
         errors: &["400", "503"],
     },
