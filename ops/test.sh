@@ -24,4 +24,4 @@ psql "$AUTOS_TEST_PG_URL" -Atqc "SELECT datname FROM pg_database WHERE datname L
 cargo test --workspace --locked "$@"
 # Schema-driven fuzzing of the HTTP API on both backends (schemathesis from PyPI).
 cargo build -p autos-api --bin autos --locked
-ops/fuzz.sh target/debug/autos
+ops/fuzz.sh "${CARGO_TARGET_DIR:-target}/debug/autos"
