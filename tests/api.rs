@@ -1,6 +1,7 @@
 //! The HTTP API end to end, on both backends: success paths, every error code, the role
 //! matrix, bad input that stores nothing, idempotent retries and concurrent acts.
 
+use autos_api::http::openapi::Access;
 use autos_domain::Role;
 use autos_e2e::Server;
 use reqwest::{Method, StatusCode};
@@ -82,32 +83,61 @@ async fn an_act_the_rules_forbid_is_a_422_with_rule_id_and_norm_and_stores_nothi
 async fn roles_are_refused_where_the_matrix_says_so(server: &Server) {
     registered(server).await;
     let case_id = open_df(server).await;
-    let matrix: Vec<(Method, String, Option<Value>, &[Role])> = vec![
-        (
-            Method::POST,
-            "/api/v1/operators".into(),
-            Some(
-                json!({"registro": "000701", "cnpj": "11.222.333/0001-81", "razao_social": "X", "modalidade": "medicina_de_grupo", "uf": "RJ", "registro_provisorio": false}),
-            ),
-            &[Role::Admin],
-        ),
-        (Method::POST, "/api/v1/cases".into(), Some(df_body("RO 9/2002")), &[Role::Diretoria]),
-        (Method::GET, "/api/v1/audit/verify".into(), None, &[Role::Auditor, Role::Admin]),
-        (Method::GET, format!("/api/v1/cases/{case_id}"), None, &Role::ALL),
-        (Method::GET, "/api/v1/events".into(), None, &Role::ALL),
-    ];
-    for (method, path, body, allowed) in &matrix {
+    server.settle().await;
+    // Every documented route against every role and an anonymous caller (ARCHITECTURE.md §6).
+    for (method, template, access) in autos_api::http::openapi::documented() {
+        if template.ends_with("/stream") {
+            continue;
+        }
+        let path = template
+            .replace("{registro}", REGISTRO)
+            .replace("{id}", &case_id)
+            .replace("{uf}", "SP")
+            .replace("{year}", "2002")
+            .replace("{quarter}", "1")
+            .replace("/complaint-index", &format!("/complaint-index?registro={REGISTRO}&mes=2002-01"));
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        let body = match template {
+            "/api/v1/operators" => {
+                Some(json!({"registro": "000701", "cnpj": "11.222.333/0001-81", "razao_social": "X",
+                "modalidade": "medicina_de_grupo", "uf": "RJ", "registro_provisorio": false}))
+            }
+            "/api/v1/operators/{registro}/beneficiaries" => Some(json!({"ano": 2002, "mes": 1, "quantidade": 10})),
+            _ if method == Method::POST => Some(json!({})),
+            _ => None,
+        };
+        let anonymous = server.call(method.clone(), &path, None, body.as_ref(), &[]).await;
+        let allowed: &[Role] = match access {
+            Access::Public => {
+                assert!(anonymous.status.is_success(), "{method} {path} is public: {:?}", anonymous.body);
+                &Role::ALL
+            }
+            Access::Roles(roles) => {
+                assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthenticated");
+                roles
+            }
+            Access::PerAct => {
+                assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthenticated");
+                continue;
+            }
+        };
         for role in Role::ALL {
-            let answer = server.call(method.clone(), path, Some(role), body.as_ref(), &[]).await;
+            let answer = server.call(method.clone(), &path, Some(role), body.as_ref(), &[]).await;
             if allowed.contains(&role) {
                 assert_ne!(answer.status, StatusCode::FORBIDDEN, "{role:?} {method} {path}: {:?}", answer.body);
             } else {
                 assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
             }
         }
-        if *method == Method::POST || path.contains("/cases/") || path.contains("/audit") || path.ends_with("/events") {
-            let anonymous = server.call(method.clone(), path, None, body.as_ref(), &[]).await;
-            assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthenticated");
+    }
+    // Routes whose act decides: the catalogue's roles for one act of each kind of route.
+    for role in Role::ALL {
+        let answer = server.post("/api/v1/cases", role, &df_body("RO 9/2002")).await;
+        if role == Role::Diretoria {
+            assert_ne!(answer.status, StatusCode::FORBIDDEN, "{:?}", answer.body);
+        } else {
+            assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
+            assert_eq!(answer.body["rule_id"], "acesso.papel_nao_autorizado");
         }
     }
     let ungranted = server
@@ -458,7 +488,7 @@ async fn openapi_describes_every_route_and_every_documented_route_exists() {
     let acts = &spec.body["paths"]["/api/v1/cases"]["post"]["requestBody"]["content"]["application/json"]["schema"]
         ["properties"]["act"]["enum"];
     assert!(acts.as_array().unwrap().iter().any(|a| a == "instaurar_direcao_fiscal"));
-    for (method, path) in autos_api::http::openapi::documented() {
+    for (method, path, _) in autos_api::http::openapi::documented() {
         let operation = &spec.body["paths"][path][method.to_lowercase()];
         assert!(operation["responses"].is_object(), "{method} {path} documented");
         let concrete = path

@@ -2,7 +2,7 @@
 //! below, the act catalogue of the domain (every `act` a command may name) and the
 //! [`Problem`](crate::error::Problem) schema derived from the error type itself.
 
-use autos_domain::act_catalogue;
+use autos_domain::{act_catalogue, Role};
 use axum::Json;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
 use utoipa::openapi::request_body::RequestBodyBuilder;
@@ -31,13 +31,44 @@ struct Route {
     path: &'static str,
     tag: &'static str,
     summary: &'static str,
-    /// Who may call it (`None`: public).
-    roles: Option<&'static str>,
+    /// Who may call it.
+    access: Access,
     body: Body,
     /// (name, in path?, description)
     params: &'static [(&'static str, bool, &'static str)],
     ok: &'static str,
     errors: &'static [&'static str],
+}
+
+/// Who may call a route: the role matrix of ARCHITECTURE.md §6, as the tests check it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, without a token: aggregates and public data only.
+    Public,
+    /// Signed-in officers of these roles.
+    Roles(&'static [Role]),
+    /// Any signed-in officer reaches the route; the act's catalogue entry decides (403 otherwise).
+    PerAct,
+}
+
+const ANY_OFFICER: &[Role] = &Role::ALL;
+
+impl Access {
+    fn description(self) -> String {
+        match self {
+            Access::Public => "Público: apenas dados agregados ou públicos.".into(),
+            Access::Roles(roles) if roles.len() == Role::ALL.len() => {
+                "Requer Authorization: Bearer <token>. Papéis: qualquer servidor.".into()
+            }
+            Access::Roles(roles) => format!(
+                "Requer Authorization: Bearer <token>. Papéis: {}.",
+                roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            Access::PerAct => "Requer Authorization: Bearer <token>. Papéis: conforme o ato (GET /api/v1/acts); \
+                 o interventor só nos casos em que foi designado."
+                .into(),
+        }
+    }
 }
 
 const PAGE: (&str, bool, &str) = ("after", false, "cursor: the `next` of the previous page");
@@ -51,7 +82,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/operators",
         tag: "operadoras",
         summary: "Registra uma operadora",
-        roles: Some("admin"),
+        access: Access::Roles(&[Role::Admin]),
         body: Body::Fields,
         params: &[],
         ok: "201",
@@ -62,7 +93,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/operators",
         tag: "operadoras",
         summary: "Lista operadoras (busca por nome ou registro, UF, modalidade)",
-        roles: None,
+        access: Access::Public,
         body: Body::None,
         params: &[
             ("q", false, "parte do nome ou do registro"),
@@ -79,7 +110,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/operators/{registro}",
         tag: "operadoras",
         summary: "Situação da operadora, agora ou em uma data (as_of) ou como registrada em um instante (known_at)",
-        roles: None,
+        access: Access::Public,
         body: Body::None,
         params: &[
             ("registro", true, "registro ANS, 6 dígitos"),
@@ -94,7 +125,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/operators/{registro}/timeline",
         tag: "operadoras",
         summary: "Linha do tempo das intervenções, em ordem de data legal",
-        roles: None,
+        access: Access::Public,
         body: Body::None,
         params: &[("registro", true, "registro ANS"), PAGE, LIMIT],
         ok: "200",
@@ -105,7 +136,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/operators/{registro}/cases",
         tag: "operadoras",
         summary: "Casos da operadora",
-        roles: Some("qualquer servidor"),
+        access: Access::Roles(ANY_OFFICER),
         body: Body::None,
         params: &[("registro", true, "registro ANS"), PAGE, LIMIT],
         ok: "200",
@@ -116,7 +147,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/operators/{registro}/beneficiaries",
         tag: "operadoras",
         summary: "Informa o número de beneficiários do mês",
-        roles: Some("admin"),
+        access: Access::Roles(&[Role::Admin]),
         body: Body::Fields,
         params: &[("registro", true, "registro ANS")],
         ok: "201",
@@ -127,7 +158,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/operators/{registro}/acts",
         tag: "operadoras",
         summary: "Ato cadastral sobre a operadora",
-        roles: Some("conforme o ato (GET /api/v1/acts)"),
+        access: Access::PerAct,
         body: Body::Command,
         params: &[("registro", true, "registro ANS")],
         ok: "201",
@@ -138,7 +169,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/cases",
         tag: "casos",
         summary: "Abre um caso com seu ato de abertura",
-        roles: Some("conforme o ato"),
+        access: Access::PerAct,
         body: Body::Command,
         params: &[],
         ok: "201",
@@ -149,7 +180,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/cases/{id}",
         tag: "casos",
         summary: "Estado do caso (ETag = versão), agora ou no passado",
-        roles: Some("qualquer servidor"),
+        access: Access::Roles(ANY_OFFICER),
         body: Body::None,
         params: &[
             ("id", true, "identificador do caso"),
@@ -164,7 +195,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/cases/{id}/acts",
         tag: "casos",
         summary: "Pratica um ato no caso (If-Match ou expected_version para concorrência otimista)",
-        roles: Some("conforme o ato; interventor só nos casos em que foi designado"),
+        access: Access::PerAct,
         body: Body::Command,
         params: &[("id", true, "identificador do caso")],
         ok: "201",
@@ -175,7 +206,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/cases/{id}/events",
         tag: "casos",
         summary: "Eventos do caso com o envelope completo",
-        roles: Some("qualquer servidor"),
+        access: Access::Roles(ANY_OFFICER),
         body: Body::None,
         params: &[("id", true, "identificador do caso")],
         ok: "200",
@@ -186,7 +217,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/acts",
         tag: "casos",
         summary: "Catálogo de atos: papéis permitidos e famílias",
-        roles: None,
+        access: Access::Public,
         body: Body::None,
         params: &[],
         ok: "200",
@@ -197,7 +228,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/deadlines",
         tag: "prazos",
         summary: "Prazos abertos, que vencem hoje ou vencidos",
-        roles: Some("qualquer servidor"),
+        access: Access::Roles(ANY_OFFICER),
         body: Body::None,
         params: &[
             ("status", false, "abertos | vence_hoje | vencidos"),
@@ -216,7 +247,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/dashboard/interventions",
         tag: "painel",
         summary: "Ações de intervenção por tipo e por modalidade (tabelas do relatório)",
-        roles: None,
+        access: Access::Public,
         body: Body::None,
         params: &[],
         ok: "200",
@@ -227,7 +258,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/dashboard/demandas",
         tag: "painel",
         summary: "Demandas do Disque ANS por tema, ano e tipo",
-        roles: None,
+        access: Access::Public,
         body: Body::None,
         params: &[],
         ok: "200",
@@ -238,7 +269,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/bulletins/{uf}/{year}/{quarter}",
         tag: "painel",
         summary: "Boletim Parceiros da Cidadania: temas e operadoras mais demandados (nacional, região, UF) e atos da ANS no trimestre",
-        roles: None,
+        access: Access::Public,
         body: Body::None,
         params: &[
             ("uf", true, "UF da sede das operadoras (SP, RJ…)"),
@@ -254,7 +285,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/dashboard/transfers",
         tag: "painel",
         summary: "Alienações de carteira por ano, totais e parciais",
-        roles: None,
+        access: Access::Public,
         body: Body::None,
         params: &[],
         ok: "200",
@@ -265,7 +296,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/dashboard/sanctions",
         tag: "painel",
         summary: "Processos sancionadores por assunto e período",
-        roles: None,
+        access: Access::Public,
         body: Body::None,
         params: &[],
         ok: "200",
@@ -276,7 +307,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/sanctions",
         tag: "sancoes",
         summary: "Livro de multas: fatores, descontos, pagamentos e parcelas de cada multa",
-        roles: Some("qualquer servidor"),
+        access: Access::Roles(ANY_OFFICER),
         body: Body::None,
         params: &[("registro", false, "registro ANS"), PAGE, LIMIT],
         ok: "200",
@@ -287,7 +318,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/asset-freezes",
         tag: "sancoes",
         summary: "Indisponibilidade de bens por pessoa",
-        roles: Some("fiscal, diretoria, interventor, auditor, admin"),
+        access: Access::Roles(&[Role::Fiscal, Role::Diretoria, Role::Interventor, Role::Auditor, Role::Admin]),
         body: Body::None,
         params: &[("pessoa", false, "id da pessoa"), ("registro", false, "registro ANS"), PAGE, LIMIT],
         ok: "200",
@@ -298,7 +329,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/complaint-index",
         tag: "painel",
         summary: "Índice de reclamações: numerador, denominador, janela e escala separados",
-        roles: None,
+        access: Access::Public,
         body: Body::None,
         params: &[
             ("registro", false, "registro ANS (obrigatório)"),
@@ -314,7 +345,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/events",
         tag: "auditoria",
         summary: "O registro em ordem global, em páginas",
-        roles: Some("qualquer servidor"),
+        access: Access::Roles(ANY_OFFICER),
         body: Body::None,
         params: &[("after", false, "posição"), LIMIT],
         ok: "200",
@@ -325,7 +356,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/events/stream",
         tag: "auditoria",
         summary: "Eventos como server-sent events, seguindo novos commits",
-        roles: Some("qualquer servidor"),
+        access: Access::Roles(ANY_OFFICER),
         body: Body::None,
         params: &[("after", false, "posição")],
         ok: "200",
@@ -336,7 +367,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/audit/verify",
         tag: "auditoria",
         summary: "Verifica cadeias de hash e checkpoints; devolve o último checkpoint",
-        roles: Some("auditor, admin"),
+        access: Access::Roles(&[Role::Auditor, Role::Admin]),
         body: Body::None,
         params: &[],
         ok: "200",
@@ -347,7 +378,7 @@ const ROUTES: &[Route] = &[
         path: "/api/v1/audit/replay",
         tag: "auditoria",
         summary: "Reconstrói os modelos de leitura em tabelas de rascunho e compara com os vivos",
-        roles: Some("auditor, admin"),
+        access: Access::Roles(&[Role::Auditor, Role::Admin]),
         body: Body::None,
         params: &[],
         ok: "200",
@@ -392,11 +423,10 @@ fn command_schema() -> ObjectBuilder {
 pub fn document() -> OpenApi {
     let mut paths = PathsBuilder::new();
     for route in ROUTES {
-        let mut operation =
-            OperationBuilder::new().summary(Some(route.summary)).tag(route.tag).description(Some(match route.roles {
-                Some(roles) => format!("Requer Authorization: Bearer <token>. Papéis: {roles}."),
-                None => "Público: apenas dados agregados ou públicos.".into(),
-            }));
+        let mut operation = OperationBuilder::new()
+            .summary(Some(route.summary))
+            .tag(route.tag)
+            .description(Some(route.access.description()));
         for (name, in_path, description) in route.params {
             operation = operation.parameter(
                 ParameterBuilder::new()
@@ -461,7 +491,8 @@ pub(super) async fn serve() -> Json<OpenApi> {
     Json(document())
 }
 
-/// The routes described, as (method, path), for the test that every route is documented.
-pub fn documented() -> Vec<(&'static str, &'static str)> {
-    ROUTES.iter().map(|r| (if r.method == HttpMethod::Post { "POST" } else { "GET" }, r.path)).collect()
+/// The routes described, as (method, path, access), for the tests that every route is
+/// documented and that each one answers the role matrix it documents.
+pub fn documented() -> Vec<(&'static str, &'static str, Access)> {
+    ROUTES.iter().map(|r| (if r.method == HttpMethod::Post { "POST" } else { "GET" }, r.path, r.access)).collect()
 }
