@@ -446,7 +446,7 @@ async fn the_quarterly_bulletin_ranks_themes_and_operators_by_scope_and_lists_th
     assert_eq!(sp.body["regional"]["operadoras"].as_array().unwrap().len(), 2, "SP and RJ are both Sudeste");
     assert_eq!(
         sp.body["estadual"]["operadoras"],
-        json!([{"registro": REGISTRO, "razao_social": "Saúde Exemplo S.A.", "demandas": 3, "denuncias": 1}])
+        json!([{"registro": REGISTRO, "razao_social": "Saúde Exemplo S.A.", "demandas": 3, "reclamacoes": 1}])
     );
     assert_eq!(sp.body["indice_de_reclamacoes"], json!([]), "no beneficiary count informed: no index");
     assert_eq!(sp.body["atos_nacionais"]["regime_especial.instaurado"], 1);

@@ -1,21 +1,21 @@
 //! The quarterly *Boletim Parceiros da Cidadania* (DOMAIN.md §6): per quarter, the complaint
-//! counts by theme and by operator for the whole country, each region and each UF (the
+//! counts (Disque ANS demandas and NIPs) by theme and by operator for the whole country, each region and each UF (the
 //! operator's seat), and the ANS acts published in the quarter. Aggregates and public acts only:
 //! no complainant's data is ever read.
 //!
 //! Documents (`{trimestre}` is `AAAA-Tn`; `{escopo}` is `BR`, `regiao:{Região}` or `uf:{UF}`):
 //! - `boletim_temas/{trimestre}/{escopo}/{tema}/{tipo}` → `{"quantidade": n}`
-//! - `boletim_operadoras/{trimestre}/{escopo}/{registro}` → `{"consulta": n, "denuncia": m}`
+//! - `boletim_operadoras/{trimestre}/{escopo}/{registro}` → `{"consulta": n, "denuncia": m,
+//!   "nip": k}` (Disque ANS demandas of 2001–2003 and NIPs)
 //! - `boletim_atos/{trimestre}/{occurred_on}/{position}` → [`PublishedAct`]
 
-use autos_domain::case::{CaseDetail, DemandKind};
 use autos_domain::Uf;
 use autos_store::StoredEvent;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::docs::Docs;
-use crate::models::{load, store, CaseDoc, OperatorDoc, OPERATOR};
+use crate::models::{complaint_of, load, store, CaseDoc, OperatorDoc, OPERATOR};
 use crate::ProjectionError;
 
 pub const THEMES: &str = "boletim_temas";
@@ -86,20 +86,15 @@ pub(crate) async fn apply(
     docs: &mut dyn Docs,
 ) -> Result<(), ProjectionError> {
     let quarter = quarter_of(stored.occurred_on);
-    match (&case.state.detail, stored.event_type.as_str()) {
-        (CaseDetail::Demanda(demand), "demanda.registrada") => {
-            let kind = match demand.tipo {
-                DemandKind::Consulta => "consulta",
-                DemandKind::Denuncia => "denuncia",
-            };
-            let theme = demand.tema.label();
-            for scope in scopes(case.uf.as_deref()) {
-                add(docs, THEMES, &format!("{quarter}/{scope}/{theme}/{kind}"), "quantidade").await?;
-                add(docs, OPERATORS, &format!("{quarter}/{scope}/{registro}"), kind).await?;
-            }
-            Ok(())
+    if let Some((theme, kind)) = complaint_of(stored, case) {
+        for scope in scopes(case.uf.as_deref()) {
+            add(docs, THEMES, &format!("{quarter}/{scope}/{}/{kind}", theme.label()), "quantidade").await?;
+            add(docs, OPERATORS, &format!("{quarter}/{scope}/{registro}"), kind).await?;
         }
-        (_, kind) if PUBLISHED_ACTS.contains(&kind) => {
+        return Ok(());
+    }
+    match stored.event_type.as_str() {
+        kind if PUBLISHED_ACTS.contains(&kind) => {
             let operator: OperatorDoc = load(docs, OPERATOR, registro).await?;
             let act = PublishedAct {
                 occurred_on: stored.occurred_on,

@@ -11,7 +11,8 @@
 //! - `linha_do_tempo/{registro}/{occurred_on}/{position}` → [`TimelineEntry`] (legal-date order)
 //! - `beneficiarios/{registro}/{AAAA-MM}` → the monthly beneficiary count
 //! - `reclamacoes/{registro}/{AAAA-MM}/{tema}/{tipo}` and `painel/demandas/{ano}/{tema}/{tipo}`
-//!   → `{"quantidade": n}`: Disque ANS demandas, never with personal data.
+//!   → `{"quantidade": n}`: Disque ANS demandas (`consulta`, `denuncia`) and NIPs (`nip`), never
+//!   with personal data.
 //! - `painel/intervencoes/{tipo}` and `painel/intervencoes_por_modalidade/{modalidade}/{tipo}` →
 //!   `{"quantidade": n}`: the intervention acts of the seed report's tables. A DT decreed by the
 //!   same act (same day and document) as a DF counts, with it, as one "Direção Técnica/Fiscal".
@@ -19,7 +20,7 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use autos_domain::case::DemandTheme;
+use autos_domain::case::{CaseDetail, DemandKind, DemandTheme};
 use autos_domain::{CaseState, DomainEvent, OperatorState, Porte};
 use autos_store::StoredEvent;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -214,6 +215,25 @@ async fn count_intervention(
     count(docs, &format!("intervencoes_por_modalidade/{modalidade}/{kind}"), delta).await
 }
 
+/// The kinds of complaint the counts keep apart: a Disque ANS `consulta` or `denuncia`
+/// (2001–2003 flow) or a `nip` (RN 343/2013 onwards).
+pub const COMPLAINT_KINDS: [&str; 3] = ["consulta", "denuncia", "nip"];
+
+/// The theme and kind of the complaint `stored` registers, if it registers one.
+pub(crate) fn complaint_of(stored: &StoredEvent, case: &CaseDoc) -> Option<(DemandTheme, &'static str)> {
+    match (&case.state.detail, stored.event_type.as_str()) {
+        (CaseDetail::Demanda(demand), "demanda.registrada") => Some((
+            demand.tema,
+            match demand.tipo {
+                DemandKind::Consulta => COMPLAINT_KINDS[0],
+                DemandKind::Denuncia => COMPLAINT_KINDS[1],
+            },
+        )),
+        (CaseDetail::Nip(nip), "nip.reclamacao_registrada") => Some((nip.tema, COMPLAINT_KINDS[2])),
+        _ => None,
+    }
+}
+
 /// The core projection (see the module doc).
 pub struct Estado;
 
@@ -332,7 +352,7 @@ impl Estado {
         }
         if let Some(registro) = &case.registro {
             Self::count_interventions(stored, &case, registro, docs).await?;
-            Self::count_demands(stored, registro, docs).await?;
+            Self::count_demands(stored, &case, registro, docs).await?;
             crate::enforcement::apply(stored, &case, registro, docs).await?;
             crate::bulletin::apply(stored, &case, registro, docs).await?;
         }
@@ -343,17 +363,16 @@ impl Estado {
 }
 
 impl Estado {
-    /// Disque ANS demandas: by theme × year × type for the dashboard, and by operator × month ×
-    /// theme × type for the complaint counts (aggregates only: no personal data is read).
-    async fn count_demands(stored: &StoredEvent, registro: &str, docs: &mut dyn Docs) -> Result<(), ProjectionError> {
-        if stored.event_type != "demanda.registrada" {
-            return Ok(());
-        }
-        let payload: Value =
-            serde_json::from_str(&stored.payload).map_err(|e| ProjectionError::Corrupt(e.to_string()))?;
-        let theme: DemandTheme =
-            serde_json::from_value(payload["tema"].clone()).map_err(|e| ProjectionError::Corrupt(e.to_string()))?;
-        let kind = payload["tipo"].as_str().unwrap_or("consulta");
+    /// Complaints — Disque ANS demandas and NIPs: by theme × year × type for the dashboard, and
+    /// by operator × month × theme × type for the complaint counts (aggregates only: no personal
+    /// data is read).
+    async fn count_demands(
+        stored: &StoredEvent,
+        case: &CaseDoc,
+        registro: &str,
+        docs: &mut dyn Docs,
+    ) -> Result<(), ProjectionError> {
+        let Some((theme, kind)) = complaint_of(stored, case) else { return Ok(()) };
         let on = stored.occurred_on;
         count(docs, &format!("demandas/{}/{}/{kind}", on.year(), theme.label()), 1).await?;
         let key = format!("{registro}/{}/{}/{kind}", on.format("%Y-%m"), theme.label());

@@ -97,10 +97,11 @@ pub(super) async fn demands(State(state): State<AppState>) -> Result<Json<serde_
         let mut parts = key.trim_start_matches("demandas/").splitn(3, '/');
         let (Some(year), Some(theme), Some(kind)) = (parts.next(), parts.next(), parts.next()) else { continue };
         let entry = rows.entry((theme.to_owned(), year.to_owned())).or_default();
-        if kind == "denuncia" {
-            entry.1 += n;
-        } else {
-            entry.0 += n;
+        match kind {
+            "consulta" => entry.0 += n,
+            "denuncia" => entry.1 += n,
+            // NIPs are not Disque ANS demandas of the 2001–2003 table.
+            _ => {}
         }
     }
     let items: Vec<serde_json::Value> = rows
@@ -122,7 +123,7 @@ pub(super) struct IndexQuery {
     escala: Option<u32>,
 }
 
-/// The complaint index of one operator: numerator (denúncias in the window), denominator
+/// The complaint index of one operator: numerator (denúncias and NIPs in the window), denominator
 /// (beneficiaries summed over the window's months), window and scale kept apart; the ratio is
 /// given unrounded as a convenience (DOMAIN.md §5).
 pub(super) async fn complaint_index(
@@ -142,7 +143,7 @@ pub(super) async fn complaint_index(
     let (mut numerator, mut denominator) = (0i64, 0i64);
     for month in &months {
         for (key, doc) in state.views.entries(models::COMPLAINTS, &format!("{registro}/{month}/")).await? {
-            if key.ends_with("/denuncia") {
+            if key.ends_with("/denuncia") || key.ends_with("/nip") {
                 numerator += doc["quantidade"].as_i64().unwrap_or(0);
             }
         }
@@ -285,6 +286,8 @@ pub(crate) struct ThemeCount {
     pub(crate) tema: String,
     pub(crate) consultas: i64,
     pub(crate) denuncias: i64,
+    /// NIPs (RN 343/2013 onwards).
+    pub(crate) nip: i64,
     pub(crate) total: i64,
 }
 
@@ -293,7 +296,8 @@ pub(crate) struct OperatorCount {
     pub(crate) registro: String,
     pub(crate) razao_social: String,
     pub(crate) demandas: i64,
-    pub(crate) denuncias: i64,
+    /// Denúncias and NIPs: the complaints the index counts.
+    pub(crate) reclamacoes: i64,
 }
 
 /// The quarterly Parceiros da Cidadania bulletin of one UF.
@@ -325,7 +329,8 @@ impl Bulletin {
     }
 }
 
-/// `(registro, consultas, denúncias)` of every operator with demandas in a quarter and scope.
+/// `(registro, consultas, reclamações)` of every operator with complaints in a quarter and
+/// scope; reclamações are the denúncias of the Disque ANS flow and the NIPs.
 async fn operator_counts(state: &AppState, quarter: &str, scope: &str) -> Result<Vec<(String, i64, i64)>, ApiError> {
     Ok(state
         .views
@@ -334,7 +339,8 @@ async fn operator_counts(state: &AppState, quarter: &str, scope: &str) -> Result
         .into_iter()
         .map(|(key, doc)| {
             let registro = key[quarter.len() + scope.len() + 2..].to_owned();
-            (registro, doc["consulta"].as_i64().unwrap_or(0), doc["denuncia"].as_i64().unwrap_or(0))
+            let count = |kind: &str| doc[kind].as_i64().unwrap_or(0);
+            (registro, count("consulta"), count("denuncia") + count("nip"))
         })
         .collect())
 }
@@ -357,7 +363,7 @@ const RANKING_MIN_BENEFICIARIES: i64 = 100;
 pub(crate) struct IndexRank {
     pub registro: String,
     pub razao_social: String,
-    /// Denúncias registered in the quarter.
+    /// Complaints registered in the quarter: denúncias (Disque ANS) and NIPs.
     pub numerador: i64,
     /// The average of the monthly beneficiary counts informed for the quarter's months.
     pub denominador: f64,
@@ -366,7 +372,7 @@ pub(crate) struct IndexRank {
     pub indice: f64,
 }
 
-/// The complaint index of every operator with denúncias in a quarter (a scope of the bulletin),
+/// The complaint index of every operator with complaints (denúncias, NIPs) in a quarter (a scope of the bulletin),
 /// per 10.000 beneficiaries over the average of the quarter's months, highest first; operators
 /// averaging fewer than 100 beneficiaries or without counts are left out.
 ///
@@ -381,8 +387,8 @@ pub(crate) async fn index_ranking(
     const SCALE: u32 = 10_000;
     let quarter = bulletin::quarter_of(de);
     let mut ranking = Vec::new();
-    for (registro, _, denuncias) in operator_counts(state, &quarter, scope).await? {
-        if denuncias == 0 {
+    for (registro, _, complaints) in operator_counts(state, &quarter, scope).await? {
+        if complaints == 0 {
             continue;
         }
         let (mut sum, mut months) = (0i64, 0u32);
@@ -402,11 +408,11 @@ pub(crate) async fn index_ranking(
         ranking.push(IndexRank {
             razao_social: razao_social(state, &registro).await?,
             registro,
-            numerador: denuncias,
+            numerador: complaints,
             denominador: average,
             meses_informados: months,
             escala: SCALE,
-            indice: denuncias as f64 * f64::from(SCALE) / average,
+            indice: complaints as f64 * f64::from(SCALE) / average,
         });
     }
     ranking.sort_by(|a, b| b.indice.total_cmp(&a.indice).then_with(|| a.registro.cmp(&b.registro)));
@@ -415,22 +421,24 @@ pub(crate) async fn index_ranking(
 }
 
 async fn panorama(state: &AppState, quarter: &str, scope: &str, limit: usize) -> Result<Panorama, ApiError> {
-    let mut themes: std::collections::BTreeMap<String, (i64, i64)> = std::collections::BTreeMap::new();
+    let mut themes: std::collections::BTreeMap<String, [i64; 3]> = std::collections::BTreeMap::new();
     for (key, doc) in state.views.entries(bulletin::THEMES, &format!("{quarter}/{scope}/")).await? {
         let rest = &key[quarter.len() + scope.len() + 2..];
         if let Some((theme, kind)) = rest.rsplit_once('/') {
-            let entry = themes.entry(theme.to_owned()).or_default();
-            let n = doc["quantidade"].as_i64().unwrap_or(0);
-            if kind == "denuncia" {
-                entry.1 += n;
-            } else {
-                entry.0 += n;
+            if let Some(slot) = models::COMPLAINT_KINDS.iter().position(|k| *k == kind) {
+                themes.entry(theme.to_owned()).or_default()[slot] += doc["quantidade"].as_i64().unwrap_or(0);
             }
         }
     }
     let mut temas: Vec<ThemeCount> = themes
         .into_iter()
-        .map(|(tema, (consultas, denuncias))| ThemeCount { tema, consultas, denuncias, total: consultas + denuncias })
+        .map(|(tema, [consultas, denuncias, nip])| ThemeCount {
+            tema,
+            consultas,
+            denuncias,
+            nip,
+            total: consultas + denuncias + nip,
+        })
         .collect();
     temas.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.tema.cmp(&b.tema)));
     temas.truncate(limit);
@@ -438,9 +446,9 @@ async fn panorama(state: &AppState, quarter: &str, scope: &str, limit: usize) ->
     counts.sort_by(|a, b| (b.1 + b.2).cmp(&(a.1 + a.2)).then_with(|| a.0.cmp(&b.0)));
     counts.truncate(limit);
     let mut operadoras = Vec::with_capacity(counts.len());
-    for (registro, consultas, denuncias) in counts {
+    for (registro, consultas, reclamacoes) in counts {
         let razao_social = razao_social(state, &registro).await?;
-        operadoras.push(OperatorCount { registro, razao_social, demandas: consultas + denuncias, denuncias });
+        operadoras.push(OperatorCount { registro, razao_social, demandas: consultas + reclamacoes, reclamacoes });
     }
     Ok(Panorama { escopo: scope.to_owned(), temas, operadoras })
 }
