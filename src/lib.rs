@@ -54,7 +54,8 @@ impl Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let rules = Arc::new(autos_domain::testing::rule_book_configured_for_tests());
-        let app = router(AppState::new(store, board.clone(), None, rules));
+        let master = autos_store::personal::MasterKey::generate();
+        let app = router(AppState::new(store, board.clone(), None, rules, master));
         tasks.push(tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         }));

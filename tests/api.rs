@@ -462,7 +462,81 @@ async fn the_quarterly_bulletin_ranks_themes_and_operators_by_scope_and_lists_th
     }
 }
 
+async fn a_nip_seals_the_beneficiary_opens_it_only_for_roles_that_need_it_and_counts_in_the_index(server: &Server) {
+    registered(server).await;
+    let count = json!({"ano": 2017, "mes": 5, "quantidade": 4000, "occurred_on": "2017-06-10"});
+    assert_eq!(
+        server.post(&format!("/api/v1/operators/{REGISTRO}/beneficiaries"), Role::Admin, &count).await.status,
+        StatusCode::CREATED
+    );
+    let nip = |beneficiario: Value| {
+        json!({"act": "registrar_reclamacao_nip", "registro": REGISTRO, "canal": "telefone",
+            "protocolo_operadora": "2017-000123", "tema": "cobertura_assistencial", "beneficiario": beneficiario,
+            "occurred_on": "2017-05-02"})
+    };
+    let before = server.event_count().await;
+    let already_sealed = server
+        .post(
+            "/api/v1/cases",
+            Role::Atendente,
+            &nip(json!({"subject_id": "6d1f6a2e-5b1a-4f7e-9a53-0f3c2b9d7e11", "ciphertext": "AAAA"})),
+        )
+        .await;
+    assert_problem(&already_sealed, StatusCode::BAD_REQUEST, "invalid_input");
+    let empty = server.post("/api/v1/cases", Role::Atendente, &nip(json!({"nome": "  "}))).await;
+    assert_problem(&empty, StatusCode::BAD_REQUEST, "invalid_input");
+    let mut unknown = nip(json!({"nome": "Maria da Silva"}));
+    unknown["campo_estranho"] = json!(1);
+    assert_problem(
+        &server.post("/api/v1/cases", Role::Atendente, &unknown).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_input",
+    );
+    assert_eq!(server.event_count().await, before, "refused acts store nothing");
+
+    let person = json!({"nome": "Maria da Silva", "cpf": "123.456.789-09", "contato": "maria@example.org"});
+    let opened = server.post("/api/v1/cases", Role::Atendente, &nip(person.clone())).await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{:?}", opened.body);
+    let case_id = opened.body["case_id"].as_str().unwrap().to_owned();
+    let events = server.get(&format!("/api/v1/cases/{case_id}/events"), Some(Role::Auditor)).await;
+    let payload = events.body["items"][0]["payload"].as_str().unwrap().to_owned();
+    assert!(!payload.contains("Maria") && !payload.contains("123.456"), "only ciphertext in the log: {payload}");
+    let payload: Value = serde_json::from_str(&payload).unwrap();
+    let subject = payload["beneficiario"]["subject_id"].as_str().unwrap().to_owned();
+
+    let path = format!("/api/v1/cases/{case_id}/personal-data?finalidade=apurar%20a%20reclama%C3%A7%C3%A3o");
+    let read = server.get(&path, Some(Role::Fiscal)).await;
+    assert_eq!(read.status, StatusCode::OK, "{:?}", read.body);
+    assert_eq!(read.body["items"][0]["dados"], person);
+    assert_eq!(read.body["items"][0]["campo"], "beneficiario");
+    assert_problem(&server.get(&path, Some(Role::Auditor)).await, StatusCode::FORBIDDEN, "forbidden");
+    assert_problem(&server.get(&path, None).await, StatusCode::UNAUTHORIZED, "unauthenticated");
+    let no_purpose = server.get(&format!("/api/v1/cases/{case_id}/personal-data"), Some(Role::Fiscal)).await;
+    assert_problem(&no_purpose, StatusCode::BAD_REQUEST, "invalid_input");
+
+    server.settle().await;
+    let index = server.get(&format!("/api/v1/complaint-index?registro={REGISTRO}&mes=2017-05"), None).await;
+    assert_eq!((index.body["numerador"].as_i64(), index.body["denominador"].as_i64()), (Some(1), Some(4000)));
+
+    let provenance = autos_store::Provenance {
+        actor_id: uuid::Uuid::new_v4(),
+        actor_role: "admin".into(),
+        correlation_id: None,
+        causation_id: None,
+        command: None,
+    };
+    let subject = uuid::Uuid::parse_str(&subject).unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2017, 7, 1).unwrap();
+    autos_store::personal::forget(server.store().as_ref(), subject, provenance, "Lei 13.709/2018 art. 18, VI", today)
+        .await
+        .unwrap();
+    let after = server.get(&path, Some(Role::Fiscal)).await;
+    assert_eq!(after.status, StatusCode::OK);
+    assert_eq!(after.body["items"][0]["dados"], Value::Null, "forgotten: unreadable everywhere");
+}
+
 autos_e2e::e2e_on_both_backends!(
+    a_nip_seals_the_beneficiary_opens_it_only_for_roles_that_need_it_and_counts_in_the_index,
     the_quarterly_bulletin_ranks_themes_and_operators_by_scope_and_lists_the_acts_published,
     a_direcao_fiscal_freezes_its_administrators_assets_listed_by_person_to_officers_only,
     an_authorised_voluntary_transfer_counts_in_the_transfers_dashboard_by_year_and_scope,

@@ -7,6 +7,7 @@
 //! - [`service`]: load, decide, append — the one command path (HTTP, import, demo).
 //! - [`http`]: the router, handlers, extractors and operational endpoints.
 //! - [`auth`], [`officers`], [`idempotency`]: who is calling, and retries that append nothing.
+//! - [`personal_data`]: complainants' data sealed at the edge and opened, logged, for the roles that need it.
 //! - [`views`]: reading the live read models and time travel. [`pages`]: the web pages.
 //! - [`import`]: operator registers. [`ops`]: serve, migrate, verify, rebuild, replay, officers.
 //! - [`bench`]: the event-store yardstick and the read-model benchmark; [`history`]: synthetic histories.
@@ -22,6 +23,7 @@ pub mod import;
 pub mod officers;
 pub mod ops;
 pub mod pages;
+pub mod personal_data;
 pub mod service;
 pub mod views;
 

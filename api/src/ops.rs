@@ -52,6 +52,21 @@ pub fn print_rules(rules: &RuleBook) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Where the master key lives when `AUTOS_MASTER_KEY` does not give it.
+const MASTER_KEY_FILE: &str = "./autos.master.key";
+
+/// The key that wraps every data subject's key: `AUTOS_MASTER_KEY` (base64 of 32 bytes), or the
+/// file `./autos.master.key`, created with a fresh key (mode 0600) on first start.
+///
+/// # Errors
+/// `Store` (`Crypto`) when the key is malformed or the file cannot be read or written.
+pub fn master_key() -> Result<personal::MasterKey, ApiError> {
+    Ok(match std::env::var("AUTOS_MASTER_KEY") {
+        Ok(text) => personal::MasterKey::from_base64(&text)?,
+        Err(_) => personal::MasterKey::load_or_create(std::path::Path::new(MASTER_KEY_FILE))?,
+    })
+}
+
 /// Opens the store at `url` (applying pending migrations).
 ///
 /// # Errors
@@ -88,7 +103,7 @@ pub async fn serve(url: &str, listen: SocketAddr, demo: bool, rules: RuleBook) -
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(%listen, backend = store.backend_name(), "Autos no ar: http://{listen}/");
-    axum::serve(listener, router(AppState::new(store, board, metrics, Arc::new(rules))))
+    axum::serve(listener, router(AppState::new(store, board, metrics, Arc::new(rules), master_key()?)))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())

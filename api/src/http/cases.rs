@@ -1,5 +1,6 @@
 //! `/api/v1/cases`: opening acts, acts on a case (optimistic concurrency by `If-Match` or
-//! `expected_version`), the case's state now or at a past point, and its events.
+//! `expected_version`), the case's state now or at a past point, its events, and the personal
+//! data its acts sealed (for the roles that need it, each read logged).
 
 use autos_domain::acts::find_act;
 use autos_domain::{CaseCommand, Role};
@@ -17,6 +18,7 @@ use super::extract::Params;
 use super::operators::{command, require_json, TimeQuery};
 use super::{service_request, AppState};
 use crate::auth::Signed;
+use crate::personal_data::{self, OpenedPersonalData, PersonalFields};
 use crate::ApiError;
 
 fn case_id(text: &str) -> Result<Uuid, ApiError> {
@@ -48,14 +50,22 @@ async fn appointed(state: &AppState, signed: &Signed, id: Uuid) -> Result<Vec<Uu
     Ok(if text.contains(&signed.0.officer_id.to_string()) { vec![id] } else { Vec::new() })
 }
 
-/// Parses a case act and checks it is (or is not) an opening act.
-fn case_act(
+/// Parses a case act and checks it is (or is not) an opening act; personal data in clear is
+/// sealed only once the rest of the act has parsed.
+async fn case_act(
+    state: &AppState,
     headers: &HeaderMap,
     body: &[u8],
     opening: bool,
 ) -> Result<(CaseCommand, super::operators::Envelope), ApiError> {
     require_json(headers)?;
-    let (cmd, envelope): (CaseCommand, _) = command(body, None)?;
+    let (cmd, envelope): (CaseCommand, _) = match PersonalFields::extract(body)? {
+        None => command(body, None)?,
+        Some(personal) => {
+            command::<CaseCommand>(&personal.placeholder_body(), None)?;
+            command(&personal.seal(&state.personal).await?, None)?
+        }
+    };
     match (find_act(&cmd.act())?.opens_case, opening) {
         (true, false) => Err(ApiError::InvalidInput(format!("o ato {} abre um novo caso; use POST /cases", cmd.act()))),
         (false, true) => {
@@ -73,7 +83,7 @@ pub(super) async fn open(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
-    let (cmd, envelope) = case_act(&headers, &body, true)?;
+    let (cmd, envelope) = case_act(&state, &headers, &body, true).await?;
     let request = service_request(&signed, Vec::new(), envelope.occurred_on, request_id.as_ref().map(|e| &e.0));
     Ok((StatusCode::CREATED, Json(state.service.case_command(None, cmd, None, &request).await?)))
 }
@@ -88,7 +98,7 @@ pub(super) async fn act(
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
     let id = case_id(&text)?;
-    let (cmd, envelope) = case_act(&headers, &body, false)?;
+    let (cmd, envelope) = case_act(&state, &headers, &body, false).await?;
     let pinned = if_match(&headers)?.or(envelope.expected_version);
     let appointed = appointed(&state, &signed, id).await?;
     let request = service_request(&signed, appointed, envelope.occurred_on, request_id.as_ref().map(|e| &e.0));
@@ -99,8 +109,8 @@ pub(super) async fn act(
 pub(super) async fn show(
     State(state): State<AppState>,
     Path(text): Path<String>,
-    Params(query): Params<TimeQuery>,
     signed: Signed,
+    Params(query): Params<TimeQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     signed.require(&Role::ALL)?;
     let id = case_id(&text)?;
@@ -122,4 +132,38 @@ pub(super) async fn events(
         return Err(ApiError::NotFound(format!("caso {id}")));
     }
     Ok(Json(serde_json::json!({ "items": events })))
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PurposeQuery {
+    /// Why the officer reads the data (required); it is logged with the read (LGPD art. 37).
+    /// Optional in the type so that a role without access is refused before its query is read.
+    finalidade: Option<String>,
+}
+
+/// The personal data sealed in a case's acts, opened for an officer whose work needs it.
+pub(super) async fn personal_data(
+    State(state): State<AppState>,
+    Path(text): Path<String>,
+    signed: Signed,
+    Params(query): Params<PurposeQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    signed.require(&[Role::Atendente, Role::Fiscal, Role::Diretoria])?;
+    let id = case_id(&text)?;
+    let purpose = query.finalidade.as_deref().unwrap_or_default().trim();
+    if purpose.chars().count() < 5 {
+        return Err(ApiError::InvalidInput("finalidade: diga para que os dados serão usados".into()));
+    }
+    let events = state.store.read_stream(&format!("caso-{id}"), 0).await?;
+    if events.is_empty() {
+        return Err(ApiError::NotFound(format!("caso {id}")));
+    }
+    let reader = autos_store::personal::PersonalDataReader {
+        officer_id: signed.0.officer_id,
+        role: signed.0.role.as_str().to_owned(),
+        purpose: purpose.to_owned(),
+    };
+    let items: Vec<OpenedPersonalData> = personal_data::open_all(&state.personal, &events, &reader).await?;
+    Ok(Json(serde_json::json!({ "items": items })))
 }

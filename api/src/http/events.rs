@@ -27,8 +27,8 @@ pub(super) struct EventsQuery {
 /// A page of the log after a position (auditors and officers).
 pub(super) async fn list(
     State(state): State<AppState>,
-    Params(query): Params<EventsQuery>,
     signed: Signed,
+    Params(query): Params<EventsQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     signed.require(&Role::ALL)?;
     let after = query.after.unwrap_or(0).max(0);
@@ -40,8 +40,8 @@ pub(super) async fn list(
 /// Every event after `after`, then new ones as they commit.
 pub(super) async fn stream(
     State(state): State<AppState>,
-    Params(query): Params<EventsQuery>,
     signed: Signed,
+    Params(query): Params<EventsQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     signed.require(&Role::ALL)?;
     let events = subscribe(state.store.clone(), query.after.unwrap_or(0).max(0), 500).map(|item| {

@@ -27,6 +27,8 @@ use serde_json::json;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use uuid::Uuid;
 
+use autos_store::personal::{MasterKey, PersonalVault};
+
 use crate::auth::Signed;
 use crate::idempotency::{self, MAX_BODY};
 use crate::service::{Request as ServiceRequest, Service};
@@ -41,19 +43,23 @@ pub struct AppState {
     pub views: Views,
     pub board: StatusBoard,
     pub metrics: Option<PrometheusHandle>,
+    /// Seals and opens complainants' and beneficiaries' personal data.
+    pub personal: PersonalVault,
 }
 
 impl AppState {
-    /// The state of a server deciding acts with `rules`.
+    /// The state of a server deciding acts with `rules` and sealing personal data under `master`.
     pub fn new(
         store: Arc<dyn EventStore>,
         board: StatusBoard,
         metrics: Option<PrometheusHandle>,
         rules: Arc<RuleBook>,
+        master: MasterKey,
     ) -> Self {
         let service = Service::new(store.clone(), rules);
         let views = Views::new(store.as_ref());
-        AppState { store, service, views, board, metrics }
+        let personal = PersonalVault::new(store.clone(), master);
+        AppState { store, service, views, board, metrics, personal }
     }
 }
 
@@ -93,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/acts", post(cases::act))
         .route("/cases/{id}/events", get(cases::events))
+        .route("/cases/{id}/personal-data", get(cases::personal_data))
         .route("/acts", get(acts))
         .route("/deadlines", get(reads::deadlines))
         .route("/dashboard/interventions", get(reads::interventions))

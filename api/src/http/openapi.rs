@@ -214,6 +214,17 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
+        path: "/api/v1/cases/{id}/personal-data",
+        tag: "casos",
+        summary: "Dados pessoais cifrados nos atos do caso, abertos para quem precisa (cada leitura registrada)",
+        access: Access::Roles(&[Role::Atendente, Role::Fiscal, Role::Diretoria]),
+        body: Body::None,
+        params: &[("id", true, "identificador do caso"), ("finalidade", false, "para que os dados serão usados (obrigatório)")],
+        ok: "200",
+        errors: READ_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Get,
         path: "/api/v1/acts",
         tag: "casos",
         summary: "Catálogo de atos: papéis permitidos e famílias",

@@ -233,8 +233,8 @@ pub(super) async fn timeline(
 pub(super) async fn cases(
     State(state): State<AppState>,
     Path(text): Path<String>,
-    Params(query): Params<PageQuery>,
     signed: Signed,
+    Params(query): Params<PageQuery>,
 ) -> Result<Json<Page<CaseRef>>, ApiError> {
     signed.require(&Role::ALL)?;
     operator_page(&state, &text, query, models::CASE_OF_OPERATOR).await

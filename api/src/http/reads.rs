@@ -42,8 +42,8 @@ pub(super) struct DeadlineQuery {
 /// Open deadlines by due date.
 pub(super) async fn deadlines(
     State(state): State<AppState>,
-    Params(query): Params<DeadlineQuery>,
     signed: Signed,
+    Params(query): Params<DeadlineQuery>,
 ) -> Result<Json<Page<DeadlineDoc>>, ApiError> {
     signed.require(&Role::ALL)?;
     let today = query.on.unwrap_or_else(|| chrono::Local::now().date_naive());
@@ -218,8 +218,8 @@ pub(super) struct LedgerQuery {
 /// The sanctions ledger: every fine with its stored factors, discount, payments and instalments.
 pub(super) async fn sanctions(
     State(state): State<AppState>,
-    Params(query): Params<LedgerQuery>,
     signed: Signed,
+    Params(query): Params<LedgerQuery>,
 ) -> Result<Json<Page<SanctionEntry>>, ApiError> {
     signed.require(&Role::ALL)?;
     let prefix = match &query.registro {
@@ -247,8 +247,8 @@ pub(super) struct FreezeQuery {
 /// officers only.
 pub(super) async fn asset_freezes(
     State(state): State<AppState>,
-    Params(query): Params<FreezeQuery>,
     signed: Signed,
+    Params(query): Params<FreezeQuery>,
 ) -> Result<Json<Page<FrozenAssetsEntry>>, ApiError> {
     signed.require(&[Role::Fiscal, Role::Diretoria, Role::Interventor, Role::Auditor, Role::Admin])?;
     let prefix = query.pessoa.map(|p| format!("{p}/")).unwrap_or_default();
