@@ -98,6 +98,8 @@ pub async fn serve(url: &str, listen: SocketAddr, demo: bool, rules: RuleBook) -
     tokio::spawn(seal_forever(store.clone()));
     let board = StatusBoard::default();
     for projection in autos_projections::all() {
+        // Leftovers of a rebuild interrupted before its housekeeping.
+        runner::clear_retired(store.as_ref(), projection.as_ref()).await?;
         tokio::spawn(runner::run_projection(store.clone(), projection, board.clone()));
     }
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
@@ -280,10 +282,13 @@ pub async fn rebuild(url: &str, name: Option<&str>) -> Result<(), ApiError> {
         bar.finish_and_clear();
         let seconds = started.elapsed().as_secs_f64();
         println!(
-            "{}: reconstruída até a posição {position} em {seconds:.1} s ({:.0} eventos/s)",
+            "{}: reconstruída até a posição {position} em {seconds:.1} s ({:.0} eventos/s), já em uso",
             projection.name(),
             position as f64 / seconds.max(1e-9)
         );
+        let clearing = std::time::Instant::now();
+        runner::clear_retired(store.as_ref(), projection.as_ref()).await?;
+        println!("{}: geração anterior removida em {:.1} s", projection.name(), clearing.elapsed().as_secs_f64());
     }
     Ok(())
 }

@@ -255,8 +255,18 @@ pub async fn run_projection(store: Arc<dyn EventStore>, projection: Arc<dyn Proj
     }
 }
 
+/// Deletes the documents of a projection's retired generations: the housekeeping after a
+/// rebuild, kept out of it so the new generation serves as soon as it is complete.
+///
+/// # Errors
+/// `Database`.
+pub async fn clear_retired(store: &dyn EventStore, projection: &dyn Projection) -> Result<(), ProjectionError> {
+    ReadModelDb::new(store.database()).drop_retired(projection.name()).await
+}
+
 /// Rebuilds a projection into a fresh generation from position 0 while the live one keeps
-/// serving, then swaps it in. `progress` receives the position reached.
+/// serving, then swaps it in (the old generation's documents are left to
+/// [`clear_retired`]). `progress` receives the position reached.
 ///
 /// # Errors
 /// `Apply`/`Decode` (the new generation is dropped and the live one untouched), `Database`.

@@ -234,7 +234,7 @@ impl ReadModelDb {
     }
 
     /// Makes `generation` the live one in one transaction: the previous live generation is
-    /// retired and its documents deleted.
+    /// retired (its documents stay until [`ReadModelDb::drop_retired`]).
     ///
     /// # Errors
     /// `Database`.
@@ -257,11 +257,14 @@ impl ReadModelDb {
                 .await?;
             tx.commit().await?;
         });
-        self.drop_retired(projection).await
+        Ok(())
     }
 
-    /// Deletes the documents of retired generations.
-    async fn drop_retired(&self, projection: &str) -> Result<(), ProjectionError> {
+    /// Deletes the documents of retired generations (no reader uses them once retired).
+    ///
+    /// # Errors
+    /// `Database`.
+    pub async fn drop_retired(&self, projection: &str) -> Result<(), ProjectionError> {
         on_db!(&self.db, write, |pool| {
             sqlx::query(
                 "DELETE FROM read_model_docs WHERE projection = $1 AND generation IN \
