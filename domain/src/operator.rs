@@ -115,9 +115,27 @@ pub struct OperatorState {
     /// Members moved out by an alienação or portability (a prerequisite of compulsory cancellation).
     pub carteira_transferred: bool,
     pub administrators: Vec<Administrator>,
-    /// Beneficiaries by (year, month) as informed (SIB).
+    /// Beneficiaries by (year, month) as informed (SIB); in JSON `[[ano, mes, quantidade], …]`,
+    /// since JSON object keys cannot hold a pair.
+    #[serde(rename = "beneficiarios_mensais", with = "month_counts", default)]
     pub beneficiaries: BTreeMap<(i32, u32), u64>,
     pub active_freezes: BTreeSet<Uuid>,
+}
+
+/// Monthly counts keyed by (year, month) as a JSON list of `[ano, mes, quantidade]`.
+mod month_counts {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(counts: &BTreeMap<(i32, u32), u64>, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(counts.iter().map(|((year, month), n)| (year, month, n)))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<(i32, u32), u64>, D::Error> {
+        let rows = Vec::<(i32, u32, u64)>::deserialize(d)?;
+        Ok(rows.into_iter().map(|(year, month, n)| ((year, month), n)).collect())
+    }
 }
 
 /// Events of the operator stream.

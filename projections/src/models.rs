@@ -59,7 +59,6 @@ const MONTHS_ON_STATUS: usize = 12;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OperatorDoc {
     pub registro: String,
-    #[serde(with = "operator_state_json")]
     pub state: OperatorState,
     /// Open cases by family.
     pub open_cases: BTreeMap<String, u32>,
@@ -70,40 +69,6 @@ pub struct OperatorDoc {
     #[serde(default)]
     pub multas: crate::enforcement::FineTotals,
     pub last_event_position: i64,
-}
-
-/// `OperatorState` as JSON: its monthly beneficiary counts are keyed by (year, month), which JSON
-/// object keys cannot hold, so they travel as `[[ano, mes, quantidade], …]` beside the rest.
-mod operator_state_json {
-    use autos_domain::OperatorState;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    #[derive(Serialize, Deserialize)]
-    struct Wire {
-        #[serde(flatten)]
-        rest: serde_json::Value,
-        beneficiarios_mensais: Vec<(i32, u32, u64)>,
-    }
-
-    pub fn serialize<S: Serializer>(state: &OperatorState, s: S) -> Result<S::Ok, S::Error> {
-        let mut rest = state.clone();
-        let counts = std::mem::take(&mut rest.beneficiaries);
-        let mut rest = serde_json::to_value(&rest).map_err(serde::ser::Error::custom)?;
-        if let Some(object) = rest.as_object_mut() {
-            object.remove("beneficiaries");
-        }
-        Wire { rest, beneficiarios_mensais: counts.into_iter().map(|((y, m), n)| (y, m, n)).collect() }.serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OperatorState, D::Error> {
-        let mut wire = Wire::deserialize(d)?;
-        if let Some(object) = wire.rest.as_object_mut() {
-            object.insert("beneficiaries".into(), serde_json::json!({}));
-        }
-        let mut state: OperatorState = serde_json::from_value(wire.rest).map_err(serde::de::Error::custom)?;
-        state.beneficiaries = wire.beneficiarios_mensais.into_iter().map(|(y, m, n)| ((y, m), n)).collect();
-        Ok(state)
-    }
 }
 
 /// A case's current state with the facts lists need.
