@@ -8,5 +8,7 @@ peers=${AUTOS_PEERS_DIR:-$root/../shared/bench/peers}
 CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2} cargo build --release --locked -p autos-api --manifest-path "$root/Cargo.toml"
 "$root/ops/postgres-up.sh"
 cd "$peers"
-BENCH_BIN="$root/target/release/autos bench" BENCH_BIN_NAME=autos BENCH_BIN_BACKENDS="postgres sqlite" \
-    BENCH_BIN_BULK=1 exec ./run.sh "$@"
+autos="${CARGO_TARGET_DIR:-$root/target}/release/autos"
+# The peers build in their own folder's target/, whatever CARGO_TARGET_DIR says for Autos.
+BENCH_BIN="$autos bench" BENCH_BIN_NAME=autos BENCH_BIN_BACKENDS="postgres sqlite" \
+    BENCH_BIN_BULK=1 exec env -u CARGO_TARGET_DIR ./run.sh "$@"

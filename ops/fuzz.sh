@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bin=${1:-target/debug/autos}
+bin=${1:-${CARGO_TARGET_DIR:-target}/debug/autos}
 pg=${AUTOS_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 version=4.32.5
 if ! command -v schemathesis >/dev/null 2>&1; then

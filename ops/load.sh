@@ -8,7 +8,7 @@ backend=${1:-sqlite}
 port=${PORT:-8181}
 duration=${DURATION:-15s}
 CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2} cargo build --release --locked -p autos-api --manifest-path "$root/Cargo.toml" >&2
-bin="$root/target/release/autos"
+bin="${CARGO_TARGET_DIR:-$root/target}/release/autos"
 case "$backend" in
     sqlite)
         db=$(mktemp -d)/load.db
