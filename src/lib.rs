@@ -120,22 +120,35 @@ impl Server {
         self.subject.event_count().await
     }
 
-    /// Waits until the read models have applied everything in the log.
+    /// Waits until the read models have applied everything in the log, for as long as they
+    /// keep moving (a large history takes a while); fails after 8 s without progress.
     pub async fn settle(&self) {
         let head = self.subject.max_position().await;
-        for _ in 0..400 {
-            let caught_up = self
-                .board
+        let slowest = || {
+            self.board
                 .read()
                 .unwrap()
                 .values()
-                .all(|s| matches!(s, RunState::Running { position, .. } if *position >= head));
-            if caught_up {
+                .map(|s| match s {
+                    RunState::Running { position, .. } => *position,
+                    _ => 0,
+                })
+                .min()
+                .unwrap_or(0)
+        };
+        let mut last = (slowest(), std::time::Instant::now());
+        loop {
+            let position = slowest();
+            if position >= head {
                 return;
+            }
+            if position > last.0 {
+                last = (position, std::time::Instant::now());
+            } else if last.1.elapsed() > Duration::from_secs(8) {
+                panic!("read models did not catch up to {head}: {:?}", self.board.read().unwrap());
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        panic!("read models did not catch up to {head}: {:?}", self.board.read().unwrap());
     }
 
     pub async fn finish(self) {

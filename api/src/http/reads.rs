@@ -93,8 +93,9 @@ pub(super) async fn demands(State(state): State<AppState>) -> Result<Json<serde_
     let mut rows: std::collections::BTreeMap<(String, String), (i64, i64)> = std::collections::BTreeMap::new();
     for (key, doc) in state.views.entries(models::DASHBOARD, "demandas/").await? {
         let n = doc["quantidade"].as_i64().unwrap_or(0);
-        let mut parts = key.trim_start_matches("demandas/").splitn(3, '/');
-        let (Some(year), Some(theme), Some(kind)) = (parts.next(), parts.next(), parts.next()) else { continue };
+        // `{ano}/{tema}/{tipo}`: a theme label may itself hold a slash ("Contrato / regulamento").
+        let Some((year, rest)) = key.trim_start_matches("demandas/").split_once('/') else { continue };
+        let Some((theme, kind)) = rest.rsplit_once('/') else { continue };
         let entry = rows.entry((theme.to_owned(), year.to_owned())).or_default();
         if kind == "denuncia" {
             entry.1 += n;
