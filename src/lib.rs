@@ -28,12 +28,13 @@ pub struct Server {
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
-/// An answer: status and JSON body (Null when the body is not JSON).
+/// An answer: status, JSON body (Null when the body is not JSON) and the body as text.
 #[derive(Debug)]
 pub struct Answer {
     pub status: StatusCode,
     pub body: Value,
     pub headers: reqwest::header::HeaderMap,
+    pub text: String,
 }
 
 impl Server {
@@ -87,7 +88,7 @@ impl Server {
         let status = response.status();
         let headers = response.headers().clone();
         let text = response.text().await.unwrap();
-        Answer { status, body: serde_json::from_str(&text).unwrap_or(Value::Null), headers }
+        Answer { status, body: serde_json::from_str(&text).unwrap_or(Value::Null), headers, text }
     }
 
     pub async fn get(&self, path: &str, role: Option<Role>) -> Answer {
@@ -112,7 +113,7 @@ impl Server {
         let status = response.status();
         let headers = response.headers().clone();
         let text = response.text().await.unwrap();
-        Answer { status, body: serde_json::from_str(&text).unwrap_or(Value::Null), headers }
+        Answer { status, body: serde_json::from_str(&text).unwrap_or(Value::Null), headers, text }
     }
 
     /// Number of events in the log (what "nothing stored" is checked against).
