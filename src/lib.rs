@@ -122,7 +122,9 @@ impl Server {
     }
 
     /// Waits until the read models have applied everything in the log, for as long as they
-    /// keep moving (a large history takes a while); fails after 8 s without progress.
+    /// keep moving (a large history takes a while); fails after 30 s without progress, which
+    /// leaves room for PostgreSQL's visible head to wait on an older transaction of another
+    /// test in the same cluster.
     pub async fn settle(&self) {
         let head = self.subject.max_position().await;
         let slowest = || {
@@ -145,7 +147,7 @@ impl Server {
             }
             if position > last.0 {
                 last = (position, std::time::Instant::now());
-            } else if last.1.elapsed() > Duration::from_secs(8) {
+            } else if last.1.elapsed() > Duration::from_secs(30) {
                 panic!("read models did not catch up to {head}: {:?}", self.board.read().unwrap());
             }
             tokio::time::sleep(Duration::from_millis(20)).await;

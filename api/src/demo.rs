@@ -220,13 +220,14 @@ fn decree_date(rng: &mut StdRng) -> NaiveDate {
 fn period(year: i32, note: &str) -> Result<(NaiveDate, NaiveDate), ApiError> {
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let month = |name: &str| MONTHS.iter().position(|m| *m == name).map(|i| i as u32 + 1);
-    let (first, last) = match note.split_whitespace().next().and_then(|range| range.split_once('-')) {
-        _ if note.is_empty() || note == "full year" => (1, 12),
-        Some((a, b)) => match (month(a), month(b)) {
-            (Some(a), Some(b)) if a <= b => (a, b),
+    let (first, last) = if note.is_empty() || note == "full year" {
+        (1, 12)
+    } else {
+        let range = note.split_whitespace().next().and_then(|range| range.split_once('-'));
+        match range.and_then(|(a, b)| Some((month(a)?, month(b)?))) {
+            Some((a, b)) if a <= b => (a, b),
             _ => return Err(ApiError::Config(format!("período da tabela não reconhecido: {note:?}"))),
-        },
-        None => return Err(ApiError::Config(format!("período da tabela não reconhecido: {note:?}"))),
+        }
     };
     let end = date(year, last, 1) + Months::new(1) - Days::new(1);
     Ok((date(year, first, 1), end))
@@ -251,8 +252,9 @@ enum Move {
     Change(i64),
 }
 
-/// The first and the last month with a count.
+/// The first month with a count (the report's beneficiary series starts in 2001).
 const FIRST_MONTH: (i32, u32) = (2001, 1);
+/// Months with a count, from [`FIRST_MONTH`] to September 2003.
 const MONTHS_INFORMED: u32 = 33;
 
 impl Members {
@@ -330,7 +332,12 @@ pub async fn run(
         created.push(officers::add(&store.database(), &format!("Demonstração — {}", role.label()), role).await?);
     }
     let book = rule_book()?;
-    let rules_start = book.versions.iter().map(|v| v.effective_from).min().unwrap_or_else(|| date(2000, 1, 28));
+    let rules_start = book
+        .versions
+        .iter()
+        .map(|v| v.effective_from)
+        .min()
+        .ok_or_else(|| ApiError::Config("o livro de regras não tem versões".into()))?;
     let service = Service::new(store.clone(), Arc::new(book));
     let mut desk = Desk {
         service: &service,

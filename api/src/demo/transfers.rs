@@ -89,7 +89,8 @@ pub(super) fn plan(
         let scopes = std::iter::repeat_n(Abrangencia::Total, row.total)
             .chain(std::iter::repeat_n(Abrangencia::Parcial, row.parcial));
         for scope in scopes {
-            let (seller, modalidade) = sellers.next().ok_or_else(|| ApiError::Config("sem vendedora".into()))?;
+            let (seller, modalidade) =
+                sellers.next().ok_or_else(|| ApiError::Config("operadoras insuficientes para as alienações".into()))?;
             let proven = day_between(rng, first, last);
             let intended = proven - Days::new(rng.gen_range(0..=10));
             let requested = intended - Days::new(rng.gen_range(30..=60));
