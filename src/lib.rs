@@ -28,12 +28,13 @@ pub struct Server {
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
-/// An answer: status and JSON body (Null when the body is not JSON).
+/// An answer: status, JSON body (Null when the body is not JSON) and the body as text.
 #[derive(Debug)]
 pub struct Answer {
     pub status: StatusCode,
     pub body: Value,
     pub headers: reqwest::header::HeaderMap,
+    pub text: String,
 }
 
 impl Server {
@@ -89,7 +90,7 @@ impl Server {
         let status = response.status();
         let headers = response.headers().clone();
         let text = response.text().await.unwrap();
-        Answer { status, body: serde_json::from_str(&text).unwrap_or(Value::Null), headers }
+        Answer { status, body: serde_json::from_str(&text).unwrap_or(Value::Null), headers, text }
     }
 
     pub async fn get(&self, path: &str, role: Option<Role>) -> Answer {
@@ -114,7 +115,7 @@ impl Server {
         let status = response.status();
         let headers = response.headers().clone();
         let text = response.text().await.unwrap();
-        Answer { status, body: serde_json::from_str(&text).unwrap_or(Value::Null), headers }
+        Answer { status, body: serde_json::from_str(&text).unwrap_or(Value::Null), headers, text }
     }
 
     /// Number of events in the log (what "nothing stored" is checked against).
@@ -122,22 +123,37 @@ impl Server {
         self.subject.event_count().await
     }
 
-    /// Waits until the read models have applied everything in the log.
+    /// Waits until the read models have applied everything in the log, for as long as they
+    /// keep moving (a large history takes a while); fails after 30 s without progress, which
+    /// leaves room for PostgreSQL's visible head to wait on an older transaction of another
+    /// test in the same cluster.
     pub async fn settle(&self) {
         let head = self.subject.max_position().await;
-        for _ in 0..400 {
-            let caught_up = self
-                .board
+        let slowest = || {
+            self.board
                 .read()
                 .unwrap()
                 .values()
-                .all(|s| matches!(s, RunState::Running { position, .. } if *position >= head));
-            if caught_up {
+                .map(|s| match s {
+                    RunState::Running { position, .. } => *position,
+                    _ => 0,
+                })
+                .min()
+                .unwrap_or(0)
+        };
+        let mut last = (slowest(), std::time::Instant::now());
+        loop {
+            let position = slowest();
+            if position >= head {
                 return;
+            }
+            if position > last.0 {
+                last = (position, std::time::Instant::now());
+            } else if last.1.elapsed() > Duration::from_secs(30) {
+                panic!("read models did not catch up to {head}: {:?}", self.board.read().unwrap());
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        panic!("read models did not catch up to {head}: {:?}", self.board.read().unwrap());
     }
 
     pub async fn finish(self) {

@@ -535,12 +535,71 @@ async fn a_nip_seals_the_beneficiary_opens_it_only_for_roles_that_need_it_and_co
     assert_eq!(after.body["items"][0]["dados"], Value::Null, "forgotten: unreadable everywhere");
 }
 
+async fn dashboards_and_the_register_export_as_csv_with_either_separator_and_number_format(server: &Server) {
+    // Arrange: an operator with 12.345 members and three demandas, one on a theme with a slash.
+    registered(server).await;
+    let count = json!({"ano": 2002, "mes": 4, "quantidade": 12345, "occurred_on": "2002-05-10"});
+    let answer = server.post(&format!("/api/v1/operators/{REGISTRO}/beneficiaries"), Role::Admin, &count).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    for (tema, tipo) in
+        [("contrato_regulamento", "consulta"), ("contrato_regulamento", "denuncia"), ("sus", "consulta")]
+    {
+        let demanda = json!({"act": "registrar_demanda_disque_ans", "registro": REGISTRO, "tipo": tipo,
+            "tema": tema, "canal": "telefone", "occurred_on": "2002-04-15"});
+        let answer = server.post("/api/v1/cases", Role::Atendente, &demanda).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    }
+    server.settle().await;
+
+    // Act / Assert: commas and plain numbers, as programs read them.
+    let plain = server.get("/api/v1/dashboard/demandas?formato=csv", None).await;
+    assert_eq!(plain.status, StatusCode::OK, "{}", plain.text);
+    assert_eq!(plain.headers["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(plain.headers["content-disposition"], "attachment; filename=\"painel-demandas.csv\"");
+    assert_eq!(
+        plain.text,
+        "Tema,Ano,Consultas,Denúncias\nContrato / regulamento,2002,1,1\nSUS - Sistema Único de Saúde,2002,1,0\n"
+    );
+    let register = server.get("/api/v1/operators?formato=csv", None).await;
+    let lines: Vec<&str> = register.text.lines().collect();
+    assert!(lines[0].starts_with("Registro ANS,Razão social,CNPJ,Modalidade,UF,"), "{}", register.text);
+    assert!(lines[1].starts_with("326305,Saúde Exemplo S.A.,") && lines[1].contains(",12345,04/2002,"), "{}", lines[1]);
+
+    // Semicolons after a `sep=;` line, and pt-BR numbers: thousands grouped.
+    let br = server.get("/api/v1/operators?formato=csv&separador=ponto_e_virgula&numeros=pt_br", None).await;
+    assert_eq!(br.headers["content-disposition"], "attachment; filename=\"operadoras.csv\"");
+    let lines: Vec<&str> = br.text.lines().collect();
+    assert_eq!(lines[0], "sep=;");
+    assert!(lines[1].starts_with("Registro ANS;Razão social;CNPJ;Modalidade;UF;"), "{}", br.text);
+    assert!(
+        lines[2].starts_with("326305;Saúde Exemplo S.A.;") && lines[2].contains(";12.345;04/2002;"),
+        "{}",
+        lines[2]
+    );
+    let by_modalidade = server
+        .get("/api/v1/dashboard/interventions?formato=csv&tabela=por_modalidade&separador=ponto_e_virgula", None)
+        .await;
+    assert_eq!(by_modalidade.text, "sep=;\nModalidade;Tipo de ação;Quantidade\n");
+    for (name, header) in [("transfers", "Ano,Totais,Parciais"), ("sanctions", "Assunto,Período,Quantidade")] {
+        let table = server.get(&format!("/api/v1/dashboard/{name}?formato=csv&numeros=pt_br"), None).await;
+        assert_eq!(table.status, StatusCode::OK, "{name}");
+        assert_eq!(table.text, format!("{header}\n"), "{name}");
+    }
+
+    // CSV options without formato=csv, or pages with it, are refused.
+    let bad = server.get("/api/v1/dashboard/sanctions?separador=ponto_e_virgula", None).await;
+    assert_problem(&bad, StatusCode::BAD_REQUEST, "invalid_input");
+    let bad = server.get("/api/v1/operators?formato=csv&limit=10", None).await;
+    assert_problem(&bad, StatusCode::BAD_REQUEST, "invalid_input");
+}
+
 autos_e2e::e2e_on_both_backends!(
     a_nip_seals_the_beneficiary_opens_it_only_for_roles_that_need_it_and_counts_in_the_index,
     the_quarterly_bulletin_ranks_themes_and_operators_by_scope_and_lists_the_acts_published,
     a_direcao_fiscal_freezes_its_administrators_assets_listed_by_person_to_officers_only,
     an_authorised_voluntary_transfer_counts_in_the_transfers_dashboard_by_year_and_scope,
     a_fine_decided_and_partly_paid_shows_in_the_ledger_the_operator_totals_and_the_dashboard,
+    dashboards_and_the_register_export_as_csv_with_either_separator_and_number_format,
     demandas_feed_the_dashboard_and_the_complaint_index_with_its_parts_apart,
     an_officer_registers_an_operator_and_decrees_a_direcao_fiscal_seen_in_status_and_timeline,
     an_act_the_rules_forbid_is_a_422_with_rule_id_and_norm_and_stores_nothing,

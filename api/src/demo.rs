@@ -1,11 +1,23 @@
 //! `autos demo` (and `autos serve --demo` on an empty database): the 512 operators of ANS's
-//! 2000–2003 report, their monthly beneficiary counts, and the report's intervention history —
-//! 111 direções fiscais, 9 direções técnicas, 2 combined, 21 liquidações and the 62 closures,
-//! distributed by modalidade as the report's tables give them — every act issued through the
-//! application service by an officer of the right role, on dates inside the report's period.
-//! The history is deterministic for a given `--seed`.
+//! 2000–2003 report, their monthly beneficiary counts, and the report's history — 111 direções
+//! fiscais, 9 direções técnicas, 2 combined, 21 liquidações and the 62 closures, distributed by
+//! modalidade as the report's tables give them; the 124 alienações de carteira by year, total and
+//! partial; the 16,879 sanctioning processes by subject and period; and the 160,450 Disque ANS
+//! demandas by theme, year and type — every act issued through the application service by an
+//! officer of the right role, on dates inside the report's period. The history is deterministic
+//! for a given `--seed`; `--scale` multiplies the processes and demandas for load work.
+//!
+//! # Layout
+//! - this module: officers, the operator register, beneficiary counts, the interventions, and
+//!   the desk every act goes through (with progress);
+//! - `transfers`: the alienações de carteira; `sanctions`: the autos de infração; `demandas`:
+//!   the Disque ANS demandas.
 
-use std::collections::BTreeMap;
+mod demandas;
+mod sanctions;
+mod transfers;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use autos_domain::case::RegimeClosure;
@@ -21,7 +33,7 @@ use uuid::Uuid;
 
 use crate::import::{self, ImportReport};
 use crate::officers::{self, Officer};
-use crate::service::{Request, Service};
+use crate::service::{Outcome, Request, Service};
 use crate::ApiError;
 
 /// The seed report's list of 512 operators.
@@ -31,6 +43,37 @@ const REGIMES_BY_MODALIDADE: &str = include_str!("../data/special_regimes_by_mod
 /// Intervention acts by type (report table).
 const INTERVENTIONS: &str = include_str!("../data/interventions_summary.csv");
 
+/// Acts per transaction in the bulk phases (beneficiary counts, autos de infração, demandas).
+const BULK: usize = 1_000;
+
+/// What the demo generates.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// The history is deterministic for a given seed.
+    pub seed: u64,
+    /// Multiplies the sanctioning processes and the demandas (load and benchmark work); the
+    /// dashboards equal the report's tables only at scale 1.
+    pub scale: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { seed: 2003, scale: 1 }
+    }
+}
+
+/// Where the demo is, for a progress bar.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    /// The phase, as officers read it.
+    pub step: &'a str,
+    /// Acts issued so far, and in all once the history is planned (0 before).
+    pub acts: usize,
+    pub planned: usize,
+    /// Events the acts appended (the operator register's are not counted).
+    pub events: usize,
+}
+
 /// What the demo created.
 #[derive(Debug)]
 pub struct DemoReport {
@@ -38,6 +81,8 @@ pub struct DemoReport {
     pub officers: Vec<(Officer, String)>,
     pub operators: ImportReport,
     pub commands: usize,
+    /// Events the acts appended, the operator register's excepted.
+    pub events: usize,
 }
 
 #[derive(Deserialize)]
@@ -66,11 +111,15 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
-/// Issues acts as one officer.
+/// Issues acts as the officer of each role, and reports progress.
 struct Desk<'a> {
     service: &'a Service,
     officers: BTreeMap<Role, Officer>,
     commands: usize,
+    events: usize,
+    planned: usize,
+    step: &'static str,
+    progress: &'a (dyn Fn(&Progress<'_>) + Sync),
 }
 
 impl Desk<'_> {
@@ -88,10 +137,19 @@ impl Desk<'_> {
         }
     }
 
-    async fn operator(&mut self, registro: Registro, on: NaiveDate, command: OperatorCommand) -> Result<(), ApiError> {
-        self.service.operator_command(registro, command, &self.request(Role::Admin, on, None)).await?;
-        self.commands += 1;
-        Ok(())
+    fn step(&mut self, step: &'static str) {
+        self.step = step;
+        self.report();
+    }
+
+    fn report(&self) {
+        (self.progress)(&Progress { step: self.step, acts: self.commands, planned: self.planned, events: self.events });
+    }
+
+    fn count(&mut self, outcomes: &[Outcome]) {
+        self.commands += outcomes.len();
+        self.events += outcomes.iter().map(|o| o.events.len()).sum::<usize>();
+        self.report();
     }
 
     async fn case(
@@ -102,8 +160,30 @@ impl Desk<'_> {
         command: CaseCommand,
     ) -> Result<Uuid, ApiError> {
         let outcome = self.service.case_command(case, command, None, &self.request(role, on, case)).await?;
-        self.commands += 1;
-        outcome.case_id.ok_or_else(|| ApiError::Config("ato sem caso".into()))
+        let id = outcome.case_id.ok_or_else(|| ApiError::Config("ato sem caso".into()))?;
+        self.count(std::slice::from_ref(&outcome));
+        Ok(id)
+    }
+
+    /// Registry acts by the admin, [`BULK`] to a transaction.
+    async fn operators(&mut self, acts: Vec<(Registro, NaiveDate, OperatorCommand)>) -> Result<(), ApiError> {
+        for chunk in acts.chunks(BULK) {
+            let requests: Vec<_> =
+                chunk.iter().map(|(r, on, c)| (*r, c.clone(), self.request(Role::Admin, *on, None))).collect();
+            let outcomes = self.service.operator_commands(&requests).await?;
+            self.count(&outcomes);
+        }
+        Ok(())
+    }
+
+    /// Opening acts by the officer of `role`, [`BULK`] to a transaction.
+    async fn open_cases(&mut self, role: Role, acts: Vec<(NaiveDate, CaseCommand)>) -> Result<(), ApiError> {
+        for chunk in acts.chunks(BULK) {
+            let requests: Vec<_> = chunk.iter().map(|(on, c)| (c.clone(), self.request(role, *on, None))).collect();
+            let outcomes = self.service.open_cases(&requests).await?;
+            self.count(&outcomes);
+        }
+        Ok(())
     }
 }
 
@@ -132,30 +212,151 @@ fn decree_date(rng: &mut StdRng) -> NaiveDate {
     date(2000, 10, 2) + Days::new(rng.gen_range(0..1_100))
 }
 
+/// First and last day of a period of the report's tables, from its `period_note` (such as
+/// "Jul-Dec 2001 only" or "Jan-Aug 2003 only"; none or "full year" is the whole year).
+///
+/// # Errors
+/// `Config` for a note that names no month range.
+fn period(year: i32, note: &str) -> Result<(NaiveDate, NaiveDate), ApiError> {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let month = |name: &str| MONTHS.iter().position(|m| *m == name).map(|i| i as u32 + 1);
+    let (first, last) = if note.is_empty() || note == "full year" {
+        (1, 12)
+    } else {
+        let range = note.split_whitespace().next().and_then(|range| range.split_once('-'));
+        match range.and_then(|(a, b)| Some((month(a)?, month(b)?))) {
+            Some((a, b)) if a <= b => (a, b),
+            _ => return Err(ApiError::Config(format!("período da tabela não reconhecido: {note:?}"))),
+        }
+    };
+    let end = date(year, last, 1) + Months::new(1) - Days::new(1);
+    Ok((date(year, first, 1), end))
+}
+
+/// A day drawn uniformly in `[from, to]`.
+fn day_between(rng: &mut StdRng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+    from + Days::new(rng.gen_range(0..=(to - from).num_days().max(0) as u64))
+}
+
+/// The monthly beneficiary counts the demo informs (January 2001 to September 2003): a size
+/// drawn per operator, growing 1 % a month, moved by the portfolio transfers.
+struct Members {
+    base: BTreeMap<Registro, u64>,
+    /// From a month on: all members gone (the whole carteira sold), or a change.
+    moves: BTreeMap<Registro, Vec<(NaiveDate, Move)>>,
+}
+
+#[derive(Clone, Copy)]
+enum Move {
+    AllGone,
+    Change(i64),
+}
+
+/// The first month with a count (the report's beneficiary series starts in 2001).
+const FIRST_MONTH: (i32, u32) = (2001, 1);
+/// Months with a count, from [`FIRST_MONTH`] to September 2003.
+const MONTHS_INFORMED: u32 = 33;
+
+impl Members {
+    /// Draws each operator's size; the operators in `emptied` have no members.
+    fn draw(rng: &mut StdRng, registros: &[Registro], emptied: &BTreeSet<Registro>) -> Members {
+        let base = registros
+            .iter()
+            .map(|r| {
+                let band: u64 = [0, 800, 6_000, 15_000, 40_000, 150_000][rng.gen_range(0..6)] + rng.gen_range(1..800);
+                (*r, if emptied.contains(r) { 0 } else { band })
+            })
+            .collect();
+        Members { base, moves: BTreeMap::new() }
+    }
+
+    /// Members in the month of `on`.
+    fn on(&self, registro: Registro, on: NaiveDate) -> u64 {
+        let base = self.base.get(&registro).copied().unwrap_or(0);
+        let (y, m) = FIRST_MONTH;
+        let elapsed = ((on.year() - y) * 12 + on.month() as i32 - m as i32).max(0) as u64;
+        let mut count = (base + base * elapsed / 100) as i64;
+        let month = date(on.year(), on.month(), 1);
+        for (from, change) in self.moves.get(&registro).into_iter().flatten() {
+            if *from <= month {
+                match change {
+                    Move::AllGone => count = 0,
+                    Move::Change(n) => count += n,
+                }
+            }
+        }
+        count.max(0) as u64
+    }
+
+    /// From the month after `on`.
+    fn moved(&mut self, registro: Registro, on: NaiveDate, change: Move) {
+        let from = date(on.year(), on.month(), 1) + Months::new(1);
+        self.moves.entry(registro).or_default().push((from, change));
+    }
+
+    /// Every monthly count as a registry act, operator by operator.
+    fn counts(&self) -> Vec<(Registro, NaiveDate, OperatorCommand)> {
+        let mut acts = Vec::new();
+        for registro in self.base.keys() {
+            for m in 0..MONTHS_INFORMED {
+                let month = date(FIRST_MONTH.0, FIRST_MONTH.1, 1) + Months::new(m);
+                let quantidade = self.on(*registro, month);
+                let count =
+                    OperatorCommand::InformarBeneficiarios { ano: month.year(), mes: month.month(), quantidade };
+                acts.push((*registro, month + Days::new(14), count));
+            }
+        }
+        acts
+    }
+}
+
 /// Runs the demo on an empty database.
 ///
 /// # Errors
-/// `Config` when the database already holds events; `Domain`/`Store` on a refused act or fault.
+/// `Config` when the database already holds events or the scale is 0; `Domain`/`Store` on a
+/// refused act or fault.
 pub async fn run(
     store: Arc<dyn EventStore>,
-    seed: u64,
-    progress: &(dyn Fn(&str) + Sync),
+    options: &Options,
+    progress: &(dyn Fn(&Progress<'_>) + Sync),
 ) -> Result<DemoReport, ApiError> {
+    if options.scale == 0 {
+        return Err(ApiError::Config("a escala da demonstração deve ser ao menos 1".into()));
+    }
     if !store.read_all(0, 1).await?.is_empty() {
         return Err(ApiError::Config("o banco já tem eventos: a demonstração só roda em um banco vazio".into()));
     }
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut rng = StdRng::seed_from_u64(options.seed);
     let mut created = Vec::new();
     for role in Role::ALL {
         created.push(officers::add(&store.database(), &format!("Demonstração — {}", role.label()), role).await?);
     }
-    let service = Service::new(store.clone(), Arc::new(rule_book()?));
-    let mut desk =
-        Desk { service: &service, officers: created.iter().map(|(o, _)| (o.role, o.clone())).collect(), commands: 0 };
+    let book = rule_book()?;
+    let rules_start = book
+        .versions
+        .iter()
+        .map(|v| v.effective_from)
+        .min()
+        .ok_or_else(|| ApiError::Config("o livro de regras não tem versões".into()))?;
+    let service = Service::new(store.clone(), Arc::new(book));
+    let mut desk = Desk {
+        service: &service,
+        officers: created.iter().map(|(o, _)| (o.role, o.clone())).collect(),
+        commands: 0,
+        events: 0,
+        planned: 0,
+        step: "operadoras do relatório",
+        progress,
+    };
 
-    progress("operadoras do relatório");
+    desk.report();
     let registration = desk.request(Role::Admin, date(2000, 1, 3), None);
-    let operators = import::import_operators(&service, SEED_OPERATORS, &registration, &|_, _| {}).await?;
+    let step = desk.step;
+    let operators = import::import_operators(&service, SEED_OPERATORS, &registration, &|done, _| {
+        progress(&Progress { step, acts: done, planned: 0, events: 0 });
+    })
+    .await?;
+    desk.commands += operators.imported + operators.changed;
     let rows = import::layout::parse(SEED_OPERATORS)?.rows;
     let mut by_modalidade: BTreeMap<Modalidade, Vec<Registro>> = BTreeMap::new();
     for row in &rows {
@@ -168,32 +369,38 @@ pub async fn run(
     // Operators whose direção fiscal ends cancelling the registration had no members left
     // (a cancellation needs the carteira transferred first): most cancelled operators of the
     // report never sent beneficiary data.
-    let emptied: std::collections::BTreeSet<Registro> = planned
+    let emptied: BTreeSet<Registro> = planned
         .iter()
         .filter_map(|p| match p {
             Planned::DirecaoFiscal { registro, outcome: DfOutcome::ClosedCancelling, .. } => Some(*registro),
             _ => None,
         })
         .collect();
+    let registros: Vec<Registro> = by_modalidade.values().flatten().copied().collect();
+    let mut members = Members::draw(&mut rng, &registros, &emptied);
+    let in_regime: BTreeSet<Registro> = planned.iter().map(Planned::registro).collect();
+    let transfers = transfers::plan(&mut rng, &by_modalidade, &in_regime, &mut members, rules_start)?;
+    let sanctions = sanctions::plan(&mut rng, options.scale, &members, rules_start)?;
+    let demandas = demandas::plan(&mut rng, options.scale, &members)?;
+    let counts = members.counts();
+    desk.planned = desk.commands
+        + counts.len()
+        + planned.iter().map(Planned::acts).sum::<usize>()
+        + transfers.len() * transfers::ACTS_EACH
+        + sanctions.len()
+        + demandas.len();
 
-    progress("beneficiários mensais");
-    for registros in by_modalidade.values() {
-        for registro in registros {
-            let band: u64 = [0, 800, 6_000, 15_000, 40_000, 150_000][rng.gen_range(0..6)] + rng.gen_range(0..800);
-            let base = if emptied.contains(registro) { 0 } else { band };
-            for m in 0..33u32 {
-                let month = date(2001, 1, 1) + Months::new(m);
-                let quantidade = if base == 0 { 0 } else { base + base * u64::from(m) / 100 };
-                let count =
-                    OperatorCommand::InformarBeneficiarios { ano: month.year(), mes: month.month(), quantidade };
-                desk.operator(*registro, month + Days::new(14), count).await?;
-            }
-        }
-    }
-
-    progress("intervenções");
+    desk.step("beneficiários mensais");
+    desk.operators(counts).await?;
+    desk.step("intervenções");
     interventions(&mut desk, &planned).await?;
-    Ok(DemoReport { officers: created, operators, commands: desk.commands })
+    desk.step("alienações de carteira");
+    transfers::issue(&mut desk, &transfers).await?;
+    desk.step("autos de infração");
+    desk.open_cases(Role::Fiscal, sanctions).await?;
+    desk.step("demandas do Disque ANS");
+    demandas::issue(&mut desk, demandas).await?;
+    Ok(DemoReport { officers: created, operators, commands: desk.commands, events: desk.events })
 }
 
 /// How a planned direção fiscal ends.
@@ -209,6 +416,24 @@ enum DfOutcome {
 enum Planned {
     DirecaoFiscal { registro: Registro, on: NaiveDate, end: NaiveDate, outcome: DfOutcome },
     DirecaoTecnica { registro: Registro, notice: NaiveDate, combined: bool, closed_on: Option<NaiveDate> },
+}
+
+impl Planned {
+    fn registro(&self) -> Registro {
+        match self {
+            Planned::DirecaoFiscal { registro, .. } | Planned::DirecaoTecnica { registro, .. } => *registro,
+        }
+    }
+
+    /// How many acts [`interventions`] issues for it.
+    fn acts(&self) -> usize {
+        match self {
+            Planned::DirecaoFiscal { outcome, .. } => 1 + usize::from(*outcome != DfOutcome::Open),
+            Planned::DirecaoTecnica { combined, closed_on, .. } => {
+                2 + usize::from(*combined) + usize::from(closed_on.is_some())
+            }
+        }
+    }
 }
 
 /// Assigns the report's intervention acts to operators of each modalidade, with dates.

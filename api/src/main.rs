@@ -41,13 +41,24 @@ enum Command {
         /// On an empty database, load the demonstration history first (see `autos demo`).
         #[arg(long)]
         demo: bool,
+        /// With --demo: the seed of the demonstration history.
+        #[arg(long, default_value_t = 2003, requires = "demo")]
+        seed: u64,
+        /// With --demo: multiplies the sanctioning processes and demandas (see `autos demo`).
+        #[arg(long, default_value_t = 1, requires = "demo", value_parser = clap::value_parser!(u32).range(1..))]
+        scale: u32,
     },
-    /// Load the 512 operators of ANS's 2000–2003 report and the report's intervention history
-    /// into an empty database, and print a token per role to sign in with.
+    /// Load the 512 operators of ANS's 2000–2003 report and the report's history (interventions,
+    /// portfolio transfers, sanctioning processes, Disque ANS demandas) into an empty database,
+    /// and print a token per role to sign in with.
     Demo {
         /// The history is deterministic for a given seed.
         #[arg(long, default_value_t = 2003)]
         seed: u64,
+        /// Multiplies the sanctioning processes and demandas, for load and benchmark work; the
+        /// dashboards equal the report's tables only at scale 1.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        scale: u32,
     },
     /// Recompute every hash chain and checkpoint; non-zero exit when anything was altered.
     Verify {
@@ -180,12 +191,13 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
     let rules = |base: RuleBook| ops::rule_book(base, cli.rules.as_deref());
     match cli.command {
         Command::Migrate => ops::migrate(&url).await,
-        Command::Serve { listen, demo } => {
+        Command::Serve { listen, demo, seed, scale } => {
             let base = if demo { autos_api::demo::rule_book()? } else { RuleBook::builtin() };
+            let demo = demo.then_some(autos_api::demo::Options { seed, scale });
             ops::serve(&url, listen, demo, rules(base)?).await
         }
         Command::Rules => ops::print_rules(&rules(RuleBook::builtin())?),
-        Command::Demo { seed } => ops::demo(&url, seed).await,
+        Command::Demo { seed, scale } => ops::demo(&url, &autos_api::demo::Options { seed, scale }).await,
         Command::Verify { checkpoint, against } => {
             let mode = match (against, checkpoint) {
                 (Some(exported), _) => ops::VerifyMode::Against(exported),

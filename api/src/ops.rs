@@ -90,10 +90,17 @@ pub async fn migrate(url: &str) -> Result<(), ApiError> {
 ///
 /// # Errors
 /// `Store` when the database cannot be opened, `Io` when the address cannot be bound.
-pub async fn serve(url: &str, listen: SocketAddr, demo: bool, rules: RuleBook) -> Result<(), ApiError> {
+pub async fn serve(
+    url: &str,
+    listen: SocketAddr,
+    demo: Option<crate::demo::Options>,
+    rules: RuleBook,
+) -> Result<(), ApiError> {
     let store = open_store(url).await?;
-    if demo && store.read_all(0, 1).await?.is_empty() {
-        load_demo(store.clone(), 2003).await?;
+    if let Some(options) = demo {
+        if store.read_all(0, 1).await?.is_empty() {
+            load_demo(store.clone(), &options).await?;
+        }
     }
     tokio::spawn(seal_forever(store.clone()));
     let board = StatusBoard::default();
@@ -485,20 +492,34 @@ pub async fn import_operators(
 ///
 /// # Errors
 /// `Config` when the database is not empty; `Store`/`Domain` on faults.
-pub async fn demo(url: &str, seed: u64) -> Result<(), ApiError> {
-    load_demo(open_store(url).await?, seed).await
+pub async fn demo(url: &str, options: &crate::demo::Options) -> Result<(), ApiError> {
+    load_demo(open_store(url).await?, options).await
 }
 
-async fn load_demo(store: Arc<dyn EventStore>, seed: u64) -> Result<(), ApiError> {
-    let bar = spinner("demonstração");
+async fn load_demo(store: Arc<dyn EventStore>, options: &crate::demo::Options) -> Result<(), ApiError> {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} atos (restam {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
     let started = std::time::Instant::now();
-    let report = crate::demo::run(store, seed, &|step| bar.set_message(step.to_owned())).await?;
+    let rate = |events: usize| events as f64 / started.elapsed().as_secs_f64().max(1e-9);
+    let report = crate::demo::run(store, options, &|p| {
+        bar.set_length(p.planned.max(p.acts) as u64);
+        bar.set_position(p.acts as u64);
+        bar.set_message(format!("{}: {} eventos ({:.0} eventos/s)", p.step, p.events, rate(p.events)));
+    })
+    .await?;
     bar.finish_and_clear();
     println!(
-        "Demonstração carregada em {:.1} s: {} operadoras do relatório de 2000–2003, {} atos registrados.",
+        "Demonstração carregada em {:.1} s: {} operadoras do relatório de 2000–2003, {} atos registrados, {} eventos ({:.0} eventos/s){}.",
         started.elapsed().as_secs_f64(),
         report.operators.imported,
-        report.commands
+        report.commands,
+        report.events,
+        rate(report.events),
+        if options.scale > 1 { format!(", escala {}", options.scale) } else { String::new() }
     );
     println!("Tokens para entrar nas páginas (mostrados só agora):");
     for (officer, token) in &report.officers {

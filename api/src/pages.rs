@@ -104,7 +104,7 @@ async fn sign_out() -> Response {
 }
 
 /// The status badges of an operator: (label, is it an alert).
-fn standing(doc: &OperatorDoc) -> Vec<(String, bool)> {
+pub(crate) fn standing(doc: &OperatorDoc) -> Vec<(String, bool)> {
     let s = &doc.state;
     let mut out = Vec::new();
     let licence = serde_json::to_value(&s.licence)
@@ -132,6 +132,11 @@ fn standing(doc: &OperatorDoc) -> Vec<(String, bool)> {
         out.push(("bens indisponíveis".into(), true));
     }
     out
+}
+
+/// A porte as officers read it ("sem beneficiarios", "medio"…).
+pub(crate) fn porte_label(porte: autos_domain::Porte) -> String {
+    serde_json::to_value(porte).ok().and_then(|v| v.as_str().map(|s| s.replace('_', " "))).unwrap_or_default()
 }
 
 fn registro_formatado(registro: &str) -> String {
@@ -288,10 +293,7 @@ async fn operator(
             modalidade: doc.state.modalidade.map(|m| m.label().to_owned()).unwrap_or_default(),
             uf: doc.state.uf.map(|u| u.code().to_owned()).unwrap_or_default(),
             cnpj: doc.state.cnpj.as_ref().map(|c| c.as_str().to_owned()),
-            porte: doc
-                .porte
-                .and_then(|p| serde_json::to_value(p).ok())
-                .and_then(|v| v.as_str().map(|s| s.replace('_', " "))),
+            porte: doc.porte.map(porte_label),
             as_of: as_of.map(|d| d.format("%d/%m/%Y").to_string()),
             situacao: standing(&doc),
             casos: cases

@@ -3,8 +3,11 @@
 //! the domain's `evolve`, asks the domain to decide, and appends every resulting event — to one
 //! or several streams — atomically with the versions it read. A conflict on a version the client
 //! pinned is returned (409); otherwise the command is retried on fresh state a bounded number of
-//! times, so two officers acting at once never overwrite each other silently.
+//! times, so two officers acting at once never overwrite each other silently. Bulk loads (the
+//! demonstration history) take the same decisions through `operator_commands` and
+//! `open_cases`, which append many acts in one transaction, each with its own provenance.
 
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -163,6 +166,42 @@ impl Service {
         }
     }
 
+    /// Operator registry acts, many at once, for bulk loads where one commit per act would
+    /// dominate: each act is decided against its operator's state, folded once per call and
+    /// carried forward by the events of the earlier acts of the call, and every act's events
+    /// are appended in one transaction, each act with its own provenance. On a version
+    /// conflict the whole call is decided again on fresh state.
+    ///
+    /// # Errors
+    /// `Domain` for the first refused act (then nothing is appended); `Store` on conflicts
+    /// after the retries or database faults.
+    pub async fn operator_commands(
+        &self,
+        acts: &[(Registro, OperatorCommand, Request)],
+    ) -> Result<Vec<Outcome>, ApiError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut operators: BTreeMap<Registro, Folded<OperatorState>> = BTreeMap::new();
+            let mut pending = Pending::default();
+            for (registro, command, request) in acts {
+                let operator = match operators.entry(*registro) {
+                    Entry::Occupied(slot) => slot.into_mut(),
+                    Entry::Vacant(slot) => slot.insert(self.operator(*registro).await?),
+                };
+                let emitted = decide_operator(&operator.state, command.clone(), &self.context(request))?;
+                let versions = BTreeMap::from([(StreamRef::Operadora(*registro), operator.version)]);
+                carry_forward(operator, *registro, &emitted);
+                let command_json = serde_json::to_value(command).map_err(|e| ApiError::InvalidInput(e.to_string()))?;
+                pending.push(None, self.batch(emitted, &versions, request, &command_json).await?);
+            }
+            match pending.append(self).await {
+                Err(ApiError::Store(StoreError::Conflict { .. })) if attempt < MAX_ATTEMPTS => continue,
+                other => return other,
+            }
+        }
+    }
+
     /// A case act: opens a case (`case_id` None) or acts on one. `pinned` is the case version
     /// the client saw; a mismatch is a conflict returned as is.
     ///
@@ -207,23 +246,8 @@ impl Service {
                 }
             };
             let operator = self.operator(registro).await?;
-            let mut ctx = self.context(request).on_case(id);
-            let mut versions = BTreeMap::from([
-                (StreamRef::Caso(id), case.version),
-                (StreamRef::Operadora(registro), operator.version),
-            ]);
-            for other in command.related_registros() {
-                let folded = self.operator(other).await?;
-                versions.insert(StreamRef::Operadora(other), folded.version);
-                ctx.related_operators.insert(other, folded.state);
-            }
-            for other in command.related_case_ids() {
-                let folded = self.case(other).await?;
-                versions.insert(StreamRef::Caso(other), folded.version);
-                ctx.related_cases.insert(other, folded.state);
-            }
-            ctx.fresh_ids = vec![Uuid::now_v7(), Uuid::now_v7()];
-            let emitted = decide_case(&case.state, &operator.state, command.clone(), &ctx)?;
+            let (emitted, versions) =
+                self.decide_on_case(id, &case, registro, &operator, command.clone(), request).await?;
             match self.append(emitted, &versions, request, &command_json).await {
                 Err(ApiError::Store(StoreError::Conflict { .. })) if pinned.is_none() && attempt < MAX_ATTEMPTS => {
                     continue
@@ -233,24 +257,93 @@ impl Service {
         }
     }
 
-    /// Appends the decided events, grouped by stream in decision order, each stream expected at
-    /// the version it was read at (streams the decision opens are expected not to exist).
-    async fn append(
+    /// Decides a case act on the folded case and operator, loading the other operators and
+    /// cases the command names; returns the events and every stream version the decision read.
+    async fn decide_on_case(
+        &self,
+        id: Uuid,
+        case: &Folded<CaseState>,
+        registro: Registro,
+        operator: &Folded<OperatorState>,
+        command: CaseCommand,
+        request: &Request,
+    ) -> Result<(Vec<Emitted>, BTreeMap<StreamRef, i64>), ApiError> {
+        let mut ctx = self.context(request).on_case(id);
+        let mut versions =
+            BTreeMap::from([(StreamRef::Caso(id), case.version), (StreamRef::Operadora(registro), operator.version)]);
+        for other in command.related_registros() {
+            let folded = self.operator(other).await?;
+            versions.insert(StreamRef::Operadora(other), folded.version);
+            ctx.related_operators.insert(other, folded.state);
+        }
+        for other in command.related_case_ids() {
+            let folded = self.case(other).await?;
+            versions.insert(StreamRef::Caso(other), folded.version);
+            ctx.related_cases.insert(other, folded.state);
+        }
+        ctx.fresh_ids = vec![Uuid::now_v7(), Uuid::now_v7()];
+        let emitted = decide_case(&case.state, &operator.state, command, &ctx)?;
+        Ok((emitted, versions))
+    }
+
+    /// Opening acts, many at once, for bulk loads where one commit per act would dominate.
+    /// Each act is decided as [`Service::case_command`] decides it, against its operator's
+    /// state — folded once per call and carried forward by the operator events that earlier
+    /// acts of the call emit — and every act's events are appended in one transaction, each
+    /// act with its own provenance. Other cases an act names are read as stored before the
+    /// call. On a version conflict the whole call is decided again on fresh state.
+    ///
+    /// # Errors
+    /// `InvalidInput` for an act that names no operator; `Domain` for the first refused act
+    /// (then nothing is appended); `Store` on conflicts after the retries or database faults.
+    pub async fn open_cases(&self, acts: &[(CaseCommand, Request)]) -> Result<Vec<Outcome>, ApiError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut operators: BTreeMap<Registro, Folded<OperatorState>> = BTreeMap::new();
+            let mut pending = Pending::default();
+            for (command, request) in acts {
+                let registro = command.target_registro().ok_or_else(|| {
+                    ApiError::InvalidInput(format!("o ato {} não abre caso de uma operadora", command.act()))
+                })?;
+                let operator = match operators.entry(registro) {
+                    Entry::Occupied(slot) => slot.into_mut(),
+                    Entry::Vacant(slot) => slot.insert(self.operator(registro).await?),
+                };
+                let id = Uuid::now_v7();
+                let fresh = Folded { state: CaseState::default(), version: 0 };
+                let (emitted, versions) =
+                    self.decide_on_case(id, &fresh, registro, operator, command.clone(), request).await?;
+                carry_forward(operator, registro, &emitted);
+                let command_json = serde_json::to_value(command).map_err(|e| ApiError::InvalidInput(e.to_string()))?;
+                pending.push(Some(id), self.batch(emitted, &versions, request, &command_json).await?);
+            }
+            match pending.append(self).await {
+                Err(ApiError::Store(StoreError::Conflict { .. })) if attempt < MAX_ATTEMPTS => continue,
+                other => return other,
+            }
+        }
+    }
+
+    /// The append of the decided events, grouped by stream in decision order, each stream
+    /// expected at the version it was read at (streams the decision opens are expected not to
+    /// exist), with the (stream, event type) of each event; None when nothing was decided.
+    async fn batch(
         &self,
         emitted: Vec<Emitted>,
         versions: &BTreeMap<StreamRef, i64>,
         request: &Request,
         command: &serde_json::Value,
-    ) -> Result<Outcome, ApiError> {
+    ) -> Result<Option<(AppendBatch, Vec<(String, String)>)>, ApiError> {
         if emitted.is_empty() {
-            return Ok(Outcome { case_id: None, events: Vec::new(), stream_versions: BTreeMap::new() });
+            return Ok(None);
         }
         // A decision may also close a case it did not load (an LE ends the operator's regimes,
         // known from the operator's state, which is pinned): such a stream is expected at its
         // current version, so a concurrent act on it still conflicts.
         let mut versions = versions.clone();
         for e in &emitted {
-            if let std::collections::btree_map::Entry::Vacant(slot) = versions.entry(e.stream) {
+            if let Entry::Vacant(slot) = versions.entry(e.stream) {
                 slot.insert(self.store.stream_version(&e.stream.to_string()).await?);
             }
         }
@@ -267,11 +360,15 @@ impl Service {
         };
         let types: Vec<(String, String)> =
             streams.iter().flat_map(|s| s.events.iter().map(|e| (s.stream_id.clone(), e.event_type.clone()))).collect();
-        let outcome = self.store.append(AppendBatch { streams, provenance }).await?;
+        Ok(Some((AppendBatch { streams, provenance }, types)))
+    }
+
+    /// The answer for an append's outcome.
+    fn outcome(&self, outcome: autos_store::AppendOutcome, types: Vec<(String, String)>) -> Outcome {
         if !outcome.duplicate {
             metrics::counter!("autos_events_appended_total").increment(outcome.positions.len() as u64);
         }
-        Ok(Outcome {
+        Outcome {
             case_id: None,
             events: outcome
                 .positions
@@ -280,6 +377,70 @@ impl Service {
                 .map(|(position, (stream_id, event_type))| AppendedEvent { position: *position, stream_id, event_type })
                 .collect(),
             stream_versions: outcome.stream_versions.into_iter().collect(),
-        })
+        }
+    }
+
+    /// Appends the decided events (see [`Service::batch`]).
+    async fn append(
+        &self,
+        emitted: Vec<Emitted>,
+        versions: &BTreeMap<StreamRef, i64>,
+        request: &Request,
+        command: &serde_json::Value,
+    ) -> Result<Outcome, ApiError> {
+        match self.batch(emitted, versions, request, command).await? {
+            None => Ok(Outcome { case_id: None, events: Vec::new(), stream_versions: BTreeMap::new() }),
+            Some((batch, types)) => Ok(self.outcome(self.store.append(batch).await?, types)),
+        }
+    }
+}
+
+/// Moves a folded operator past the events a decision emitted on its stream, so that the next
+/// act of the same call is decided on the state this one leaves.
+fn carry_forward(operator: &mut Folded<OperatorState>, registro: Registro, emitted: &[Emitted]) {
+    for e in emitted.iter().filter(|e| e.stream == StreamRef::Operadora(registro)) {
+        if let DomainEvent::Operator(event) = &e.event {
+            operator.state.evolve(event);
+            operator.version += 1;
+        }
+    }
+}
+
+/// The appends of one bulk call, in act order.
+#[derive(Default)]
+struct Pending {
+    /// Per act: the case it opened, and whether it appends anything.
+    acts: Vec<(Option<Uuid>, bool)>,
+    batches: Vec<AppendBatch>,
+    /// Per batch: (stream, event type) of each event, for the answer.
+    types: Vec<Vec<(String, String)>>,
+}
+
+impl Pending {
+    fn push(&mut self, case_id: Option<Uuid>, batch: Option<(AppendBatch, Vec<(String, String)>)>) {
+        self.acts.push((case_id, batch.is_some()));
+        if let Some((batch, types)) = batch {
+            self.batches.push(batch);
+            self.types.push(types);
+        }
+    }
+
+    /// Appends every batch in one transaction; one answer per act.
+    async fn append(self, service: &Service) -> Result<Vec<Outcome>, ApiError> {
+        let outcomes =
+            if self.batches.is_empty() { Vec::new() } else { service.store.append_many(self.batches).await? };
+        let mut answers = outcomes.into_iter().zip(self.types).map(|(o, t)| service.outcome(o, t));
+        Ok(self
+            .acts
+            .into_iter()
+            .map(|(case_id, appends)| {
+                let answer = appends.then(|| answers.next()).flatten().unwrap_or_else(|| Outcome {
+                    case_id: None,
+                    events: Vec::new(),
+                    stream_versions: BTreeMap::new(),
+                });
+                Outcome { case_id, ..answer }
+            })
+            .collect())
     }
 }

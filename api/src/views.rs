@@ -96,7 +96,7 @@ impl Views {
     }
 
     /// Every document of the core projection under `prefix`, with its key (small models only:
-    /// dashboard counters).
+    /// dashboard counters, the operator register).
     ///
     /// # Errors
     /// `Projection` on database faults.

@@ -2,6 +2,10 @@
 //! last hash) from the cache or the database, compute versions and chained hashes, hand the
 //! rows to the backend's single insert statement, and classify a failure as an idempotent retry
 //! or a version conflict. Backends supply only the SQL.
+//!
+//! One call may carry several batches (bulk loads): each keeps its own provenance on its rows,
+//! all are written in one transaction or none, and a stream written by an earlier batch of the
+//! call is checked and chained against the head that batch leaves.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -12,7 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::hashing::{event_hash, now_micros, EventHashInput, GENESIS};
-use crate::{AppendBatch, AppendOutcome, ExpectedVersion, StoreError};
+use crate::{AppendBatch, AppendOutcome, ExpectedVersion, StoreError, StreamAppend};
 
 /// A stream's last version and the hash of that event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +29,15 @@ impl StreamHead {
     fn empty() -> Self {
         StreamHead { version: 0, hash: GENESIS.to_vec() }
     }
+}
+
+/// Who appended one batch of the call, as its rows carry it.
+pub(crate) struct PlannedProvenance {
+    pub actor_id: Uuid,
+    pub actor_role: String,
+    pub correlation_id: Option<Uuid>,
+    pub causation_id: Option<Uuid>,
+    pub command: Option<String>,
 }
 
 /// One row ready for insertion.
@@ -40,17 +53,24 @@ pub(crate) struct PlannedRow {
     pub document_ref: Option<String>,
     pub prev_hash: Vec<u8>,
     pub hash: Vec<u8>,
+    /// Index of the row's batch in `PlannedAppend::provenances`.
+    pub batch: usize,
 }
 
-/// Everything one insert statement needs.
+/// Everything one insert transaction needs.
 pub(crate) struct PlannedAppend {
+    /// Rows in batch order, each batch's streams in request order.
     pub rows: Vec<PlannedRow>,
+    /// One recording instant for the whole call: it commits as one transaction.
     pub recorded_at: DateTime<Utc>,
-    pub actor_id: Uuid,
-    pub actor_role: String,
-    pub correlation_id: Option<Uuid>,
-    pub causation_id: Option<Uuid>,
-    pub command: Option<String>,
+    pub provenances: Vec<PlannedProvenance>,
+}
+
+impl PlannedAppend {
+    /// The provenance of `row`'s batch.
+    pub fn provenance(&self, row: &PlannedRow) -> &PlannedProvenance {
+        &self.provenances[row.batch]
+    }
 }
 
 /// Why the backend's insert failed.
@@ -100,58 +120,72 @@ impl HeadCache {
 
 const ANY_RETRIES: usize = 5;
 
-/// Runs an append through `backend`.
+/// Runs an append of one or several batches through `backend`; outcomes in batch order.
 ///
 /// # Errors
 /// `InvalidInput` before any SQL; `Conflict` naming the first stale stream;
 /// `IdempotencyMismatch` when only some ids exist; `Database` on IO faults.
 pub(crate) async fn append<B: AppendBackend + ?Sized>(
     backend: &B,
-    batch: &AppendBatch,
+    batches: &[AppendBatch],
     hold: Option<Duration>,
-) -> Result<AppendOutcome, StoreError> {
-    batch.validate()?;
-    let has_any = batch.streams.iter().any(|s| s.expected == ExpectedVersion::Any);
+) -> Result<Vec<AppendOutcome>, StoreError> {
+    if batches.is_empty() {
+        return Err(StoreError::InvalidInput("no batch to append".into()));
+    }
+    let mut ids = std::collections::HashSet::new();
+    for batch in batches {
+        batch.validate()?;
+        for e in batch.streams.iter().flat_map(|s| &s.events) {
+            if !ids.insert(e.event_id) {
+                return Err(StoreError::InvalidInput(format!("event id {} appears twice", e.event_id)));
+            }
+        }
+    }
+    let has_any = batches.iter().flat_map(|b| &b.streams).any(|s| s.expected == ExpectedVersion::Any);
     let mut attempt = 0;
     loop {
-        let heads = resolve_heads(backend, batch).await?;
-        let plan = plan(batch, &heads);
+        let (plan, heads) = plan(backend, batches).await?;
         match backend.insert(&plan, hold).await {
             Ok(positions) => {
-                for (s, head) in batch.streams.iter().zip(&heads) {
-                    let last = plan
-                        .rows
+                let mut outcomes = Vec::with_capacity(batches.len());
+                let mut rows = plan.rows.iter().zip(positions);
+                for (batch, heads) in batches.iter().zip(&heads) {
+                    let taken: Vec<(&PlannedRow, i64)> = rows.by_ref().take(batch.len()).collect();
+                    for s in &batch.streams {
+                        if let Some((last, _)) = taken.iter().rev().find(|(r, _)| r.stream_id == s.stream_id) {
+                            let head = StreamHead { version: last.version, hash: last.hash.clone() };
+                            backend.heads().put(&s.stream_id, head);
+                        }
+                    }
+                    let stream_versions = batch
+                        .streams
                         .iter()
-                        .rev()
-                        .find(|r| r.stream_id == s.stream_id)
-                        .map(|r| StreamHead { version: r.version, hash: r.hash.clone() })
-                        .unwrap_or_else(|| head.clone());
-                    backend.heads().put(&s.stream_id, last);
+                        .zip(heads)
+                        .map(|(s, h)| (s.stream_id.clone(), h.version + s.events.len() as i64))
+                        .collect();
+                    let positions = taken.into_iter().map(|(_, p)| p).collect();
+                    outcomes.push(AppendOutcome { positions, stream_versions, duplicate: false });
                 }
-                let stream_versions = batch
-                    .streams
-                    .iter()
-                    .zip(&heads)
-                    .map(|(s, h)| (s.stream_id.clone(), h.version + s.events.len() as i64))
-                    .collect();
-                return Ok(AppendOutcome { positions, stream_versions, duplicate: false });
+                return Ok(outcomes);
             }
             Err(InsertFailure::Other(e)) => return Err(e),
             Err(InsertFailure::UniqueViolation) => {
-                if let Some(outcome) = existing_outcome(backend, batch).await? {
-                    return Ok(outcome);
+                if let Some(outcomes) = existing_outcomes(backend, batches).await? {
+                    return Ok(outcomes);
                 }
-                let conflict = first_conflict(backend, batch).await?;
+                let conflict = first_conflict(backend, batches).await?;
                 match conflict {
                     Some(err) => return Err(err),
                     // Only `Any` streams moved under us: read the new heads and try again.
                     None if has_any && attempt < ANY_RETRIES => attempt += 1,
                     None => {
+                        let first = &batches[0].streams[0].stream_id;
                         return Err(StoreError::Conflict {
-                            stream: batch.streams[0].stream_id.clone(),
+                            stream: first.clone(),
                             expected: "any".into(),
-                            actual: current_version(backend, &batch.streams[0].stream_id).await?,
-                        })
+                            actual: current_version(backend, first).await?,
+                        });
                     }
                 }
             }
@@ -163,32 +197,33 @@ async fn current_version<B: AppendBackend + ?Sized>(backend: &B, stream: &str) -
     Ok(backend.head(stream, None).await?.map_or(0, |h| h.version))
 }
 
-async fn resolve_heads<B: AppendBackend + ?Sized>(
+/// The head `s` is appended after: the one an earlier batch of the call left, checked against
+/// the expected version, or the stored one (from the cache when it is the expected version).
+async fn resolve_head<B: AppendBackend + ?Sized>(
     backend: &B,
-    batch: &AppendBatch,
-) -> Result<Vec<StreamHead>, StoreError> {
-    let mut heads = Vec::with_capacity(batch.streams.len());
-    for s in &batch.streams {
-        let head = match s.expected {
-            ExpectedVersion::NoStream | ExpectedVersion::Exact(0) => StreamHead::empty(),
-            ExpectedVersion::Exact(n) => match backend.heads().get(&s.stream_id) {
-                Some(h) if h.version == n => h,
-                _ => match backend.head(&s.stream_id, Some(n)).await? {
-                    Some(h) => h,
-                    None => {
-                        return Err(StoreError::Conflict {
-                            stream: s.stream_id.clone(),
-                            expected: s.expected.to_string(),
-                            actual: current_version(backend, &s.stream_id).await?,
-                        })
-                    }
-                },
-            },
-            ExpectedVersion::Any => backend.head(&s.stream_id, None).await?.unwrap_or_else(StreamHead::empty),
+    s: &StreamAppend,
+    written: &HashMap<String, StreamHead>,
+) -> Result<StreamHead, StoreError> {
+    let conflict =
+        |actual: i64| StoreError::Conflict { stream: s.stream_id.clone(), expected: s.expected.to_string(), actual };
+    if let Some(head) = written.get(&s.stream_id) {
+        return match s.expected {
+            ExpectedVersion::Any => Ok(head.clone()),
+            ExpectedVersion::Exact(n) if n == head.version => Ok(head.clone()),
+            ExpectedVersion::NoStream | ExpectedVersion::Exact(_) => Err(conflict(head.version)),
         };
-        heads.push(head);
     }
-    Ok(heads)
+    Ok(match s.expected {
+        ExpectedVersion::NoStream | ExpectedVersion::Exact(0) => StreamHead::empty(),
+        ExpectedVersion::Exact(n) => match backend.heads().get(&s.stream_id) {
+            Some(h) if h.version == n => h,
+            _ => match backend.head(&s.stream_id, Some(n)).await? {
+                Some(h) => h,
+                None => return Err(conflict(current_version(backend, &s.stream_id).await?)),
+            },
+        },
+        ExpectedVersion::Any => backend.head(&s.stream_id, None).await?.unwrap_or_else(StreamHead::empty),
+    })
 }
 
 fn canonical_json(value: &serde_json::Value) -> String {
@@ -196,60 +231,95 @@ fn canonical_json(value: &serde_json::Value) -> String {
     value.to_string()
 }
 
-fn plan(batch: &AppendBatch, heads: &[StreamHead]) -> PlannedAppend {
+/// Versions and chained hashes of every row, and the head each stream of each batch was
+/// appended after.
+async fn plan<B: AppendBackend + ?Sized>(
+    backend: &B,
+    batches: &[AppendBatch],
+) -> Result<(PlannedAppend, Vec<Vec<StreamHead>>), StoreError> {
     let recorded_at = now_micros();
-    let p = &batch.provenance;
-    let command = p.command.as_ref().map(canonical_json);
-    let mut rows = Vec::with_capacity(batch.len());
-    for (s, head) in batch.streams.iter().zip(heads) {
-        let mut prev = head.hash.clone();
-        for (i, e) in s.events.iter().enumerate() {
-            let version = head.version + 1 + i as i64;
-            let payload = canonical_json(&e.payload);
-            let hash = event_hash(
-                &EventHashInput {
-                    stream_id: &s.stream_id,
-                    stream_version: version,
+    let mut rows = Vec::with_capacity(batches.iter().map(AppendBatch::len).sum());
+    let mut provenances = Vec::with_capacity(batches.len());
+    let mut all_heads = Vec::with_capacity(batches.len());
+    let mut written: HashMap<String, StreamHead> = HashMap::new();
+    for (index, batch) in batches.iter().enumerate() {
+        let p = &batch.provenance;
+        let command = p.command.as_ref().map(canonical_json);
+        let mut heads = Vec::with_capacity(batch.streams.len());
+        for s in &batch.streams {
+            let head = resolve_head(backend, s, &written).await?;
+            let mut prev = head.hash.clone();
+            let mut version = head.version;
+            for e in &s.events {
+                version += 1;
+                let payload = canonical_json(&e.payload);
+                let hash = event_hash(
+                    &EventHashInput {
+                        stream_id: &s.stream_id,
+                        stream_version: version,
+                        event_id: e.event_id,
+                        event_type: &e.event_type,
+                        schema_version: e.schema_version,
+                        payload: &payload,
+                        occurred_on: e.occurred_on,
+                        recorded_at,
+                        actor_id: p.actor_id,
+                        actor_role: &p.actor_role,
+                        legal_basis: e.legal_basis.as_deref(),
+                        document_ref: e.document_ref.as_deref(),
+                        correlation_id: p.correlation_id,
+                        causation_id: p.causation_id,
+                        command: command.as_deref(),
+                    },
+                    &prev,
+                )
+                .to_vec();
+                rows.push(PlannedRow {
                     event_id: e.event_id,
-                    event_type: &e.event_type,
+                    stream_id: s.stream_id.clone(),
+                    version,
+                    event_type: e.event_type.clone(),
                     schema_version: e.schema_version,
-                    payload: &payload,
+                    payload,
                     occurred_on: e.occurred_on,
-                    recorded_at,
-                    actor_id: p.actor_id,
-                    actor_role: &p.actor_role,
-                    legal_basis: e.legal_basis.as_deref(),
-                    document_ref: e.document_ref.as_deref(),
-                    correlation_id: p.correlation_id,
-                    causation_id: p.causation_id,
-                    command: command.as_deref(),
-                },
-                &prev,
-            )
-            .to_vec();
-            rows.push(PlannedRow {
-                event_id: e.event_id,
-                stream_id: s.stream_id.clone(),
-                version,
-                event_type: e.event_type.clone(),
-                schema_version: e.schema_version,
-                payload,
-                occurred_on: e.occurred_on,
-                legal_basis: e.legal_basis.clone(),
-                document_ref: e.document_ref.clone(),
-                prev_hash: std::mem::replace(&mut prev, hash.clone()),
-                hash,
-            });
+                    legal_basis: e.legal_basis.clone(),
+                    document_ref: e.document_ref.clone(),
+                    prev_hash: std::mem::replace(&mut prev, hash.clone()),
+                    hash,
+                    batch: index,
+                });
+            }
+            written.insert(s.stream_id.clone(), StreamHead { version, hash: prev });
+            heads.push(head);
         }
+        provenances.push(PlannedProvenance {
+            actor_id: p.actor_id,
+            actor_role: p.actor_role.clone(),
+            correlation_id: p.correlation_id,
+            causation_id: p.causation_id,
+            command,
+        });
+        all_heads.push(heads);
     }
-    PlannedAppend {
-        rows,
-        recorded_at,
-        actor_id: p.actor_id,
-        actor_role: p.actor_role.clone(),
-        correlation_id: p.correlation_id,
-        causation_id: p.causation_id,
-        command,
+    Ok((PlannedAppend { rows, recorded_at, provenances }, all_heads))
+}
+
+/// When every event id of every batch already exists on the same streams, the original
+/// outcomes; when only some batches exist, the call is not a retry of one earlier call.
+async fn existing_outcomes<B: AppendBackend + ?Sized>(
+    backend: &B,
+    batches: &[AppendBatch],
+) -> Result<Option<Vec<AppendOutcome>>, StoreError> {
+    let mut found = Vec::with_capacity(batches.len());
+    for batch in batches {
+        found.push(existing_outcome(backend, batch).await?);
+    }
+    if found.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    match found.iter().position(Option::is_none) {
+        Some(missing) => Err(StoreError::IdempotencyMismatch(batches[missing].streams[0].events[0].event_id)),
+        None => Ok(Some(found.into_iter().flatten().collect())),
     }
 }
 
@@ -284,9 +354,14 @@ async fn existing_outcome<B: AppendBackend + ?Sized>(
 
 async fn first_conflict<B: AppendBackend + ?Sized>(
     backend: &B,
-    batch: &AppendBatch,
+    batches: &[AppendBatch],
 ) -> Result<Option<StoreError>, StoreError> {
-    for s in &batch.streams {
+    // A stream an earlier batch of the call writes was already checked against that batch.
+    let mut seen = std::collections::HashSet::new();
+    for s in batches.iter().flat_map(|b| &b.streams) {
+        if !seen.insert(s.stream_id.as_str()) {
+            continue;
+        }
         let actual = current_version(backend, &s.stream_id).await?;
         let stale = match s.expected {
             ExpectedVersion::Any => false,

@@ -92,6 +92,15 @@ pub trait EventStore: Send + Sync + 'static {
     /// `InvalidInput`, `Conflict` (nothing written), `IdempotencyMismatch`, `Database`.
     async fn append(&self, batch: AppendBatch) -> Result<AppendOutcome, StoreError>;
 
+    /// Appends several batches, each with its own provenance, in one transaction: all are
+    /// written or none (bulk loads, where one commit per act would dominate). A stream an
+    /// earlier batch of the call writes is checked against the version that batch leaves.
+    /// Outcomes are in batch order.
+    ///
+    /// # Errors
+    /// As [`EventStore::append`], for the first batch that fails.
+    async fn append_many(&self, batches: Vec<AppendBatch>) -> Result<Vec<AppendOutcome>, StoreError>;
+
     /// Events of one stream from `from_version` (inclusive), in version order.
     async fn read_stream(&self, stream_id: &str, from_version: i64) -> Result<Vec<StoredEvent>, StoreError>;
 

@@ -89,7 +89,8 @@ impl PgStore {
     /// As [`EventStore::append`].
     #[cfg(feature = "testing")]
     pub async fn append_holding(&self, batch: AppendBatch, hold: Duration) -> Result<AppendOutcome, StoreError> {
-        append::append(self, &batch, Some(hold)).await
+        let mut outcomes = append::append(self, std::slice::from_ref(&batch), Some(hold)).await?;
+        Ok(outcomes.remove(0))
     }
 
     /// The pool (tests use it to tamper with rows on purpose).
@@ -193,13 +194,13 @@ impl AppendBackend for PgStore {
         .bind(rows.iter().map(|r| r.payload.as_str()).collect::<Vec<_>>())
         .bind(rows.iter().map(|r| r.occurred_on).collect::<Vec<_>>())
         .bind(plan.recorded_at)
-        .bind(plan.actor_id)
-        .bind(plan.actor_role.as_str())
+        .bind(rows.iter().map(|r| plan.provenance(r).actor_id).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| plan.provenance(r).actor_role.as_str()).collect::<Vec<_>>())
         .bind(rows.iter().map(|r| r.legal_basis.as_deref()).collect::<Vec<_>>())
         .bind(rows.iter().map(|r| r.document_ref.as_deref()).collect::<Vec<_>>())
-        .bind(plan.correlation_id)
-        .bind(plan.causation_id)
-        .bind(plan.command.as_deref())
+        .bind(rows.iter().map(|r| plan.provenance(r).correlation_id).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| plan.provenance(r).causation_id).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| plan.provenance(r).command.as_deref()).collect::<Vec<_>>())
         .bind(rows.iter().map(|r| r.prev_hash.as_slice()).collect::<Vec<_>>())
         .bind(rows.iter().map(|r| r.hash.as_slice()).collect::<Vec<_>>());
         let mut conn = self.pool.acquire().await.map_err(|e| InsertFailure::Other(e.into()))?;
@@ -258,7 +259,12 @@ impl EventStore for PgStore {
     }
 
     async fn append(&self, batch: AppendBatch) -> Result<AppendOutcome, StoreError> {
-        append::append(self, &batch, None).await
+        let mut outcomes = append::append(self, std::slice::from_ref(&batch), None).await?;
+        Ok(outcomes.remove(0))
+    }
+
+    async fn append_many(&self, batches: Vec<AppendBatch>) -> Result<Vec<AppendOutcome>, StoreError> {
+        append::append(self, &batches, None).await
     }
 
     async fn read_stream(&self, stream_id: &str, from_version: i64) -> Result<Vec<StoredEvent>, StoreError> {

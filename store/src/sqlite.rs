@@ -77,7 +77,8 @@ impl SqliteStore {
     /// As [`EventStore::append`].
     #[cfg(feature = "testing")]
     pub async fn append_holding(&self, batch: AppendBatch, hold: Duration) -> Result<AppendOutcome, StoreError> {
-        append::append(self, &batch, Some(hold)).await
+        let mut outcomes = append::append(self, std::slice::from_ref(&batch), Some(hold)).await?;
+        Ok(outcomes.remove(0))
     }
 
     /// The single-connection write pool (tests use it to tamper with rows on purpose).
@@ -134,6 +135,7 @@ fn classify(e: sqlx::Error) -> InsertFailure {
 
 fn push_rows<'a>(qb: &mut QueryBuilder<'a, Sqlite>, plan: &'a PlannedAppend, rows: &'a [append::PlannedRow]) {
     qb.push_values(rows, |mut b, r| {
+        let p = plan.provenance(r);
         b.push_bind(r.event_id.as_bytes().as_slice())
             .push_bind(r.stream_id.as_str())
             .push_bind(r.version)
@@ -142,13 +144,13 @@ fn push_rows<'a>(qb: &mut QueryBuilder<'a, Sqlite>, plan: &'a PlannedAppend, row
             .push_bind(r.payload.as_str())
             .push_bind(r.occurred_on.format("%Y-%m-%d").to_string())
             .push_bind(plan.recorded_at.timestamp_micros())
-            .push_bind(plan.actor_id.as_bytes().as_slice())
-            .push_bind(plan.actor_role.as_str())
+            .push_bind(p.actor_id.as_bytes().as_slice())
+            .push_bind(p.actor_role.as_str())
             .push_bind(r.legal_basis.as_deref())
             .push_bind(r.document_ref.as_deref())
-            .push_bind(plan.correlation_id.as_ref().map(|u| u.as_bytes().as_slice()))
-            .push_bind(plan.causation_id.as_ref().map(|u| u.as_bytes().as_slice()))
-            .push_bind(plan.command.as_deref())
+            .push_bind(p.correlation_id.as_ref().map(|u| u.as_bytes().as_slice()))
+            .push_bind(p.causation_id.as_ref().map(|u| u.as_bytes().as_slice()))
+            .push_bind(p.command.as_deref())
             .push_bind(r.prev_hash.as_slice())
             .push_bind(r.hash.as_slice());
     });
@@ -238,7 +240,12 @@ impl EventStore for SqliteStore {
     }
 
     async fn append(&self, batch: AppendBatch) -> Result<AppendOutcome, StoreError> {
-        append::append(self, &batch, None).await
+        let mut outcomes = append::append(self, std::slice::from_ref(&batch), None).await?;
+        Ok(outcomes.remove(0))
+    }
+
+    async fn append_many(&self, batches: Vec<AppendBatch>) -> Result<Vec<AppendOutcome>, StoreError> {
+        append::append(self, &batches, None).await
     }
 
     async fn read_stream(&self, stream_id: &str, from_version: i64) -> Result<Vec<StoredEvent>, StoreError> {

@@ -29,6 +29,9 @@ autos_store::on_both_backends!(
     verify_catches_two_swapped_events,
     forgetting_a_subject_erases_its_data_but_keeps_the_log_verifiable,
     any_expected_version_appends_after_whatever_is_there,
+    several_batches_append_in_one_transaction_each_with_its_own_provenance,
+    a_conflict_in_one_batch_of_a_call_writes_no_batch_of_it,
+    a_retried_call_of_several_batches_returns_the_original_outcomes,
 );
 
 fn day() -> NaiveDate {
@@ -382,4 +385,84 @@ async fn any_expected_version_appends_after_whatever_is_there(s: &Subject) {
     store.append(batch(&stream, ExpectedVersion::Any, vec![event(1)])).await.unwrap();
     let out = store.append(batch(&stream, ExpectedVersion::Any, vec![event(2)])).await.unwrap();
     assert_eq!(out.stream_versions, vec![(stream, 2)]);
+}
+
+async fn several_batches_append_in_one_transaction_each_with_its_own_provenance(s: &Subject) {
+    // Arrange: two new cases, and a stream the second batch extends after the first wrote it.
+    let store = s.store();
+    let (a, b, shared) = (case_stream(), case_stream(), case_stream());
+    let first = AppendBatch {
+        streams: vec![
+            StreamAppend { stream_id: a.clone(), expected: ExpectedVersion::NoStream, events: vec![event(1)] },
+            StreamAppend { stream_id: shared.clone(), expected: ExpectedVersion::NoStream, events: vec![event(2)] },
+        ],
+        provenance: provenance(),
+    };
+    let mut second = batch(&b, ExpectedVersion::NoStream, vec![event(3), event(4)]);
+    second.streams.push(StreamAppend {
+        stream_id: shared.clone(),
+        expected: ExpectedVersion::Exact(1),
+        events: vec![event(5)],
+    });
+    second.provenance.actor_role = "atendente".into();
+    second.provenance.command = Some(json!({"act": "outro"}));
+    // Act
+    let outcomes = store.append_many(vec![first.clone(), second.clone()]).await.unwrap();
+    // Assert: positions in batch order, versions chained across batches, provenance per batch.
+    assert_eq!(outcomes.len(), 2);
+    assert_eq!(outcomes[0].stream_versions, vec![(a.clone(), 1), (shared.clone(), 1)]);
+    assert_eq!(outcomes[1].stream_versions, vec![(b.clone(), 2), (shared.clone(), 2)]);
+    let positions: Vec<i64> = outcomes.iter().flat_map(|o| o.positions.clone()).collect();
+    assert!(positions.windows(2).all(|w| w[1] == w[0] + 1), "{positions:?}");
+    let shared_events = store.read_stream(&shared, 1).await.unwrap();
+    assert_eq!(shared_events[1].prev_hash, shared_events[0].hash, "the chain runs across the batches");
+    assert_eq!(shared_events[0].actor_role, "fiscal");
+    assert_eq!(shared_events[1].actor_role, "atendente");
+    assert_eq!(shared_events[1].correlation_id, second.provenance.correlation_id);
+    assert_eq!(shared_events[1].command.as_deref(), Some(r#"{"act":"outro"}"#));
+    let all = visible_events(store.as_ref(), 5).await;
+    assert_eq!(all.len(), 5);
+    integrity::seal_all(store.as_ref()).await.unwrap();
+    assert!(integrity::verify(store.as_ref(), &|_| {}).await.unwrap().ok(), "every chain verifies");
+}
+
+async fn a_conflict_in_one_batch_of_a_call_writes_no_batch_of_it(s: &Subject) {
+    let store = s.store();
+    let (fresh, taken) = (case_stream(), case_stream());
+    store.append(batch(&taken, ExpectedVersion::NoStream, vec![event(1)])).await.unwrap();
+    let before = visible_events(store.as_ref(), 1).await.len();
+    let calls = vec![
+        batch(&fresh, ExpectedVersion::NoStream, vec![event(2)]),
+        batch(&taken, ExpectedVersion::NoStream, vec![event(3)]),
+    ];
+    let err = store.append_many(calls).await.unwrap_err();
+    assert!(matches!(&err, StoreError::Conflict { stream, actual: 1, .. } if *stream == taken), "{err:?}");
+    assert_eq!(store.stream_version(&fresh).await.unwrap(), 0, "the first batch was not written either");
+    assert_eq!(all_events(store.as_ref()).await.len(), before);
+    // Two batches of one call may not both open the same stream.
+    let twice = vec![
+        batch(&fresh, ExpectedVersion::NoStream, vec![event(4)]),
+        batch(&fresh, ExpectedVersion::NoStream, vec![event(5)]),
+    ];
+    let err = store.append_many(twice).await.unwrap_err();
+    assert!(matches!(&err, StoreError::Conflict { actual: 1, .. }), "{err:?}");
+    assert!(matches!(store.append_many(Vec::new()).await, Err(StoreError::InvalidInput(_))));
+}
+
+async fn a_retried_call_of_several_batches_returns_the_original_outcomes(s: &Subject) {
+    let store = s.store();
+    let calls = vec![
+        batch(&case_stream(), ExpectedVersion::NoStream, vec![event(1)]),
+        batch(&case_stream(), ExpectedVersion::NoStream, vec![event(2), event(3)]),
+    ];
+    let first = store.append_many(calls.clone()).await.unwrap();
+    let retry = store.append_many(calls.clone()).await.unwrap();
+    assert!(retry.iter().all(|o| o.duplicate));
+    assert_eq!(
+        retry.iter().map(|o| &o.positions).collect::<Vec<_>>(),
+        first.iter().map(|o| &o.positions).collect::<Vec<_>>()
+    );
+    // One old batch with a new one is not a retry of either call.
+    let mixed = vec![calls[0].clone(), batch(&case_stream(), ExpectedVersion::NoStream, vec![event(4)])];
+    assert!(matches!(store.append_many(mixed).await, Err(StoreError::IdempotencyMismatch(_))));
 }

@@ -5,6 +5,7 @@
 mod audit;
 mod cases;
 mod events;
+mod export;
 pub mod extract;
 pub mod openapi;
 mod operators;

@@ -73,6 +73,12 @@ impl Access {
 
 const PAGE: (&str, bool, &str) = ("after", false, "cursor: the `next` of the previous page");
 const LIMIT: (&str, bool, &str) = ("limit", false, "items per page (at most 500)");
+const FORMATO: (&str, bool, &str) =
+    ("formato", false, "json (padrão) | csv: planilha UTF-8 com cabeçalho em português");
+const SEPARADOR: (&str, bool, &str) =
+    ("separador", false, "com formato=csv: virgula (padrão) | ponto_e_virgula (primeira linha sep=;)");
+const NUMEROS: (&str, bool, &str) =
+    ("numeros", false, "com formato=csv: simples (1234.56, padrão) | pt_br (1.234,56; inteiros 16.879)");
 const WRITE_ERRORS: &[&str] = &["400", "401", "403", "404", "409", "413", "422", "503"];
 const READ_ERRORS: &[&str] = &["400", "401", "403", "404", "503"];
 
@@ -101,6 +107,9 @@ const ROUTES: &[Route] = &[
             ("modalidade", false, "modalidade"),
             PAGE,
             LIMIT,
+            ("formato", false, "json (padrão, em páginas) | csv: todo o cadastro do filtro, sem páginas"),
+            SEPARADOR,
+            NUMEROS,
         ],
         ok: "200",
         errors: &["400", "503"],
@@ -260,9 +269,9 @@ const ROUTES: &[Route] = &[
         summary: "Ações de intervenção por tipo e por modalidade (tabelas do relatório)",
         access: Access::Public,
         body: Body::None,
-        params: &[],
+        params: &[("tabela", false, "com formato=csv: tipos (padrão) | por_modalidade"), FORMATO, SEPARADOR, NUMEROS],
         ok: "200",
-        errors: &["503"],
+        errors: &["400", "503"],
     },
     Route {
         method: HttpMethod::Get,
@@ -271,9 +280,9 @@ const ROUTES: &[Route] = &[
         summary: "Demandas do Disque ANS por tema, ano e tipo",
         access: Access::Public,
         body: Body::None,
-        params: &[],
+        params: &[FORMATO, SEPARADOR, NUMEROS],
         ok: "200",
-        errors: &["503"],
+        errors: &["400", "503"],
     },
     Route {
         method: HttpMethod::Get,
@@ -298,9 +307,9 @@ const ROUTES: &[Route] = &[
         summary: "Alienações de carteira por ano, totais e parciais",
         access: Access::Public,
         body: Body::None,
-        params: &[],
+        params: &[FORMATO, SEPARADOR, NUMEROS],
         ok: "200",
-        errors: &["503"],
+        errors: &["400", "503"],
     },
     Route {
         method: HttpMethod::Get,
@@ -309,9 +318,9 @@ const ROUTES: &[Route] = &[
         summary: "Processos sancionadores por assunto e período",
         access: Access::Public,
         body: Body::None,
-        params: &[],
+        params: &[FORMATO, SEPARADOR, NUMEROS],
         ok: "200",
-        errors: &["503"],
+        errors: &["400", "503"],
     },
     Route {
         method: HttpMethod::Get,
@@ -475,12 +484,19 @@ pub fn document() -> OpenApi {
                     .build(),
             ));
         }
-        operation = operation.response(
-            route.ok,
-            ResponseBuilder::new()
-                .description("sucesso")
-                .content("application/json", ContentBuilder::new().schema(Some(ObjectBuilder::new())).build()),
-        );
+        let mut ok = ResponseBuilder::new()
+            .description("sucesso")
+            .content("application/json", ContentBuilder::new().schema(Some(ObjectBuilder::new())).build());
+        // A route that takes `formato` also answers CSV (a download with a file name).
+        if route.params.iter().any(|(name, _, _)| *name == "formato") {
+            ok = ok.content(
+                "text/csv; charset=utf-8",
+                ContentBuilder::new()
+                    .schema(Some(ObjectBuilder::new().schema_type(SchemaType::new(Type::String))))
+                    .build(),
+            );
+        }
+        operation = operation.response(route.ok, ok);
         for code in route.errors {
             operation = operation.response(
                 *code,

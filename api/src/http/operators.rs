@@ -7,12 +7,13 @@ use autos_projections::time_travel::Cut;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use tower_http::request_id::RequestId;
 
+use super::export::{Cell, Formato, Numeros, Separador, Style, Table};
 use super::extract::Params;
 use super::{service_request, AppState};
 use crate::auth::{MaybeSigned, Signed};
@@ -144,30 +145,99 @@ pub(super) struct ListQuery {
     modalidade: Option<String>,
     after: Option<String>,
     limit: Option<i64>,
+    /// `csv`: every operator the filters keep, as a spreadsheet (no pages).
+    formato: Option<Formato>,
+    separador: Option<Separador>,
+    numeros: Option<Numeros>,
 }
 
-/// Operators by registro, filtered by name, UF and modalidade (public).
+/// Operators by registro, filtered by name, UF and modalidade (public); the whole register as
+/// CSV with `formato=csv`.
 pub(super) async fn list(
     State(state): State<AppState>,
     Params(query): Params<ListQuery>,
-) -> Result<Json<Page<OperatorDoc>>, ApiError> {
+) -> Result<Response, ApiError> {
+    let style = Style::of(query.formato, query.separador, query.numeros)?;
     let needle = query.q.as_deref().map(crate::import::layout::fold).unwrap_or_default();
     let uf = query.uf.map(|u| u.to_uppercase());
     let modalidade = query.modalidade.as_deref().map(crate::import::layout::fold);
-    let page = state
-        .views
-        .page::<OperatorDoc>(models::OPERATOR, "", query.after.as_deref(), query.limit.unwrap_or(50), |op| {
-            let name_ok = needle.is_empty()
-                || op.registro.contains(&needle)
-                || crate::import::layout::fold(&op.state.razao_social).contains(&needle);
-            let uf_ok = uf.as_ref().is_none_or(|u| op.state.uf.is_some_and(|x| x.code() == u));
-            let modalidade_ok = modalidade
-                .as_ref()
-                .is_none_or(|m| op.state.modalidade.is_some_and(|x| crate::import::layout::fold(x.label()) == *m));
-            name_ok && uf_ok && modalidade_ok
-        })
-        .await?;
-    Ok(Json(page))
+    let keep = |op: &OperatorDoc| {
+        let name_ok = needle.is_empty()
+            || op.registro.contains(&needle)
+            || crate::import::layout::fold(&op.state.razao_social).contains(&needle);
+        let uf_ok = uf.as_ref().is_none_or(|u| op.state.uf.is_some_and(|x| x.code() == u));
+        let modalidade_ok = modalidade
+            .as_ref()
+            .is_none_or(|m| op.state.modalidade.is_some_and(|x| crate::import::layout::fold(x.label()) == *m));
+        name_ok && uf_ok && modalidade_ok
+    };
+    let Some(style) = style else {
+        let page = state
+            .views
+            .page::<OperatorDoc>(models::OPERATOR, "", query.after.as_deref(), query.limit.unwrap_or(50), keep)
+            .await?;
+        return Ok(Json(page).into_response());
+    };
+    if query.after.is_some() || query.limit.is_some() {
+        return Err(ApiError::InvalidInput(
+            "after e limit não se aplicam com formato=csv: o arquivo traz todas".into(),
+        ));
+    }
+    let mut rows = Vec::new();
+    for (_, value) in state.views.entries(models::OPERATOR, "").await? {
+        let doc: OperatorDoc = serde_json::from_value(value)
+            .map_err(|e| ApiError::Projection(autos_projections::ProjectionError::Corrupt(e.to_string())))?;
+        if keep(&doc) {
+            rows.push(register_row(&doc));
+        }
+    }
+    let table = Table { name: "operadoras", headers: REGISTER_HEADERS.to_vec(), rows };
+    table.response(style)
+}
+
+/// The columns of the register's CSV.
+const REGISTER_HEADERS: [&str; 16] = [
+    "Registro ANS",
+    "Razão social",
+    "CNPJ",
+    "Modalidade",
+    "UF",
+    "Região",
+    "Município",
+    "Situação",
+    "Porte",
+    "Beneficiários (último mês informado)",
+    "Mês informado",
+    "Casos",
+    "Multas impostas (R$)",
+    "Multas pagas (R$)",
+    "Multas em aberto (R$)",
+    "Multas em dívida ativa (R$)",
+];
+
+/// One operator as a row of the register's CSV.
+fn register_row(doc: &OperatorDoc) -> Vec<Cell> {
+    let s = &doc.state;
+    let last_count = s.beneficiaries.iter().next_back();
+    let standing: Vec<String> = crate::pages::standing(doc).into_iter().map(|(label, _)| label).collect();
+    vec![
+        doc.registro.as_str().into(),
+        s.razao_social.as_str().into(),
+        s.cnpj.as_ref().map(|c| c.as_str().to_owned()).unwrap_or_default().into(),
+        s.modalidade.map(|m| m.label()).unwrap_or_default().into(),
+        s.uf.map(|u| u.code()).unwrap_or_default().into(),
+        s.regiao.map(|r| r.label()).unwrap_or_default().into(),
+        s.municipio.clone().unwrap_or_default().into(),
+        standing.join("; ").into(),
+        doc.porte.map(crate::pages::porte_label).unwrap_or_default().into(),
+        last_count.map_or(Cell::Text(String::new()), |(_, n)| Cell::Integer(*n as i64)),
+        last_count.map(|((y, m), _)| format!("{m:02}/{y}")).unwrap_or_default().into(),
+        i64::from(doc.cases_total).into(),
+        doc.multas.imposta.into(),
+        doc.multas.paga.into(),
+        doc.multas.em_aberto.into(),
+        doc.multas.em_divida_ativa.into(),
+    ]
 }
 
 #[derive(Debug, Deserialize)]

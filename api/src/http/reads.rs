@@ -1,17 +1,19 @@
 //! Read-only lists served from the read models: deadlines (*prazos*) open, due today or
 //! overdue, by case, family and UF; the intervention, Disque ANS, portfolio-transfer and
-//! sanctioning-process dashboards; the complaint index; the quarterly Parceiros da Cidadania
-//! bulletin; the sanctions ledger and asset freezes by person.
+//! sanctioning-process dashboards (JSON, or CSV with `?formato=csv`); the complaint index; the
+//! quarterly Parceiros da Cidadania bulletin; the sanctions ledger and asset freezes by person.
 
 use autos_domain::Role;
 use autos_projections::bulletin::{self, PublishedAct};
 use autos_projections::enforcement::{FrozenAssetsEntry, SanctionEntry, FREEZES_BY_PERSON, SANCTIONS};
 use autos_projections::models::{self, DeadlineDoc};
 use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::export::{Cell, Formato, Numeros, Separador, Style, Table};
 use super::extract::Params;
 use super::AppState;
 use crate::auth::Signed;
@@ -66,9 +68,52 @@ pub(super) async fn deadlines(
     Ok(Json(page))
 }
 
+/// A dashboard's format: JSON, or CSV with its separator and number format.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DashboardQuery {
+    formato: Option<Formato>,
+    separador: Option<Separador>,
+    numeros: Option<Numeros>,
+}
+
+impl DashboardQuery {
+    fn style(&self) -> Result<Option<Style>, ApiError> {
+        Style::of(self.formato, self.separador, self.numeros)
+    }
+}
+
+/// Which table of the intervention dashboard a CSV holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum InterventionTable {
+    /// "Ações de Intervenção", by type.
+    #[default]
+    Tipos,
+    /// The same acts by the operator's modalidade.
+    PorModalidade,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct InterventionsQuery {
+    /// With `formato=csv`: the table by type (default) or by modalidade.
+    tabela: Option<InterventionTable>,
+    formato: Option<Formato>,
+    separador: Option<Separador>,
+    numeros: Option<Numeros>,
+}
+
 /// The intervention acts of the seed report's tables, from the log: by type, in the report's
 /// order, and by modalidade (public aggregates).
-pub(super) async fn interventions(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+pub(super) async fn interventions(
+    State(state): State<AppState>,
+    Params(query): Params<InterventionsQuery>,
+) -> Result<Response, ApiError> {
+    let style = Style::of(query.formato, query.separador, query.numeros)?;
+    if query.tabela.is_some() && style.is_none() {
+        return Err(ApiError::InvalidInput("tabela só se aplica com formato=csv".into()));
+    }
     let mut by_kind = std::collections::BTreeMap::new();
     let mut by_modalidade = Vec::new();
     for (key, doc) in state.views.entries(models::DASHBOARD, "intervencoes").await? {
@@ -77,25 +122,58 @@ pub(super) async fn interventions(State(state): State<AppState>) -> Result<Json<
             by_kind.insert(kind.to_owned(), n);
         } else if let Some(rest) = key.strip_prefix("intervencoes_por_modalidade/") {
             if let Some((modalidade, kind)) = rest.split_once('/') {
-                by_modalidade.push(serde_json::json!({ "modalidade": modalidade, "tipo": kind, "quantidade": n }));
+                by_modalidade.push((modalidade.to_owned(), kind.to_owned(), n));
             }
         }
     }
-    let items: Vec<serde_json::Value> = models::INTERVENTION_KINDS
-        .iter()
-        .map(|kind| serde_json::json!({ "tipo": kind, "quantidade": by_kind.get(*kind).copied().unwrap_or(0) }))
-        .collect();
-    let total: i64 = models::INTERVENTION_KINDS.iter().map(|k| by_kind.get(*k).copied().unwrap_or(0)).sum();
-    Ok(Json(serde_json::json!({ "items": items, "total": total, "por_modalidade": by_modalidade })))
+    let kinds: Vec<(&str, i64)> =
+        models::INTERVENTION_KINDS.iter().map(|kind| (*kind, by_kind.get(*kind).copied().unwrap_or(0))).collect();
+    let Some(style) = style else {
+        let items: Vec<serde_json::Value> =
+            kinds.iter().map(|(tipo, n)| serde_json::json!({ "tipo": tipo, "quantidade": n })).collect();
+        let total: i64 = kinds.iter().map(|(_, n)| n).sum();
+        let por_modalidade: Vec<serde_json::Value> = by_modalidade
+            .iter()
+            .map(|(m, tipo, n)| serde_json::json!({ "modalidade": m, "tipo": tipo, "quantidade": n }))
+            .collect();
+        return Ok(Json(serde_json::json!({ "items": items, "total": total, "por_modalidade": por_modalidade }))
+            .into_response());
+    };
+    let table = match query.tabela.unwrap_or_default() {
+        InterventionTable::Tipos => Table {
+            name: "painel-intervencoes",
+            headers: vec!["Tipo de ação", "Quantidade"],
+            rows: kinds.into_iter().map(|(tipo, n)| vec![tipo.into(), n.into()]).collect(),
+        },
+        InterventionTable::PorModalidade => Table {
+            name: "painel-intervencoes-por-modalidade",
+            headers: vec!["Modalidade", "Tipo de ação", "Quantidade"],
+            rows: by_modalidade.into_iter().map(|(m, tipo, n)| vec![m.into(), tipo.into(), n.into()]).collect(),
+        },
+    };
+    table.response(style)
+}
+
+/// The CSV of `table` when a style is asked for, else `json`.
+fn csv_or_json(table: Table, style: Option<Style>, json: serde_json::Value) -> Result<Response, ApiError> {
+    match style {
+        Some(style) => table.response(style),
+        None => Ok(Json(json).into_response()),
+    }
 }
 
 /// Disque ANS demandas by theme, year and type (public aggregates).
-pub(super) async fn demands(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+pub(super) async fn demands(
+    State(state): State<AppState>,
+    Params(query): Params<DashboardQuery>,
+) -> Result<Response, ApiError> {
+    let style = query.style()?;
     let mut rows: std::collections::BTreeMap<(String, String), (i64, i64)> = std::collections::BTreeMap::new();
     for (key, doc) in state.views.entries(models::DASHBOARD, "demandas/").await? {
         let n = doc["quantidade"].as_i64().unwrap_or(0);
-        let mut parts = key.trim_start_matches("demandas/").splitn(3, '/');
-        let (Some(year), Some(theme), Some(kind)) = (parts.next(), parts.next(), parts.next()) else { continue };
+        // `{ano}/{tema}/{tipo}`: a theme label may itself hold a slash ("Contrato / regulamento").
+        let Some((year, rest)) = key.trim_start_matches("demandas/").split_once('/') else { continue };
+        let Some((theme, kind)) = rest.rsplit_once('/') else { continue };
         let entry = rows.entry((theme.to_owned(), year.to_owned())).or_default();
         match kind {
             "consulta" => entry.0 += n,
@@ -105,10 +183,15 @@ pub(super) async fn demands(State(state): State<AppState>) -> Result<Json<serde_
         }
     }
     let items: Vec<serde_json::Value> = rows
-        .into_iter()
+        .iter()
         .map(|((tema, ano), (consultas, denuncias))| serde_json::json!({ "tema": tema, "ano": ano, "consultas": consultas, "denuncias": denuncias }))
         .collect();
-    Ok(Json(serde_json::json!({ "items": items })))
+    let table = Table {
+        name: "painel-demandas",
+        headers: vec!["Tema", "Ano", "Consultas", "Denúncias"],
+        rows: rows.into_iter().map(|((tema, ano), (c, d))| vec![tema.into(), ano.into(), c.into(), d.into()]).collect(),
+    };
+    csv_or_json(table, style, serde_json::json!({ "items": items }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -177,7 +260,11 @@ async fn counters(state: &AppState, prefix: &str) -> Result<Vec<(String, String,
 }
 
 /// Portfolio transfers (*alienações de carteira*) by year, total and partial (public aggregates).
-pub(super) async fn transfers(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+pub(super) async fn transfers(
+    State(state): State<AppState>,
+    Params(query): Params<DashboardQuery>,
+) -> Result<Response, ApiError> {
+    let style = query.style()?;
     let mut years: std::collections::BTreeMap<String, (i64, i64)> = std::collections::BTreeMap::new();
     for (year, scope, n) in counters(&state, "transferencias").await? {
         let entry = years.entry(year).or_default();
@@ -192,19 +279,39 @@ pub(super) async fn transfers(State(state): State<AppState>) -> Result<Json<serd
         .map(|(ano, (total, parcial))| serde_json::json!({ "ano": ano, "total": total, "parcial": parcial }))
         .collect();
     let sum: i64 = years.values().map(|(t, p)| t + p).sum();
-    Ok(Json(serde_json::json!({ "items": items, "soma": sum })))
+    let table = Table {
+        name: "painel-alienacoes-de-carteira",
+        headers: vec!["Ano", "Totais", "Parciais"],
+        rows: years.into_iter().map(|(ano, (t, p))| vec![ano.into(), t.into(), p.into()]).collect(),
+    };
+    csv_or_json(table, style, serde_json::json!({ "items": items, "soma": sum }))
 }
 
 /// Sanctioning processes by subject and period (`ate_2000`, `2001`…), as the report counts them
 /// (public aggregates).
-pub(super) async fn sanction_processes(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+pub(super) async fn sanction_processes(
+    State(state): State<AppState>,
+    Params(query): Params<DashboardQuery>,
+) -> Result<Response, ApiError> {
+    let style = query.style()?;
     let rows = counters(&state, "processos").await?;
     let total: i64 = rows.iter().map(|(_, _, n)| n).sum();
     let items: Vec<serde_json::Value> = rows
-        .into_iter()
+        .iter()
         .map(|(periodo, assunto, n)| serde_json::json!({ "assunto": assunto, "periodo": periodo, "quantidade": n }))
         .collect();
-    Ok(Json(serde_json::json!({ "items": items, "total": total })))
+    let table = Table {
+        name: "painel-processos-sancionadores",
+        headers: vec!["Assunto", "Período", "Quantidade"],
+        rows: rows
+            .into_iter()
+            .map(|(periodo, assunto, n)| {
+                let periodo = if periodo == "ate_2000" { "até 2000".to_owned() } else { periodo };
+                vec![Cell::from(assunto), periodo.into(), n.into()]
+            })
+            .collect(),
+    };
+    csv_or_json(table, style, serde_json::json!({ "items": items, "total": total }))
 }
 
 #[derive(Debug, Deserialize)]

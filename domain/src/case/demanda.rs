@@ -79,7 +79,7 @@ impl DemandTheme {
             DemandTheme::MecanismosDeRegulacao => "Mecanismos de regulação",
             DemandTheme::Internacao => "Internação",
             DemandTheme::CoberturaGeografica => "Cobertura geográfica",
-            DemandTheme::Sus => "SUS",
+            DemandTheme::Sus => "SUS - Sistema Único de Saúde",
             DemandTheme::Outros => "Outros",
         }
     }

@@ -1,0 +1,243 @@
+//! CSV exports of what officers take to spreadsheets — the dashboards and the operator
+//! register — chosen with `?formato=csv`: UTF-8 text with a header row in pt-BR, served as
+//! `text/csv; charset=utf-8` with a file name. Fields are separated by commas, or by semicolons
+//! after a first `sep=;` line (`separador=ponto_e_virgula`, for spreadsheets set to pt-BR);
+//! numbers are plain (`16879`, `1234.56`) or in pt-BR notation (`numeros=pt_br`: `16.879`,
+//! `1.234,56`). Fields that hold the separator are quoted.
+
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use crate::ApiError;
+
+/// The answer's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum Formato {
+    Json,
+    Csv,
+}
+
+/// The CSV field separator.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum Separador {
+    #[default]
+    Virgula,
+    PontoEVirgula,
+}
+
+/// How numbers are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum Numeros {
+    /// `1234.56`, as programs read them.
+    #[default]
+    Simples,
+    /// `1.234,56`, as people in Brazil write them.
+    PtBr,
+}
+
+/// How a CSV answer is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Style {
+    separador: Separador,
+    numeros: Numeros,
+}
+
+impl Style {
+    /// The CSV style a query asks for, or None for JSON.
+    ///
+    /// # Errors
+    /// `InvalidInput` when a separator or number format comes without `formato=csv`.
+    pub(super) fn of(
+        formato: Option<Formato>,
+        separador: Option<Separador>,
+        numeros: Option<Numeros>,
+    ) -> Result<Option<Style>, ApiError> {
+        match formato {
+            Some(Formato::Csv) => {
+                Ok(Some(Style { separador: separador.unwrap_or_default(), numeros: numeros.unwrap_or_default() }))
+            }
+            Some(Formato::Json) | None if separador.is_some() || numeros.is_some() => {
+                Err(ApiError::InvalidInput("separador e numeros só se aplicam com formato=csv".into()))
+            }
+            Some(Formato::Json) | None => Ok(None),
+        }
+    }
+}
+
+/// One field of a row.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Cell {
+    Text(String),
+    Integer(i64),
+    Decimal(Decimal),
+}
+
+impl From<&str> for Cell {
+    fn from(text: &str) -> Self {
+        Cell::Text(text.to_owned())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(text: String) -> Self {
+        Cell::Text(text)
+    }
+}
+
+impl From<i64> for Cell {
+    fn from(n: i64) -> Self {
+        Cell::Integer(n)
+    }
+}
+
+impl From<Decimal> for Cell {
+    fn from(n: Decimal) -> Self {
+        Cell::Decimal(n)
+    }
+}
+
+/// Groups the digits of an unsigned integer by thousands with `.`.
+fn grouped(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl Cell {
+    fn text(&self, numeros: Numeros) -> String {
+        match (self, numeros) {
+            (Cell::Text(text), _) => text.clone(),
+            (Cell::Integer(n), Numeros::Simples) => n.to_string(),
+            (Cell::Decimal(n), Numeros::Simples) => n.to_string(),
+            (Cell::Integer(n), Numeros::PtBr) => {
+                let sign = if *n < 0 { "-" } else { "" };
+                format!("{sign}{}", grouped(&n.unsigned_abs().to_string()))
+            }
+            (Cell::Decimal(n), Numeros::PtBr) => {
+                let sign = if n.is_sign_negative() && !n.is_zero() { "-" } else { "" };
+                let plain = n.abs().to_string();
+                match plain.split_once('.') {
+                    Some((units, fraction)) => format!("{sign}{},{fraction}", grouped(units)),
+                    None => format!("{sign}{}", grouped(&plain)),
+                }
+            }
+        }
+    }
+}
+
+/// A table to export.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Table {
+    /// The file name, without `.csv`.
+    pub name: &'static str,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// The CSV text.
+    ///
+    /// # Errors
+    /// `Io` if the writer fails (it writes to memory).
+    pub(super) fn csv(&self, style: Style) -> Result<Vec<u8>, ApiError> {
+        let delimiter = match style.separador {
+            Separador::Virgula => b',',
+            Separador::PontoEVirgula => b';',
+        };
+        let mut out = Vec::new();
+        if delimiter == b';' {
+            out.extend_from_slice(b"sep=;\n");
+        }
+        let mut writer =
+            csv::WriterBuilder::new().delimiter(delimiter).terminator(csv::Terminator::Any(b'\n')).from_writer(out);
+        let failed = |e: csv::Error| ApiError::Io(std::io::Error::other(e));
+        writer.write_record(&self.headers).map_err(failed)?;
+        for row in &self.rows {
+            writer.write_record(row.iter().map(|c| c.text(style.numeros))).map_err(failed)?;
+        }
+        writer.into_inner().map_err(|e| ApiError::Io(std::io::Error::other(e.to_string())))
+    }
+
+    /// The CSV as a download.
+    ///
+    /// # Errors
+    /// As [`Table::csv`].
+    pub(super) fn response(&self, style: Style) -> Result<Response, ApiError> {
+        let body = self.csv(style)?;
+        let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{}.csv\"", self.name))
+            .map_err(|e| ApiError::InvalidInput(e.to_string()))?;
+        Ok((
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+                (header::CONTENT_DISPOSITION, disposition),
+            ],
+            body,
+        )
+            .into_response())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Table {
+        Table {
+            name: "teste",
+            headers: vec!["Tema", "Quantidade", "Valor (R$)"],
+            rows: vec![
+                vec!["Contrato / regulamento".into(), 16_879i64.into(), Decimal::new(12_345_675, 1).into()],
+                vec!["Reajuste; \"anual\"".into(), (-1_000i64).into(), Decimal::new(-25, 2).into()],
+                vec!["Carência".into(), 7i64.into(), Decimal::new(999, 0).into()],
+            ],
+        }
+    }
+
+    #[test]
+    fn plain_numbers_with_commas_read_back_as_they_were() {
+        let style = Style::of(Some(Formato::Csv), None, None).unwrap().unwrap();
+        let text = String::from_utf8(table().csv(style).unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "Tema,Quantidade,Valor (R$)\nContrato / regulamento,16879,1234567.5\n\
+             \"Reajuste; \"\"anual\"\"\",-1000,-0.25\nCarência,7,999\n"
+        );
+    }
+
+    #[test]
+    fn pt_br_numbers_with_semicolons_group_thousands_and_use_the_decimal_comma() {
+        let style =
+            Style::of(Some(Formato::Csv), Some(Separador::PontoEVirgula), Some(Numeros::PtBr)).unwrap().unwrap();
+        let text = String::from_utf8(table().csv(style).unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "sep=;\nTema;Quantidade;Valor (R$)\nContrato / regulamento;16.879;1.234.567,5\n\
+             \"Reajuste; \"\"anual\"\"\";-1.000;-0,25\nCarência;7;999\n"
+        );
+    }
+
+    #[test]
+    fn pt_br_numbers_with_commas_are_quoted() {
+        let style = Style::of(Some(Formato::Csv), Some(Separador::Virgula), Some(Numeros::PtBr)).unwrap().unwrap();
+        let text = String::from_utf8(table().csv(style).unwrap()).unwrap();
+        assert!(text.contains("Contrato / regulamento,16.879,\"1.234.567,5\"\n"), "{text}");
+    }
+
+    #[test]
+    fn csv_options_without_formato_csv_are_refused() {
+        assert_eq!(Style::of(None, None, None).unwrap(), None);
+        assert_eq!(Style::of(Some(Formato::Json), None, None).unwrap(), None);
+        assert!(Style::of(None, Some(Separador::PontoEVirgula), None).is_err());
+        assert!(Style::of(Some(Formato::Json), None, Some(Numeros::PtBr)).is_err());
+    }
+}
