@@ -12,7 +12,8 @@ use autos_store::testing::Subject;
 use autos_store::{AppendBatch, EventStore, ExpectedVersion, Provenance};
 use uuid::Uuid;
 
-/// Appends `emitted` as one batch recorded with `command` by an officer of `role`.
+/// Appends `emitted` as one batch recorded with `command` by an officer of `role`, and waits
+/// until catch-up readers see it.
 async fn record(store: &dyn EventStore, emitted: &[Emitted], command: &serde_json::Value, role: Role) {
     let streams = autos_projections::group_by_stream(emitted, |_| ExpectedVersion::Any);
     let provenance = Provenance {
@@ -22,7 +23,9 @@ async fn record(store: &dyn EventStore, emitted: &[Emitted], command: &serde_jso
         causation_id: None,
         command: Some(command.clone()),
     };
-    store.append(AppendBatch { streams, provenance }).await.unwrap();
+    let outcome = store.append(AppendBatch { streams, provenance }).await.unwrap();
+    let last = outcome.positions.iter().copied().max().unwrap();
+    autos_store::testing::wait_visible(store, last).await;
 }
 
 async fn unchanged_decisions_pass_and_a_decision_now_refused_is_reported_with_its_rule(s: &Subject) {

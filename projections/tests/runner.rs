@@ -105,13 +105,8 @@ async fn seed(store: &dyn EventStore, operators: u32, months: u32, acts: usize) 
             last = last.max(append(store, &decision).await);
         }
     }
-    for _ in 0..1000 {
-        if !store.read_all(last - 1, 1).await.unwrap().is_empty() {
-            return last;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("position {last} never became visible");
+    autos_store::testing::wait_visible(store, last).await;
+    last
 }
 
 async fn wait_for(board: &StatusBoard, name: &str, position: i64) {

@@ -97,6 +97,21 @@ impl Subject {
     }
 }
 
+/// Waits until catch-up readers see `position` (on PostgreSQL another test's open transaction
+/// holds the visible head back for a moment, never past an event).
+///
+/// # Panics
+/// When the position does not become visible within ten seconds.
+pub async fn wait_visible(store: &dyn EventStore, position: i64) {
+    for _ in 0..1000 {
+        if !store.read_all(position - 1, 1).await.unwrap().is_empty() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("position {position} never became visible");
+}
+
 /// The PostgreSQL server tests create their databases on.
 pub fn pg_admin_url() -> String {
     std::env::var("AUTOS_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
