@@ -45,8 +45,9 @@ const COLUMNS: &str = "position, event_id, stream_id, stream_version, event_type
     payload::text AS payload, occurred_on, recorded_at, actor_id, actor_role, legal_basis, \
     document_ref, correlation_id, causation_id, command::text AS command, prev_hash, hash";
 
-/// The visibility condition of `read_all` (see the module doc).
-const BELOW_HORIZON: &str = "(xid_epoch < $2 OR xid < pg_snapshot_xmin(pg_current_snapshot()))";
+/// The visibility condition of `read_all` (see the module doc). The horizon is a scalar
+/// subquery, so PostgreSQL computes it once per statement (an InitPlan), not once per row.
+const BELOW_HORIZON: &str = "(xid_epoch < $2 OR xid < (SELECT pg_snapshot_xmin(pg_current_snapshot())))";
 
 const CHANNEL: &str = "autos_events";
 
