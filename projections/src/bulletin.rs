@@ -15,7 +15,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::docs::Docs;
-use crate::models::{complaint_of, load, store, CaseDoc, OperatorDoc, OPERATOR};
+use crate::models::{complaint_of, load, store_once, CaseDoc, OperatorDoc, OPERATOR};
 use crate::ProjectionError;
 
 pub const THEMES: &str = "boletim_temas";
@@ -107,7 +107,7 @@ pub(crate) async fn apply(
                 legal_basis: stored.legal_basis.clone(),
                 document_ref: stored.document_ref.clone(),
             };
-            store(docs, ACTS, &format!("{quarter}/{}/{:012}", stored.occurred_on, stored.position), &act)
+            store_once(docs, ACTS, &format!("{quarter}/{}/{:012}", stored.occurred_on, stored.position), &act)
         }
         _ => Ok(()),
     }

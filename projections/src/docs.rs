@@ -21,6 +21,9 @@ pub trait Docs: Send {
     async fn get(&mut self, model: &str, key: &str) -> Result<Option<Value>, ProjectionError>;
     /// Creates or replaces a document.
     fn put(&mut self, model: &str, key: &str, doc: Value);
+    /// Writes a document the projection never reads back (a timeline entry, one per event):
+    /// it is flushed like any other but not kept in the read cache.
+    fn put_once(&mut self, model: &str, key: &str, doc: Value);
     /// Removes a document (absent is fine).
     fn delete(&mut self, model: &str, key: &str);
 }
@@ -39,6 +42,10 @@ impl Docs for MemoryDocs {
 
     fn put(&mut self, model: &str, key: &str, doc: Value) {
         self.docs.insert((model.to_owned(), key.to_owned()), doc);
+    }
+
+    fn put_once(&mut self, model: &str, key: &str, doc: Value) {
+        self.put(model, key, doc);
     }
 
     fn delete(&mut self, model: &str, key: &str) {
@@ -64,6 +71,8 @@ pub struct BufferedDocs {
     generation: i64,
     fresh: bool,
     pending: HashMap<DocId, Option<Value>>,
+    /// Write-once documents waiting for the flush; never cached.
+    pending_once: Vec<(DocId, Option<Value>)>,
     recent: HashMap<DocId, Option<Value>>,
 }
 
@@ -72,7 +81,15 @@ const RECENT_CAPACITY: usize = 200_000;
 
 impl BufferedDocs {
     pub fn new(db: ReadModelDb, projection: &'static str, generation: i64, fresh: bool) -> Self {
-        BufferedDocs { db, projection, generation, fresh, pending: HashMap::new(), recent: HashMap::new() }
+        BufferedDocs {
+            db,
+            projection,
+            generation,
+            fresh,
+            pending: HashMap::new(),
+            pending_once: Vec::new(),
+            recent: HashMap::new(),
+        }
     }
 
     /// Hands the pending changes to the caller (to be written with the checkpoint), keeping
@@ -82,22 +99,24 @@ impl BufferedDocs {
             self.recent.clear();
             self.fresh = false;
         }
-        let pending: Vec<_> = self.pending.drain().collect();
+        let mut pending: Vec<_> = self.pending.drain().collect();
         for (id, doc) in &pending {
             self.recent.insert(id.clone(), doc.clone());
         }
+        pending.append(&mut self.pending_once);
         pending
     }
 
     /// Forgets everything buffered (after a failed flush the database is the truth again).
     pub fn discard(&mut self) {
         self.pending.clear();
+        self.pending_once.clear();
         self.recent.clear();
         self.fresh = false;
     }
 
     pub fn pending_len(&self) -> usize {
-        self.pending.len()
+        self.pending.len() + self.pending_once.len()
     }
 }
 
@@ -118,6 +137,10 @@ impl Docs for BufferedDocs {
 
     fn put(&mut self, model: &str, key: &str, doc: Value) {
         self.pending.insert((model.to_owned(), key.to_owned()), Some(doc));
+    }
+
+    fn put_once(&mut self, model: &str, key: &str, doc: Value) {
+        self.pending_once.push(((model.to_owned(), key.to_owned()), Some(doc)));
     }
 
     fn delete(&mut self, model: &str, key: &str) {

@@ -139,9 +139,23 @@ pub(crate) async fn load<T: DeserializeOwned + Default>(
     }
 }
 
+fn to_doc<T: Serialize>(model: &str, key: &str, doc: &T) -> Result<Value, ProjectionError> {
+    serde_json::to_value(doc).map_err(|e| ProjectionError::Corrupt(format!("{model}/{key}: {e}")))
+}
+
 pub(crate) fn store<T: Serialize>(docs: &mut dyn Docs, model: &str, key: &str, doc: &T) -> Result<(), ProjectionError> {
-    let value = serde_json::to_value(doc).map_err(|e| ProjectionError::Corrupt(format!("{model}/{key}: {e}")))?;
-    docs.put(model, key, value);
+    docs.put(model, key, to_doc(model, key, doc)?);
+    Ok(())
+}
+
+/// Writes a document the projection never reads back (see [`Docs::put_once`]).
+pub(crate) fn store_once<T: Serialize>(
+    docs: &mut dyn Docs,
+    model: &str,
+    key: &str,
+    doc: &T,
+) -> Result<(), ProjectionError> {
+    docs.put_once(model, key, to_doc(model, key, doc)?);
     Ok(())
 }
 
@@ -445,7 +459,7 @@ impl Projection for Estado {
                 legal_basis: stored.legal_basis.clone(),
                 document_ref: stored.document_ref.clone(),
             };
-            store(docs, TIMELINE, &timeline_key(&registro, stored.occurred_on, stored.position), &entry)?;
+            store_once(docs, TIMELINE, &timeline_key(&registro, stored.occurred_on, stored.position), &entry)?;
         }
         Ok(())
     }
