@@ -416,11 +416,17 @@ async fn the_quarterly_bulletin_ranks_themes_and_operators_by_scope_and_lists_th
     let other = json!({"registro": "000701", "cnpj": "11.444.777/0001-61", "razao_social": "Carioca Saúde",
         "modalidade": "medicina_de_grupo", "uf": "RJ", "registro_provisorio": false, "occurred_on": "2001-06-01"});
     assert_eq!(server.post("/api/v1/operators", Role::Admin, &other).await.status, StatusCode::CREATED);
+    // Registered as the seed report lists operators: region and municipality, no UF.
+    let regional_only = json!({"registro": "000702", "razao_social": "Mineira Saúde", "modalidade": "medicina_de_grupo",
+        "regiao": "sudeste", "municipio": "BELO HORIZONTE", "registro_provisorio": false, "occurred_on": "2001-06-01"});
+    let answer = server.post("/api/v1/operators", Role::Admin, &regional_only).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
     let demandas = [
         (REGISTRO, "denuncia", "cobertura_assistencial"),
         (REGISTRO, "consulta", "cobertura_assistencial"),
         (REGISTRO, "consulta", "carencia"),
         ("000701", "consulta", "reembolso"),
+        ("000702", "consulta", "reembolso"),
     ];
     for (registro, tipo, tema) in demandas {
         let demanda = json!({"act": "registrar_demanda_disque_ans", "registro": registro, "tipo": tipo,
@@ -443,7 +449,11 @@ async fn the_quarterly_bulletin_ranks_themes_and_operators_by_scope_and_lists_th
         (Some("Cobertura assistencial"), Some(1), Some(1))
     );
     assert_eq!(sp.body["nacional"]["temas"].as_array().unwrap().len(), 3);
-    assert_eq!(sp.body["regional"]["operadoras"].as_array().unwrap().len(), 2, "SP and RJ are both Sudeste");
+    assert_eq!(
+        sp.body["regional"]["operadoras"].as_array().unwrap().len(),
+        3,
+        "SP, RJ and the operator registered only as Sudeste"
+    );
     assert_eq!(
         sp.body["estadual"]["operadoras"],
         json!([{"registro": REGISTRO, "razao_social": "Saúde Exemplo S.A.", "demandas": 3, "reclamacoes": 1}])

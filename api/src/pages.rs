@@ -676,7 +676,9 @@ async fn latest_quarter_with_data(state: &AppState) -> Result<(i32, u32), ApiErr
         let quarter = bulletin::quarter_of(day);
         let found = state
             .views
-            .page::<serde_json::Value>(bulletin::THEMES, &format!("{quarter}/BR/"), None, 1, |_| true)
+            .page::<serde_json::Value>(bulletin::THEMES, &format!("{quarter}/{}/", bulletin::NATIONAL), None, 1, |_| {
+                true
+            })
             .await?;
         if !found.items.is_empty() {
             return Ok((day.year(), day.month0() / 3 + 1));

@@ -3,7 +3,8 @@
 //! operator's seat), and the ANS acts published in the quarter. Aggregates and public acts only:
 //! no complainant's data is ever read.
 //!
-//! Documents (`{trimestre}` is `AAAA-Tn`; `{escopo}` is `BR`, `regiao:{Região}` or `uf:{UF}`):
+//! Documents (`{trimestre}` is `AAAA-Tn`; `{escopo}` is `BR`, `regiao:{Região}` or `uf:{UF}`;
+//! an operator registered with a region but no UF counts nationally and in its region):
 //! - `boletim_temas/{trimestre}/{escopo}/{tema}/{tipo}` → `{"quantidade": n}`
 //! - `boletim_operadoras/{trimestre}/{escopo}/{registro}` → `{"consulta": n, "denuncia": m,
 //!   "nip": k}` (Disque ANS demandas of 2001–2003 and NIPs)
@@ -56,14 +57,25 @@ pub fn quarter_of(date: NaiveDate) -> String {
     format!("{}-T{}", date.year(), date.month0() / 3 + 1)
 }
 
-/// The scopes a fact of an operator seated in `uf` counts in: the country, its region, its UF.
-pub fn scopes(uf: Option<&str>) -> Vec<String> {
-    let mut out = vec!["BR".to_owned()];
-    if let Some(uf) = uf.and_then(|u| Uf::parse(u).ok()) {
-        out.push(format!("regiao:{}", uf.region().label()));
-        out.push(format!("uf:{uf}"));
-    }
-    out
+/// The national scope.
+pub const NATIONAL: &str = "BR";
+
+/// The scope of a UF.
+pub fn uf_scope(uf: Uf) -> String {
+    format!("uf:{uf}")
+}
+
+/// The scope of a region (its pt-BR name, as `Region::label` gives it).
+pub fn region_scope(region: &str) -> String {
+    format!("regiao:{region}")
+}
+
+/// The scopes a fact of an operator counts in: the country, its region (from its UF, or as
+/// registered when the UF is unknown) and its UF.
+pub fn scopes(uf: Option<&str>, region: Option<&str>) -> Vec<String> {
+    let uf = uf.and_then(|u| Uf::parse(u).ok());
+    let region = uf.map(|u| u.region().label()).or(region);
+    std::iter::once(NATIONAL.to_owned()).chain(region.map(region_scope)).chain(uf.map(uf_scope)).collect()
 }
 
 /// Adds one to the counter `field` of a document.
@@ -87,7 +99,7 @@ pub(crate) async fn apply(
 ) -> Result<(), ProjectionError> {
     let quarter = quarter_of(stored.occurred_on);
     if let Some((theme, kind)) = complaint_of(stored, case) {
-        for scope in scopes(case.uf.as_deref()) {
+        for scope in scopes(case.uf.as_deref(), case.regiao.as_deref()) {
             add(docs, THEMES, &format!("{quarter}/{scope}/{}/{kind}", theme.label()), "quantidade").await?;
             add(docs, OPERATORS, &format!("{quarter}/{scope}/{registro}"), kind).await?;
         }

@@ -78,6 +78,10 @@ pub struct CaseDoc {
     pub registro: Option<String>,
     /// The operator's UF when the case opened (for deadlines by UF).
     pub uf: Option<String>,
+    /// The operator's region when the case opened: its UF's, or the one registered without a UF
+    /// (the seed report lists region and municipality only).
+    #[serde(default)]
+    pub regiao: Option<String>,
     pub family: Option<String>,
     pub phase: String,
     pub opened_on: Option<NaiveDate>,
@@ -278,7 +282,9 @@ impl Estado {
         let opened_now = stored.stream_version == 1;
         if opened_now {
             if let Some(r) = &case.registro {
-                case.uf = load::<OperatorDoc>(docs, OPERATOR, r).await?.state.uf.as_ref().and_then(label_of);
+                let seat = load::<OperatorDoc>(docs, OPERATOR, r).await?.state;
+                case.uf = seat.uf.as_ref().and_then(label_of);
+                case.regiao = seat.uf.map(|u| u.region()).or(seat.regiao).map(|r| r.label().to_owned());
             }
         }
         let uf = case.uf.clone();

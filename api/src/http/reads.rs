@@ -423,7 +423,7 @@ pub(crate) struct Bulletin {
     pub(crate) atos_nacionais: std::collections::BTreeMap<String, i64>,
     /// The ANS acts published in the quarter on operators seated in the UF.
     pub(crate) atos_na_uf: Vec<PublishedAct>,
-    /// The complaint index of the UF's operators in the quarter, highest first.
+    /// The complaint index of the operators of the UF's region in the quarter, highest first.
     pub(crate) indice_de_reclamacoes: Vec<IndexRank>,
 }
 
@@ -598,8 +598,8 @@ pub(crate) async fn build_bulletin(
         .ok_or_else(|| ApiError::InvalidInput(format!("trimestre {ano}/{trimestre} inválido")))?;
     let quarter = bulletin::quarter_of(de);
     let limit = limit.clamp(1, 100);
-    let [national, regional, local] = <[String; 3]>::try_from(bulletin::scopes(Some(&uf.to_string())))
-        .map_err(|_| ApiError::InvalidInput("UF sem região".into()))?;
+    let (national, regional, local) =
+        (bulletin::NATIONAL.to_owned(), bulletin::region_scope(uf.region().label()), bulletin::uf_scope(uf));
     let mut atos_nacionais = std::collections::BTreeMap::new();
     let mut atos_na_uf = Vec::new();
     for (key, doc) in state.views.entries(bulletin::ACTS, &format!("{quarter}/")).await? {
@@ -617,7 +617,7 @@ pub(crate) async fn build_bulletin(
         trimestre,
         de,
         ate,
-        indice_de_reclamacoes: index_ranking(state, de, &local, limit).await?,
+        indice_de_reclamacoes: index_ranking(state, de, &regional, limit).await?,
         nacional: panorama(state, &quarter, &national, limit).await?,
         regional: panorama(state, &quarter, &regional, limit).await?,
         estadual: panorama(state, &quarter, &local, limit).await?,
