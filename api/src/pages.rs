@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use autos_domain::acts::{act_catalogue, find_act};
-use autos_domain::{CaseCommand, Registro, Role};
+use autos_domain::{number_pt_br, CaseCommand, Registro, Role};
 use autos_projections::bulletin;
 use autos_projections::models::{self, CaseRef, DeadlineDoc, OperatorDoc, TimelineEntry};
 use autos_projections::time_travel::Cut;
@@ -689,25 +689,6 @@ async fn latest_quarter_with_data(state: &AppState) -> Result<(i32, u32), ApiErr
     Ok((today.year(), today.month0() / 3 + 1))
 }
 
-/// A number with the pt-BR separators and `decimals` places.
-fn number_br(value: f64, decimals: usize) -> String {
-    let text = format!("{value:.decimals$}");
-    let (whole, fraction) = text.split_once('.').map_or((text.as_str(), ""), |(w, f)| (w, f));
-    let digits: Vec<char> = whole.chars().collect();
-    let mut grouped = String::new();
-    for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(*c);
-    }
-    if fraction.is_empty() {
-        grouped
-    } else {
-        format!("{grouped},{fraction}")
-    }
-}
-
 async fn public_bulletin(
     State(state): State<AppState>,
     MaybeSigned(officer): MaybeSigned,
@@ -741,9 +722,9 @@ async fn public_bulletin(
             (
                 format!("{} — {}", r.registro, r.razao_social),
                 r.numerador,
-                number_br(r.denominador, 1),
+                number_pt_br(&format!("{:.1}", r.denominador)),
                 r.meses_informados,
-                number_br(r.indice, 2),
+                number_pt_br(&format!("{:.2}", r.indice)),
             )
         })
         .collect();

@@ -45,4 +45,4 @@ pub use fine::{FineComputation, FineInputs};
 pub use operator::{decide_operator, OperatorCommand, OperatorEvent, OperatorState};
 pub use rules::{RuleBook, RuleSet, Setting};
 pub use stream::StreamRef;
-pub use values::{Cnpj, Modalidade, Money, Porte, Region, Registro, SealedPersonalData, Uf};
+pub use values::{number_pt_br, Cnpj, Modalidade, Money, Porte, Region, Registro, SealedPersonalData, Uf};

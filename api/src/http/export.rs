@@ -5,6 +5,7 @@
 //! numbers are plain (`16879`, `1234.56`) or in pt-BR notation (`numeros=pt_br`: `16.879`,
 //! `1.234,56`). Fields that hold the separator are quoted.
 
+use autos_domain::number_pt_br;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use rust_decimal::Decimal;
@@ -101,36 +102,14 @@ impl From<Decimal> for Cell {
     }
 }
 
-/// Groups the digits of an unsigned integer by thousands with `.`.
-fn grouped(digits: &str) -> String {
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
-}
-
 impl Cell {
     fn text(&self, numeros: Numeros) -> String {
         match (self, numeros) {
             (Cell::Text(text), _) => text.clone(),
             (Cell::Integer(n), Numeros::Simples) => n.to_string(),
             (Cell::Decimal(n), Numeros::Simples) => n.to_string(),
-            (Cell::Integer(n), Numeros::PtBr) => {
-                let sign = if *n < 0 { "-" } else { "" };
-                format!("{sign}{}", grouped(&n.unsigned_abs().to_string()))
-            }
-            (Cell::Decimal(n), Numeros::PtBr) => {
-                let sign = if n.is_sign_negative() && !n.is_zero() { "-" } else { "" };
-                let plain = n.abs().to_string();
-                match plain.split_once('.') {
-                    Some((units, fraction)) => format!("{sign}{},{fraction}", grouped(units)),
-                    None => format!("{sign}{}", grouped(&plain)),
-                }
-            }
+            (Cell::Integer(n), Numeros::PtBr) => number_pt_br(&n.to_string()),
+            (Cell::Decimal(n), Numeros::PtBr) => number_pt_br(&n.to_string()),
         }
     }
 }

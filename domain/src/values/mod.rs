@@ -10,7 +10,7 @@ mod registro;
 
 pub use cnpj::Cnpj;
 pub use geo::{Region, Uf};
-pub use money::Money;
+pub use money::{number_pt_br, Money};
 pub use operator_kind::{Modalidade, Porte};
 pub use personal::SealedPersonalData;
 pub use registro::Registro;
