@@ -10,7 +10,7 @@ use autos_projections::models::{self, DeadlineDoc};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::export::{Cell, Formato, Numeros, Separador, Style, Table};
@@ -493,37 +493,42 @@ pub(crate) async fn index_ranking(
 ) -> Result<Vec<IndexRank>, ApiError> {
     const SCALE: u32 = 10_000;
     let quarter = bulletin::quarter_of(de);
+    let months: Vec<String> = (0..3)
+        .filter_map(|k| de.checked_add_months(chrono::Months::new(k)))
+        .map(|m| m.format("%Y-%m").to_string())
+        .collect();
     let mut ranking = Vec::new();
     for (registro, _, complaints) in operator_counts(state, &quarter, scope).await? {
         if complaints == 0 {
             continue;
         }
-        let (mut sum, mut months) = (0i64, 0u32);
-        for k in 0..3 {
-            let month = de.checked_add_months(chrono::Months::new(k)).unwrap_or(de).format("%Y-%m");
-            if let Some(doc) =
-                state.views.get::<serde_json::Value>(models::BENEFICIARIES, &format!("{registro}/{month}")).await?
-            {
+        // The quarter's months lie in one year: one range read gives their counts.
+        let (mut sum, mut informed) = (0i64, 0u32);
+        for (key, doc) in state.views.entries(models::BENEFICIARIES, &format!("{registro}/{}-", de.year())).await? {
+            if months.iter().any(|m| key.ends_with(m.as_str())) {
                 sum += doc["quantidade"].as_i64().unwrap_or(0);
-                months += 1;
+                informed += 1;
             }
         }
-        if months == 0 || sum < RANKING_MIN_BENEFICIARIES * i64::from(months) {
+        if informed == 0 || sum < RANKING_MIN_BENEFICIARIES * i64::from(informed) {
             continue;
         }
-        let average = sum as f64 / f64::from(months);
+        let average = sum as f64 / f64::from(informed);
         ranking.push(IndexRank {
-            razao_social: razao_social(state, &registro).await?,
+            razao_social: String::new(),
             registro,
             numerador: complaints,
             denominador: average,
-            meses_informados: months,
+            meses_informados: informed,
             escala: SCALE,
             indice: complaints as f64 * f64::from(SCALE) / average,
         });
     }
     ranking.sort_by(|a, b| b.indice.total_cmp(&a.indice).then_with(|| a.registro.cmp(&b.registro)));
     ranking.truncate(limit);
+    for rank in &mut ranking {
+        rank.razao_social = razao_social(state, &rank.registro).await?;
+    }
     Ok(ranking)
 }
 
