@@ -249,17 +249,6 @@ fn progress_bar(total: u64, message: &'static str) -> ProgressBar {
     bar
 }
 
-async fn head_position(store: &dyn EventStore) -> Result<i64, ApiError> {
-    let mut after = 0;
-    loop {
-        let page = store.read_all(after, 10_000).await?;
-        match page.last() {
-            Some(last) => after = last.position,
-            None => return Ok(after),
-        }
-    }
-}
-
 fn chosen(name: Option<&str>) -> Result<Vec<std::sync::Arc<dyn Projection>>, ApiError> {
     let all = autos_projections::all();
     match name {
@@ -281,7 +270,7 @@ fn chosen(name: Option<&str>) -> Result<Vec<std::sync::Arc<dyn Projection>>, Api
 /// `Projection` when an event cannot be applied (the live tables stay), `Store` on faults.
 pub async fn rebuild(url: &str, name: Option<&str>) -> Result<(), ApiError> {
     let store = open_store(url).await?;
-    let head = head_position(store.as_ref()).await?;
+    let head = store.head_position().await?;
     for projection in chosen(name)? {
         let bar = progress_bar(head as u64, projection.name());
         let started = std::time::Instant::now();
@@ -388,7 +377,7 @@ pub async fn officer_list(url: &str) -> Result<(), ApiError> {
 /// `Projection` when an event cannot be folded, `Store` on faults.
 pub async fn replay_decisions(url: &str, rules: &RuleBook) -> Result<(), ApiError> {
     let store = open_store(url).await?;
-    let head = head_position(store.as_ref()).await?;
+    let head = store.head_position().await?;
     let bar = progress_bar(head as u64, "decisões");
     let report =
         autos_projections::decisions::replay_decisions(store.as_ref(), rules, &|p| bar.set_position(p as u64)).await?;

@@ -111,9 +111,12 @@ async fn catch_up(
         let done = page.is_empty() || stop_after.is_some_and(|p| position >= p);
         let next_after = page.last().map_or(position, |e| e.position);
         let flush = async {
-            match &in_flight {
+            match in_flight.take() {
                 Some((changes, last)) => {
-                    db.flush(name, generation, changes, *last).await.map(|moved| Some((moved, *last)))
+                    // Serialising and binding the documents runs on a worker thread, beside the apply.
+                    let db = db.clone();
+                    let moved = autos_store::on_worker(async move { db.flush(name, generation, &changes, last).await });
+                    Ok::<_, ProjectionError>(Some((moved.await?, last)))
                 }
                 None => Ok(None),
             }

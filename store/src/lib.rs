@@ -40,6 +40,25 @@ pub use model::{
     StoredEvent, StreamAppend,
 };
 
+/// Runs `work` as its own task on the runtime and waits for it. Reads that decode thousands of
+/// rows use it so that the decoding (and freeing sqlx's row copies) runs on a worker thread
+/// while the caller's thread goes on with its own work, which is what lets the projection
+/// runner read, apply and write in parallel. A panic in `work` is resumed in the caller.
+///
+/// # Errors
+/// Those of `work`; `Database(WorkerCrashed)` when the runtime shuts down under it.
+pub async fn on_worker<T, E>(work: impl std::future::Future<Output = Result<T, E>> + Send + 'static) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<StoreError> + Send + 'static,
+{
+    match tokio::spawn(work).await {
+        Ok(result) => result,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => Err(StoreError::Database(sqlx::Error::WorkerCrashed).into()),
+    }
+}
+
 /// The state of a data subject's key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubjectKey {
@@ -114,6 +133,9 @@ pub trait EventStore: Send + Sync + 'static {
         after: Option<(String, i64)>,
         limit: i64,
     ) -> Result<Vec<StoredEvent>, StoreError>;
+
+    /// The position of the last event `read_all` can return now (0 for an empty log).
+    async fn head_position(&self) -> Result<i64, StoreError>;
 
     /// A stream's last version (0 when it has no events).
     async fn stream_version(&self, stream_id: &str) -> Result<i64, StoreError>;

@@ -276,9 +276,14 @@ impl EventStore for PgStore {
     }
 
     async fn read_all(&self, after_position: i64, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {
-        let sql =
-            format!("SELECT {COLUMNS} FROM events WHERE position > $1 AND {BELOW_HORIZON} ORDER BY position LIMIT $3");
-        decode_rows(sqlx::query(&sql).bind(after_position).bind(self.epoch).bind(limit).fetch_all(&self.pool).await?)
+        let (pool, epoch) = (self.pool.clone(), self.epoch);
+        crate::on_worker(async move {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM events WHERE position > $1 AND {BELOW_HORIZON} ORDER BY position LIMIT $3"
+            );
+            decode_rows(sqlx::query(&sql).bind(after_position).bind(epoch).bind(limit).fetch_all(&pool).await?)
+        })
+        .await
     }
 
     async fn read_in_stream_order(
@@ -292,6 +297,14 @@ impl EventStore for PgStore {
              ORDER BY stream_id, stream_version LIMIT $3"
         );
         decode_rows(sqlx::query(&sql).bind(stream).bind(version).bind(limit).fetch_all(&self.pool).await?)
+    }
+
+    async fn head_position(&self) -> Result<i64, StoreError> {
+        let sql = format!(
+            "SELECT position FROM events WHERE position > $1 AND {BELOW_HORIZON} ORDER BY position DESC LIMIT 1"
+        );
+        let head: Option<i64> = sqlx::query_scalar(&sql).bind(0_i64).bind(self.epoch).fetch_optional(&self.pool).await?;
+        Ok(head.unwrap_or(0))
     }
 
     async fn stream_version(&self, stream_id: &str) -> Result<i64, StoreError> {

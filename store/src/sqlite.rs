@@ -3,7 +3,7 @@
 //! The file runs in WAL mode with `synchronous=FULL` (durability first). Writes go through a
 //! pool of exactly one connection, so appends are serialised in-process instead of spinning on
 //! SQLite's busy handler; reads use a separate pool and run concurrently under WAL. An append
-//! is a single `INSERT … RETURNING` statement (its own transaction); work that needs several
+//! is a single `INSERT` statement (its own transaction); work that needs several
 //! statements runs under `BEGIN IMMEDIATE`. Because one writer holds the lock from the first
 //! write to commit, the rowid position is assigned in commit order and never skips.
 
@@ -183,29 +183,32 @@ impl AppendBackend for SqliteStore {
     }
 
     async fn insert(&self, plan: &PlannedAppend, hold: Option<Duration>) -> Result<Vec<i64>, InsertFailure> {
+        // The one writer holds the write lock for the whole statement, so the rows of one
+        // INSERT take consecutive rowids ending at its last_insert_rowid: no RETURNING rows
+        // need to travel back from the connection's thread.
         let mut positions = Vec::with_capacity(plan.rows.len());
+        let mut record = |inserted: &[append::PlannedRow], last: i64| {
+            positions.extend(last - inserted.len() as i64 + 1..=last);
+        };
         if plan.rows.len() <= ROWS_PER_STATEMENT && hold.is_none() {
             let mut qb = QueryBuilder::<Sqlite>::new(INSERT_HEAD);
             push_rows(&mut qb, plan, &plan.rows);
-            qb.push(" RETURNING position");
-            let rows = qb.build_query_scalar::<i64>().fetch_all(&self.writer).await.map_err(classify)?;
-            positions.extend(rows);
+            let done = qb.build().execute(&self.writer).await.map_err(classify)?;
+            record(&plan.rows, done.last_insert_rowid());
         } else {
             let mut conn = self.writer.acquire().await.map_err(classify)?;
             let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await.map_err(classify)?;
             for chunk in plan.rows.chunks(ROWS_PER_STATEMENT) {
                 let mut qb = QueryBuilder::<Sqlite>::new(INSERT_HEAD);
                 push_rows(&mut qb, plan, chunk);
-                qb.push(" RETURNING position");
-                positions.extend(qb.build_query_scalar::<i64>().fetch_all(&mut *tx).await.map_err(classify)?);
+                let done = qb.build().execute(&mut *tx).await.map_err(classify)?;
+                record(chunk, done.last_insert_rowid());
             }
             if let Some(hold) = hold {
                 tokio::time::sleep(hold).await;
             }
             tx.commit().await.map_err(classify)?;
         }
-        // One writer assigns consecutive rowids in row order; RETURNING order is unspecified.
-        positions.sort_unstable();
         self.commits.send_modify(|c| *c += 1);
         Ok(positions)
     }
@@ -255,8 +258,12 @@ impl EventStore for SqliteStore {
     }
 
     async fn read_all(&self, after_position: i64, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?");
-        decode_rows(sqlx::query(&sql).bind(after_position).bind(limit).fetch_all(&self.reader).await?)
+        let reader = self.reader.clone();
+        crate::on_worker(async move {
+            let sql = format!("SELECT {COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?");
+            decode_rows(sqlx::query(&sql).bind(after_position).bind(limit).fetch_all(&reader).await?)
+        })
+        .await
     }
 
     async fn read_in_stream_order(
@@ -270,6 +277,10 @@ impl EventStore for SqliteStore {
              ORDER BY stream_id, stream_version LIMIT ?"
         );
         decode_rows(sqlx::query(&sql).bind(stream).bind(version).bind(limit).fetch_all(&self.reader).await?)
+    }
+
+    async fn head_position(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&self.reader).await?)
     }
 
     async fn stream_version(&self, stream_id: &str) -> Result<i64, StoreError> {

@@ -32,6 +32,7 @@ autos_store::on_both_backends!(
     several_batches_append_in_one_transaction_each_with_its_own_provenance,
     a_conflict_in_one_batch_of_a_call_writes_no_batch_of_it,
     a_retried_call_of_several_batches_returns_the_original_outcomes,
+    the_head_position_is_the_last_event_a_reader_can_see,
 );
 
 fn day() -> NaiveDate {
@@ -465,4 +466,14 @@ async fn a_retried_call_of_several_batches_returns_the_original_outcomes(s: &Sub
     // One old batch with a new one is not a retry of either call.
     let mixed = vec![calls[0].clone(), batch(&case_stream(), ExpectedVersion::NoStream, vec![event(4)])];
     assert!(matches!(store.append_many(mixed).await, Err(StoreError::IdempotencyMismatch(_))));
+}
+
+async fn the_head_position_is_the_last_event_a_reader_can_see(s: &Subject) {
+    let store = s.store();
+    assert_eq!(store.head_position().await.unwrap(), 0, "an empty log has no head");
+    let stream = case_stream();
+    store.append(batch(&stream, ExpectedVersion::NoStream, vec![event(1), event(2)])).await.unwrap();
+    store.append(batch(&case_stream(), ExpectedVersion::NoStream, vec![event(3)])).await.unwrap();
+    let events = visible_events(store.as_ref(), 3).await;
+    assert_eq!(store.head_position().await.unwrap(), events[2].position);
 }

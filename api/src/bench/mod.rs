@@ -157,7 +157,7 @@ impl Subject {
                 "pg: autos_append() — one INSERT ... SELECT unnest per command under a commit-order advisory lock; hash chain per stream"
             }
             Subject::Sqlite(_) => {
-                "sqlite: WAL, synchronous=FULL, one writer connection, one INSERT ... RETURNING per command; hash chain per stream"
+                "sqlite: WAL, synchronous=FULL, one writer connection, one INSERT per command; hash chain per stream"
             }
         }
     }

@@ -59,7 +59,7 @@ pub(super) async fn run(
     history::write(store, &rules, 1, operators, EVENTS_PER_OPERATOR, &|n| writing.set_position(n)).await?;
     writing.finish_and_clear();
 
-    let head = store.read_all(0, i64::MAX).await?.last().map_or(0, |e| e.position);
+    let head = store.head_position().await?;
     let rebuilding = bar(head as u64, "reconstruindo");
     let started = Instant::now();
     runner::rebuild(store.as_ref(), &Estado, &|p| rebuilding.set_position(p as u64)).await?;
