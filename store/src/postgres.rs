@@ -2,8 +2,8 @@
 //!
 //! # Ordering: why a catch-up reader never skips
 //! A sequence value is drawn at insert time but becomes visible at commit, so "position >
-//! checkpoint" alone loses late commits. Here every append is one call of `autos_append()`
-//! (migrations/postgres/0001), which, under a short transaction-scoped critical section (a
+//! checkpoint" alone loses late commits. Here every append is one statement whose first step is
+//! `autos_draw_positions()` (migrations/postgres/0005), which, under a short critical section (a
 //! session advisory lock released before the insert, so commits and their fsyncs still overlap),
 //! first assigns the transaction its id and then draws its positions. Among event writers,
 //! transaction-id order therefore equals position order. `read_all` returns only rows whose
@@ -20,7 +20,8 @@
 //! # Throughput
 //! One round trip per append: the version check is the unique `(stream_id, stream_version)`
 //! index, the previous hash comes from the head cache (`append.rs`), and all rows of a batch go
-//! in with one `INSERT … SELECT FROM unnest(…)`. The pool does not ping on acquire.
+//! in with one `INSERT … SELECT FROM unnest(…)`, the statement that draws their positions.
+//! The pool does not ping on acquire.
 //! Commit notifications are coalesced: after local appends a notifier sends one
 //! `NOTIFY autos_events` at most every 10 ms from outside the append transaction (a NOTIFY
 //! inside it would serialise commits), and a listener turns other instances' notifications
@@ -159,6 +160,79 @@ fn decode_rows(rows: Vec<PgRow>) -> Result<Vec<StoredEvent>, StoreError> {
     rows.iter().map(decode_row).collect()
 }
 
+/// The columns every append inserts. Parameters follow the same order; `$1` is the store
+/// epoch and `$9` the recording instant, shared by all rows.
+macro_rules! insert_into_events {
+    () => {
+        "INSERT INTO events (position, xid_epoch, event_id, stream_id, stream_version, event_type, \
+         schema_version, payload, occurred_on, recorded_at, actor_id, actor_role, legal_basis, document_ref, \
+         correlation_id, causation_id, command, prev_hash, hash) "
+    };
+}
+
+/// A one-event append (most commands): scalar parameters, and the positions drawn by the
+/// function scan that the row is selected from, so before the row is built.
+const INSERT_ONE: &str = concat!(
+    insert_into_events!(),
+    "SELECT d.first, $1, $2, $3, $4, $5, $6, $7::json, $8, $9, $10, $11, $12, $13, $14, \
+    $15, $16::json, $17, $18 FROM autos_draw_positions(1) AS d(first) RETURNING position"
+);
+
+/// Several events: array parameters, and the positions drawn once by a MATERIALIZED CTE (a
+/// function in FROM could be rescanned per row), before the first row is inserted.
+const INSERT_MANY: &str = concat!(
+    "WITH drawn AS MATERIALIZED (SELECT autos_draw_positions(cardinality($2)) AS first) ",
+    insert_into_events!(),
+    "SELECT drawn.first + t.ord - 1, $1, t.event_id, t.stream_id, t.version, t.event_type, t.schema_version, \
+    t.payload::json, t.occurred_on, $9, t.actor_id, t.actor_role, t.legal, t.doc, t.correlation_id, \
+    t.causation_id, t.command::json, t.prev_hash, t.hash \
+    FROM drawn, unnest($2, $3, $4, $5, $6, $7, $8, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+    WITH ORDINALITY AS t(event_id, stream_id, version, event_type, schema_version, payload, occurred_on, \
+        actor_id, actor_role, legal, doc, correlation_id, causation_id, command, prev_hash, hash, ord) \
+    RETURNING position"
+);
+
+type PositionsQuery<'q> = sqlx::query::QueryScalar<'q, sqlx::Postgres, i64, sqlx::postgres::PgArguments>;
+
+/// Binds one column of the append: the row's value for a one-event append, else an array of
+/// every row's value.
+fn bind_column<'q, T>(
+    query: PositionsQuery<'q>,
+    rows: &'q [append::PlannedRow],
+    value: impl Fn(&'q append::PlannedRow) -> T,
+) -> PositionsQuery<'q>
+where
+    T: 'q + Send + sqlx::Encode<'q, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> + sqlx::postgres::PgHasArrayType,
+{
+    match rows {
+        [only] => query.bind(value(only)),
+        _ => query.bind(rows.iter().map(value).collect::<Vec<T>>()),
+    }
+}
+
+/// The append statement for `plan` with every parameter bound.
+fn append_query<'q>(plan: &'q PlannedAppend, sql: &'q str, epoch: i32) -> PositionsQuery<'q> {
+    let rows = plan.rows.as_slice();
+    let mut q = sqlx::query_scalar::<_, i64>(sql).bind(epoch);
+    q = bind_column(q, rows, |r| r.event_id);
+    q = bind_column(q, rows, |r| r.stream_id.as_str());
+    q = bind_column(q, rows, |r| r.version);
+    q = bind_column(q, rows, |r| r.event_type.as_str());
+    q = bind_column(q, rows, |r| r.schema_version);
+    q = bind_column(q, rows, |r| r.payload.as_str());
+    q = bind_column(q, rows, |r| r.occurred_on);
+    q = q.bind(plan.recorded_at);
+    q = bind_column(q, rows, |r| plan.provenance(r).actor_id);
+    q = bind_column(q, rows, |r| plan.provenance(r).actor_role.as_str());
+    q = bind_column(q, rows, |r| r.legal_basis.as_deref());
+    q = bind_column(q, rows, |r| r.document_ref.as_deref());
+    q = bind_column(q, rows, |r| plan.provenance(r).correlation_id);
+    q = bind_column(q, rows, |r| plan.provenance(r).causation_id);
+    q = bind_column(q, rows, |r| plan.provenance(r).command.as_deref());
+    q = bind_column(q, rows, |r| r.prev_hash.as_slice());
+    bind_column(q, rows, |r| r.hash.as_slice())
+}
+
 #[async_trait]
 impl AppendBackend for PgStore {
     async fn head(&self, stream_id: &str, version: Option<i64>) -> Result<Option<StreamHead>, StoreError> {
@@ -182,28 +256,8 @@ impl AppendBackend for PgStore {
     }
 
     async fn insert(&self, plan: &PlannedAppend, hold: Option<Duration>) -> Result<Vec<i64>, InsertFailure> {
-        let rows = &plan.rows;
-        let query = sqlx::query_scalar::<_, i64>(
-            "SELECT autos_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
-        )
-        .bind(self.epoch)
-        .bind(rows.iter().map(|r| r.event_id).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.stream_id.as_str()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.version).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.event_type.as_str()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.schema_version).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.payload.as_str()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.occurred_on).collect::<Vec<_>>())
-        .bind(plan.recorded_at)
-        .bind(rows.iter().map(|r| plan.provenance(r).actor_id).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| plan.provenance(r).actor_role.as_str()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.legal_basis.as_deref()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.document_ref.as_deref()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| plan.provenance(r).correlation_id).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| plan.provenance(r).causation_id).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| plan.provenance(r).command.as_deref()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.prev_hash.as_slice()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.hash.as_slice()).collect::<Vec<_>>());
+        let sql = if plan.rows.len() == 1 { INSERT_ONE } else { INSERT_MANY };
+        let query = append_query(plan, sql, self.epoch);
         let mut conn = self.pool.acquire().await.map_err(|e| InsertFailure::Other(e.into()))?;
         let result = match hold {
             None => query.fetch_all(&mut *conn).await,
@@ -219,8 +273,8 @@ impl AppendBackend for PgStore {
             }
         };
         if result.is_err() {
-            // A failure between the function's lock and unlock (a cancel) must not leave the
-            // ordering lock held by a pooled session.
+            // A failure between autos_draw_positions()'s lock and unlock (a cancel) must not
+            // leave the ordering lock held by a pooled session.
             let _ = sqlx::query("SELECT pg_advisory_unlock_all()").execute(&mut *conn).await;
         }
         match result {

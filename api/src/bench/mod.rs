@@ -154,7 +154,7 @@ impl Subject {
     fn note(&self) -> &'static str {
         match self {
             Subject::Postgres(_) => {
-                "pg: autos_append() — one INSERT ... SELECT unnest per command under a commit-order advisory lock; hash chain per stream"
+                "pg: one INSERT ... SELECT unnest per command, positions drawn under a commit-order advisory lock; hash chain per stream"
             }
             Subject::Sqlite(_) => {
                 "sqlite: WAL, synchronous=FULL, one writer connection, one INSERT per command; hash chain per stream"
