@@ -357,7 +357,8 @@ impl EventStore for PgStore {
         let sql = format!(
             "SELECT position FROM events WHERE position > $1 AND {BELOW_HORIZON} ORDER BY position DESC LIMIT 1"
         );
-        let head: Option<i64> = sqlx::query_scalar(&sql).bind(0_i64).bind(self.epoch).fetch_optional(&self.pool).await?;
+        let head: Option<i64> =
+            sqlx::query_scalar(&sql).bind(0_i64).bind(self.epoch).fetch_optional(&self.pool).await?;
         Ok(head.unwrap_or(0))
     }
 

@@ -160,6 +160,20 @@ const INSERT_HEAD: &str = "INSERT INTO events (event_id, stream_id, stream_versi
     schema_version, payload, occurred_on, recorded_at, actor_id, actor_role, legal_basis, \
     document_ref, correlation_id, causation_id, command, prev_hash, hash) ";
 
+/// Inserts `rows` with one statement and returns their positions in row order. The one writer
+/// holds the write lock for the whole statement, so its rows take consecutive rowids ending at
+/// its last_insert_rowid: no RETURNING rows need to travel back from the connection's thread.
+async fn insert_rows<'c>(
+    executor: impl sqlx::Executor<'c, Database = Sqlite>,
+    plan: &PlannedAppend,
+    rows: &[append::PlannedRow],
+) -> Result<std::ops::RangeInclusive<i64>, InsertFailure> {
+    let mut qb = QueryBuilder::<Sqlite>::new(INSERT_HEAD);
+    push_rows(&mut qb, plan, rows);
+    let last = qb.build().execute(executor).await.map_err(classify)?.last_insert_rowid();
+    Ok(last - rows.len() as i64 + 1..=last)
+}
+
 #[async_trait]
 impl AppendBackend for SqliteStore {
     async fn head(&self, stream_id: &str, version: Option<i64>) -> Result<Option<StreamHead>, StoreError> {
@@ -183,32 +197,21 @@ impl AppendBackend for SqliteStore {
     }
 
     async fn insert(&self, plan: &PlannedAppend, hold: Option<Duration>) -> Result<Vec<i64>, InsertFailure> {
-        // The one writer holds the write lock for the whole statement, so the rows of one
-        // INSERT take consecutive rowids ending at its last_insert_rowid: no RETURNING rows
-        // need to travel back from the connection's thread.
-        let mut positions = Vec::with_capacity(plan.rows.len());
-        let mut record = |inserted: &[append::PlannedRow], last: i64| {
-            positions.extend(last - inserted.len() as i64 + 1..=last);
-        };
-        if plan.rows.len() <= ROWS_PER_STATEMENT && hold.is_none() {
-            let mut qb = QueryBuilder::<Sqlite>::new(INSERT_HEAD);
-            push_rows(&mut qb, plan, &plan.rows);
-            let done = qb.build().execute(&self.writer).await.map_err(classify)?;
-            record(&plan.rows, done.last_insert_rowid());
+        let positions = if plan.rows.len() <= ROWS_PER_STATEMENT && hold.is_none() {
+            insert_rows(&self.writer, plan, &plan.rows).await?.collect()
         } else {
             let mut conn = self.writer.acquire().await.map_err(classify)?;
             let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await.map_err(classify)?;
+            let mut positions = Vec::with_capacity(plan.rows.len());
             for chunk in plan.rows.chunks(ROWS_PER_STATEMENT) {
-                let mut qb = QueryBuilder::<Sqlite>::new(INSERT_HEAD);
-                push_rows(&mut qb, plan, chunk);
-                let done = qb.build().execute(&mut *tx).await.map_err(classify)?;
-                record(chunk, done.last_insert_rowid());
+                positions.extend(insert_rows(&mut *tx, plan, chunk).await?);
             }
             if let Some(hold) = hold {
                 tokio::time::sleep(hold).await;
             }
             tx.commit().await.map_err(classify)?;
-        }
+            positions
+        };
         self.commits.send_modify(|c| *c += 1);
         Ok(positions)
     }
