@@ -1,4 +1,4 @@
-//! Who acts (ARCHITECTURE.md §6): the officer's role and, for an interventor, the cases they
+//! Who acts (docs/ARCHITECTURE.md §6): the officer's role and, for an interventor, the cases they
 //! are appointed to. Which role may perform which act is listed in [`crate::acts`].
 
 use serde::{Deserialize, Serialize};

@@ -1,12 +1,12 @@
 //! The catalogue of acts: for each command its stable name (the JSON `act` tag), the roles that
-//! may perform it (ARCHITECTURE.md §6), the case families it applies to and a pt-BR label. The
+//! may perform it (docs/ARCHITECTURE.md §6), the case families it applies to and a pt-BR label. The
 //! API renders forms from it; `decide_*` checks permissions against it, so there is one list.
 
 use serde::{Deserialize, Serialize};
 
 use crate::{Context, DomainError, Role};
 
-/// The case families of DOMAIN.md §2.2–2.11.
+/// The case families of docs/DOMAIN.md §2.2–2.11.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Family {
@@ -229,7 +229,7 @@ pub(crate) fn act_name<T: Serialize>(command: &T) -> String {
         .unwrap_or_default()
 }
 
-const NORM_ROLES: &str = "Lei 9.961/2000 art. 10 (competências) e ARCHITECTURE.md §6";
+const NORM_ROLES: &str = "Lei 9.961/2000 arts. 4 e 10 (competências da ANS e da Diretoria Colegiada)";
 
 /// Refuses an actor whose role may not perform `act`, or an interventor not appointed to the case.
 ///

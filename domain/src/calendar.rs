@@ -1,4 +1,4 @@
-//! National holidays for deadline counting (DOMAIN.md §2, §8): fixed-date holidays, the movable
+//! National holidays for deadline counting (docs/DOMAIN.md §2, §8): fixed-date holidays, the movable
 //! ones computed from Easter (Carnival Monday and Tuesday, Good Friday, Corpus Christi) and any
 //! configured local dates. Carnival and Corpus Christi are federal *pontos facultativos* on which
 //! ANS does not count business days, so they are treated as holidays here.

@@ -1,4 +1,4 @@
-//! What a decision may know besides the state it decides on (STYLE.md habit 2): the actor, the
+//! What a decision may know besides the state it decides on (docs/STYLE.md habit 2): the actor, the
 //! legal date of the act, the rule book, and facts the application layer looked up beforehand —
 //! other operators' standing, related cases, fresh ids for streams the decision opens.
 

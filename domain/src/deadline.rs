@@ -1,4 +1,4 @@
-//! Deadlines (*prazos*) as stored facts (DOMAIN.md §2 design rule): the event that opens a
+//! Deadlines (*prazos*) as stored facts (docs/DOMAIN.md §2 design rule): the event that opens a
 //! deadline carries its start, length, calendar, due date and norm; an extension is a new event
 //! with a new `Deadline`; nothing is ever recomputed from today's rules.
 //!

@@ -14,7 +14,7 @@ pub enum DomainError {
     /// The act is refused by law or by the case's lifecycle (HTTP 422).
     #[error("{message} ({norm})")]
     Rule { rule_id: String, norm: String, message: String },
-    /// The decision needs a value that DOMAIN.md marks `[UNCONF]` and that nobody configured.
+    /// The decision needs a value that docs/DOMAIN.md marks `[UNCONF]` and that nobody configured.
     #[error("valor normativo não configurado: {setting} (versão de regras {rule_version}); peça a um responsável pelo domínio que o confirme e configure")]
     Unconfigured { setting: String, rule_version: String },
 }

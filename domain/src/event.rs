@@ -1,5 +1,5 @@
 //! What a decision returns: domain events addressed to their streams, with the legal date,
-//! legal basis and document of the act (ARCHITECTURE.md §2 envelope fields owned by the domain).
+//! legal basis and document of the act (docs/ARCHITECTURE.md §2 envelope fields owned by the domain).
 
 use chrono::NaiveDate;
 use serde::Serialize;

@@ -1,4 +1,4 @@
-//! The fine calculator of DOMAIN.md §3: valor-base × porte factor × circumstances × collective
+//! The fine calculator of docs/DOMAIN.md §3: valor-base × porte factor × circumstances × collective
 //! multiplier, computed in exact decimals, rounded once (half-up, recorded), clamped to the legal
 //! bounds (Lei 9.656 arts. 27 and 35-D), then the discount the operator chose, then the floor
 //! again where RN 623/2024 applies. Every factor is stored on [`FineComputation`], so
@@ -22,7 +22,7 @@ pub struct FineInputs {
     pub multiplicador_coletivo: Decimal,
 }
 
-/// How the exact value was rounded to centavos (DOMAIN.md §3: mode `[UNCONF]`, default half-up, recorded).
+/// How the exact value was rounded to centavos (docs/DOMAIN.md §3: mode `[UNCONF]`, default half-up, recorded).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rounding {

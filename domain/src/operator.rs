@@ -1,4 +1,4 @@
-//! The operator aggregate (`operadora-{registro}`, DOMAIN.md §4, ARCHITECTURE.md §2): registration,
+//! The operator aggregate (`operadora-{registro}`, docs/DOMAIN.md §4, docs/ARCHITECTURE.md §2): registration,
 //! cadastral data, administrators with their periods in office, monthly beneficiary counts and
 //! its standing — regimes, liquidation, TCAC bar, sales suspension, cancellation. Standing
 //! changes are decided by cases (which emit the operator events); this module decides only the
@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::acts::{act_name, authorize, find_act};
 use crate::{Cnpj, Context, Deadline, DomainError, Emitted, Modalidade, Region, Registro, Uf};
 
-/// DF or DT: the two *regimes especiais* that may coexist (a flag set, DOMAIN.md §4 `status`).
+/// DF or DT: the two *regimes especiais* that may coexist (a flag set, docs/DOMAIN.md §4 `status`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RegimeKind {
@@ -21,7 +21,7 @@ pub enum RegimeKind {
     DirecaoTecnica,
 }
 
-/// Cancellation motives, the closed list of DOMAIN.md §4.
+/// Cancellation motives, the closed list of docs/DOMAIN.md §4.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CancellationMotive {
@@ -53,7 +53,7 @@ impl CancellationMotive {
     }
 }
 
-/// Licence status (DOMAIN.md §2.11).
+/// Licence status (docs/DOMAIN.md §2.11).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(tag = "situacao", rename_all = "snake_case")]
 pub enum Licence {
@@ -410,7 +410,7 @@ impl OperatorState {
         })
     }
 
-    /// Refuses acts on a cancelled operator (DOMAIN.md §2.11: CANCELLED is terminal).
+    /// Refuses acts on a cancelled operator (docs/DOMAIN.md §2.11: CANCELLED is terminal).
     ///
     /// # Errors
     /// `Rule` (`operadora.registro_cancelado`).
@@ -418,7 +418,7 @@ impl OperatorState {
         if let Licence::Cancelada { em, .. } = self.licence {
             return Err(DomainError::rule(
                 "operadora.registro_cancelado",
-                "DOMAIN.md §2.11 (cancelamento é terminal)",
+                "Lei 9.656/1998 arts. 8 e 25 VI; RN 85/2004 (registro cancelado)",
                 format!("o registro da operadora foi cancelado em {em}; um novo ente precisa de novo registro"),
             ));
         }
@@ -578,7 +578,7 @@ pub(crate) fn non_empty(field: &str, text: String) -> Result<String, DomainError
 }
 
 impl OperatorState {
-    /// Whether the members were provided for before a compulsory cancellation (DOMAIN.md §2.11):
+    /// Whether the members were provided for before a compulsory cancellation (docs/DOMAIN.md §2.11):
     /// none left, the carteira transferred, or the special portability window over.
     pub fn members_provided_for(&self, today: NaiveDate) -> bool {
         self.beneficiaries_on(today) == 0
@@ -594,7 +594,7 @@ impl OperatorState {
         if !self.members_provided_for(today) {
             return Err(DomainError::rule(
                 "cancelamento.beneficiarios_sem_transferencia",
-                "RN 438/2018 (portabilidade especial); DOMAIN.md §2.11",
+                "RN 438/2018 (portabilidade especial); RN 112/2005 (alienação de carteira)",
                 format!("a operadora tem {} beneficiários e não houve transferência da carteira nem portabilidade especial encerrada", self.beneficiaries_on(today)),
             ));
         }

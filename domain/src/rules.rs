@@ -1,13 +1,13 @@
-//! Rule tables versioned by norm and effective date (DOMAIN.md §0 norm timeline, §3, §8): deadline
+//! Rule tables versioned by norm and effective date (docs/DOMAIN.md §0 norm timeline, §3, §8): deadline
 //! lengths, fine bounds, collective-effect multipliers, discounts and the lifecycle variants that
 //! changed with the norms. A case binds to the version in force on its triggering fact and keeps
 //! its id, so later norms never change it.
 //!
 //! Versions are cumulative: each one starts as a copy of the previous and changes only what its
-//! norm amended (DOMAIN.md §0: values of old norms carry over unless a later act says otherwise).
-//! Every value that DOMAIN.md marks `[UNCONF]` is a [`Setting::Unconfirmed`] with a clear name;
+//! norm amended (docs/DOMAIN.md §0: values of old norms carry over unless a later act says otherwise).
+//! Every value that docs/DOMAIN.md marks `[UNCONF]` is a [`Setting::Unconfirmed`] with a clear name;
 //! a decision that needs it fails with `DomainError::Unconfigured` until a domain owner confirms
-//! it with [`RuleBook::configure_from`]. Effective dates given only as a month in DOMAIN.md are
+//! it with [`RuleBook::configure_from`]. Effective dates given only as a month in docs/DOMAIN.md are
 //! marked in the version's `description`.
 
 use chrono::NaiveDate;
@@ -83,7 +83,7 @@ pub struct CircumstanceRule {
     pub percent: Decimal,
 }
 
-/// The discount options an operator may choose (DOMAIN.md §3 step 6).
+/// The discount options an operator may choose (docs/DOMAIN.md §3 step 6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DiscountKind {
@@ -117,7 +117,7 @@ pub struct DiscountRule {
     pub only_types: Vec<String>,
 }
 
-/// When a PAS stops admitting a TCAC (DOMAIN.md §2.6: configurable per norm version).
+/// When a PAS stops admitting a TCAC (docs/DOMAIN.md §2.6: configurable per norm version).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TcacCutoff {
@@ -250,7 +250,7 @@ impl RuleSet {
             .map_or(Decimal::ONE, |band| band.max_multiplier)
     }
 
-    /// The seed era before RN 48/2003 (DOMAIN.md §0 "Seed era").
+    /// The seed era before RN 48/2003 (docs/DOMAIN.md §0 "Seed era").
     fn seed_2000() -> RuleSet {
         RuleSet {
             version: "seed-2000".into(),
@@ -329,7 +329,7 @@ impl RuleBook {
         let mut rn48 = seed.clone();
         rn48.version = "rn-48-2003".into();
         rn48.effective_from = date(2003, 9, 1);
-        rn48.description = "RN 48/2003 (processo sancionador), RN 24/2003 (efeito coletivo até 20×), RN 35/2003 (prorrogação da alienação determinada); dia de vigência [UNCONF]: DOMAIN.md dá set/2003".into();
+        rn48.description = "RN 48/2003 (processo sancionador), RN 24/2003 (efeito coletivo até 20×), RN 35/2003 (prorrogação da alienação determinada); dia de vigência [UNCONF]: conhecido só o mês, set/2003".into();
         rn48.pas_appeal = Setting::days(10, Corridos, "RN 48/2003 art. 2 §1 e art. 24");
         rn48.pas_payment = Setting::days(30, Corridos, "RN 48/2003");
         rn48.collective_bands = vec![CollectiveBand { max_exposed: None, max_multiplier: dec!(20) }];
@@ -444,7 +444,7 @@ impl RuleBook {
         self.versions.iter().find(|v| v.version == id).ok_or_else(|| {
             DomainError::rule(
                 "regras.versao_desconhecida",
-                "Autos: tabela de regras",
+                "Lei 9.961/2000",
                 format!("versão de regras desconhecida: {id}"),
             )
         })

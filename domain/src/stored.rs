@@ -1,4 +1,4 @@
-//! The stored event schema (ARCHITECTURE.md §2, STYLE.md habit 15), decoupled from the Rust
+//! The stored event schema (docs/ARCHITECTURE.md §2, docs/STYLE.md habit 15), decoupled from the Rust
 //! enums: `event_type` is the explicit stable string each event variant is renamed to (never a
 //! Rust type name), `schema_version` is per event type, and [`decode`] upcasts older versions in
 //! one place, [`upcast`], before deserializing.

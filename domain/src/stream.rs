@@ -1,4 +1,4 @@
-//! Stream identities (ARCHITECTURE.md §2): `operadora-{registro}` for an operator and
+//! Stream identities (docs/ARCHITECTURE.md §2): `operadora-{registro}` for an operator and
 //! `caso-{uuid}` for a case. Parsing is strict so a typo never creates a new stream.
 
 use std::fmt;

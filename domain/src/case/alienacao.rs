@@ -1,4 +1,4 @@
-//! Alienação de carteira (DOMAIN.md §2.5) in its three forms, one case each:
+//! Alienação de carteira (docs/DOMAIN.md §2.5) in its three forms, one case each:
 //! - *voluntária* (RDC 25/2000; RN 112/2005 as amended by RN 145/2007): total or partial, asked
 //!   with enough notice before the intended date, authorised or denied by ANS, then transferred;
 //! - *determinada* (RDC 84/2001): DICOL orders the whole carteira transferred within a deadline
@@ -14,7 +14,7 @@
 //!
 //! The acquirer bar (RN 112 art. 2 §1, RN 145/2007) is decided at the authorisation against the
 //! acquirer's own stream, which the decision command names so the application layer loads and
-//! pins it. It is applied to the voluntary form only: DOMAIN.md leaves its reach over the other
+//! pins it. It is applied to the voluntary form only: docs/DOMAIN.md leaves its reach over the other
 //! forms `[UNCONF]`. The recovery-plan limb of the bar is not decidable here, since the operator
 //! stream does not record recovery plans (§2.1 is not modelled).
 
@@ -33,7 +33,7 @@ const NORM_CONDICOES: &str = "RDC 84/2001 art. 2; Lei 9.656/1998 art. 17";
 const NORM_ADQUIRENTE: &str = "RN 112/2005 art. 2 §1 (redação da RN 145/2007)";
 const NORM_MEDIDA: &str = "Lei 9.656/1998 art. 24; RDC 84/2001; RN 438/2018";
 
-/// The three forms of DOMAIN.md §2.5.
+/// The three forms of docs/DOMAIN.md §2.5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AlienationForm {

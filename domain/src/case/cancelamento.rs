@@ -1,4 +1,4 @@
-//! Cancelamento de registro (DOMAIN.md §2.11): motive from the closed list, portabilidade
+//! Cancelamento de registro (docs/DOMAIN.md §2.11): motive from the closed list, portabilidade
 //! especial before a compulsory cancellation of an operator that still has members, and the
 //! terminal cancellation on both streams.
 

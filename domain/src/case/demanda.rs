@@ -1,7 +1,7 @@
-//! Demandas do Disque ANS (DOMAIN.md §2.8, seed flow 2001–2003): a *consulta* answered, or a
+//! Demandas do Disque ANS (docs/DOMAIN.md §2.8, seed flow 2001–2003): a *consulta* answered, or a
 //! *denúncia* judged in two internal evaluation instances, sent when potentially irregular to a
 //! Núcleo Regional de Fiscalização, whose investigation (*apuração*) concludes it. The
-//! complainant's personal data travels only sealed (ARCHITECTURE.md §4b); aggregates never need it.
+//! complainant's personal data travels only sealed (docs/ARCHITECTURE.md §4b); aggregates never need it.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! Indisponibilidade de bens (DOMAIN.md §2.10; Lei 9.656 art. 24-A): the automatic freeze of the
+//! Indisponibilidade de bens (docs/DOMAIN.md §2.10; Lei 9.656 art. 24-A): the automatic freeze of the
 //! assets of everyone in office in the 12 months before a DF or LE decree. The set of persons is
 //! fixed at decree time; adding someone needs an explicit, motivated event; lifting needs an
 //! inquiry outcome or a court order — there is no discretionary "lift" act.

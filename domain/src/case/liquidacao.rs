@@ -1,4 +1,4 @@
-//! Liquidação extrajudicial (DOMAIN.md §2.4; Lei 9.656 arts. 23, 24, 24-A, 24-D; RN 316/2012
+//! Liquidação extrajudicial (docs/DOMAIN.md §2.4; Lei 9.656 arts. 23, 24, 24-A, 24-D; RN 316/2012
 //! arts. 15ff). The decree cancels the registration, closes any DF/DT, imposes the asset freeze
 //! when none is in force and opens the inquiry; bankruptcy may be requested only by the
 //! liquidante authorised by ANS on the grounds of art. 23 §1.
@@ -15,7 +15,7 @@ use crate::{Deadline, DomainError, Emitted, OperatorEvent};
 
 const NORM: &str = "Lei 9.656/1998 arts. 23 e 24; RN 316/2012";
 
-/// Decree grounds (RN 316, DOMAIN.md §2.4).
+/// Decree grounds (RN 316, docs/DOMAIN.md §2.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LeGround {

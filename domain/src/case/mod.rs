@@ -1,4 +1,4 @@
-//! Cases (`caso-{uuid}`, DOMAIN.md §2.2–2.11): one state covering every family, the flat command
+//! Cases (`caso-{uuid}`, docs/DOMAIN.md §2.2–2.11): one state covering every family, the flat command
 //! enum the HTTP layer deserializes, the event enum, and `decide_case`, which checks permissions,
 //! binds the rule version and dispatches to the family module. Cross-case rules read the
 //! operator's state; decisions that change the operator's standing return events for both streams.
@@ -290,7 +290,11 @@ impl Act<'_> {
     /// The running deadline `key`.
     pub fn running(&self, key: DeadlineKey) -> Result<&Deadline, DomainError> {
         self.case.deadlines.get(&key).ok_or_else(|| {
-            DomainError::rule("prazo.inexistente", "DOMAIN.md §2", format!("não há prazo {key:?} em curso"))
+            DomainError::rule(
+                "prazo.inexistente",
+                self.case.family.map_or(NORM_PROCESSO, family_norm),
+                format!("não há prazo {key:?} em curso"),
+            )
         })
     }
 
@@ -317,11 +321,49 @@ impl Act<'_> {
     }
 }
 
-/// A lifecycle refusal: the act does not fit the current phase.
+/// The federal administrative-procedure law, for the few refusals that no norm of the sector
+/// names (an act outside the order of its procedure): it binds every ANS process (art. 69) to
+/// the formalities that guarantee the parties' rights.
+const NORM_PROCESSO: &str = "Lei 9.784/1999 art. 2º, parágrafo único, VIII";
+
+/// The norm that governs a family's procedure, named when an act does not fit the case's
+/// lifecycle (the same norm each family module records on its events).
+pub(crate) fn family_norm(family: Family) -> &'static str {
+    match family {
+        Family::DirecaoFiscal => "Lei 9.656/1998 art. 24; RN 316/2012",
+        Family::DirecaoTecnica => "Lei 9.656/1998 art. 24; RN 417/2016",
+        Family::LiquidacaoExtrajudicial => "Lei 9.656/1998 arts. 23 e 24; RN 316/2012",
+        Family::AlienacaoCarteira => "Lei 9.656/1998 art. 24; RN 112/2005",
+        Family::Tcac => "Lei 9.656/1998 art. 29; RN 372/2015",
+        Family::Sancionador => "Lei 9.656/1998 art. 29; RN 48/2003",
+        Family::DemandaDisqueAns => "Lei 9.961/2000 art. 4 XXXVI",
+        Family::Nip => "RN 343/2013; RN 388/2015; RN 483/2022 (NIP)",
+        Family::Representacao => "Lei 9.961/2000 art. 4; RN 48/2003",
+        Family::IndisponibilidadeBens => "Lei 9.656/1998 art. 24-A",
+        Family::CancelamentoRegistro => "Lei 9.656/1998 arts. 8 e 25 VI; RN 85/2004",
+    }
+}
+
+/// A lifecycle refusal: the act does not fit the current phase. `family` is the rule-id prefix
+/// of the family module (`pas`, `direcao_fiscal`, …).
 pub(crate) fn wrong_phase(family: &str, phase: impl std::fmt::Debug, act: &str) -> DomainError {
+    let norm = match family {
+        "direcao_fiscal" => family_norm(Family::DirecaoFiscal),
+        "direcao_tecnica" => family_norm(Family::DirecaoTecnica),
+        "liquidacao" => family_norm(Family::LiquidacaoExtrajudicial),
+        "alienacao" => family_norm(Family::AlienacaoCarteira),
+        "tcac" => family_norm(Family::Tcac),
+        "pas" => family_norm(Family::Sancionador),
+        "demanda" => family_norm(Family::DemandaDisqueAns),
+        "nip" => family_norm(Family::Nip),
+        "representacao" => family_norm(Family::Representacao),
+        "indisponibilidade" => family_norm(Family::IndisponibilidadeBens),
+        "cancelamento" => family_norm(Family::CancelamentoRegistro),
+        _ => NORM_PROCESSO,
+    };
     DomainError::rule(
         &format!("{family}.transicao_invalida"),
-        "DOMAIN.md §2 (ciclo de vida)",
+        norm,
         format!("o ato {act} não é admitido na fase {phase:?}"),
     )
 }
@@ -346,7 +388,7 @@ pub fn decide_case(
         if case.family.is_some() {
             return Err(DomainError::rule(
                 "caso.ja_aberto",
-                "DOMAIN.md §2",
+                info.families.first().copied().map_or(NORM_PROCESSO, family_norm),
                 "este caso já foi aberto; o ato de abertura cria um caso novo",
             ));
         }
@@ -357,12 +399,16 @@ pub fn decide_case(
         (family, ctx.rules.in_force_on(command.triggering_fact().unwrap_or(ctx.today))?)
     } else {
         let (Some(family), Some(abertura)) = (case.family, &case.abertura) else {
-            return Err(DomainError::rule("caso.nao_aberto", "DOMAIN.md §2", "o caso ainda não foi aberto"));
+            return Err(DomainError::rule(
+                "caso.nao_aberto",
+                info.families.first().copied().map_or(NORM_PROCESSO, family_norm),
+                "o caso ainda não foi aberto",
+            ));
         };
         if !info.families.contains(&family) {
             return Err(DomainError::rule(
                 "caso.ato_incompativel",
-                "DOMAIN.md §2",
+                family_norm(family),
                 format!("o ato \"{}\" não se aplica a {}", info.label, family.label()),
             ));
         }
@@ -372,7 +418,7 @@ pub fn decide_case(
         if case.is_closed() && !case.admits_after_closing(&command) {
             return Err(DomainError::rule(
                 "caso.encerrado",
-                "DOMAIN.md §2",
+                family_norm(family),
                 "o caso está encerrado; correções são novos atos em outro caso",
             ));
         }
@@ -424,7 +470,7 @@ fn extend_deadline(
         _ => {
             return Err(DomainError::rule(
                 "prazo.improrrogavel",
-                "DOMAIN.md §2",
+                family_norm(family),
                 format!("o prazo {key:?} não admite prorrogação nesta família"),
             ));
         }
@@ -443,4 +489,33 @@ fn extend_deadline(
     let novo = current.extended(rule.days, rule.calendar, &rule.norm, &act.ctx.rules.holidays);
     let norm = rule.norm.clone();
     Ok(vec![act.case_event(CaseEvent::Prazo(PrazoEvent::Prorrogado { prazo: key, novo, motivo }), &norm, None)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lifecycle_refusals_name_a_legal_norm_never_a_file_of_ours() {
+        let prefixes = [
+            "direcao_fiscal",
+            "direcao_tecnica",
+            "liquidacao",
+            "alienacao",
+            "tcac",
+            "pas",
+            "demanda",
+            "nip",
+            "representacao",
+            "indisponibilidade",
+            "cancelamento",
+            "desconhecida",
+        ];
+        for prefix in prefixes {
+            let refusal = wrong_phase(prefix, "fase", "ato");
+            let norm = refusal.norm().unwrap_or_default();
+            assert!(norm.starts_with("Lei ") || norm.starts_with("RN "), "{prefix}: {norm}");
+            assert!(!norm.contains(".md"), "{prefix}: {norm}");
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! NIP — Notificação de Intermediação Preliminar (DOMAIN.md §2.8, the flow of RN 343/2013 →
+//! NIP — Notificação de Intermediação Preliminar (docs/DOMAIN.md §2.8, the flow of RN 343/2013 →
 //! RN 388/2015 → RN 483/2022 as amended by RN 579/2023): a complaint registered with the
 //! operator's protocol number, the operator notified with the resolution deadline (5 business
 //! days when assistencial, 10 otherwise, from the first business day after notification) and the
@@ -6,7 +6,7 @@
 //! sanctioning process; the PAS itself is a separate case whose `origem` is this one. A NIP
 //! finalised as RVE may be reviewed at any time (RN 343 art. 17) and then becomes não resolvida.
 //!
-//! The beneficiary travels only sealed (ARCHITECTURE.md §4b): the events hold the sealed record,
+//! The beneficiary travels only sealed (docs/ARCHITECTURE.md §4b): the events hold the sealed record,
 //! the state none of it. The operator's answer is kept as a document reference, never its text,
 //! because it routinely carries health data.
 

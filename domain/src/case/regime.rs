@@ -1,4 +1,4 @@
-//! Direção fiscal (DOMAIN.md §2.2; Lei 9.656 art. 24; RN 316/2012) and direção técnica (§2.3;
+//! Direção fiscal (docs/DOMAIN.md §2.2; Lei 9.656 art. 24; RN 316/2012) and direção técnica (§2.3;
 //! RN 417/2016) share one core — decree, instruções diretivas, removal of administrators,
 //! renewal within 365 days, measures, closure — and differ in their programmes: the DF
 //! *programa de saneamento* decided by DIOPE with appeal to DICOL, the DT assistance programme
@@ -41,7 +41,7 @@ impl RegimePhase {
     }
 }
 
-/// Why a DT may be instaurated (RN 417, DOMAIN.md §2.3).
+/// Why a DT may be instaurated (RN 417, docs/DOMAIN.md §2.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DtHypothesis {
@@ -63,7 +63,7 @@ pub enum DtProgramStage {
     Monitorado,
 }
 
-/// What DICOL orders when a regime fails (DOMAIN.md §2.2 DF_PROGRAM_FAILED, §2.3 orderly exit).
+/// What DICOL orders when a regime fails (docs/DOMAIN.md §2.2 DF_PROGRAM_FAILED, §2.3 orderly exit).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
@@ -243,7 +243,7 @@ fn kind_of(family: Family) -> RegimeKind {
     }
 }
 
-/// Refuses a new regime where the operator's standing forbids it (DOMAIN.md §2.2 inv. 2, §2.4).
+/// Refuses a new regime where the operator's standing forbids it (docs/DOMAIN.md §2.2 inv. 2, §2.4).
 fn check_can_start(act: &Act<'_>, kind: RegimeKind, vigencia_dias: Option<u32>) -> Result<u32, DomainError> {
     act.op.require_not_cancelled()?;
     if act.op.liquidation_case.is_some() {

@@ -1,4 +1,4 @@
-//! Representações (DOMAIN.md §2.9): an ANS area's internal referral to DIFIS when an operator
+//! Representações (docs/DOMAIN.md §2.9): an ANS area's internal referral to DIFIS when an operator
 //! fails an obligation — registered with its origin, subject, the concrete obligation and the
 //! period it concerns, distributed to a Núcleo or DIFIS, then archived with a reason (the path to
 //! an auto de infração belongs to the sanctioning process, §2.7).
@@ -114,7 +114,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
     if let C::RegistrarRepresentacao { origem, assunto, obrigacao, periodo_inicio, periodo_fim, documento, .. } =
         command
     {
-        // DOMAIN.md §2.9: a representação names a concrete obligation and period.
+        // docs/DOMAIN.md §2.9: a representação names a concrete obligation and period.
         let obrigacao = crate::operator::non_empty("obrigacao", obrigacao)?;
         if periodo_fim < periodo_inicio {
             return Err(DomainError::invalid("periodo_fim", "o fim do período é anterior ao início"));

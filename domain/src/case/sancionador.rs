@@ -1,4 +1,4 @@
-//! Processo administrativo sancionador (DOMAIN.md §2.7 and §3; Lei 9.656/1998 arts. 25, 27 and
+//! Processo administrativo sancionador (docs/DOMAIN.md §2.7 and §3; Lei 9.656/1998 arts. 25, 27 and
 //! 29; RN 48/2003; RN 388/2015; RN 483/2022): the auto de infração, the notification and the
 //! defence, the operator's discount option, the first-instance decision with the fine computed by
 //! [`crate::fine`], the appeal to DICOL, res judicata, and the collection of the fine — payment,

@@ -1,4 +1,4 @@
-//! TCAC — Termo de Compromisso de Ajuste de Conduta (DOMAIN.md §2.6; Lei 9.656/1998 art. 29
+//! TCAC — Termo de Compromisso de Ajuste de Conduta (docs/DOMAIN.md §2.6; Lei 9.656/1998 art. 29
 //! §§1–9; RDC 57/2001; RN 372/2015): the request or offer with its eligibility rules, screening,
 //! draft, signatures, DICOL authorisation, the upfront payment (RN 372), the term in force, and
 //! the DICOL decision on compliance. A term in force is recorded on the operator's stream with the

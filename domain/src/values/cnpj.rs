@@ -1,4 +1,4 @@
-//! CNPJ (DOMAIN.md §4): 12 base characters and 2 numeric check digits, modulus 11. Base characters
+//! CNPJ (docs/DOMAIN.md §4): 12 base characters and 2 numeric check digits, modulus 11. Base characters
 //! may be letters from July 2026 (IN RFB 2.229/2024; value = ASCII − 48); whether an alphanumeric
 //! CNPJ is acceptable on a given date is decided by the operator aggregate, not by parsing.
 

@@ -1,4 +1,4 @@
-//! Federative units and the five regions (DOMAIN.md §4 `uf`, `regiao`), by the operator's head office.
+//! Federative units and the five regions (docs/DOMAIN.md §4 `uf`, `regiao`), by the operator's head office.
 
 use std::fmt;
 

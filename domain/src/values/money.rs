@@ -1,4 +1,4 @@
-//! Money in reais (DOMAIN.md §3 precision notes): an exact decimal with two places, never
+//! Money in reais (docs/DOMAIN.md §3 precision notes): an exact decimal with two places, never
 //! negative, formatted the pt-BR way (`R$ 1.234,56`). Arithmetic that may round lives in the
 //! fine calculator, which records its rounding mode.
 

@@ -1,5 +1,5 @@
 //! What kind of operator it is (modalidade, RDC 39/2000 + later additions) and its size band
-//! (porte) by beneficiaries, as DOMAIN.md §4 lists them.
+//! (porte) by beneficiaries, as docs/DOMAIN.md §4 lists them.
 
 use serde::{Deserialize, Serialize};
 

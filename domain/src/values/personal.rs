@@ -1,4 +1,4 @@
-//! Personal data as the domain sees it (ARCHITECTURE.md §4b): a subject reference plus
+//! Personal data as the domain sees it (docs/ARCHITECTURE.md §4b): a subject reference plus
 //! ciphertext sealed by the store. The domain never holds a complainant's data in clear.
 
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! The ANS registration number of an operator (DOMAIN.md §4): six digits, zero-padded, printed
+//! The ANS registration number of an operator (docs/DOMAIN.md §4): six digits, zero-padded, printed
 //! as `NN.NNN-D`. The check digit is inferred, not official `[UNCONF]`: it is reported as a
 //! warning and never rejects.
 
@@ -30,7 +30,7 @@ impl Registro {
         Ok(Registro(out))
     }
 
-    /// Whether the last digit matches the empirical check digit of DOMAIN.md §4
+    /// Whether the last digit matches the empirical check digit of docs/DOMAIN.md §4
     /// (S = 6·d1+5·d2+4·d3+3·d4+2·d5; DV = (11 − S mod 11) mod 10).
     pub fn check_digit_matches(&self) -> bool {
         let s: u32 = self.0[..5].iter().zip([6u32, 5, 4, 3, 2]).map(|(d, w)| u32::from(*d) * w).sum();
@@ -86,7 +86,7 @@ mod tests {
 
     #[test]
     fn known_registros_carry_a_matching_check_digit() {
-        // DOMAIN.md §4: 326305, 005711, 000701 hold the empirical rule.
+        // docs/DOMAIN.md §4: 326305, 005711, 000701 hold the empirical rule.
         for text in ["326305", "005711", "000701", "00.070-1"] {
             assert!(Registro::parse(text).unwrap().check_digit_matches(), "{text}");
         }
