@@ -6,6 +6,10 @@
 //! times, so two officers acting at once never overwrite each other silently. Bulk loads (the
 //! demonstration history) take the same decisions through `operator_commands` and
 //! `open_cases`, which append many acts in one transaction, each with its own provenance.
+//!
+//! A service [`Service::keyed`] to a request's idempotency [`Seed`] appends the act's events
+//! with ids derived from the seed, and answers an act the seed's request already appended
+//! from the log instead of deciding it again (`crate::idempotency` says why).
 
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
@@ -16,11 +20,12 @@ use autos_domain::{
     decide_case, decide_operator, Actor, CaseCommand, CaseState, Context, DomainEvent, Emitted, OperatorCommand,
     OperatorState, Registro, RuleBook, StreamRef,
 };
-use autos_store::{AppendBatch, EventStore, ExpectedVersion, Provenance, StoreError};
+use autos_store::{on_db, AppendBatch, EventStore, ExpectedVersion, Provenance, StoreError};
 use chrono::NaiveDate;
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::idempotency::Seed;
 use crate::ApiError;
 
 /// Attempts on fresh state when the client pinned no version.
@@ -65,6 +70,8 @@ struct Folded<S> {
 pub struct Service {
     store: Arc<dyn EventStore>,
     rules: Arc<RuleBook>,
+    /// The idempotency seed of the one request this service acts for.
+    seed: Option<Seed>,
 }
 
 fn decode_stored(stored: &autos_store::StoredEvent) -> Result<DomainEvent, ApiError> {
@@ -76,7 +83,15 @@ fn decode_stored(stored: &autos_store::StoredEvent) -> Result<DomainEvent, ApiEr
 
 impl Service {
     pub fn new(store: Arc<dyn EventStore>, rules: Arc<RuleBook>) -> Self {
-        Service { store, rules }
+        Service { store, rules, seed: None }
+    }
+
+    /// This service acting for the request `seed` identifies, when it has one: the single acts
+    /// ([`Service::operator_command`], [`Service::case_command`]) then append with event ids
+    /// derived from the seed, and answer an act already appended under it from the log. Bulk
+    /// calls ignore the seed.
+    pub fn keyed(&self, seed: Option<Seed>) -> Service {
+        Service { seed, ..self.clone() }
     }
 
     pub fn store(&self) -> &Arc<dyn EventStore> {
@@ -151,6 +166,17 @@ impl Service {
         command: OperatorCommand,
         request: &Request,
     ) -> Result<Outcome, ApiError> {
+        let outcome = self.once(self.decide_operator_command(registro, command, request)).await?;
+        Ok(Outcome { case_id: None, ..outcome })
+    }
+
+    /// Decides and appends an operator registry act (see [`Service::operator_command`]).
+    async fn decide_operator_command(
+        &self,
+        registro: Registro,
+        command: OperatorCommand,
+        request: &Request,
+    ) -> Result<Outcome, ApiError> {
         let command_json = serde_json::to_value(&command).map_err(|e| ApiError::InvalidInput(e.to_string()))?;
         let mut attempt = 0;
         loop {
@@ -161,7 +187,7 @@ impl Service {
             let versions = BTreeMap::from([(StreamRef::Operadora(registro), operator.version)]);
             match self.append(emitted, &versions, request, &command_json).await {
                 Err(ApiError::Store(StoreError::Conflict { .. })) if attempt < MAX_ATTEMPTS => continue,
-                other => return other.map(|o| Outcome { case_id: None, ..o }),
+                other => return other,
             }
         }
     }
@@ -193,7 +219,7 @@ impl Service {
                 let versions = BTreeMap::from([(StreamRef::Operadora(*registro), operator.version)]);
                 carry_forward(operator, *registro, &emitted);
                 let command_json = serde_json::to_value(command).map_err(|e| ApiError::InvalidInput(e.to_string()))?;
-                pending.push(None, self.batch(emitted, &versions, request, &command_json).await?);
+                pending.push(None, self.batch(emitted, &versions, request, &command_json, None).await?);
             }
             match pending.append(self).await {
                 Err(ApiError::Store(StoreError::Conflict { .. })) if attempt < MAX_ATTEMPTS => continue,
@@ -208,6 +234,19 @@ impl Service {
     /// # Errors
     /// `Domain` when refused, `NotFound` for an unknown case, `Store` on conflicts or faults.
     pub async fn case_command(
+        &self,
+        case_id: Option<Uuid>,
+        command: CaseCommand,
+        pinned: Option<i64>,
+        request: &Request,
+    ) -> Result<Outcome, ApiError> {
+        let outcome = self.once(self.decide_case_command(case_id, command, pinned, request)).await?;
+        // An act answered from the log names the case it opened; an act on a case, that case.
+        Ok(Outcome { case_id: case_id.or(outcome.case_id), ..outcome })
+    }
+
+    /// Decides and appends a case act (see [`Service::case_command`]).
+    async fn decide_case_command(
         &self,
         case_id: Option<Uuid>,
         command: CaseCommand,
@@ -316,7 +355,7 @@ impl Service {
                     self.decide_on_case(id, &fresh, registro, operator, command.clone(), request).await?;
                 carry_forward(operator, registro, &emitted);
                 let command_json = serde_json::to_value(command).map_err(|e| ApiError::InvalidInput(e.to_string()))?;
-                pending.push(Some(id), self.batch(emitted, &versions, request, &command_json).await?);
+                pending.push(Some(id), self.batch(emitted, &versions, request, &command_json, None).await?);
             }
             match pending.append(self).await {
                 Err(ApiError::Store(StoreError::Conflict { .. })) if attempt < MAX_ATTEMPTS => continue,
@@ -328,12 +367,14 @@ impl Service {
     /// The append of the decided events, grouped by stream in decision order, each stream
     /// expected at the version it was read at (streams the decision opens are expected not to
     /// exist), with the (stream, event type) of each event; None when nothing was decided.
+    /// With a `seed`, the events take their ids from it, in batch order.
     async fn batch(
         &self,
         emitted: Vec<Emitted>,
         versions: &BTreeMap<StreamRef, i64>,
         request: &Request,
         command: &serde_json::Value,
+        seed: Option<Seed>,
     ) -> Result<Option<(AppendBatch, Vec<(String, String)>)>, ApiError> {
         if emitted.is_empty() {
             return Ok(None);
@@ -347,10 +388,15 @@ impl Service {
                 slot.insert(self.store.stream_version(&e.stream.to_string()).await?);
             }
         }
-        let streams = autos_projections::group_by_stream(&emitted, |stream| match versions.get(stream) {
+        let mut streams = autos_projections::group_by_stream(&emitted, |stream| match versions.get(stream) {
             Some(0) | None => ExpectedVersion::NoStream,
             Some(v) => ExpectedVersion::Exact(*v),
         });
+        if let Some(seed) = seed {
+            for (index, event) in streams.iter_mut().flat_map(|s| s.events.iter_mut()).enumerate() {
+                event.event_id = seed.event_id(index);
+            }
+        }
         let provenance = Provenance {
             actor_id: request.actor_id,
             actor_role: request.actor.role.as_str().to_owned(),
@@ -380,6 +426,51 @@ impl Service {
         }
     }
 
+    /// A keyed act at most once: the act the seed's request already appended, answered from the
+    /// log, or else `act` run; when `act` fails and the seed's act is in the log by then, a run
+    /// of the same request that outlived its claim appended it meanwhile, and that is the answer.
+    async fn once(
+        &self,
+        act: impl std::future::Future<Output = Result<Outcome, ApiError>>,
+    ) -> Result<Outcome, ApiError> {
+        if let Some(recorded) = self.recorded().await? {
+            return Ok(recorded);
+        }
+        match act.await {
+            Err(e) if self.seed.is_some() => match self.recorded().await {
+                Ok(Some(recorded)) => Ok(recorded),
+                _ => Err(e),
+            },
+            other => other,
+        }
+    }
+
+    /// The act the seed's request appended, read back from the log by its event ids and
+    /// answered as its append was (`case_id` names the case it opened, if any); None without a
+    /// seed or when the request appended nothing.
+    async fn recorded(&self) -> Result<Option<Outcome>, ApiError> {
+        let Some(seed) = self.seed else { return Ok(None) };
+        let db = self.store.database();
+        let mut recorded = Outcome { case_id: None, events: Vec::new(), stream_versions: BTreeMap::new() };
+        loop {
+            let row: Option<(i64, String, i64, String)> = on_db!(&db, read, |pool| {
+                sqlx::query_as("SELECT position, stream_id, stream_version, event_type FROM events WHERE event_id = $1")
+                    .bind(seed.event_id(recorded.events.len()))
+                    .fetch_optional(pool)
+                    .await
+                    .map_err(StoreError::from)?
+            });
+            let Some((position, stream_id, version, event_type)) = row else { break };
+            if version == 1 && recorded.case_id.is_none() {
+                recorded.case_id = stream_id.strip_prefix("caso-").and_then(|id| Uuid::parse_str(id).ok());
+            }
+            let last = recorded.stream_versions.entry(stream_id.clone()).or_insert(version);
+            *last = (*last).max(version);
+            recorded.events.push(AppendedEvent { position, stream_id, event_type });
+        }
+        Ok((!recorded.events.is_empty()).then_some(recorded))
+    }
+
     /// Appends the decided events (see [`Service::batch`]).
     async fn append(
         &self,
@@ -388,7 +479,7 @@ impl Service {
         request: &Request,
         command: &serde_json::Value,
     ) -> Result<Outcome, ApiError> {
-        match self.batch(emitted, versions, request, command).await? {
+        match self.batch(emitted, versions, request, command, self.seed).await? {
             None => Ok(Outcome { case_id: None, events: Vec::new(), stream_versions: BTreeMap::new() }),
             Some((batch, types)) => Ok(self.outcome(self.store.append(batch).await?, types)),
         }

@@ -18,6 +18,7 @@ use super::extract::Params;
 use super::operators::{command, require_json, TimeQuery};
 use super::{service_request, AppState};
 use crate::auth::Signed;
+use crate::idempotency::Seed;
 use crate::personal_data::{self, OpenedPersonalData, PersonalFields};
 use crate::ApiError;
 
@@ -80,12 +81,14 @@ pub(super) async fn open(
     State(state): State<AppState>,
     signed: Signed,
     request_id: Option<Extension<RequestId>>,
+    seed: Option<Extension<Seed>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
     let (cmd, envelope) = case_act(&state, &headers, &body, true).await?;
     let request = service_request(&signed, Vec::new(), envelope.occurred_on, request_id.as_ref().map(|e| &e.0));
-    Ok((StatusCode::CREATED, Json(state.service.case_command(None, cmd, None, &request).await?)))
+    let service = state.service.keyed(seed.map(|e| e.0));
+    Ok((StatusCode::CREATED, Json(service.case_command(None, cmd, None, &request).await?)))
 }
 
 /// An act on an existing case.
@@ -94,6 +97,7 @@ pub(super) async fn act(
     Path(text): Path<String>,
     signed: Signed,
     request_id: Option<Extension<RequestId>>,
+    seed: Option<Extension<Seed>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -102,7 +106,8 @@ pub(super) async fn act(
     let pinned = if_match(&headers)?.or(envelope.expected_version);
     let appointed = appointed(&state, &signed, id).await?;
     let request = service_request(&signed, appointed, envelope.occurred_on, request_id.as_ref().map(|e| &e.0));
-    Ok((StatusCode::CREATED, Json(state.service.case_command(Some(id), cmd, pinned, &request).await?)))
+    let service = state.service.keyed(seed.map(|e| e.0));
+    Ok((StatusCode::CREATED, Json(service.case_command(Some(id), cmd, pinned, &request).await?)))
 }
 
 /// A case's state, now or at a past point on either time axis.

@@ -17,6 +17,8 @@ use super::export::{Cell, Formato, Numeros, Separador, Style, Table};
 use super::extract::Params;
 use super::{service_request, AppState};
 use crate::auth::{MaybeSigned, Signed};
+use crate::idempotency::Seed;
+use crate::service::{Outcome, Service};
 use crate::views::Page;
 use crate::ApiError;
 
@@ -79,6 +81,7 @@ pub(super) async fn register(
     State(state): State<AppState>,
     signed: Signed,
     request_id: Option<Extension<RequestId>>,
+    seed: Option<Extension<Seed>>,
     headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -89,26 +92,26 @@ pub(super) async fn register(
     };
     let registro = *registro;
     let request = service_request(&signed, Vec::new(), envelope.occurred_on, request_id.as_ref().map(|e| &e.0));
-    let outcome = state.service.operator_command(registro, cmd, &request).await?;
+    let outcome = state.service.keyed(seed.map(|e| e.0)).operator_command(registro, cmd, &request).await?;
     Ok((StatusCode::CREATED, Json(outcome)))
 }
 
-/// An operator registry act on the operator in the path; `act` fixes the act when the route
-/// implies it.
+/// An operator registry act on the operator in the path, by `service` (keyed to the request);
+/// `act` fixes the act when the route implies it.
 async fn operator_act(
-    state: &AppState,
+    service: &Service,
     text: &str,
     signed: &Signed,
     request_id: Option<&RequestId>,
     headers: &axum::http::HeaderMap,
     body: &[u8],
     act: Option<&str>,
-) -> Result<(StatusCode, Json<crate::service::Outcome>), ApiError> {
+) -> Result<(StatusCode, Json<Outcome>), ApiError> {
     require_json(headers)?;
     let registro = registro(text)?;
     let (cmd, envelope): (OperatorCommand, _) = command(body, act)?;
     let request = service_request(signed, Vec::new(), envelope.occurred_on, request_id);
-    Ok((StatusCode::CREATED, Json(state.service.operator_command(registro, cmd, &request).await?)))
+    Ok((StatusCode::CREATED, Json(service.operator_command(registro, cmd, &request).await?)))
 }
 
 /// Any operator registry act (`act` names it).
@@ -117,10 +120,12 @@ pub(super) async fn act(
     Path(text): Path<String>,
     signed: Signed,
     request_id: Option<Extension<RequestId>>,
+    seed: Option<Extension<Seed>>,
     headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
-    operator_act(&state, &text, &signed, request_id.as_ref().map(|e| &e.0), &headers, &body, None).await
+    let service = state.service.keyed(seed.map(|e| e.0));
+    operator_act(&service, &text, &signed, request_id.as_ref().map(|e| &e.0), &headers, &body, None).await
 }
 
 /// A monthly beneficiary count.
@@ -129,11 +134,13 @@ pub(super) async fn beneficiaries(
     Path(text): Path<String>,
     signed: Signed,
     request_id: Option<Extension<RequestId>>,
+    seed: Option<Extension<Seed>>,
     headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
     let request_id = request_id.as_ref().map(|e| &e.0);
-    operator_act(&state, &text, &signed, request_id, &headers, &body, Some("informar_beneficiarios")).await
+    let service = state.service.keyed(seed.map(|e| e.0));
+    operator_act(&service, &text, &signed, request_id, &headers, &body, Some("informar_beneficiarios")).await
 }
 
 #[derive(Debug, Deserialize)]
