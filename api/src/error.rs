@@ -2,7 +2,7 @@
 //! mapping to `application/problem+json` with the stable codes of the API contract:
 //! `invalid_input` 400, `unauthenticated` 401, `forbidden` 403, `not_found` 404,
 //! `version_conflict` 409, `payload_too_large` 413, `rule_violation` 422 (with the rule id and
-//! its norm), `unavailable` 503. Database text never reaches a client.
+//! its norm), `unavailable` 503, `insufficient_storage` 507 (the database is out of space). Database text never reaches a client.
 
 use autos_domain::DomainError;
 use autos_projections::ProjectionError;
@@ -128,6 +128,15 @@ impl ApiError {
             },
             ApiError::Store(StoreError::InvalidInput(m)) => invalid(m.clone()),
             ApiError::Store(e @ StoreError::IdempotencyMismatch(_)) => invalid(e.to_string()),
+            ApiError::Store(e @ StoreError::DiskFull(_)) => {
+                tracing::error!(error = %e, "request failed: the database is out of space");
+                Problem::new(
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    "insufficient_storage",
+                    "Armazenamento esgotado",
+                    "o banco de dados está sem espaço em disco e o ato não foi registrado; tente de novo quando o espaço for liberado".into(),
+                )
+            }
             ApiError::Store(e) => unavailable(e),
             ApiError::Projection(ProjectionError::NotFound(what)) | ApiError::NotFound(what) => {
                 Problem::new(StatusCode::NOT_FOUND, "not_found", "Não encontrado", what.clone())

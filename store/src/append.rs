@@ -16,6 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::hashing::{event_hash, now_micros, EventHashInput, GENESIS};
+use crate::health::WriteHealth;
 use crate::{AppendBatch, AppendOutcome, ExpectedVersion, StoreError, StreamAppend};
 
 /// A stream's last version and the hash of that event.
@@ -93,6 +94,8 @@ pub(crate) trait AppendBackend: Send + Sync {
     async fn find_event_ids(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, String, i64, i64)>, StoreError>;
     /// The cache of heads this process has seen.
     fn heads(&self) -> &HeadCache;
+    /// Where the outcome of every insert is recorded.
+    fn health(&self) -> &WriteHealth;
 }
 
 /// Last known head per stream. Events are immutable, so a cached (version, hash) pair is
@@ -146,7 +149,13 @@ pub(crate) async fn append<B: AppendBackend + ?Sized>(
     let mut attempt = 0;
     loop {
         let (plan, heads) = plan(backend, batches).await?;
-        match backend.insert(&plan, hold).await {
+        let inserted = backend.insert(&plan, hold).await;
+        match &inserted {
+            Ok(_) => backend.health().record(Ok(())),
+            Err(InsertFailure::Other(e)) => backend.health().record(Err(e)),
+            Err(InsertFailure::UniqueViolation) => {}
+        }
+        match inserted {
             Ok(positions) => {
                 let mut outcomes = Vec::with_capacity(batches.len());
                 let mut rows = plan.rows.iter().zip(positions);

@@ -24,13 +24,54 @@ pub enum StoreError {
     /// A stored row cannot be decoded (corruption or a schema the code does not know).
     #[error("corrupt stored row: {0}")]
     Corrupt(String),
+    /// The database could not write for lack of space (SQLite `SQLITE_FULL`, PostgreSQL
+    /// `53100 disk_full`); nothing of the failed statement was stored.
+    #[error("database storage is full: {0}")]
+    DiskFull(sqlx::Error),
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("migration error: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
 }
 
+/// SQLite's primary result code for a full disk or database.
+const SQLITE_FULL: i64 = 13;
+/// PostgreSQL's SQLSTATE for a full disk.
+const PG_DISK_FULL: &str = "53100";
+
+fn is_disk_full(e: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(db) = e else { return false };
+    let Some(code) = db.code() else { return false };
+    if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+        // SQLite reports its extended result code as a number; the primary code is its low byte.
+        code.parse::<i64>().is_ok_and(|c| c & 0xff == SQLITE_FULL)
+    } else {
+        code == PG_DISK_FULL
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if is_disk_full(&e) {
+            StoreError::DiskFull(e)
+        } else {
+            StoreError::Database(e)
+        }
+    }
+}
+
 impl StoreError {
+    /// True for faults of the database itself (unreachable, IO, full disk), after which a write
+    /// may have failed and the store is not fit to take writes until one succeeds again.
+    pub fn is_storage_fault(&self) -> bool {
+        match self {
+            StoreError::DiskFull(_) => true,
+            StoreError::Database(e) => !matches!(e, sqlx::Error::Database(db) if db.is_unique_violation()
+                || db.is_check_violation() || db.is_foreign_key_violation()),
+            _ => false,
+        }
+    }
+
     /// True when a retry with fresh state may succeed (a conflict or a transient database fault).
     pub fn is_conflict(&self) -> bool {
         matches!(self, StoreError::Conflict { .. })

@@ -14,12 +14,14 @@
 //!   in `postgres`.
 //! - [`hashing`]: canonical encoding and hashes; [`integrity`]: seal and verify.
 //! - [`personal`]: per-subject keys, encryption and `forget` (LGPD).
+//! - [`health`]: whether writes reach the database (for readiness), and the write probe.
 //! - [`subscription`]: catch-up reading that wakes on commits and falls back to polling.
 //! - `testing` (feature): fresh databases on both backends for every crate's tests.
 
 mod append;
 mod error;
 pub mod hashing;
+pub mod health;
 pub mod integrity;
 pub mod model;
 pub mod personal;
@@ -142,6 +144,9 @@ pub trait EventStore: Send + Sync + 'static {
 
     /// A counter that changes whenever a commit may have made new events visible.
     fn commits(&self) -> tokio::sync::watch::Receiver<u64>;
+
+    /// Whether the latest append (or write probe) reached the database.
+    fn write_health(&self) -> &health::WriteHealth;
 
     /// All seal checkpoints, oldest first.
     async fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError>;

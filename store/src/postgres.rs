@@ -38,6 +38,7 @@ use uuid::Uuid;
 
 use crate::append::{self, AppendBackend, HeadCache, InsertFailure, PlannedAppend, StreamHead};
 use crate::hashing::now_micros;
+use crate::health::WriteHealth;
 use crate::{
     AppendBatch, AppendOutcome, Checkpoint, Database, EventStore, PositionGap, StoreError, StoredEvent, SubjectKey,
 };
@@ -57,6 +58,7 @@ pub struct PgStore {
     pool: PgPool,
     epoch: i32,
     heads: HeadCache,
+    health: WriteHealth,
     commits: Arc<watch::Sender<u64>>,
     appended: Arc<Notify>,
 }
@@ -81,7 +83,7 @@ impl PgStore {
         let appended = Arc::new(Notify::new());
         tokio::spawn(notifier(pool.clone(), appended.clone()));
         tokio::spawn(listener(url.to_owned(), pool.clone(), commits.clone()));
-        Ok(PgStore { pool, epoch, heads: HeadCache::default(), commits, appended })
+        Ok(PgStore { pool, epoch, heads: HeadCache::default(), health: WriteHealth::default(), commits, appended })
     }
 
     /// Appends like [`EventStore::append`] but keeps the transaction open for `hold` before
@@ -301,6 +303,10 @@ impl AppendBackend for PgStore {
     fn heads(&self) -> &HeadCache {
         &self.heads
     }
+
+    fn health(&self) -> &WriteHealth {
+        &self.health
+    }
 }
 
 #[async_trait]
@@ -371,6 +377,10 @@ impl EventStore for PgStore {
 
     fn commits(&self) -> watch::Receiver<u64> {
         self.commits.subscribe()
+    }
+
+    fn write_health(&self) -> &WriteHealth {
+        &self.health
     }
 
     async fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {

@@ -6,6 +6,16 @@
 //! is a single `INSERT` statement (its own transaction); work that needs several
 //! statements runs under `BEGIN IMMEDIATE`. Because one writer holds the lock from the first
 //! write to commit, the rowid position is assigned in commit order and never skips.
+//!
+//! # A failed commit never leaves the writer inside a transaction
+//! When a `COMMIT` fails on a full disk, SQLite rolls the transaction back by itself; sqlx's
+//! `ROLLBACK` on drop then fails ("no transaction is active") and sqlx goes on counting the
+//! connection as one transaction deep. Its next `begin` would open a `SAVEPOINT` (which in
+//! SQLite starts a real transaction), a failure inside that one rolls back only *to* the
+//! savepoint, and every later single-statement append would join that never-committed
+//! transaction: answered as stored, handed positions that are then given out again, and lost.
+//! The writer pool therefore refuses, at acquire, a connection whose transaction count is not
+//! zero: it is closed (SQLite rolls back whatever is open) and a fresh one is opened.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -13,12 +23,13 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, TransactionManager};
 use tokio::sync::watch;
 use uuid::Uuid;
 
 use crate::append::{self, AppendBackend, HeadCache, InsertFailure, PlannedAppend, StreamHead};
 use crate::hashing::now_micros;
+use crate::health::WriteHealth;
 use crate::{
     AppendBatch, AppendOutcome, Checkpoint, Database, EventStore, PositionGap, StoreError, StoredEvent, SubjectKey,
 };
@@ -35,6 +46,7 @@ pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     heads: HeadCache,
+    health: WriteHealth,
     commits: watch::Sender<u64>,
 }
 
@@ -58,6 +70,13 @@ impl SqliteStore {
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
+            // See the module doc: never hand out a connection that sqlx believes is inside a
+            // transaction when no transaction of ours is running.
+            .before_acquire(|conn, _| {
+                Box::pin(
+                    async move { Ok(<Sqlite as sqlx::Database>::TransactionManager::get_transaction_depth(conn) == 0) },
+                )
+            })
             .connect_with(options.clone())
             .await?;
         sqlx::migrate!("../migrations/sqlite").run(&writer).await?;
@@ -67,7 +86,7 @@ impl SqliteStore {
             .connect_with(options.read_only(false))
             .await?;
         let (commits, _) = watch::channel(0);
-        Ok(SqliteStore { writer, reader, heads: HeadCache::default(), commits })
+        Ok(SqliteStore { writer, reader, heads: HeadCache::default(), health: WriteHealth::default(), commits })
     }
 
     /// Appends like [`EventStore::append`] but keeps the transaction open for `hold` before
@@ -233,6 +252,10 @@ impl AppendBackend for SqliteStore {
     fn heads(&self) -> &HeadCache {
         &self.heads
     }
+
+    fn health(&self) -> &WriteHealth {
+        &self.health
+    }
 }
 
 #[async_trait]
@@ -295,6 +318,10 @@ impl EventStore for SqliteStore {
 
     fn commits(&self) -> watch::Receiver<u64> {
         self.commits.subscribe()
+    }
+
+    fn write_health(&self) -> &WriteHealth {
+        &self.health
     }
 
     async fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {

@@ -79,7 +79,7 @@ const SEPARADOR: (&str, bool, &str) =
     ("separador", false, "com formato=csv: virgula (padrão) | ponto_e_virgula (primeira linha sep=;)");
 const NUMEROS: (&str, bool, &str) =
     ("numeros", false, "com formato=csv: simples (1234.56, padrão) | pt_br (1.234,56; inteiros 16.879)");
-const WRITE_ERRORS: &[&str] = &["400", "401", "403", "404", "409", "413", "422", "503"];
+const WRITE_ERRORS: &[&str] = &["400", "401", "403", "404", "409", "413", "422", "503", "507"];
 const READ_ERRORS: &[&str] = &["400", "401", "403", "404", "503"];
 
 const ROUTES: &[Route] = &[
@@ -419,6 +419,7 @@ fn error_description(code: &str) -> &'static str {
         "409" => "version_conflict: versão desatualizada; nada foi gravado",
         "413" => "payload_too_large",
         "422" => "rule_violation: ato vedado pelas normas, com rule_id e norm",
+        "507" => "insufficient_storage: o banco de dados está sem espaço; nada foi gravado",
         _ => "unavailable: banco de dados ou projeção indisponível",
     }
 }
