@@ -267,7 +267,7 @@ impl Drop for Serve {
 }
 
 fn signal(pid: u32, name: &str) {
-    let _ = Command::new("kill").args([&format!("-{name}"), &pid.to_string()]).status();
+    let _ = Command::new("kill").args([&format!("-{name}"), &pid.to_string()]).stderr(Stdio::null()).status();
 }
 
 /// An HTTP client with a bounded timeout per request (a fault must not hang a test).
