@@ -1,13 +1,14 @@
-//! Representações (DOMAIN.md §2.9): registered with a concrete obligation and period,
-//! distributed, archived with a reason.
+//! Representações (DOMAIN.md §2.9): the events of a referral registered with a concrete
+//! obligation and period, distributed and archived with a reason; every refusal by its rule id.
 
-use autos_domain::case::{OriginArea, RepresentationSubject};
-use autos_domain::testing::{actor, assert_refused, d};
-use autos_domain::{CaseCommand, Role};
+use autos_domain::case::{Abertura, OriginArea, RepresentationEvent, RepresentationSubject};
+use autos_domain::testing::{actor, case_act, d};
+use autos_domain::{Actor, CaseCommand, Role};
+use chrono::NaiveDate;
 
 use crate::common::{registro, world_with_operator};
 
-fn register(obrigacao: &str, inicio: chrono::NaiveDate, fim: chrono::NaiveDate) -> CaseCommand {
+fn register(obrigacao: &str, inicio: NaiveDate, fim: NaiveDate) -> CaseCommand {
     CaseCommand::RegistrarRepresentacao {
         registro: registro(),
         origem: OriginArea::Dides,
@@ -19,52 +20,66 @@ fn register(obrigacao: &str, inicio: chrono::NaiveDate, fim: chrono::NaiveDate) 
     }
 }
 
+fn fiscal() -> Actor {
+    actor(Role::Fiscal, &[])
+}
+
 #[test]
 fn a_representacao_is_registered_distributed_and_archived() {
     // Lei 9.961/2000 art. 4; DOMAIN.md §2.9 lifecycle.
     let mut world = world_with_operator(d(2001, 2, 1), 5_000);
     let case = world.new_case_id();
-    let fiscal = actor(Role::Fiscal, &[]);
-    world.given_case(
-        case,
-        registro(),
-        fiscal.clone(),
-        d(2002, 9, 2),
-        register("RN 4/2000 (envio do SIB)", d(2002, 1, 1), d(2002, 6, 30)),
-    );
-    assert_eq!(world.case(case).phase(), "registrada");
-    world.given_case(
-        case,
-        registro(),
-        fiscal.clone(),
-        d(2002, 9, 3),
-        CaseCommand::DistribuirRepresentacao { unidade: "Núcleo RJ".into() },
-    );
-    world.given_case(
-        case,
-        registro(),
-        fiscal,
-        d(2002, 10, 1),
-        CaseCommand::ArquivarRepresentacao { motivo: "dados enviados".into() },
-    );
-    assert!(world.case(case).is_closed());
+    let registration = register("RN 4/2000 (envio do SIB)", d(2002, 1, 1), d(2002, 6, 30));
+    world
+        .when(case_act(case, fiscal(), d(2002, 9, 2), registration))
+        .then_events([RepresentationEvent::Registrada {
+            abertura: Abertura {
+                registro: registro(),
+                versao_regras: "seed-2000".into(),
+                fato_gerador: d(2002, 9, 2),
+                origem: None,
+            },
+            origem: OriginArea::Dides,
+            assunto: RepresentationSubject::Sib,
+            obrigacao: "RN 4/2000 (envio do SIB)".into(),
+            periodo_inicio: d(2002, 1, 1),
+            periodo_fim: d(2002, 6, 30),
+        }])
+        .then_state(|r| assert_eq!(r.phase(), "registrada"));
+    world
+        .when(case_act(
+            case,
+            fiscal(),
+            d(2002, 9, 3),
+            CaseCommand::DistribuirRepresentacao { unidade: "Núcleo RJ".into() },
+        ))
+        .then_events([RepresentationEvent::Distribuida { unidade: "Núcleo RJ".into() }]);
+    world
+        .when(case_act(
+            case,
+            fiscal(),
+            d(2002, 10, 1),
+            CaseCommand::ArquivarRepresentacao { motivo: "dados enviados".into() },
+        ))
+        .then_events([RepresentationEvent::Arquivada { motivo: "dados enviados".into() }])
+        .then_state(|r| assert!(r.is_closed()));
 }
 
 #[test]
 fn a_representacao_must_name_a_concrete_obligation_and_a_sensible_period() {
     // DOMAIN.md §2.9 invariant: a concrete legal/infralegal obligation and period.
     let mut world = world_with_operator(d(2001, 2, 1), 5_000);
-    let fiscal = actor(Role::Fiscal, &[]);
     let case = world.new_case_id();
-    assert_refused(
-        world.when_case(case, registro(), fiscal.clone(), d(2002, 9, 2), register("  ", d(2002, 1, 1), d(2002, 6, 30))),
-        "invalid.obrigacao",
-    );
-    let case = world.new_case_id();
-    assert_refused(
-        world.when_case(case, registro(), fiscal, d(2002, 9, 2), register("RN 4/2000", d(2002, 6, 30), d(2002, 1, 1))),
-        "invalid.periodo_fim",
-    );
+    world
+        .when(case_act(case, fiscal(), d(2002, 9, 2), register("  ", d(2002, 1, 1), d(2002, 6, 30))))
+        .then_invalid("obrigacao");
+    world
+        .when(case_act(case, fiscal(), d(2002, 9, 2), register("RN 4/2000", d(2002, 6, 30), d(2002, 1, 1))))
+        .then_invalid("periodo_fim");
+    world
+        .when(case_act(case, fiscal(), d(2002, 9, 2), register("RN 4/2000", d(2002, 10, 1), d(2002, 12, 31))))
+        .then_invalid("periodo_inicio")
+        .then_state(|r| assert_eq!(r.phase(), "vazio"));
 }
 
 #[test]
@@ -72,29 +87,11 @@ fn an_archived_representacao_takes_no_more_acts() {
     // Corrections are new acts in another case (DOMAIN.md §8).
     let mut world = world_with_operator(d(2001, 2, 1), 5_000);
     let case = world.new_case_id();
-    let fiscal = actor(Role::Fiscal, &[]);
-    world.given_case(
-        case,
-        registro(),
-        fiscal.clone(),
-        d(2002, 9, 2),
-        register("RN 4/2000", d(2002, 1, 1), d(2002, 6, 30)),
-    );
-    world.given_case(
-        case,
-        registro(),
-        fiscal.clone(),
-        d(2002, 9, 3),
-        CaseCommand::ArquivarRepresentacao { motivo: "improcedente".into() },
-    );
-    assert_refused(
-        world.when_case(
-            case,
-            registro(),
-            fiscal,
-            d(2002, 9, 4),
-            CaseCommand::DistribuirRepresentacao { unidade: "DIFIS".into() },
-        ),
-        "caso.encerrado",
-    );
+    world.given([
+        case_act(case, fiscal(), d(2002, 9, 2), register("RN 4/2000", d(2002, 1, 1), d(2002, 6, 30))),
+        case_act(case, fiscal(), d(2002, 9, 3), CaseCommand::ArquivarRepresentacao { motivo: "improcedente".into() }),
+    ]);
+    world
+        .when(case_act(case, fiscal(), d(2002, 9, 4), CaseCommand::DistribuirRepresentacao { unidade: "DIFIS".into() }))
+        .then_refused("caso.encerrado");
 }

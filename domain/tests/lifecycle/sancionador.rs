@@ -1,14 +1,16 @@
-//! Processo administrativo sancionador (DOMAIN.md §2.7 and §3): the lifecycle from the auto de
-//! infração to payment, the discount options, the appeal, instalments, default and dívida ativa,
-//! and every transition the law refuses.
+//! Processo administrativo sancionador (DOMAIN.md §2.7 and §3): the events of each act from the
+//! auto de infração to payment — notification with the defence deadline, defence, decision with
+//! every factor of the fine, appeal, res judicata, discounts, instalments, default, dívida ativa
+//! and the claim in a liquidation estate — and every refusal by its rule id.
 
 use autos_domain::case::{
-    AppealDecision, DeadlineKey, FirstInstanceDecision, InstalmentPlan, LeGround, Penalty, SanctionState,
+    Abertura, AppealDecision, AppealOutcome, FirstInstanceDecision, Instalment, InstalmentPlan, LeGround, Penalty,
+    SanctionEvent,
 };
-use autos_domain::fine::FineInputs;
-use autos_domain::rules::DiscountKind;
-use autos_domain::testing::{actor, assert_refused, d, World};
-use autos_domain::{CaseCommand, CaseState, DomainError, Money, Role};
+use autos_domain::fine::{AppliedCircumstance, AppliedDiscount, FineComputation, FineInputs, Rounding};
+use autos_domain::rules::{CircumstanceKind, DiscountKind};
+use autos_domain::testing::{actor, case_act, d, deadline, Act, Expect, World};
+use autos_domain::{Actor, Calendar, CaseCommand, CaseEvent, Deadline, Money, Role};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -17,6 +19,7 @@ use uuid::Uuid;
 use crate::common::{registro, world_with_operator};
 
 const PROCESSO: &str = "33910.018565/2017-58";
+const GROUNDS: &str = "infração comprovada";
 
 fn auto() -> CaseCommand {
     CaseCommand::LavrarAutoInfracao {
@@ -35,10 +38,74 @@ fn fine(base: u32) -> FineInputs {
     FineInputs { valor_base: Money::reais(base), circunstancias: vec![], multiplicador_coletivo: Decimal::ONE }
 }
 
+/// The fine this world computes under RN 388/2015 for valor-base `base`: porte factor 0,5 (an
+/// operator of 5 000 members, ≤ 20 000 in the test configuration), 500 members exposed (collective
+/// maximum 1 up to 1 000), bounds R$ 5.000,00–1.000.000,00, no discount; `valor` is the
+/// clamped fine.
+fn fine_388(base: u32, valor: u32) -> FineComputation {
+    FineComputation {
+        versao_regras: "rn-388-2015".into(),
+        tipo_infracao: "rn124.art77".into(),
+        valor_base: Money::reais(base),
+        beneficiarios_operadora: 5_000,
+        fator_porte: dec!(0.5),
+        circunstancias: vec![],
+        beneficiarios_expostos: 500,
+        multiplicador_coletivo: Decimal::ONE,
+        multiplicador_coletivo_maximo: Decimal::ONE,
+        norma_efeito_coletivo: String::new(),
+        arredondamento: Rounding::MeioParaCima,
+        limite_minimo: Money::reais(5_000),
+        limite_maximo: Money::reais(1_000_000),
+        desconto: None,
+        piso_apos_desconto: false,
+        valor_calculado: Decimal::from(base) * dec!(0.5),
+        valor_multa: Money::reais(valor),
+        valor_devido: Money::reais(valor),
+    }
+}
+
+/// `fine` with a discount of `percentual`, leaving `devido` to pay.
+fn discounted(fine: FineComputation, tipo: DiscountKind, percentual: Decimal, devido: u32) -> FineComputation {
+    FineComputation {
+        desconto: Some(AppliedDiscount { tipo, percentual, norma: String::new() }),
+        valor_devido: Money::reais(devido),
+        ..fine
+    }
+}
+
+fn reincidencia() -> AppliedCircumstance {
+    AppliedCircumstance { codigo: "reincidencia".into(), tipo: CircumstanceKind::Agravante, percentual: dec!(0.5) }
+}
+
+/// The 10-day appeal deadline of a decision on `on` (RN 388/2015).
+fn appeal_deadline(on: NaiveDate, due: NaiveDate) -> Option<Deadline> {
+    Some(deadline(on, 10, Calendar::Corridos, due))
+}
+
+/// The 30-day payment deadline from `on` (RN 48/2003).
+fn payment_deadline(on: NaiveDate, due: NaiveDate) -> Option<Deadline> {
+    Some(deadline(on, 30, Calendar::Corridos, due))
+}
+
+/// The defence deadline of a notification on Monday 6 Mar 2017: 10 business days, to 20 Mar.
+fn defence_deadline() -> Option<Deadline> {
+    Some(deadline(d(2017, 3, 6), 10, Calendar::Uteis, d(2017, 3, 20)))
+}
+
+fn fined(multa: FineComputation, prazo_recurso: Option<Deadline>) -> SanctionEvent {
+    SanctionEvent::PrimeiraInstanciaDecidida {
+        penalidade: Some(Penalty::Multa),
+        multa: Some(Box::new(multa)),
+        fundamentacao: GROUNDS.into(),
+        prazo_recurso,
+    }
+}
+
 fn decide_fine(base: u32) -> CaseCommand {
     CaseCommand::DecidirPrimeiraInstancia {
         decisao: FirstInstanceDecision::Multa { multa: fine(base) },
-        fundamentacao: "infração comprovada".into(),
+        fundamentacao: GROUNDS.into(),
         documento: "Decisão DIFIS nº 10/2017".into(),
     }
 }
@@ -51,158 +118,154 @@ fn pay_instalment(reais: u32, parcela: u32) -> CaseCommand {
     CaseCommand::RegistrarPagamento { valor: Money::reais(reais), parcela: Some(parcela), documento: "GRU 2".into() }
 }
 
-fn fiscal() -> autos_domain::Actor {
+fn paid(valor: u32, parcela: Option<u32>, saldo: u32) -> SanctionEvent {
+    SanctionEvent::PagamentoRegistrado { valor: Money::reais(valor), parcela, saldo: Money::reais(saldo) }
+}
+
+fn fiscal() -> Actor {
     actor(Role::Fiscal, &[])
 }
 
-fn diretoria() -> autos_domain::Actor {
+fn diretoria() -> Actor {
     actor(Role::Diretoria, &[])
 }
 
-fn pas(case: &CaseState) -> SanctionState {
-    match &case.detail {
-        autos_domain::case::CaseDetail::Sancionador(s) => s.clone(),
-        other => panic!("not a sanctioning process: {other:?}"),
-    }
+fn by_fiscal(case: Uuid, on: NaiveDate, command: CaseCommand) -> Act {
+    case_act(case, fiscal(), on, command)
+}
+
+fn by_diretoria(case: Uuid, on: NaiveDate, command: CaseCommand) -> Act {
+    case_act(case, diretoria(), on, command)
+}
+
+fn defence(protocolo: &str) -> CaseCommand {
+    CaseCommand::RegistrarDefesa { protocolo: protocolo.into() }
+}
+
+fn appeal() -> CaseCommand {
+    CaseCommand::InterporRecurso { protocolo: "R-1".into() }
+}
+
+fn certify() -> CaseCommand {
+    CaseCommand::CertificarTransitoEmJulgado { documento: "Certidão".into() }
 }
 
 /// An auto de infração drawn up and notified on 6 Mar 2017 (rules of RN 388/2015).
 fn notified(world: &mut World) -> Uuid {
     let case = world.new_case_id();
-    world.given_case(case, registro(), fiscal(), d(2017, 3, 6), auto());
-    world.given_case(
-        case,
-        registro(),
-        fiscal(),
-        d(2017, 3, 6),
-        CaseCommand::NotificarAutuada { documento: "AR".into() },
-    );
+    world.given([
+        by_fiscal(case, d(2017, 3, 6), auto()),
+        by_fiscal(case, d(2017, 3, 6), CaseCommand::NotificarAutuada { documento: "AR".into() }),
+    ]);
     case
 }
 
 /// A fine of `base` × porte 0,5 decided on 3 Apr 2017 after the defence.
 fn decided(world: &mut World, base: u32) -> Uuid {
     let case = notified(world);
-    world.given_case(
-        case,
-        registro(),
-        fiscal(),
-        d(2017, 3, 15),
-        CaseCommand::RegistrarDefesa { protocolo: "P-1".into() },
-    );
-    world.given_case(case, registro(), diretoria(), d(2017, 4, 3), decide_fine(base));
+    world
+        .given([by_fiscal(case, d(2017, 3, 15), defence("P-1")), by_diretoria(case, d(2017, 4, 3), decide_fine(base))]);
     case
 }
 
 /// The same fine made final on 17 Apr 2017, after the appeal deadline ran out.
 fn final_fine(world: &mut World, base: u32) -> Uuid {
     let case = decided(world, base);
-    world.given_case(
-        case,
-        registro(),
-        diretoria(),
-        d(2017, 4, 17),
-        CaseCommand::CertificarTransitoEmJulgado { documento: "Certidão".into() },
-    );
+    world.given([by_diretoria(case, d(2017, 4, 17), certify())]);
     case
-}
-
-fn when(
-    world: &mut World,
-    case: Uuid,
-    who: autos_domain::Actor,
-    on: NaiveDate,
-    command: CaseCommand,
-) -> Result<Vec<autos_domain::Emitted>, DomainError> {
-    world.when_case(case, registro(), who, on, command)
 }
 
 #[test]
 fn a_fine_runs_from_the_auto_de_infracao_to_payment() {
     // Lei 9.656/1998 art. 29; RN 388/2015 (10 du defence, 10 d appeal); RN 48/2003 (30 d to pay).
+    // The infraction of 10 Feb 2017 binds the RN 388 rules (tempus regit actum).
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
-    let case = notified(&mut world);
-    assert_eq!(world.case(case).phase(), "aguardando_defesa");
-    assert_eq!(world.case(case).deadlines[&DeadlineKey::Defesa].due, d(2017, 3, 20));
-    world.given_case(
-        case,
-        registro(),
-        fiscal(),
-        d(2017, 3, 15),
-        CaseCommand::RegistrarDefesa { protocolo: "P-1".into() },
-    );
-    assert_eq!(world.case(case).phase(), "instrucao");
-    world.given_case(case, registro(), diretoria(), d(2017, 4, 3), decide_fine(30_000));
-    let state = world.case(case);
-    assert_eq!(state.phase(), "decidido");
-    assert_eq!(state.deadlines[&DeadlineKey::Recurso].due, d(2017, 4, 13));
-    let multa = pas(&state).multa.unwrap();
-    assert_eq!((multa.fator_porte, multa.beneficiarios_operadora), (dec!(0.5), 5_000));
-    assert_eq!(multa.valor_devido, Money::reais(15_000));
-    assert_eq!(multa.versao_regras, "rn-388-2015");
-    world.given_case(
-        case,
-        registro(),
-        diretoria(),
-        d(2017, 4, 17),
-        CaseCommand::CertificarTransitoEmJulgado { documento: "Certidão".into() },
-    );
-    assert_eq!(world.case(case).phase(), "final");
-    assert_eq!(world.case(case).deadlines[&DeadlineKey::Pagamento].due, d(2017, 5, 17));
-    world.given_case(case, registro(), fiscal(), d(2017, 5, 2), pay(5_000));
-    assert_eq!(pas(&world.case(case)).owed(), Money::reais(10_000));
-    world.given_case(case, registro(), fiscal(), d(2017, 5, 10), pay(10_000));
-    assert_eq!(world.case(case).phase(), "pago");
-    assert!(world.case(case).is_closed() && world.case(case).deadlines.is_empty());
+    let case = world.new_case_id();
+    world.when(by_fiscal(case, d(2017, 3, 6), auto())).then_events([SanctionEvent::AutoLavrado {
+        abertura: Abertura {
+            registro: registro(),
+            versao_regras: "rn-388-2015".into(),
+            fato_gerador: d(2017, 2, 10),
+            origem: None,
+        },
+        processo: PROCESSO.into(),
+        tipo_infracao: "rn124.art77".into(),
+        fatos: "negativa de cobertura de procedimento do rol".into(),
+        beneficiarios_expostos: 500,
+    }]);
+    world
+        .when(by_fiscal(case, d(2017, 3, 6), CaseCommand::NotificarAutuada { documento: "AR".into() }))
+        .then_events([SanctionEvent::AutuadaNotificada { prazo_defesa: defence_deadline() }])
+        .then_state(|pas| assert_eq!(pas.phase(), "aguardando_defesa"));
+    world
+        .when(by_fiscal(case, d(2017, 3, 15), defence("P-1")))
+        .then_events([SanctionEvent::DefesaRegistrada { protocolo: "P-1".into() }])
+        .then_state(|pas| assert!(pas.phase() == "instrucao" && pas.deadlines.is_empty()));
+    world
+        .when(by_diretoria(case, d(2017, 4, 3), decide_fine(30_000)))
+        .then_events([fined(fine_388(30_000, 15_000), appeal_deadline(d(2017, 4, 3), d(2017, 4, 13)))])
+        .then_state(|pas| assert_eq!(pas.phase(), "decidido"));
+    world
+        .when(by_diretoria(case, d(2017, 4, 17), certify()))
+        .then_events([SanctionEvent::TransitoEmJulgadoCertificado {
+            prazo_pagamento: payment_deadline(d(2017, 4, 17), d(2017, 5, 17)),
+        }])
+        .then_state(|pas| assert_eq!(pas.phase(), "final"));
+    world.when(by_fiscal(case, d(2017, 5, 2), pay(5_000))).then_events([paid(5_000, None, 10_000)]);
+    world
+        .when(by_fiscal(case, d(2017, 5, 10), pay(10_000)))
+        .then_events([paid(10_000, None, 0)])
+        .then_state(|pas| assert!(pas.phase() == "pago" && pas.is_closed() && pas.deadlines.is_empty()));
 }
 
 #[test]
 fn a_paid_or_archived_process_is_immutable() {
     // DOMAIN.md §2.7: a paid or archived PAS is immutable.
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
-    let paid = final_fine(&mut world, 30_000);
-    world.given_case(paid, registro(), fiscal(), d(2017, 5, 10), pay(15_000));
-    assert_refused(when(&mut world, paid, fiscal(), d(2017, 5, 11), pay(1)), "caso.encerrado");
+    let paid_case = final_fine(&mut world, 30_000);
+    world.given([by_fiscal(paid_case, d(2017, 5, 10), pay(15_000))]);
+    world.when(by_fiscal(paid_case, d(2017, 5, 11), pay(1))).then_refused("caso.encerrado");
     let archived = notified(&mut world);
     let archive = CaseCommand::DecidirPrimeiraInstancia {
         decisao: FirstInstanceDecision::Arquivamento,
         fundamentacao: "conduta não comprovada".into(),
         documento: "Decisão".into(),
     };
-    world.given_case(archived, registro(), diretoria(), d(2017, 3, 8), archive);
-    assert_eq!(world.case(archived).phase(), "arquivado");
-    assert_refused(
-        when(&mut world, archived, fiscal(), d(2017, 3, 9), CaseCommand::InterporRecurso { protocolo: "R".into() }),
-        "caso.encerrado",
-    );
+    world
+        .when(by_diretoria(archived, d(2017, 3, 8), archive))
+        .then_events([SanctionEvent::PrimeiraInstanciaDecidida {
+            penalidade: None,
+            multa: None,
+            fundamentacao: "conduta não comprovada".into(),
+            prazo_recurso: None,
+        }])
+        .then_state(|pas| assert!(pas.phase() == "arquivado" && pas.deadlines.is_empty()));
+    world.when(by_fiscal(archived, d(2017, 3, 9), appeal())).then_refused("caso.encerrado");
 }
 
 #[test]
 fn paying_in_place_of_the_defence_earns_the_discount_and_settles_the_process() {
-    // RN 388/2015: 40 % off for paying instead of defending; the option waives the defence.
+    // RN 388/2015: 40 % off for paying instead of defending, within the defence deadline; the
+    // option waives the defence.
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
     let case = notified(&mut world);
     let option = CaseCommand::OptarPagamentoComDesconto {
         desconto: DiscountKind::PagamentoAntecipado,
         multa: Some(fine(30_000)),
     };
-    world.given_case(case, registro(), fiscal(), d(2017, 3, 10), option);
-    let state = world.case(case);
-    assert_eq!(state.phase(), "pagamento_com_desconto");
-    let multa = pas(&state).multa.unwrap();
-    assert_eq!((multa.valor_multa, multa.valor_devido), (Money::reais(15_000), Money::reais(9_000)));
-    assert_eq!(state.deadlines[&DeadlineKey::Pagamento].due, d(2017, 3, 20));
-    assert!(!state.deadlines.contains_key(&DeadlineKey::Defesa));
-    assert_refused(
-        when(&mut world, case, fiscal(), d(2017, 3, 13), CaseCommand::RegistrarDefesa { protocolo: "P".into() }),
-        "pas.transicao_invalida",
-    );
-    assert_refused(
-        when(&mut world, case, fiscal(), d(2017, 3, 13), pay(4_000)),
-        "pas.desconto_exige_pagamento_integral",
-    );
-    world.given_case(case, registro(), fiscal(), d(2017, 3, 14), pay(9_000));
-    assert_eq!(world.case(case).phase(), "pago");
+    world
+        .when(by_fiscal(case, d(2017, 3, 10), option))
+        .then_events([SanctionEvent::DescontoOptado {
+            multa: Box::new(discounted(fine_388(30_000, 15_000), DiscountKind::PagamentoAntecipado, dec!(0.40), 9_000)),
+            prazo_pagamento: defence_deadline(),
+        }])
+        .then_state(|pas| assert_eq!(pas.phase(), "pagamento_com_desconto"));
+    world.when(by_fiscal(case, d(2017, 3, 13), defence("P"))).then_refused("pas.transicao_invalida");
+    world.when(by_fiscal(case, d(2017, 3, 13), pay(4_000))).then_refused("pas.desconto_exige_pagamento_integral");
+    world
+        .when(by_fiscal(case, d(2017, 3, 14), pay(9_000)))
+        .then_events([paid(9_000, None, 0)])
+        .then_state(|pas| assert_eq!(pas.phase(), "pago"));
 }
 
 #[test]
@@ -214,17 +277,18 @@ fn an_unpaid_discount_lapses_and_the_process_goes_to_decision_without_defence() 
         desconto: DiscountKind::PagamentoAntecipado,
         multa: Some(fine(30_000)),
     };
-    world.given_case(case, registro(), fiscal(), d(2017, 3, 10), option);
-    assert_refused(
-        when(&mut world, case, fiscal(), d(2017, 3, 20), CaseCommand::DeclararInadimplencia {}),
-        "prazo.nao_vencido",
-    );
-    assert_refused(when(&mut world, case, fiscal(), d(2017, 3, 21), pay(9_000)), "pas.desconto_intempestivo");
-    world.given_case(case, registro(), fiscal(), d(2017, 3, 21), CaseCommand::DeclararInadimplencia {});
-    let state = pas(&world.case(case));
-    assert_eq!((world.case(case).phase(), state.defesa_renunciada, state.multa), ("instrucao".to_owned(), true, None));
-    world.given_case(case, registro(), diretoria(), d(2017, 4, 3), decide_fine(30_000));
-    assert_eq!(pas(&world.case(case)).multa.unwrap().valor_devido, Money::reais(15_000));
+    world.given([by_fiscal(case, d(2017, 3, 10), option)]);
+    world
+        .when(by_fiscal(case, d(2017, 3, 20), CaseCommand::DeclararInadimplencia {}))
+        .then_refused("prazo.nao_vencido");
+    world.when(by_fiscal(case, d(2017, 3, 21), pay(9_000))).then_refused("pas.desconto_intempestivo");
+    world
+        .when(by_fiscal(case, d(2017, 3, 21), CaseCommand::DeclararInadimplencia {}))
+        .then_events([SanctionEvent::DescontoCaducado { multa: None, prazo_pagamento: None }])
+        .then_state(|pas| assert_eq!(pas.phase(), "instrucao"));
+    world
+        .when(by_diretoria(case, d(2017, 4, 3), decide_fine(30_000)))
+        .then_events([fined(fine_388(30_000, 15_000), appeal_deadline(d(2017, 4, 3), d(2017, 4, 13)))]);
 }
 
 #[test]
@@ -233,44 +297,48 @@ fn paying_in_place_of_the_appeal_earns_the_smaller_discount() {
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
     let case = decided(&mut world, 30_000);
     let wrong = CaseCommand::OptarPagamentoComDesconto { desconto: DiscountKind::PagamentoAntecipado, multa: None };
-    assert_refused(when(&mut world, case, fiscal(), d(2017, 4, 5), wrong), "pas.desconto_incompativel_com_fase");
+    world.when(by_fiscal(case, d(2017, 4, 5), wrong)).then_refused("pas.desconto_incompativel_com_fase");
     let option = CaseCommand::OptarPagamentoComDesconto { desconto: DiscountKind::RenunciaRecurso, multa: None };
-    world.given_case(case, registro(), fiscal(), d(2017, 4, 5), option);
-    assert_eq!(pas(&world.case(case)).owed(), Money::reais(12_000));
-    assert_refused(
-        when(&mut world, case, fiscal(), d(2017, 4, 6), CaseCommand::InterporRecurso { protocolo: "R".into() }),
-        "pas.transicao_invalida",
-    );
-    world.given_case(case, registro(), fiscal(), d(2017, 4, 10), pay(12_000));
-    assert_eq!(world.case(case).phase(), "pago");
+    world.when(by_fiscal(case, d(2017, 4, 5), option)).then_events([SanctionEvent::DescontoOptado {
+        multa: Box::new(discounted(fine_388(30_000, 15_000), DiscountKind::RenunciaRecurso, dec!(0.20), 12_000)),
+        prazo_pagamento: appeal_deadline(d(2017, 4, 3), d(2017, 4, 13)),
+    }]);
+    world.when(by_fiscal(case, d(2017, 4, 6), appeal())).then_refused("pas.transicao_invalida");
+    world
+        .when(by_fiscal(case, d(2017, 4, 10), pay(12_000)))
+        .then_events([paid(12_000, None, 0)])
+        .then_state(|pas| assert_eq!(pas.phase(), "pago"));
 }
 
 #[test]
 fn the_appeal_may_reduce_the_fine_and_the_reduced_fine_is_paid() {
-    // Lei 9.784/1999 arts. 56–64; RN 48/2003 art. 24: DICOL judges the appeal.
+    // Lei 9.784/1999 arts. 56–64; RN 48/2003 art. 24: DICOL judges the appeal; the reduced fine
+    // keeps the first-instance porte and is due in 30 days.
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
     let case = decided(&mut world, 30_000);
-    world.given_case(
-        case,
-        registro(),
-        fiscal(),
-        d(2017, 4, 10),
-        CaseCommand::InterporRecurso { protocolo: "R-1".into() },
-    );
-    assert_eq!(world.case(case).phase(), "recurso");
+    world
+        .when(by_fiscal(case, d(2017, 4, 10), appeal()))
+        .then_events([SanctionEvent::RecursoInterposto { protocolo: "R-1".into() }])
+        .then_state(|pas| assert_eq!(pas.phase(), "recurso"));
     let judge = |base| CaseCommand::JulgarRecurso {
         julgamento: AppealDecision::Reduzida { multa: fine(base) },
         fundamentacao: "atenuante reconhecida".into(),
         documento: "Deliberação DICOL".into(),
     };
-    assert_refused(when(&mut world, case, diretoria(), d(2017, 5, 2), judge(40_000)), "pas.reducao_invalida");
-    world.given_case(case, registro(), diretoria(), d(2017, 5, 2), judge(20_000));
-    let state = world.case(case);
-    assert_eq!(state.phase(), "final");
-    assert_eq!(pas(&state).owed(), Money::reais(10_000));
-    assert!(state.deadlines.contains_key(&DeadlineKey::Pagamento));
-    world.given_case(case, registro(), fiscal(), d(2017, 5, 20), pay(10_000));
-    assert!(world.case(case).is_closed());
+    world.when(by_diretoria(case, d(2017, 5, 2), judge(40_000))).then_refused("pas.reducao_invalida");
+    world
+        .when(by_diretoria(case, d(2017, 5, 2), judge(20_000)))
+        .then_events([SanctionEvent::RecursoJulgado {
+            resultado: AppealOutcome::Reduzida,
+            multa: Some(Box::new(fine_388(20_000, 10_000))),
+            fundamentacao: "atenuante reconhecida".into(),
+            prazo_pagamento: payment_deadline(d(2017, 5, 2), d(2017, 6, 1)),
+        }])
+        .then_state(|pas| assert_eq!(pas.phase(), "final"));
+    world
+        .when(by_fiscal(case, d(2017, 5, 20), pay(10_000)))
+        .then_events([paid(10_000, None, 0)])
+        .then_state(|pas| assert!(pas.is_closed()));
 }
 
 #[test]
@@ -278,66 +346,30 @@ fn an_appeal_that_cancels_the_penalty_archives_the_process() {
     // Lei 9.784/1999 art. 64: the appeal authority may annul or revoke the decision.
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
     let case = decided(&mut world, 30_000);
-    world.given_case(
-        case,
-        registro(),
-        fiscal(),
-        d(2017, 4, 10),
-        CaseCommand::InterporRecurso { protocolo: "R-1".into() },
-    );
+    world.given([by_fiscal(case, d(2017, 4, 10), appeal())]);
     let cancel = CaseCommand::JulgarRecurso {
         julgamento: AppealDecision::Cancelada,
         fundamentacao: "nulidade da notificação".into(),
         documento: "Deliberação DICOL".into(),
     };
-    world.given_case(case, registro(), diretoria(), d(2017, 5, 2), cancel);
-    assert_eq!(world.case(case).phase(), "arquivado");
-    assert_eq!(pas(&world.case(case)).owed(), Money::ZERO);
+    world
+        .when(by_diretoria(case, d(2017, 5, 2), cancel))
+        .then_events([SanctionEvent::RecursoJulgado {
+            resultado: AppealOutcome::Cancelada,
+            multa: None,
+            fundamentacao: "nulidade da notificação".into(),
+            prazo_pagamento: None,
+        }])
+        .then_state(|pas| assert!(pas.phase() == "arquivado" && pas.is_closed()));
 }
 
 #[test]
 fn an_appeal_after_its_deadline_is_refused() {
-    // RN 388/2015: appeal within 10 days of the decision.
+    // RN 388/2015: appeal within 10 days of the decision (3 → 13 Apr 2017).
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
     let case = decided(&mut world, 30_000);
-    assert_refused(
-        when(&mut world, case, fiscal(), d(2017, 4, 14), CaseCommand::InterporRecurso { protocolo: "R".into() }),
-        "pas.recurso_intempestivo",
-    );
-    let certify = CaseCommand::CertificarTransitoEmJulgado { documento: "Certidão".into() };
-    assert_refused(when(&mut world, case, diretoria(), d(2017, 4, 13), certify), "prazo.nao_vencido");
-}
-
-#[test]
-fn a_final_advertencia_closes_the_process_with_nothing_to_pay() {
-    // Lei 9.656/1998 art. 25 I.
-    let mut world = world_with_operator(d(2016, 2, 1), 5_000);
-    let case = notified(&mut world);
-    world.given_case(
-        case,
-        registro(),
-        fiscal(),
-        d(2017, 3, 15),
-        CaseCommand::RegistrarDefesa { protocolo: "P".into() },
-    );
-    let warn = CaseCommand::DecidirPrimeiraInstancia {
-        decisao: FirstInstanceDecision::Advertencia,
-        fundamentacao: "primeira ocorrência".into(),
-        documento: "Decisão".into(),
-    };
-    world.given_case(case, registro(), diretoria(), d(2017, 4, 3), warn);
-    assert_eq!(pas(&world.case(case)).penalidade, Some(Penalty::Advertencia));
-    let option = CaseCommand::OptarPagamentoComDesconto { desconto: DiscountKind::RenunciaRecurso, multa: None };
-    assert_refused(when(&mut world, case, fiscal(), d(2017, 4, 5), option), "pas.desconto_incompativel_com_fase");
-    world.given_case(
-        case,
-        registro(),
-        diretoria(),
-        d(2017, 4, 17),
-        CaseCommand::CertificarTransitoEmJulgado { documento: "Certidão".into() },
-    );
-    assert_eq!(world.case(case).phase(), "advertencia_definitiva");
-    assert!(world.case(case).is_closed());
+    world.when(by_fiscal(case, d(2017, 4, 14), appeal())).then_refused("pas.recurso_intempestivo");
+    world.when(by_diretoria(case, d(2017, 4, 13), certify())).then_refused("prazo.nao_vencido");
 }
 
 #[test]
@@ -345,31 +377,34 @@ fn instalments_sum_exactly_to_the_fine_and_their_payments_settle_it() {
     // RN 48/2003: 30 d to pay or ask for instalments; RN 04/2002 (parcelamento).
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
     let case = final_fine(&mut world, 30_000);
+    let due = [d(2017, 6, 5), d(2017, 7, 5), d(2017, 8, 7)];
     let plan = |amounts: [u32; 3]| CaseCommand::ConcederParcelamento {
         parcelas: amounts
             .iter()
-            .zip([d(2017, 6, 5), d(2017, 7, 5), d(2017, 8, 7)])
+            .zip(due)
             .map(|(v, vencimento)| InstalmentPlan { vencimento, valor: Money::reais(*v) })
             .collect(),
         documento: "Termo de parcelamento".into(),
     };
-    assert_refused(
-        when(&mut world, case, diretoria(), d(2017, 5, 5), plan([5_000, 5_000, 4_000])),
-        "pas.parcelas_nao_somam_o_devido",
-    );
-    world.given_case(case, registro(), diretoria(), d(2017, 5, 5), plan([5_000, 5_000, 5_000]));
-    assert_eq!(world.case(case).phase(), "parcelado");
-    assert_refused(
-        when(&mut world, case, fiscal(), d(2017, 6, 1), pay_instalment(6_000, 1)),
-        "pas.pagamento_excede_devido",
-    );
-    assert_refused(when(&mut world, case, fiscal(), d(2017, 6, 1), pay(5_000)), "invalid.parcela");
-    for (n, on) in [(1, d(2017, 6, 1)), (2, d(2017, 7, 3)), (3, d(2017, 8, 1))] {
-        world.given_case(case, registro(), fiscal(), on, pay_instalment(5_000, n));
+    world
+        .when(by_diretoria(case, d(2017, 5, 5), plan([5_000, 5_000, 4_000])))
+        .then_refused("pas.parcelas_nao_somam_o_devido");
+    let granted = (1..).zip(due).map(|(numero, vencimento)| Instalment {
+        numero,
+        vencimento,
+        valor: Money::reais(5_000),
+        pago: Money::ZERO,
+    });
+    world
+        .when(by_diretoria(case, d(2017, 5, 5), plan([5_000, 5_000, 5_000])))
+        .then_events([SanctionEvent::ParcelamentoConcedido { parcelas: granted.collect() }])
+        .then_state(|pas| assert!(pas.phase() == "parcelado" && pas.deadlines.is_empty()));
+    world.when(by_fiscal(case, d(2017, 6, 1), pay_instalment(6_000, 1))).then_refused("pas.pagamento_excede_devido");
+    world.when(by_fiscal(case, d(2017, 6, 1), pay(5_000))).then_invalid("parcela");
+    for (n, on, saldo) in [(1, d(2017, 6, 1), 10_000), (2, d(2017, 7, 3), 5_000), (3, d(2017, 8, 1), 0)] {
+        world.when(by_fiscal(case, on, pay_instalment(5_000, n))).then_events([paid(5_000, Some(n), saldo)]);
     }
-    let state = world.case(case);
-    assert_eq!(state.phase(), "pago");
-    assert!(pas(&state).parcelas.iter().all(|p| p.pago == p.valor));
+    assert_eq!(world.case(case).phase(), "pago");
 }
 
 #[test]
@@ -384,37 +419,38 @@ fn an_overdue_instalment_puts_the_operator_in_default() {
         ],
         documento: "Termo".into(),
     };
-    world.given_case(case, registro(), diretoria(), d(2017, 5, 5), plan);
-    world.given_case(case, registro(), fiscal(), d(2017, 6, 5), pay_instalment(7_500, 1));
-    assert_refused(
-        when(&mut world, case, fiscal(), d(2017, 7, 5), CaseCommand::DeclararInadimplencia {}),
-        "pas.parcelas_em_dia",
-    );
-    world.given_case(case, registro(), fiscal(), d(2017, 7, 6), CaseCommand::DeclararInadimplencia {});
-    assert_eq!(world.case(case).phase(), "inadimplente");
-    assert_eq!(pas(&world.case(case)).owed(), Money::reais(7_500));
+    world.given([by_diretoria(case, d(2017, 5, 5), plan), by_fiscal(case, d(2017, 6, 5), pay_instalment(7_500, 1))]);
+    world
+        .when(by_fiscal(case, d(2017, 7, 5), CaseCommand::DeclararInadimplencia {}))
+        .then_refused("pas.parcelas_em_dia");
+    world
+        .when(by_fiscal(case, d(2017, 7, 6), CaseCommand::DeclararInadimplencia {}))
+        .then_events([SanctionEvent::InadimplenciaDeclarada { valor_em_aberto: Money::reais(7_500) }])
+        .then_state(|pas| assert_eq!(pas.phase(), "inadimplente"));
 }
 
 #[test]
 fn an_unpaid_fine_goes_to_divida_ativa_only_after_default_is_declared() {
-    // RN 48/2003; Lei 6.830/1980; Lei 10.522/2002 (CADIN).
+    // RN 48/2003 (30 d to pay, to 17 May 2017); Lei 6.830/1980; Lei 10.522/2002 (CADIN).
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
     let case = final_fine(&mut world, 30_000);
     let inscribe = CaseCommand::InscreverDividaAtiva { documento: "CDA 77/2017".into() };
-    assert_refused(
-        when(&mut world, case, diretoria(), d(2017, 5, 10), inscribe.clone()),
-        "pas.divida_ativa_sem_inadimplencia",
-    );
-    assert_refused(
-        when(&mut world, case, fiscal(), d(2017, 5, 17), CaseCommand::DeclararInadimplencia {}),
-        "prazo.nao_vencido",
-    );
-    world.given_case(case, registro(), fiscal(), d(2017, 5, 18), CaseCommand::DeclararInadimplencia {});
-    world.given_case(case, registro(), diretoria(), d(2017, 6, 1), inscribe.clone());
-    assert_eq!(world.case(case).phase(), "divida_ativa");
-    assert_refused(when(&mut world, case, diretoria(), d(2017, 6, 2), inscribe), "pas.transicao_invalida");
-    world.given_case(case, registro(), fiscal(), d(2018, 2, 1), pay(15_000));
-    assert_eq!(world.case(case).phase(), "pago");
+    world.when(by_diretoria(case, d(2017, 5, 10), inscribe.clone())).then_refused("pas.divida_ativa_sem_inadimplencia");
+    world
+        .when(by_fiscal(case, d(2017, 5, 17), CaseCommand::DeclararInadimplencia {}))
+        .then_refused("prazo.nao_vencido");
+    world
+        .when(by_fiscal(case, d(2017, 5, 18), CaseCommand::DeclararInadimplencia {}))
+        .then_events([SanctionEvent::InadimplenciaDeclarada { valor_em_aberto: Money::reais(15_000) }]);
+    world
+        .when(by_diretoria(case, d(2017, 6, 1), inscribe.clone()))
+        .then_events([SanctionEvent::InscritoEmDividaAtiva { valor: Money::reais(15_000) }])
+        .then_state(|pas| assert_eq!(pas.phase(), "divida_ativa"));
+    world.when(by_diretoria(case, d(2017, 6, 2), inscribe)).then_refused("pas.transicao_invalida");
+    world
+        .when(by_fiscal(case, d(2018, 2, 1), pay(15_000)))
+        .then_events([paid(15_000, None, 0)])
+        .then_state(|pas| assert_eq!(pas.phase(), "pago"));
 }
 
 #[test]
@@ -422,22 +458,15 @@ fn no_sanction_before_the_defence_opportunity() {
     // Lei 9.784/1999 art. 2; RN 48/2003: notified, and defence filed or its deadline run out.
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
     let case = world.new_case_id();
-    world.given_case(case, registro(), fiscal(), d(2017, 3, 6), auto());
-    assert_refused(when(&mut world, case, diretoria(), d(2017, 3, 6), decide_fine(30_000)), "pas.sancao_sem_defesa");
-    world.given_case(
-        case,
-        registro(),
-        fiscal(),
-        d(2017, 3, 6),
-        CaseCommand::NotificarAutuada { documento: "AR".into() },
-    );
-    assert_refused(when(&mut world, case, diretoria(), d(2017, 3, 20), decide_fine(30_000)), "pas.sancao_sem_defesa");
-    assert_refused(
-        when(&mut world, case, fiscal(), d(2017, 3, 21), CaseCommand::RegistrarDefesa { protocolo: "P".into() }),
-        "pas.defesa_intempestiva",
-    );
-    world.given_case(case, registro(), diretoria(), d(2017, 3, 21), decide_fine(30_000));
-    assert_eq!(world.case(case).phase(), "decidido");
+    world.given([by_fiscal(case, d(2017, 3, 6), auto())]);
+    world.when(by_diretoria(case, d(2017, 3, 6), decide_fine(30_000))).then_refused("pas.sancao_sem_defesa");
+    world.given([by_fiscal(case, d(2017, 3, 6), CaseCommand::NotificarAutuada { documento: "AR".into() })]);
+    world.when(by_diretoria(case, d(2017, 3, 20), decide_fine(30_000))).then_refused("pas.sancao_sem_defesa");
+    world.when(by_fiscal(case, d(2017, 3, 21), defence("P"))).then_refused("pas.defesa_intempestiva");
+    world
+        .when(by_diretoria(case, d(2017, 3, 21), decide_fine(30_000)))
+        .then_events([fined(fine_388(30_000, 15_000), appeal_deadline(d(2017, 3, 21), d(2017, 3, 31)))])
+        .then_state(|pas| assert_eq!(pas.phase(), "decidido"));
 }
 
 #[test]
@@ -445,63 +474,56 @@ fn a_process_covered_by_a_tcac_in_force_cannot_be_decided() {
     // Lei 9.656/1998 art. 29 §1: the TCAC suspends the listed processes while in force.
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
     let case = notified(&mut world);
-    world.given_case(
-        case,
-        registro(),
-        fiscal(),
-        d(2017, 3, 15),
-        CaseCommand::RegistrarDefesa { protocolo: "P".into() },
-    );
+    world.given([by_fiscal(case, d(2017, 3, 15), defence("P"))]);
     let tcac = world.new_case_id();
     let on = d(2017, 3, 16);
-    let steps = [
-        (
-            fiscal(),
-            CaseCommand::RequererTcac {
-                registro: registro(),
-                processos: vec!["33910018565201758".into()],
-                conduta: "negativa de cobertura".into(),
-                oferecido_pela_ans: false,
-                conduta_em_nip: false,
-                negativa_de_urgencia: false,
-                documento: "Protocolo".into(),
-            },
+    let request = CaseCommand::RequererTcac {
+        registro: registro(),
+        processos: vec!["33910018565201758".into()],
+        conduta: "negativa de cobertura".into(),
+        oferecido_pela_ans: false,
+        conduta_em_nip: false,
+        negativa_de_urgencia: false,
+        documento: "Protocolo".into(),
+    };
+    world.given([
+        by_fiscal(tcac, on, request),
+        by_fiscal(tcac, on, CaseCommand::TriarTcac { admitido: true, fundamentacao: "ok".into() }),
+        by_diretoria(tcac, on, CaseCommand::AprovarMinutaTcac { documento: "Minuta".into() }),
+        by_fiscal(tcac, on, CaseCommand::RegistrarAssinaturaCompromissaria {}),
+        by_diretoria(
+            tcac,
+            on,
+            CaseCommand::AutorizarTcac { numero: "TCAC nº 3/2017".into(), documento: "DICOL".into() },
         ),
-        (fiscal(), CaseCommand::TriarTcac { admitido: true, fundamentacao: "ok".into() }),
-        (diretoria(), CaseCommand::AprovarMinutaTcac { documento: "Minuta".into() }),
-        (fiscal(), CaseCommand::RegistrarAssinaturaCompromissaria {}),
-        (diretoria(), CaseCommand::AutorizarTcac { numero: "TCAC nº 3/2017".into(), documento: "DICOL".into() }),
-        (fiscal(), CaseCommand::ComprovarPagamentoAntecipadoTcac {}),
-    ];
-    for (who, command) in steps {
-        world.given_case(tcac, registro(), who, on, command);
-    }
+        by_fiscal(tcac, on, CaseCommand::ComprovarPagamentoAntecipadoTcac {}),
+    ]);
     assert_eq!(world.operator(registro()).tcac_suspending(PROCESSO), Some(tcac));
-    assert_refused(when(&mut world, case, diretoria(), d(2017, 4, 3), decide_fine(30_000)), "pas.suspenso_por_tcac");
+    world.when(by_diretoria(case, d(2017, 4, 3), decide_fine(30_000))).then_refused("pas.suspenso_por_tcac");
     let breach = CaseCommand::DecidirCumprimentoTcac {
         cumprido: false,
         data_descumprimento: None,
         documento: "Deliberação DICOL".into(),
     };
-    world.given_case(tcac, registro(), diretoria(), d(2017, 9, 1), breach);
+    world.given([by_diretoria(tcac, d(2017, 9, 1), breach)]);
     assert_eq!(world.operator(registro()).tcac_suspending(PROCESSO), None);
-    world.given_case(case, registro(), diretoria(), d(2017, 9, 4), decide_fine(30_000));
+    world
+        .when(by_diretoria(case, d(2017, 9, 4), decide_fine(30_000)))
+        .then_events([fined(fine_388(30_000, 15_000), appeal_deadline(d(2017, 9, 4), d(2017, 9, 14)))]);
 }
 
 #[test]
 fn a_decided_fine_stays_within_the_statutory_bounds() {
-    // Lei 9.656/1998 arts. 27 and 35-D: R$ 5.000,00 to R$ 1.000.000,00 after all multipliers.
+    // Lei 9.656/1998 arts. 27 and 35-D: R$ 5.000,00 to R$ 1.000.000,00 after all multipliers;
+    // RN 124/2006 art. 9: up to 1 000 exposed members, no collective multiplier above 1.
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
-    let low = decided(&mut world, 2_000);
-    assert_eq!(pas(&world.case(low)).multa.unwrap().valor_multa, Money::reais(5_000));
+    let low = notified(&mut world);
+    world.given([by_fiscal(low, d(2017, 3, 15), defence("P"))]);
+    world
+        .when(by_diretoria(low, d(2017, 4, 3), decide_fine(2_000)))
+        .then_events([fined(fine_388(2_000, 5_000), appeal_deadline(d(2017, 4, 3), d(2017, 4, 13)))]);
     let high = notified(&mut world);
-    world.given_case(
-        high,
-        registro(),
-        fiscal(),
-        d(2017, 3, 15),
-        CaseCommand::RegistrarDefesa { protocolo: "P".into() },
-    );
+    world.given([by_fiscal(high, d(2017, 3, 15), defence("P"))]);
     let decision = CaseCommand::DecidirPrimeiraInstancia {
         decisao: FirstInstanceDecision::Multa {
             multa: FineInputs {
@@ -510,12 +532,18 @@ fn a_decided_fine_stays_within_the_statutory_bounds() {
                 multiplicador_coletivo: Decimal::ONE,
             },
         },
-        fundamentacao: "reincidência".into(),
+        fundamentacao: GROUNDS.into(),
         documento: "Decisão".into(),
     };
-    world.given_case(high, registro(), diretoria(), d(2017, 4, 3), decision);
-    let multa = pas(&world.case(high)).multa.unwrap();
-    assert_eq!((multa.valor_calculado, multa.valor_multa), (dec!(675000.00), Money::reais(675_000)));
+    // 900 000 × 0,5 × (1 + 0,5) = 675 000, within the bounds.
+    let aggravated = FineComputation {
+        circunstancias: vec![reincidencia()],
+        valor_calculado: dec!(675000),
+        ..fine_388(900_000, 675_000)
+    };
+    world
+        .when(by_diretoria(high, d(2017, 4, 3), decision))
+        .then_events([fined(aggravated, appeal_deadline(d(2017, 4, 3), d(2017, 4, 13)))]);
     let collective = CaseCommand::DecidirPrimeiraInstancia {
         decisao: FirstInstanceDecision::Multa {
             multa: FineInputs {
@@ -528,29 +556,25 @@ fn a_decided_fine_stays_within_the_statutory_bounds() {
         documento: "Decisão".into(),
     };
     let case = notified(&mut world);
-    assert_refused(
-        when(&mut world, case, diretoria(), d(2017, 3, 21), collective),
-        "multa.multiplicador_coletivo_acima_do_limite",
-    );
+    world
+        .when(by_diretoria(case, d(2017, 3, 21), collective))
+        .then_refused("multa.multiplicador_coletivo_acima_do_limite");
 }
 
 #[test]
 fn a_fine_above_the_maximum_after_every_multiplier_is_clamped() {
-    // Lei 9.656/1998 arts. 27 and 35-D; RN 124/2006 art. 9 "até o limite".
+    // Lei 9.656/1998 arts. 27 and 35-D; RN 124/2006 art. 9 "até o limite": an operator of
+    // 50 000 members (porte factor 1), 150 000 exposed (multiplier up to 15).
     let mut world = world_with_operator(d(2016, 2, 1), 50_000);
     let case = world.new_case_id();
     let mut wide = auto();
     if let CaseCommand::LavrarAutoInfracao { beneficiarios_expostos, .. } = &mut wide {
         *beneficiarios_expostos = 150_000;
     }
-    world.given_case(case, registro(), fiscal(), d(2017, 3, 6), wide);
-    world.given_case(
-        case,
-        registro(),
-        fiscal(),
-        d(2017, 3, 6),
-        CaseCommand::NotificarAutuada { documento: "AR".into() },
-    );
+    world.given([
+        by_fiscal(case, d(2017, 3, 6), wide),
+        by_fiscal(case, d(2017, 3, 6), CaseCommand::NotificarAutuada { documento: "AR".into() }),
+    ]);
     let decision = CaseCommand::DecidirPrimeiraInstancia {
         decisao: FirstInstanceDecision::Multa {
             multa: FineInputs {
@@ -559,14 +583,28 @@ fn a_fine_above_the_maximum_after_every_multiplier_is_clamped() {
                 multiplicador_coletivo: dec!(15),
             },
         },
-        fundamentacao: "efeito coletivo".into(),
+        fundamentacao: GROUNDS.into(),
         documento: "Decisão".into(),
     };
-    world.given_case(case, registro(), diretoria(), d(2017, 3, 21), decision);
-    let multa = pas(&world.case(case)).multa.unwrap();
-    assert_eq!(multa.valor_calculado, dec!(5625000.00));
-    assert_eq!(multa.valor_multa, Money::reais(1_000_000));
-    assert_eq!(multa.recompute(), *multa);
+    // 250 000 × 1 × 1,5 × 15 = 5 625 000, clamped to 1 000 000.
+    let clamped = FineComputation {
+        beneficiarios_operadora: 50_000,
+        fator_porte: Decimal::ONE,
+        circunstancias: vec![reincidencia()],
+        beneficiarios_expostos: 150_000,
+        multiplicador_coletivo: dec!(15),
+        multiplicador_coletivo_maximo: dec!(15),
+        valor_calculado: dec!(5625000),
+        ..fine_388(250_000, 1_000_000)
+    };
+    world
+        .when(by_diretoria(case, d(2017, 3, 21), decision))
+        .then_events([fined(clamped, appeal_deadline(d(2017, 3, 21), d(2017, 3, 31)))])
+        .then_state(|pas| {
+            let autos_domain::case::CaseDetail::Sancionador(s) = &pas.detail else { panic!("a PAS") };
+            let multa = s.multa.as_ref().unwrap();
+            assert_eq!(multa.recompute(), **multa, "reproducible from its stored factors");
+        });
 }
 
 #[test]
@@ -575,8 +613,9 @@ fn payments_must_be_positive_and_never_exceed_what_is_owed() {
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
     let case = final_fine(&mut world, 30_000);
     let zero = CaseCommand::RegistrarPagamento { valor: Money::ZERO, parcela: None, documento: "GRU".into() };
-    assert_refused(when(&mut world, case, fiscal(), d(2017, 5, 2), zero), "pas.pagamento_nao_positivo");
-    assert_refused(when(&mut world, case, fiscal(), d(2017, 5, 2), pay(15_001)), "pas.pagamento_excede_devido");
+    world.when(by_fiscal(case, d(2017, 5, 2), zero)).then_refused("pas.pagamento_nao_positivo");
+    world.when(by_fiscal(case, d(2017, 5, 2), pay(15_001))).then_refused("pas.pagamento_excede_devido");
+    world.when(by_fiscal(case, d(2017, 5, 2), pay_instalment(5_000, 1))).then_invalid("parcela");
     let negative = serde_json::json!({"act": "registrar_pagamento", "valor": "-100.00", "documento": "GRU"});
     assert!(serde_json::from_value::<CaseCommand>(negative).is_err(), "negative money is rejected at parsing");
 }
@@ -587,7 +626,7 @@ fn a_credit_is_filed_in_the_estate_only_when_the_operator_is_in_liquidation() {
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
     let case = final_fine(&mut world, 30_000);
     let file = CaseCommand::HabilitarCreditoNaMassa { documento: "Ofício de habilitação".into() };
-    assert_refused(when(&mut world, case, fiscal(), d(2017, 5, 2), file.clone()), "pas.operadora_fora_de_liquidacao");
+    world.when(by_fiscal(case, d(2017, 5, 2), file.clone())).then_refused("pas.operadora_fora_de_liquidacao");
     let le = world.new_case_id();
     let decree = CaseCommand::DecretarLiquidacao {
         registro: registro(),
@@ -595,10 +634,11 @@ fn a_credit_is_filed_in_the_estate_only_when_the_operator_is_in_liquidation() {
         fundamento: LeGround::ViolacaoGrave,
         documento: "RO 20/2017".into(),
     };
-    world.given_case(le, registro(), diretoria(), d(2017, 5, 3), decree);
-    world.given_case(case, registro(), fiscal(), d(2017, 5, 4), file.clone());
-    assert_eq!(pas(&world.case(case)).credito_habilitado_em, Some(le));
-    assert_refused(when(&mut world, case, fiscal(), d(2017, 5, 5), file), "pas.credito_ja_habilitado");
+    world.given([by_diretoria(le, d(2017, 5, 3), decree)]);
+    world
+        .when(by_fiscal(case, d(2017, 5, 4), file.clone()))
+        .then_events([SanctionEvent::CreditoHabilitado { liquidacao: le, valor: Money::reais(15_000) }]);
+    world.when(by_fiscal(case, d(2017, 5, 5), file)).then_refused("pas.credito_ja_habilitado");
 }
 
 #[test]
@@ -606,19 +646,15 @@ fn only_a_fiscal_draws_up_an_auto_and_only_the_diretoria_decides() {
     // ARCHITECTURE.md §6: fiscal for autos de infração; diretoria for decisions and appeals.
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
     let case = world.new_case_id();
-    assert_refused(
-        when(&mut world, case, actor(Role::Atendente, &[]), d(2017, 3, 6), auto()),
-        "acesso.papel_nao_autorizado",
-    );
+    world
+        .when(case_act(case, actor(Role::Atendente, &[]), d(2017, 3, 6), auto()))
+        .then_refused("acesso.papel_nao_autorizado");
     let case = notified(&mut world);
-    assert_refused(
-        when(&mut world, case, fiscal(), d(2017, 3, 21), decide_fine(30_000)),
-        "acesso.papel_nao_autorizado",
-    );
-    assert_refused(
-        when(&mut world, case, actor(Role::Auditor, &[]), d(2017, 3, 21), decide_fine(30_000)),
-        "acesso.papel_nao_autorizado",
-    );
+    for role in [Role::Fiscal, Role::Auditor] {
+        world
+            .when(case_act(case, actor(role, &[]), d(2017, 3, 21), decide_fine(30_000)))
+            .then_refused("acesso.papel_nao_autorizado");
+    }
 }
 
 #[test]
@@ -631,21 +667,18 @@ fn the_process_binds_to_the_rules_in_force_on_the_infraction_date() {
     if let CaseCommand::LavrarAutoInfracao { data_infracao, .. } = &mut old {
         *data_infracao = d(2002, 11, 4);
     }
-    world.given_case(case, registro(), fiscal(), d(2003, 10, 6), old);
-    let state = world.case(case);
-    assert_eq!(
-        state.abertura.as_ref().map(|a| (a.versao_regras.as_str(), a.fato_gerador)),
-        Some(("seed-2000", d(2002, 11, 4)))
-    );
-    world.given_case(
-        case,
-        registro(),
-        fiscal(),
-        d(2003, 10, 6),
-        CaseCommand::NotificarAutuada { documento: "AR".into() },
-    );
-    assert!(world.case(case).deadlines.is_empty());
-    assert_refused(when(&mut world, case, diretoria(), d(2004, 1, 5), decide_fine(30_000)), "config.pas_defence");
+    world.when(by_fiscal(case, d(2003, 10, 6), old)).then_events([Expect::case_like(
+        "an auto bound to seed-2000 on the infraction date",
+        |e| {
+            matches!(e, CaseEvent::Sancionador(SanctionEvent::AutoLavrado { abertura, .. })
+                if abertura.versao_regras == "seed-2000" && abertura.fato_gerador == d(2002, 11, 4))
+        },
+    )]);
+    world
+        .when(by_fiscal(case, d(2003, 10, 6), CaseCommand::NotificarAutuada { documento: "AR".into() }))
+        .then_events([SanctionEvent::AutuadaNotificada { prazo_defesa: None }])
+        .then_state(|pas| assert!(pas.deadlines.is_empty()));
+    world.when(by_diretoria(case, d(2004, 1, 5), decide_fine(30_000))).then_unconfigured("pas_defence");
 }
 
 #[test]
@@ -662,13 +695,34 @@ fn an_auto_comes_only_from_a_complaint_or_referral_of_the_same_operator() {
         negativa_de_urgencia: false,
         documento: "Protocolo".into(),
     };
-    world.given_case(tcac, registro(), fiscal(), d(2017, 1, 9), request);
-    let mut from_tcac = auto();
-    if let CaseCommand::LavrarAutoInfracao { origem, .. } = &mut from_tcac {
-        *origem = Some(tcac);
-    }
+    world.given([by_fiscal(tcac, d(2017, 1, 9), request)]);
+    let with_origin = |origem: Uuid| {
+        let mut from = auto();
+        if let CaseCommand::LavrarAutoInfracao { origem: o, .. } = &mut from {
+            *o = Some(origem);
+        }
+        from
+    };
     let case = world.new_case_id();
-    assert_refused(when(&mut world, case, fiscal(), d(2017, 3, 6), from_tcac), "pas.origem_invalida");
+    world.when(by_fiscal(case, d(2017, 3, 6), with_origin(tcac))).then_refused("pas.origem_invalida");
+    let representation = world.new_case_id();
+    let referral = CaseCommand::RegistrarRepresentacao {
+        registro: registro(),
+        origem: autos_domain::case::OriginArea::Dides,
+        assunto: autos_domain::case::RepresentationSubject::Sib,
+        obrigacao: "RN 124/2006 art. 2".into(),
+        periodo_inicio: d(2016, 6, 1),
+        periodo_fim: d(2016, 12, 31),
+        documento: "Memorando".into(),
+    };
+    world.given([by_fiscal(representation, d(2017, 1, 9), referral)]);
+    world.when(by_fiscal(case, d(2017, 3, 6), with_origin(representation))).then_events([Expect::case_like(
+        "an auto whose opening names the representação",
+        move |e| {
+            matches!(e, CaseEvent::Sancionador(SanctionEvent::AutoLavrado { abertura, .. })
+                if abertura.origem == Some(representation))
+        },
+    )]);
     let future = CaseCommand::LavrarAutoInfracao {
         registro: registro(),
         processo: PROCESSO.into(),
@@ -679,5 +733,6 @@ fn an_auto_comes_only_from_a_complaint_or_referral_of_the_same_operator() {
         origem: None,
         documento: "Auto".into(),
     };
-    assert_refused(when(&mut world, case, fiscal(), d(2017, 3, 6), future), "invalid.data_infracao");
+    let other = world.new_case_id();
+    world.when(by_fiscal(other, d(2017, 3, 6), future)).then_invalid("data_infracao");
 }
