@@ -406,6 +406,11 @@ impl PgCluster {
         panic!("pg_ctl start: {:?}\n{log_text}", last.map(|o| String::from_utf8_lossy(&o.stderr).into_owned()));
     }
 
+    /// Whether the postmaster is up (`pg_ctl status`).
+    pub fn is_running(&self) -> bool {
+        as_postgres("pg_ctl", &["-D", &self.data.display().to_string(), "status"]).status.success()
+    }
+
     /// `pg_ctl stop -m fast`: clients are disconnected, the cluster shuts down cleanly.
     pub fn stop(&self) {
         let d = self.data.display().to_string();
