@@ -77,8 +77,6 @@ pub struct Progress<'a> {
 /// What the demo created.
 #[derive(Debug)]
 pub struct DemoReport {
-    /// One officer per role with the token to sign in (shown once).
-    pub officers: Vec<(Officer, String)>,
     pub operators: ImportReport,
     pub commands: usize,
     /// Events the acts appended, the operator register's excepted.
@@ -310,27 +308,56 @@ impl Members {
     }
 }
 
-/// Runs the demo on an empty database.
+/// Runs the demo on an empty database: [`register_officers`], then [`load`].
 ///
 /// # Errors
-/// `Config` when the database already holds events or the scale is 0; `Domain`/`Store` on a
-/// refused act or fault.
+/// As [`register_officers`] and [`load`].
 pub async fn run(
     store: Arc<dyn EventStore>,
     options: &Options,
     progress: &(dyn Fn(&Progress<'_>) + Sync),
 ) -> Result<DemoReport, ApiError> {
+    let created = register_officers(store.as_ref(), options).await?;
+    let acting: Vec<Officer> = created.into_iter().map(|(officer, _)| officer).collect();
+    load(store, &acting, options, progress).await
+}
+
+/// The first step of the demo: checks that the database is empty and registers one officer per
+/// role, returned with its sign-in token. The caller shows the tokens before calling [`load`],
+/// so that a load killed half-way leaves no officer whose token nobody saw.
+///
+/// # Errors
+/// `Config` when the database already holds events or the scale is 0; `Store` on faults.
+pub async fn register_officers(store: &dyn EventStore, options: &Options) -> Result<Vec<(Officer, String)>, ApiError> {
     if options.scale == 0 {
         return Err(ApiError::Config("a escala da demonstração deve ser ao menos 1".into()));
     }
     if !store.read_all(0, 1).await?.is_empty() {
         return Err(ApiError::Config("o banco já tem eventos: a demonstração só roda em um banco vazio".into()));
     }
-    let mut rng = StdRng::seed_from_u64(options.seed);
     let mut created = Vec::new();
     for role in Role::ALL {
         created.push(officers::add(&store.database(), &format!("Demonstração — {}", role.label()), role).await?);
     }
+    Ok(created)
+}
+
+/// The history itself, every act issued by the officer of its role among `acting` (one per
+/// role, from [`register_officers`]).
+///
+/// # Errors
+/// `Config` when `acting` lacks a role; `Domain`/`Store` on a refused act or fault.
+pub async fn load(
+    store: Arc<dyn EventStore>,
+    acting: &[Officer],
+    options: &Options,
+    progress: &(dyn Fn(&Progress<'_>) + Sync),
+) -> Result<DemoReport, ApiError> {
+    let officers: BTreeMap<Role, Officer> = acting.iter().map(|o| (o.role, o.clone())).collect();
+    if let Some(missing) = Role::ALL.into_iter().find(|r| !officers.contains_key(r)) {
+        return Err(ApiError::Config(format!("a demonstração precisa de um servidor {}", missing.label())));
+    }
+    let mut rng = StdRng::seed_from_u64(options.seed);
     let book = rule_book()?;
     let rules_start = book
         .versions
@@ -341,7 +368,7 @@ pub async fn run(
     let service = Service::new(store.clone(), Arc::new(book));
     let mut desk = Desk {
         service: &service,
-        officers: created.iter().map(|(o, _)| (o.role, o.clone())).collect(),
+        officers,
         commands: 0,
         events: 0,
         planned: 0,
@@ -400,7 +427,7 @@ pub async fn run(
     desk.open_cases(Role::Fiscal, sanctions).await?;
     desk.step("demandas do Disque ANS");
     demandas::issue(&mut desk, demandas).await?;
-    Ok(DemoReport { officers: created, operators, commands: desk.commands, events: desk.events })
+    Ok(DemoReport { operators, commands: desk.commands, events: desk.events })
 }
 
 /// How a planned direção fiscal ends.

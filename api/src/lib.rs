@@ -10,9 +10,11 @@
 //! - [`personal_data`]: complainants' data sealed at the edge and opened, logged, for the roles that need it.
 //! - [`views`]: reading the live read models and time travel. [`pages`]: the web pages.
 //! - [`import`]: operator registers. [`ops`]: serve, migrate, verify, rebuild, replay, officers.
+//! - [`backup`]: `autos backup` and `autos restore` on both backends.
 //! - [`bench`]: the event-store yardstick and the read-model benchmark; [`history`]: synthetic histories.
 
 pub mod auth;
+pub mod backup;
 pub mod bench;
 pub mod demo;
 pub mod error;

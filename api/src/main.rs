@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use autos_api::{bench, ops, ApiError};
+use autos_api::{backup, bench, ops, ApiError};
 use autos_domain::{Role, RuleBook};
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
@@ -67,6 +67,21 @@ enum Command {
         checkpoint: bool,
         /// Prove the log still extends a checkpoint exported earlier.
         #[arg(long, value_name = "CHECKPOINT", conflicts_with = "checkpoint")]
+        against: Option<String>,
+    },
+    /// Copia o banco para TARGET enquanto o servidor segue gravando (SQLite: VACUUM INTO;
+    /// PostgreSQL: pg_dump -Fc) e grava em TARGET.checkpoint o checkpoint que a cópia contém.
+    Backup {
+        /// Arquivo do backup; não pode existir.
+        target: std::path::PathBuf,
+    },
+    /// Restaura um backup de `autos backup` no banco vazio de --database-url (PostgreSQL:
+    /// pg_restore, nova época do registro, migrações) e o verifica contra o checkpoint.
+    Restore {
+        /// Arquivo feito por `autos backup`.
+        source: std::path::PathBuf,
+        /// O checkpoint guardado (autos-checkpoint:v1:…); sem ele, o de SOURCE.checkpoint.
+        #[arg(long, value_name = "CHECKPOINT")]
         against: Option<String>,
     },
     /// Personal data (LGPD) administration.
@@ -206,6 +221,8 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
             };
             ops::verify(&url, mode).await
         }
+        Command::Backup { target } => backup::backup(&url, &target).await,
+        Command::Restore { source, against } => backup::restore(&url, &source, against).await,
         Command::Lgpd { action: LgpdAction::Forget { subject, officer } } => {
             ops::lgpd_forget(&url, subject, officer).await
         }

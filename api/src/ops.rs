@@ -485,7 +485,15 @@ pub async fn demo(url: &str, options: &crate::demo::Options) -> Result<(), ApiEr
     load_demo(open_store(url).await?, options).await
 }
 
+/// Shows the demo officers' tokens as soon as the officers exist, before the long load: a load
+/// killed half-way leaves no officer whose token was never shown.
 async fn load_demo(store: Arc<dyn EventStore>, options: &crate::demo::Options) -> Result<(), ApiError> {
+    let created = crate::demo::register_officers(store.as_ref(), options).await?;
+    println!("Tokens para entrar nas páginas (mostrados só agora):");
+    for (officer, token) in &created {
+        println!("  {:<12} {token}", officer.role.as_str());
+    }
+    let acting: Vec<_> = created.into_iter().map(|(officer, _)| officer).collect();
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} atos (restam {eta})")
@@ -494,7 +502,7 @@ async fn load_demo(store: Arc<dyn EventStore>, options: &crate::demo::Options) -
     );
     let started = std::time::Instant::now();
     let rate = |events: usize| events as f64 / started.elapsed().as_secs_f64().max(1e-9);
-    let report = crate::demo::run(store, options, &|p| {
+    let report = crate::demo::load(store, &acting, options, &|p| {
         bar.set_length(p.planned.max(p.acts) as u64);
         bar.set_position(p.acts as u64);
         bar.set_message(format!("{}: {} eventos ({:.0} eventos/s)", p.step, p.events, rate(p.events)));
@@ -510,9 +518,5 @@ async fn load_demo(store: Arc<dyn EventStore>, options: &crate::demo::Options) -
         rate(report.events),
         if options.scale > 1 { format!(", escala {}", options.scale) } else { String::new() }
     );
-    println!("Tokens para entrar nas páginas (mostrados só agora):");
-    for (officer, token) in &report.officers {
-        println!("  {:<12} {token}", officer.role.as_str());
-    }
     Ok(())
 }
