@@ -5,7 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 peers=${AUTOS_PEERS_DIR:-$root/../shared/bench/peers}
-CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2} cargo build --release --locked -p autos-api --manifest-path "$root/Cargo.toml"
+CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2} cargo build --release --locked -p autos-cli --manifest-path "$root/Cargo.toml"
 "$root/ops/postgres-up.sh"
 cd "$peers"
 autos="${CARGO_TARGET_DIR:-$root/target}/release/autos"

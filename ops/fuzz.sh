@@ -14,7 +14,7 @@ if ! command -v schemathesis >/dev/null 2>&1; then
     echo "Instalando schemathesis $version (PyPI)…" >&2
     python3 -m pip install -q "schemathesis==$version"
 fi
-[ -x "$bin" ] || { echo "erro: $bin não existe (cargo build -p autos-api --bin autos)" >&2; exit 1; }
+[ -x "$bin" ] || { echo "erro: $bin não existe (cargo build -p autos-cli --bin autos)" >&2; exit 1; }
 
 work=$(mktemp -d)
 server=""

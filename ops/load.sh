@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 backend=${1:-sqlite}
 port=${PORT:-8181}
 duration=${DURATION:-15s}
-CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2} cargo build --release --locked -p autos-api --manifest-path "$root/Cargo.toml" >&2
+CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2} cargo build --release --locked -p autos-cli --manifest-path "$root/Cargo.toml" >&2
 bin="${CARGO_TARGET_DIR:-$root/target}/release/autos"
 case "$backend" in
     sqlite)

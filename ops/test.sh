@@ -23,5 +23,5 @@ psql "$AUTOS_TEST_PG_URL" -Atqc "SELECT datname FROM pg_database WHERE datname L
 
 cargo test --workspace --locked "$@"
 # Schema-driven fuzzing of the HTTP API on both backends (schemathesis from PyPI).
-cargo build -p autos-api --bin autos --locked
+cargo build -p autos-cli --bin autos --locked
 ops/fuzz.sh "${CARGO_TARGET_DIR:-target}/debug/autos"

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use autos_api::http::{router, AppState};
-use autos_api::officers;
+use autos_api::{router, AppState};
+use autos_app::officers;
 use autos_domain::Role;
 use autos_projections::runner::{self, RunState, StatusBoard};
 use autos_store::testing::Subject;

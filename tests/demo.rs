@@ -1,7 +1,7 @@
 //! Golden tests: after the demonstration history, the dashboards return the tables of ANS's
 //! 2000–2003 report exactly, on both backends — interventions (by type and modalidade),
 //! portfolio transfers, sanctioning processes and Disque ANS demandas. The expected values are
-//! read from the report's tables (`api/data/`), not written here; only the report's own stated
+//! read from the report's tables (`cli/data/`), not written here; only the report's own stated
 //! totals are, as cross-checks.
 
 use std::collections::BTreeMap;
@@ -10,11 +10,11 @@ use autos_e2e::Server;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-const INTERVENTIONS: &str = include_str!("../api/data/interventions_summary.csv");
-const REGIMES_BY_MODALIDADE: &str = include_str!("../api/data/special_regimes_by_modalidade.csv");
-const TRANSFERS_BY_YEAR: &str = include_str!("../api/data/portfolio_transfers_by_year.csv");
-const PROCESSES_BY_SUBJECT: &str = include_str!("../api/data/enforcement_processes_by_subject.csv");
-const DEMANDAS_BY_THEME: &str = include_str!("../api/data/disque_ans_by_theme.csv");
+const INTERVENTIONS: &str = include_str!("../cli/data/interventions_summary.csv");
+const REGIMES_BY_MODALIDADE: &str = include_str!("../cli/data/special_regimes_by_modalidade.csv");
+const TRANSFERS_BY_YEAR: &str = include_str!("../cli/data/portfolio_transfers_by_year.csv");
+const PROCESSES_BY_SUBJECT: &str = include_str!("../cli/data/enforcement_processes_by_subject.csv");
+const DEMANDAS_BY_THEME: &str = include_str!("../cli/data/disque_ans_by_theme.csv");
 
 fn rows(text: &str) -> Vec<Vec<String>> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
@@ -33,8 +33,8 @@ async fn dashboard(server: &Server, name: &str) -> Value {
 
 async fn the_dashboards_reproduce_the_reports_tables(server: &Server) {
     // Arrange / Act: the whole demonstration history, through the application service.
-    let options = autos_api::demo::Options::default();
-    let report = autos_api::demo::run(server.store(), &options, &|_| {}).await.unwrap();
+    let options = autos_cli::demo::Options::default();
+    let report = autos_cli::demo::run(server.store(), &options, &|_| {}).await.unwrap();
     assert_eq!(report.operators.imported, 512);
     server.settle().await;
 
@@ -64,7 +64,7 @@ async fn interventions(server: &Server) {
             .sum()
     };
     for row in rows(REGIMES_BY_MODALIDADE) {
-        let label = autos_api::import::modalidade(&row[0]).unwrap().label();
+        let label = autos_cli::import::modalidade(&row[0]).unwrap().label();
         let columns = [
             (4, "Direções Fiscais"),
             (5, "Direções Técnicas"),

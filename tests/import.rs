@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use autos_api::import::import_operators;
-use autos_api::service::{Request, Service};
+use autos_app::service::{Request, Service};
+use autos_cli::import::import_operators;
 use autos_domain::{Actor, Role, RuleBook};
 use autos_e2e::Server;
 use chrono::NaiveDate;

@@ -1,14 +1,20 @@
 //! Authentication: the bearer token (header, or the `autos_token` cookie the pages set) names
 //! an officer; handlers take [`Signed`] when a route needs one and [`MaybeSigned`] when public
-//! data is served to everyone. Role checks live with the route or the domain's act catalogue.
+//! data is served to everyone; [`service_request`] makes the signed officer the actor of an act.
+//! Role checks live with the route or the domain's act catalogue.
 
 use autos_domain::Role;
 use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 
-use crate::http::AppState;
-use crate::officers::{self, Officer};
+use autos_app::officers::{self, Officer};
+use autos_app::service::Request as ServiceRequest;
+use autos_domain::Actor;
+use tower_http::request_id::RequestId;
+use uuid::Uuid;
+
+use crate::state::AppState;
 use crate::ApiError;
 
 /// The name of the cookie the sign-in page sets.
@@ -72,5 +78,26 @@ impl Signed {
                 allowed.join(", ")
             )))
         }
+    }
+}
+
+/// The request id as a UUID (it is generated as one), for the events' correlation id.
+pub fn correlation_id(request_id: Option<&RequestId>) -> Option<Uuid> {
+    request_id.and_then(|r| r.header_value().to_str().ok()).and_then(|s| Uuid::parse_str(s).ok())
+}
+
+/// The service request of a signed officer acting on `occurred_on` (today when absent).
+pub fn service_request(
+    signed: &Signed,
+    appointed_cases: Vec<Uuid>,
+    occurred_on: Option<chrono::NaiveDate>,
+    request_id: Option<&RequestId>,
+) -> ServiceRequest {
+    let officer = &signed.0;
+    ServiceRequest {
+        actor: Actor { officer_id: officer.officer_id.to_string(), role: officer.role, appointed_cases },
+        actor_id: officer.officer_id,
+        occurred_on: occurred_on.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        correlation_id: correlation_id(request_id),
     }
 }

@@ -1,18 +1,26 @@
-//! The API layer's one error enum, shared by the HTTP handlers and the command line, and its
-//! mapping to `application/problem+json` with the stable codes of the API contract:
-//! `invalid_input` 400, `unauthenticated` 401, `forbidden` 403, `not_found` 404,
-//! `version_conflict` 409, `payload_too_large` 413, `rule_violation` 422 (with the rule id and
-//! its norm), `unavailable` 503, `insufficient_storage` 507 (the database is out of space). Database text never reaches a client.
+//! The HTTP layer's error enum, mapped from the application's [`AppError`] and answered as
+//! `application/problem+json` with the stable codes of the API contract: `invalid_input` 400,
+//! `unauthenticated` 401, `forbidden` 403, `not_found` 404, `version_conflict` 409, `erased`
+//! 410 (the personal data was erased under LGPD), `payload_too_large` 413, `rule_violation` 422
+//! (with the rule id and its norm), `internal` 500 (corrupt data, a crypto fault, a bug; the
+//! body and the log line carry one incident id), `unavailable` 503 (the database cannot be
+//! reached), `insufficient_storage` 507 (the database is out of space). Database text never
+//! reaches a client. Logging is not done here: the response carries a [`Failure`] extension
+//! that the `log_failures` middleware of the router writes out, once per failed request.
 
+use autos_app::AppError;
 use autos_domain::DomainError;
 use autos_projections::ProjectionError;
 use autos_store::StoreError;
+use axum::extract::Request;
 use axum::http::{header, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use thiserror::Error;
+use uuid::Uuid;
 
-/// Every way an API request or an `autos` command can fail.
+/// Every way an API request can fail.
 #[derive(Debug, Error)]
 pub enum ApiError {
     /// The store refused or failed the operation.
@@ -35,6 +43,9 @@ pub enum ApiError {
     Forbidden(String),
     #[error("não encontrado: {0}")]
     NotFound(String),
+    /// The personal data of this subject was erased (LGPD art. 18 VI).
+    #[error("os dados pessoais do titular {0} foram eliminados (LGPD)")]
+    Erased(Uuid),
     /// The request body exceeds the limit.
     #[error("corpo da requisição grande demais (limite {0} bytes)")]
     TooLarge(usize),
@@ -44,18 +55,24 @@ pub enum ApiError {
     /// A concurrent request holds what this one needs (an Idempotency-Key in use).
     #[error("conflito: {0}")]
     Conflict(String),
-    /// A flag, an environment variable or a file the command needs is wrong.
-    #[error("configuração inválida: {0}")]
-    Config(String),
-    /// Reading or writing a local file or socket failed.
-    #[error("erro de E/S: {0}")]
-    Io(#[from] std::io::Error),
-    /// An import rejected rows; the report was already printed.
-    #[error("{0} linha(s) rejeitada(s) na importação")]
-    Rejected(usize),
-    /// `autos verify` found tampering or damage; the report was already printed.
-    #[error("a verificação de integridade encontrou {0} problema(s)")]
-    IntegrityFailed(usize),
+    /// A fault of the server itself (a response that cannot be written).
+    #[error("erro interno: {0}")]
+    Internal(String),
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Store(e) => ApiError::Store(e),
+            AppError::Projection(e) => ApiError::Projection(e),
+            AppError::Domain(e) => ApiError::Domain(e),
+            AppError::InvalidInput(m) => ApiError::InvalidInput(m),
+            AppError::NotFound(m) => ApiError::NotFound(m),
+            AppError::Conflict(m) => ApiError::Conflict(m),
+            AppError::Unavailable(m) => ApiError::Unavailable(m),
+            AppError::Erased(subject) => ApiError::Erased(subject),
+        }
+    }
 }
 
 /// The body of every error response (RFC 9457).
@@ -79,6 +96,9 @@ pub struct Problem {
     pub expected_version: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_version: Option<i64>,
+    /// On a 5xx: the id of the incident, also in the server's log line, to quote to support.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incident_id: Option<Uuid>,
 }
 
 impl Problem {
@@ -95,17 +115,89 @@ impl Problem {
             stream: None,
             expected_version: None,
             actual_version: None,
+            incident_id: None,
         }
     }
 }
 
-fn unavailable(what: &dyn std::fmt::Display) -> Problem {
-    tracing::error!(error = %what, "request failed on the database");
+fn unavailable() -> Problem {
     Problem::new(
         StatusCode::SERVICE_UNAVAILABLE,
         "unavailable",
         "Serviço indisponível",
         "o banco de dados não respondeu; tente novamente".into(),
+    )
+}
+
+fn internal() -> Problem {
+    Problem::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "Erro interno",
+        "o servidor encontrou um erro interno e o registrou; informe o incident_id ao suporte".into(),
+    )
+}
+
+/// True for a database error that says the database cannot be reached or cannot serve now
+/// (connection, IO, pool, shutdown, lock contention) — a retry later may succeed — rather
+/// than that the data or the statement is wrong.
+fn is_unreachable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // SQLite's primary result codes: BUSY, LOCKED, NOMEM, READONLY, IOERR, FULL, CANTOPEN.
+                code.parse::<i64>().is_ok_and(|c| matches!(c & 0xff, 5 | 6 | 7 | 8 | 10 | 13 | 14))
+            } else {
+                // PostgreSQL SQLSTATE classes: connection exception, transaction rollback
+                // (serialization, deadlock), insufficient resources, operator intervention
+                // (shutdown, cancel), system error (IO).
+                ["08", "40", "53", "57", "58"].iter().any(|class| code.starts_with(class))
+            }
+        }
+        _ => false,
+    }
+}
+
+fn store_problem(e: &StoreError) -> Problem {
+    let invalid = |detail: String| Problem::new(StatusCode::BAD_REQUEST, "invalid_input", "Entrada inválida", detail);
+    match e {
+        StoreError::Conflict { stream, expected, actual } => Problem {
+            stream: Some(stream.clone()),
+            expected_version: Some(expected.clone()),
+            actual_version: Some(*actual),
+            ..Problem::new(
+                StatusCode::CONFLICT,
+                "version_conflict",
+                "Conflito de versão",
+                format!("o caso foi alterado por outra pessoa (versão atual {actual}, esperada {expected}); recarregue e tente de novo"),
+            )
+        },
+        StoreError::InvalidInput(m) => invalid(m.clone()),
+        e @ StoreError::IdempotencyMismatch(_) => invalid(e.to_string()),
+        StoreError::DiskFull(_) => Problem::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "insufficient_storage",
+            "Armazenamento esgotado",
+            "o banco de dados está sem espaço em disco e o ato não foi registrado; tente de novo quando o espaço for liberado".into(),
+        ),
+        StoreError::Database(e) if is_unreachable(e) => unavailable(),
+        _ => internal(),
+    }
+}
+
+fn erased(subject: Uuid) -> Problem {
+    Problem::new(
+        StatusCode::GONE,
+        "erased",
+        "Dados pessoais eliminados",
+        format!("os dados pessoais do titular {subject} foram eliminados a pedido, nos termos da LGPD (art. 18, VI), e não podem mais ser usados"),
     )
 }
 
@@ -115,35 +207,22 @@ impl ApiError {
         let invalid =
             |detail: String| Problem::new(StatusCode::BAD_REQUEST, "invalid_input", "Entrada inválida", detail);
         match self {
-            ApiError::Store(StoreError::Conflict { stream, expected, actual }) => Problem {
-                stream: Some(stream.clone()),
-                expected_version: Some(expected.clone()),
-                actual_version: Some(*actual),
-                ..Problem::new(
-                    StatusCode::CONFLICT,
-                    "version_conflict",
-                    "Conflito de versão",
-                    format!("o caso foi alterado por outra pessoa (versão atual {actual}, esperada {expected}); recarregue e tente de novo"),
-                )
-            },
-            ApiError::Store(StoreError::InvalidInput(m)) => invalid(m.clone()),
-            ApiError::Store(e @ StoreError::IdempotencyMismatch(_)) => invalid(e.to_string()),
-            ApiError::Store(e @ StoreError::DiskFull(_)) => {
-                tracing::error!(error = %e, "request failed: the database is out of space");
-                Problem::new(
-                    StatusCode::INSUFFICIENT_STORAGE,
-                    "insufficient_storage",
-                    "Armazenamento esgotado",
-                    "o banco de dados está sem espaço em disco e o ato não foi registrado; tente de novo quando o espaço for liberado".into(),
-                )
-            }
-            ApiError::Store(e) => unavailable(e),
+            ApiError::Erased(subject) => erased(*subject),
+            ApiError::Store(e) => store_problem(e),
             ApiError::Projection(ProjectionError::NotFound(what)) | ApiError::NotFound(what) => {
                 Problem::new(StatusCode::NOT_FOUND, "not_found", "Não encontrado", what.clone())
             }
-            ApiError::Projection(e) => unavailable(e),
+            ApiError::Projection(ProjectionError::Store(e)) => store_problem(e),
+            ApiError::Projection(ProjectionError::Database(e)) if is_unreachable(e) => unavailable(),
+            ApiError::Projection(ProjectionError::Apply { .. }) => Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Serviço indisponível",
+                "uma projeção está parada; tente novamente mais tarde".into(),
+            ),
+            ApiError::Projection(_) => internal(),
             ApiError::Domain(e) => domain_problem(e),
-            ApiError::InvalidInput(m) | ApiError::Config(m) => invalid(m.clone()),
+            ApiError::InvalidInput(m) => invalid(m.clone()),
             ApiError::Unauthenticated => Problem::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
@@ -156,12 +235,12 @@ impl ApiError {
                 "Corpo grande demais",
                 format!("o corpo da requisição excede {limit} bytes"),
             ),
-            ApiError::Unavailable(m) => Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Serviço indisponível", m.clone()),
+            ApiError::Unavailable(m) => {
+                Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Serviço indisponível", m.clone())
+            }
             ApiError::Conflict(m) => Problem::new(StatusCode::CONFLICT, "version_conflict", "Conflito", m.clone()),
             ApiError::Forbidden(m) => Problem::new(StatusCode::FORBIDDEN, "forbidden", "Acesso negado", m.clone()),
-            ApiError::Io(e) => unavailable(e),
-            ApiError::IntegrityFailed(n) => unavailable(&format!("integrity check found {n} problems")),
-            ApiError::Rejected(n) => invalid(format!("{n} linha(s) rejeitada(s)")),
+            ApiError::Internal(_) => internal(),
         }
     }
 }
@@ -199,11 +278,53 @@ fn domain_problem(error: &DomainError) -> Problem {
     }
 }
 
+/// What the log middleware needs of a failed request, set on its response as an extension.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub code: &'static str,
+    /// The incident id of a 5xx, also in the problem body.
+    pub incident_id: Option<Uuid>,
+    /// The error as the server sees it (never sent to the client for a 5xx).
+    pub error: String,
+}
+
+impl ApiError {
+    /// The problem document with its incident id (on a 5xx), and the [`Failure`] to log.
+    pub fn report(&self) -> (StatusCode, Problem, Failure) {
+        let mut problem = self.problem();
+        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if status.is_server_error() {
+            problem.incident_id = Some(Uuid::new_v4());
+        }
+        let failure = Failure { code: problem.code, incident_id: problem.incident_id, error: self.to_string() };
+        (status, problem, failure)
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let problem = self.problem();
-        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let (status, problem, failure) = self.report();
         let body = serde_json::to_string(&problem).unwrap_or_default();
-        (status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response()
+        let mut response = (status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response();
+        response.extensions_mut().insert(failure);
+        response
     }
+}
+
+/// The one place failed requests are logged: a 5xx at error with its incident id (the one in
+/// the problem body), a 4xx at debug.
+pub async fn log_failures(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let status = response.status();
+    let failure = response.extensions().get::<Failure>();
+    let incident_id = failure.and_then(|f| f.incident_id).map(|id| id.to_string()).unwrap_or_default();
+    let (code, error) = failure.map_or(("", ""), |f| (f.code, f.error.as_str()));
+    if status.is_server_error() {
+        tracing::error!(incident_id, %method, path, status = status.as_u16(), code, error, "request failed");
+    } else if status.is_client_error() {
+        tracing::debug!(%method, path, status = status.as_u16(), code, error, "request refused");
+    }
+    response
 }

@@ -1,32 +1,29 @@
-//! autos-api: the HTTP API, the web pages and the commands of the `autos` binary.
-//!
-//! `main.rs` only parses the command line; every command lives in a module here so that the
-//! end-to-end tests can start the same server the binary starts.
+//! autos-api: the HTTP API and the web pages of Autos, over the application service of
+//! `autos-app`. The `autos` binary (`autos-cli`) serves [`router`]; the end-to-end tests start
+//! the same router.
 //!
 //! # Layout
-//! - [`service`]: load, decide, append — the one command path (HTTP, import, demo).
-//! - [`http`]: the router, handlers, extractors and operational endpoints.
-//! - [`auth`], [`officers`], [`idempotency`]: who is calling, and retries that append nothing.
-//! - [`personal_data`]: complainants' data sealed at the edge and opened, logged, for the roles that need it.
-//! - [`views`]: reading the live read models and time travel. [`pages`]: the web pages.
-//! - [`import`]: operator registers. [`ops`]: serve, migrate, verify, rebuild, replay, officers.
-//! - [`backup`]: `autos backup` and `autos restore` on both backends.
-//! - [`bench`]: the event-store yardstick and the read-model benchmark; [`history`]: synthetic histories.
+//! - [`router`]: the whole HTTP surface — [`http`] and [`pages`] under the common layers.
+//! - [`http`]: the `/api/v1` routes, handlers, extractors, CSV exports, the operational
+//!   endpoints and the OpenAPI document.
+//! - [`pages`]: the server-rendered web pages (askama templates, SVG charts).
+//! - [`state`]: [`AppState`], shared by every handler and middleware.
+//! - [`auth`]: who is calling (bearer token or cookie) and the service request of a signed officer.
+//! - [`idempotency`]: the `Idempotency-Key` middleware over `autos_app::idempotency`.
+//! - [`error`]: [`ApiError`], its mapping from `AppError` to problem documents, and the one
+//!   middleware that logs failed requests.
+//!
+//! Modules depend downwards only: `router` → `http`, `pages` → `auth`, `idempotency` →
+//! `state`, `error`.
 
 pub mod auth;
-pub mod backup;
-pub mod bench;
-pub mod demo;
 pub mod error;
-pub mod history;
 pub mod http;
 pub mod idempotency;
-pub mod import;
-pub mod officers;
-pub mod ops;
 pub mod pages;
-pub mod personal_data;
-pub mod service;
-pub mod views;
+pub mod router;
+pub mod state;
 
 pub use error::ApiError;
+pub use router::router;
+pub use state::AppState;

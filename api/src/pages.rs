@@ -24,10 +24,12 @@ use plotters::prelude::*;
 use serde::Deserialize;
 
 use crate::auth::{MaybeSigned, Signed, TOKEN_COOKIE};
-use crate::http::{reads, AppState};
-use crate::officers::{self, Officer};
-use crate::service::Request;
+use crate::http::reads;
+use crate::state::AppState;
 use crate::ApiError;
+use autos_app::labels::{fold, porte_label, standing};
+use autos_app::officers::{self, Officer};
+use autos_app::service::Request;
 
 /// The pages, mounted at `/`.
 pub fn routes() -> Router<AppState> {
@@ -60,11 +62,14 @@ fn page<T: Template>(template: &T) -> Response {
 }
 
 /// An error page: the problem's detail in Portuguese, with its status.
-fn error_page(officer: Option<Officer>, error: &ApiError) -> Response {
-    let problem = error.problem();
-    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let body = SignIn { officer, error: Some(format!("{}: {}", problem.title, problem.detail)) };
-    (status, page(&body)).into_response()
+/// A 5xx names its incident id, which the log line carries too.
+fn error_page(officer: Option<Officer>, error: impl Into<ApiError>) -> Response {
+    let (status, problem, failure) = error.into().report();
+    let incident = problem.incident_id.map(|id| format!(" (incidente {id})")).unwrap_or_default();
+    let body = SignIn { officer, error: Some(format!("{}: {}{incident}", problem.title, problem.detail)) };
+    let mut response = (status, page(&body)).into_response();
+    response.extensions_mut().insert(failure);
+    response
 }
 
 #[derive(Template)]
@@ -94,49 +99,13 @@ async fn sign_in(State(state): State<AppState>, Form(form): Form<TokenForm>) -> 
             page(&SignIn { officer: None, error: Some("Token inválido ou revogado.".into()) }),
         )
             .into_response(),
-        Err(e) => error_page(None, &e),
+        Err(e) => error_page(None, e),
     }
 }
 
 async fn sign_out() -> Response {
     let cookie = format!("{TOKEN_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
     (StatusCode::SEE_OTHER, [(LOCATION, "/operadoras".to_owned()), (SET_COOKIE, cookie)]).into_response()
-}
-
-/// The status badges of an operator: (label, is it an alert).
-pub(crate) fn standing(doc: &OperatorDoc) -> Vec<(String, bool)> {
-    let s = &doc.state;
-    let mut out = Vec::new();
-    let licence = serde_json::to_value(&s.licence)
-        .ok()
-        .and_then(|v| v["situacao"].as_str().map(str::to_owned))
-        .unwrap_or_default();
-    out.push((licence.replace('_', " "), s.is_cancelled()));
-    for regime in s.regimes.keys() {
-        let label = match regime {
-            autos_domain::operator::RegimeKind::DirecaoFiscal => "direção fiscal",
-            autos_domain::operator::RegimeKind::DirecaoTecnica => "direção técnica",
-        };
-        out.push((label.into(), true));
-    }
-    if s.liquidation_case.is_some() {
-        out.push(("liquidação extrajudicial".into(), true));
-    }
-    if let Some(scope) = &s.sales_suspended {
-        out.push((format!("comercialização suspensa ({scope})"), true));
-    }
-    if let Some(until) = s.tcac_barred_until {
-        out.push((format!("TCAC vedado até {}", until.format("%d/%m/%Y")), true));
-    }
-    if !s.active_freezes.is_empty() {
-        out.push(("bens indisponíveis".into(), true));
-    }
-    out
-}
-
-/// A porte as officers read it ("sem beneficiarios", "medio"…).
-pub(crate) fn porte_label(porte: autos_domain::Porte) -> String {
-    serde_json::to_value(porte).ok().and_then(|v| v.as_str().map(|s| s.replace('_', " "))).unwrap_or_default()
 }
 
 fn registro_formatado(registro: &str) -> String {
@@ -177,13 +146,11 @@ async fn operators(
 ) -> Response {
     let q = query.q.unwrap_or_default();
     let uf = query.uf.unwrap_or_default().to_uppercase();
-    let needle = crate::import::layout::fold(&q);
+    let needle = fold(&q);
     let found = state
         .views
         .page::<OperatorDoc>(models::OPERATOR, "", query.after.as_deref(), 100, |op| {
-            (needle.is_empty()
-                || op.registro.contains(&needle)
-                || crate::import::layout::fold(&op.state.razao_social).contains(&needle))
+            (needle.is_empty() || op.registro.contains(&needle) || fold(&op.state.razao_social).contains(&needle))
                 && (uf.is_empty() || op.state.uf.is_some_and(|u| u.code() == uf))
         })
         .await;
@@ -207,7 +174,7 @@ async fn operators(
                 })
                 .collect(),
         }),
-        Err(e) => error_page(officer, &e),
+        Err(e) => error_page(officer, e),
     }
 }
 
@@ -324,7 +291,7 @@ async fn operator(
     .await;
     match result {
         Ok(p) => page(&p),
-        Err(e) => error_page(officer, &e),
+        Err(e) => error_page(officer, e),
     }
 }
 
@@ -393,7 +360,7 @@ async fn case_page(state: &AppState, signed: &Signed, text: &str, erro: Option<S
 async fn case(State(state): State<AppState>, signed: Signed, Path(text): Path<String>) -> Response {
     match case_page(&state, &signed, &text, None).await {
         Ok(p) => page(&p),
-        Err(e) => error_page(Some(signed.0), &e),
+        Err(e) => error_page(Some(signed.0), e),
     }
 }
 
@@ -430,8 +397,8 @@ async fn case_act(
                     .map_err(|_| ApiError::InvalidInput(format!("data do ato inválida: {d}")))?,
             ),
         };
-        let request: Request = crate::http::service_request(&signed, Vec::new(), occurred_on, None);
-        state.service.case_command(Some(id), command, Some(form.versao), &request).await
+        let request: Request = crate::auth::service_request(&signed, Vec::new(), occurred_on, None);
+        Ok::<_, ApiError>(state.service.case_command(Some(id), command, Some(form.versao), &request).await?)
     }
     .await;
     match outcome {
@@ -446,7 +413,7 @@ async fn case_act(
                 Ok(p) => {
                     (StatusCode::from_u16(problem.status).unwrap_or(StatusCode::BAD_REQUEST), page(&p)).into_response()
                 }
-                Err(e) => error_page(Some(signed.0), &e),
+                Err(e) => error_page(Some(signed.0), e),
             }
         }
     }
@@ -494,7 +461,7 @@ async fn deadlines(State(state): State<AppState>, signed: Signed) -> Response {
                 })
                 .collect(),
         }),
-        Err(e) => error_page(Some(signed.0), &e),
+        Err(e) => error_page(Some(signed.0), e),
     }
 }
 
@@ -562,7 +529,7 @@ async fn dashboard(State(state): State<AppState>, signed: Signed) -> Response {
                     None => break,
                 }
             }
-            Err(e) => return error_page(Some(signed.0), &e),
+            Err(e) => return error_page(Some(signed.0), e),
         }
     }
     let mut by_family: BTreeMap<String, u32> = BTreeMap::new();
@@ -577,7 +544,7 @@ async fn dashboard(State(state): State<AppState>, signed: Signed) -> Response {
             .into_iter()
             .map(|(k, v)| (k.trim_start_matches("intervencoes/").to_owned(), v["quantidade"].as_i64().unwrap_or(0)))
             .collect(),
-        Err(e) => return error_page(Some(signed.0), &e),
+        Err(e) => return error_page(Some(signed.0), e),
     };
     let intervencoes: Vec<(String, i64)> =
         models::INTERVENTION_KINDS.iter().map(|k| ((*k).to_owned(), counters.get(*k).copied().unwrap_or(0))).collect();
@@ -642,7 +609,7 @@ async fn audit(State(state): State<AppState>, signed: Signed) -> Response {
     .await;
     match result {
         Ok(p) => page(&p),
-        Err(e) => error_page(Some(signed.0), &e),
+        Err(e) => error_page(Some(signed.0), e),
     }
 }
 
@@ -696,7 +663,7 @@ async fn public_bulletin(
 ) -> Response {
     let (latest_year, latest_quarter) = match latest_quarter_with_data(&state).await {
         Ok(q) => q,
-        Err(e) => return error_page(officer, &e),
+        Err(e) => return error_page(officer, e),
     };
     let uf = choice.uf.unwrap_or_else(|| "SP".to_owned());
     let ano = choice.ano.as_deref().map_or(Ok(latest_year), str::parse::<i32>);
@@ -713,7 +680,7 @@ async fn public_bulletin(
     };
     let b = match built {
         Ok(b) => b,
-        Err(e) => return error_page(officer, &e),
+        Err(e) => return error_page(officer, e),
     };
     let ranking = b
         .indice_de_reclamacoes

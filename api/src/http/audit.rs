@@ -8,8 +8,8 @@ use axum::extract::State;
 use axum::Json;
 use serde_json::json;
 
-use super::AppState;
 use crate::auth::Signed;
+use crate::state::AppState;
 use crate::ApiError;
 
 const AUDIT_ROLES: [Role; 2] = [Role::Auditor, Role::Admin];

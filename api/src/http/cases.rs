@@ -16,11 +16,12 @@ use uuid::Uuid;
 
 use super::extract::Params;
 use super::operators::{command, require_json, TimeQuery};
-use super::{service_request, AppState};
+use crate::auth::service_request;
 use crate::auth::Signed;
 use crate::idempotency::Seed;
-use crate::personal_data::{self, OpenedPersonalData, PersonalFields};
+use crate::state::AppState;
 use crate::ApiError;
+use autos_app::personal_data::{self, OpenedPersonalData, PersonalFields};
 
 fn case_id(text: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(text).map_err(|_| ApiError::InvalidInput(format!("identificador de caso inválido: {text:?}")))

@@ -12,10 +12,10 @@ use futures::{Stream, StreamExt};
 use serde::Deserialize;
 
 use super::extract::Params;
-use super::AppState;
 use crate::auth::Signed;
-use crate::views::MAX_PAGE;
+use crate::state::AppState;
 use crate::ApiError;
+use autos_app::views::MAX_PAGE;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

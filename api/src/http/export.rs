@@ -127,7 +127,7 @@ impl Table {
     /// The CSV text.
     ///
     /// # Errors
-    /// `Io` if the writer fails (it writes to memory).
+    /// `Internal` if the writer fails (it writes to memory).
     pub(super) fn csv(&self, style: Style) -> Result<Vec<u8>, ApiError> {
         let delimiter = match style.separador {
             Separador::Virgula => b',',
@@ -139,12 +139,12 @@ impl Table {
         }
         let mut writer =
             csv::WriterBuilder::new().delimiter(delimiter).terminator(csv::Terminator::Any(b'\n')).from_writer(out);
-        let failed = |e: csv::Error| ApiError::Io(std::io::Error::other(e));
+        let failed = |e: csv::Error| ApiError::Internal(format!("CSV: {e}"));
         writer.write_record(&self.headers).map_err(failed)?;
         for row in &self.rows {
             writer.write_record(row.iter().map(|c| c.text(style.numeros))).map_err(failed)?;
         }
-        writer.into_inner().map_err(|e| ApiError::Io(std::io::Error::other(e.to_string())))
+        writer.into_inner().map_err(|e| ApiError::Internal(format!("CSV: {e}")))
     }
 
     /// The CSV as a download.

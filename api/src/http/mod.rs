@@ -1,6 +1,7 @@
-//! The HTTP server: application state, the `/api/v1` router with its middleware (request ids
-//! that also land in the events' `correlation_id`, tracing, metrics, body limit, idempotency),
-//! the operational endpoints (`/healthz`, `/readyz`, `/metrics`, `/openapi.json`) and the pages.
+//! The JSON API: the `/api/v1` routes and their handlers, the operational endpoints
+//! (`/healthz`, `/readyz`, `/metrics`, `/openapi.json`) and the layers every request passes
+//! (request ids that also land in the events' `correlation_id`, tracing, metrics, the log of
+//! failed requests, body limit; idempotency on the API). `crate::router` joins it to the pages.
 
 mod audit;
 mod cases;
@@ -11,84 +12,28 @@ pub mod openapi;
 mod operators;
 pub(crate) mod reads;
 
-use std::sync::Arc;
 use std::time::Instant;
 
-use autos_domain::{act_catalogue, Actor, RuleBook};
-use autos_projections::runner::{RunState, StatusBoard};
-use autos_store::EventStore;
+use autos_domain::act_catalogue;
+use autos_projections::runner::RunState;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use metrics_exporter_prometheus::PrometheusHandle;
 use serde_json::json;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
-use uuid::Uuid;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
-use autos_store::personal::{MasterKey, PersonalVault};
-
-use crate::auth::Signed;
 use crate::idempotency::{self, MAX_BODY};
-use crate::service::{Request as ServiceRequest, Service};
-use crate::views::Views;
+use crate::state::AppState;
 use crate::ApiError;
-
-/// Shared by every request handler.
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Arc<dyn EventStore>,
-    pub service: Service,
-    pub views: Views,
-    pub board: StatusBoard,
-    pub metrics: Option<PrometheusHandle>,
-    /// Seals and opens complainants' and beneficiaries' personal data.
-    pub personal: PersonalVault,
-}
-
-impl AppState {
-    /// The state of a server deciding acts with `rules` and sealing personal data under `master`.
-    pub fn new(
-        store: Arc<dyn EventStore>,
-        board: StatusBoard,
-        metrics: Option<PrometheusHandle>,
-        rules: Arc<RuleBook>,
-        master: MasterKey,
-    ) -> Self {
-        let service = Service::new(store.clone(), rules);
-        let views = Views::new(store.as_ref());
-        let personal = PersonalVault::new(store.clone(), master);
-        AppState { store, service, views, board, metrics, personal }
-    }
-}
 
 const REQUEST_ID: &str = "x-request-id";
 
-/// The request id as a UUID (it is generated as one), for the events' correlation id.
-pub fn correlation_id(request_id: Option<&RequestId>) -> Option<Uuid> {
-    request_id.and_then(|r| r.header_value().to_str().ok()).and_then(|s| Uuid::parse_str(s).ok())
-}
-
-/// The service request of a signed officer acting on `occurred_on` (today when absent).
-pub(crate) fn service_request(
-    signed: &Signed,
-    appointed_cases: Vec<Uuid>,
-    occurred_on: Option<chrono::NaiveDate>,
-    request_id: Option<&RequestId>,
-) -> ServiceRequest {
-    let officer = &signed.0;
-    ServiceRequest {
-        actor: Actor { officer_id: officer.officer_id.to_string(), role: officer.role, appointed_cases },
-        actor_id: officer.officer_id,
-        occurred_on: occurred_on.unwrap_or_else(|| chrono::Local::now().date_naive()),
-        correlation_id: correlation_id(request_id),
-    }
-}
-
-/// The whole HTTP surface of Autos.
-pub fn router(state: AppState) -> Router {
+/// The JSON API, nested under `/api/v1`, and the operational endpoints, with the layers that
+/// wrap every route (pages included, which `crate::router` merges in before them).
+pub fn routes(state: &AppState) -> Router<AppState> {
     let api = Router::new()
         .route("/operators", post(operators::register).get(operators::list))
         .route("/operators/{registro}", get(operators::status))
@@ -119,17 +64,22 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), idempotency::idempotent));
     Router::new()
         .nest("/api/v1", api)
-        .merge(crate::pages::routes())
         .route("/openapi.json", get(openapi::serve))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+}
+
+/// Wraps `routes` in the layers of every request: metrics, the log of failed requests, the
+/// body limit, request ids and tracing.
+pub fn layered(routes: Router<AppState>) -> Router<AppState> {
+    routes
         .layer(middleware::from_fn(record_metrics))
+        .layer(middleware::from_fn(crate::error::log_failures))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(PropagateRequestIdLayer::new(header::HeaderName::from_static(REQUEST_ID)))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::new(header::HeaderName::from_static(REQUEST_ID), MakeRequestUuid))
-        .with_state(state)
 }
 
 /// Counts requests and their latency by route for `/metrics`.

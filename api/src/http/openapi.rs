@@ -79,8 +79,8 @@ const SEPARADOR: (&str, bool, &str) =
     ("separador", false, "com formato=csv: virgula (padrão) | ponto_e_virgula (primeira linha sep=;)");
 const NUMEROS: (&str, bool, &str) =
     ("numeros", false, "com formato=csv: simples (1234.56, padrão) | pt_br (1.234,56; inteiros 16.879)");
-const WRITE_ERRORS: &[&str] = &["400", "401", "403", "404", "409", "413", "422", "503", "507"];
-const READ_ERRORS: &[&str] = &["400", "401", "403", "404", "503"];
+const WRITE_ERRORS: &[&str] = &["400", "401", "403", "404", "409", "410", "413", "422", "500", "503", "507"];
+const READ_ERRORS: &[&str] = &["400", "401", "403", "404", "500", "503"];
 
 const ROUTES: &[Route] = &[
     Route {
@@ -112,7 +112,7 @@ const ROUTES: &[Route] = &[
             NUMEROS,
         ],
         ok: "200",
-        errors: &["400", "503"],
+        errors: &["400", "500", "503"],
     },
     Route {
         method: HttpMethod::Get,
@@ -127,7 +127,7 @@ const ROUTES: &[Route] = &[
             ("known_at", false, "instante de registro RFC 3339"),
         ],
         ok: "200",
-        errors: &["400", "404", "503"],
+        errors: &["400", "404", "500", "503"],
     },
     Route {
         method: HttpMethod::Get,
@@ -138,7 +138,7 @@ const ROUTES: &[Route] = &[
         body: Body::None,
         params: &[("registro", true, "registro ANS"), PAGE, LIMIT],
         ok: "200",
-        errors: &["400", "503"],
+        errors: &["400", "500", "503"],
     },
     Route {
         method: HttpMethod::Get,
@@ -241,7 +241,7 @@ const ROUTES: &[Route] = &[
         body: Body::None,
         params: &[],
         ok: "200",
-        errors: &["503"],
+        errors: &["500", "503"],
     },
     Route {
         method: HttpMethod::Get,
@@ -271,7 +271,7 @@ const ROUTES: &[Route] = &[
         body: Body::None,
         params: &[("tabela", false, "com formato=csv: tipos (padrão) | por_modalidade"), FORMATO, SEPARADOR, NUMEROS],
         ok: "200",
-        errors: &["400", "503"],
+        errors: &["400", "500", "503"],
     },
     Route {
         method: HttpMethod::Get,
@@ -282,7 +282,7 @@ const ROUTES: &[Route] = &[
         body: Body::None,
         params: &[FORMATO, SEPARADOR, NUMEROS],
         ok: "200",
-        errors: &["400", "503"],
+        errors: &["400", "500", "503"],
     },
     Route {
         method: HttpMethod::Get,
@@ -298,7 +298,7 @@ const ROUTES: &[Route] = &[
             ("limite", false, "itens em cada ranking (padrão 10)"),
         ],
         ok: "200",
-        errors: &["400", "503"],
+        errors: &["400", "500", "503"],
     },
     Route {
         method: HttpMethod::Get,
@@ -309,7 +309,7 @@ const ROUTES: &[Route] = &[
         body: Body::None,
         params: &[FORMATO, SEPARADOR, NUMEROS],
         ok: "200",
-        errors: &["400", "503"],
+        errors: &["400", "500", "503"],
     },
     Route {
         method: HttpMethod::Get,
@@ -320,7 +320,7 @@ const ROUTES: &[Route] = &[
         body: Body::None,
         params: &[FORMATO, SEPARADOR, NUMEROS],
         ok: "200",
-        errors: &["400", "503"],
+        errors: &["400", "500", "503"],
     },
     Route {
         method: HttpMethod::Get,
@@ -358,7 +358,7 @@ const ROUTES: &[Route] = &[
             ("escala", false, "por quantos beneficiários (1 ou 10000)"),
         ],
         ok: "200",
-        errors: &["400", "503"],
+        errors: &["400", "500", "503"],
     },
     Route {
         method: HttpMethod::Get,
@@ -419,6 +419,10 @@ fn error_description(code: &str) -> &'static str {
         "409" => "version_conflict: versão desatualizada; nada foi gravado",
         "413" => "payload_too_large",
         "422" => "rule_violation: ato vedado pelas normas, com rule_id e norm",
+        "410" => "erased: os dados pessoais do titular foram eliminados nos termos da LGPD; nada foi gravado",
+        "500" => {
+            "internal: erro interno (dado corrompido, falha de cifra); incident_id no corpo e no registro do servidor"
+        }
         "507" => "insufficient_storage: o banco de dados está sem espaço; nada foi gravado",
         _ => "unavailable: banco de dados ou projeção indisponível",
     }

@@ -15,12 +15,14 @@ use tower_http::request_id::RequestId;
 
 use super::export::{Cell, Formato, Numeros, Separador, Style, Table};
 use super::extract::Params;
-use super::{service_request, AppState};
+use crate::auth::service_request;
 use crate::auth::{MaybeSigned, Signed};
 use crate::idempotency::Seed;
-use crate::service::{Outcome, Service};
-use crate::views::Page;
+use crate::state::AppState;
 use crate::ApiError;
+use autos_app::labels::{fold, porte_label, standing};
+use autos_app::service::{Outcome, Service};
+use autos_app::views::Page;
 
 pub(super) fn registro(text: &str) -> Result<Registro, ApiError> {
     Ok(Registro::parse(text)?)
@@ -165,17 +167,15 @@ pub(super) async fn list(
     Params(query): Params<ListQuery>,
 ) -> Result<Response, ApiError> {
     let style = Style::of(query.formato, query.separador, query.numeros)?;
-    let needle = query.q.as_deref().map(crate::import::layout::fold).unwrap_or_default();
+    let needle = query.q.as_deref().map(fold).unwrap_or_default();
     let uf = query.uf.map(|u| u.to_uppercase());
-    let modalidade = query.modalidade.as_deref().map(crate::import::layout::fold);
+    let modalidade = query.modalidade.as_deref().map(fold);
     let keep = |op: &OperatorDoc| {
-        let name_ok = needle.is_empty()
-            || op.registro.contains(&needle)
-            || crate::import::layout::fold(&op.state.razao_social).contains(&needle);
+        let name_ok =
+            needle.is_empty() || op.registro.contains(&needle) || fold(&op.state.razao_social).contains(&needle);
         let uf_ok = uf.as_ref().is_none_or(|u| op.state.uf.is_some_and(|x| x.code() == u));
-        let modalidade_ok = modalidade
-            .as_ref()
-            .is_none_or(|m| op.state.modalidade.is_some_and(|x| crate::import::layout::fold(x.label()) == *m));
+        let modalidade_ok =
+            modalidade.as_ref().is_none_or(|m| op.state.modalidade.is_some_and(|x| fold(x.label()) == *m));
         name_ok && uf_ok && modalidade_ok
     };
     let Some(style) = style else {
@@ -226,7 +226,7 @@ const REGISTER_HEADERS: [&str; 16] = [
 fn register_row(doc: &OperatorDoc) -> Vec<Cell> {
     let s = &doc.state;
     let last_count = s.beneficiaries.iter().next_back();
-    let standing: Vec<String> = crate::pages::standing(doc).into_iter().map(|(label, _)| label).collect();
+    let standing: Vec<String> = standing(doc).into_iter().map(|(label, _)| label).collect();
     vec![
         doc.registro.as_str().into(),
         s.razao_social.as_str().into(),
@@ -236,7 +236,7 @@ fn register_row(doc: &OperatorDoc) -> Vec<Cell> {
         s.regiao.map(|r| r.label()).unwrap_or_default().into(),
         s.municipio.clone().unwrap_or_default().into(),
         standing.join("; ").into(),
-        doc.porte.map(crate::pages::porte_label).unwrap_or_default().into(),
+        doc.porte.map(porte_label).unwrap_or_default().into(),
         last_count.map_or(Cell::Text(String::new()), |(_, n)| Cell::Integer(*n as i64)),
         last_count.map(|((y, m), _)| format!("{m:02}/{y}")).unwrap_or_default().into(),
         i64::from(doc.cases_total).into(),

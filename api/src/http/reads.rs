@@ -15,10 +15,10 @@ use serde::{Deserialize, Serialize};
 
 use super::export::{Cell, Formato, Numeros, Separador, Style, Table};
 use super::extract::Params;
-use super::AppState;
 use crate::auth::Signed;
-use crate::views::Page;
+use crate::state::AppState;
 use crate::ApiError;
+use autos_app::views::Page;
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]

@@ -13,7 +13,7 @@ use autos_store::{AppendBatch, EventStore, ExpectedVersion, Provenance};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use uuid::Uuid;
 
-use crate::ApiError;
+use crate::CliError;
 
 /// Events written per append.
 const FLUSH_EVENTS: usize = 5_000;
@@ -28,7 +28,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 ///
 /// # Errors
 /// `Domain` if a decision is refused (a generator bug, never bad input).
-pub fn operator_decisions(rules: &RuleBook, n: u32, events: usize) -> Result<(Registro, Vec<Emitted>), ApiError> {
+pub fn operator_decisions(rules: &RuleBook, n: u32, events: usize) -> Result<(Registro, Vec<Emitted>), CliError> {
     let registro = Registro::parse(&format!("{:06}", FIRST_REGISTRO + n))?;
     let admin = Actor::new("gerador", Role::Admin);
     let mut operator = OperatorState::default();
@@ -114,7 +114,7 @@ pub async fn write(
     operators: u32,
     events_each: usize,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<Vec<Registro>, ApiError> {
+) -> Result<Vec<Registro>, CliError> {
     let mut pending: Vec<Emitted> = Vec::new();
     let mut written = 0u64;
     let mut registros = Vec::new();
@@ -132,7 +132,7 @@ pub async fn write(
     Ok(registros)
 }
 
-async fn flush(store: &dyn EventStore, pending: &mut Vec<Emitted>) -> Result<u64, ApiError> {
+async fn flush(store: &dyn EventStore, pending: &mut Vec<Emitted>) -> Result<u64, CliError> {
     if pending.is_empty() {
         return Ok(0);
     }

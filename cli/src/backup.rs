@@ -59,7 +59,9 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 
 use crate::ops::{self, VerifyMode};
-use crate::ApiError;
+use autos_app::AppError;
+
+use crate::CliError;
 
 /// The newest seal checkpoint, the same text on both backends.
 const LATEST_CHECKPOINT: &str =
@@ -84,7 +86,7 @@ fn is_postgres(url: &str) -> bool {
 }
 
 /// The file a SQLite database URL names (a plain path, `sqlite:…` or `sqlite://…`).
-fn sqlite_file(url: &str) -> Result<PathBuf, ApiError> {
+fn sqlite_file(url: &str) -> Result<PathBuf, CliError> {
     let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
     let options = SqliteConnectOptions::from_str(&url).map_err(StoreError::from)?;
     Ok(options.get_filename().to_owned())
@@ -104,7 +106,7 @@ fn checkpoint_file(backup: &Path) -> PathBuf {
 }
 
 /// Moves a finished file into place: flushed, renamed, and the directory entry flushed too.
-fn publish(partial: &Path, target: &Path) -> Result<(), ApiError> {
+fn publish(partial: &Path, target: &Path) -> Result<(), CliError> {
     std::fs::File::open(partial)?.sync_all()?;
     std::fs::rename(partial, target)?;
     let dir = match target.parent() {
@@ -115,12 +117,12 @@ fn publish(partial: &Path, target: &Path) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn refuse_existing(path: &Path) -> Result<(), ApiError> {
+fn refuse_existing(path: &Path) -> Result<(), CliError> {
     if path.exists() {
-        return Err(ApiError::Conflict(format!(
+        return Err(CliError::App(AppError::Conflict(format!(
             "{} já existe; o backup não sobrescreve arquivos: escolha outro destino",
             path.display()
-        )));
+        ))));
     }
     Ok(())
 }
@@ -138,12 +140,12 @@ struct Copied {
 /// `Conflict` when TARGET or its checkpoint file exists, `Config` when the SQLite file does not
 /// exist, `Unavailable` when pg_dump is not
 /// installed, `Io` when the copy fails, `Store` on database faults.
-pub async fn backup(url: &str, target: &Path) -> Result<(), ApiError> {
+pub async fn backup(url: &str, target: &Path) -> Result<(), CliError> {
     let checkpoint_path = checkpoint_file(target);
     refuse_existing(target)?;
     refuse_existing(&checkpoint_path)?;
     if !is_postgres(url) && !sqlite_file(url)?.is_file() {
-        return Err(ApiError::Config(format!("banco SQLite não encontrado: {url}")));
+        return Err(CliError::Config(format!("banco SQLite não encontrado: {url}")));
     }
     let started = Instant::now();
     let store = ops::open_store(url).await?;
@@ -196,7 +198,7 @@ pub async fn backup(url: &str, target: &Path) -> Result<(), ApiError> {
 /// Seals the log up to the head it has now, and no further: under steady writes sealing "until
 /// nothing is left" need never end. When the server's own seal gets there first, its
 /// checkpoint is the latest one.
-async fn seal_to_head(store: &dyn EventStore) -> Result<(), ApiError> {
+async fn seal_to_head(store: &dyn EventStore) -> Result<(), CliError> {
     let head = store.head_position().await?;
     let sealed_to = store.checkpoints().await?.last().map_or(0, |c| c.position);
     integrity::seal(store, (head - sealed_to).max(0)).await?;
@@ -206,10 +208,10 @@ async fn seal_to_head(store: &dyn EventStore) -> Result<(), ApiError> {
 /// SQLite: `VACUUM INTO` the partial file, on a connection of its own that does not report the
 /// statement as slow (it is as long as the database is big), then the copy's own checkpoint and
 /// event count, read with the copy opened immutable (nothing is written to it).
-async fn copy_sqlite(url: &str, partial: &Path) -> Result<Copied, ApiError> {
+async fn copy_sqlite(url: &str, partial: &Path) -> Result<Copied, CliError> {
     let into = partial
         .to_str()
-        .ok_or_else(|| ApiError::Config(format!("caminho do backup não é UTF-8: {}", partial.display())))?;
+        .ok_or_else(|| CliError::Config(format!("caminho do backup não é UTF-8: {}", partial.display())))?;
     let source = SqliteConnectOptions::new()
         .filename(sqlite_file(url)?)
         .busy_timeout(Duration::from_secs(10))
@@ -236,7 +238,7 @@ async fn copy_sqlite(url: &str, partial: &Path) -> Result<Copied, ApiError> {
 
 /// PostgreSQL: `pg_dump -Fc` on a snapshot exported by a read-only transaction that also reads
 /// the checkpoint and the event count, so all three describe the same rows.
-async fn dump_postgres(pool: &sqlx::PgPool, url: &str, partial: &Path) -> Result<Copied, ApiError> {
+async fn dump_postgres(pool: &sqlx::PgPool, url: &str, partial: &Path) -> Result<Copied, CliError> {
     let mut tx = pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await.map_err(StoreError::from)?;
     let snapshot: String =
         sqlx::query_scalar("SELECT pg_export_snapshot()").fetch_one(&mut *tx).await.map_err(StoreError::from)?;
@@ -289,7 +291,7 @@ fn percent_decode(text: &str) -> String {
 
 /// Runs a PostgreSQL client program (`pg_dump`, `pg_restore`) on the database at `url`, off
 /// the runtime's threads.
-async fn pg_tool(program: &'static str, url: &str, mut args: Vec<String>) -> Result<(), ApiError> {
+async fn pg_tool(program: &'static str, url: &str, mut args: Vec<String>) -> Result<(), CliError> {
     let (url, password) = split_password(url);
     args.push(format!("--dbname={url}"));
     let mut command = Command::new(program);
@@ -299,16 +301,16 @@ async fn pg_tool(program: &'static str, url: &str, mut args: Vec<String>) -> Res
     }
     let output = tokio::task::spawn_blocking(move || command.output())
         .await
-        .map_err(|e| ApiError::Io(std::io::Error::other(e)))?
+        .map_err(|e| CliError::Io(std::io::Error::other(e)))?
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => ApiError::Unavailable(format!(
+            std::io::ErrorKind::NotFound => CliError::App(AppError::Unavailable(format!(
                 "{program} não encontrado no PATH: instale o cliente do PostgreSQL (pacote postgresql-client, \
                  da versão do servidor ou mais nova)"
-            )),
-            _ => ApiError::Io(e),
+            ))),
+            _ => CliError::Io(e),
         })?;
     if !output.status.success() {
-        return Err(ApiError::Io(std::io::Error::other(format!(
+        return Err(CliError::Io(std::io::Error::other(format!(
             "{program} falhou ({}): {}",
             output.status,
             String::from_utf8_lossy(&output.stderr).trim()
@@ -317,10 +319,10 @@ async fn pg_tool(program: &'static str, url: &str, mut args: Vec<String>) -> Res
     Ok(())
 }
 
-fn refuse_non_empty(destination: &str, what: String) -> ApiError {
-    ApiError::Conflict(format!(
+fn refuse_non_empty(destination: &str, what: String) -> CliError {
+    CliError::App(AppError::Conflict(format!(
         "o destino {destination} não está vazio ({what}); a restauração só grava num banco vazio e nada foi alterado"
-    ))
+    )))
 }
 
 /// `autos restore SOURCE`: puts a backup made by `autos backup` into the empty database at
@@ -331,7 +333,7 @@ fn refuse_non_empty(destination: &str, what: String) -> ApiError {
 /// `Conflict` when the destination is not empty (nothing is changed), `Config` for a source
 /// that is no backup, `Unavailable` when pg_restore is not installed, `Io` when the copy or
 /// pg_restore fails, `IntegrityFailed` when the restored log does not extend the checkpoint.
-pub async fn restore(url: &str, source: &Path, against: Option<String>) -> Result<(), ApiError> {
+pub async fn restore(url: &str, source: &Path, against: Option<String>) -> Result<(), CliError> {
     let started = Instant::now();
     let checkpoint = match against {
         Some(text) => Some(text),
@@ -357,17 +359,17 @@ pub async fn restore(url: &str, source: &Path, against: Option<String>) -> Resul
     }
 }
 
-fn read_checkpoint_file(path: &Path) -> Result<Option<String>, ApiError> {
+fn read_checkpoint_file(path: &Path) -> Result<Option<String>, CliError> {
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(Some(text.trim().to_owned())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(ApiError::Config(format!("não foi possível ler o checkpoint {}: {e}", path.display()))),
+        Err(e) => Err(CliError::Config(format!("não foi possível ler o checkpoint {}: {e}", path.display()))),
     }
 }
 
 /// SQLite: refuses a destination file (or write-ahead log) with content, checks that SOURCE is
 /// a SQLite database, and copies it into place.
-fn restore_sqlite(url: &str, source: &Path) -> Result<(), ApiError> {
+fn restore_sqlite(url: &str, source: &Path) -> Result<(), CliError> {
     let destination = sqlite_file(url)?;
     for file in [destination.clone(), beside(&destination, "wal")] {
         if std::fs::metadata(&file).is_ok_and(|m| m.len() > 0) {
@@ -377,15 +379,15 @@ fn restore_sqlite(url: &str, source: &Path) -> Result<(), ApiError> {
     let mut header = [0u8; 16];
     std::fs::File::open(source)
         .and_then(|mut f| f.read_exact(&mut header))
-        .map_err(|e| ApiError::Config(format!("não foi possível ler o backup {}: {e}", source.display())))?;
+        .map_err(|e| CliError::Config(format!("não foi possível ler o backup {}: {e}", source.display())))?;
     if &header != SQLITE_HEADER {
-        return Err(ApiError::Config(format!(
+        return Err(CliError::Config(format!(
             "{} não é um backup SQLite (feito por `autos backup` com um banco SQLite)",
             source.display()
         )));
     }
     let partial = beside(&destination, PARTIAL);
-    let copied = std::fs::copy(source, &partial).map_err(ApiError::from).and_then(|_| publish(&partial, &destination));
+    let copied = std::fs::copy(source, &partial).map_err(CliError::from).and_then(|_| publish(&partial, &destination));
     if copied.is_err() {
         let _ = std::fs::remove_file(&partial);
     }
@@ -394,11 +396,11 @@ fn restore_sqlite(url: &str, source: &Path) -> Result<(), ApiError> {
 
 /// PostgreSQL: refuses a destination with any table, runs `pg_restore` in one transaction and
 /// raises the store's epoch so the restored rows pass the readers' horizon.
-async fn restore_postgres(url: &str, source: &Path) -> Result<(), ApiError> {
+async fn restore_postgres(url: &str, source: &Path) -> Result<(), CliError> {
     let mut conn = sqlx::PgConnection::connect(url).await.map_err(|e| {
-        ApiError::Unavailable(format!(
+        CliError::App(AppError::Unavailable(format!(
             "não foi possível conectar ao banco de destino (ele deve existir, vazio: CREATE DATABASE …): {e}"
-        ))
+        )))
     })?;
     let relations: i64 = sqlx::query_scalar(PG_USER_RELATIONS).fetch_one(&mut conn).await.map_err(StoreError::from)?;
     if relations > 0 {
@@ -406,7 +408,7 @@ async fn restore_postgres(url: &str, source: &Path) -> Result<(), ApiError> {
         return Err(refuse_non_empty(&shown, format!("{relations} tabelas, sequências ou índices")));
     }
     if !source.is_file() {
-        return Err(ApiError::Config(format!("backup não encontrado: {}", source.display())));
+        return Err(CliError::Config(format!("backup não encontrado: {}", source.display())));
     }
     let args = vec![
         "--single-transaction".into(),
@@ -420,10 +422,10 @@ async fn restore_postgres(url: &str, source: &Path) -> Result<(), ApiError> {
         .fetch_one(&mut conn)
         .await
         .map_err(|e| {
-            ApiError::Unavailable(format!(
+            CliError::App(AppError::Unavailable(format!(
                 "backup restaurado, mas a época do registro não foi elevada ({e}); os eventos restaurados ficariam \
                  invisíveis: recrie o banco de destino vazio e rode a restauração de novo"
-            ))
+            )))
         })?;
     conn.close().await.map_err(StoreError::from)?;
     println!("Época do registro elevada para {epoch}: todos os eventos restaurados ficam visíveis neste cluster.");

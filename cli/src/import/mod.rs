@@ -11,8 +11,10 @@ use autos_domain::{Cnpj, Modalidade, OperatorCommand, OperatorState, Region, Reg
 use serde::Serialize;
 
 use self::layout::{fold, parse, Field, RawRow};
-use crate::service::{Request, Service};
-use crate::ApiError;
+use autos_app::service::{Request, Service};
+use autos_app::AppError;
+
+use crate::CliError;
 
 /// What an import did.
 #[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
@@ -133,7 +135,7 @@ pub async fn import_operators(
     bytes: &[u8],
     request: &Request,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<ImportReport, ApiError> {
+) -> Result<ImportReport, CliError> {
     let register = parse(bytes)?;
     let mut report = ImportReport {
         layout: format!("{:?}", register.layout),
@@ -172,8 +174,8 @@ pub async fn import_operators(
         match service.operator_command(row.registro, command, request).await {
             Ok(_) if registering => report.imported += 1,
             Ok(_) => report.changed += 1,
-            Err(ApiError::Domain(e)) => report.rejected.push((raw.line, e.to_string())),
-            Err(e) => return Err(e),
+            Err(AppError::Domain(e)) => report.rejected.push((raw.line, e.to_string())),
+            Err(e) => return Err(e.into()),
         }
     }
     progress(total, total);

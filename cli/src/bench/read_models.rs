@@ -18,8 +18,8 @@ use uuid::Uuid;
 
 use super::percentile;
 use crate::history;
-use crate::views::Views;
-use crate::ApiError;
+use crate::CliError;
+use autos_app::views::Views;
 
 /// Events per synthetic operator of the bulk history.
 const EVENTS_PER_OPERATOR: usize = 500;
@@ -48,9 +48,9 @@ pub(super) async fn run(
     time_travel_ops: usize,
     rate: u64,
     lag_seconds: u64,
-) -> Result<serde_json::Value, ApiError> {
+) -> Result<serde_json::Value, CliError> {
     if !store.read_all(0, 1).await?.is_empty() {
-        return Err(ApiError::Config("o benchmark de projeções precisa de um banco vazio (use reset)".into()));
+        return Err(CliError::Config("o benchmark de projeções precisa de um banco vazio (use reset)".into()));
     }
     let rules = RuleBook::builtin();
     let operators = (events / EVENTS_PER_OPERATOR).max(1) as u32;
@@ -102,7 +102,7 @@ async fn measure_lag(
     first_operator: u32,
     rate: u64,
     seconds: u64,
-) -> Result<(usize, f64, f64), ApiError> {
+) -> Result<(usize, f64, f64), CliError> {
     let total = (rate * seconds) as usize;
     let mut emitted = Vec::new();
     let mut n = first_operator;

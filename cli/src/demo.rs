@@ -32,9 +32,9 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::import::{self, ImportReport};
-use crate::officers::{self, Officer};
-use crate::service::{Outcome, Request, Service};
-use crate::ApiError;
+use crate::CliError;
+use autos_app::officers::{self, Officer};
+use autos_app::service::{Outcome, Request, Service};
 
 /// The seed report's list of 512 operators.
 pub const SEED_OPERATORS: &[u8] = include_bytes!("../data/operators.csv");
@@ -98,11 +98,11 @@ struct InterventionRow {
     count: usize,
 }
 
-fn csv_rows<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>, ApiError> {
+fn csv_rows<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>, CliError> {
     csv::Reader::from_reader(text.as_bytes())
         .deserialize()
         .collect::<Result<_, _>>()
-        .map_err(|e| ApiError::Config(format!("tabela embutida ilegível: {e}")))
+        .map_err(|e| CliError::Config(format!("tabela embutida ilegível: {e}")))
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -156,15 +156,15 @@ impl Desk<'_> {
         case: Option<Uuid>,
         on: NaiveDate,
         command: CaseCommand,
-    ) -> Result<Uuid, ApiError> {
+    ) -> Result<Uuid, CliError> {
         let outcome = self.service.case_command(case, command, None, &self.request(role, on, case)).await?;
-        let id = outcome.case_id.ok_or_else(|| ApiError::Config("ato sem caso".into()))?;
+        let id = outcome.case_id.ok_or_else(|| CliError::Config("ato sem caso".into()))?;
         self.count(std::slice::from_ref(&outcome));
         Ok(id)
     }
 
     /// Registry acts by the admin, [`BULK`] to a transaction.
-    async fn operators(&mut self, acts: Vec<(Registro, NaiveDate, OperatorCommand)>) -> Result<(), ApiError> {
+    async fn operators(&mut self, acts: Vec<(Registro, NaiveDate, OperatorCommand)>) -> Result<(), CliError> {
         for chunk in acts.chunks(BULK) {
             let requests: Vec<_> =
                 chunk.iter().map(|(r, on, c)| (*r, c.clone(), self.request(Role::Admin, *on, None))).collect();
@@ -175,7 +175,7 @@ impl Desk<'_> {
     }
 
     /// Opening acts by the officer of `role`, [`BULK`] to a transaction.
-    async fn open_cases(&mut self, role: Role, acts: Vec<(NaiveDate, CaseCommand)>) -> Result<(), ApiError> {
+    async fn open_cases(&mut self, role: Role, acts: Vec<(NaiveDate, CaseCommand)>) -> Result<(), CliError> {
         for chunk in acts.chunks(BULK) {
             let requests: Vec<_> = chunk.iter().map(|(on, c)| (c.clone(), self.request(role, *on, None))).collect();
             let outcomes = self.service.open_cases(&requests).await?;
@@ -190,7 +190,7 @@ impl Desk<'_> {
 ///
 /// # Errors
 /// `Domain` when the built-in book lacks the seed version.
-pub fn rule_book() -> Result<RuleBook, ApiError> {
+pub fn rule_book() -> Result<RuleBook, CliError> {
     let mut book = RuleBook::builtin();
     book.configure_from("seed-2000", |r| {
         r.dt_cessation_proof = Setting::confirmed(
@@ -215,7 +215,7 @@ fn decree_date(rng: &mut StdRng) -> NaiveDate {
 ///
 /// # Errors
 /// `Config` for a note that names no month range.
-fn period(year: i32, note: &str) -> Result<(NaiveDate, NaiveDate), ApiError> {
+fn period(year: i32, note: &str) -> Result<(NaiveDate, NaiveDate), CliError> {
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let month = |name: &str| MONTHS.iter().position(|m| *m == name).map(|i| i as u32 + 1);
     let (first, last) = if note.is_empty() || note == "full year" {
@@ -224,7 +224,7 @@ fn period(year: i32, note: &str) -> Result<(NaiveDate, NaiveDate), ApiError> {
         let range = note.split_whitespace().next().and_then(|range| range.split_once('-'));
         match range.and_then(|(a, b)| Some((month(a)?, month(b)?))) {
             Some((a, b)) if a <= b => (a, b),
-            _ => return Err(ApiError::Config(format!("período da tabela não reconhecido: {note:?}"))),
+            _ => return Err(CliError::Config(format!("período da tabela não reconhecido: {note:?}"))),
         }
     };
     let end = date(year, last, 1) + Months::new(1) - Days::new(1);
@@ -316,7 +316,7 @@ pub async fn run(
     store: Arc<dyn EventStore>,
     options: &Options,
     progress: &(dyn Fn(&Progress<'_>) + Sync),
-) -> Result<DemoReport, ApiError> {
+) -> Result<DemoReport, CliError> {
     let created = register_officers(store.as_ref(), options).await?;
     let acting: Vec<Officer> = created.into_iter().map(|(officer, _)| officer).collect();
     load(store, &acting, options, progress).await
@@ -328,12 +328,12 @@ pub async fn run(
 ///
 /// # Errors
 /// `Config` when the database already holds events or the scale is 0; `Store` on faults.
-pub async fn register_officers(store: &dyn EventStore, options: &Options) -> Result<Vec<(Officer, String)>, ApiError> {
+pub async fn register_officers(store: &dyn EventStore, options: &Options) -> Result<Vec<(Officer, String)>, CliError> {
     if options.scale == 0 {
-        return Err(ApiError::Config("a escala da demonstração deve ser ao menos 1".into()));
+        return Err(CliError::Config("a escala da demonstração deve ser ao menos 1".into()));
     }
     if !store.read_all(0, 1).await?.is_empty() {
-        return Err(ApiError::Config("o banco já tem eventos: a demonstração só roda em um banco vazio".into()));
+        return Err(CliError::Config("o banco já tem eventos: a demonstração só roda em um banco vazio".into()));
     }
     let mut created = Vec::new();
     for role in Role::ALL {
@@ -352,10 +352,10 @@ pub async fn load(
     acting: &[Officer],
     options: &Options,
     progress: &(dyn Fn(&Progress<'_>) + Sync),
-) -> Result<DemoReport, ApiError> {
+) -> Result<DemoReport, CliError> {
     let officers: BTreeMap<Role, Officer> = acting.iter().map(|o| (o.role, o.clone())).collect();
     if let Some(missing) = Role::ALL.into_iter().find(|r| !officers.contains_key(r)) {
-        return Err(ApiError::Config(format!("a demonstração precisa de um servidor {}", missing.label())));
+        return Err(CliError::Config(format!("a demonstração precisa de um servidor {}", missing.label())));
     }
     let mut rng = StdRng::seed_from_u64(options.seed);
     let book = rule_book()?;
@@ -364,7 +364,7 @@ pub async fn load(
         .iter()
         .map(|v| v.effective_from)
         .min()
-        .ok_or_else(|| ApiError::Config("o livro de regras não tem versões".into()))?;
+        .ok_or_else(|| CliError::Config("o livro de regras não tem versões".into()))?;
     let service = Service::new(store.clone(), Arc::new(book));
     let mut desk = Desk {
         service: &service,
@@ -464,7 +464,7 @@ impl Planned {
 }
 
 /// Assigns the report's intervention acts to operators of each modalidade, with dates.
-fn plan(rng: &mut StdRng, by_modalidade: &BTreeMap<Modalidade, Vec<Registro>>) -> Result<Vec<Planned>, ApiError> {
+fn plan(rng: &mut StdRng, by_modalidade: &BTreeMap<Modalidade, Vec<Registro>>) -> Result<Vec<Planned>, CliError> {
     let totals: BTreeMap<String, usize> =
         csv_rows::<InterventionRow>(INTERVENTIONS)?.into_iter().map(|r| (r.action, r.count)).collect();
     let total = |action: &str| totals.get(action).copied().unwrap_or(0);
@@ -512,7 +512,7 @@ fn plan(rng: &mut StdRng, by_modalidade: &BTreeMap<Modalidade, Vec<Registro>>) -
 }
 
 /// Issues the planned acts, each by the Diretoria Colegiada, with RO numbers in order.
-async fn interventions(desk: &mut Desk<'_>, planned: &[Planned]) -> Result<(), ApiError> {
+async fn interventions(desk: &mut Desk<'_>, planned: &[Planned]) -> Result<(), CliError> {
     let mut ro = 0u32;
     let mut document = |on: NaiveDate| {
         ro += 1;

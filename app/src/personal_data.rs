@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::ApiError;
+use crate::AppError;
 
 /// The command fields that carry a person's data.
 pub const PERSONAL_FIELDS: [&str; 2] = ["reclamante", "beneficiario"];
@@ -32,7 +32,7 @@ impl PersonalFields {
     /// # Errors
     /// `InvalidInput` for personal data that is not an object, is empty, arrives already
     /// "sealed", or names a `titular_id` that is not a UUID.
-    pub fn extract(body: &[u8]) -> Result<Option<PersonalFields>, ApiError> {
+    pub fn extract(body: &[u8]) -> Result<Option<PersonalFields>, AppError> {
         let Ok(Value::Object(mut object)) = serde_json::from_slice::<Value>(body) else { return Ok(None) };
         let mut found = Vec::new();
         for field in PERSONAL_FIELDS {
@@ -47,7 +47,7 @@ impl PersonalFields {
                 sealed_json(&SealedPersonalData { subject_id: subject, ciphertext: PLACEHOLDER_CIPHERTEXT.into() });
             found.push((field.to_owned(), subject, data));
         }
-        Ok((!found.is_empty()).then(|| PersonalFields { body: Value::Object(object), found }))
+        Ok((!found.is_empty()).then_some(PersonalFields { body: Value::Object(object), found }))
     }
 
     /// The body with placeholders, to check the act's shape before sealing anything.
@@ -59,7 +59,7 @@ impl PersonalFields {
     ///
     /// # Errors
     /// `Store` when the subject was forgotten or the vault fails.
-    pub async fn seal(mut self, vault: &PersonalVault) -> Result<Vec<u8>, ApiError> {
+    pub async fn seal(mut self, vault: &PersonalVault) -> Result<Vec<u8>, AppError> {
         for (field, subject, data) in std::mem::take(&mut self.found) {
             let sealed = vault.seal(subject, &Value::Object(data)).await?;
             self.body[field.as_str()] = sealed_json(&sealed);
@@ -68,8 +68,8 @@ impl PersonalFields {
     }
 }
 
-fn invalid(field: &str, message: &str) -> ApiError {
-    ApiError::InvalidInput(format!("{field}: {message}"))
+fn invalid(field: &str, message: &str) -> AppError {
+    AppError::InvalidInput(format!("{field}: {message}"))
 }
 
 fn sealed_json(sealed: &SealedPersonalData) -> Value {
@@ -77,7 +77,7 @@ fn sealed_json(sealed: &SealedPersonalData) -> Value {
 }
 
 /// The subject (`titular_id` when the person is known, a new one otherwise) and the data.
-fn subject_and_data(field: &str, mut data: Map<String, Value>) -> Result<(Uuid, Map<String, Value>), ApiError> {
+fn subject_and_data(field: &str, mut data: Map<String, Value>) -> Result<(Uuid, Map<String, Value>), AppError> {
     if data.contains_key("ciphertext") || data.contains_key("subject_id") {
         return Err(invalid(field, "envie os dados pessoais em claro; o servidor os cifra (LGPD)"));
     }
@@ -118,7 +118,7 @@ pub async fn open_all(
     vault: &PersonalVault,
     events: &[StoredEvent],
     reader: &PersonalDataReader,
-) -> Result<Vec<OpenedPersonalData>, ApiError> {
+) -> Result<Vec<OpenedPersonalData>, AppError> {
     let mut out = Vec::new();
     for event in events {
         let payload: Value = serde_json::from_str(&event.payload).unwrap_or(Value::Null);

@@ -19,7 +19,7 @@ use rand::Rng;
 use serde::Deserialize;
 
 use super::{csv_rows, day_between, period, Desk, Members, BULK};
-use crate::ApiError;
+use crate::CliError;
 
 /// Disque ANS demandas by theme and year (report table).
 const DEMANDAS_BY_THEME: &str = include_str!("../../data/disque_ans_by_theme.csv");
@@ -46,11 +46,11 @@ pub(super) struct Demanda {
 }
 
 /// The theme whose label is the report's text.
-fn theme(label: &str) -> Result<DemandTheme, ApiError> {
+fn theme(label: &str) -> Result<DemandTheme, CliError> {
     DemandTheme::ALL
         .into_iter()
         .find(|t| t.label() == label)
-        .ok_or_else(|| ApiError::Config(format!("tema do Disque ANS desconhecido: {label:?}")))
+        .ok_or_else(|| CliError::Config(format!("tema do Disque ANS desconhecido: {label:?}")))
 }
 
 /// Operators drawn by their members in one month.
@@ -60,10 +60,10 @@ struct MonthDraw {
 }
 
 impl MonthDraw {
-    fn new(members: &Members, on: NaiveDate) -> Result<MonthDraw, ApiError> {
+    fn new(members: &Members, on: NaiveDate) -> Result<MonthDraw, CliError> {
         let registros: Vec<Registro> = members.base.keys().copied().collect();
         let weights = WeightedIndex::new(registros.iter().map(|r| members.on(*r, on))).map_err(|e| {
-            ApiError::Config(format!("nenhuma operadora com beneficiários em {}: {e}", on.format("%m/%Y")))
+            CliError::Config(format!("nenhuma operadora com beneficiários em {}: {e}", on.format("%m/%Y")))
         })?;
         Ok(MonthDraw { registros, weights })
     }
@@ -74,7 +74,7 @@ impl MonthDraw {
 /// # Errors
 /// `Config` when the embedded table is unreadable, names an unknown theme or period, or falls
 /// in a month without beneficiary counts.
-pub(super) fn plan(rng: &mut StdRng, scale: u32, members: &Members) -> Result<Vec<Demanda>, ApiError> {
+pub(super) fn plan(rng: &mut StdRng, scale: u32, members: &Members) -> Result<Vec<Demanda>, CliError> {
     let rows: Vec<ThemeRow> = csv_rows(DEMANDAS_BY_THEME)?;
     let mut drawn = Vec::with_capacity(rows.iter().map(|r| ((r.consultas + r.denuncias) * scale) as usize).sum());
     for row in rows {
@@ -106,7 +106,7 @@ pub(super) fn plan(rng: &mut StdRng, scale: u32, members: &Members) -> Result<Ve
 ///
 /// # Errors
 /// `Domain`/`Store` on a refused act or fault.
-pub(super) async fn issue(desk: &mut Desk<'_>, demandas: Vec<Demanda>) -> Result<(), ApiError> {
+pub(super) async fn issue(desk: &mut Desk<'_>, demandas: Vec<Demanda>) -> Result<(), CliError> {
     for chunk in demandas.chunks(BULK) {
         let acts = chunk
             .iter()

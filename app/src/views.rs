@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::ApiError;
+use crate::AppError;
 
 /// Largest page any list returns.
 pub const MAX_PAGE: i64 = 500;
@@ -31,7 +31,7 @@ pub struct Views {
     db: ReadModelDb,
 }
 
-fn typed<T: DeserializeOwned>(key: &str, value: serde_json::Value) -> Result<T, ApiError> {
+fn typed<T: DeserializeOwned>(key: &str, value: serde_json::Value) -> Result<T, AppError> {
     serde_json::from_value(value).map_err(|e| ProjectionError::Corrupt(format!("{key}: {e}")).into())
 }
 
@@ -44,7 +44,7 @@ impl Views {
         &self.db
     }
 
-    async fn generation(&self, projection: &str) -> Result<i64, ApiError> {
+    async fn generation(&self, projection: &str) -> Result<i64, AppError> {
         Ok(self.db.live_generation(projection).await?.generation)
     }
 
@@ -52,7 +52,7 @@ impl Views {
     ///
     /// # Errors
     /// `Projection` on database faults.
-    pub async fn get<T: DeserializeOwned>(&self, model: &str, key: &str) -> Result<Option<T>, ApiError> {
+    pub async fn get<T: DeserializeOwned>(&self, model: &str, key: &str) -> Result<Option<T>, AppError> {
         let generation = self.generation(Estado::NAME).await?;
         match self.db.get_doc(Estado::NAME, generation, model, key).await? {
             Some(v) => Ok(Some(typed(key, v)?)),
@@ -71,7 +71,7 @@ impl Views {
         after: Option<&str>,
         limit: i64,
         keep: impl Fn(&T) -> bool,
-    ) -> Result<Page<T>, ApiError> {
+    ) -> Result<Page<T>, AppError> {
         let generation = self.generation(Estado::NAME).await?;
         let limit = limit.clamp(1, MAX_PAGE);
         let mut items = Vec::new();
@@ -100,7 +100,7 @@ impl Views {
     ///
     /// # Errors
     /// `Projection` on database faults.
-    pub async fn entries(&self, model: &str, prefix: &str) -> Result<Vec<(String, serde_json::Value)>, ApiError> {
+    pub async fn entries(&self, model: &str, prefix: &str) -> Result<Vec<(String, serde_json::Value)>, AppError> {
         let generation = self.generation(Estado::NAME).await?;
         let mut out = Vec::new();
         loop {
@@ -124,7 +124,7 @@ impl Views {
         store: &dyn EventStore,
         registro: Registro,
         cut: Cut,
-    ) -> Result<models::OperatorDoc, ApiError> {
+    ) -> Result<models::OperatorDoc, AppError> {
         let key = registro.to_string();
         let doc = if cut == Cut::default() {
             self.get::<models::OperatorDoc>(models::OPERATOR, &key).await?
@@ -145,7 +145,7 @@ impl Views {
             let docs = fold_streams(store, &Estado, &streams, cut).await?;
             docs.docs.get(&(models::OPERATOR.to_owned(), key.clone())).cloned().map(|v| typed(&key, v)).transpose()?
         };
-        doc.ok_or_else(|| ApiError::NotFound(format!("operadora {key}")))
+        doc.ok_or_else(|| AppError::NotFound(format!("operadora {key}")))
     }
 
     /// A case's state now, or as of / as known at.
@@ -157,7 +157,7 @@ impl Views {
         store: &dyn EventStore,
         case_id: uuid::Uuid,
         cut: Cut,
-    ) -> Result<models::CaseDoc, ApiError> {
+    ) -> Result<models::CaseDoc, AppError> {
         let key = case_id.to_string();
         let doc = if cut == Cut::default() {
             self.get::<models::CaseDoc>(models::CASE, &key).await?
@@ -165,6 +165,6 @@ impl Views {
             let docs = fold_streams(store, &Estado, &[format!("caso-{key}")], cut).await?;
             docs.docs.get(&(models::CASE.to_owned(), key.clone())).cloned().map(|v| typed(&key, v)).transpose()?
         };
-        doc.ok_or_else(|| ApiError::NotFound(format!("caso {key}")))
+        doc.ok_or_else(|| AppError::NotFound(format!("caso {key}")))
     }
 }

@@ -17,7 +17,7 @@ use rand::Rng;
 use serde::Deserialize;
 
 use super::{csv_rows, date, day_between, Members};
-use crate::ApiError;
+use crate::CliError;
 
 /// Sanctioning processes by subject and period (report table).
 const PROCESSES_BY_SUBJECT: &str = include_str!("../../data/enforcement_processes_by_subject.csv");
@@ -39,19 +39,19 @@ struct SubjectRow {
 }
 
 /// First and last day of a period column of the table.
-fn window(period: &str, rules_start: NaiveDate) -> Result<(NaiveDate, NaiveDate), ApiError> {
+fn window(period: &str, rules_start: NaiveDate) -> Result<(NaiveDate, NaiveDate), CliError> {
     let (y, m, d) = SCP_EXTRACTION;
     let extraction = date(y, m, d);
     let (first, last) = match period {
         "ate_2000" => (rules_start, date(2000, 12, 31)),
         year => {
             let year: i32 =
-                year.parse().map_err(|_| ApiError::Config(format!("período de processos desconhecido: {year:?}")))?;
+                year.parse().map_err(|_| CliError::Config(format!("período de processos desconhecido: {year:?}")))?;
             (date(year, 1, 1), date(year, 12, 31).min(extraction))
         }
     };
     if first > last {
-        return Err(ApiError::Config(format!("período de processos fora do relatório: {period:?}")));
+        return Err(CliError::Config(format!("período de processos fora do relatório: {period:?}")));
     }
     Ok((first, last))
 }
@@ -65,10 +65,10 @@ pub(super) fn plan(
     scale: u32,
     members: &Members,
     rules_start: NaiveDate,
-) -> Result<Vec<(NaiveDate, CaseCommand)>, ApiError> {
+) -> Result<Vec<(NaiveDate, CaseCommand)>, CliError> {
     let registros: Vec<Registro> = members.base.keys().copied().collect();
     let weights = WeightedIndex::new(members.base.values().map(|n| n + FLOOR_WEIGHT))
-        .map_err(|e| ApiError::Config(format!("pesos das operadoras: {e}")))?;
+        .map_err(|e| CliError::Config(format!("pesos das operadoras: {e}")))?;
     let mut drawn = Vec::new();
     for row in csv_rows::<SubjectRow>(PROCESSES_BY_SUBJECT)? {
         let (first, last) = window(&row.period, rules_start)?;

@@ -26,7 +26,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::idempotency::Seed;
-use crate::ApiError;
+use crate::AppError;
 
 /// Attempts on fresh state when the client pinned no version.
 const MAX_ATTEMPTS: usize = 5;
@@ -74,7 +74,7 @@ pub struct Service {
     seed: Option<Seed>,
 }
 
-fn decode_stored(stored: &autos_store::StoredEvent) -> Result<DomainEvent, ApiError> {
+fn decode_stored(stored: &autos_store::StoredEvent) -> Result<DomainEvent, AppError> {
     let payload = stored.payload_json()?;
     let encoded =
         EncodedEvent { event_type: stored.event_type.clone(), schema_version: stored.schema_version, payload };
@@ -107,7 +107,7 @@ impl Service {
         &self,
         stream: StreamRef,
         apply: impl Fn(&mut S, DomainEvent),
-    ) -> Result<Folded<S>, ApiError> {
+    ) -> Result<Folded<S>, AppError> {
         let mut folded = Folded { state: S::default(), version: 0 };
         for stored in self.store.read_stream(&stream.to_string(), 1).await? {
             apply(&mut folded.state, decode_stored(&stored)?);
@@ -116,7 +116,7 @@ impl Service {
         Ok(folded)
     }
 
-    async fn operator(&self, registro: Registro) -> Result<Folded<OperatorState>, ApiError> {
+    async fn operator(&self, registro: Registro) -> Result<Folded<OperatorState>, AppError> {
         self.fold(StreamRef::Operadora(registro), |state: &mut OperatorState, event| {
             if let DomainEvent::Operator(e) = event {
                 state.evolve(&e);
@@ -125,7 +125,7 @@ impl Service {
         .await
     }
 
-    async fn case(&self, case_id: Uuid) -> Result<Folded<CaseState>, ApiError> {
+    async fn case(&self, case_id: Uuid) -> Result<Folded<CaseState>, AppError> {
         self.fold(StreamRef::Caso(case_id), |state: &mut CaseState, event| {
             if let DomainEvent::Case(e) = event {
                 state.evolve(&e);
@@ -138,7 +138,7 @@ impl Service {
     ///
     /// # Errors
     /// `Store` on database faults.
-    pub async fn operator_state(&self, registro: Registro) -> Result<Option<(OperatorState, i64)>, ApiError> {
+    pub async fn operator_state(&self, registro: Registro) -> Result<Option<(OperatorState, i64)>, AppError> {
         let folded = self.operator(registro).await?;
         Ok((folded.version > 0).then_some((folded.state, folded.version)))
     }
@@ -147,7 +147,7 @@ impl Service {
     ///
     /// # Errors
     /// `Store` on database faults.
-    pub async fn case_state(&self, case_id: Uuid) -> Result<Option<(CaseState, i64)>, ApiError> {
+    pub async fn case_state(&self, case_id: Uuid) -> Result<Option<(CaseState, i64)>, AppError> {
         let folded = self.case(case_id).await?;
         Ok((folded.version > 0).then_some((folded.state, folded.version)))
     }
@@ -165,7 +165,7 @@ impl Service {
         registro: Registro,
         command: OperatorCommand,
         request: &Request,
-    ) -> Result<Outcome, ApiError> {
+    ) -> Result<Outcome, AppError> {
         let outcome = self.once(self.decide_operator_command(registro, command, request)).await?;
         Ok(Outcome { case_id: None, ..outcome })
     }
@@ -176,8 +176,8 @@ impl Service {
         registro: Registro,
         command: OperatorCommand,
         request: &Request,
-    ) -> Result<Outcome, ApiError> {
-        let command_json = serde_json::to_value(&command).map_err(|e| ApiError::InvalidInput(e.to_string()))?;
+    ) -> Result<Outcome, AppError> {
+        let command_json = serde_json::to_value(&command).map_err(|e| AppError::InvalidInput(e.to_string()))?;
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -186,7 +186,7 @@ impl Service {
             let emitted = decide_operator(&operator.state, command.clone(), &ctx)?;
             let versions = BTreeMap::from([(StreamRef::Operadora(registro), operator.version)]);
             match self.append(emitted, &versions, request, &command_json).await {
-                Err(ApiError::Store(StoreError::Conflict { .. })) if attempt < MAX_ATTEMPTS => continue,
+                Err(AppError::Store(StoreError::Conflict { .. })) if attempt < MAX_ATTEMPTS => continue,
                 other => return other,
             }
         }
@@ -204,7 +204,7 @@ impl Service {
     pub async fn operator_commands(
         &self,
         acts: &[(Registro, OperatorCommand, Request)],
-    ) -> Result<Vec<Outcome>, ApiError> {
+    ) -> Result<Vec<Outcome>, AppError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -218,11 +218,11 @@ impl Service {
                 let emitted = decide_operator(&operator.state, command.clone(), &self.context(request))?;
                 let versions = BTreeMap::from([(StreamRef::Operadora(*registro), operator.version)]);
                 carry_forward(operator, *registro, &emitted);
-                let command_json = serde_json::to_value(command).map_err(|e| ApiError::InvalidInput(e.to_string()))?;
+                let command_json = serde_json::to_value(command).map_err(|e| AppError::InvalidInput(e.to_string()))?;
                 pending.push(None, self.batch(emitted, &versions, request, &command_json, None).await?);
             }
             match pending.append(self).await {
-                Err(ApiError::Store(StoreError::Conflict { .. })) if attempt < MAX_ATTEMPTS => continue,
+                Err(AppError::Store(StoreError::Conflict { .. })) if attempt < MAX_ATTEMPTS => continue,
                 other => return other,
             }
         }
@@ -239,7 +239,7 @@ impl Service {
         command: CaseCommand,
         pinned: Option<i64>,
         request: &Request,
-    ) -> Result<Outcome, ApiError> {
+    ) -> Result<Outcome, AppError> {
         let outcome = self.once(self.decide_case_command(case_id, command, pinned, request)).await?;
         // An act answered from the log names the case it opened; an act on a case, that case.
         Ok(Outcome { case_id: case_id.or(outcome.case_id), ..outcome })
@@ -252,8 +252,8 @@ impl Service {
         command: CaseCommand,
         pinned: Option<i64>,
         request: &Request,
-    ) -> Result<Outcome, ApiError> {
-        let command_json = serde_json::to_value(&command).map_err(|e| ApiError::InvalidInput(e.to_string()))?;
+    ) -> Result<Outcome, AppError> {
+        let command_json = serde_json::to_value(&command).map_err(|e| AppError::InvalidInput(e.to_string()))?;
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -261,7 +261,7 @@ impl Service {
                 Some(id) => {
                     let case = self.case(id).await?;
                     if case.version == 0 {
-                        return Err(ApiError::NotFound(format!("caso {id}")));
+                        return Err(AppError::NotFound(format!("caso {id}")));
                     }
                     (id, case)
                 }
@@ -281,14 +281,14 @@ impl Service {
                 (Some(a), _) => a.registro,
                 (None, Some(r)) => r,
                 (None, None) => {
-                    return Err(ApiError::InvalidInput("o ato de abertura deve indicar o registro da operadora".into()))
+                    return Err(AppError::InvalidInput("o ato de abertura deve indicar o registro da operadora".into()))
                 }
             };
             let operator = self.operator(registro).await?;
             let (emitted, versions) =
                 self.decide_on_case(id, &case, registro, &operator, command.clone(), request).await?;
             match self.append(emitted, &versions, request, &command_json).await {
-                Err(ApiError::Store(StoreError::Conflict { .. })) if pinned.is_none() && attempt < MAX_ATTEMPTS => {
+                Err(AppError::Store(StoreError::Conflict { .. })) if pinned.is_none() && attempt < MAX_ATTEMPTS => {
                     continue
                 }
                 other => return other.map(|o| Outcome { case_id: Some(id), ..o }),
@@ -306,7 +306,7 @@ impl Service {
         operator: &Folded<OperatorState>,
         command: CaseCommand,
         request: &Request,
-    ) -> Result<(Vec<Emitted>, BTreeMap<StreamRef, i64>), ApiError> {
+    ) -> Result<(Vec<Emitted>, BTreeMap<StreamRef, i64>), AppError> {
         let mut ctx = self.context(request).on_case(id);
         let mut versions =
             BTreeMap::from([(StreamRef::Caso(id), case.version), (StreamRef::Operadora(registro), operator.version)]);
@@ -335,7 +335,7 @@ impl Service {
     /// # Errors
     /// `InvalidInput` for an act that names no operator; `Domain` for the first refused act
     /// (then nothing is appended); `Store` on conflicts after the retries or database faults.
-    pub async fn open_cases(&self, acts: &[(CaseCommand, Request)]) -> Result<Vec<Outcome>, ApiError> {
+    pub async fn open_cases(&self, acts: &[(CaseCommand, Request)]) -> Result<Vec<Outcome>, AppError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -343,7 +343,7 @@ impl Service {
             let mut pending = Pending::default();
             for (command, request) in acts {
                 let registro = command.target_registro().ok_or_else(|| {
-                    ApiError::InvalidInput(format!("o ato {} não abre caso de uma operadora", command.act()))
+                    AppError::InvalidInput(format!("o ato {} não abre caso de uma operadora", command.act()))
                 })?;
                 let operator = match operators.entry(registro) {
                     Entry::Occupied(slot) => slot.into_mut(),
@@ -354,11 +354,11 @@ impl Service {
                 let (emitted, versions) =
                     self.decide_on_case(id, &fresh, registro, operator, command.clone(), request).await?;
                 carry_forward(operator, registro, &emitted);
-                let command_json = serde_json::to_value(command).map_err(|e| ApiError::InvalidInput(e.to_string()))?;
+                let command_json = serde_json::to_value(command).map_err(|e| AppError::InvalidInput(e.to_string()))?;
                 pending.push(Some(id), self.batch(emitted, &versions, request, &command_json, None).await?);
             }
             match pending.append(self).await {
-                Err(ApiError::Store(StoreError::Conflict { .. })) if attempt < MAX_ATTEMPTS => continue,
+                Err(AppError::Store(StoreError::Conflict { .. })) if attempt < MAX_ATTEMPTS => continue,
                 other => return other,
             }
         }
@@ -375,7 +375,7 @@ impl Service {
         request: &Request,
         command: &serde_json::Value,
         seed: Option<Seed>,
-    ) -> Result<Option<(AppendBatch, Vec<(String, String)>)>, ApiError> {
+    ) -> Result<Option<(AppendBatch, Vec<(String, String)>)>, AppError> {
         if emitted.is_empty() {
             return Ok(None);
         }
@@ -431,8 +431,8 @@ impl Service {
     /// of the same request that outlived its claim appended it meanwhile, and that is the answer.
     async fn once(
         &self,
-        act: impl std::future::Future<Output = Result<Outcome, ApiError>>,
-    ) -> Result<Outcome, ApiError> {
+        act: impl std::future::Future<Output = Result<Outcome, AppError>>,
+    ) -> Result<Outcome, AppError> {
         if let Some(recorded) = self.recorded().await? {
             return Ok(recorded);
         }
@@ -448,7 +448,7 @@ impl Service {
     /// The act the seed's request appended, read back from the log by its event ids and
     /// answered as its append was (`case_id` names the case it opened, if any); None without a
     /// seed or when the request appended nothing.
-    async fn recorded(&self) -> Result<Option<Outcome>, ApiError> {
+    async fn recorded(&self) -> Result<Option<Outcome>, AppError> {
         let Some(seed) = self.seed else { return Ok(None) };
         let db = self.store.database();
         let mut recorded = Outcome { case_id: None, events: Vec::new(), stream_versions: BTreeMap::new() };
@@ -478,7 +478,7 @@ impl Service {
         versions: &BTreeMap<StreamRef, i64>,
         request: &Request,
         command: &serde_json::Value,
-    ) -> Result<Outcome, ApiError> {
+    ) -> Result<Outcome, AppError> {
         match self.batch(emitted, versions, request, command, self.seed).await? {
             None => Ok(Outcome { case_id: None, events: Vec::new(), stream_versions: BTreeMap::new() }),
             Some((batch, types)) => Ok(self.outcome(self.store.append(batch).await?, types)),
@@ -517,7 +517,7 @@ impl Pending {
     }
 
     /// Appends every batch in one transaction; one answer per act.
-    async fn append(self, service: &Service) -> Result<Vec<Outcome>, ApiError> {
+    async fn append(self, service: &Service) -> Result<Vec<Outcome>, AppError> {
         let outcomes =
             if self.batches.is_empty() { Vec::new() } else { service.store.append_many(self.batches).await? };
         let mut answers = outcomes.into_iter().zip(self.types).map(|(o, t)| service.outcome(o, t));

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::ApiError;
+pub use autos_app::labels::fold;
+
+use crate::CliError;
 
 /// Which register the file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,25 +58,6 @@ pub struct Register {
     pub rows: Vec<RawRow>,
 }
 
-/// Lowercase ASCII without accents, spaces or underscores: "Razão Social" → "razaosocial".
-pub fn fold(text: &str) -> String {
-    text.chars()
-        .filter_map(|c| {
-            let base = match c {
-                'á' | 'à' | 'â' | 'ã' | 'ä' | 'Á' | 'À' | 'Â' | 'Ã' | 'Ä' => 'a',
-                'é' | 'ê' | 'è' | 'É' | 'Ê' | 'È' => 'e',
-                'í' | 'Í' => 'i',
-                'ó' | 'ô' | 'õ' | 'ò' | 'Ó' | 'Ô' | 'Õ' | 'Ò' => 'o',
-                'ú' | 'ü' | 'Ú' | 'Ü' => 'u',
-                'ç' | 'Ç' => 'c',
-                c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
-                _ => return None,
-            };
-            Some(base)
-        })
-        .collect()
-}
-
 fn field_for(header: &str) -> Option<Field> {
     Some(match fold(header).as_str() {
         "registroans" => Field::Registro,
@@ -104,14 +87,14 @@ fn decode_text(bytes: &[u8]) -> (String, &'static str) {
 /// # Errors
 /// `Config` naming the problem when the layout is unknown, a required column is missing, or
 /// the file is truncated inside a quoted field.
-pub fn parse(bytes: &[u8]) -> Result<Register, ApiError> {
+pub fn parse(bytes: &[u8]) -> Result<Register, CliError> {
     let (text, encoding) = decode_text(bytes);
     let lines: Vec<&str> = text.lines().collect();
     let Some(header_index) = lines.iter().position(|l| {
         let f = fold(l);
         f.contains("registroans") && (f.contains("razaosocial") || f.contains("cnpj"))
     }) else {
-        return Err(ApiError::Config(
+        return Err(CliError::Config(
             "layout desconhecido: nenhuma linha de cabeçalho com \"Registro ANS\" e \"Razão Social\"".into(),
         ));
     };
@@ -124,30 +107,30 @@ pub fn parse(bytes: &[u8]) -> Result<Register, ApiError> {
     };
     let body = lines[header_index..].join("\n");
     if body.matches('"').count() % 2 == 1 {
-        return Err(ApiError::Config("arquivo truncado ou malformado: aspas sem fechamento".into()));
+        return Err(CliError::Config("arquivo truncado ou malformado: aspas sem fechamento".into()));
     }
     let mut reader =
         csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).trim(csv::Trim::All).from_reader(body.as_bytes());
     let columns: Vec<Option<Field>> = reader
         .headers()
-        .map_err(|e| ApiError::Config(format!("cabeçalho ilegível: {e}")))?
+        .map_err(|e| CliError::Config(format!("cabeçalho ilegível: {e}")))?
         .iter()
         .map(field_for)
         .collect();
     for required in [Field::Registro, Field::RazaoSocial, Field::Modalidade] {
         if !columns.contains(&Some(required)) {
-            return Err(ApiError::Config(format!("coluna obrigatória ausente: {required:?}")));
+            return Err(CliError::Config(format!("coluna obrigatória ausente: {required:?}")));
         }
     }
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| ApiError::Config(format!("arquivo truncado ou malformado: {e}")))?;
+        let record = record.map_err(|e| CliError::Config(format!("arquivo truncado ou malformado: {e}")))?;
         let line = header_index + record.position().map_or(0, |p| p.line() as usize);
         if record.iter().all(str::is_empty) {
             continue;
         }
         if record.len() < columns.len() {
-            return Err(ApiError::Config(format!(
+            return Err(CliError::Config(format!(
                 "arquivo truncado ou malformado: a linha {line} tem {} campos, o cabeçalho {}",
                 record.len(),
                 columns.len()

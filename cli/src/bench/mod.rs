@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::ApiError;
+use crate::CliError;
 
 mod read_models;
 
@@ -163,7 +163,7 @@ impl Subject {
     }
 }
 
-async fn open_subject(args: &BenchArgs, url: &str, connections: u32) -> Result<Subject, ApiError> {
+async fn open_subject(args: &BenchArgs, url: &str, connections: u32) -> Result<Subject, CliError> {
     Ok(match args.backend {
         Backend::Postgres => Subject::Postgres(Arc::new(PgStore::open(url, connections).await?)),
         Backend::Sqlite => {
@@ -177,7 +177,7 @@ async fn open_subject(args: &BenchArgs, url: &str, connections: u32) -> Result<S
 ///
 /// # Errors
 /// `Config` for impossible sizes, `Store` when the database fails.
-pub async fn run(args: BenchArgs, database_url: &str) -> Result<(), ApiError> {
+pub async fn run(args: BenchArgs, database_url: &str) -> Result<(), CliError> {
     let connections = match &args.workload {
         Workload::Append { writers, .. } | Workload::Load { writers, .. } => *writers + 1,
         _ => 2,
@@ -215,19 +215,19 @@ pub async fn run(args: BenchArgs, database_url: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn check_sizes(writers: usize, events: usize, streams: usize, batch: usize) -> Result<(), ApiError> {
+fn check_sizes(writers: usize, events: usize, streams: usize, batch: usize) -> Result<(), CliError> {
     if writers == 0 || events == 0 || streams == 0 || batch == 0 {
-        return Err(ApiError::Config("writers, events, streams e batch devem ser positivos".into()));
+        return Err(CliError::Config("writers, events, streams e batch devem ser positivos".into()));
     }
     if !events.is_multiple_of(batch) {
-        return Err(ApiError::Config(format!("events ({events}) deve ser múltiplo de batch ({batch})")));
+        return Err(CliError::Config(format!("events ({events}) deve ser múltiplo de batch ({batch})")));
     }
     Ok(())
 }
 
 /// Removes every event and keeps the schema. The append-only triggers are lifted only for the
 /// duration of the TRUNCATE, in one transaction, by the table's owner.
-async fn reset(args: &BenchArgs, database_url: &str) -> Result<(), ApiError> {
+async fn reset(args: &BenchArgs, database_url: &str) -> Result<(), CliError> {
     match args.backend {
         Backend::Postgres => {
             let store = PgStore::open(database_url, 2).await?;
@@ -328,7 +328,7 @@ async fn append(
     streams: usize,
     batch: usize,
     contended: bool,
-) -> Result<serde_json::Value, ApiError> {
+) -> Result<serde_json::Value, CliError> {
     let ids = Arc::new(fresh_streams(streams));
     let ops = events / batch;
     let counter = Arc::new(AtomicU64::new(0));
@@ -348,7 +348,7 @@ async fn append(
     let mut latencies = Vec::with_capacity(ops);
     let (mut conflicts, mut retried_ops) = (0, 0);
     for task in tasks {
-        let report = task.await.map_err(|e| ApiError::Config(format!("writer task failed: {e}")))??;
+        let report = task.await.map_err(|e| CliError::Config(format!("writer task failed: {e}")))??;
         latencies.extend(report.latencies_us);
         conflicts += report.conflicts;
         retried_ops += report.retried_ops;
@@ -374,10 +374,10 @@ async fn owned_writer(
     ops: usize,
     batch: usize,
     counter: &AtomicU64,
-) -> Result<WriterReport, ApiError> {
+) -> Result<WriterReport, CliError> {
     let mine: Vec<&String> = ids.iter().skip(w).step_by(writers).collect();
     if mine.is_empty() {
-        return Err(ApiError::Config(format!("o escritor {w} não tem fluxos: use streams >= writers")));
+        return Err(CliError::Config(format!("o escritor {w} não tem fluxos: use streams >= writers")));
     }
     let mut versions = vec![0i64; mine.len()];
     let mut latencies = Vec::with_capacity(ops);
@@ -403,7 +403,7 @@ async fn contended_writer(
     ops: usize,
     batch: usize,
     counter: &AtomicU64,
-) -> Result<WriterReport, ApiError> {
+) -> Result<WriterReport, CliError> {
     let mut report = WriterReport { latencies_us: Vec::with_capacity(ops), conflicts: 0, retried_ops: 0 };
     for _ in 0..ops {
         let stream = &ids[rand::random::<usize>() % ids.len()];
@@ -437,7 +437,7 @@ struct ReplayFold {
     checksum: u64,
 }
 
-async fn replay_once(store: &dyn EventStore, page_size: i64) -> Result<ReplayFold, ApiError> {
+async fn replay_once(store: &dyn EventStore, page_size: i64) -> Result<ReplayFold, CliError> {
     let mut fold = ReplayFold::default();
     let mut after = 0;
     loop {
@@ -456,7 +456,7 @@ async fn replay_once(store: &dyn EventStore, page_size: i64) -> Result<ReplayFol
     Ok(fold)
 }
 
-async fn replay(store: &dyn EventStore, page_size: i64) -> Result<serde_json::Value, ApiError> {
+async fn replay(store: &dyn EventStore, page_size: i64) -> Result<serde_json::Value, CliError> {
     replay_once(store, page_size).await?;
     let mut timings = Vec::new();
     let mut fold = ReplayFold::default();
@@ -483,7 +483,7 @@ struct CaseState {
     open_priority_sum: u64,
 }
 
-async fn load_once(store: &dyn EventStore, stream: &str) -> Result<CaseState, ApiError> {
+async fn load_once(store: &dyn EventStore, stream: &str) -> Result<CaseState, CliError> {
     let mut state = CaseState::default();
     for ev in store.read_stream(stream, 1).await? {
         let data: CaseData = serde_json::from_str(&ev.payload)
@@ -500,7 +500,7 @@ async fn load(
     streams: usize,
     stream_len: usize,
     ops: usize,
-) -> Result<serde_json::Value, ApiError> {
+) -> Result<serde_json::Value, CliError> {
     let ids = fresh_streams(streams);
     let mut n = 0u64;
     for id in &ids {
@@ -543,7 +543,7 @@ async fn bulk(
     events: usize,
     streams: usize,
     batch: usize,
-) -> Result<serde_json::Value, ApiError> {
+) -> Result<serde_json::Value, CliError> {
     let ids = fresh_streams(streams);
     let mut versions = vec![0i64; streams];
     let started = Instant::now();

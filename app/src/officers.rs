@@ -9,7 +9,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::ApiError;
+use crate::AppError;
 
 /// A registered officer.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -27,25 +27,26 @@ fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.trim().as_bytes()).to_vec()
 }
 
-fn parse_role(text: &str) -> Result<Role, ApiError> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned()))
-        .map_err(|_| ApiError::Config(format!("papel desconhecido no cadastro de servidores: {text:?}")))
+fn parse_role(text: &str) -> Result<Role, AppError> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|_| {
+        AppError::Store(StoreError::Corrupt(format!("papel desconhecido no cadastro de servidores: {text:?}")))
+    })
 }
 
 type OfficerRow = (Uuid, String, String, Option<chrono::DateTime<chrono::Utc>>);
 
-fn officer_from_row((officer_id, name, role, revoked_at): OfficerRow) -> Result<Officer, ApiError> {
+fn officer_from_row((officer_id, name, role, revoked_at): OfficerRow) -> Result<Officer, AppError> {
     Ok(Officer { officer_id, name, role: parse_role(&role)?, revoked: revoked_at.is_some() })
 }
 
 /// Registers an officer and returns the token, which is shown once and never stored.
 ///
 /// # Errors
-/// `Config` for an empty name, `Store` on database faults.
-pub async fn add(db: &Database, name: &str, role: Role) -> Result<(Officer, String), ApiError> {
+/// `InvalidInput` for an empty name, `Store` on database faults.
+pub async fn add(db: &Database, name: &str, role: Role) -> Result<(Officer, String), AppError> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(ApiError::Config("o nome do servidor é obrigatório".into()));
+        return Err(AppError::InvalidInput("o nome do servidor é obrigatório".into()));
     }
     let mut secret = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut secret);
@@ -72,7 +73,7 @@ pub async fn add(db: &Database, name: &str, role: Role) -> Result<(Officer, Stri
 ///
 /// # Errors
 /// `Store` on database faults.
-pub async fn revoke(db: &Database, officer_id: Uuid) -> Result<bool, ApiError> {
+pub async fn revoke(db: &Database, officer_id: Uuid) -> Result<bool, AppError> {
     let done = on_db!(db, write, |pool| {
         sqlx::query("UPDATE officers SET revoked_at = $1 WHERE officer_id = $2 AND revoked_at IS NULL")
             .bind(now_micros())
@@ -89,7 +90,7 @@ pub async fn revoke(db: &Database, officer_id: Uuid) -> Result<bool, ApiError> {
 ///
 /// # Errors
 /// `Store` on database faults.
-pub async fn list(db: &Database) -> Result<Vec<Officer>, ApiError> {
+pub async fn list(db: &Database) -> Result<Vec<Officer>, AppError> {
     let sql = "SELECT officer_id, name, role, revoked_at FROM officers ORDER BY name, officer_id";
     let rows: Vec<OfficerRow> =
         on_db!(db, read, |pool| sqlx::query_as(sql).fetch_all(pool).await.map_err(StoreError::from)?);
@@ -100,7 +101,7 @@ pub async fn list(db: &Database) -> Result<Vec<Officer>, ApiError> {
 ///
 /// # Errors
 /// `Store` on database faults.
-pub async fn authenticate(db: &Database, token: &str) -> Result<Option<Officer>, ApiError> {
+pub async fn authenticate(db: &Database, token: &str) -> Result<Option<Officer>, AppError> {
     if !token.trim().starts_with(TOKEN_PREFIX) {
         return Ok(None);
     }

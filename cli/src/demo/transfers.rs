@@ -23,7 +23,7 @@ use rand::Rng;
 use serde::Deserialize;
 
 use super::{csv_rows, day_between, period, Desk, Members, Move};
-use crate::ApiError;
+use crate::CliError;
 
 /// Portfolio transfers by year, total and partial (report table).
 const TRANSFERS_BY_YEAR: &str = include_str!("../../data/portfolio_transfers_by_year.csv");
@@ -65,7 +65,7 @@ pub(super) fn plan(
     in_regime: &BTreeSet<Registro>,
     members: &mut Members,
     rules_start: NaiveDate,
-) -> Result<Vec<Transfer>, ApiError> {
+) -> Result<Vec<Transfer>, CliError> {
     let rows: Vec<YearRow> = csv_rows(TRANSFERS_BY_YEAR)?;
     let mut sellers: Vec<(Registro, Modalidade)> = by_modalidade
         .iter()
@@ -75,7 +75,7 @@ pub(super) fn plan(
     sellers.shuffle(rng);
     let wanted: usize = rows.iter().map(|r| r.total + r.parcial).sum();
     if sellers.len() < wanted {
-        return Err(ApiError::Config(format!(
+        return Err(CliError::Config(format!(
             "operadoras insuficientes para as {wanted} alienações da tabela: {} disponíveis",
             sellers.len()
         )));
@@ -90,7 +90,7 @@ pub(super) fn plan(
             .chain(std::iter::repeat_n(Abrangencia::Parcial, row.parcial));
         for scope in scopes {
             let (seller, modalidade) =
-                sellers.next().ok_or_else(|| ApiError::Config("operadoras insuficientes para as alienações".into()))?;
+                sellers.next().ok_or_else(|| CliError::Config("operadoras insuficientes para as alienações".into()))?;
             let proven = day_between(rng, first, last);
             let intended = proven - Days::new(rng.gen_range(0..=10));
             let requested = intended - Days::new(rng.gen_range(30..=60));
@@ -109,7 +109,7 @@ pub(super) fn plan(
             .collect();
         let acquirer = *acquirers
             .choose(rng)
-            .ok_or_else(|| ApiError::Config(format!("nenhuma adquirente possível para a operadora {seller}")))?;
+            .ok_or_else(|| CliError::Config(format!("nenhuma adquirente possível para a operadora {seller}")))?;
         let held = members.on(seller, proven);
         let moved = match scope {
             Abrangencia::Total => held,
@@ -130,7 +130,7 @@ pub(super) fn plan(
 ///
 /// # Errors
 /// `Domain` when the domain refuses an act, `Store` on faults.
-pub(super) async fn issue(desk: &mut Desk<'_>, transfers: &[Transfer]) -> Result<(), ApiError> {
+pub(super) async fn issue(desk: &mut Desk<'_>, transfers: &[Transfer]) -> Result<(), CliError> {
     for (n, t) in transfers.iter().enumerate() {
         let process = format!("{:04}/{} (demonstração)", n + 1, t.requested.year());
         let request = CaseCommand::RequererAlienacaoVoluntaria {

@@ -16,9 +16,11 @@ use uuid::Uuid;
 use autos_projections::runner::{self, StatusBoard};
 use autos_projections::Projection;
 
-use crate::http::{router, AppState};
-use crate::officers;
-use crate::ApiError;
+use autos_api::{router, AppState};
+use autos_app::officers;
+use autos_app::AppError;
+
+use crate::CliError;
 
 /// How many events one seal pass chains at most before yielding.
 const SEAL_BATCH: i64 = 10_000;
@@ -30,12 +32,12 @@ const SEAL_INTERVAL: Duration = Duration::from_secs(5);
 ///
 /// # Errors
 /// `Config` for an unreadable file; `Domain` for an unknown version or field, or a bad value.
-pub fn rule_book(base: RuleBook, file: Option<&std::path::Path>) -> Result<RuleBook, ApiError> {
+pub fn rule_book(base: RuleBook, file: Option<&std::path::Path>) -> Result<RuleBook, CliError> {
     let Some(file) = file else { return Ok(base) };
     let text = std::fs::read_to_string(file)
-        .map_err(|e| ApiError::Config(format!("não foi possível ler as regras em {}: {e}", file.display())))?;
+        .map_err(|e| CliError::Config(format!("não foi possível ler as regras em {}: {e}", file.display())))?;
     let confirmations: Vec<Confirmation> = serde_json::from_str(&text)
-        .map_err(|e| ApiError::Config(format!("arquivo de regras {} inválido: {e}", file.display())))?;
+        .map_err(|e| CliError::Config(format!("arquivo de regras {} inválido: {e}", file.display())))?;
     let mut book = base;
     book.confirm(&confirmations)?;
     Ok(book)
@@ -46,8 +48,8 @@ pub fn rule_book(base: RuleBook, file: Option<&std::path::Path>) -> Result<RuleB
 ///
 /// # Errors
 /// As [`rule_book`].
-pub fn print_rules(rules: &RuleBook) -> Result<(), ApiError> {
-    let text = serde_json::to_string_pretty(rules).map_err(|e| ApiError::Config(e.to_string()))?;
+pub fn print_rules(rules: &RuleBook) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(rules).map_err(|e| CliError::Config(e.to_string()))?;
     println!("{text}");
     Ok(())
 }
@@ -60,7 +62,7 @@ const MASTER_KEY_FILE: &str = "./autos.master.key";
 ///
 /// # Errors
 /// `Store` (`Crypto`) when the key is malformed or the file cannot be read or written.
-pub fn master_key() -> Result<personal::MasterKey, ApiError> {
+pub fn master_key() -> Result<personal::MasterKey, CliError> {
     Ok(match std::env::var("AUTOS_MASTER_KEY") {
         Ok(text) => personal::MasterKey::from_base64(&text)?,
         Err(_) => personal::MasterKey::load_or_create(std::path::Path::new(MASTER_KEY_FILE))?,
@@ -71,7 +73,7 @@ pub fn master_key() -> Result<personal::MasterKey, ApiError> {
 ///
 /// # Errors
 /// `Store` when the database is unreachable or the schema cannot be migrated.
-pub async fn open_store(url: &str) -> Result<Arc<dyn EventStore>, ApiError> {
+pub async fn open_store(url: &str) -> Result<Arc<dyn EventStore>, CliError> {
     Ok(autos_store::open(url, 10).await?)
 }
 
@@ -79,7 +81,7 @@ pub async fn open_store(url: &str) -> Result<Arc<dyn EventStore>, ApiError> {
 ///
 /// # Errors
 /// As [`open_store`].
-pub async fn migrate(url: &str) -> Result<(), ApiError> {
+pub async fn migrate(url: &str) -> Result<(), CliError> {
     let store = open_store(url).await?;
     println!("Esquema atualizado ({}).", store.backend_name());
     Ok(())
@@ -95,7 +97,7 @@ pub async fn serve(
     listen: SocketAddr,
     demo: Option<crate::demo::Options>,
     rules: RuleBook,
-) -> Result<(), ApiError> {
+) -> Result<(), CliError> {
     let store = open_store(url).await?;
     if let Some(options) = demo {
         if store.read_all(0, 1).await?.is_empty() {
@@ -176,7 +178,7 @@ pub enum VerifyMode {
 ///
 /// # Errors
 /// `IntegrityFailed` when tampering was found, `Store` on database faults.
-pub async fn verify(url: &str, mode: VerifyMode) -> Result<(), ApiError> {
+pub async fn verify(url: &str, mode: VerifyMode) -> Result<(), CliError> {
     let store = open_store(url).await?;
     if let VerifyMode::Against(exported) = &mode {
         return match integrity::verify_against(store.as_ref(), exported).await? {
@@ -186,7 +188,7 @@ pub async fn verify(url: &str, mode: VerifyMode) -> Result<(), ApiError> {
             }
             Some(problem) => {
                 println!("DIVERGÊNCIA: {problem}");
-                Err(ApiError::IntegrityFailed(1))
+                Err(CliError::IntegrityFailed(1))
             }
         };
     }
@@ -196,7 +198,7 @@ pub async fn verify(url: &str, mode: VerifyMode) -> Result<(), ApiError> {
     bar.finish_and_clear();
     print_report(&report);
     if !report.ok() {
-        return Err(ApiError::IntegrityFailed(report.problems.len()));
+        return Err(CliError::IntegrityFailed(report.problems.len()));
     }
     if let (VerifyMode::ExportCheckpoint, Some(cp)) = (&mode, &report.latest_checkpoint) {
         println!("{}", integrity::export_checkpoint(cp));
@@ -223,7 +225,7 @@ fn print_report(report: &VerifyReport) {
 ///
 /// # Errors
 /// `Store` on database faults.
-pub async fn lgpd_forget(url: &str, subject: Uuid, officer: Uuid) -> Result<(), ApiError> {
+pub async fn lgpd_forget(url: &str, subject: Uuid, officer: Uuid) -> Result<(), CliError> {
     let store = open_store(url).await?;
     let provenance = Provenance {
         actor_id: officer,
@@ -249,14 +251,14 @@ fn progress_bar(total: u64, message: &'static str) -> ProgressBar {
     bar
 }
 
-fn chosen(name: Option<&str>) -> Result<Vec<std::sync::Arc<dyn Projection>>, ApiError> {
+fn chosen(name: Option<&str>) -> Result<Vec<std::sync::Arc<dyn Projection>>, CliError> {
     let all = autos_projections::all();
     match name {
         None => Ok(all),
         Some(n) => {
             let found: Vec<_> = all.into_iter().filter(|p| p.name() == n).collect();
             if found.is_empty() {
-                return Err(ApiError::Config(format!("projeção desconhecida: {n}")));
+                return Err(CliError::Config(format!("projeção desconhecida: {n}")));
             }
             Ok(found)
         }
@@ -268,7 +270,7 @@ fn chosen(name: Option<&str>) -> Result<Vec<std::sync::Arc<dyn Projection>>, Api
 ///
 /// # Errors
 /// `Projection` when an event cannot be applied (the live tables stay), `Store` on faults.
-pub async fn rebuild(url: &str, name: Option<&str>) -> Result<(), ApiError> {
+pub async fn rebuild(url: &str, name: Option<&str>) -> Result<(), CliError> {
     let store = open_store(url).await?;
     let head = store.head_position().await?;
     for projection in chosen(name)? {
@@ -294,7 +296,7 @@ pub async fn rebuild(url: &str, name: Option<&str>) -> Result<(), ApiError> {
 ///
 /// # Errors
 /// `IntegrityFailed` when a read model differs, `Projection`/`Store` on faults.
-pub async fn replay_check(url: &str) -> Result<(), ApiError> {
+pub async fn replay_check(url: &str) -> Result<(), CliError> {
     let store = open_store(url).await?;
     let mut differing = 0;
     for projection in autos_projections::all() {
@@ -327,7 +329,7 @@ pub async fn replay_check(url: &str) -> Result<(), ApiError> {
         }
     }
     if differing > 0 {
-        return Err(ApiError::IntegrityFailed(differing));
+        return Err(CliError::IntegrityFailed(differing));
     }
     Ok(())
 }
@@ -336,7 +338,7 @@ pub async fn replay_check(url: &str) -> Result<(), ApiError> {
 ///
 /// # Errors
 /// `Config` for a bad name, `Store` on faults.
-pub async fn officer_add(url: &str, name: &str, role: autos_domain::Role) -> Result<(), ApiError> {
+pub async fn officer_add(url: &str, name: &str, role: autos_domain::Role) -> Result<(), CliError> {
     let store = open_store(url).await?;
     let (officer, token) = officers::add(&store.database(), name, role).await?;
     println!("Servidor {} ({}) cadastrado com id {}.", officer.name, officer.role.label(), officer.officer_id);
@@ -348,13 +350,13 @@ pub async fn officer_add(url: &str, name: &str, role: autos_domain::Role) -> Res
 ///
 /// # Errors
 /// `NotFound` when no active officer has that id.
-pub async fn officer_revoke(url: &str, officer_id: uuid::Uuid) -> Result<(), ApiError> {
+pub async fn officer_revoke(url: &str, officer_id: uuid::Uuid) -> Result<(), CliError> {
     let store = open_store(url).await?;
     if officers::revoke(&store.database(), officer_id).await? {
         println!("Token do servidor {officer_id} revogado.");
         Ok(())
     } else {
-        Err(ApiError::NotFound(format!("servidor ativo {officer_id}")))
+        Err(CliError::App(AppError::NotFound(format!("servidor ativo {officer_id}"))))
     }
 }
 
@@ -362,7 +364,7 @@ pub async fn officer_revoke(url: &str, officer_id: uuid::Uuid) -> Result<(), Api
 ///
 /// # Errors
 /// `Store` on faults.
-pub async fn officer_list(url: &str) -> Result<(), ApiError> {
+pub async fn officer_list(url: &str) -> Result<(), CliError> {
     let store = open_store(url).await?;
     for o in officers::list(&store.database()).await? {
         println!("{}  {:<12} {}{}", o.officer_id, o.role.as_str(), o.name, if o.revoked { "  (revogado)" } else { "" });
@@ -375,7 +377,7 @@ pub async fn officer_list(url: &str) -> Result<(), ApiError> {
 ///
 /// # Errors
 /// `Projection` when an event cannot be folded, `Store` on faults.
-pub async fn replay_decisions(url: &str, rules: &RuleBook) -> Result<(), ApiError> {
+pub async fn replay_decisions(url: &str, rules: &RuleBook) -> Result<(), CliError> {
     let store = open_store(url).await?;
     let head = store.head_position().await?;
     let bar = progress_bar(head as u64, "decisões");
@@ -413,14 +415,14 @@ pub async fn replay_decisions(url: &str, rules: &RuleBook) -> Result<(), ApiErro
 ///
 /// # Errors
 /// `Config` when there is no such officer.
-pub async fn acting_officer(store: &dyn EventStore, officer: Option<Uuid>) -> Result<officers::Officer, ApiError> {
+pub async fn acting_officer(store: &dyn EventStore, officer: Option<Uuid>) -> Result<officers::Officer, CliError> {
     let all = officers::list(&store.database()).await?;
     let found = match officer {
         Some(id) => all.into_iter().find(|o| o.officer_id == id && !o.revoked),
         None => all.into_iter().find(|o| o.role == autos_domain::Role::Admin && !o.revoked),
     };
     found.ok_or_else(|| {
-        ApiError::Config(
+        CliError::Config(
             "nenhum servidor ativo para registrar o ato: cadastre um com `autos officer add --role admin`".into(),
         )
     })
@@ -436,13 +438,13 @@ pub async fn import_operators(
     file: &std::path::Path,
     officer: Option<Uuid>,
     rules: RuleBook,
-) -> Result<(), ApiError> {
+) -> Result<(), CliError> {
     let bytes =
-        std::fs::read(file).map_err(|e| ApiError::Config(format!("não foi possível ler {}: {e}", file.display())))?;
+        std::fs::read(file).map_err(|e| CliError::Config(format!("não foi possível ler {}: {e}", file.display())))?;
     let store = open_store(url).await?;
     let officer = acting_officer(store.as_ref(), officer).await?;
-    let service = crate::service::Service::new(store.clone(), Arc::new(rules));
-    let request = crate::service::Request {
+    let service = autos_app::service::Service::new(store.clone(), Arc::new(rules));
+    let request = autos_app::service::Request {
         actor: autos_domain::Actor::new(officer.officer_id.to_string(), officer.role),
         actor_id: officer.officer_id,
         occurred_on: chrono::Local::now().date_naive(),
@@ -473,7 +475,7 @@ pub async fn import_operators(
     if report.rejected.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::Rejected(report.rejected.len()))
+        Err(CliError::Rejected(report.rejected.len()))
     }
 }
 
@@ -481,13 +483,13 @@ pub async fn import_operators(
 ///
 /// # Errors
 /// `Config` when the database is not empty; `Store`/`Domain` on faults.
-pub async fn demo(url: &str, options: &crate::demo::Options) -> Result<(), ApiError> {
+pub async fn demo(url: &str, options: &crate::demo::Options) -> Result<(), CliError> {
     load_demo(open_store(url).await?, options).await
 }
 
 /// Shows the demo officers' tokens as soon as the officers exist, before the long load: a load
 /// killed half-way leaves no officer whose token was never shown.
-async fn load_demo(store: Arc<dyn EventStore>, options: &crate::demo::Options) -> Result<(), ApiError> {
+async fn load_demo(store: Arc<dyn EventStore>, options: &crate::demo::Options) -> Result<(), CliError> {
     let created = crate::demo::register_officers(store.as_ref(), options).await?;
     println!("Tokens para entrar nas páginas (mostrados só agora):");
     for (officer, token) in &created {

@@ -1,10 +1,10 @@
 //! The `autos` command line: parses flags and environment, sets up logging and hands each
-//! command to its module in `autos_api`.
+//! command to its module in the `autos_cli` library.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use autos_api::{backup, bench, ops, ApiError};
+use autos_cli::{backup, bench, ops, CliError};
 use autos_domain::{Role, RuleBook};
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
@@ -186,13 +186,13 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(ApiError::Rejected(n)) => {
+        Err(e @ CliError::Rejected(n)) => {
             eprintln!("erro: {n} linha(s) rejeitada(s)");
-            ExitCode::from(3)
+            ExitCode::from(e.exit_code())
         }
-        Err(ApiError::IntegrityFailed(n)) => {
+        Err(e @ CliError::IntegrityFailed(n)) => {
             eprintln!("erro: a verificação encontrou {n} problema(s)");
-            ExitCode::from(2)
+            ExitCode::from(e.exit_code())
         }
         Err(e) => {
             eprintln!("erro: {e}");
@@ -201,18 +201,18 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> Result<(), ApiError> {
+async fn run(cli: Cli) -> Result<(), CliError> {
     let url = cli.database_url;
     let rules = |base: RuleBook| ops::rule_book(base, cli.rules.as_deref());
     match cli.command {
         Command::Migrate => ops::migrate(&url).await,
         Command::Serve { listen, demo, seed, scale } => {
-            let base = if demo { autos_api::demo::rule_book()? } else { RuleBook::builtin() };
-            let demo = demo.then_some(autos_api::demo::Options { seed, scale });
+            let base = if demo { autos_cli::demo::rule_book()? } else { RuleBook::builtin() };
+            let demo = demo.then_some(autos_cli::demo::Options { seed, scale });
             ops::serve(&url, listen, demo, rules(base)?).await
         }
         Command::Rules => ops::print_rules(&rules(RuleBook::builtin())?),
-        Command::Demo { seed, scale } => ops::demo(&url, &autos_api::demo::Options { seed, scale }).await,
+        Command::Demo { seed, scale } => ops::demo(&url, &autos_cli::demo::Options { seed, scale }).await,
         Command::Verify { checkpoint, against } => {
             let mode = match (against, checkpoint) {
                 (Some(exported), _) => ops::VerifyMode::Against(exported),

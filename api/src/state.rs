@@ -1,0 +1,40 @@
+//! The application state every handler and middleware shares: the store, the application
+//! service, the read views, the projections' status board, metrics and the personal-data vault.
+
+use std::sync::Arc;
+
+use autos_app::service::Service;
+use autos_app::views::Views;
+use autos_domain::RuleBook;
+use autos_projections::runner::StatusBoard;
+use autos_store::personal::{MasterKey, PersonalVault};
+use autos_store::EventStore;
+use metrics_exporter_prometheus::PrometheusHandle;
+
+/// Shared by every request handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn EventStore>,
+    pub service: Service,
+    pub views: Views,
+    pub board: StatusBoard,
+    pub metrics: Option<PrometheusHandle>,
+    /// Seals and opens complainants' and beneficiaries' personal data.
+    pub personal: PersonalVault,
+}
+
+impl AppState {
+    /// The state of a server deciding acts with `rules` and sealing personal data under `master`.
+    pub fn new(
+        store: Arc<dyn EventStore>,
+        board: StatusBoard,
+        metrics: Option<PrometheusHandle>,
+        rules: Arc<RuleBook>,
+        master: MasterKey,
+    ) -> Self {
+        let service = Service::new(store.clone(), rules);
+        let views = Views::new(store.as_ref());
+        let personal = PersonalVault::new(store.clone(), master);
+        AppState { store, service, views, board, metrics, personal }
+    }
+}
