@@ -8,33 +8,36 @@
 //! for a given `--seed`; `--scale` multiplies the processes and demandas for load work.
 //!
 //! # Layout
-//! - this module: officers, the operator register, beneficiary counts, the interventions, and
-//!   the desk every act goes through (with progress);
+//! - this module: officers, the operator register, beneficiary counts and the interventions;
+//! - `kit`: the desk every act goes through (with progress), the beneficiary counts, tables and dates;
 //! - `transfers`: the alienações de carteira; `sanctions`: the autos de infração; `demandas`:
 //!   the Disque ANS demandas.
 
 mod demandas;
+mod kit;
 mod sanctions;
 mod transfers;
+
+pub use kit::Progress;
+use kit::{csv_rows, date, Desk, Members};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use autos_domain::case::RegimeClosure;
 use autos_domain::rules::DeadlineRule;
-use autos_domain::{Actor, Calendar, CaseCommand, Modalidade, OperatorCommand, Registro, Role, RuleBook, Setting};
+use autos_domain::{Calendar, CaseCommand, Modalidade, Registro, Role, RuleBook, Setting};
 use autos_store::EventStore;
-use chrono::{Datelike, Days, Months, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::import::{self, ImportReport};
 use crate::CliError;
 use autos_app::officers::{self, Officer};
-use autos_app::service::{Outcome, Request, Service};
+use autos_app::service::Service;
 
 /// The seed report's list of 512 operators.
 pub const SEED_OPERATORS: &[u8] = include_bytes!("../data/operators.csv");
@@ -42,9 +45,6 @@ pub const SEED_OPERATORS: &[u8] = include_bytes!("../data/operators.csv");
 const REGIMES_BY_MODALIDADE: &str = include_str!("../data/special_regimes_by_modalidade.csv");
 /// Intervention acts by type (report table).
 const INTERVENTIONS: &str = include_str!("../data/interventions_summary.csv");
-
-/// Acts per transaction in the bulk phases (beneficiary counts, autos de infração, demandas).
-const BULK: usize = 1_000;
 
 /// What the demo generates.
 #[derive(Debug, Clone, Copy)]
@@ -60,18 +60,6 @@ impl Default for Options {
     fn default() -> Self {
         Options { seed: 2003, scale: 1 }
     }
-}
-
-/// Where the demo is, for a progress bar.
-#[derive(Debug, Clone, Copy)]
-pub struct Progress<'a> {
-    /// The phase, as officers read it.
-    pub step: &'a str,
-    /// Acts issued so far, and in all once the history is planned (0 before).
-    pub acts: usize,
-    pub planned: usize,
-    /// Events the acts appended (the operator register's are not counted).
-    pub events: usize,
 }
 
 /// What the demo created.
@@ -98,93 +86,6 @@ struct InterventionRow {
     count: usize,
 }
 
-fn csv_rows<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>, CliError> {
-    csv::Reader::from_reader(text.as_bytes())
-        .deserialize()
-        .collect::<Result<_, _>>()
-        .map_err(|e| CliError::Config(format!("tabela embutida ilegível: {e}")))
-}
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-}
-
-/// Issues acts as the officer of each role, and reports progress.
-struct Desk<'a> {
-    service: &'a Service,
-    officers: BTreeMap<Role, Officer>,
-    commands: usize,
-    events: usize,
-    planned: usize,
-    step: &'static str,
-    progress: &'a (dyn Fn(&Progress<'_>) + Sync),
-}
-
-impl Desk<'_> {
-    fn request(&self, role: Role, on: NaiveDate, case: Option<Uuid>) -> Request {
-        let officer = &self.officers[&role];
-        Request {
-            actor: Actor {
-                officer_id: officer.officer_id.to_string(),
-                role,
-                appointed_cases: case.into_iter().collect(),
-            },
-            actor_id: officer.officer_id,
-            occurred_on: on,
-            correlation_id: Some(Uuid::now_v7()),
-        }
-    }
-
-    fn step(&mut self, step: &'static str) {
-        self.step = step;
-        self.report();
-    }
-
-    fn report(&self) {
-        (self.progress)(&Progress { step: self.step, acts: self.commands, planned: self.planned, events: self.events });
-    }
-
-    fn count(&mut self, outcomes: &[Outcome]) {
-        self.commands += outcomes.len();
-        self.events += outcomes.iter().map(|o| o.events.len()).sum::<usize>();
-        self.report();
-    }
-
-    async fn case(
-        &mut self,
-        role: Role,
-        case: Option<Uuid>,
-        on: NaiveDate,
-        command: CaseCommand,
-    ) -> Result<Uuid, CliError> {
-        let outcome = self.service.case_command(case, command, None, &self.request(role, on, case)).await?;
-        let id = outcome.case_id.ok_or_else(|| CliError::Config("ato sem caso".into()))?;
-        self.count(std::slice::from_ref(&outcome));
-        Ok(id)
-    }
-
-    /// Registry acts by the admin, [`BULK`] to a transaction.
-    async fn operators(&mut self, acts: Vec<(Registro, NaiveDate, OperatorCommand)>) -> Result<(), CliError> {
-        for chunk in acts.chunks(BULK) {
-            let requests: Vec<_> =
-                chunk.iter().map(|(r, on, c)| (*r, c.clone(), self.request(Role::Admin, *on, None))).collect();
-            let outcomes = self.service.operator_commands(&requests).await?;
-            self.count(&outcomes);
-        }
-        Ok(())
-    }
-
-    /// Opening acts by the officer of `role`, [`BULK`] to a transaction.
-    async fn open_cases(&mut self, role: Role, acts: Vec<(NaiveDate, CaseCommand)>) -> Result<(), CliError> {
-        for chunk in acts.chunks(BULK) {
-            let requests: Vec<_> = chunk.iter().map(|(on, c)| (c.clone(), self.request(role, *on, None))).collect();
-            let outcomes = self.service.open_cases(&requests).await?;
-            self.count(&outcomes);
-        }
-        Ok(())
-    }
-}
-
 /// The rule book of the demonstration: the built-in one, plus the values the report's period
 /// needs that DOMAIN.md marks unconfirmed, each labelled as a demonstration value.
 ///
@@ -208,104 +109,6 @@ pub fn rule_book() -> Result<RuleBook, CliError> {
 /// A date between October 2000 and October 2003, the period of the report's timeline.
 fn decree_date(rng: &mut StdRng) -> NaiveDate {
     date(2000, 10, 2) + Days::new(rng.gen_range(0..1_100))
-}
-
-/// First and last day of a period of the report's tables, from its `period_note` (such as
-/// "Jul-Dec 2001 only" or "Jan-Aug 2003 only"; none or "full year" is the whole year).
-///
-/// # Errors
-/// `Config` for a note that names no month range.
-fn period(year: i32, note: &str) -> Result<(NaiveDate, NaiveDate), CliError> {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let month = |name: &str| MONTHS.iter().position(|m| *m == name).map(|i| i as u32 + 1);
-    let (first, last) = if note.is_empty() || note == "full year" {
-        (1, 12)
-    } else {
-        let range = note.split_whitespace().next().and_then(|range| range.split_once('-'));
-        match range.and_then(|(a, b)| Some((month(a)?, month(b)?))) {
-            Some((a, b)) if a <= b => (a, b),
-            _ => return Err(CliError::Config(format!("período da tabela não reconhecido: {note:?}"))),
-        }
-    };
-    let end = date(year, last, 1) + Months::new(1) - Days::new(1);
-    Ok((date(year, first, 1), end))
-}
-
-/// A day drawn uniformly in `[from, to]`.
-fn day_between(rng: &mut StdRng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
-    from + Days::new(rng.gen_range(0..=(to - from).num_days().max(0) as u64))
-}
-
-/// The monthly beneficiary counts the demo informs (January 2001 to September 2003): a size
-/// drawn per operator, growing 1 % a month, moved by the portfolio transfers.
-struct Members {
-    base: BTreeMap<Registro, u64>,
-    /// From a month on: all members gone (the whole carteira sold), or a change.
-    moves: BTreeMap<Registro, Vec<(NaiveDate, Move)>>,
-}
-
-#[derive(Clone, Copy)]
-enum Move {
-    AllGone,
-    Change(i64),
-}
-
-/// The first month with a count (the report's beneficiary series starts in 2001).
-const FIRST_MONTH: (i32, u32) = (2001, 1);
-/// Months with a count, from [`FIRST_MONTH`] to September 2003.
-const MONTHS_INFORMED: u32 = 33;
-
-impl Members {
-    /// Draws each operator's size; the operators in `emptied` have no members.
-    fn draw(rng: &mut StdRng, registros: &[Registro], emptied: &BTreeSet<Registro>) -> Members {
-        let base = registros
-            .iter()
-            .map(|r| {
-                let band: u64 = [0, 800, 6_000, 15_000, 40_000, 150_000][rng.gen_range(0..6)] + rng.gen_range(1..800);
-                (*r, if emptied.contains(r) { 0 } else { band })
-            })
-            .collect();
-        Members { base, moves: BTreeMap::new() }
-    }
-
-    /// Members in the month of `on`.
-    fn on(&self, registro: Registro, on: NaiveDate) -> u64 {
-        let base = self.base.get(&registro).copied().unwrap_or(0);
-        let (y, m) = FIRST_MONTH;
-        let elapsed = ((on.year() - y) * 12 + on.month() as i32 - m as i32).max(0) as u64;
-        let mut count = (base + base * elapsed / 100) as i64;
-        let month = date(on.year(), on.month(), 1);
-        for (from, change) in self.moves.get(&registro).into_iter().flatten() {
-            if *from <= month {
-                match change {
-                    Move::AllGone => count = 0,
-                    Move::Change(n) => count += n,
-                }
-            }
-        }
-        count.max(0) as u64
-    }
-
-    /// From the month after `on`.
-    fn moved(&mut self, registro: Registro, on: NaiveDate, change: Move) {
-        let from = date(on.year(), on.month(), 1) + Months::new(1);
-        self.moves.entry(registro).or_default().push((from, change));
-    }
-
-    /// Every monthly count as a registry act, operator by operator.
-    fn counts(&self) -> Vec<(Registro, NaiveDate, OperatorCommand)> {
-        let mut acts = Vec::new();
-        for registro in self.base.keys() {
-            for m in 0..MONTHS_INFORMED {
-                let month = date(FIRST_MONTH.0, FIRST_MONTH.1, 1) + Months::new(m);
-                let quantidade = self.on(*registro, month);
-                let count =
-                    OperatorCommand::InformarBeneficiarios { ano: month.year(), mes: month.month(), quantidade };
-                acts.push((*registro, month + Days::new(14), count));
-            }
-        }
-        acts
-    }
 }
 
 /// Runs the demo on an empty database: [`register_officers`], then [`load`].

@@ -11,8 +11,7 @@ use serde_json::Value;
 use crate::sql::ReadModelDb;
 use crate::ProjectionError;
 
-/// A document address: (read model, key).
-pub type DocId = (String, String);
+pub use crate::sql::DocId;
 
 /// Read and write access to a projection's documents while applying events.
 #[async_trait]

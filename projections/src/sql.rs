@@ -8,8 +8,10 @@ use autos_store::{hashing::now_micros, on_db, Database};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::docs::DocId;
 use crate::ProjectionError;
+
+/// A document address: (read model, key).
+pub type DocId = (String, String);
 
 /// Rows per multi-row INSERT (5 parameters each, below both backends' limits).
 const ROWS_PER_STATEMENT: usize = 1_000;

@@ -18,7 +18,7 @@ use rand::rngs::StdRng;
 use rand::Rng;
 use serde::Deserialize;
 
-use super::{csv_rows, day_between, period, Desk, Members, BULK};
+use super::kit::{csv_rows, day_between, period, Desk, Members, BULK};
 use crate::CliError;
 
 /// Disque ANS demandas by theme and year (report table).

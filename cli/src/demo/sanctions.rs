@@ -16,7 +16,7 @@ use rand::rngs::StdRng;
 use rand::Rng;
 use serde::Deserialize;
 
-use super::{csv_rows, date, day_between, Members};
+use super::kit::{csv_rows, date, day_between, Members};
 use crate::CliError;
 
 /// Sanctioning processes by subject and period (report table).

@@ -22,7 +22,7 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 use serde::Deserialize;
 
-use super::{csv_rows, day_between, period, Desk, Members, Move};
+use super::kit::{csv_rows, day_between, period, Desk, Members, Move};
 use crate::CliError;
 
 /// Portfolio transfers by year, total and partial (report table).
