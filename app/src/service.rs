@@ -178,18 +178,15 @@ impl Service {
         request: &Request,
     ) -> Result<Outcome, AppError> {
         let command_json = serde_json::to_value(&command).map_err(|e| AppError::InvalidInput(e.to_string()))?;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
+        let (command, command_json) = (&command, &command_json);
+        retrying(true, move || async move {
             let operator = self.operator(registro).await?;
             let ctx = self.context(request);
             let emitted = decide_operator(&operator.state, command.clone(), &ctx)?;
             let versions = BTreeMap::from([(StreamRef::Operadora(registro), operator.version)]);
-            match self.append(emitted, &versions, request, &command_json).await {
-                Err(AppError::Store(StoreError::Conflict { .. })) if attempt < MAX_ATTEMPTS => continue,
-                other => return other,
-            }
-        }
+            self.append(emitted, &versions, request, command_json).await
+        })
+        .await
     }
 
     /// Operator registry acts, many at once, for bulk loads where one commit per act would
@@ -205,9 +202,7 @@ impl Service {
         &self,
         acts: &[(Registro, OperatorCommand, Request)],
     ) -> Result<Vec<Outcome>, AppError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
+        retrying(true, move || async move {
             let mut operators: BTreeMap<Registro, Folded<OperatorState>> = BTreeMap::new();
             let mut pending = Pending::default();
             for (registro, command, request) in acts {
@@ -221,11 +216,9 @@ impl Service {
                 let command_json = serde_json::to_value(command).map_err(|e| AppError::InvalidInput(e.to_string()))?;
                 pending.push(None, self.batch(emitted, &versions, request, &command_json, None).await?);
             }
-            match pending.append(self).await {
-                Err(AppError::Store(StoreError::Conflict { .. })) if attempt < MAX_ATTEMPTS => continue,
-                other => return other,
-            }
-        }
+            pending.append(self).await
+        })
+        .await
     }
 
     /// A case act: opens a case (`case_id` None) or acts on one. `pinned` is the case version
@@ -254,9 +247,8 @@ impl Service {
         request: &Request,
     ) -> Result<Outcome, AppError> {
         let command_json = serde_json::to_value(&command).map_err(|e| AppError::InvalidInput(e.to_string()))?;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
+        let (command, command_json) = (&command, &command_json);
+        retrying(pinned.is_none(), move || async move {
             let (id, case) = match case_id {
                 Some(id) => {
                     let case = self.case(id).await?;
@@ -287,13 +279,10 @@ impl Service {
             let operator = self.operator(registro).await?;
             let (emitted, versions) =
                 self.decide_on_case(id, &case, registro, &operator, command.clone(), request).await?;
-            match self.append(emitted, &versions, request, &command_json).await {
-                Err(AppError::Store(StoreError::Conflict { .. })) if pinned.is_none() && attempt < MAX_ATTEMPTS => {
-                    continue
-                }
-                other => return other.map(|o| Outcome { case_id: Some(id), ..o }),
-            }
-        }
+            let outcome = self.append(emitted, &versions, request, command_json).await?;
+            Ok(Outcome { case_id: Some(id), ..outcome })
+        })
+        .await
     }
 
     /// Decides a case act on the folded case and operator, loading the other operators and
@@ -336,9 +325,7 @@ impl Service {
     /// `InvalidInput` for an act that names no operator; `Domain` for the first refused act
     /// (then nothing is appended); `Store` on conflicts after the retries or database faults.
     pub async fn open_cases(&self, acts: &[(CaseCommand, Request)]) -> Result<Vec<Outcome>, AppError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
+        retrying(true, move || async move {
             let mut operators: BTreeMap<Registro, Folded<OperatorState>> = BTreeMap::new();
             let mut pending = Pending::default();
             for (command, request) in acts {
@@ -357,11 +344,9 @@ impl Service {
                 let command_json = serde_json::to_value(command).map_err(|e| AppError::InvalidInput(e.to_string()))?;
                 pending.push(Some(id), self.batch(emitted, &versions, request, &command_json, None).await?);
             }
-            match pending.append(self).await {
-                Err(AppError::Store(StoreError::Conflict { .. })) if attempt < MAX_ATTEMPTS => continue,
-                other => return other,
-            }
-        }
+            pending.append(self).await
+        })
+        .await
     }
 
     /// The append of the decided events, grouped by stream in decision order, each stream
@@ -482,6 +467,24 @@ impl Service {
         match self.batch(emitted, versions, request, command, self.seed).await? {
             None => Ok(Outcome { case_id: None, events: Vec::new(), stream_versions: BTreeMap::new() }),
             Some((batch, types)) => Ok(self.outcome(self.store.append(batch).await?, types)),
+        }
+    }
+}
+
+/// Runs `act` — a decision on freshly read state and its append — and, while `retry` allows,
+/// runs it again after a version conflict, [`MAX_ATTEMPTS`] times in all; any other outcome,
+/// or the last conflict, is returned as is. The one retry loop of the service.
+async fn retrying<T, F, Fut>(retry: bool, mut act: F) -> Result<T, AppError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match act().await {
+            Err(e) if retry && e.is_version_conflict() && attempt < MAX_ATTEMPTS => continue,
+            other => return other,
         }
     }
 }
