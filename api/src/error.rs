@@ -181,6 +181,7 @@ fn store_problem(e: &StoreError) -> Problem {
         },
         StoreError::InvalidInput(m) => invalid(m.clone()),
         e @ StoreError::IdempotencyMismatch(_) => invalid(e.to_string()),
+        StoreError::Erased(subject) => erased(*subject),
         StoreError::DiskFull(_) => Problem::new(
             StatusCode::INSUFFICIENT_STORAGE,
             "insufficient_storage",
@@ -327,4 +328,50 @@ pub async fn log_failures(request: Request, next: Next) -> Response {
         tracing::debug!(%method, path, status = status.as_u16(), code, error, "request refused");
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status_and_code(error: ApiError) -> (u16, &'static str, Option<Uuid>) {
+        let (_, problem, failure) = error.report();
+        assert_eq!(problem.incident_id, failure.incident_id);
+        (problem.status, problem.code, problem.incident_id)
+    }
+
+    #[test]
+    fn corrupt_data_and_crypto_faults_are_internal_errors_with_an_incident_id() {
+        for error in [
+            ApiError::Store(StoreError::Corrupt("row".into())),
+            ApiError::Store(StoreError::Crypto("key".into())),
+            ApiError::Projection(ProjectionError::Corrupt("doc".into())),
+            ApiError::from(AppError::Store(StoreError::Corrupt("row".into()))),
+        ] {
+            let (status, code, incident) = status_and_code(error);
+            assert_eq!((status, code), (500, "internal"));
+            assert!(incident.is_some());
+        }
+    }
+
+    #[test]
+    fn erased_personal_data_is_gone_not_unavailable() {
+        let subject = Uuid::new_v4();
+        for error in
+            [ApiError::from(AppError::from(StoreError::Erased(subject))), ApiError::Store(StoreError::Erased(subject))]
+        {
+            assert_eq!(status_and_code(error), (410, "erased", None));
+        }
+    }
+
+    #[test]
+    fn only_an_unreachable_database_is_unavailable() {
+        let io = ApiError::Store(StoreError::Database(sqlx::Error::Io(std::io::Error::other("reset"))));
+        assert_eq!(status_and_code(io).0, 503);
+        assert_eq!(status_and_code(ApiError::Store(StoreError::Database(sqlx::Error::PoolTimedOut))).0, 503);
+        let (status, code, incident) = status_and_code(ApiError::Store(StoreError::Database(sqlx::Error::RowNotFound)));
+        assert_eq!((status, code), (500, "internal"));
+        assert!(incident.is_some());
+        assert_eq!(status_and_code(ApiError::Unavailable("x".into())).1, "unavailable");
+    }
 }
