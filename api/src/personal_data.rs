@@ -47,7 +47,7 @@ impl PersonalFields {
                 sealed_json(&SealedPersonalData { subject_id: subject, ciphertext: PLACEHOLDER_CIPHERTEXT.into() });
             found.push((field.to_owned(), subject, data));
         }
-        Ok((!found.is_empty()).then(|| PersonalFields { body: Value::Object(object), found }))
+        Ok((!found.is_empty()).then_some(PersonalFields { body: Value::Object(object), found }))
     }
 
     /// The body with placeholders, to check the act's shape before sealing anything.
