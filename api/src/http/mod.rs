@@ -11,11 +11,13 @@ pub mod openapi;
 mod operators;
 pub(crate) mod reads;
 
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::Instant;
 
 use autos_domain::{act_catalogue, Actor, RuleBook};
-use autos_projections::runner::{RunState, StatusBoard};
+use autos_projections::runner::{self, Leader, ProjectionStatus, RunState, StatusBoard};
 use autos_store::EventStore;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -157,13 +159,16 @@ async fn healthz() -> Json<serde_json::Value> {
 }
 
 /// Ready when the database answers and no projection stopped on an event.
+/// Per projection the body shows this instance's runner state and, from the database, the log
+/// head, the applied position, the lag and the lease holder.
 async fn readyz(State(state): State<AppState>) -> Response {
     let database = state.store.ping().await;
-    let projections = state.board.read().map(|b| b.clone()).unwrap_or_default();
-    let failed: Vec<_> = projections.iter().filter(|(_, s)| matches!(s, RunState::Failed { .. })).collect();
+    let projections = runner::status(state.store.as_ref(), &state.board).await;
+    let failed: Vec<_> = projections.iter().filter(|(_, s)| matches!(s.state, RunState::Failed { .. })).collect();
     let body = json!({
         "backend": state.store.backend_name(),
         "database": database.is_ok(),
+        "instance": state.board.instance(),
         "projections": projections,
     });
     if database.is_ok() && failed.is_empty() {
@@ -177,17 +182,49 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// One gauge per projection: its name, its help text and how to read it from a status.
+type Gauge = (&'static str, &'static str, fn(&ProjectionStatus) -> Option<i64>);
+
+const PROJECTION_GAUGES: [Gauge; 5] = [
+    ("autos_projection_position", "Última posição aplicada por esta instância, quando lidera", |s| match s.state {
+        RunState::Running { position, .. } => Some(position),
+        _ => None,
+    }),
+    ("autos_projection_head_position", "Última posição do registro visível aos leitores", |s| {
+        s.progress.as_ref().map(|p| p.head_position)
+    }),
+    ("autos_projection_applied_position", "Posição aplicada pela geração viva, por qualquer instância", |s| {
+        s.progress.as_ref().map(|p| p.applied_position)
+    }),
+    ("autos_projection_lag_events", "Eventos do registro ainda não aplicados pela projeção", |s| {
+        s.progress.as_ref().map(|p| p.lag_events)
+    }),
+    ("autos_projection_leader", "1 quando esta instância detém a concessão da projeção, 0 quando não", |s| {
+        s.progress.as_ref().map(|p| i64::from(p.leader.as_ref().is_some_and(Leader::is_this_instance)))
+    }),
+];
+
+/// The projection gauges in Prometheus text format.
+fn projection_gauges(status: &BTreeMap<&'static str, ProjectionStatus>) -> String {
+    let mut text = String::new();
+    for (metric, help, value) in PROJECTION_GAUGES {
+        let samples: Vec<_> = status.iter().filter_map(|(name, s)| value(s).map(|v| (name, v))).collect();
+        if samples.is_empty() {
+            continue;
+        }
+        let _ = writeln!(text, "# HELP {metric} {help}\n# TYPE {metric} gauge");
+        for (name, v) in samples {
+            let _ = writeln!(text, "{metric}{{projection=\"{name}\"}} {v}");
+        }
+    }
+    text
+}
+
 async fn metrics(State(state): State<AppState>) -> Response {
     match &state.metrics {
         Some(handle) => {
             let mut text = handle.render();
-            if let Ok(board) = state.board.read() {
-                for (name, s) in board.iter() {
-                    if let RunState::Running { position, .. } = s {
-                        text.push_str(&format!("autos_projection_position{{projection=\"{name}\"}} {position}\n"));
-                    }
-                }
-            }
+            text.push_str(&projection_gauges(&runner::status(state.store.as_ref(), &state.board).await));
             ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
         }
         None => ApiError::Unavailable("métricas desativadas".into()).into_response(),
