@@ -158,23 +158,32 @@ async fn healthz() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// Ready when the database answers and no projection stopped on an event.
+/// Ready when the database answers, writes reach it, and no projection stopped on an event.
+/// While writes fail (a full disk, an IO fault) each call probes with one real commit, so the
+/// server reports ready again by itself as soon as the fault clears.
 /// Per projection the body shows this instance's runner state and, from the database, the log
 /// head, the applied position, the lag and the lease holder.
 async fn readyz(State(state): State<AppState>) -> Response {
     let database = state.store.ping().await;
+    if !state.store.write_health().status().is_ok() {
+        let _ = autos_store::health::probe(state.store.as_ref()).await;
+    }
+    let writes = state.store.write_health().status();
     let projections = runner::status(state.store.as_ref(), &state.board).await;
     let failed: Vec<_> = projections.iter().filter(|(_, s)| matches!(s.state, RunState::Failed { .. })).collect();
     let body = json!({
         "backend": state.store.backend_name(),
         "database": database.is_ok(),
         "instance": state.board.instance(),
+        "writes": writes,
         "projections": projections,
     });
-    if database.is_ok() && failed.is_empty() {
+    if database.is_ok() && writes.is_ok() && failed.is_empty() {
         Json(json!({ "status": "ready", "detail": body })).into_response()
     } else {
-        let mut problem = ApiError::Unavailable("banco de dados indisponível ou projeção parada".into()).problem();
+        let mut problem =
+            ApiError::Unavailable("banco de dados indisponível, gravações falhando ou projeção parada".into())
+                .problem();
         problem.detail = format!("{problem_detail}: {body}", problem_detail = problem.detail);
         let status = StatusCode::SERVICE_UNAVAILABLE;
         (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"))], Json(problem))
