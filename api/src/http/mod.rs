@@ -158,27 +158,32 @@ async fn healthz() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
+/// How long `/readyz` waits for each database check.
+const READY_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Ready when the database answers, writes reach it, and no projection stopped on an event.
 /// While writes fail (a full disk, an IO fault) each call probes with one real commit, so the
 /// server reports ready again by itself as soon as the fault clears.
 /// Per projection the body shows this instance's runner state and, from the database, the log
 /// head, the applied position, the lag and the lease holder.
+/// Each database check is bounded by [`READY_CHECK`], so a database that does not answer makes
+/// `/readyz` say so within seconds instead of hanging the probe.
 async fn readyz(State(state): State<AppState>) -> Response {
-    let database = state.store.ping().await;
+    let database = matches!(tokio::time::timeout(READY_CHECK, state.store.ping()).await, Ok(Ok(())));
     if !state.store.write_health().status().is_ok() {
-        let _ = autos_store::health::probe(state.store.as_ref()).await;
+        let _ = tokio::time::timeout(READY_CHECK, autos_store::health::probe(state.store.as_ref())).await;
     }
     let writes = state.store.write_health().status();
     let projections = runner::status(state.store.as_ref(), &state.board).await;
     let failed: Vec<_> = projections.iter().filter(|(_, s)| matches!(s.state, RunState::Failed { .. })).collect();
     let body = json!({
         "backend": state.store.backend_name(),
-        "database": database.is_ok(),
+        "database": database,
         "instance": state.board.instance(),
         "writes": writes,
         "projections": projections,
     });
-    if database.is_ok() && writes.is_ok() && failed.is_empty() {
+    if database && writes.is_ok() && failed.is_empty() {
         Json(json!({ "status": "ready", "detail": body })).into_response()
     } else {
         let mut problem =
