@@ -240,6 +240,11 @@ async fn copy_sqlite(url: &str, partial: &Path) -> Result<Copied, CliError> {
 /// the checkpoint and the event count, so all three describe the same rows.
 async fn dump_postgres(pool: &sqlx::PgPool, url: &str, partial: &Path) -> Result<Copied, CliError> {
     let mut tx = pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await.map_err(StoreError::from)?;
+    // The transaction waits, idle, for as long as pg_dump runs on its snapshot.
+    sqlx::query("SET LOCAL idle_in_transaction_session_timeout = 0")
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
     let snapshot: String =
         sqlx::query_scalar("SELECT pg_export_snapshot()").fetch_one(&mut *tx).await.map_err(StoreError::from)?;
     let events: i64 =

@@ -106,17 +106,18 @@ pub async fn serve(
     }
     tokio::spawn(seal_forever(store.clone()));
     let board = StatusBoard::default();
+    let mut runners = Vec::new();
     for projection in autos_projections::all() {
-        // Leftovers of a rebuild interrupted before its housekeeping.
-        runner::clear_retired(store.as_ref(), projection.as_ref()).await?;
-        tokio::spawn(runner::run_projection(store.clone(), projection, board.clone()));
+        // Leftovers of a rebuild interrupted before its housekeeping, or killed under way.
+        runner::clear_leftovers(store.as_ref(), projection.as_ref()).await?;
+        runners.push(tokio::spawn(runner::run_projection(store.clone(), projection, board.clone())));
     }
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
     let listener = tokio::net::TcpListener::bind(listen).await?;
-    tracing::info!(%listen, backend = store.backend_name(), "Autos no ar: http://{listen}/");
-    axum::serve(listener, router(AppState::new(store, board, metrics, Arc::new(rules), master_key()?)))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    tracing::info!(%listen, backend = store.backend_name(), instance = %board.instance(), "Autos no ar: http://{listen}/");
+    let app = router(AppState::new(store.clone(), board.clone(), metrics, Arc::new(rules), master_key()?));
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    runner::step_down(store.as_ref(), &board, runners).await;
     Ok(())
 }
 
@@ -274,6 +275,13 @@ pub async fn rebuild(url: &str, name: Option<&str>) -> Result<(), CliError> {
     let store = open_store(url).await?;
     let head = store.head_position().await?;
     for projection in chosen(name)? {
+        let abandoned = runner::clear_leftovers(store.as_ref(), projection.as_ref()).await?;
+        if abandoned > 0 {
+            println!(
+                "{}: removidas as gerações abandonadas por reconstruções ou verificações interrompidas ({abandoned})",
+                projection.name()
+            );
+        }
         let bar = progress_bar(head as u64, projection.name());
         let started = std::time::Instant::now();
         let position = runner::rebuild(store.as_ref(), projection.as_ref(), &|p| bar.set_position(p as u64)).await?;
@@ -285,14 +293,15 @@ pub async fn rebuild(url: &str, name: Option<&str>) -> Result<(), CliError> {
             position as f64 / seconds.max(1e-9)
         );
         let clearing = std::time::Instant::now();
-        runner::clear_retired(store.as_ref(), projection.as_ref()).await?;
+        runner::clear_leftovers(store.as_ref(), projection.as_ref()).await?;
         println!("{}: geração anterior removida em {:.1} s", projection.name(), clearing.elapsed().as_secs_f64());
     }
     Ok(())
 }
 
 /// `autos replay --check`: rebuilds every read model into scratch tables and compares them
-/// with the live ones; non-zero exit on any difference.
+/// with the live ones; non-zero exit on any difference. A database never served has nothing
+/// to compare yet, which is said and is not a failure.
 ///
 /// # Errors
 /// `IntegrityFailed` when a read model differs, `Projection`/`Store` on faults.
@@ -301,7 +310,12 @@ pub async fn replay_check(url: &str) -> Result<(), CliError> {
     let mut differing = 0;
     for projection in autos_projections::all() {
         let check = runner::replay_check(store.as_ref(), projection.as_ref()).await?;
-        if check.equal() {
+        if check.nothing_to_compare {
+            println!(
+                "{}: nada a comparar ainda — a projeção nunca foi servida neste banco (inicie `autos serve` ou rode `autos project rebuild`)",
+                check.projection
+            );
+        } else if check.equal() {
             println!(
                 "{}: idêntica à reconstrução (posição {}, {} tabelas)",
                 check.projection,

@@ -1,12 +1,21 @@
 //! The SQL behind the read models, written once for both backends: `autos_store::on_db!`
 //! expands each body for the SQLite and the PostgreSQL pool, so the statements (portable SQL
 //! with `$n` placeholders and `ON CONFLICT … DO UPDATE`) are checked by the compiler on both.
+//!
+//! Besides documents, generations and checkpoints, this holds the projection leases and the
+//! builders' claims on their generations (migration 0007; the runner's module doc gives the
+//! protocol). Every lease and claim time is read and compared on the database's clock — one
+//! clock for every instance, whatever their own clocks say — in milliseconds since the Unix
+//! epoch; `ReadModelDb::clock_ms` is the one place that names it per backend.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use autos_store::{hashing::now_micros, on_db, Database};
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use uuid::Uuid;
 
 use crate::ProjectionError;
 
@@ -15,6 +24,40 @@ pub type DocId = (String, String);
 
 /// Rows per multi-row INSERT (5 parameters each, below both backends' limits).
 const ROWS_PER_STATEMENT: usize = 1_000;
+
+/// How long a projection lease, or a builder's claim on its generation, lasts unless renewed:
+/// the bound on how long a hung leader keeps a projection from advancing.
+pub const LEASE_TTL: Duration = Duration::from_secs(12);
+const LEASE_TTL_MS: i64 = LEASE_TTL.as_millis() as i64;
+
+/// On PostgreSQL a flush transaction left idle this long (its process stopped between two
+/// statements) is ended by the server: a stopped leader must not keep the lease row locked,
+/// nor its transaction id holding back the log's visible head, past its lease.
+const FLUSH_IDLE_LIMIT_MS: u64 = 4_000;
+
+/// A lease as its holder knows it: the fencing token the holder's flushes carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fence {
+    pub holder: Uuid,
+    pub term: i64,
+}
+
+/// A projection's lease as recorded, with the database clock that read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaseRow {
+    pub projection: String,
+    pub holder: Uuid,
+    pub term: i64,
+    pub expires_at_ms: i64,
+    pub now_ms: i64,
+}
+
+impl LeaseRow {
+    /// When the lease runs out, on the database clock.
+    pub fn expires_at(&self) -> Option<DateTime<Utc>> {
+        DateTime::from_timestamp_millis(self.expires_at_ms)
+    }
+}
 
 /// One generation of one projection, as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -47,6 +90,25 @@ fn parse_doc(text: &str) -> Result<Value, ProjectionError> {
 impl ReadModelDb {
     pub fn new(db: Database) -> Self {
         ReadModelDb { db }
+    }
+
+    /// The database clock in milliseconds since the Unix epoch, as an SQL expression
+    /// (SQLite's clock is the host's: one host owns the file).
+    fn clock_ms(&self) -> &'static str {
+        match self.db {
+            Database::Sqlite { .. } => "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)",
+            Database::Postgres(_) => "(extract(epoch FROM clock_timestamp()) * 1000)::bigint",
+        }
+    }
+
+    /// Renews the lease `$1` held by `$2` in term `$3` for `$4` ms, if it has not run out: the
+    /// fencing statement, alone or first in a flush.
+    fn renew_lease_sql(&self) -> String {
+        let now = self.clock_ms();
+        format!(
+            "UPDATE projection_leases SET expires_at_ms = {now} + $4 \
+             WHERE projection = $1 AND holder = $2 AND term = $3 AND expires_at_ms > {now}"
+        )
     }
 
     /// One document of one generation.
@@ -106,8 +168,11 @@ impl ReadModelDb {
     }
 
     /// Writes a batch of document changes and moves the checkpoint to `position`, in one
-    /// transaction. Returns false (writing nothing) when the generation is no longer the one
-    /// this writer owns (it was retired by a rebuild).
+    /// transaction. With a `fence` (the live runner), the transaction first renews the lease of
+    /// the fence's term, which locks the lease row until commit, so a takeover is ordered
+    /// entirely before or after this flush. Returns false (writing nothing) when the writer no
+    /// longer owns the generation: it was retired or dropped, or the lease ran out or passed
+    /// to another term.
     ///
     /// # Errors
     /// `Database`.
@@ -117,12 +182,36 @@ impl ReadModelDb {
         generation: i64,
         changes: &[(DocId, Option<Value>)],
         position: i64,
+        fence: Option<Fence>,
     ) -> Result<bool, ProjectionError> {
         let upserts: Vec<(&DocId, String)> =
             changes.iter().filter_map(|(id, doc)| doc.as_ref().map(|d| (id, d.to_string()))).collect();
         let deletes: Vec<&DocId> = changes.iter().filter(|(_, d)| d.is_none()).map(|(id, _)| id).collect();
+        let idle_limit = match self.db {
+            Database::Postgres(_) => {
+                Some(format!("SELECT set_config('idle_in_transaction_session_timeout', '{FLUSH_IDLE_LIMIT_MS}', true)"))
+            }
+            Database::Sqlite { .. } => None,
+        };
+        let renew = self.renew_lease_sql();
         on_db!(&self.db, write, |pool| {
             let mut tx = pool.begin().await?;
+            if let Some(sql) = &idle_limit {
+                sqlx::query(sql).execute(&mut *tx).await?;
+            }
+            if let Some(fence) = fence {
+                let held = sqlx::query(&renew)
+                    .bind(projection)
+                    .bind(fence.holder)
+                    .bind(fence.term)
+                    .bind(LEASE_TTL_MS)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if held == 0 {
+                    return Ok(false);
+                }
+            }
             let moved = sqlx::query(
                 "UPDATE projection_generations SET position = $1, updated_at = $2, \
                  failed_position = NULL, failure = NULL \
@@ -211,28 +300,146 @@ impl ReadModelDb {
             .ok_or_else(|| ProjectionError::Corrupt(format!("projection {projection} has no live generation")))
     }
 
-    async fn find_live(&self, projection: &str) -> Result<Option<GenerationRow>, ProjectionError> {
+    /// The live generation of a projection, if it ever had one (nothing creates it here).
+    ///
+    /// # Errors
+    /// `Database`.
+    pub async fn find_live(&self, projection: &str) -> Result<Option<GenerationRow>, ProjectionError> {
         Ok(self.generations().await?.into_iter().find(|g| g.projection == projection && g.status == "live"))
     }
 
-    /// Opens a new, empty generation (`building` for a rebuild, `scratch` for a replay check).
+    /// Opens a new, empty generation (`building` for a rebuild, `scratch` for a replay check),
+    /// claimed by its builder for [`LEASE_TTL`] (see [`ReadModelDb::renew_claim`]).
     ///
     /// # Errors
     /// `Database`.
     pub async fn new_generation(&self, projection: &str, status: &str) -> Result<i64, ProjectionError> {
+        let now = self.clock_ms();
+        let sql = format!(
+            "INSERT INTO projection_generations (projection, generation, status, position, updated_at, claimed_until_ms) \
+             SELECT $1, COALESCE(MAX(generation), 0) + 1, $2, 0, $3, {now} + $4 FROM projection_generations \
+             WHERE projection = $1 RETURNING generation"
+        );
         let generation: i64 = on_db!(&self.db, write, |pool| {
-            sqlx::query_scalar(
-                "INSERT INTO projection_generations (projection, generation, status, position, updated_at) \
-                 SELECT $1, COALESCE(MAX(generation), 0) + 1, $2, 0, $3 FROM projection_generations \
-                 WHERE projection = $1 RETURNING generation",
-            )
-            .bind(projection)
-            .bind(status)
-            .bind(now_micros())
-            .fetch_one(pool)
-            .await?
+            sqlx::query_scalar(&sql)
+                .bind(projection)
+                .bind(status)
+                .bind(now_micros())
+                .bind(LEASE_TTL_MS)
+                .fetch_one(pool)
+                .await?
         });
         Ok(generation)
+    }
+
+    /// Extends a builder's claim on its generation by [`LEASE_TTL`].
+    ///
+    /// # Errors
+    /// `Database`.
+    pub async fn renew_claim(&self, projection: &str, generation: i64) -> Result<(), ProjectionError> {
+        let now = self.clock_ms();
+        let sql = format!(
+            "UPDATE projection_generations SET claimed_until_ms = {now} + $3 WHERE projection = $1 AND generation = $2"
+        );
+        on_db!(&self.db, write, |pool| {
+            sqlx::query(&sql).bind(projection).bind(generation).bind(LEASE_TTL_MS).execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Removes the building and scratch generations whose builder's claim ran out (a killed
+    /// `autos project rebuild` or replay check), with their documents; returns how many.
+    ///
+    /// # Errors
+    /// `Database`.
+    pub async fn drop_abandoned(&self, projection: &str) -> Result<usize, ProjectionError> {
+        let now = self.clock_ms();
+        let sql = format!(
+            "SELECT generation FROM projection_generations WHERE projection = $1 \
+             AND status IN ('building', 'scratch') AND (claimed_until_ms IS NULL OR claimed_until_ms <= {now})"
+        );
+        let abandoned: Vec<i64> =
+            on_db!(&self.db, write, |pool| sqlx::query_scalar(&sql).bind(projection).fetch_all(pool).await?);
+        for &generation in &abandoned {
+            self.drop_generation(projection, generation).await?;
+        }
+        Ok(abandoned.len())
+    }
+
+    /// Takes the lease of `projection` for `holder` when nobody holds it or its lease ran out,
+    /// in a new term; None when another holder's lease is still running.
+    ///
+    /// # Errors
+    /// `Database`.
+    pub async fn acquire_lease(&self, projection: &str, holder: Uuid) -> Result<Option<Fence>, ProjectionError> {
+        let now = self.clock_ms();
+        let sql = format!(
+            "INSERT INTO projection_leases (projection, holder, term, expires_at_ms) VALUES ($1, $2, 1, {now} + $3) \
+             ON CONFLICT (projection) DO UPDATE SET holder = excluded.holder, term = projection_leases.term + 1, \
+             expires_at_ms = excluded.expires_at_ms WHERE projection_leases.expires_at_ms <= {now} RETURNING term"
+        );
+        let term: Option<i64> = on_db!(&self.db, write, |pool| {
+            sqlx::query_scalar(&sql).bind(projection).bind(holder).bind(LEASE_TTL_MS).fetch_optional(pool).await?
+        });
+        Ok(term.map(|term| Fence { holder, term }))
+    }
+
+    /// Extends the lease of `fence`'s term by [`LEASE_TTL`]; false when it ran out or another
+    /// term began (the holder is no longer the leader).
+    ///
+    /// # Errors
+    /// `Database`.
+    pub async fn renew_lease(&self, projection: &str, fence: Fence) -> Result<bool, ProjectionError> {
+        let sql = self.renew_lease_sql();
+        let renewed = on_db!(&self.db, write, |pool| {
+            sqlx::query(&sql)
+                .bind(projection)
+                .bind(fence.holder)
+                .bind(fence.term)
+                .bind(LEASE_TTL_MS)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(renewed == 1)
+    }
+
+    /// Ends `holder`'s lease of `projection` now, so another instance need not wait for it to
+    /// run out.
+    ///
+    /// # Errors
+    /// `Database`.
+    pub async fn release_lease(&self, projection: &str, holder: Uuid) -> Result<(), ProjectionError> {
+        on_db!(&self.db, write, |pool| {
+            sqlx::query("UPDATE projection_leases SET expires_at_ms = 0 WHERE projection = $1 AND holder = $2")
+                .bind(projection)
+                .bind(holder)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Every projection's lease, with the database clock's reading.
+    ///
+    /// # Errors
+    /// `Database`.
+    pub async fn leases(&self) -> Result<Vec<LeaseRow>, ProjectionError> {
+        let now = self.clock_ms();
+        let sql =
+            format!("SELECT projection, holder, term, expires_at_ms, {now} FROM projection_leases ORDER BY projection");
+        let rows: Vec<(String, Uuid, i64, i64, i64)> =
+            on_db!(&self.db, read, |pool| sqlx::query_as(&sql).fetch_all(pool).await?);
+        Ok(rows
+            .into_iter()
+            .map(|(projection, holder, term, expires_at_ms, now_ms)| LeaseRow {
+                projection,
+                holder,
+                term,
+                expires_at_ms,
+                now_ms,
+            })
+            .collect())
     }
 
     /// Makes `generation` the live one in one transaction: the previous live generation is
@@ -280,18 +487,20 @@ impl ReadModelDb {
     }
 
     /// Removes a generation and its documents (a finished replay check, an abandoned rebuild).
+    /// The generation row goes first: a flush still writing to it then waits for this
+    /// transaction and finds no checkpoint to move, so it leaves no documents behind.
     ///
     /// # Errors
     /// `Database`.
     pub async fn drop_generation(&self, projection: &str, generation: i64) -> Result<(), ProjectionError> {
         on_db!(&self.db, write, |pool| {
             let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM read_model_docs WHERE projection = $1 AND generation = $2")
+            sqlx::query("DELETE FROM projection_generations WHERE projection = $1 AND generation = $2")
                 .bind(projection)
                 .bind(generation)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("DELETE FROM projection_generations WHERE projection = $1 AND generation = $2")
+            sqlx::query("DELETE FROM read_model_docs WHERE projection = $1 AND generation = $2")
                 .bind(projection)
                 .bind(generation)
                 .execute(&mut *tx)
@@ -362,8 +571,11 @@ impl ReadModelDb {
     ) -> Result<(), ProjectionError> {
         let mut after: (String, String) = (String::new(), String::new());
         loop {
+            // A row-value bound, which both planners turn into a range of the primary key: the
+            // `model > $3 OR (model = $3 AND doc_key > $4)` form is a filter to PostgreSQL, so
+            // every page scanned the generation again from its first row.
             let sql = "SELECT model, doc_key, doc FROM read_model_docs WHERE projection = $1 AND generation = $2 \
-                       AND (model > $3 OR (model = $3 AND doc_key > $4)) ORDER BY model, doc_key LIMIT 5000";
+                       AND (model, doc_key) > ($3, $4) ORDER BY model, doc_key LIMIT 5000";
             let rows: Vec<(String, String, String)> = on_db!(&self.db, read, |pool| {
                 sqlx::query_as(sql)
                     .bind(projection)

@@ -28,58 +28,58 @@ async fn record(store: &dyn EventStore, emitted: &[Emitted], command: &serde_jso
     autos_store::testing::wait_visible(store, last).await;
 }
 
-async fn unchanged_decisions_pass_and_a_decision_now_refused_is_reported_with_its_rule(s: &Subject) {
-    let store = s.store();
-    let rules = rule_book_configured_for_tests();
-    let registro = Registro::parse("326305").unwrap();
-    let register = OperatorCommand::RegistrarOperadora {
-        registro,
-        cnpj: Some(Cnpj::parse("11.222.333/0001-81").unwrap()),
-        razao_social: "Saúde Exemplo S.A.".into(),
-        modalidade: Modalidade::MedicinaDeGrupo,
-        uf: Some(Uf::Sp),
-        registro_provisorio: false,
-        regiao: None,
-        municipio: None,
-    };
-    let admin = Context::new(actor(Role::Admin, &[]), d(2001, 6, 1), &rules);
-    let registered = decide_operator(&OperatorState::default(), register.clone(), &admin).unwrap();
-    record(store.as_ref(), &registered, &serde_json::to_value(&register).unwrap(), Role::Admin).await;
-    let mut operator = OperatorState::default();
-    for e in &registered {
-        if let autos_domain::DomainEvent::Operator(ev) = &e.event {
-            operator.evolve(ev);
+autos_store::on_both_backends!(
+    async fn unchanged_decisions_pass_and_a_decision_now_refused_is_reported_with_its_rule(s: &Subject) {
+        let store = s.store();
+        let rules = rule_book_configured_for_tests();
+        let registro = Registro::parse("326305").unwrap();
+        let register = OperatorCommand::RegistrarOperadora {
+            registro,
+            cnpj: Some(Cnpj::parse("11.222.333/0001-81").unwrap()),
+            razao_social: "Saúde Exemplo S.A.".into(),
+            modalidade: Modalidade::MedicinaDeGrupo,
+            uf: Some(Uf::Sp),
+            registro_provisorio: false,
+            regiao: None,
+            municipio: None,
+        };
+        let admin = Context::new(actor(Role::Admin, &[]), d(2001, 6, 1), &rules);
+        let registered = decide_operator(&OperatorState::default(), register.clone(), &admin).unwrap();
+        record(store.as_ref(), &registered, &serde_json::to_value(&register).unwrap(), Role::Admin).await;
+        let mut operator = OperatorState::default();
+        for e in &registered {
+            if let autos_domain::DomainEvent::Operator(ev) = &e.event {
+                operator.evolve(ev);
+            }
         }
+        let df = CaseCommand::InstaurarDirecaoFiscal {
+            registro,
+            motivos: vec!["insuficiência de garantias".into()],
+            diretor_fiscal: "df".into(),
+            documento: "RO 1/2002".into(),
+            vigencia_dias: None,
+        };
+        let mut board = Context::new(actor(Role::Diretoria, &[]), d(2002, 3, 1), &rules).on_case(Uuid::now_v7());
+        board.fresh_ids = vec![Uuid::now_v7(), Uuid::now_v7()];
+        let decree = decide_case(&Default::default(), &operator, df.clone(), &board).unwrap();
+        record(store.as_ref(), &decree, &serde_json::to_value(&df).unwrap(), Role::Diretoria).await;
+
+        let clean = replay_decisions(store.as_ref(), &rules, &|_| {}).await.unwrap();
+        assert_eq!(clean.decisions_checked, 2);
+        assert!(clean.changed.is_empty(), "{:?}", clean.changed);
+
+        // A second decree recorded as accepted, which the rules refuse (one DF at a time).
+        let mut again = Context::new(actor(Role::Diretoria, &[]), d(2002, 4, 1), &rules).on_case(Uuid::now_v7());
+        again.fresh_ids = vec![Uuid::now_v7(), Uuid::now_v7()];
+        let forged = decide_case(&Default::default(), &operator, df.clone(), &again).unwrap();
+        record(store.as_ref(), &forged, &serde_json::to_value(&df).unwrap(), Role::Diretoria).await;
+
+        let report = replay_decisions(store.as_ref(), &rules, &|_| {}).await.unwrap();
+        assert_eq!(report.decisions_checked, 3);
+        assert_eq!(report.changed.len(), 1, "{:?}", report.changed);
+        let changed = &report.changed[0];
+        assert_eq!(changed.act, "instaurar_direcao_fiscal");
+        assert!(changed.now.as_ref().unwrap_err().starts_with("regime.ja_ativo"), "{:?}", changed.now);
+        assert_eq!(changed.rule_version.as_deref(), Some(rules.in_force_on(d(2002, 4, 1)).unwrap().version.as_str()));
     }
-    let df = CaseCommand::InstaurarDirecaoFiscal {
-        registro,
-        motivos: vec!["insuficiência de garantias".into()],
-        diretor_fiscal: "df".into(),
-        documento: "RO 1/2002".into(),
-        vigencia_dias: None,
-    };
-    let mut board = Context::new(actor(Role::Diretoria, &[]), d(2002, 3, 1), &rules).on_case(Uuid::now_v7());
-    board.fresh_ids = vec![Uuid::now_v7(), Uuid::now_v7()];
-    let decree = decide_case(&Default::default(), &operator, df.clone(), &board).unwrap();
-    record(store.as_ref(), &decree, &serde_json::to_value(&df).unwrap(), Role::Diretoria).await;
-
-    let clean = replay_decisions(store.as_ref(), &rules, &|_| {}).await.unwrap();
-    assert_eq!(clean.decisions_checked, 2);
-    assert!(clean.changed.is_empty(), "{:?}", clean.changed);
-
-    // A second decree recorded as accepted, which the rules refuse (one DF at a time).
-    let mut again = Context::new(actor(Role::Diretoria, &[]), d(2002, 4, 1), &rules).on_case(Uuid::now_v7());
-    again.fresh_ids = vec![Uuid::now_v7(), Uuid::now_v7()];
-    let forged = decide_case(&Default::default(), &operator, df.clone(), &again).unwrap();
-    record(store.as_ref(), &forged, &serde_json::to_value(&df).unwrap(), Role::Diretoria).await;
-
-    let report = replay_decisions(store.as_ref(), &rules, &|_| {}).await.unwrap();
-    assert_eq!(report.decisions_checked, 3);
-    assert_eq!(report.changed.len(), 1, "{:?}", report.changed);
-    let changed = &report.changed[0];
-    assert_eq!(changed.act, "instaurar_direcao_fiscal");
-    assert!(changed.now.as_ref().unwrap_err().starts_with("regime.ja_ativo"), "{:?}", changed.now);
-    assert_eq!(changed.rule_version.as_deref(), Some(rules.in_force_on(d(2002, 4, 1)).unwrap().version.as_str()));
-}
-
-autos_store::on_both_backends!(unchanged_decisions_pass_and_a_decision_now_refused_is_reported_with_its_rule);
+);

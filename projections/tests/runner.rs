@@ -1,18 +1,19 @@
 //! The projection runner on both backends: crash recovery, a poisoned event, rebuild under
-//! writes, time travel at every event boundary, the replay check, and single leadership on
-//! PostgreSQL. Histories are produced by the domain's own decisions (its given/when harness).
+//! writes, time travel at every event boundary, the replay check, and leadership by lease —
+//! a standby taking over from a dead or hung leader, and a leader whose lease is gone unable
+//! to write. Histories are produced by the domain's own decisions (its given/when harness).
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use autos_domain::testing::{actor, d, World};
 use autos_domain::{CaseCommand, Cnpj, DomainEvent, Emitted, Modalidade, OperatorCommand, Registro, Role, Uf};
 use autos_projections::models::{self, Estado, OperatorDoc};
 use autos_projections::runner::{self, RunState, StatusBoard};
-use autos_projections::sql::ReadModelDb;
+use autos_projections::sql::{Fence, ReadModelDb};
 use autos_projections::time_travel::{fold_streams, Cut};
 use autos_projections::{Docs, Projection, ProjectionError};
 use autos_store::testing::Subject;
@@ -109,8 +110,10 @@ async fn seed(store: &dyn EventStore, operators: u32, months: u32, acts: usize) 
     last
 }
 
+/// Waits until the runner of `board` has applied `position`: up to a minute, as a new runner
+/// may first wait for a crashed one's lease to run out.
 async fn wait_for(board: &StatusBoard, name: &str, position: i64) {
-    for _ in 0..600 {
+    for _ in 0..2_400 {
         let state = board.read().unwrap().get(name).cloned();
         if matches!(state, Some(RunState::Running { position: p, .. }) if p >= position) {
             return;
@@ -140,37 +143,6 @@ async fn assert_equals_rebuild(store: &dyn EventStore, projection: &dyn Projecti
     assert!(check.live.contains_key(models::OPERATOR) && check.live.contains_key(models::TIMELINE));
 }
 
-async fn a_crash_mid_catch_up_resumes_without_loss_or_double_application(s: &Subject) {
-    let store = s.store();
-    let target = seed(store.as_ref(), 30, 24, 3).await;
-    let (board, task) = start(&store, Arc::new(Estado));
-    for _ in 0..400 {
-        if matches!(board.read().unwrap().get(Estado::NAME), Some(RunState::Running { position, .. }) if *position > 0)
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    task.abort();
-    let _ = task.await;
-    let target2 = seed(store.as_ref(), 2, 3, 0).await;
-    assert!(target2 > target);
-    let (board, task) = start(&store, Arc::new(Estado));
-    wait_for(&board, Estado::NAME, target2).await;
-    task.abort();
-    let doc = live_operator(store.as_ref(), registro(0)).await;
-    let db = ReadModelDb::new(store.database());
-    let live = db.live_generation(Estado::NAME).await.unwrap();
-    let months = db
-        .list(Estado::NAME, live.generation, models::BENEFICIARIES, &format!("{}/", registro(0)), None, 100)
-        .await
-        .unwrap();
-    assert_eq!(months.len(), 24, "each monthly count applied exactly once");
-    assert_eq!(doc.state.beneficiaries.len(), 12, "the status keeps the last year");
-    assert_eq!(doc.open_cases.get("direcao_fiscal"), Some(&1), "one DF opened, counted once");
-    assert_equals_rebuild(store.as_ref(), &Estado).await;
-}
-
 /// Estado, failing on one position until `fixed` is set: a bug found in production and fixed.
 struct Poisoned {
     position: i64,
@@ -196,130 +168,269 @@ impl Projection for Poisoned {
     }
 }
 
-async fn a_poisoned_projection_stops_at_the_event_and_resumes_after_the_fix(s: &Subject) {
-    let store = s.store();
-    let target = seed(store.as_ref(), 5, 6, 2).await;
-    let poison = target / 2;
-    let fixed = Arc::new(AtomicBool::new(false));
-    let (board, task) = start(&store, Arc::new(Poisoned { position: poison, fixed: fixed.clone() }));
-    let _ = tokio::time::timeout(Duration::from_secs(15), task).await.expect("a poisoned runner stops");
-    match board.read().unwrap().get(Estado::NAME) {
-        Some(RunState::Failed { position, message }) => {
-            assert_eq!(*position, poison);
-            assert!(message.contains("unexpected shape"), "{message}");
+async fn wait_for_standby(board: &StatusBoard, name: &str) {
+    for _ in 0..400 {
+        if board.read().unwrap().get(name) == Some(&RunState::Standby) {
+            return;
         }
-        other => panic!("expected a failure at {poison}, got {other:?}"),
+        tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    let db = ReadModelDb::new(store.database());
-    let live = db.live_generation(Estado::NAME).await.unwrap();
-    assert!(live.position < poison, "nothing at or after the poisoned event was applied");
-    assert_eq!(live.failed_position, Some(poison));
-    fixed.store(true, Ordering::SeqCst);
-    let (board, task) = start(&store, Arc::new(Poisoned { position: poison, fixed }));
-    wait_for(&board, Estado::NAME, target).await;
-    task.abort();
-    assert_eq!(db.live_generation(Estado::NAME).await.unwrap().failed_position, None);
-    assert_equals_rebuild(store.as_ref(), &Estado).await;
+    panic!("projection {name} did not stand by: {:?}", board.read().unwrap().get(name));
 }
 
-async fn a_rebuild_while_writes_continue_ends_equal_to_a_fresh_rebuild(s: &Subject) {
-    let store = s.store();
-    seed(store.as_ref(), 10, 12, 2).await;
-    let (board, task) = start(&store, Arc::new(Estado));
-    let writer = {
-        let store = store.clone();
-        tokio::spawn(async move { seed(store.as_ref(), 10, 12, 2).await })
-    };
-    let rebuilt_to = runner::rebuild(store.as_ref(), &Estado, &|_| {}).await.unwrap();
-    assert!(rebuilt_to > 0);
-    let target = writer.await.unwrap();
-    wait_for(&board, Estado::NAME, target).await;
-    task.abort();
-    let db = ReadModelDb::new(store.database());
-    let generations = db.generations().await.unwrap();
-    assert_eq!(generations.iter().filter(|g| g.status == "live").count(), 1);
-    assert!(generations.iter().any(|g| g.status == "retired"), "the old generation was swapped out");
-    assert_equals_rebuild(store.as_ref(), &Estado).await;
+/// Estado, hanging on the first event after `after` until `release` gets a permit: a leader
+/// that is alive but makes no progress.
+struct Hanging {
+    after: i64,
+    release: Arc<tokio::sync::Semaphore>,
 }
 
-async fn time_travel_at_every_event_boundary_equals_the_live_projection(s: &Subject) {
-    let store = s.store();
-    let mut world = World::default();
-    let decisions = operator_history(&mut world, 7, 4, 12);
-    let (board, task) = start(&store, Arc::new(Estado));
-    let mut snapshots = BTreeMap::new();
-    for decision in &decisions {
-        let position = append(store.as_ref(), decision).await;
-        wait_for(&board, Estado::NAME, position).await;
-        let recorded_at = store.read_all(position - 1, 1).await.unwrap()[0].recorded_at;
-        snapshots.insert(position, (recorded_at, live_operator(store.as_ref(), registro(7)).await));
+#[async_trait]
+impl Projection for Hanging {
+    fn name(&self) -> &'static str {
+        Estado::NAME
     }
-    task.abort();
-    let mut streams: Vec<String> = store.read_all(0, 10_000).await.unwrap().into_iter().map(|e| e.stream_id).collect();
-    streams.sort();
-    streams.dedup();
-    assert!(streams.len() >= 3, "the operator, its DF and the asset freeze the decree opened: {streams:?}");
-    for (position, (recorded_at, live)) in snapshots {
-        let docs = fold_streams(store.as_ref(), &Estado, &streams, Cut { as_of: None, known_at: Some(recorded_at) })
-            .await
-            .unwrap();
-        let past: OperatorDoc =
-            serde_json::from_value(docs.docs[&(models::OPERATOR.to_owned(), registro(7).to_string())].clone()).unwrap();
-        assert_eq!(past, live, "as known at position {position}");
-    }
-    let before_df =
-        fold_streams(store.as_ref(), &Estado, &streams, Cut { as_of: Some(d(2002, 2, 28)), known_at: None })
-            .await
-            .unwrap();
-    let past: OperatorDoc =
-        serde_json::from_value(before_df.docs[&(models::OPERATOR.to_owned(), registro(7).to_string())].clone())
-            .unwrap();
-    assert!(past.state.regimes.is_empty() && past.cases_total == 0, "as of a legal date before the decree: no regime");
-}
 
-async fn the_replay_check_detects_a_row_changed_by_hand(s: &Subject) {
-    let store = s.store();
-    seed(store.as_ref(), 3, 3, 1).await;
-    runner::rebuild(store.as_ref(), &Estado, &|_| {}).await.unwrap();
-    assert_equals_rebuild(store.as_ref(), &Estado).await;
-    let key = registro(1).to_string();
-    s.raw(&format!(
-        "UPDATE read_model_docs SET doc = replace(doc, 'Operadora de Teste 1', 'Operadora Adulterada') \
-         WHERE model = 'operadora' AND doc_key = '{key}'"
-    ))
-    .await
-    .unwrap();
-    let check = runner::replay_check(store.as_ref(), &Estado).await.unwrap();
-    assert!(!check.equal());
-    let difference = check.first_difference.expect("the changed row is named");
-    assert_eq!((difference.model.as_str(), difference.key.as_str()), (models::OPERATOR, key.as_str()));
-    assert!(difference.live.unwrap().contains("Adulterada"));
+    async fn apply(
+        &self,
+        stored: &StoredEvent,
+        event: &DomainEvent,
+        docs: &mut dyn Docs,
+    ) -> Result<(), ProjectionError> {
+        if stored.position > self.after {
+            let _ = self.release.acquire().await;
+        }
+        Estado.apply(stored, event, docs).await
+    }
 }
 
 autos_store::on_both_backends!(
-    a_crash_mid_catch_up_resumes_without_loss_or_double_application,
-    a_poisoned_projection_stops_at_the_event_and_resumes_after_the_fix,
-    a_rebuild_while_writes_continue_ends_equal_to_a_fresh_rebuild,
-    time_travel_at_every_event_boundary_equals_the_live_projection,
-    the_replay_check_detects_a_row_changed_by_hand,
-);
+    async fn a_crash_mid_catch_up_resumes_without_loss_or_double_application(s: &Subject) {
+        let store = s.store();
+        let target = seed(store.as_ref(), 30, 24, 3).await;
+        let (board, task) = start(&store, Arc::new(Estado));
+        for _ in 0..400 {
+            if matches!(board.read().unwrap().get(Estado::NAME), Some(RunState::Running { position, .. }) if *position > 0)
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        task.abort();
+        let _ = task.await;
+        let target2 = seed(store.as_ref(), 2, 3, 0).await;
+        assert!(target2 > target);
+        let (board, task) = start(&store, Arc::new(Estado));
+        wait_for(&board, Estado::NAME, target2).await;
+        task.abort();
+        let doc = live_operator(store.as_ref(), registro(0)).await;
+        let db = ReadModelDb::new(store.database());
+        let live = db.live_generation(Estado::NAME).await.unwrap();
+        let months = db
+            .list(Estado::NAME, live.generation, models::BENEFICIARIES, &format!("{}/", registro(0)), None, 100)
+            .await
+            .unwrap();
+        assert_eq!(months.len(), 24, "each monthly count applied exactly once");
+        assert_eq!(doc.state.beneficiaries.len(), 12, "the status keeps the last year");
+        assert_eq!(doc.open_cases.get("direcao_fiscal"), Some(&1), "one DF opened, counted once");
+        assert_equals_rebuild(store.as_ref(), &Estado).await;
+    }
 
-/// Leadership is a PostgreSQL advisory lock per projection; SQLite has one process per file.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_runners_on_postgres_never_both_apply_and_the_standby_takes_over() {
-    let s = autos_store::testing::postgres_subject().await;
-    let store = s.store();
-    let target = seed(store.as_ref(), 3, 3, 0).await;
-    let (first, first_task) = start(&store, Arc::new(Estado));
-    wait_for(&first, Estado::NAME, target).await;
-    let (second, second_task) = start(&store, Arc::new(Estado));
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(second.read().unwrap().get(Estado::NAME), Some(&RunState::Standby), "the second instance waits");
-    first_task.abort();
-    let _ = first_task.await;
-    let target = seed(store.as_ref(), 1, 1, 0).await;
-    wait_for(&second, Estado::NAME, target).await;
-    second_task.abort();
-    assert_equals_rebuild(store.as_ref(), &Estado).await;
-    s.finish().await;
-}
+    async fn a_poisoned_projection_stops_at_the_event_and_resumes_after_the_fix(s: &Subject) {
+        let store = s.store();
+        let target = seed(store.as_ref(), 5, 6, 2).await;
+        let poison = target / 2;
+        let fixed = Arc::new(AtomicBool::new(false));
+        let (board, task) = start(&store, Arc::new(Poisoned { position: poison, fixed: fixed.clone() }));
+        let _ = tokio::time::timeout(Duration::from_secs(15), task).await.expect("a poisoned runner stops");
+        match board.read().unwrap().get(Estado::NAME) {
+            Some(RunState::Failed { position, message }) => {
+                assert_eq!(*position, poison);
+                assert!(message.contains("unexpected shape"), "{message}");
+            }
+            other => panic!("expected a failure at {poison}, got {other:?}"),
+        }
+        let db = ReadModelDb::new(store.database());
+        let live = db.live_generation(Estado::NAME).await.unwrap();
+        assert!(live.position < poison, "nothing at or after the poisoned event was applied");
+        assert_eq!(live.failed_position, Some(poison));
+        fixed.store(true, Ordering::SeqCst);
+        let (board, task) = start(&store, Arc::new(Poisoned { position: poison, fixed }));
+        wait_for(&board, Estado::NAME, target).await;
+        task.abort();
+        assert_eq!(db.live_generation(Estado::NAME).await.unwrap().failed_position, None);
+        assert_equals_rebuild(store.as_ref(), &Estado).await;
+    }
+
+    async fn a_rebuild_while_writes_continue_ends_equal_to_a_fresh_rebuild(s: &Subject) {
+        let store = s.store();
+        seed(store.as_ref(), 10, 12, 2).await;
+        let (board, task) = start(&store, Arc::new(Estado));
+        let writer = {
+            let store = store.clone();
+            tokio::spawn(async move { seed(store.as_ref(), 10, 12, 2).await })
+        };
+        let rebuilt_to = runner::rebuild(store.as_ref(), &Estado, &|_| {}).await.unwrap();
+        assert!(rebuilt_to > 0);
+        let target = writer.await.unwrap();
+        wait_for(&board, Estado::NAME, target).await;
+        task.abort();
+        let db = ReadModelDb::new(store.database());
+        let generations = db.generations().await.unwrap();
+        assert_eq!(generations.iter().filter(|g| g.status == "live").count(), 1);
+        assert!(generations.iter().any(|g| g.status == "retired"), "the old generation was swapped out");
+        assert_equals_rebuild(store.as_ref(), &Estado).await;
+    }
+
+    async fn time_travel_at_every_event_boundary_equals_the_live_projection(s: &Subject) {
+        let store = s.store();
+        let mut world = World::default();
+        let decisions = operator_history(&mut world, 7, 4, 12);
+        let (board, task) = start(&store, Arc::new(Estado));
+        let mut snapshots = BTreeMap::new();
+        for decision in &decisions {
+            let position = append(store.as_ref(), decision).await;
+            wait_for(&board, Estado::NAME, position).await;
+            let recorded_at = store.read_all(position - 1, 1).await.unwrap()[0].recorded_at;
+            snapshots.insert(position, (recorded_at, live_operator(store.as_ref(), registro(7)).await));
+        }
+        task.abort();
+        let mut streams: Vec<String> =
+            store.read_all(0, 10_000).await.unwrap().into_iter().map(|e| e.stream_id).collect();
+        streams.sort();
+        streams.dedup();
+        assert!(streams.len() >= 3, "the operator, its DF and the asset freeze the decree opened: {streams:?}");
+        for (position, (recorded_at, live)) in snapshots {
+            let docs =
+                fold_streams(store.as_ref(), &Estado, &streams, Cut { as_of: None, known_at: Some(recorded_at) })
+                    .await
+                    .unwrap();
+            let past: OperatorDoc =
+                serde_json::from_value(docs.docs[&(models::OPERATOR.to_owned(), registro(7).to_string())].clone())
+                    .unwrap();
+            assert_eq!(past, live, "as known at position {position}");
+        }
+        let before_df =
+            fold_streams(store.as_ref(), &Estado, &streams, Cut { as_of: Some(d(2002, 2, 28)), known_at: None })
+                .await
+                .unwrap();
+        let past: OperatorDoc =
+            serde_json::from_value(before_df.docs[&(models::OPERATOR.to_owned(), registro(7).to_string())].clone())
+                .unwrap();
+        assert!(
+            past.state.regimes.is_empty() && past.cases_total == 0,
+            "as of a legal date before the decree: no regime"
+        );
+    }
+
+    async fn the_replay_check_detects_a_row_changed_by_hand(s: &Subject) {
+        let store = s.store();
+        seed(store.as_ref(), 3, 3, 1).await;
+        runner::rebuild(store.as_ref(), &Estado, &|_| {}).await.unwrap();
+        assert_equals_rebuild(store.as_ref(), &Estado).await;
+        let key = registro(1).to_string();
+        s.raw(&format!(
+            "UPDATE read_model_docs SET doc = replace(doc, 'Operadora de Teste 1', 'Operadora Adulterada') \
+             WHERE model = 'operadora' AND doc_key = '{key}'"
+        ))
+        .await
+        .unwrap();
+        let check = runner::replay_check(store.as_ref(), &Estado).await.unwrap();
+        assert!(!check.equal());
+        let difference = check.first_difference.expect("the changed row is named");
+        assert_eq!((difference.model.as_str(), difference.key.as_str()), (models::OPERATOR, key.as_str()));
+        assert!(difference.live.unwrap().contains("Adulterada"));
+    }
+
+    async fn two_runners_never_both_apply_and_the_standby_takes_over_from_a_dead_leader(s: &Subject) {
+        let store = s.store();
+        let target = seed(store.as_ref(), 3, 3, 0).await;
+        let (first, first_task) = start(&store, Arc::new(Estado));
+        wait_for(&first, Estado::NAME, target).await;
+        let (second, second_task) = start(&store, Arc::new(Estado));
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(second.read().unwrap().get(Estado::NAME), Some(&RunState::Standby), "the second instance waits");
+        first_task.abort();
+        let _ = first_task.await;
+        let target = seed(store.as_ref(), 1, 1, 0).await;
+        wait_for(&second, Estado::NAME, target).await;
+        second_task.abort();
+        assert_equals_rebuild(store.as_ref(), &Estado).await;
+    }
+
+    async fn a_leader_whose_lease_ran_out_or_passed_on_cannot_flush(s: &Subject) {
+        let store = s.store();
+        let db = ReadModelDb::new(store.database());
+        let name = Estado::NAME;
+        let generation = db.live_generation(name).await.unwrap().generation;
+        let doc = |n: i64| vec![((models::OPERATOR.to_owned(), format!("k{n}")), Some(serde_json::json!({ "n": n })))];
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let fence_a = db.acquire_lease(name, a).await.unwrap().expect("a free lease is taken");
+        assert_eq!(db.acquire_lease(name, b).await.unwrap(), None, "a running lease is not taken over");
+        assert!(db.flush(name, generation, &doc(1), 1, Some(fence_a)).await.unwrap(), "the holder writes");
+        s.raw("UPDATE projection_leases SET expires_at_ms = 0").await.unwrap();
+        assert!(!db.flush(name, generation, &doc(2), 2, Some(fence_a)).await.unwrap(), "a lease that ran out fences");
+        assert!(!db.renew_lease(name, fence_a).await.unwrap(), "nor is it renewed");
+        let fence_b = db.acquire_lease(name, b).await.unwrap().expect("a lease that ran out is taken over");
+        assert_eq!(fence_b, Fence { holder: b, term: fence_a.term + 1 });
+        assert!(!db.flush(name, generation, &doc(3), 3, Some(fence_a)).await.unwrap(), "the old term writes nothing");
+        assert!(db.flush(name, generation, &doc(2), 2, Some(fence_b)).await.unwrap(), "the new holder writes");
+        assert_eq!(db.acquire_lease(name, a).await.unwrap(), None, "the old holder cannot take it back");
+        assert_eq!(db.live_generation(name).await.unwrap().position, 2);
+        let written = db.list(name, generation, models::OPERATOR, "k", None, 10).await.unwrap();
+        let keys: Vec<_> = written.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["k1", "k2"], "nothing the fenced writer flushed reached the read model");
+    }
+
+    async fn a_hung_leader_loses_the_lead_and_writes_nothing_when_it_resumes(s: &Subject) {
+        let store = s.store();
+        let first_target = seed(store.as_ref(), 3, 3, 0).await;
+        let release = Arc::new(tokio::sync::Semaphore::new(0));
+        let hanging = Hanging { after: first_target, release: release.clone() };
+        let (first, first_task) = start(&store, Arc::new(hanging));
+        wait_for(&first, Estado::NAME, first_target).await;
+        let (second, second_task) = start(&store, Arc::new(Estado));
+        wait_for_standby(&second, Estado::NAME).await;
+        let target = seed(store.as_ref(), 2, 3, 0).await;
+        let hung_at = Instant::now();
+        wait_for(&second, Estado::NAME, target).await;
+        let took = hung_at.elapsed();
+        assert!(took <= runner::TAKEOVER_WITHIN + Duration::from_secs(3), "taken over after {took:?}");
+        release.add_permits(1);
+        wait_for_standby(&first, Estado::NAME).await;
+        let target = seed(store.as_ref(), 1, 2, 0).await;
+        wait_for(&second, Estado::NAME, target).await;
+        let db = ReadModelDb::new(store.database());
+        let lease = db.leases().await.unwrap().into_iter().find(|l| l.projection == Estado::NAME).unwrap();
+        assert_eq!((lease.holder, lease.term), (second.instance(), 2), "the second instance leads in the second term");
+        first_task.abort();
+        second_task.abort();
+        assert_equals_rebuild(store.as_ref(), &Estado).await;
+    }
+
+    async fn a_never_served_database_has_nothing_to_compare_and_killed_builders_leave_nothing(s: &Subject) {
+        let store = s.store();
+        seed(store.as_ref(), 2, 2, 0).await;
+        let check = runner::replay_check(store.as_ref(), &Estado).await.unwrap();
+        assert!(check.nothing_to_compare && check.equal(), "{check:?}");
+        let db = ReadModelDb::new(store.database());
+        assert!(db.generations().await.unwrap().is_empty(), "the check created nothing");
+        runner::rebuild(store.as_ref(), &Estado, &|_| {}).await.unwrap();
+        let killed = db.new_generation(Estado::NAME, "building").await.unwrap();
+        assert!(db
+            .flush(Estado::NAME, killed, &[((models::OPERATOR.into(), "x".into()), Some(1.into()))], 1, None)
+            .await
+            .unwrap());
+        s.raw(&format!("UPDATE projection_generations SET claimed_until_ms = 0 WHERE generation = {killed}"))
+            .await
+            .unwrap();
+        let running = db.new_generation(Estado::NAME, "scratch").await.unwrap();
+        assert_eq!(runner::clear_leftovers(store.as_ref(), &Estado).await.unwrap(), 1);
+        let left: Vec<_> = db.generations().await.unwrap().into_iter().map(|g| (g.generation, g.status)).collect();
+        assert!(!left.iter().any(|(g, _)| *g == killed), "the killed builder's generation is gone: {left:?}");
+        assert!(left.iter().any(|(g, _)| *g == running), "a builder still at work keeps its generation");
+        assert_eq!(db.get_doc(Estado::NAME, killed, models::OPERATOR, "x").await.unwrap(), None);
+        let check = runner::replay_check(store.as_ref(), &Estado).await.unwrap();
+        assert!(!check.nothing_to_compare && check.equal(), "{check:?}");
+    }
+);

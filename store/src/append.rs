@@ -1,7 +1,8 @@
 //! The append algorithm both backends share: validate, resolve each stream's head (version and
 //! last hash) from the cache or the database, compute versions and chained hashes, hand the
 //! rows to the backend's single insert statement, and classify a failure as an idempotent retry
-//! or a version conflict. Backends supply only the SQL.
+//! or a version conflict. Backends supply only the SQL that is theirs (the insert and the
+//! lookup of event ids); the head lookup is the shared `tables::stream_head`.
 //!
 //! One call may carry several batches (bulk loads): each keeps its own provenance on its rows,
 //! all are written in one transaction or none, and a stream written by an earlier batch of the
@@ -16,8 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::hashing::{event_hash, now_micros, EventHashInput, GENESIS};
-use crate::health::WriteHealth;
-use crate::{AppendBatch, AppendOutcome, ExpectedVersion, StoreError, StreamAppend};
+use crate::{tables, AppendBatch, AppendOutcome, EventStore, ExpectedVersion, StoreError, StreamAppend};
 
 /// A stream's last version and the hash of that event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,9 +83,11 @@ pub(crate) enum InsertFailure {
 
 /// The SQL a backend provides to the shared append algorithm.
 #[async_trait]
-pub(crate) trait AppendBackend: Send + Sync {
+pub(crate) trait AppendBackend: EventStore {
     /// The head at exactly `version`, or the latest head when `version` is None.
-    async fn head(&self, stream_id: &str, version: Option<i64>) -> Result<Option<StreamHead>, StoreError>;
+    async fn head(&self, stream_id: &str, version: Option<i64>) -> Result<Option<StreamHead>, StoreError> {
+        tables::stream_head(&self.database(), stream_id, version).await
+    }
     /// Inserts every row in one statement; returns positions in row order. With `hold`, the
     /// rows are inserted in an explicit transaction kept open that long before commit (used by
     /// the ordering tests to produce late commits).
@@ -94,8 +96,6 @@ pub(crate) trait AppendBackend: Send + Sync {
     async fn find_event_ids(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, String, i64, i64)>, StoreError>;
     /// The cache of heads this process has seen.
     fn heads(&self) -> &HeadCache;
-    /// Where the outcome of every insert is recorded.
-    fn health(&self) -> &WriteHealth;
 }
 
 /// Last known head per stream. Events are immutable, so a cached (version, hash) pair is
@@ -151,8 +151,8 @@ pub(crate) async fn append<B: AppendBackend + ?Sized>(
         let (plan, heads) = plan(backend, batches).await?;
         let inserted = backend.insert(&plan, hold).await;
         match &inserted {
-            Ok(_) => backend.health().record(Ok(())),
-            Err(InsertFailure::Other(e)) => backend.health().record(Err(e)),
+            Ok(_) => backend.write_health().record(Ok(())),
+            Err(InsertFailure::Other(e)) => backend.write_health().record(Err(e)),
             Err(InsertFailure::UniqueViolation) => {}
         }
         match inserted {

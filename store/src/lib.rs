@@ -10,8 +10,10 @@
 //! # Layout
 //! - [`model`]: envelope, append request and validation.
 //! - `append`: the append algorithm both backends share (heads, hashes, conflicts).
-//! - [`sqlite`], [`postgres`]: the SQL of each backend; the ordering technique is documented
-//!   in `postgres`.
+//! - [`sqlite`], [`postgres`]: the SQL only one backend has (the append, position draws, the
+//!   event columns, `read_all`'s horizon); the ordering technique is documented in `postgres`.
+//! - `tables`: the SQL both backends share, written once (seal checkpoints and gaps, subject
+//!   keys, the personal-data read log, stream heads and versions, the ping).
 //! - [`hashing`]: canonical encoding and hashes; [`integrity`]: seal and verify.
 //! - [`personal`]: per-subject keys, encryption and `forget` (LGPD).
 //! - [`health`]: whether writes reach the database (for readiness), and the write probe.
@@ -28,6 +30,7 @@ pub mod personal;
 pub mod postgres;
 pub mod sqlite;
 pub mod subscription;
+mod tables;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -99,7 +102,9 @@ macro_rules! on_db {
     };
 }
 
-/// The store contract; both backends pass the same conformance suite.
+/// The store contract; both backends pass the same conformance suite. The provided methods
+/// are the one SQL path both backends share (`tables`); a backend implements only what its SQL
+/// does its own way.
 #[async_trait]
 pub trait EventStore: Send + Sync + 'static {
     /// `sqlite` or `postgres`.
@@ -140,7 +145,9 @@ pub trait EventStore: Send + Sync + 'static {
     async fn head_position(&self) -> Result<i64, StoreError>;
 
     /// A stream's last version (0 when it has no events).
-    async fn stream_version(&self, stream_id: &str) -> Result<i64, StoreError>;
+    async fn stream_version(&self, stream_id: &str) -> Result<i64, StoreError> {
+        tables::stream_version(&self.database(), stream_id).await
+    }
 
     /// A counter that changes whenever a commit may have made new events visible.
     fn commits(&self) -> tokio::sync::watch::Receiver<u64>;
@@ -149,22 +156,43 @@ pub trait EventStore: Send + Sync + 'static {
     fn write_health(&self) -> &health::WriteHealth;
 
     /// All seal checkpoints, oldest first.
-    async fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError>;
+    async fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {
+        tables::checkpoints(&self.database()).await
+    }
     /// Records a checkpoint and the gaps it proved; false when another sealer got there first.
-    async fn record_checkpoint(&self, checkpoint: &Checkpoint, gaps: &[PositionGap]) -> Result<bool, StoreError>;
+    async fn record_checkpoint(&self, checkpoint: &Checkpoint, gaps: &[PositionGap]) -> Result<bool, StoreError> {
+        tables::record_checkpoint(&self.database(), checkpoint, gaps).await
+    }
     /// Every recorded gap, in position order.
-    async fn gaps(&self) -> Result<Vec<PositionGap>, StoreError>;
+    async fn gaps(&self) -> Result<Vec<PositionGap>, StoreError> {
+        tables::gaps(&self.database()).await
+    }
 
     /// Stores a wrapped data key unless one exists.
-    async fn insert_subject_key(&self, subject: Uuid, wrapped: &[u8]) -> Result<(), StoreError>;
-    async fn subject_key(&self, subject: Uuid) -> Result<SubjectKey, StoreError>;
+    async fn insert_subject_key(&self, subject: Uuid, wrapped: &[u8]) -> Result<(), StoreError> {
+        tables::insert_subject_key(&self.database(), subject, wrapped).await
+    }
+    async fn subject_key(&self, subject: Uuid) -> Result<SubjectKey, StoreError> {
+        tables::subject_key(&self.database(), subject).await
+    }
     /// Destroys the key; true when a live key was destroyed.
-    async fn destroy_subject_key(&self, subject: Uuid) -> Result<bool, StoreError>;
-    async fn log_personal_read(&self, subject: Uuid, reader: Uuid, role: &str, purpose: &str)
-        -> Result<(), StoreError>;
+    async fn destroy_subject_key(&self, subject: Uuid) -> Result<bool, StoreError> {
+        tables::destroy_subject_key(&self.database(), subject).await
+    }
+    async fn log_personal_read(
+        &self,
+        subject: Uuid,
+        reader: Uuid,
+        role: &str,
+        purpose: &str,
+    ) -> Result<(), StoreError> {
+        tables::log_personal_read(&self.database(), subject, reader, role, purpose).await
+    }
 
     /// Cheap liveness check of the database.
-    async fn ping(&self) -> Result<(), StoreError>;
+    async fn ping(&self) -> Result<(), StoreError> {
+        tables::ping(&self.database()).await
+    }
 }
 
 /// Opens the store named by `url` and applies pending migrations.

@@ -1,4 +1,6 @@
-//! PostgreSQL backend: production.
+//! PostgreSQL backend: production. Here is the SQL only PostgreSQL has (the append and its
+//! position draws, the visibility horizon, the event columns); the statements both backends
+//! share are in `tables`.
 //!
 //! # Ordering: why a catch-up reader never skips
 //! A sequence value is drawn at insert time but becomes visible at commit, so "position >
@@ -27,21 +29,19 @@
 //! inside it would serialise commits), and a listener turns other instances' notifications
 //! into the same in-process commit signal.
 
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::postgres::{PgListener, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions, PgRow};
 use sqlx::{PgPool, Row};
 use tokio::sync::{watch, Notify};
 use uuid::Uuid;
 
-use crate::append::{self, AppendBackend, HeadCache, InsertFailure, PlannedAppend, StreamHead};
-use crate::hashing::now_micros;
+use crate::append::{self, AppendBackend, HeadCache, InsertFailure, PlannedAppend};
 use crate::health::WriteHealth;
-use crate::{
-    AppendBatch, AppendOutcome, Checkpoint, Database, EventStore, PositionGap, StoreError, StoredEvent, SubjectKey,
-};
+use crate::{AppendBatch, AppendOutcome, Database, EventStore, StoreError, StoredEvent};
 
 const COLUMNS: &str = "position, event_id, stream_id, stream_version, event_type, schema_version, \
     payload::text AS payload, occurred_on, recorded_at, actor_id, actor_role, legal_basis, \
@@ -52,6 +52,9 @@ const COLUMNS: &str = "position, event_id, stream_id, stream_version, event_type
 const BELOW_HORIZON: &str = "(xid_epoch < $2 OR xid < (SELECT pg_snapshot_xmin(pg_current_snapshot())))";
 
 const CHANNEL: &str = "autos_events";
+
+/// How long a session may sit idle inside a transaction before the server ends it.
+const IDLE_IN_TRANSACTION: &str = "30s";
 
 /// The PostgreSQL event store.
 pub struct PgStore {
@@ -69,12 +72,18 @@ impl PgStore {
     /// # Errors
     /// `Database` or `Migration`.
     pub async fn open(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        // A client that stops inside a transaction (hung, SIGSTOP) would hold the visible
+        // horizon back for every reader of the log: the server ends such a session after
+        // IDLE_IN_TRANSACTION. Work that legitimately waits inside a transaction (a backup's
+        // exported snapshot) lifts it with SET LOCAL.
+        let options =
+            PgConnectOptions::from_str(url)?.options([("idle_in_transaction_session_timeout", IDLE_IN_TRANSACTION)]);
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(2))
             .min_connections(1)
             .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(10))
-            .connect(url)
+            .connect_with(options)
             .await?;
         sqlx::migrate!("../migrations/postgres").run(&pool).await?;
         let epoch: i32 = sqlx::query_scalar("SELECT epoch FROM store_epoch").fetch_one(&pool).await?;
@@ -237,26 +246,6 @@ fn append_query<'q>(plan: &'q PlannedAppend, sql: &'q str, epoch: i32) -> Positi
 
 #[async_trait]
 impl AppendBackend for PgStore {
-    async fn head(&self, stream_id: &str, version: Option<i64>) -> Result<Option<StreamHead>, StoreError> {
-        let row =
-            match version {
-                Some(v) => {
-                    sqlx::query("SELECT stream_version, hash FROM events WHERE stream_id = $1 AND stream_version = $2")
-                        .bind(stream_id)
-                        .bind(v)
-                        .fetch_optional(&self.pool)
-                        .await?
-                }
-                None => sqlx::query(
-                    "SELECT stream_version, hash FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1",
-                )
-                .bind(stream_id)
-                .fetch_optional(&self.pool)
-                .await?,
-            };
-        row.map(|r| Ok(StreamHead { version: r.try_get(0)?, hash: r.try_get(1)? })).transpose()
-    }
-
     async fn insert(&self, plan: &PlannedAppend, hold: Option<Duration>) -> Result<Vec<i64>, InsertFailure> {
         let sql = if plan.rows.len() == 1 { INSERT_ONE } else { INSERT_MANY };
         let query = append_query(plan, sql, self.epoch);
@@ -302,10 +291,6 @@ impl AppendBackend for PgStore {
 
     fn heads(&self) -> &HeadCache {
         &self.heads
-    }
-
-    fn health(&self) -> &WriteHealth {
-        &self.health
     }
 }
 
@@ -368,134 +353,11 @@ impl EventStore for PgStore {
         Ok(head.unwrap_or(0))
     }
 
-    async fn stream_version(&self, stream_id: &str) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(stream_version), 0)::bigint FROM events WHERE stream_id = $1")
-            .bind(stream_id)
-            .fetch_one(&self.pool)
-            .await?)
-    }
-
     fn commits(&self) -> watch::Receiver<u64> {
         self.commits.subscribe()
     }
 
     fn write_health(&self) -> &WriteHealth {
         &self.health
-    }
-
-    async fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {
-        let rows =
-            sqlx::query("SELECT seq, position, event_count, digest, sealed_at FROM seal_checkpoints ORDER BY seq")
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Checkpoint {
-                    seq: r.try_get(0)?,
-                    position: r.try_get(1)?,
-                    event_count: r.try_get(2)?,
-                    digest: r.try_get(3)?,
-                    sealed_at: r.try_get(4)?,
-                })
-            })
-            .collect()
-    }
-
-    async fn record_checkpoint(&self, cp: &Checkpoint, gaps: &[PositionGap]) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO seal_checkpoints (seq, position, event_count, digest, sealed_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (seq) DO NOTHING",
-        )
-        .bind(cp.seq)
-        .bind(cp.position)
-        .bind(cp.event_count)
-        .bind(cp.digest.as_slice())
-        .bind(cp.sealed_at)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if inserted {
-            for g in gaps {
-                sqlx::query("INSERT INTO position_gaps (from_position, to_position) VALUES ($1, $2)")
-                    .bind(g.from_position)
-                    .bind(g.to_position)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(inserted)
-    }
-
-    async fn gaps(&self) -> Result<Vec<PositionGap>, StoreError> {
-        let rows = sqlx::query("SELECT from_position, to_position FROM position_gaps ORDER BY from_position")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(|r| Ok(PositionGap { from_position: r.try_get(0)?, to_position: r.try_get(1)? })).collect()
-    }
-
-    async fn insert_subject_key(&self, subject: Uuid, wrapped: &[u8]) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO subject_keys (subject_id, wrapped_key, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-        )
-        .bind(subject)
-        .bind(wrapped)
-        .bind(now_micros())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    async fn subject_key(&self, subject: Uuid) -> Result<SubjectKey, StoreError> {
-        let row = sqlx::query("SELECT wrapped_key FROM subject_keys WHERE subject_id = $1")
-            .bind(subject)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(match row {
-            None => SubjectKey::Absent,
-            Some(r) => match r.try_get::<Option<Vec<u8>>, _>(0)? {
-                Some(k) => SubjectKey::Live(k),
-                None => SubjectKey::Destroyed,
-            },
-        })
-    }
-
-    async fn destroy_subject_key(&self, subject: Uuid) -> Result<bool, StoreError> {
-        let now = now_micros();
-        let changed = sqlx::query(
-            "INSERT INTO subject_keys (subject_id, wrapped_key, created_at, destroyed_at) VALUES ($1, NULL, $2, $2) \
-             ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL, destroyed_at = excluded.destroyed_at \
-             WHERE subject_keys.wrapped_key IS NOT NULL",
-        )
-        .bind(subject)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(changed.rows_affected() == 1)
-    }
-
-    async fn log_personal_read(
-        &self,
-        subject: Uuid,
-        reader: Uuid,
-        role: &str,
-        purpose: &str,
-    ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO personal_data_reads (subject_id, reader_id, reader_role, purpose, read_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(subject)
-            .bind(reader)
-            .bind(role)
-            .bind(purpose)
-            .bind(now_micros())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
     }
 }

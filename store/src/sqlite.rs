@@ -1,4 +1,5 @@
-//! SQLite backend: the embedded default.
+//! SQLite backend: the embedded default. Here is the SQL only SQLite has (the append, the event
+//! columns and their decoding); the statements both backends share are in `tables`.
 //!
 //! The file runs in WAL mode with `synchronous=FULL` (durability first). Writes go through a
 //! pool of exactly one connection, so appends are serialised in-process instead of spinning on
@@ -27,12 +28,9 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, TransactionManager};
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use crate::append::{self, AppendBackend, HeadCache, InsertFailure, PlannedAppend, StreamHead};
-use crate::hashing::now_micros;
+use crate::append::{self, AppendBackend, HeadCache, InsertFailure, PlannedAppend};
 use crate::health::WriteHealth;
-use crate::{
-    AppendBatch, AppendOutcome, Checkpoint, Database, EventStore, PositionGap, StoreError, StoredEvent, SubjectKey,
-};
+use crate::{AppendBatch, AppendOutcome, Database, EventStore, StoreError, StoredEvent};
 
 const COLUMNS: &str = "position, event_id, stream_id, stream_version, event_type, schema_version, \
     payload, occurred_on, recorded_at, actor_id, actor_role, legal_basis, document_ref, \
@@ -195,26 +193,6 @@ async fn insert_rows<'c>(
 
 #[async_trait]
 impl AppendBackend for SqliteStore {
-    async fn head(&self, stream_id: &str, version: Option<i64>) -> Result<Option<StreamHead>, StoreError> {
-        let row =
-            match version {
-                Some(v) => {
-                    sqlx::query("SELECT stream_version, hash FROM events WHERE stream_id = ? AND stream_version = ?")
-                        .bind(stream_id)
-                        .bind(v)
-                        .fetch_optional(&self.reader)
-                        .await?
-                }
-                None => sqlx::query(
-                    "SELECT stream_version, hash FROM events WHERE stream_id = ? ORDER BY stream_version DESC LIMIT 1",
-                )
-                .bind(stream_id)
-                .fetch_optional(&self.reader)
-                .await?,
-            };
-        row.map(|r| Ok(StreamHead { version: r.try_get(0)?, hash: r.try_get(1)? })).transpose()
-    }
-
     async fn insert(&self, plan: &PlannedAppend, hold: Option<Duration>) -> Result<Vec<i64>, InsertFailure> {
         let positions = if plan.rows.len() <= ROWS_PER_STATEMENT && hold.is_none() {
             insert_rows(&self.writer, plan, &plan.rows).await?.collect()
@@ -251,10 +229,6 @@ impl AppendBackend for SqliteStore {
 
     fn heads(&self) -> &HeadCache {
         &self.heads
-    }
-
-    fn health(&self) -> &WriteHealth {
-        &self.health
     }
 }
 
@@ -309,138 +283,11 @@ impl EventStore for SqliteStore {
         Ok(sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(&self.reader).await?)
     }
 
-    async fn stream_version(&self, stream_id: &str) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(stream_version), 0) FROM events WHERE stream_id = ?")
-            .bind(stream_id)
-            .fetch_one(&self.reader)
-            .await?)
-    }
-
     fn commits(&self) -> watch::Receiver<u64> {
         self.commits.subscribe()
     }
 
     fn write_health(&self) -> &WriteHealth {
         &self.health
-    }
-
-    async fn checkpoints(&self) -> Result<Vec<Checkpoint>, StoreError> {
-        let rows =
-            sqlx::query("SELECT seq, position, event_count, digest, sealed_at FROM seal_checkpoints ORDER BY seq")
-                .fetch_all(&self.reader)
-                .await?;
-        rows.iter()
-            .map(|r| {
-                let micros: i64 = r.try_get(4)?;
-                Ok(Checkpoint {
-                    seq: r.try_get(0)?,
-                    position: r.try_get(1)?,
-                    event_count: r.try_get(2)?,
-                    digest: r.try_get(3)?,
-                    sealed_at: DateTime::<Utc>::from_timestamp_micros(micros)
-                        .ok_or_else(|| StoreError::Corrupt(format!("sealed_at {micros}")))?,
-                })
-            })
-            .collect()
-    }
-
-    async fn record_checkpoint(&self, cp: &Checkpoint, gaps: &[PositionGap]) -> Result<bool, StoreError> {
-        let mut conn = self.writer.acquire().await?;
-        let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
-        let inserted = sqlx::query(
-            "INSERT INTO seal_checkpoints (seq, position, event_count, digest, sealed_at) VALUES (?, ?, ?, ?, ?) \
-             ON CONFLICT (seq) DO NOTHING",
-        )
-        .bind(cp.seq)
-        .bind(cp.position)
-        .bind(cp.event_count)
-        .bind(cp.digest.as_slice())
-        .bind(cp.sealed_at.timestamp_micros())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if inserted {
-            for g in gaps {
-                sqlx::query("INSERT INTO position_gaps (from_position, to_position) VALUES (?, ?)")
-                    .bind(g.from_position)
-                    .bind(g.to_position)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(inserted)
-    }
-
-    async fn gaps(&self) -> Result<Vec<PositionGap>, StoreError> {
-        let rows = sqlx::query("SELECT from_position, to_position FROM position_gaps ORDER BY from_position")
-            .fetch_all(&self.reader)
-            .await?;
-        rows.iter().map(|r| Ok(PositionGap { from_position: r.try_get(0)?, to_position: r.try_get(1)? })).collect()
-    }
-
-    async fn insert_subject_key(&self, subject: Uuid, wrapped: &[u8]) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO subject_keys (subject_id, wrapped_key, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-        )
-        .bind(subject.as_bytes().as_slice())
-        .bind(wrapped)
-        .bind(now_micros().timestamp_micros())
-        .execute(&self.writer)
-        .await?;
-        Ok(())
-    }
-
-    async fn subject_key(&self, subject: Uuid) -> Result<SubjectKey, StoreError> {
-        let row = sqlx::query("SELECT wrapped_key FROM subject_keys WHERE subject_id = ?")
-            .bind(subject.as_bytes().as_slice())
-            .fetch_optional(&self.reader)
-            .await?;
-        Ok(match row {
-            None => SubjectKey::Absent,
-            Some(r) => match r.try_get::<Option<Vec<u8>>, _>(0)? {
-                Some(k) => SubjectKey::Live(k),
-                None => SubjectKey::Destroyed,
-            },
-        })
-    }
-
-    async fn destroy_subject_key(&self, subject: Uuid) -> Result<bool, StoreError> {
-        let now = now_micros().timestamp_micros();
-        let changed = sqlx::query(
-            "INSERT INTO subject_keys (subject_id, wrapped_key, created_at, destroyed_at) VALUES (?, NULL, ?, ?) \
-             ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL, destroyed_at = excluded.destroyed_at \
-             WHERE subject_keys.wrapped_key IS NOT NULL",
-        )
-        .bind(subject.as_bytes().as_slice())
-        .bind(now)
-        .bind(now)
-        .execute(&self.writer)
-        .await?;
-        Ok(changed.rows_affected() == 1)
-    }
-
-    async fn log_personal_read(
-        &self,
-        subject: Uuid,
-        reader: Uuid,
-        role: &str,
-        purpose: &str,
-    ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO personal_data_reads (subject_id, reader_id, reader_role, purpose, read_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(subject.as_bytes().as_slice())
-            .bind(reader.as_bytes().as_slice())
-            .bind(role)
-            .bind(purpose)
-            .bind(now_micros().timestamp_micros())
-            .execute(&self.writer)
-            .await?;
-        Ok(())
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.reader).await?;
-        Ok(())
     }
 }

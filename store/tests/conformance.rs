@@ -1,6 +1,9 @@
 //! The store conformance suite: every test runs unchanged against SQLite and PostgreSQL.
 //! PostgreSQL comes from `AUTOS_TEST_PG_URL` (default: the local server); each test gets a
 //! fresh database, dropped at the end. An unreachable PostgreSQL fails the run.
+//!
+//! The tests are written inside `on_both_backends!(…)`, which defines each and runs it on both
+//! backends, so none can be left out of the run; the helpers stand above it.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -14,26 +17,6 @@ use chrono::NaiveDate;
 use rand::Rng;
 use serde_json::json;
 use uuid::Uuid;
-
-autos_store::on_both_backends!(
-    appends_and_reads_back_a_stream_with_contiguous_versions,
-    a_stale_version_conflicts_and_names_stream_expected_and_actual,
-    a_conflict_on_one_stream_leaves_every_stream_of_the_batch_untouched,
-    a_retried_append_with_the_same_event_ids_returns_the_original_result,
-    bad_input_is_refused_and_nothing_is_written,
-    readers_never_skip_late_commits_under_concurrent_writers,
-    update_and_delete_on_the_events_table_fail,
-    verify_passes_on_an_untouched_log_and_the_exported_checkpoint_proves_it,
-    verify_catches_a_payload_altered_by_raw_sql,
-    verify_catches_a_deleted_event,
-    verify_catches_two_swapped_events,
-    forgetting_a_subject_erases_its_data_but_keeps_the_log_verifiable,
-    any_expected_version_appends_after_whatever_is_there,
-    several_batches_append_in_one_transaction_each_with_its_own_provenance,
-    a_conflict_in_one_batch_of_a_call_writes_no_batch_of_it,
-    a_retried_call_of_several_batches_returns_the_original_outcomes,
-    the_head_position_is_the_last_event_a_reader_can_see,
-);
 
 fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2003, 5, 2).unwrap()
@@ -86,196 +69,6 @@ async fn visible_events(store: &dyn EventStore, n: usize) -> Vec<autos_store::St
     panic!("{n} events never became visible");
 }
 
-async fn appends_and_reads_back_a_stream_with_contiguous_versions(s: &Subject) {
-    // Arrange
-    let store = s.store();
-    let stream = case_stream();
-    // Act
-    let first = store.append(batch(&stream, ExpectedVersion::NoStream, vec![event(1), event(2)])).await.unwrap();
-    let second = store.append(batch(&stream, ExpectedVersion::Exact(2), vec![event(3)])).await.unwrap();
-    // Assert
-    assert_eq!(first.stream_versions, vec![(stream.clone(), 2)]);
-    assert_eq!(second.stream_versions, vec![(stream.clone(), 3)]);
-    let read = store.read_stream(&stream, 1).await.unwrap();
-    assert_eq!(read.iter().map(|e| e.stream_version).collect::<Vec<_>>(), vec![1, 2, 3]);
-    assert!(read.windows(2).all(|w| w[0].position < w[1].position));
-    assert_eq!(read[2].prev_hash, read[1].hash, "hash chain links each event to the previous one");
-    assert_eq!(read[0].payload_json().unwrap()["texto"], "ação de fiscalização");
-    assert_eq!(read[0].actor_role, "fiscal");
-    assert_eq!(read[0].occurred_on, day());
-    assert_eq!(store.stream_version(&stream).await.unwrap(), 3);
-    assert_eq!(store.read_stream(&stream, 3).await.unwrap().len(), 1);
-}
-
-async fn a_stale_version_conflicts_and_names_stream_expected_and_actual(s: &Subject) {
-    let store = s.store();
-    let stream = case_stream();
-    store.append(batch(&stream, ExpectedVersion::NoStream, vec![event(1), event(2)])).await.unwrap();
-    for (expected, label) in
-        [(ExpectedVersion::Exact(1), "1"), (ExpectedVersion::NoStream, "no stream"), (ExpectedVersion::Exact(5), "5")]
-    {
-        match store.append(batch(&stream, expected, vec![event(9)])).await {
-            Err(StoreError::Conflict { stream: st, expected, actual }) => {
-                assert_eq!(st, stream);
-                assert_eq!(expected, label);
-                assert_eq!(actual, 2);
-            }
-            other => panic!("expected a conflict for {label}, got {other:?}"),
-        }
-    }
-    assert_eq!(store.stream_version(&stream).await.unwrap(), 2);
-}
-
-async fn a_conflict_on_one_stream_leaves_every_stream_of_the_batch_untouched(s: &Subject) {
-    let store = s.store();
-    let (case, operator) = (case_stream(), "operadora-306347".to_string());
-    store.append(batch(&operator, ExpectedVersion::NoStream, vec![event(1)])).await.unwrap();
-    let before = visible_events(store.as_ref(), 1).await.len();
-    let multi = AppendBatch {
-        streams: vec![
-            StreamAppend { stream_id: case.clone(), expected: ExpectedVersion::NoStream, events: vec![event(1)] },
-            StreamAppend { stream_id: operator.clone(), expected: ExpectedVersion::Exact(0), events: vec![event(2)] },
-        ],
-        provenance: provenance(),
-    };
-    let err = store.append(multi).await.unwrap_err();
-    assert!(matches!(&err, StoreError::Conflict { stream, actual: 1, .. } if *stream == operator), "{err:?}");
-    assert_eq!(store.stream_version(&case).await.unwrap(), 0, "the case stream was not written");
-    assert_eq!(all_events(store.as_ref()).await.len(), before);
-    // The same batch with the right version lands on both streams at once.
-    let ok = AppendBatch {
-        streams: vec![
-            StreamAppend { stream_id: case.clone(), expected: ExpectedVersion::NoStream, events: vec![event(1)] },
-            StreamAppend { stream_id: operator.clone(), expected: ExpectedVersion::Exact(1), events: vec![event(2)] },
-        ],
-        provenance: provenance(),
-    };
-    let outcome = store.append(ok).await.unwrap();
-    assert_eq!(outcome.stream_versions, vec![(case, 1), (operator, 2)]);
-}
-
-async fn a_retried_append_with_the_same_event_ids_returns_the_original_result(s: &Subject) {
-    let store = s.store();
-    let stream = case_stream();
-    let b = batch(&stream, ExpectedVersion::NoStream, vec![event(1), event(2)]);
-    let first = store.append(b.clone()).await.unwrap();
-    let retry = store.append(b.clone()).await.unwrap();
-    assert!(!first.duplicate);
-    assert!(retry.duplicate);
-    assert_eq!(retry.positions, first.positions);
-    assert_eq!(retry.stream_versions, first.stream_versions);
-    assert_eq!(store.read_stream(&stream, 1).await.unwrap().len(), 2, "the retry wrote nothing");
-    // Reusing one id with new events is not a retry.
-    let mut mixed = batch(&stream, ExpectedVersion::Exact(2), vec![event(3)]);
-    mixed.streams[0].events.push(b.streams[0].events[0].clone());
-    assert!(matches!(store.append(mixed).await, Err(StoreError::IdempotencyMismatch(_))));
-}
-
-async fn bad_input_is_refused_and_nothing_is_written(s: &Subject) {
-    let store = s.store();
-    let stream = case_stream();
-    let mut cases: Vec<(&str, AppendBatch)> = Vec::new();
-    cases.push(("empty batch", AppendBatch { streams: vec![], provenance: provenance() }));
-    let mut no_role = batch(&stream, ExpectedVersion::NoStream, vec![event(1)]);
-    no_role.provenance.actor_role = " ".into();
-    cases.push(("no role", no_role));
-    let mut no_actor = batch(&stream, ExpectedVersion::NoStream, vec![event(1)]);
-    no_actor.provenance.actor_id = Uuid::nil();
-    cases.push(("no actor", no_actor));
-    cases.push(("bad stream", batch("processo-123", ExpectedVersion::NoStream, vec![event(1)])));
-    cases.push(("bad registro", batch("operadora-12345", ExpectedVersion::NoStream, vec![event(1)])));
-    cases.push((
-        "uppercase uuid",
-        batch(&stream.to_uppercase().replace("CASO", "caso"), ExpectedVersion::NoStream, vec![event(1)]),
-    ));
-    let mut not_object = event(1);
-    not_object.payload = json!([1, 2]);
-    cases.push(("payload not an object", batch(&stream, ExpectedVersion::NoStream, vec![not_object])));
-    let mut bad_type = event(1);
-    bad_type.event_type = "Some Type".into();
-    cases.push(("bad event type", batch(&stream, ExpectedVersion::NoStream, vec![bad_type])));
-    cases.push(("negative version", batch(&stream, ExpectedVersion::Exact(-1), vec![event(1)])));
-    cases.push(("no events", batch(&stream, ExpectedVersion::NoStream, vec![])));
-    for (label, b) in cases {
-        assert!(matches!(store.append(b).await, Err(StoreError::InvalidInput(_))), "{label} must be refused");
-    }
-    assert!(all_events(store.as_ref()).await.is_empty(), "nothing was written");
-    // The expected-version forms are a closed set: an unknown form does not deserialize.
-    assert!(serde_json::from_value::<ExpectedVersion>(json!({"kind": "latest"})).is_err());
-    assert_eq!(
-        serde_json::from_value::<ExpectedVersion>(json!({"kind": "exact", "version": 3})).unwrap(),
-        ExpectedVersion::Exact(3)
-    );
-}
-
-async fn readers_never_skip_late_commits_under_concurrent_writers(s: &Subject) {
-    const WRITERS: usize = 8;
-    const APPENDS_EACH: usize = 12;
-    let store = s.store();
-    // The number of committed events, published once the writers are done (0 until then).
-    let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    // A catch-up reader that polls read_all from its checkpoint while writers run. Once the
-    // writers are done it keeps reading until it has seen as many events as were committed:
-    // on PostgreSQL the visibility horizon is cluster-wide, so a transaction of another test
-    // may delay (never reorder) what it sees. A skipped event would never be returned again,
-    // so the count would fall short and the deadline would end the wait.
-    let reader = {
-        let store = store.clone();
-        let done = done.clone();
-        tokio::spawn(async move {
-            let mut seen = Vec::new();
-            let mut checkpoint = 0;
-            let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-            loop {
-                let target = done.load(std::sync::atomic::Ordering::SeqCst);
-                let page = store.read_all(checkpoint, 7).await.unwrap();
-                for e in &page {
-                    seen.push(e.position);
-                    checkpoint = e.position;
-                }
-                if page.is_empty() {
-                    if target > 0 && (seen.len() >= target || tokio::time::Instant::now() > deadline) {
-                        return seen;
-                    }
-                    tokio::time::sleep(Duration::from_millis(2)).await;
-                }
-            }
-        })
-    };
-    let mut writers = Vec::new();
-    for _ in 0..WRITERS {
-        let stream = case_stream();
-        let subject_store = store.clone();
-        writers.push(async move {
-            let mut committed = Vec::new();
-            for i in 0..APPENDS_EACH {
-                let hold = Duration::from_millis(rand::thread_rng().gen_range(0..25));
-                let expected = if i == 0 { ExpectedVersion::NoStream } else { ExpectedVersion::Exact(i as i64 * 2) };
-                let b = batch(&stream, expected, vec![event(1), event(2)]);
-                let outcome = s.append_holding(b, hold).await.unwrap();
-                committed.extend(outcome.positions);
-            }
-            let _ = subject_store;
-            committed
-        });
-    }
-    let committed: BTreeSet<i64> = futures::future::join_all(writers).await.into_iter().flatten().collect();
-    done.store(committed.len(), std::sync::atomic::Ordering::SeqCst);
-    let seen = reader.await.unwrap();
-    assert!(seen.windows(2).all(|w| w[0] < w[1]), "positions increase in read order");
-    assert_eq!(seen.len(), committed.len(), "every committed event seen exactly once");
-    assert_eq!(seen.into_iter().collect::<BTreeSet<_>>(), committed);
-    assert_eq!(committed.len(), WRITERS * APPENDS_EACH * 2);
-}
-
-async fn update_and_delete_on_the_events_table_fail(s: &Subject) {
-    let store = s.store();
-    store.append(batch(&case_stream(), ExpectedVersion::NoStream, vec![event(1)])).await.unwrap();
-    assert!(s.raw("UPDATE events SET event_type = 'x'").await.is_err(), "UPDATE must fail");
-    assert!(s.raw("DELETE FROM events").await.is_err(), "DELETE must fail");
-    assert_eq!(visible_events(store.as_ref(), 1).await[0].event_type, "teste.registrado");
-}
-
 async fn seed_and_seal(s: &Subject) -> (Vec<autos_store::StoredEvent>, String) {
     let store = s.store();
     for _ in 0..3 {
@@ -288,192 +81,395 @@ async fn seed_and_seal(s: &Subject) -> (Vec<autos_store::StoredEvent>, String) {
     (all_events(store.as_ref()).await, integrity::export_checkpoint(&cp))
 }
 
-async fn verify_passes_on_an_untouched_log_and_the_exported_checkpoint_proves_it(s: &Subject) {
-    let store = s.store();
-    let (events, exported) = seed_and_seal(s).await;
-    let report = integrity::verify(store.as_ref(), &|_| {}).await.unwrap();
-    assert!(report.ok(), "{:?}", report.problems);
-    assert_eq!(report.events_checked, events.len() as i64);
-    assert_eq!(report.streams_checked, 3);
-    assert_eq!(integrity::verify_against(store.as_ref(), &exported).await.unwrap(), None);
-    // The log may grow after the checkpoint and still extend it.
-    store.append(batch(&case_stream(), ExpectedVersion::NoStream, vec![event(4)])).await.unwrap();
-    assert_eq!(integrity::verify_against(store.as_ref(), &exported).await.unwrap(), None);
-    assert!(integrity::verify_against(store.as_ref(), "autos-checkpoint:v1:x").await.is_err());
-}
+autos_store::on_both_backends!(
+    async fn appends_and_reads_back_a_stream_with_contiguous_versions(s: &Subject) {
+        // Arrange
+        let store = s.store();
+        let stream = case_stream();
+        // Act
+        let first = store.append(batch(&stream, ExpectedVersion::NoStream, vec![event(1), event(2)])).await.unwrap();
+        let second = store.append(batch(&stream, ExpectedVersion::Exact(2), vec![event(3)])).await.unwrap();
+        // Assert
+        assert_eq!(first.stream_versions, vec![(stream.clone(), 2)]);
+        assert_eq!(second.stream_versions, vec![(stream.clone(), 3)]);
+        let read = store.read_stream(&stream, 1).await.unwrap();
+        assert_eq!(read.iter().map(|e| e.stream_version).collect::<Vec<_>>(), vec![1, 2, 3]);
+        assert!(read.windows(2).all(|w| w[0].position < w[1].position));
+        assert_eq!(read[2].prev_hash, read[1].hash, "hash chain links each event to the previous one");
+        assert_eq!(read[0].payload_json().unwrap()["texto"], "ação de fiscalização");
+        assert_eq!(read[0].actor_role, "fiscal");
+        assert_eq!(read[0].occurred_on, day());
+        assert_eq!(store.stream_version(&stream).await.unwrap(), 3);
+        assert_eq!(store.read_stream(&stream, 3).await.unwrap().len(), 1);
+    }
 
-async fn verify_catches_a_payload_altered_by_raw_sql(s: &Subject) {
-    let (events, exported) = seed_and_seal(s).await;
-    let target = &events[3];
-    s.tamper(&[&format!("UPDATE events SET payload = '{{\"n\":999}}' WHERE position = {}", target.position)]).await;
-    let report = integrity::verify(s.store().as_ref(), &|_| {}).await.unwrap();
-    let first = &report.problems[0];
-    assert_eq!(first.kind, ProblemKind::AlteredEvent);
-    assert_eq!(first.stream_id.as_deref(), Some(target.stream_id.as_str()));
-    assert_eq!(first.version, Some(target.stream_version));
-    assert_eq!(first.position, Some(target.position));
-    assert!(report.problems.iter().any(|p| p.kind == ProblemKind::CheckpointMismatch));
-    assert!(integrity::verify_against(s.store().as_ref(), &exported).await.unwrap().is_some());
-}
+    async fn a_stale_version_conflicts_and_names_stream_expected_and_actual(s: &Subject) {
+        let store = s.store();
+        let stream = case_stream();
+        store.append(batch(&stream, ExpectedVersion::NoStream, vec![event(1), event(2)])).await.unwrap();
+        for (expected, label) in [
+            (ExpectedVersion::Exact(1), "1"),
+            (ExpectedVersion::NoStream, "no stream"),
+            (ExpectedVersion::Exact(5), "5"),
+        ] {
+            match store.append(batch(&stream, expected, vec![event(9)])).await {
+                Err(StoreError::Conflict { stream: st, expected, actual }) => {
+                    assert_eq!(st, stream);
+                    assert_eq!(expected, label);
+                    assert_eq!(actual, 2);
+                }
+                other => panic!("expected a conflict for {label}, got {other:?}"),
+            }
+        }
+        assert_eq!(store.stream_version(&stream).await.unwrap(), 2);
+    }
 
-async fn verify_catches_a_deleted_event(s: &Subject) {
-    let (events, exported) = seed_and_seal(s).await;
-    let target = events.iter().find(|e| e.stream_version == 2).unwrap().clone();
-    s.tamper(&[&format!("DELETE FROM events WHERE position = {}", target.position)]).await;
-    let report = integrity::verify(s.store().as_ref(), &|_| {}).await.unwrap();
-    let first = &report.problems[0];
-    assert_eq!(first.kind, ProblemKind::MissingVersion);
-    assert_eq!(first.stream_id.as_deref(), Some(target.stream_id.as_str()));
-    assert_eq!(first.version, Some(3), "found at the version after the hole");
-    assert!(first.detail.contains("version 2"), "{}", first.detail);
-    assert!(report
-        .problems
-        .iter()
-        .any(|p| p.kind == ProblemKind::MissingPosition && p.position == Some(target.position)));
-    assert!(integrity::verify_against(s.store().as_ref(), &exported).await.unwrap().is_some());
-}
+    async fn a_conflict_on_one_stream_leaves_every_stream_of_the_batch_untouched(s: &Subject) {
+        let store = s.store();
+        let (case, operator) = (case_stream(), "operadora-306347".to_string());
+        store.append(batch(&operator, ExpectedVersion::NoStream, vec![event(1)])).await.unwrap();
+        let before = visible_events(store.as_ref(), 1).await.len();
+        let multi = AppendBatch {
+            streams: vec![
+                StreamAppend { stream_id: case.clone(), expected: ExpectedVersion::NoStream, events: vec![event(1)] },
+                StreamAppend {
+                    stream_id: operator.clone(),
+                    expected: ExpectedVersion::Exact(0),
+                    events: vec![event(2)],
+                },
+            ],
+            provenance: provenance(),
+        };
+        let err = store.append(multi).await.unwrap_err();
+        assert!(matches!(&err, StoreError::Conflict { stream, actual: 1, .. } if *stream == operator), "{err:?}");
+        assert_eq!(store.stream_version(&case).await.unwrap(), 0, "the case stream was not written");
+        assert_eq!(all_events(store.as_ref()).await.len(), before);
+        // The same batch with the right version lands on both streams at once.
+        let ok = AppendBatch {
+            streams: vec![
+                StreamAppend { stream_id: case.clone(), expected: ExpectedVersion::NoStream, events: vec![event(1)] },
+                StreamAppend {
+                    stream_id: operator.clone(),
+                    expected: ExpectedVersion::Exact(1),
+                    events: vec![event(2)],
+                },
+            ],
+            provenance: provenance(),
+        };
+        let outcome = store.append(ok).await.unwrap();
+        assert_eq!(outcome.stream_versions, vec![(case, 1), (operator, 2)]);
+    }
 
-async fn verify_catches_two_swapped_events(s: &Subject) {
-    let (events, _) = seed_and_seal(s).await;
-    let (a, b) = (events[0].position, events[1].position); // versions 1 and 2 of one stream
-    s.tamper(&[
-        &format!("UPDATE events SET position = -1 WHERE position = {a}"),
-        &format!("UPDATE events SET position = {a} WHERE position = {b}"),
-        &format!("UPDATE events SET position = {b} WHERE position = -1"),
-    ])
-    .await;
-    let report = integrity::verify(s.store().as_ref(), &|_| {}).await.unwrap();
-    let first = &report.problems[0];
-    assert_eq!(first.kind, ProblemKind::Reordered);
-    assert_eq!(first.stream_id.as_deref(), Some(events[0].stream_id.as_str()));
-    assert_eq!(first.version, Some(2));
-    assert_eq!(first.position, Some(a));
-    assert!(report.problems.iter().any(|p| p.kind == ProblemKind::CheckpointMismatch));
-}
+    async fn a_retried_append_with_the_same_event_ids_returns_the_original_result(s: &Subject) {
+        let store = s.store();
+        let stream = case_stream();
+        let b = batch(&stream, ExpectedVersion::NoStream, vec![event(1), event(2)]);
+        let first = store.append(b.clone()).await.unwrap();
+        let retry = store.append(b.clone()).await.unwrap();
+        assert!(!first.duplicate);
+        assert!(retry.duplicate);
+        assert_eq!(retry.positions, first.positions);
+        assert_eq!(retry.stream_versions, first.stream_versions);
+        assert_eq!(store.read_stream(&stream, 1).await.unwrap().len(), 2, "the retry wrote nothing");
+        // Reusing one id with new events is not a retry.
+        let mut mixed = batch(&stream, ExpectedVersion::Exact(2), vec![event(3)]);
+        mixed.streams[0].events.push(b.streams[0].events[0].clone());
+        assert!(matches!(store.append(mixed).await, Err(StoreError::IdempotencyMismatch(_))));
+    }
 
-async fn forgetting_a_subject_erases_its_data_but_keeps_the_log_verifiable(s: &Subject) {
-    let store = s.store();
-    let vault = PersonalVault::new(store.clone(), MasterKey::generate());
-    let (alice, bob) = (Uuid::now_v7(), Uuid::now_v7());
-    let reader = PersonalDataReader { officer_id: Uuid::now_v7(), role: "atendente".into(), purpose: "NIP".into() };
-    let alice_data = vault.seal(alice, &json!({"nome": "Maria da Silva", "cpf": "123.456.789-09"})).await.unwrap();
-    let bob_data = vault.seal(bob, &json!({"nome": "João Souza"})).await.unwrap();
-    assert!(!alice_data.ciphertext.contains("Maria"), "no clear text in the sealed form");
-    let mut ev = event(1);
-    ev.payload = json!({"reclamante": alice_data, "outro": bob_data});
-    store.append(batch(&case_stream(), ExpectedVersion::NoStream, vec![ev])).await.unwrap();
-    let stored = visible_events(store.as_ref(), 1).await[0].payload.clone();
-    assert!(!stored.contains("Maria") && !stored.contains("123.456"), "the log holds only ciphertext");
-    assert_eq!(vault.open(&alice_data, &reader).await.unwrap().unwrap()["nome"], "Maria da Silva");
-    let auditor = PersonalDataReader { role: "auditor".into(), ..reader.clone() };
-    assert!(vault.open(&alice_data, &auditor).await.is_err(), "roles without need are refused");
-    integrity::seal_all(store.as_ref()).await.unwrap();
+    async fn bad_input_is_refused_and_nothing_is_written(s: &Subject) {
+        let store = s.store();
+        let stream = case_stream();
+        let mut cases: Vec<(&str, AppendBatch)> = Vec::new();
+        cases.push(("empty batch", AppendBatch { streams: vec![], provenance: provenance() }));
+        let mut no_role = batch(&stream, ExpectedVersion::NoStream, vec![event(1)]);
+        no_role.provenance.actor_role = " ".into();
+        cases.push(("no role", no_role));
+        let mut no_actor = batch(&stream, ExpectedVersion::NoStream, vec![event(1)]);
+        no_actor.provenance.actor_id = Uuid::nil();
+        cases.push(("no actor", no_actor));
+        cases.push(("bad stream", batch("processo-123", ExpectedVersion::NoStream, vec![event(1)])));
+        cases.push(("bad registro", batch("operadora-12345", ExpectedVersion::NoStream, vec![event(1)])));
+        cases.push((
+            "uppercase uuid",
+            batch(&stream.to_uppercase().replace("CASO", "caso"), ExpectedVersion::NoStream, vec![event(1)]),
+        ));
+        let mut not_object = event(1);
+        not_object.payload = json!([1, 2]);
+        cases.push(("payload not an object", batch(&stream, ExpectedVersion::NoStream, vec![not_object])));
+        let mut bad_type = event(1);
+        bad_type.event_type = "Some Type".into();
+        cases.push(("bad event type", batch(&stream, ExpectedVersion::NoStream, vec![bad_type])));
+        cases.push(("negative version", batch(&stream, ExpectedVersion::Exact(-1), vec![event(1)])));
+        cases.push(("no events", batch(&stream, ExpectedVersion::NoStream, vec![])));
+        for (label, b) in cases {
+            assert!(matches!(store.append(b).await, Err(StoreError::InvalidInput(_))), "{label} must be refused");
+        }
+        assert!(all_events(store.as_ref()).await.is_empty(), "nothing was written");
+        // The expected-version forms are a closed set: an unknown form does not deserialize.
+        assert!(serde_json::from_value::<ExpectedVersion>(json!({"kind": "latest"})).is_err());
+        assert_eq!(
+            serde_json::from_value::<ExpectedVersion>(json!({"kind": "exact", "version": 3})).unwrap(),
+            ExpectedVersion::Exact(3)
+        );
+    }
 
-    personal::forget(store.as_ref(), alice, provenance(), "Lei 13.709/2018 art. 18 VI", day()).await.unwrap();
+    async fn readers_never_skip_late_commits_under_concurrent_writers(s: &Subject) {
+        const WRITERS: usize = 8;
+        const APPENDS_EACH: usize = 12;
+        let store = s.store();
+        // The number of committed events, published once the writers are done (0 until then).
+        let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        // A catch-up reader that polls read_all from its checkpoint while writers run. Once the
+        // writers are done it keeps reading until it has seen as many events as were committed:
+        // on PostgreSQL the visibility horizon is cluster-wide, so a transaction of another test
+        // may delay (never reorder) what it sees. A skipped event would never be returned again,
+        // so the count would fall short and the deadline would end the wait.
+        let reader = {
+            let store = store.clone();
+            let done = done.clone();
+            tokio::spawn(async move {
+                let mut seen = Vec::new();
+                let mut checkpoint = 0;
+                let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+                loop {
+                    let target = done.load(std::sync::atomic::Ordering::SeqCst);
+                    let page = store.read_all(checkpoint, 7).await.unwrap();
+                    for e in &page {
+                        seen.push(e.position);
+                        checkpoint = e.position;
+                    }
+                    if page.is_empty() {
+                        if target > 0 && (seen.len() >= target || tokio::time::Instant::now() > deadline) {
+                            return seen;
+                        }
+                        tokio::time::sleep(Duration::from_millis(2)).await;
+                    }
+                }
+            })
+        };
+        let mut writers = Vec::new();
+        for _ in 0..WRITERS {
+            let stream = case_stream();
+            let subject_store = store.clone();
+            writers.push(async move {
+                let mut committed = Vec::new();
+                for i in 0..APPENDS_EACH {
+                    let hold = Duration::from_millis(rand::thread_rng().gen_range(0..25));
+                    let expected =
+                        if i == 0 { ExpectedVersion::NoStream } else { ExpectedVersion::Exact(i as i64 * 2) };
+                    let b = batch(&stream, expected, vec![event(1), event(2)]);
+                    let outcome = s.append_holding(b, hold).await.unwrap();
+                    committed.extend(outcome.positions);
+                }
+                let _ = subject_store;
+                committed
+            });
+        }
+        let committed: BTreeSet<i64> = futures::future::join_all(writers).await.into_iter().flatten().collect();
+        done.store(committed.len(), std::sync::atomic::Ordering::SeqCst);
+        let seen = reader.await.unwrap();
+        assert!(seen.windows(2).all(|w| w[0] < w[1]), "positions increase in read order");
+        assert_eq!(seen.len(), committed.len(), "every committed event seen exactly once");
+        assert_eq!(seen.into_iter().collect::<BTreeSet<_>>(), committed);
+        assert_eq!(committed.len(), WRITERS * APPENDS_EACH * 2);
+    }
 
-    assert_eq!(vault.open(&alice_data, &reader).await.unwrap(), None, "alice's data is unreadable");
-    assert!(matches!(vault.seal(alice, &json!({})).await, Err(StoreError::Erased(_))));
-    assert_eq!(vault.open(&bob_data, &reader).await.unwrap().unwrap()["nome"], "João Souza", "bob untouched");
-    let report = integrity::verify(store.as_ref(), &|_| {}).await.unwrap();
-    assert!(report.ok(), "{:?}", report.problems);
-    let erasure = store.read_stream(&format!("titular-{alice}"), 1).await.unwrap();
-    assert_eq!(erasure[0].event_type, "lgpd.titular_esquecido");
-}
+    async fn update_and_delete_on_the_events_table_fail(s: &Subject) {
+        let store = s.store();
+        store.append(batch(&case_stream(), ExpectedVersion::NoStream, vec![event(1)])).await.unwrap();
+        assert!(s.raw("UPDATE events SET event_type = 'x'").await.is_err(), "UPDATE must fail");
+        assert!(s.raw("DELETE FROM events").await.is_err(), "DELETE must fail");
+        assert_eq!(visible_events(store.as_ref(), 1).await[0].event_type, "teste.registrado");
+    }
 
-async fn any_expected_version_appends_after_whatever_is_there(s: &Subject) {
-    let store = s.store();
-    let stream = case_stream();
-    store.append(batch(&stream, ExpectedVersion::Any, vec![event(1)])).await.unwrap();
-    let out = store.append(batch(&stream, ExpectedVersion::Any, vec![event(2)])).await.unwrap();
-    assert_eq!(out.stream_versions, vec![(stream, 2)]);
-}
+    async fn verify_passes_on_an_untouched_log_and_the_exported_checkpoint_proves_it(s: &Subject) {
+        let store = s.store();
+        let (events, exported) = seed_and_seal(s).await;
+        let report = integrity::verify(store.as_ref(), &|_| {}).await.unwrap();
+        assert!(report.ok(), "{:?}", report.problems);
+        assert_eq!(report.events_checked, events.len() as i64);
+        assert_eq!(report.streams_checked, 3);
+        assert_eq!(integrity::verify_against(store.as_ref(), &exported).await.unwrap(), None);
+        // The log may grow after the checkpoint and still extend it.
+        store.append(batch(&case_stream(), ExpectedVersion::NoStream, vec![event(4)])).await.unwrap();
+        assert_eq!(integrity::verify_against(store.as_ref(), &exported).await.unwrap(), None);
+        assert!(integrity::verify_against(store.as_ref(), "autos-checkpoint:v1:x").await.is_err());
+    }
 
-async fn several_batches_append_in_one_transaction_each_with_its_own_provenance(s: &Subject) {
-    // Arrange: two new cases, and a stream the second batch extends after the first wrote it.
-    let store = s.store();
-    let (a, b, shared) = (case_stream(), case_stream(), case_stream());
-    let first = AppendBatch {
-        streams: vec![
-            StreamAppend { stream_id: a.clone(), expected: ExpectedVersion::NoStream, events: vec![event(1)] },
-            StreamAppend { stream_id: shared.clone(), expected: ExpectedVersion::NoStream, events: vec![event(2)] },
-        ],
-        provenance: provenance(),
-    };
-    let mut second = batch(&b, ExpectedVersion::NoStream, vec![event(3), event(4)]);
-    second.streams.push(StreamAppend {
-        stream_id: shared.clone(),
-        expected: ExpectedVersion::Exact(1),
-        events: vec![event(5)],
-    });
-    second.provenance.actor_role = "atendente".into();
-    second.provenance.command = Some(json!({"act": "outro"}));
-    // Act
-    let outcomes = store.append_many(vec![first.clone(), second.clone()]).await.unwrap();
-    // Assert: positions in batch order, versions chained across batches, provenance per batch.
-    assert_eq!(outcomes.len(), 2);
-    assert_eq!(outcomes[0].stream_versions, vec![(a.clone(), 1), (shared.clone(), 1)]);
-    assert_eq!(outcomes[1].stream_versions, vec![(b.clone(), 2), (shared.clone(), 2)]);
-    let positions: Vec<i64> = outcomes.iter().flat_map(|o| o.positions.clone()).collect();
-    assert!(positions.windows(2).all(|w| w[1] == w[0] + 1), "{positions:?}");
-    let shared_events = store.read_stream(&shared, 1).await.unwrap();
-    assert_eq!(shared_events[1].prev_hash, shared_events[0].hash, "the chain runs across the batches");
-    assert_eq!(shared_events[0].actor_role, "fiscal");
-    assert_eq!(shared_events[1].actor_role, "atendente");
-    assert_eq!(shared_events[1].correlation_id, second.provenance.correlation_id);
-    assert_eq!(shared_events[1].command.as_deref(), Some(r#"{"act":"outro"}"#));
-    let all = visible_events(store.as_ref(), 5).await;
-    assert_eq!(all.len(), 5);
-    integrity::seal_all(store.as_ref()).await.unwrap();
-    assert!(integrity::verify(store.as_ref(), &|_| {}).await.unwrap().ok(), "every chain verifies");
-}
+    async fn verify_catches_a_payload_altered_by_raw_sql(s: &Subject) {
+        let (events, exported) = seed_and_seal(s).await;
+        let target = &events[3];
+        s.tamper(&[&format!("UPDATE events SET payload = '{{\"n\":999}}' WHERE position = {}", target.position)]).await;
+        let report = integrity::verify(s.store().as_ref(), &|_| {}).await.unwrap();
+        let first = &report.problems[0];
+        assert_eq!(first.kind, ProblemKind::AlteredEvent);
+        assert_eq!(first.stream_id.as_deref(), Some(target.stream_id.as_str()));
+        assert_eq!(first.version, Some(target.stream_version));
+        assert_eq!(first.position, Some(target.position));
+        assert!(report.problems.iter().any(|p| p.kind == ProblemKind::CheckpointMismatch));
+        assert!(integrity::verify_against(s.store().as_ref(), &exported).await.unwrap().is_some());
+    }
 
-async fn a_conflict_in_one_batch_of_a_call_writes_no_batch_of_it(s: &Subject) {
-    let store = s.store();
-    let (fresh, taken) = (case_stream(), case_stream());
-    store.append(batch(&taken, ExpectedVersion::NoStream, vec![event(1)])).await.unwrap();
-    let before = visible_events(store.as_ref(), 1).await.len();
-    let calls = vec![
-        batch(&fresh, ExpectedVersion::NoStream, vec![event(2)]),
-        batch(&taken, ExpectedVersion::NoStream, vec![event(3)]),
-    ];
-    let err = store.append_many(calls).await.unwrap_err();
-    assert!(matches!(&err, StoreError::Conflict { stream, actual: 1, .. } if *stream == taken), "{err:?}");
-    assert_eq!(store.stream_version(&fresh).await.unwrap(), 0, "the first batch was not written either");
-    assert_eq!(all_events(store.as_ref()).await.len(), before);
-    // Two batches of one call may not both open the same stream.
-    let twice = vec![
-        batch(&fresh, ExpectedVersion::NoStream, vec![event(4)]),
-        batch(&fresh, ExpectedVersion::NoStream, vec![event(5)]),
-    ];
-    let err = store.append_many(twice).await.unwrap_err();
-    assert!(matches!(&err, StoreError::Conflict { actual: 1, .. }), "{err:?}");
-    assert!(matches!(store.append_many(Vec::new()).await, Err(StoreError::InvalidInput(_))));
-}
+    async fn verify_catches_a_deleted_event(s: &Subject) {
+        let (events, exported) = seed_and_seal(s).await;
+        let target = events.iter().find(|e| e.stream_version == 2).unwrap().clone();
+        s.tamper(&[&format!("DELETE FROM events WHERE position = {}", target.position)]).await;
+        let report = integrity::verify(s.store().as_ref(), &|_| {}).await.unwrap();
+        let first = &report.problems[0];
+        assert_eq!(first.kind, ProblemKind::MissingVersion);
+        assert_eq!(first.stream_id.as_deref(), Some(target.stream_id.as_str()));
+        assert_eq!(first.version, Some(3), "found at the version after the hole");
+        assert!(first.detail.contains("version 2"), "{}", first.detail);
+        assert!(report
+            .problems
+            .iter()
+            .any(|p| p.kind == ProblemKind::MissingPosition && p.position == Some(target.position)));
+        assert!(integrity::verify_against(s.store().as_ref(), &exported).await.unwrap().is_some());
+    }
 
-async fn a_retried_call_of_several_batches_returns_the_original_outcomes(s: &Subject) {
-    let store = s.store();
-    let calls = vec![
-        batch(&case_stream(), ExpectedVersion::NoStream, vec![event(1)]),
-        batch(&case_stream(), ExpectedVersion::NoStream, vec![event(2), event(3)]),
-    ];
-    let first = store.append_many(calls.clone()).await.unwrap();
-    let retry = store.append_many(calls.clone()).await.unwrap();
-    assert!(retry.iter().all(|o| o.duplicate));
-    assert_eq!(
-        retry.iter().map(|o| &o.positions).collect::<Vec<_>>(),
-        first.iter().map(|o| &o.positions).collect::<Vec<_>>()
-    );
-    // One old batch with a new one is not a retry of either call.
-    let mixed = vec![calls[0].clone(), batch(&case_stream(), ExpectedVersion::NoStream, vec![event(4)])];
-    assert!(matches!(store.append_many(mixed).await, Err(StoreError::IdempotencyMismatch(_))));
-}
+    async fn verify_catches_two_swapped_events(s: &Subject) {
+        let (events, _) = seed_and_seal(s).await;
+        let (a, b) = (events[0].position, events[1].position); // versions 1 and 2 of one stream
+        s.tamper(&[
+            &format!("UPDATE events SET position = -1 WHERE position = {a}"),
+            &format!("UPDATE events SET position = {a} WHERE position = {b}"),
+            &format!("UPDATE events SET position = {b} WHERE position = -1"),
+        ])
+        .await;
+        let report = integrity::verify(s.store().as_ref(), &|_| {}).await.unwrap();
+        let first = &report.problems[0];
+        assert_eq!(first.kind, ProblemKind::Reordered);
+        assert_eq!(first.stream_id.as_deref(), Some(events[0].stream_id.as_str()));
+        assert_eq!(first.version, Some(2));
+        assert_eq!(first.position, Some(a));
+        assert!(report.problems.iter().any(|p| p.kind == ProblemKind::CheckpointMismatch));
+    }
 
-async fn the_head_position_is_the_last_event_a_reader_can_see(s: &Subject) {
-    let store = s.store();
-    assert_eq!(store.head_position().await.unwrap(), 0, "an empty log has no head");
-    let stream = case_stream();
-    store.append(batch(&stream, ExpectedVersion::NoStream, vec![event(1), event(2)])).await.unwrap();
-    store.append(batch(&case_stream(), ExpectedVersion::NoStream, vec![event(3)])).await.unwrap();
-    let events = visible_events(store.as_ref(), 3).await;
-    assert_eq!(store.head_position().await.unwrap(), events[2].position);
-}
+    async fn forgetting_a_subject_erases_its_data_but_keeps_the_log_verifiable(s: &Subject) {
+        let store = s.store();
+        let vault = PersonalVault::new(store.clone(), MasterKey::generate());
+        let (alice, bob) = (Uuid::now_v7(), Uuid::now_v7());
+        let reader = PersonalDataReader { officer_id: Uuid::now_v7(), role: "atendente".into(), purpose: "NIP".into() };
+        let alice_data = vault.seal(alice, &json!({"nome": "Maria da Silva", "cpf": "123.456.789-09"})).await.unwrap();
+        let bob_data = vault.seal(bob, &json!({"nome": "João Souza"})).await.unwrap();
+        assert!(!alice_data.ciphertext.contains("Maria"), "no clear text in the sealed form");
+        let mut ev = event(1);
+        ev.payload = json!({"reclamante": alice_data, "outro": bob_data});
+        store.append(batch(&case_stream(), ExpectedVersion::NoStream, vec![ev])).await.unwrap();
+        let stored = visible_events(store.as_ref(), 1).await[0].payload.clone();
+        assert!(!stored.contains("Maria") && !stored.contains("123.456"), "the log holds only ciphertext");
+        assert_eq!(vault.open(&alice_data, &reader).await.unwrap().unwrap()["nome"], "Maria da Silva");
+        let auditor = PersonalDataReader { role: "auditor".into(), ..reader.clone() };
+        assert!(vault.open(&alice_data, &auditor).await.is_err(), "roles without need are refused");
+        integrity::seal_all(store.as_ref()).await.unwrap();
+
+        personal::forget(store.as_ref(), alice, provenance(), "Lei 13.709/2018 art. 18 VI", day()).await.unwrap();
+
+        assert_eq!(vault.open(&alice_data, &reader).await.unwrap(), None, "alice's data is unreadable");
+        assert!(matches!(vault.seal(alice, &json!({})).await, Err(StoreError::Erased(_))));
+        assert_eq!(vault.open(&bob_data, &reader).await.unwrap().unwrap()["nome"], "João Souza", "bob untouched");
+        let report = integrity::verify(store.as_ref(), &|_| {}).await.unwrap();
+        assert!(report.ok(), "{:?}", report.problems);
+        let erasure = store.read_stream(&format!("titular-{alice}"), 1).await.unwrap();
+        assert_eq!(erasure[0].event_type, "lgpd.titular_esquecido");
+    }
+
+    async fn any_expected_version_appends_after_whatever_is_there(s: &Subject) {
+        let store = s.store();
+        let stream = case_stream();
+        store.append(batch(&stream, ExpectedVersion::Any, vec![event(1)])).await.unwrap();
+        let out = store.append(batch(&stream, ExpectedVersion::Any, vec![event(2)])).await.unwrap();
+        assert_eq!(out.stream_versions, vec![(stream, 2)]);
+    }
+
+    async fn several_batches_append_in_one_transaction_each_with_its_own_provenance(s: &Subject) {
+        // Arrange: two new cases, and a stream the second batch extends after the first wrote it.
+        let store = s.store();
+        let (a, b, shared) = (case_stream(), case_stream(), case_stream());
+        let first = AppendBatch {
+            streams: vec![
+                StreamAppend { stream_id: a.clone(), expected: ExpectedVersion::NoStream, events: vec![event(1)] },
+                StreamAppend { stream_id: shared.clone(), expected: ExpectedVersion::NoStream, events: vec![event(2)] },
+            ],
+            provenance: provenance(),
+        };
+        let mut second = batch(&b, ExpectedVersion::NoStream, vec![event(3), event(4)]);
+        second.streams.push(StreamAppend {
+            stream_id: shared.clone(),
+            expected: ExpectedVersion::Exact(1),
+            events: vec![event(5)],
+        });
+        second.provenance.actor_role = "atendente".into();
+        second.provenance.command = Some(json!({"act": "outro"}));
+        // Act
+        let outcomes = store.append_many(vec![first.clone(), second.clone()]).await.unwrap();
+        // Assert: positions in batch order, versions chained across batches, provenance per batch.
+        assert_eq!(outcomes.len(), 2);
+        assert_eq!(outcomes[0].stream_versions, vec![(a.clone(), 1), (shared.clone(), 1)]);
+        assert_eq!(outcomes[1].stream_versions, vec![(b.clone(), 2), (shared.clone(), 2)]);
+        let positions: Vec<i64> = outcomes.iter().flat_map(|o| o.positions.clone()).collect();
+        assert!(positions.windows(2).all(|w| w[1] == w[0] + 1), "{positions:?}");
+        let shared_events = store.read_stream(&shared, 1).await.unwrap();
+        assert_eq!(shared_events[1].prev_hash, shared_events[0].hash, "the chain runs across the batches");
+        assert_eq!(shared_events[0].actor_role, "fiscal");
+        assert_eq!(shared_events[1].actor_role, "atendente");
+        assert_eq!(shared_events[1].correlation_id, second.provenance.correlation_id);
+        assert_eq!(shared_events[1].command.as_deref(), Some(r#"{"act":"outro"}"#));
+        let all = visible_events(store.as_ref(), 5).await;
+        assert_eq!(all.len(), 5);
+        integrity::seal_all(store.as_ref()).await.unwrap();
+        assert!(integrity::verify(store.as_ref(), &|_| {}).await.unwrap().ok(), "every chain verifies");
+    }
+
+    async fn a_conflict_in_one_batch_of_a_call_writes_no_batch_of_it(s: &Subject) {
+        let store = s.store();
+        let (fresh, taken) = (case_stream(), case_stream());
+        store.append(batch(&taken, ExpectedVersion::NoStream, vec![event(1)])).await.unwrap();
+        let before = visible_events(store.as_ref(), 1).await.len();
+        let calls = vec![
+            batch(&fresh, ExpectedVersion::NoStream, vec![event(2)]),
+            batch(&taken, ExpectedVersion::NoStream, vec![event(3)]),
+        ];
+        let err = store.append_many(calls).await.unwrap_err();
+        assert!(matches!(&err, StoreError::Conflict { stream, actual: 1, .. } if *stream == taken), "{err:?}");
+        assert_eq!(store.stream_version(&fresh).await.unwrap(), 0, "the first batch was not written either");
+        assert_eq!(all_events(store.as_ref()).await.len(), before);
+        // Two batches of one call may not both open the same stream.
+        let twice = vec![
+            batch(&fresh, ExpectedVersion::NoStream, vec![event(4)]),
+            batch(&fresh, ExpectedVersion::NoStream, vec![event(5)]),
+        ];
+        let err = store.append_many(twice).await.unwrap_err();
+        assert!(matches!(&err, StoreError::Conflict { actual: 1, .. }), "{err:?}");
+        assert!(matches!(store.append_many(Vec::new()).await, Err(StoreError::InvalidInput(_))));
+    }
+
+    async fn a_retried_call_of_several_batches_returns_the_original_outcomes(s: &Subject) {
+        let store = s.store();
+        let calls = vec![
+            batch(&case_stream(), ExpectedVersion::NoStream, vec![event(1)]),
+            batch(&case_stream(), ExpectedVersion::NoStream, vec![event(2), event(3)]),
+        ];
+        let first = store.append_many(calls.clone()).await.unwrap();
+        let retry = store.append_many(calls.clone()).await.unwrap();
+        assert!(retry.iter().all(|o| o.duplicate));
+        assert_eq!(
+            retry.iter().map(|o| &o.positions).collect::<Vec<_>>(),
+            first.iter().map(|o| &o.positions).collect::<Vec<_>>()
+        );
+        // One old batch with a new one is not a retry of either call.
+        let mixed = vec![calls[0].clone(), batch(&case_stream(), ExpectedVersion::NoStream, vec![event(4)])];
+        assert!(matches!(store.append_many(mixed).await, Err(StoreError::IdempotencyMismatch(_))));
+    }
+
+    async fn the_head_position_is_the_last_event_a_reader_can_see(s: &Subject) {
+        let store = s.store();
+        assert_eq!(store.head_position().await.unwrap(), 0, "an empty log has no head");
+        let stream = case_stream();
+        store.append(batch(&stream, ExpectedVersion::NoStream, vec![event(1), event(2)])).await.unwrap();
+        store.append(batch(&case_stream(), ExpectedVersion::NoStream, vec![event(3)])).await.unwrap();
+        let events = visible_events(store.as_ref(), 3).await;
+        assert_eq!(store.head_position().await.unwrap(), events[2].position);
+    }
+);

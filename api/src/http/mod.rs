@@ -12,10 +12,11 @@ pub mod openapi;
 mod operators;
 pub(crate) mod reads;
 
+use std::fmt::Write as _;
 use std::time::Instant;
 
 use autos_domain::act_catalogue;
-use autos_projections::runner::RunState;
+use autos_projections::runner::{self, Leader, ProjectionStatus, RunState};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -106,20 +107,37 @@ async fn healthz() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// Ready when the database answers and no projection stopped on an event.
+/// How long `/readyz` waits for each database check.
+const READY_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Ready when the database answers, writes reach it, and no projection stopped on an event.
+/// While writes fail (a full disk, an IO fault) each call probes with one real commit, so the
+/// server reports ready again by itself as soon as the fault clears.
+/// Per projection the body shows this instance's runner state and, from the database, the log
+/// head, the applied position, the lag and the lease holder.
+/// Each database check is bounded by [`READY_CHECK`], so a database that does not answer makes
+/// `/readyz` say so within seconds instead of hanging the probe.
 async fn readyz(State(state): State<AppState>) -> Response {
-    let database = state.store.ping().await;
-    let projections = state.board.read().map(|b| b.clone()).unwrap_or_default();
-    let failed: Vec<_> = projections.iter().filter(|(_, s)| matches!(s, RunState::Failed { .. })).collect();
+    let database = matches!(tokio::time::timeout(READY_CHECK, state.store.ping()).await, Ok(Ok(())));
+    if !state.store.write_health().status().is_ok() {
+        let _ = tokio::time::timeout(READY_CHECK, autos_store::health::probe(state.store.as_ref())).await;
+    }
+    let writes = state.store.write_health().status();
+    let projections = runner::status(state.store.as_ref(), &state.board).await;
+    let failed: Vec<_> = projections.iter().filter(|(_, s)| matches!(s.state, RunState::Failed { .. })).collect();
     let body = json!({
         "backend": state.store.backend_name(),
-        "database": database.is_ok(),
+        "database": database,
+        "instance": state.board.instance(),
+        "writes": writes,
         "projections": projections,
     });
-    if database.is_ok() && failed.is_empty() {
+    if database && writes.is_ok() && failed.is_empty() {
         Json(json!({ "status": "ready", "detail": body })).into_response()
     } else {
-        let mut problem = ApiError::Unavailable("banco de dados indisponível ou projeção parada".into()).problem();
+        let mut problem =
+            ApiError::Unavailable("banco de dados indisponível, gravações falhando ou projeção parada".into())
+                .problem();
         problem.detail = format!("{problem_detail}: {body}", problem_detail = problem.detail);
         let status = StatusCode::SERVICE_UNAVAILABLE;
         (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"))], Json(problem))
@@ -127,17 +145,49 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// One gauge per projection: its name, its help text and how to read it from a status.
+type Gauge = (&'static str, &'static str, fn(&ProjectionStatus) -> Option<i64>);
+
+const PROJECTION_GAUGES: [Gauge; 5] = [
+    ("autos_projection_position", "Última posição aplicada por esta instância, quando lidera", |s| match s.state {
+        RunState::Running { position, .. } => Some(position),
+        _ => None,
+    }),
+    ("autos_projection_head_position", "Última posição do registro visível aos leitores", |s| {
+        s.progress.as_ref().map(|p| p.head_position)
+    }),
+    ("autos_projection_applied_position", "Posição aplicada pela geração viva, por qualquer instância", |s| {
+        s.progress.as_ref().map(|p| p.applied_position)
+    }),
+    ("autos_projection_lag_events", "Eventos do registro ainda não aplicados pela projeção", |s| {
+        s.progress.as_ref().map(|p| p.lag_events)
+    }),
+    ("autos_projection_leader", "1 quando esta instância detém a concessão da projeção, 0 quando não", |s| {
+        s.progress.as_ref().map(|p| i64::from(p.leader.as_ref().is_some_and(Leader::is_this_instance)))
+    }),
+];
+
+/// The projection gauges in Prometheus text format.
+fn projection_gauges(status: &BTreeMap<&'static str, ProjectionStatus>) -> String {
+    let mut text = String::new();
+    for (metric, help, value) in PROJECTION_GAUGES {
+        let samples: Vec<_> = status.iter().filter_map(|(name, s)| value(s).map(|v| (name, v))).collect();
+        if samples.is_empty() {
+            continue;
+        }
+        let _ = writeln!(text, "# HELP {metric} {help}\n# TYPE {metric} gauge");
+        for (name, v) in samples {
+            let _ = writeln!(text, "{metric}{{projection=\"{name}\"}} {v}");
+        }
+    }
+    text
+}
+
 async fn metrics(State(state): State<AppState>) -> Response {
     match &state.metrics {
         Some(handle) => {
             let mut text = handle.render();
-            if let Ok(board) = state.board.read() {
-                for (name, s) in board.iter() {
-                    if let RunState::Running { position, .. } = s {
-                        text.push_str(&format!("autos_projection_position{{projection=\"{name}\"}} {position}\n"));
-                    }
-                }
-            }
+            text.push_str(&projection_gauges(&runner::status(state.store.as_ref(), &state.board).await));
             ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
         }
         None => ApiError::Unavailable("métricas desativadas".into()).into_response(),
