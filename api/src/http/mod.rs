@@ -12,6 +12,7 @@ pub mod openapi;
 mod operators;
 pub(crate) mod reads;
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::Instant;
 
