@@ -84,7 +84,7 @@ async fn roles_are_refused_where_the_matrix_says_so(server: &Server) {
     registered(server).await;
     let case_id = open_df(server).await;
     server.settle().await;
-    // Every documented route against every role and an anonymous caller (ARCHITECTURE.md §6).
+    // Every documented route against every role and an anonymous caller (docs/ARCHITECTURE.md §6).
     for (method, template, access) in autos_api::http::openapi::documented() {
         if template.ends_with("/stream") {
             continue;

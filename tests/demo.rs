@@ -135,7 +135,7 @@ async fn demandas(server: &Server) {
     assert_eq!(actual, expected);
     let (consultas, denuncias) = actual.values().fold((0, 0), |(c, d), (x, y)| (c + x, d + y));
     assert_eq!(consultas + denuncias, 160_450, "the report's total of demandas");
-    // Documented discrepancy (DOMAIN.md §7): the report's narrative speaks of 90,7 % consultas
+    // Documented discrepancy (docs/DOMAIN.md §7): the report's narrative speaks of 90,7 % consultas
     // and 9,3 % denúncias, while its table — which the dashboard reproduces — gives 91,4 % and
     // 8,6 % (a different cut-off).
     let share = |n: i64| (n * 1000 + 80_225) / 160_450;

@@ -1,4 +1,4 @@
-//! Complainants' and beneficiaries' personal data at the HTTP edge (LGPD; ARCHITECTURE.md §4b):
+//! Complainants' and beneficiaries' personal data at the HTTP edge (LGPD; docs/ARCHITECTURE.md §4b):
 //! an act arrives with the data in clear under `reclamante` or `beneficiario`; the server checks
 //! the act with placeholders first (so malformed input is refused before anything is written),
 //! then seals each object under its data subject's key and hands the domain only the sealed

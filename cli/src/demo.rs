@@ -87,7 +87,7 @@ struct InterventionRow {
 }
 
 /// The rule book of the demonstration: the built-in one, plus the values the report's period
-/// needs that DOMAIN.md marks unconfirmed, each labelled as a demonstration value.
+/// needs that docs/DOMAIN.md marks unconfirmed, each labelled as a demonstration value.
 ///
 /// # Errors
 /// `Domain` when the built-in book lacks the seed version.

@@ -210,7 +210,7 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
                     "sanction before the defence opportunity"
                 );
             }
-            // DOMAIN.md §2.8: a NIP is classified after the answer or once the resolution deadline ran out.
+            // docs/DOMAIN.md §2.8: a NIP is classified after the answer or once the resolution deadline ran out.
             if let (true, CaseDetail::Nip(nip)) = (classifying, &before.detail) {
                 let silent_in_time =
                     before.deadlines.get(&DeadlineKey::ResolucaoNip).is_some_and(|p| !p.has_expired(today));

@@ -1,4 +1,4 @@
-//! The quarterly *Boletim Parceiros da Cidadania* (DOMAIN.md §6): per quarter, the complaint
+//! The quarterly *Boletim Parceiros da Cidadania* (docs/DOMAIN.md §6): per quarter, the complaint
 //! counts (Disque ANS demandas and NIPs) by theme and by operator for the whole country, each region and each UF (the
 //! operator's seat), and the ANS acts published in the quarter. Aggregates and public acts only:
 //! no complainant's data is ever read.

@@ -1,4 +1,4 @@
-//! Personal data under the LGPD (ARCHITECTURE.md §4b): complainants' and beneficiaries' data
+//! Personal data under the LGPD (docs/ARCHITECTURE.md §4b): complainants' and beneficiaries' data
 //! enter the log only as AES-256-GCM ciphertext under a key of their own per data subject. Keys
 //! live in `subject_keys`, outside the log, wrapped by the server's master key. Hashes cover
 //! the ciphertext, so `forget` — destroying the key — leaves every chain verifiable while the

@@ -40,7 +40,7 @@ struct Route {
     errors: &'static [&'static str],
 }
 
-/// Who may call a route: the role matrix of ARCHITECTURE.md §6, as the tests check it.
+/// Who may call a route: the role matrix of docs/ARCHITECTURE.md §6, as the tests check it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// Anyone, without a token: aggregates and public data only.

@@ -208,7 +208,7 @@ pub(super) struct IndexQuery {
 
 /// The complaint index of one operator: numerator (denúncias and NIPs in the window), denominator
 /// (beneficiaries summed over the window's months), window and scale kept apart; the ratio is
-/// given unrounded as a convenience (DOMAIN.md §5).
+/// given unrounded as a convenience (docs/DOMAIN.md §5).
 pub(super) async fn complaint_index(
     State(state): State<AppState>,
     Params(query): Params<IndexQuery>,
@@ -565,7 +565,7 @@ async fn panorama(state: &AppState, quarter: &str, scope: &str, limit: usize) ->
     Ok(Panorama { escopo: scope.to_owned(), temas, operadoras })
 }
 
-/// The quarterly Parceiros da Cidadania bulletin of a UF (DOMAIN.md §6): the themes and
+/// The quarterly Parceiros da Cidadania bulletin of a UF (docs/DOMAIN.md §6): the themes and
 /// operators most demanded nationally, in the UF's region and in the UF, and the ANS acts
 /// published in the quarter (public aggregates and public acts only).
 pub(super) async fn bulletin(

@@ -6,7 +6,7 @@
 //! small operators are inspected too.
 //!
 //! The processes stop at the auto: carrying them to a fine would need the seed era's porte
-//! factors and circumstances, which DOMAIN.md leaves unconfirmed. Process and document numbers
+//! factors and circumstances, which docs/DOMAIN.md leaves unconfirmed. Process and document numbers
 //! are marked as demonstration numbers: the ANS issues the real ones.
 
 use autos_domain::{CaseCommand, Registro};

@@ -1,4 +1,4 @@
-//! Alienação de carteira (DOMAIN.md §2.5): the events of the voluntary request with its notice
+//! Alienação de carteira (docs/DOMAIN.md §2.5): the events of the voluntary request with its notice
 //! and acquirer bar, of the ordered transfer with its single extension and failure, of the
 //! compulsory auction on both streams, and of the transfer that keeps the contracts; every
 //! refusal by its rule id.
@@ -300,7 +300,7 @@ fn before_rn_35_the_ordered_deadline_admits_no_extension() {
 
 #[test]
 fn a_missed_ordered_alienation_fails_only_after_the_deadline_then_dicol_records_the_next_measure() {
-    // RDC 84/2001; DOMAIN.md §2.5: ORDERED --DeadlineMissed--> FAILED → compulsória | portabilidade | LE | cancelamento.
+    // RDC 84/2001; docs/DOMAIN.md §2.5: ORDERED --DeadlineMissed--> FAILED → compulsória | portabilidade | LE | cancelamento.
     let mut world = market(d(2003, 1, 6));
     let case = world.new_case_id();
     world.given([case_act(case, diretoria(), d(2004, 5, 3), order(d(2004, 5, 5)))]);
@@ -384,7 +384,7 @@ fn a_compulsory_auction_with_winners_ends_in_the_transfer() {
 
 #[test]
 fn a_deserted_auction_fails_and_awaits_the_next_measure() {
-    // RDC 82/2001; DOMAIN.md §2.5: a failed alienação leads to portabilidade especial, LE or cancelamento.
+    // RDC 82/2001; docs/DOMAIN.md §2.5: a failed alienação leads to portabilidade especial, LE or cancelamento.
     let mut world = market(d(2003, 1, 6));
     let case = auction(&mut world);
     let deserted =
@@ -425,7 +425,7 @@ fn a_compulsory_alienation_needs_a_cancelled_registration_or_a_regime_and_runs_o
 
 #[test]
 fn acts_out_of_order_are_refused_with_their_rule() {
-    // DOMAIN.md §2.5 lifecycles.
+    // docs/DOMAIN.md §2.5 lifecycles.
     let mut world = market(d(2016, 2, 1));
     let case = world.new_case_id();
     world.given([case_act(case, fiscal(), d(2017, 3, 1), voluntary(Abrangencia::Total, d(2017, 4, 3)))]);
@@ -452,7 +452,7 @@ fn acts_out_of_order_are_refused_with_their_rule() {
 
 #[test]
 fn only_the_roles_of_the_catalogue_act_on_an_alienacao() {
-    // ARCHITECTURE.md §6: DICOL orders and decides; fiscal records; an interventor only where appointed.
+    // docs/ARCHITECTURE.md §6: DICOL orders and decides; fiscal records; an interventor only where appointed.
     let mut world = market(d(2016, 2, 1));
     let case = world.new_case_id();
     world

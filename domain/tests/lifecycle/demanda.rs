@@ -1,4 +1,4 @@
-//! Demandas do Disque ANS (DOMAIN.md §2.8, 2001–2003 flow): the events of a consulta answered and
+//! Demandas do Disque ANS (docs/DOMAIN.md §2.8, 2001–2003 flow): the events of a consulta answered and
 //! of a denúncia judged in two internal instances, sent to a Núcleo and investigated; the sealed
 //! complainant; every refusal by its rule id.
 
@@ -104,7 +104,7 @@ fn a_denuncia_not_irregular_is_archived_and_a_consulta_is_never_evaluated() {
 
 #[test]
 fn the_complainant_travels_only_sealed() {
-    // ARCHITECTURE.md §4b; Lei 13.709/2018: personal data only as ciphertext in the log.
+    // docs/ARCHITECTURE.md §4b; Lei 13.709/2018: personal data only as ciphertext in the log.
     let mut world = world_with_operator(d(2001, 2, 1), 5_000);
     let case = world.new_case_id();
     let outcome = world.when(case_act(case, atendente(), d(2002, 4, 8), demanda(DemandKind::Denuncia)));

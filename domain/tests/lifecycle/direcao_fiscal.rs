@@ -1,4 +1,4 @@
-//! Direção fiscal (DOMAIN.md §2.2) and the asset freeze it imposes (§2.10): the events of the
+//! Direção fiscal (docs/DOMAIN.md §2.2) and the asset freeze it imposes (§2.10): the events of the
 //! decree on both streams and on the freeze it opens, the 365-day term and its renewal, the
 //! programme, the removal of administrators, closure, and every refusal by its rule id.
 
@@ -88,7 +88,7 @@ fn decreeing_df_emits_the_regime_on_both_streams_and_freezes_administrators_asse
 
 #[test]
 fn a_second_df_for_the_same_operator_is_refused() {
-    // DOMAIN.md §2.2 invariant 2: at most one active DF per operator.
+    // docs/DOMAIN.md §2.2 invariant 2: at most one active DF per operator.
     let (mut world, _) = df_world();
     let other = world.new_case_id();
     world.when(case_act(other, diretoria(), d(2017, 4, 1), decree())).then_refused("regime.ja_ativo");
@@ -113,7 +113,7 @@ fn a_df_longer_than_365_days_is_refused() {
 
 #[test]
 fn after_the_term_ends_without_renewal_only_closure_is_admitted() {
-    // DOMAIN.md §2.2 invariant 1: continuation needs an explicit renewal.
+    // docs/DOMAIN.md §2.2 invariant 1: continuation needs an explicit renewal.
     let (mut world, case) = df_world();
     let interventor = actor(Role::Interventor, &[case]);
     let id = CaseCommand::EmitirInstrucaoDiretiva { numero: "ID 1".into(), assunto: "documentos".into() };
@@ -158,7 +158,7 @@ fn a_renewal_extends_the_term_before_it_ends() {
 
 #[test]
 fn an_interventor_acts_only_on_the_case_they_are_appointed_to() {
-    // RN 300/2012; ARCHITECTURE.md §6.
+    // RN 300/2012; docs/ARCHITECTURE.md §6.
     let (mut world, case) = df_world();
     let id = CaseCommand::EmitirInstrucaoDiretiva { numero: "ID 1".into(), assunto: "balancetes".into() };
     world
@@ -227,7 +227,7 @@ fn a_programme_not_presented_cannot_be_declared_missing_before_the_deadline() {
 
 #[test]
 fn closing_df_with_cancellation_requires_members_to_be_provided_for() {
-    // DOMAIN.md §2.11: no compulsory cancellation with members left without transfer/portability.
+    // docs/DOMAIN.md §2.11: no compulsory cancellation with members left without transfer/portability.
     let (mut world, case) = df_world();
     let close = CaseCommand::EncerrarRegime {
         motivo: RegimeClosure::ComCancelamentoDeRegistro,
@@ -268,7 +268,7 @@ fn an_administrator_removed_by_ans_leaves_office_on_the_operator_stream() {
 
 #[test]
 fn the_freeze_is_lifted_only_by_an_inquiry_outcome_or_a_court_order() {
-    // Lei 9.656/1998 art. 24-A; DOMAIN.md §2.10: a loss keeps the freeze; a court order lifts it.
+    // Lei 9.656/1998 art. 24-A; docs/DOMAIN.md §2.10: a loss keeps the freeze; a court order lifts it.
     let (mut world, _) = df_world();
     let freeze = *world.operator(registro()).active_freezes.iter().next().unwrap();
     let extend = |motivacao: &str| CaseCommand::EstenderIndisponibilidade {

@@ -1,4 +1,4 @@
-//! Liquidação extrajudicial (DOMAIN.md §2.4) and cancellation of registration (§2.11): the events
+//! Liquidação extrajudicial (docs/DOMAIN.md §2.4) and cancellation of registration (§2.11): the events
 //! of the decree on the LE, the operator and the DF it closes, the inquiry and the freeze it
 //! settles, the closures, the special portability window, and every refusal by its rule id.
 
@@ -103,7 +103,7 @@ fn decreeing_le_closes_the_df_and_cancels_the_registration() {
 
 #[test]
 fn no_new_df_may_start_while_le_is_open() {
-    // DOMAIN.md §2.4 invariant; ARCHITECTURE.md §2 cross-case rule.
+    // docs/DOMAIN.md §2.4 invariant; docs/ARCHITECTURE.md §2 cross-case rule.
     let (mut world, _, _) = le_world();
     let case = world.new_case_id();
     world.when(case_act(case, diretoria(), d(2017, 10, 1), df())).then_refused("operadora.registro_cancelado");
@@ -209,7 +209,7 @@ fn a_balance_sheet_after_ninety_days_is_recorded_as_late() {
 
 #[test]
 fn a_compulsory_cancellation_waits_for_the_special_portability_window() {
-    // RN 438/2018: 60 d from the RO in DOU (4 Feb → 5 Apr 2019); DOMAIN.md §2.11.
+    // RN 438/2018: 60 d from the RO in DOU (4 Feb → 5 Apr 2019); docs/DOMAIN.md §2.11.
     let mut world = world_with_operator(d(2019, 1, 1), 800);
     let case = world.new_case_id();
     let start = CaseCommand::IniciarCancelamentoRegistro {
@@ -260,7 +260,7 @@ fn a_compulsory_cancellation_waits_for_the_special_portability_window() {
 
 #[test]
 fn a_voluntary_cancellation_needs_no_portability() {
-    // DOMAIN.md §2.11: only a compulsory cancellation waits for the members to be provided for.
+    // docs/DOMAIN.md §2.11: only a compulsory cancellation waits for the members to be provided for.
     let mut world = world_with_operator(d(2001, 1, 1), 100);
     let case = world.new_case_id();
     let start = CaseCommand::IniciarCancelamentoRegistro {

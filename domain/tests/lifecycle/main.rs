@@ -1,5 +1,5 @@
 //! Given/when/then specifications of the domain, one module per family, collected in one test
-//! binary (STYLE.md habit 20). Each test names the norm it checks in a comment, checks the events
+//! binary (docs/STYLE.md habit 20). Each test names the norm it checks in a comment, checks the events
 //! each decision emits (`autos_domain::testing`) and each refusal by its rule id.
 
 mod alienacao;

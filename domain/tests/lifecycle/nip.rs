@@ -1,4 +1,4 @@
-//! NIP (DOMAIN.md §2.8, RN 343/2013 → RN 388/2015 → RN 483/2022 and RN 579/2023): the events of
+//! NIP (docs/DOMAIN.md §2.8, RN 343/2013 → RN 388/2015 → RN 483/2022 and RN 579/2023): the events of
 //! the registration with the operator's protocol, the notification with its 5/10 business-day
 //! deadlines on a real calendar, the answer, every classification and the review of an RVE at any
 //! time; every refusal by its rule id.
@@ -237,7 +237,7 @@ fn classification_before_the_operator_is_notified_is_premature() {
 
 #[test]
 fn a_silent_operator_is_classified_only_after_the_resolution_deadline() {
-    // DOMAIN.md §2.8: DeadlinePassed leads to classification; silence runs against the operator.
+    // docs/DOMAIN.md §2.8: DeadlinePassed leads to classification; silence runs against the operator.
     let mut world = world_with_operator(d(2024, 1, 2), 5_000);
     let case = notified(&mut world, d(2026, 2, 13), NipKind::Assistencial);
     let unresolved = classify(NipClassification::NaoResolvida);
@@ -269,7 +269,7 @@ fn a_future_redress_date_is_refused() {
 
 #[test]
 fn the_complaint_needs_the_operator_protocol_and_a_sealed_beneficiary() {
-    // RN 388/2015 (NIP); ARCHITECTURE.md §4b and Lei 13.709/2018: beneficiary data only sealed.
+    // RN 388/2015 (NIP); docs/ARCHITECTURE.md §4b and Lei 13.709/2018: beneficiary data only sealed.
     let mut world = world_with_operator(d(2024, 1, 2), 5_000);
     let case = world.new_case_id();
     let mut no_protocol = complaint();
@@ -318,7 +318,7 @@ fn before_the_nip_existed_complaints_follow_the_disque_ans_flow() {
 
 #[test]
 fn acts_out_of_order_are_refused_with_their_rule() {
-    // DOMAIN.md §2.8 lifecycle.
+    // docs/DOMAIN.md §2.8 lifecycle.
     let mut world = world_with_operator(d(2024, 1, 2), 5_000);
     let case = world.new_case_id();
     world.given([case_act(case, atendente(), d(2026, 2, 13), complaint())]);
@@ -342,7 +342,7 @@ fn acts_out_of_order_are_refused_with_their_rule() {
 
 #[test]
 fn only_the_roles_of_the_catalogue_act_on_a_nip() {
-    // ARCHITECTURE.md §6: the atendente registers, the fiscal notifies and classifies.
+    // docs/ARCHITECTURE.md §6: the atendente registers, the fiscal notifies and classifies.
     let mut world = world_with_operator(d(2024, 1, 2), 5_000);
     let case = world.new_case_id();
     world.when(by_fiscal(case, d(2026, 2, 13), complaint())).then_refused("acesso.papel_nao_autorizado");

@@ -1,4 +1,4 @@
-//! The operator aggregate (DOMAIN.md §4, §2.11): the events of its registry acts — registration,
+//! The operator aggregate (docs/DOMAIN.md §4, §2.11): the events of its registry acts — registration,
 //! cadastral change, sales suspended and restored — the stored shape of a registration, and every
 //! refusal by its rule id.
 
@@ -35,7 +35,7 @@ fn an_operator_cannot_be_registered_twice() {
 
 #[test]
 fn only_the_registry_admin_registers_operators() {
-    // ARCHITECTURE.md §6: admin keeps the operator registry.
+    // docs/ARCHITECTURE.md §6: admin keeps the operator registry.
     let mut world = World::default();
     world
         .when(operator_act(registro(), actor(Role::Fiscal, &[]), d(2001, 2, 1), register_again()))

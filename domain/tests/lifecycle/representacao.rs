@@ -1,4 +1,4 @@
-//! Representações (DOMAIN.md §2.9): the events of a referral registered with a concrete
+//! Representações (docs/DOMAIN.md §2.9): the events of a referral registered with a concrete
 //! obligation and period, distributed and archived with a reason; every refusal by its rule id.
 
 use autos_domain::case::{Abertura, OriginArea, RepresentationEvent, RepresentationSubject};
@@ -26,7 +26,7 @@ fn fiscal() -> Actor {
 
 #[test]
 fn a_representacao_is_registered_distributed_and_archived() {
-    // Lei 9.961/2000 art. 4; DOMAIN.md §2.9 lifecycle.
+    // Lei 9.961/2000 art. 4; docs/DOMAIN.md §2.9 lifecycle.
     let mut world = world_with_operator(d(2001, 2, 1), 5_000);
     let case = world.new_case_id();
     let registration = register("RN 4/2000 (envio do SIB)", d(2002, 1, 1), d(2002, 6, 30));
@@ -67,7 +67,7 @@ fn a_representacao_is_registered_distributed_and_archived() {
 
 #[test]
 fn a_representacao_must_name_a_concrete_obligation_and_a_sensible_period() {
-    // DOMAIN.md §2.9 invariant: a concrete legal/infralegal obligation and period.
+    // docs/DOMAIN.md §2.9 invariant: a concrete legal/infralegal obligation and period.
     let mut world = world_with_operator(d(2001, 2, 1), 5_000);
     let case = world.new_case_id();
     world
@@ -84,7 +84,7 @@ fn a_representacao_must_name_a_concrete_obligation_and_a_sensible_period() {
 
 #[test]
 fn an_archived_representacao_takes_no_more_acts() {
-    // Corrections are new acts in another case (DOMAIN.md §8).
+    // Corrections are new acts in another case (docs/DOMAIN.md §8).
     let mut world = world_with_operator(d(2001, 2, 1), 5_000);
     let case = world.new_case_id();
     world.given([

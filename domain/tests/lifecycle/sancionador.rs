@@ -1,4 +1,4 @@
-//! Processo administrativo sancionador (DOMAIN.md §2.7 and §3): the events of each act from the
+//! Processo administrativo sancionador (docs/DOMAIN.md §2.7 and §3): the events of each act from the
 //! auto de infração to payment — notification with the defence deadline, defence, decision with
 //! every factor of the fine, appeal, res judicata, discounts, instalments, default, dívida ativa
 //! and the claim in a liquidation estate — and every refusal by its rule id.
@@ -220,7 +220,7 @@ fn a_fine_runs_from_the_auto_de_infracao_to_payment() {
 
 #[test]
 fn a_paid_or_archived_process_is_immutable() {
-    // DOMAIN.md §2.7: a paid or archived PAS is immutable.
+    // docs/DOMAIN.md §2.7: a paid or archived PAS is immutable.
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
     let paid_case = final_fine(&mut world, 30_000);
     world.given([by_fiscal(paid_case, d(2017, 5, 10), pay(15_000))]);
@@ -643,7 +643,7 @@ fn a_credit_is_filed_in_the_estate_only_when_the_operator_is_in_liquidation() {
 
 #[test]
 fn only_a_fiscal_draws_up_an_auto_and_only_the_diretoria_decides() {
-    // ARCHITECTURE.md §6: fiscal for autos de infração; diretoria for decisions and appeals.
+    // docs/ARCHITECTURE.md §6: fiscal for autos de infração; diretoria for decisions and appeals.
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
     let case = world.new_case_id();
     world
@@ -659,7 +659,7 @@ fn only_a_fiscal_draws_up_an_auto_and_only_the_diretoria_decides() {
 
 #[test]
 fn the_process_binds_to_the_rules_in_force_on_the_infraction_date() {
-    // Tempus regit actum (DOMAIN.md §0): a 2002 infraction follows the seed-era rules, whose
+    // Tempus regit actum (docs/DOMAIN.md §0): a 2002 infraction follows the seed-era rules, whose
     // defence deadline is [UNCONF], so the opportunity cannot be shown to have passed.
     let mut world = world_with_operator(d(2001, 2, 1), 5_000);
     let case = world.new_case_id();

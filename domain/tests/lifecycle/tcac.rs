@@ -1,4 +1,4 @@
-//! TCAC (DOMAIN.md §2.6): the events of each RN 372/2015 step and of the RDC 57/2001 path, the
+//! TCAC (docs/DOMAIN.md §2.6): the events of each RN 372/2015 step and of the RDC 57/2001 path, the
 //! processes it suspends and the two-year bar after a breach on the operator's stream, and every
 //! refusal by its rule id.
 
