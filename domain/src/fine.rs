@@ -179,8 +179,10 @@ impl FineComputation {
                 "multa.desconto_indisponivel",
                 "RN 483/2022 art. 33",
                 format!(
-                    "a opção de desconto {kind:?} não existe na versão {} para o tipo {}",
-                    rules.version, self.tipo_infracao
+                    "a opção de desconto \"{}\" não existe na versão {} para o tipo {}",
+                    crate::case::code_label(&kind),
+                    rules.version,
+                    self.tipo_infracao
                 ),
             ));
         };

@@ -26,6 +26,7 @@ pub mod deadline;
 mod error;
 pub mod event;
 pub mod fine;
+pub mod forms;
 pub mod operator;
 pub mod rules;
 pub mod stored;

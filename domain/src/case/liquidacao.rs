@@ -199,7 +199,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
                 return Err(DomainError::rule(
                     "inquerito.fase_fora_de_ordem",
                     "RN 276/2011",
-                    format!("a próxima fase do inquérito é {next:?}"),
+                    format!("a próxima fase do inquérito é \"{}\"", super::code_label(&next)),
                 ));
             }
             one(LeEvent::InqueritoAvancou { fase }, "RN 276/2011", None)

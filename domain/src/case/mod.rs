@@ -293,7 +293,7 @@ impl Act<'_> {
             DomainError::rule(
                 "prazo.inexistente",
                 self.case.family.map_or(NORM_PROCESSO, family_norm),
-                format!("não há prazo {key:?} em curso"),
+                format!("não há prazo de {} em curso", deadline_label(key)),
             )
         })
     }
@@ -346,7 +346,7 @@ pub(crate) fn family_norm(family: Family) -> &'static str {
 
 /// A lifecycle refusal: the act does not fit the current phase. `family` is the rule-id prefix
 /// of the family module (`pas`, `direcao_fiscal`, …).
-pub(crate) fn wrong_phase(family: &str, phase: impl std::fmt::Debug, act: &str) -> DomainError {
+pub(crate) fn wrong_phase(family: &str, phase: impl Serialize, act: &str) -> DomainError {
     let norm = match family {
         "direcao_fiscal" => family_norm(Family::DirecaoFiscal),
         "direcao_tecnica" => family_norm(Family::DirecaoTecnica),
@@ -364,8 +364,25 @@ pub(crate) fn wrong_phase(family: &str, phase: impl std::fmt::Debug, act: &str) 
     DomainError::rule(
         &format!("{family}.transicao_invalida"),
         norm,
-        format!("o ato {act} não é admitido na fase {phase:?}"),
+        format!("o ato \"{}\" não é admitido na fase \"{}\"", act_label(act), code_label(&phase)),
     )
+}
+
+/// A stored code (a phase, a deadline, an option) as officers read it: `aguardando_defesa` →
+/// "aguardando defesa".
+pub fn code_label(phase: &impl Serialize) -> String {
+    serde_json::to_value(phase).ok().and_then(|v| v.as_str().map(|s| s.replace('_', " "))).unwrap_or_default()
+}
+
+/// A deadline as officers read it: `DeadlineKey::Defesa` → "defesa".
+pub fn deadline_label(key: DeadlineKey) -> String {
+    let value = code_label(&key);
+    let code = value.replace(' ', "_");
+    crate::forms::label_of(crate::forms::DEADLINES, &code).to_lowercase()
+}
+
+fn act_label(act: &str) -> &str {
+    find_act(act).map_or(act, |info| info.label)
 }
 
 /// Decides a case act.
@@ -471,7 +488,7 @@ fn extend_deadline(
             return Err(DomainError::rule(
                 "prazo.improrrogavel",
                 family_norm(family),
-                format!("o prazo {key:?} não admite prorrogação nesta família"),
+                format!("o prazo de {} não admite prorrogação nesta família", deadline_label(key)),
             ));
         }
     };

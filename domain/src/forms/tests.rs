@@ -1,0 +1,180 @@
+//! The catalogue test: every act of the catalogue has a form, every form decodes into its
+//! command, the fields marked required are exactly those the command cannot do without, the
+//! command has no field its form lacks, and every choice offers exactly the command's values.
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Value};
+
+use super::*;
+use crate::acts::act_catalogue;
+use crate::{CaseCommand, OperatorCommand};
+
+/// Decodes as a case or an operator act, by the catalogue.
+fn decodes(act: &str, value: Value) -> Result<Value, String> {
+    let info = crate::acts::find_act(act).unwrap();
+    if info.families.is_empty() {
+        serde_json::from_value::<OperatorCommand>(value)
+            .map(|c| serde_json::to_value(c).unwrap())
+            .map_err(|e| e.to_string())
+    } else {
+        serde_json::from_value::<CaseCommand>(value)
+            .map(|c| serde_json::to_value(c).unwrap())
+            .map_err(|e| e.to_string())
+    }
+}
+
+fn full_json(act: &str) -> Value {
+    let fields = fields(act).unwrap();
+    let object =
+        decode(fields, &probe_values(fields)).unwrap_or_else(|e| panic!("{act}: o formulário não decodifica: {e:?}"));
+    command_json(act, object)
+}
+
+#[test]
+fn every_act_of_the_catalogue_has_a_form_that_decodes_into_its_command() {
+    for info in act_catalogue() {
+        let described = fields(info.name).unwrap_or_else(|| panic!("{}: ato sem formulário", info.name));
+        let round_trip = decodes(info.name, full_json(info.name))
+            .unwrap_or_else(|e| panic!("{}: o JSON do formulário não é o do ato: {e}", info.name));
+        let keys: BTreeSet<&str> = round_trip.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut expected: BTreeSet<&str> = described.iter().map(|f| f.name).collect();
+        expected.insert("act");
+        assert_eq!(keys, expected, "{}: os campos do ato e os do formulário diferem", info.name);
+    }
+}
+
+#[test]
+fn required_marks_match_what_the_command_cannot_do_without() {
+    for info in act_catalogue() {
+        let described = fields(info.name).unwrap();
+        for field in described {
+            let mut values = probe_values(described);
+            values.retain(|k, _| k != field.name && !k.starts_with(&format!("{}.", field.name)));
+            let left_empty = decode(described, &values);
+            if field.required && field.kind == Kind::Flag {
+                // A checkbox left unticked is a "no": the act always receives it.
+                assert_eq!(left_empty.map(|o| o[field.name].clone()), Ok(Value::Bool(false)));
+            } else if field.required {
+                let errors = left_empty.expect_err("a required field left empty is refused");
+                assert!(
+                    errors.iter().any(|e| e.path.starts_with(field.name)),
+                    "{}.{}: {errors:?}",
+                    info.name,
+                    field.name
+                );
+                let mut value = full_json(info.name);
+                value.as_object_mut().unwrap().remove(field.name);
+                assert!(
+                    decodes(info.name, value).is_err(),
+                    "{}.{}: obrigatório no formulário, mas o ato o dispensa",
+                    info.name,
+                    field.name
+                );
+            } else {
+                let object = left_empty.unwrap_or_else(|e| panic!("{}.{}: {e:?}", info.name, field.name));
+                if let Err(e) = decodes(info.name, command_json(info.name, object)) {
+                    panic!("{}.{}: opcional no formulário, mas o ato o exige: {e}", info.name, field.name);
+                }
+            }
+        }
+    }
+}
+
+/// The values serde names when it refuses an unknown one (``expected one of `a`, `b` `` or
+/// ``expected `a` or `b` ``).
+fn accepted_values(act: &str, field: &Field, nested: Option<&str>) -> BTreeSet<String> {
+    let mut value = full_json(act);
+    let slot = &mut value[field.name];
+    match nested {
+        Some(tag) => slot[tag] = json!("__nenhum__"),
+        None => *slot = json!("__nenhum__"),
+    }
+    let message = decodes(act, value).expect_err("a value outside the list is refused");
+    let list = message.split("expected").nth(1).unwrap_or_else(|| panic!("{act}.{}: {message}", field.name));
+    list.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+}
+
+#[test]
+fn every_choice_offers_exactly_the_values_of_its_command() {
+    for info in act_catalogue() {
+        for field in fields(info.name).unwrap() {
+            let offered = |options: &[Choice]| options.iter().map(|(v, _)| (*v).to_owned()).collect::<BTreeSet<_>>();
+            match field.kind {
+                Kind::Choice(options) if field.name != "canal" && field.name != "uf" => {
+                    assert_eq!(
+                        offered(options),
+                        accepted_values(info.name, field, None),
+                        "{}.{}",
+                        info.name,
+                        field.name
+                    );
+                }
+                Kind::Deadline => {
+                    assert_eq!(
+                        offered(DEADLINES),
+                        accepted_values(info.name, field, None),
+                        "{}.{}",
+                        info.name,
+                        field.name
+                    );
+                }
+                Kind::Variant { tag, options } => {
+                    let values: Vec<Choice> = options.iter().map(|(v, l, _)| (*v, *l)).collect();
+                    assert_eq!(
+                        offered(&values),
+                        accepted_values(info.name, field, Some(tag)),
+                        "{}.{}",
+                        info.name,
+                        field.name
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+#[test]
+fn a_refused_form_names_each_field_with_its_problem() {
+    let fields = fields("lavrar_auto_infracao").unwrap();
+    let mut values = probe_values(fields);
+    values.insert("data_infracao".into(), "31/02/2026".into());
+    values.insert("registro".into(), "12".into());
+    values.remove("fatos");
+    let errors = decode(fields, &values).unwrap_err();
+    let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(paths, ["registro", "data_infracao", "fatos"]);
+    assert!(errors[1].message.contains("data inválida"), "{errors:?}");
+    assert_eq!(errors[2].message, "campo obrigatório");
+}
+
+#[test]
+fn money_and_factors_are_read_in_pt_br() {
+    let fields = fields("decidir_primeira_instancia").unwrap();
+    let mut values = probe_values(fields);
+    values.insert("decisao.multa.valor_base".into(), "80.000,00".into());
+    values.insert("decisao.multa.multiplicador_coletivo".into(), "2,5".into());
+    let object = decode(fields, &values).unwrap();
+    assert_eq!(object["decisao"]["resultado"], "multa");
+    assert_eq!(object["decisao"]["multa"]["multiplicador_coletivo"], "2.5");
+    let money: crate::Money = serde_json::from_value(object["decisao"]["multa"]["valor_base"].clone()).unwrap();
+    assert_eq!(money, crate::Money::reais(80_000));
+}
+
+#[test]
+fn repeated_groups_skip_empty_rows_and_keep_their_order() {
+    let fields = fields("conceder_parcelamento").unwrap();
+    let mut values = FormValues::new();
+    values.insert("documento".into(), "SEI 1".into());
+    values.insert("parcelas.0.vencimento".into(), "2026-02-10".into());
+    values.insert("parcelas.0.valor".into(), "500,00".into());
+    values.insert("parcelas.1.vencimento".into(), String::new());
+    values.insert("parcelas.1.valor".into(), String::new());
+    values.insert("parcelas.2.vencimento".into(), "10/03/2026".into());
+    values.insert("parcelas.2.valor".into(), "500,00".into());
+    let object = decode(fields, &values).unwrap();
+    let parcelas = object["parcelas"].as_array().unwrap();
+    assert_eq!(parcelas.len(), 2);
+    assert_eq!(parcelas[1]["vencimento"], "2026-03-10");
+}
