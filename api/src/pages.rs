@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use autos_domain::acts::{act_catalogue, find_act};
-use autos_domain::{number_pt_br, CaseCommand, Registro, Role};
+use autos_domain::acts::find_act;
+use autos_domain::{number_pt_br, Registro, Role};
 use autos_projections::bulletin;
 use autos_projections::models::{self, CaseRef, DeadlineDoc, OperatorDoc, TimelineEntry};
 use autos_projections::time_travel::Cut;
@@ -23,13 +23,15 @@ use chrono::{Datelike, NaiveDate};
 use plotters::prelude::*;
 use serde::Deserialize;
 
+mod acts;
+mod forms;
+
 use crate::auth::{MaybeSigned, Signed, TOKEN_COOKIE};
 use crate::http::reads;
 use crate::state::AppState;
 use crate::ApiError;
 use autos_app::labels::{fold, porte_label, standing};
 use autos_app::officers::{self, Officer};
-use autos_app::service::Request;
 
 /// The pages, mounted at `/`.
 pub fn routes() -> Router<AppState> {
@@ -40,15 +42,51 @@ pub fn routes() -> Router<AppState> {
         .route("/operadoras", get(operators))
         .route("/operadoras/{registro}", get(operator))
         .route("/casos/{id}", get(case))
-        .route("/casos/{id}/atos", axum::routing::post(case_act))
+        .route("/casos/{id}/dados-pessoais", get(personal_data))
+        .merge(acts::routes())
         .route("/prazos", get(deadlines))
         .route("/painel", get(dashboard))
         .route("/auditoria", get(audit))
         .route("/publico", get(public_bulletin))
+        .route("/favicon.ico", get(favicon))
+        .route("/favicon.svg", get(favicon))
 }
 
 fn redirect(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(LOCATION, to.to_owned())]).into_response()
+}
+
+/// A signed-in officer on a page. A visitor who is not signed in is sent to the sign-in page,
+/// which brings them back here afterwards.
+#[derive(Debug, Clone)]
+pub struct PageOfficer(pub Officer);
+
+impl PageOfficer {
+    /// The officer as the API's extractor gives it, for role checks and service requests.
+    fn signed(&self) -> Signed {
+        Signed(self.0.clone())
+    }
+}
+
+impl axum::extract::FromRequestParts<AppState> for PageOfficer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Response> {
+        match MaybeSigned::from_request_parts(parts, state).await {
+            Ok(MaybeSigned(Some(officer))) => Ok(PageOfficer(officer)),
+            Ok(MaybeSigned(None)) => {
+                let back = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+                let back = askama::filters::urlencode(back).map(|b| b.to_string()).unwrap_or_default();
+                Err(redirect(&format!("/entrar?volta={back}")))
+            }
+            Err(e) => Err(error_page(None, e)),
+        }
+    }
+}
+
+/// A page to go back to after signing in: a path of this site only.
+fn local_path(back: Option<&str>) -> &str {
+    back.filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\')).unwrap_or("/operadoras")
 }
 
 fn page<T: Template>(template: &T) -> Response {
@@ -61,15 +99,51 @@ fn page<T: Template>(template: &T) -> Response {
     }
 }
 
-/// An error page: the problem's detail in Portuguese, with its status.
+#[derive(Template)]
+#[template(path = "erro.html")]
+struct ErrorPage {
+    officer: Option<Officer>,
+    titulo: String,
+    detalhe: String,
+    incidente: Option<String>,
+}
+
+/// An error page in the layout: the problem's title and detail in Portuguese, with its status.
 /// A 5xx names its incident id, which the log line carries too.
 fn error_page(officer: Option<Officer>, error: impl Into<ApiError>) -> Response {
     let (status, problem, failure) = error.into().report();
-    let incident = problem.incident_id.map(|id| format!(" (incidente {id})")).unwrap_or_default();
-    let body = SignIn { officer, error: Some(format!("{}: {}{incident}", problem.title, problem.detail)) };
+    let titulo = match status {
+        StatusCode::NOT_FOUND => "Página não encontrada".to_owned(),
+        StatusCode::FORBIDDEN => "Acesso negado".to_owned(),
+        StatusCode::CONFLICT => "O registro mudou enquanto você trabalhava".to_owned(),
+        _ => problem.title.clone(),
+    };
+    let body =
+        ErrorPage { officer, titulo, detalhe: problem.detail, incidente: problem.incident_id.map(|i| i.to_string()) };
     let mut response = (status, page(&body)).into_response();
     response.extensions_mut().insert(failure);
     response
+}
+
+/// The page for an address no route serves (the JSON API answers its own 404 as a problem).
+pub async fn not_found(MaybeSigned(officer): MaybeSigned, uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return ApiError::NotFound(uri.path().to_owned()).into_response();
+    }
+    error_page(officer, ApiError::NotFound(format!("nada existe no endereço {}", uri.path())))
+}
+
+/// The site's icon: the brand's colour with an "A".
+async fn favicon() -> Response {
+    const ICON: &str = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'><rect width='32' height='32' rx='6' fill='#0b4f6c'/><text x='16' y='23' font-family='sans-serif' font-size='20' font-weight='700' fill='#fff' text-anchor='middle'>A</text></svg>";
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "image/svg+xml"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        ICON,
+    )
+        .into_response()
 }
 
 #[derive(Template)]
@@ -77,26 +151,34 @@ fn error_page(officer: Option<Officer>, error: impl Into<ApiError>) -> Response 
 struct SignIn {
     officer: Option<Officer>,
     error: Option<String>,
+    volta: String,
 }
 
-async fn sign_in_form(MaybeSigned(officer): MaybeSigned) -> Response {
-    page(&SignIn { officer, error: None })
+#[derive(Deserialize, Default)]
+struct BackQuery {
+    volta: Option<String>,
+}
+
+async fn sign_in_form(MaybeSigned(officer): MaybeSigned, Query(query): Query<BackQuery>) -> Response {
+    page(&SignIn { officer, error: None, volta: local_path(query.volta.as_deref()).to_owned() })
 }
 
 #[derive(Deserialize)]
 struct TokenForm {
     token: String,
+    volta: Option<String>,
 }
 
 async fn sign_in(State(state): State<AppState>, Form(form): Form<TokenForm>) -> Response {
+    let volta = local_path(form.volta.as_deref()).to_owned();
     match officers::authenticate(&state.store.database(), &form.token).await {
         Ok(Some(_)) => {
             let cookie = format!("{TOKEN_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/", form.token.trim());
-            (StatusCode::SEE_OTHER, [(LOCATION, "/operadoras".to_owned()), (SET_COOKIE, cookie)]).into_response()
+            (StatusCode::SEE_OTHER, [(LOCATION, volta), (SET_COOKIE, cookie)]).into_response()
         }
         Ok(None) => (
             StatusCode::UNAUTHORIZED,
-            page(&SignIn { officer: None, error: Some("Token inválido ou revogado.".into()) }),
+            page(&SignIn { officer: None, error: Some("Token inválido ou revogado.".into()), volta }),
         )
             .into_response(),
         Err(e) => error_page(None, e),
@@ -210,11 +292,43 @@ struct OperatorPage {
     situacao: Vec<(String, bool)>,
     casos: Vec<CaseLine>,
     linha: Vec<TimelineLine>,
+    /// Links to the next page of cases and of the timeline, when there is one.
+    casos_seguinte: Option<String>,
+    linha_seguinte: Option<String>,
+    /// (act name, label) of the cases the officer's role may open here.
+    aberturas: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Deserialize, Default)]
-struct AsOfQuery {
+struct OperatorQuery {
     as_of: Option<String>,
+    /// Cursor of the case list.
+    casos: Option<String>,
+    /// Cursor of the timeline.
+    linha: Option<String>,
+}
+
+/// Families whose acts have external effect and are published: what anonymous visitors see.
+const PUBLIC_FAMILIES: [&str; 5] =
+    ["direcao_fiscal", "direcao_tecnica", "liquidacao_extrajudicial", "alienacao_carteira", "cancelamento_registro"];
+
+/// Rows of a list page and the link to the next one.
+const PAGE_ROWS: i64 = 200;
+
+/// The page's address with one query parameter set (for "next page" links).
+fn with_param(path: &str, params: &[(&str, Option<&str>)], set: (&str, &str)) -> String {
+    let mut pairs: Vec<String> = params
+        .iter()
+        .filter(|(k, v)| *k != set.0 && v.is_some_and(|v| !v.is_empty()))
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                askama::filters::urlencode(v.unwrap_or_default()).map(|e| e.to_string()).unwrap_or_default()
+            )
+        })
+        .collect();
+    pairs.push(format!("{}={}", set.0, askama::filters::urlencode(set.1).map(|e| e.to_string()).unwrap_or_default()));
+    format!("{path}?{}", pairs.join("&"))
 }
 
 fn date_br(d: Option<NaiveDate>) -> String {
@@ -231,10 +345,10 @@ async fn operator(
     State(state): State<AppState>,
     MaybeSigned(officer): MaybeSigned,
     Path(text): Path<String>,
-    Query(query): Query<AsOfQuery>,
+    Query(query): Query<OperatorQuery>,
 ) -> Response {
     let result = async {
-        let registro = Registro::parse(&text)?;
+        let registro = Registro::parse(&text).map_err(|_| ApiError::NotFound(format!("operadora {text}")))?;
         let as_of = match query.as_of.as_deref().filter(|s| !s.is_empty()) {
             Some(s) => Some(
                 NaiveDate::parse_from_str(s, "%Y-%m-%d")
@@ -244,14 +358,31 @@ async fn operator(
         };
         let doc = state.views.operator(state.store.as_ref(), registro, Cut { as_of, known_at: None }).await?;
         let key = registro.to_string();
-        let cases =
-            state.views.page::<CaseRef>(models::CASE_OF_OPERATOR, &format!("{key}/"), None, 200, |_| true).await?;
+        let signed_in = officer.is_some();
+        let cases = if signed_in {
+            state
+                .views
+                .page::<CaseRef>(
+                    models::CASE_OF_OPERATOR,
+                    &format!("{key}/"),
+                    query.casos.as_deref(),
+                    PAGE_ROWS,
+                    |_| true,
+                )
+                .await?
+        } else {
+            autos_app::views::Page { items: Vec::new(), next: None }
+        };
         let timeline = state
             .views
-            .page::<TimelineEntry>(models::TIMELINE, &format!("{key}/"), None, 500, |t| {
+            .page::<TimelineEntry>(models::TIMELINE, &format!("{key}/"), query.linha.as_deref(), PAGE_ROWS, |t| {
                 as_of.is_none_or(|d| t.occurred_on <= d)
+                    && (signed_in || t.family.as_deref().is_none_or(|f| PUBLIC_FAMILIES.contains(&f)))
             })
             .await?;
+        let path = format!("/operadoras/{key}");
+        let params =
+            [("as_of", query.as_of.as_deref()), ("casos", query.casos.as_deref()), ("linha", query.linha.as_deref())];
         Ok::<_, ApiError>(OperatorPage {
             officer: officer.clone(),
             registro_formatado: registro.formatted(),
@@ -263,6 +394,8 @@ async fn operator(
             porte: doc.porte.map(porte_label),
             as_of: as_of.map(|d| d.format("%d/%m/%Y").to_string()),
             situacao: standing(&doc),
+            casos_seguinte: cases.next.as_deref().map(|n| with_param(&path, &params, ("casos", n))),
+            linha_seguinte: timeline.next.as_deref().map(|n| with_param(&path, &params, ("linha", n))),
             casos: cases
                 .items
                 .into_iter()
@@ -280,12 +413,19 @@ async fn operator(
                 .map(|t| TimelineLine {
                     data: date_br(Some(t.occurred_on)),
                     ato: t.event_type.replace(['.', '_'], " "),
-                    caso: t.case_id,
-                    papel: t.actor_role,
+                    caso: t.case_id.filter(|_| signed_in),
+                    papel: Role::ALL
+                        .iter()
+                        .find(|r| r.as_str() == t.actor_role)
+                        .map_or_else(|| t.actor_role.clone(), |r| r.label().to_owned()),
                     base_legal: t.legal_basis.unwrap_or_default(),
                     documento: t.document_ref.unwrap_or_default(),
                 })
                 .collect(),
+            aberturas: officer
+                .as_ref()
+                .map(|o| acts::openings_for(o.role).into_iter().map(|a| (a.name, a.label)).collect())
+                .unwrap_or_default(),
         })
     }
     .await;
@@ -295,127 +435,214 @@ async fn operator(
     }
 }
 
+/// A running deadline on the case page.
+struct DeadlineRow {
+    prazo: String,
+    inicio: String,
+    dias: u32,
+    dias_uteis: bool,
+    vence: String,
+    situacao: &'static str,
+    alerta: bool,
+    norma: String,
+}
+
+/// One act of the case as filed, with its events' description.
+struct ActRow {
+    versao: i64,
+    data: String,
+    ato: String,
+    quem: String,
+    papel: String,
+    base_legal: String,
+    documento: String,
+    campos: Vec<(String, String)>,
+}
+
 #[derive(Template)]
 #[template(path = "caso.html")]
 struct CasePage {
     officer: Option<Officer>,
     case_id: String,
     registro: String,
+    registro_formatado: String,
+    razao_social: String,
     familia: String,
     fase: String,
+    aberto: String,
+    encerrado: String,
     versao: i64,
-    prazos: Vec<(String, String, u32, String, String)>,
-    atos: Vec<(i64, String, String, String, String)>,
-    formularios: Vec<(&'static str, &'static str)>,
+    prazos: Vec<DeadlineRow>,
+    atos: Vec<ActRow>,
+    /// (act name, label) the officer may perform now.
+    atos_possiveis: Vec<(&'static str, &'static str)>,
+    /// Whether the case holds personal data the officer's role may open.
+    dados_pessoais: bool,
+}
+
+#[derive(Template)]
+#[template(path = "dados_pessoais.html")]
+struct PersonalDataPage {
+    officer: Option<Officer>,
+    case_id: String,
+    finalidade: String,
+    /// (act label, field, each datum as (label, value)); empty data: erased under LGPD.
+    itens: Vec<(String, String, Vec<(String, String)>)>,
     erro: Option<String>,
 }
 
-async fn case_page(state: &AppState, signed: &Signed, text: &str, erro: Option<String>) -> Result<CasePage, ApiError> {
+#[derive(Deserialize, Default)]
+struct PurposeForm {
+    finalidade: Option<String>,
+}
+
+/// The personal data of a case, opened for an officer who states a purpose (each read logged).
+async fn personal_data(
+    State(state): State<AppState>,
+    officer: PageOfficer,
+    Path(text): Path<String>,
+    Query(form): Query<PurposeForm>,
+) -> Response {
+    let signed = officer.signed();
+    let finalidade = form.finalidade.unwrap_or_default();
+    let opened = async {
+        let id = uuid::Uuid::parse_str(&text).map_err(|_| ApiError::NotFound(format!("caso {text}")))?;
+        if finalidade.trim().is_empty() {
+            signed.require(&crate::http::cases::PERSONAL_DATA_READERS)?;
+            return Ok(Vec::new());
+        }
+        crate::http::cases::open_personal_data(&state, &signed, id, &finalidade).await
+    }
+    .await;
+    let (itens, erro) = match opened {
+        Ok(items) => (
+            items
+                .into_iter()
+                .map(|item| {
+                    let data = item.dados.as_ref().and_then(|d| d.as_object()).map(|object| {
+                        object
+                            .iter()
+                            .map(|(k, v)| {
+                                let label = autos_domain::forms::label_of(autos_domain::forms::PERSON, k).to_owned();
+                                (label, v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                            })
+                            .collect()
+                    });
+                    let field = if item.campo == "reclamante" { "Reclamante" } else { "Beneficiário" };
+                    (format!("ato nº {}", item.versao), field.to_owned(), data.unwrap_or_default())
+                })
+                .collect(),
+            None,
+        ),
+        Err(ApiError::InvalidInput(m)) => (Vec::new(), Some(m.replace("finalidade: ", ""))),
+        Err(e) => return error_page(Some(signed.0), e),
+    };
+    page(&PersonalDataPage { officer: Some(signed.0.clone()), case_id: text, finalidade, itens, erro })
+}
+
+/// Whether a deadline is overdue, due today or open, as on the page.
+fn deadline_status(due: NaiveDate, today: NaiveDate) -> (&'static str, bool) {
+    match due.cmp(&today) {
+        std::cmp::Ordering::Less => ("vencido", true),
+        std::cmp::Ordering::Equal => ("vence hoje", true),
+        std::cmp::Ordering::Greater => ("em curso", false),
+    }
+}
+
+/// Officer names by id, for "who did it".
+async fn officer_names(state: &AppState) -> Result<BTreeMap<String, String>, ApiError> {
+    Ok(officers::list(&state.store.database()).await?.into_iter().map(|o| (o.officer_id.to_string(), o.name)).collect())
+}
+
+async fn case_page(state: &AppState, signed: &Signed, text: &str) -> Result<CasePage, ApiError> {
     signed.require(&Role::ALL)?;
-    let id = uuid::Uuid::parse_str(text).map_err(|_| ApiError::InvalidInput(format!("caso inválido: {text}")))?;
+    let id = uuid::Uuid::parse_str(text).map_err(|_| ApiError::NotFound(format!("caso {text}")))?;
     let doc = state.views.case(state.store.as_ref(), id, Cut::default()).await?;
-    let events = state.store.read_stream(&format!("caso-{id}"), 1).await?;
-    let family = doc.state.family;
-    let role = signed.0.role;
+    let events = state.store.read_stream(&autos_domain::StreamRef::Caso(id).to_string(), 1).await?;
+    let registro = doc.registro.clone().unwrap_or_default();
+    let operator = match Registro::parse(&registro) {
+        Ok(r) => Some(state.views.operator(state.store.as_ref(), r, Cut::default()).await?),
+        Err(_) => None,
+    };
+    let names = officer_names(state).await?;
+    let today = chrono::Local::now().date_naive();
+    let appointed = crate::http::cases::appointed(state, signed, id).await?;
+    let request = crate::auth::service_request(signed, appointed, None, None);
+    let offered = state.service.acts_offered(id, &request).await?;
+    // One row per act: the events an act appended share its command and its version run.
+    let mut atos: Vec<ActRow> = Vec::new();
+    let mut last_command: Option<(String, i64)> = None;
+    for e in &events {
+        let command = e.command.clone().unwrap_or_default();
+        if last_command.as_ref().is_some_and(|(c, v)| *c == command && *v + 1 == e.stream_version) {
+            last_command = Some((command, e.stream_version));
+            continue;
+        }
+        last_command = Some((command.clone(), e.stream_version));
+        let value: serde_json::Value = serde_json::from_str(&command).unwrap_or_default();
+        let act_name = value["act"].as_str().unwrap_or_default();
+        let info = find_act(act_name).ok();
+        atos.push(ActRow {
+            versao: e.stream_version,
+            data: date_br(Some(e.occurred_on)),
+            ato: info.map_or_else(|| e.event_type.replace(['.', '_'], " "), |a| a.label.to_owned()),
+            quem: names.get(&e.actor_id.to_string()).cloned().unwrap_or_else(|| "sistema".to_owned()),
+            papel: Role::ALL
+                .iter()
+                .find(|r| r.as_str() == e.actor_role)
+                .map_or_else(|| e.actor_role.clone(), |r| r.label().to_owned()),
+            base_legal: e.legal_basis.clone().unwrap_or_default(),
+            documento: e.document_ref.clone().unwrap_or_default(),
+            campos: autos_domain::forms::fields(act_name)
+                .map(|fields| forms::summary(fields, &value, &names))
+                .unwrap_or_default(),
+        });
+    }
     Ok(CasePage {
         officer: Some(signed.0.clone()),
         case_id: doc.case_id.clone(),
-        registro: doc.registro.clone().unwrap_or_default(),
+        registro_formatado: registro_formatado(&registro),
+        razao_social: operator.map(|o| o.state.razao_social).unwrap_or_default(),
+        registro,
         familia: family_label(doc.family.as_deref()),
         fase: doc.phase.replace('_', " "),
+        aberto: date_br(doc.opened_on),
+        encerrado: date_br(doc.closed_on),
         versao: doc.version,
         prazos: doc
             .state
             .deadlines
             .iter()
             .map(|(k, d)| {
-                let key = serde_json::to_value(k)
-                    .ok()
-                    .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
-                    .unwrap_or_default();
-                (key, date_br(Some(d.start)), d.length, date_br(Some(d.due)), d.norm.clone())
+                let (situacao, alerta) = deadline_status(d.due, today);
+                DeadlineRow {
+                    prazo: autos_domain::forms::label_of(
+                        autos_domain::forms::DEADLINES,
+                        &autos_domain::case::code_label(k).replace(' ', "_"),
+                    )
+                    .to_owned(),
+                    inicio: date_br(Some(d.start)),
+                    dias: d.length,
+                    dias_uteis: d.calendar == autos_domain::Calendar::Uteis,
+                    vence: date_br(Some(d.due)),
+                    situacao,
+                    alerta,
+                    norma: d.norm.clone(),
+                }
             })
             .collect(),
-        atos: events
-            .iter()
-            .map(|e| {
-                (
-                    e.stream_version,
-                    date_br(Some(e.occurred_on)),
-                    e.event_type.replace(['.', '_'], " "),
-                    e.actor_role.clone(),
-                    e.legal_basis.clone().unwrap_or_default(),
-                )
-            })
-            .collect(),
-        formularios: act_catalogue()
-            .iter()
-            .filter(|a| !a.opens_case && a.roles.contains(&role) && family.is_some_and(|f| a.families.contains(&f)))
-            .map(|a| (a.name, a.label))
-            .collect(),
-        erro,
+        atos,
+        atos_possiveis: offered.iter().map(|a| (a.name, a.label)).collect(),
+        dados_pessoais: matches!(doc.family.as_deref(), Some("demanda_disque_ans" | "nip"))
+            && crate::http::cases::PERSONAL_DATA_READERS.contains(&signed.0.role),
     })
 }
 
-async fn case(State(state): State<AppState>, signed: Signed, Path(text): Path<String>) -> Response {
-    match case_page(&state, &signed, &text, None).await {
+async fn case(State(state): State<AppState>, officer: PageOfficer, Path(text): Path<String>) -> Response {
+    let signed = officer.signed();
+    match case_page(&state, &signed, &text).await {
         Ok(p) => page(&p),
         Err(e) => error_page(Some(signed.0), e),
-    }
-}
-
-#[derive(Deserialize)]
-struct ActForm {
-    ato: String,
-    data: String,
-    versao: i64,
-    campos: String,
-}
-
-/// Files an act from the case page; a refusal is shown on the page, in Portuguese.
-async fn case_act(
-    State(state): State<AppState>,
-    signed: Signed,
-    Path(text): Path<String>,
-    Form(form): Form<ActForm>,
-) -> Response {
-    let outcome = async {
-        let id = uuid::Uuid::parse_str(&text).map_err(|_| ApiError::InvalidInput(format!("caso inválido: {text}")))?;
-        find_act(&form.ato)?;
-        let mut fields: serde_json::Value =
-            serde_json::from_str(if form.campos.trim().is_empty() { "{}" } else { &form.campos })
-                .map_err(|e| ApiError::InvalidInput(format!("campos do ato: JSON inválido ({e})")))?;
-        let object = fields
-            .as_object_mut()
-            .ok_or_else(|| ApiError::InvalidInput("campos do ato: esperado um objeto JSON".into()))?;
-        object.insert("act".into(), form.ato.clone().into());
-        let command: CaseCommand = crate::http::extract::parse_json(&serde_json::to_vec(&fields).unwrap_or_default())?;
-        let occurred_on = match form.data.trim() {
-            "" => None,
-            d => Some(
-                NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                    .map_err(|_| ApiError::InvalidInput(format!("data do ato inválida: {d}")))?,
-            ),
-        };
-        let request: Request = crate::auth::service_request(&signed, Vec::new(), occurred_on, None);
-        Ok::<_, ApiError>(state.service.case_command(Some(id), command, Some(form.versao), &request).await?)
-    }
-    .await;
-    match outcome {
-        Ok(_) => redirect(&format!("/casos/{text}")),
-        Err(e) => {
-            let problem = e.problem();
-            let message = match (&problem.rule_id, &problem.norm) {
-                (Some(rule), Some(norm)) => format!("{} — regra {rule}, {norm}", problem.detail),
-                _ => problem.detail.clone(),
-            };
-            match case_page(&state, &signed, &text, Some(message)).await {
-                Ok(p) => {
-                    (StatusCode::from_u16(problem.status).unwrap_or(StatusCode::BAD_REQUEST), page(&p)).into_response()
-                }
-                Err(e) => error_page(Some(signed.0), e),
-            }
-        }
     }
 }
 
@@ -439,7 +666,8 @@ struct DeadlinesPage {
     prazos: Vec<DeadlineLine>,
 }
 
-async fn deadlines(State(state): State<AppState>, signed: Signed) -> Response {
+async fn deadlines(State(state): State<AppState>, officer: PageOfficer) -> Response {
+    let signed = officer.signed();
     let today = chrono::Local::now().date_naive();
     match state.views.page::<DeadlineDoc>(models::DEADLINE, "", None, 500, |_| true).await {
         Ok(found) => page(&DeadlinesPage {
@@ -517,7 +745,8 @@ fn bar_chart(rows: &[(String, f64)]) -> String {
     svg
 }
 
-async fn dashboard(State(state): State<AppState>, signed: Signed) -> Response {
+async fn dashboard(State(state): State<AppState>, officer: PageOfficer) -> Response {
+    let signed = officer.signed();
     let mut all = Vec::new();
     let mut after: Option<String> = None;
     loop {
@@ -574,7 +803,8 @@ struct AuditPage {
     replay: Vec<String>,
 }
 
-async fn audit(State(state): State<AppState>, signed: Signed) -> Response {
+async fn audit(State(state): State<AppState>, officer: PageOfficer) -> Response {
+    let signed = officer.signed();
     let result = async {
         signed.require(&[Role::Auditor, Role::Admin])?;
         integrity::seal_all(state.store.as_ref()).await?;

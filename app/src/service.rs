@@ -17,8 +17,8 @@ use std::sync::Arc;
 
 use autos_domain::stored::{decode, EncodedEvent};
 use autos_domain::{
-    decide_case, decide_operator, Actor, CaseCommand, CaseState, Context, DomainEvent, Emitted, OperatorCommand,
-    OperatorState, Registro, RuleBook, StreamRef,
+    decide_case, decide_operator, ActInfo, Actor, CaseCommand, CaseState, Context, DomainEvent, Emitted,
+    OperatorCommand, OperatorState, Registro, RuleBook, StreamRef,
 };
 use autos_store::{on_db, AppendBatch, EventStore, ExpectedVersion, Provenance, StoreError};
 use chrono::NaiveDate;
@@ -150,6 +150,22 @@ impl Service {
     pub async fn case_state(&self, case_id: Uuid) -> Result<Option<(CaseState, i64)>, AppError> {
         let folded = self.case(case_id).await?;
         Ok((folded.version > 0).then_some((folded.state, folded.version)))
+    }
+
+    /// The follow-up acts the request's actor may perform on the case in its current phase
+    /// (`autos_domain::forms::offered`), for the pages to offer only those.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown case; `Store` on database faults.
+    pub async fn acts_offered(&self, case_id: Uuid, request: &Request) -> Result<Vec<&'static ActInfo>, AppError> {
+        let case = self.case(case_id).await?;
+        let Some(abertura) = case.state.abertura.as_ref().filter(|_| case.version > 0) else {
+            return Err(AppError::NotFound(format!("caso {case_id}")));
+        };
+        let operator = self.operator(abertura.registro).await?;
+        let mut ctx = self.context(request).on_case(case_id);
+        ctx.fresh_ids = vec![Uuid::now_v7(), Uuid::now_v7()];
+        Ok(autos_domain::forms::offered(&case.state, &operator.state, &ctx))
     }
 
     fn context(&self, request: &Request) -> Context<'_> {

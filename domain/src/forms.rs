@@ -11,7 +11,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
-use crate::{Cnpj, Money, Registro};
+use crate::acts::{act_catalogue, ActInfo};
+use crate::{decide_case, CaseCommand, CaseState, Cnpj, Context, DomainError, Money, OperatorState, Registro};
 
 /// One option of a choice: the JSON value and the pt-BR label.
 pub type Choice = (&'static str, &'static str);
@@ -1127,6 +1128,33 @@ pub fn command_json(act: &str, mut object: Map<String, Value>) -> Value {
 pub fn probe(act: &str) -> Option<Value> {
     let fields = fields(act)?;
     decode(fields, &probe_values(fields)).ok().map(|object| command_json(act, object))
+}
+
+/// The follow-up acts the actor of `ctx` may perform on `case` in its current phase, in the
+/// catalogue's order: each candidate (the actor's role may perform it, it applies to the case's
+/// family) is decided on the case with its probe, and left out when the decision refuses it for
+/// the phase, for a closed case or for the actor. A refusal of the probe's values, or by a rule
+/// the real values may satisfy, keeps the act on offer: the officer's own values decide.
+pub fn offered(case: &CaseState, operator: &OperatorState, ctx: &Context<'_>) -> Vec<&'static ActInfo> {
+    let Some(family) = case.family else { return Vec::new() };
+    act_catalogue()
+        .iter()
+        .filter(|info| !info.opens_case && info.roles.contains(&ctx.actor.role) && info.families.contains(&family))
+        .filter(|info| {
+            let Some(command) = probe(info.name).and_then(|v| serde_json::from_value::<CaseCommand>(v).ok()) else {
+                return true;
+            };
+            match decide_case(case, operator, command, ctx) {
+                Err(DomainError::Forbidden { .. }) => false,
+                Err(DomainError::Rule { rule_id, .. }) => {
+                    !(rule_id.ends_with(".transicao_invalida")
+                        || rule_id.contains("fase")
+                        || rule_id == "caso.encerrado")
+                }
+                _ => true,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -43,7 +43,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
 }
 
 /// Interventors act only on cases that designate them: the case's state names the officer.
-async fn appointed(state: &AppState, signed: &Signed, id: Uuid) -> Result<Vec<Uuid>, ApiError> {
+pub(crate) async fn appointed(state: &AppState, signed: &Signed, id: Uuid) -> Result<Vec<Uuid>, ApiError> {
     if signed.0.role != Role::Interventor {
         return Ok(Vec::new());
     }
@@ -52,15 +52,13 @@ async fn appointed(state: &AppState, signed: &Signed, id: Uuid) -> Result<Vec<Uu
     Ok(if text.contains(&signed.0.officer_id.to_string()) { vec![id] } else { Vec::new() })
 }
 
-/// Parses a case act and checks it is (or is not) an opening act; personal data in clear is
-/// sealed only once the rest of the act has parsed.
-async fn case_act(
+/// Parses a case act's JSON and checks it is (or is not) an opening act; personal data in clear
+/// is sealed only once the rest of the act has parsed. The pages send their forms' acts here too.
+pub(crate) async fn parse_case_act(
     state: &AppState,
-    headers: &HeaderMap,
     body: &[u8],
     opening: bool,
 ) -> Result<(CaseCommand, super::operators::Envelope), ApiError> {
-    require_json(headers)?;
     let (cmd, envelope): (CaseCommand, _) = match PersonalFields::extract(body)? {
         None => command(body, None)?,
         Some(personal) => {
@@ -86,7 +84,8 @@ pub(super) async fn open(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
-    let (cmd, envelope) = case_act(&state, &headers, &body, true).await?;
+    require_json(&headers)?;
+    let (cmd, envelope) = parse_case_act(&state, &body, true).await?;
     let request = service_request(&signed, Vec::new(), envelope.occurred_on, request_id.as_ref().map(|e| &e.0));
     let service = state.service.keyed(seed.map(|e| e.0));
     Ok((StatusCode::CREATED, Json(service.case_command(None, cmd, None, &request).await?)))
@@ -103,7 +102,8 @@ pub(super) async fn act(
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
     let id = case_id(&text)?;
-    let (cmd, envelope) = case_act(&state, &headers, &body, false).await?;
+    require_json(&headers)?;
+    let (cmd, envelope) = parse_case_act(&state, &body, false).await?;
     let pinned = if_match(&headers)?.or(envelope.expected_version);
     let appointed = appointed(&state, &signed, id).await?;
     let request = service_request(&signed, appointed, envelope.occurred_on, request_id.as_ref().map(|e| &e.0));
@@ -155,13 +155,29 @@ pub(super) async fn personal_data(
     signed: Signed,
     Params(query): Params<PurposeQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    signed.require(&[Role::Atendente, Role::Fiscal, Role::Diretoria])?;
+    signed.require(&PERSONAL_DATA_READERS)?;
     let id = case_id(&text)?;
-    let purpose = query.finalidade.as_deref().unwrap_or_default().trim();
+    let items = open_personal_data(&state, &signed, id, query.finalidade.as_deref().unwrap_or_default()).await?;
+    Ok(Json(serde_json::json!({ "items": items })))
+}
+
+/// The roles whose work needs the complainants' and beneficiaries' data.
+pub(crate) const PERSONAL_DATA_READERS: [Role; 3] = [Role::Atendente, Role::Fiscal, Role::Diretoria];
+
+/// Opens every piece of personal data of case `id` for `signed`, who states `purpose`; the vault
+/// logs each read (LGPD art. 37). The pages open the data through here too.
+pub(crate) async fn open_personal_data(
+    state: &AppState,
+    signed: &Signed,
+    id: Uuid,
+    purpose: &str,
+) -> Result<Vec<OpenedPersonalData>, ApiError> {
+    signed.require(&PERSONAL_DATA_READERS)?;
+    let purpose = purpose.trim();
     if purpose.chars().count() < 5 {
         return Err(ApiError::InvalidInput("finalidade: diga para que os dados serão usados".into()));
     }
-    let events = state.store.read_stream(&format!("caso-{id}"), 0).await?;
+    let events = state.store.read_stream(&autos_domain::StreamRef::Caso(id).to_string(), 0).await?;
     if events.is_empty() {
         return Err(ApiError::NotFound(format!("caso {id}")));
     }
@@ -170,6 +186,5 @@ pub(super) async fn personal_data(
         role: signed.0.role.as_str().to_owned(),
         purpose: purpose.to_owned(),
     };
-    let items: Vec<OpenedPersonalData> = personal_data::open_all(&state.personal, &events, &reader).await?;
-    Ok(Json(serde_json::json!({ "items": items })))
+    Ok(personal_data::open_all(&state.personal, &events, &reader).await?)
 }

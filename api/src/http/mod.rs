@@ -4,7 +4,7 @@
 //! failed requests, body limit; idempotency on the API). `crate::router` joins it to the pages.
 
 mod audit;
-mod cases;
+pub(crate) mod cases;
 mod events;
 mod export;
 pub mod extract;

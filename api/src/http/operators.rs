@@ -29,19 +29,18 @@ pub(super) fn registro(text: &str) -> Result<Registro, ApiError> {
 }
 
 /// Envelope fields a client may send beside a command's own fields.
-pub(super) struct Envelope {
+pub(crate) struct Envelope {
     pub occurred_on: Option<NaiveDate>,
     pub expected_version: Option<i64>,
 }
 
 /// Splits the envelope fields off a JSON object, optionally sets its `act`, and parses the
 /// command (no unknown fields).
-pub(super) fn command<T: serde::de::DeserializeOwned + serde::Serialize>(
+pub(crate) fn command<T: serde::de::DeserializeOwned + serde::Serialize>(
     body: &[u8],
     act: Option<&str>,
 ) -> Result<(T, Envelope), ApiError> {
-    let mut value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| ApiError::InvalidInput(format!("JSON malformado: {e}")))?;
+    let mut value: serde_json::Value = serde_json::from_slice(body).map_err(|e| super::extract::malformed(&e))?;
     let object =
         value.as_object_mut().ok_or_else(|| ApiError::InvalidInput("o corpo deve ser um objeto JSON".into()))?;
     let occurred_on = match object.remove("occurred_on") {

@@ -178,3 +178,42 @@ fn repeated_groups_skip_empty_rows_and_keep_their_order() {
     assert_eq!(parcelas.len(), 2);
     assert_eq!(parcelas[1]["vencimento"], "2026-03-10");
 }
+
+#[test]
+fn only_the_acts_the_phase_admits_are_offered() {
+    use crate::testing::{actor, d};
+    use crate::Role;
+
+    let registro = crate::Registro::parse(PROBE_REGISTRO).unwrap();
+    let rules = crate::testing::rule_book_configured_for_tests();
+    let mut world = crate::testing::World::new(rules.clone());
+    let register = serde_json::from_value::<OperatorCommand>(json!({
+        "act": "registrar_operadora", "registro": PROBE_REGISTRO, "razao_social": "Saúde Exemplo S.A.",
+        "modalidade": "medicina_de_grupo", "uf": "SP", "registro_provisorio": false}))
+    .unwrap();
+    world.given_operator(registro, actor(Role::Admin, &[]), d(2001, 6, 1), register);
+    let id = world.new_case_id();
+    let auto = serde_json::from_value::<CaseCommand>(json!({
+        "act": "lavrar_auto_infracao", "registro": PROBE_REGISTRO, "processo": "33910.000001/2026-01",
+        "tipo_infracao": "rn124.art77", "data_infracao": "2026-01-05", "fatos": "negativa de cobertura",
+        "beneficiarios_expostos": 10, "documento": "AI 1/2026"}))
+    .unwrap();
+    world.given_case(id, registro, actor(Role::Fiscal, &[]), d(2026, 1, 10), auto);
+    let names = |role: Role, world: &crate::testing::World| -> Vec<&'static str> {
+        let ctx = Context::new(actor(role, &[]), d(2026, 1, 12), &rules).on_case(id);
+        offered(&world.case(id), &world.operator(registro), &ctx).iter().map(|a| a.name).collect()
+    };
+    let fiscal = names(Role::Fiscal, &world);
+    assert!(fiscal.contains(&"notificar_autuada"), "{fiscal:?}");
+    assert!(!fiscal.contains(&"registrar_defesa") && !fiscal.contains(&"interpor_recurso"), "{fiscal:?}");
+    assert!(!fiscal.contains(&"decidir_primeira_instancia"), "the board decides, not the fiscal: {fiscal:?}");
+    let board = names(Role::Diretoria, &world);
+    assert!(board.contains(&"decidir_primeira_instancia") && !board.contains(&"notificar_autuada"), "{board:?}");
+    assert!(names(Role::Auditor, &world).is_empty());
+
+    let notify =
+        serde_json::from_value::<CaseCommand>(json!({"act": "notificar_autuada", "documento": "Ofício 1"})).unwrap();
+    world.given_case(id, registro, actor(Role::Fiscal, &[]), d(2026, 1, 12), notify);
+    let fiscal = names(Role::Fiscal, &world);
+    assert!(fiscal.contains(&"registrar_defesa") && !fiscal.contains(&"notificar_autuada"), "{fiscal:?}");
+}
