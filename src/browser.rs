@@ -39,7 +39,7 @@ impl Browser {
             "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--window-size=1280,1000"]
+                     "--window-size=1280,1000", "--lang=pt-BR"]
         }}}});
         let session: Value =
             client.post(format!("{root}/session")).json(&capabilities).send().await.unwrap().json().await.unwrap();
@@ -118,6 +118,21 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         last
+    }
+
+    /// The address the browser is at (after redirects).
+    pub async fn url(&self) -> String {
+        self.command(reqwest::Method::GET, "/url", None).await.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// The `value` of the field `css` (what a person typed, or what the page kept).
+    pub async fn value(&self, css: &str) -> String {
+        let script = "return document.querySelector(arguments[0]).value;";
+        self.command(reqwest::Method::POST, "/execute/sync", Some(json!({ "script": script, "args": [css] })))
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     pub async fn source(&self) -> String {

@@ -67,6 +67,14 @@ impl Server {
         self.subject.store()
     }
 
+    /// The backend's name, for artifacts kept per backend (`sqlite`, `postgres`).
+    pub fn backend(&self) -> &'static str {
+        match self.subject {
+            Subject::Sqlite(..) => "sqlite",
+            Subject::Postgres(..) => "postgres",
+        }
+    }
+
     /// Sends a request as `role` (None: anonymous) with an optional JSON body and headers.
     pub async fn call(
         &self,

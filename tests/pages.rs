@@ -1,6 +1,10 @@
-//! The pages in headless Chromium: sign in with a token, find an operator, open its page with
-//! the timeline, file an act on a case page and see it listed, see a refused act's message in
-//! Portuguese, and the audit page. Screenshots land in `target/screenshots/`.
+//! The pages in headless Chromium, on both backends: one test per workflow of the people who
+//! work in Autos, each ending on a screenshot in `target/screenshots/` — a fiscal follows a
+//! sanctioning process from the auto de infração to the defence, an attendant registers a
+//! denúncia whose complainant only a fiscal with a stated purpose reads, the board decrees a
+//! direção fiscal and sees the asset freeze, a refused act keeps its form, paging reaches an
+//! operator's newest act, and the public sees the bulletin. The role × page matrix is checked
+//! over HTTP, like the API's.
 
 use autos_domain::Role;
 use autos_e2e::browser::Browser;
@@ -8,86 +12,266 @@ use autos_e2e::Server;
 use reqwest::StatusCode;
 use serde_json::json;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_officer_signs_in_finds_an_operator_files_an_act_and_sees_a_refusal() {
-    let server = Server::start(autos_store::testing::sqlite_subject().await).await;
-    let register = json!({"registro": "326305", "cnpj": "11.222.333/0001-81", "razao_social": "Saúde Exemplo S.A.",
-        "modalidade": "medicina_de_grupo", "uf": "SP", "registro_provisorio": false, "occurred_on": "2001-06-01"});
-    assert_eq!(server.post("/api/v1/operators", Role::Admin, &register).await.status, StatusCode::CREATED);
-    let decree = json!({"act": "instaurar_direcao_fiscal", "registro": "326305", "motivos": ["insuficiência de garantias"],
-        "diretor_fiscal": "diretor", "documento": "RO 1/2002", "occurred_on": "2002-03-01"});
-    let opened = server.post("/api/v1/cases", Role::Diretoria, &decree).await;
-    let case_id = opened.body["case_id"].as_str().unwrap().to_owned();
-    server.settle().await;
+const REGISTRO: &str = "326305";
+const SUBMIT: &str = "form.ato > p > button[type=submit]";
 
+async fn register_operator(server: &Server) {
+    let register = json!({"registro": REGISTRO, "cnpj": "11.222.333/0001-81", "razao_social": "Saúde Exemplo S.A.",
+        "modalidade": "medicina_de_grupo", "uf": "SP", "registro_provisorio": false, "occurred_on": "2001-06-01"});
+    let answer = server.post("/api/v1/operators", Role::Admin, &register).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+}
+
+/// Signs in on the sign-in page the browser is at (after a redirect, or opened directly).
+async fn sign_in(browser: &Browser, server: &Server, role: Role) {
+    if !browser.url().await.contains("/entrar") {
+        browser.goto(&format!("{}/entrar", server.base)).await;
+    }
+    browser.fill("#token", &server.tokens[&role]).await;
+    browser.click("button[type=submit]").await;
+    let name = format!("Servidor {}", role.as_str());
+    assert!(browser.wait_for_text("header", &name).await.contains(&name), "signed in as {name}");
+}
+
+async fn screenshot(browser: &Browser, server: &Server, name: &str) {
+    browser.screenshot(&format!("{name}-{}", server.backend())).await;
+}
+
+/// (a) A fiscal opens a sanctioning process from the operator page, files the notification, sees
+/// the defence deadline, files the defence and sees the case move.
+async fn a_fiscal_opens_a_sanctioning_process_and_files_the_defence(server: &Server) {
+    register_operator(server).await;
+    server.settle().await;
+    let browser = Browser::start().await;
+    let base = &server.base;
+    // Anonymous visitors are sent to sign in, and brought back to the form afterwards.
+    browser.goto(&format!("{base}/operadoras/{REGISTRO}")).await;
+    assert!(!browser.source().await.contains("Abrir caso"), "no officer menu for visitors");
+    browser.goto(&format!("{base}/casos/novo/lavrar_auto_infracao?registro={REGISTRO}")).await;
+    assert!(browser.wait_for_text("h1", "Entrar").await.contains("Entrar"));
+    sign_in(&browser, server, Role::Fiscal).await;
+    assert!(browser.wait_for_text("h1", "Lavrar auto de infração").await.contains("Lavrar auto de infração"));
+
+    browser.goto(&format!("{base}/operadoras/{REGISTRO}")).await;
+    browser.click("#aberturas a[href*='lavrar_auto_infracao']").await;
+    assert!(browser.wait_for_text("h1", "Lavrar auto de infração").await.contains("Lavrar auto de infração"));
+    assert_eq!(browser.value("#campo-registro").await, REGISTRO, "the operator comes filled in");
+    browser.set("#campo-_data", "2026-02-02").await;
+    browser.fill("#campo-processo", "33910.000001/2026-11").await;
+    browser.fill("#campo-tipo_infracao", "rn124.art77").await;
+    browser.set("#campo-data_infracao", "2026-01-05").await;
+    browser.fill("#campo-fatos", "negativa de cobertura de procedimento do rol").await;
+    browser.fill("#campo-beneficiarios_expostos", "500").await;
+    browser.fill("#campo-documento", "AI 10/2026").await;
+    browser.click(SUBMIT).await;
+    let acts = browser.wait_for_text("#atos", "AI 10/2026").await;
+    assert!(
+        acts.contains("Lavrar auto de infração") && acts.contains("33910.000001/2026-11"),
+        "{acts} {}",
+        browser.source().await
+    );
+    assert!(acts.contains("Servidor fiscal") && acts.contains("05/01/2026"), "who and the facts: {acts}");
+
+    browser.click("#atos-possiveis a[href$='/atos/notificar_autuada']").await;
+    assert!(browser.wait_for_text("h1", "notificação").await.contains("Registrar notificação da autuada"));
+    browser.set("#campo-_data", "2026-02-10").await;
+    browser.fill("#campo-documento", "Ofício 5/2026").await;
+    browser.click(SUBMIT).await;
+    let deadlines = browser.wait_for_text("#prazos", "Defesa").await;
+    assert!(deadlines.contains("Defesa") && deadlines.contains("10/02/2026"), "the defence deadline: {deadlines}");
+    let offered = browser.text("#atos-possiveis").await;
+    assert!(offered.contains("Registrar defesa") && !offered.contains("notificação"), "{offered}");
+
+    browser.click("#atos-possiveis a[href$='/atos/registrar_defesa']").await;
+    browser.set("#campo-_data", "2026-02-19").await;
+    browser.fill("#campo-protocolo", "PROT-77/2026").await;
+    browser.click(SUBMIT).await;
+    let acts = browser.wait_for_text("#atos", "PROT-77/2026").await;
+    assert!(acts.contains("Registrar defesa"), "{acts}");
+    assert!(browser.text("main").await.contains("instrucao"), "the case moved to instruction");
+    screenshot(&browser, server, "a-processo-sancionador").await;
+    browser.quit().await;
+}
+
+/// (b) An attendant registers a denúncia with its complainant; a fiscal opens the complainant's
+/// data with a purpose; the public pages never show it.
+async fn an_attendant_registers_a_denuncia_and_a_fiscal_reads_the_complainant(server: &Server) {
+    register_operator(server).await;
+    server.settle().await;
     let browser = Browser::start().await;
     let base = &server.base;
     browser.goto(&format!("{base}/entrar")).await;
-    browser.fill("#token", &server.tokens[&Role::Diretoria]).await;
-    browser.click("button[type=submit]").await;
-    assert!(browser.wait_for_text("header", "Servidor diretoria").await.contains("Servidor diretoria"), "signed in");
-
-    browser.fill("input[name=q]", "exemplo").await;
-    browser.click("form.linha button").await;
-    browser.screenshot("operadoras").await;
-    browser.click("td a[href='/operadoras/326305']").await;
-    let timeline = browser.wait_for_text("#linha-do-tempo", "RO 1/2002").await;
-    assert!(timeline.contains("regime especial instaurado") && timeline.contains("RO 1/2002"), "{timeline}");
-    browser.screenshot("operadora").await;
-
-    browser.goto(&format!("{base}/casos/{case_id}")).await;
-    browser.click("select[name=ato] option[value=renovar_regime]").await;
-    browser.set("input[name=data]", "2003-02-20").await;
-    browser
-        .fill(
-            "textarea[name=campos]",
-            r#"{"vigencia_dias": 365, "justificativa": "acompanhamento presencial", "documento": "RO 5/2003"}"#,
-        )
-        .await;
-    browser.click("form[method=post] button").await;
-    let acts = browser.wait_for_text("#atos", "regime especial renovado").await;
-    assert!(acts.contains("regime especial renovado"), "the new act is listed: {acts}");
-    browser.screenshot("caso-ato-registrado").await;
-
-    browser.click("select[name=ato] option[value=renovar_regime]").await;
-    browser.fill("textarea[name=campos]", r#"{"vigencia_dias": "muitos"}"#).await;
-    browser.click("form[method=post] button").await;
-    let invalid = browser.wait_for_text("#erro-ato", "valor inválido").await;
-    assert!(invalid.contains("valor inválido"), "bad input is explained: {invalid}");
-
-    browser.click("select[name=ato] option[value=decidir_programa_saneamento]").await;
-    browser.set("input[name=data]", "2003-02-21").await;
-    browser.fill("textarea[name=campos]", r#"{"aprovado": true, "fundamentacao": "metas atingidas"}"#).await;
-    browser.click("form[method=post] button").await;
-    let refusal = browser.wait_for_text("#erro-ato", "regra ").await;
-    assert!(refusal.contains("regra "), "a refusal by law names its rule and norm: {refusal}");
-    browser.screenshot("caso-ato-recusado").await;
+    sign_in(&browser, server, Role::Atendente).await;
+    browser.click("header a[href='/casos/novo/registrar_demanda_disque_ans']").await;
+    assert!(browser.wait_for_text("h1", "Registrar demanda").await.contains("Registrar demanda do Disque ANS"));
+    browser.set("#campo-_data", "2026-03-02").await;
+    browser.fill("#campo-registro", REGISTRO).await;
+    browser.click("#campo-tipo option[value=denuncia]").await;
+    browser.click("#campo-tema option[value=cobertura_assistencial]").await;
+    browser.click("#campo-canal option[value=telefone]").await;
+    browser.fill("#campo-reclamante-nome", "Maria das Dores Silva").await;
+    browser.fill("#campo-reclamante-telefone", "(11) 5555-0101").await;
+    browser.click(SUBMIT).await;
+    let acts = browser.wait_for_text("#atos", "Registrar demanda").await;
+    assert!(acts.contains("dados pessoais protegidos"), "{acts}");
+    assert!(!browser.source().await.contains("Maria das Dores"), "the case page never shows the data by itself");
+    let case_url = browser.url().await;
 
     browser.goto(&format!("{base}/sair")).await;
-    browser.goto(&format!("{base}/entrar")).await;
-    browser.fill("#token", &server.tokens[&Role::Auditor]).await;
-    browser.click("button[type=submit]").await;
-    assert!(browser.wait_for_text("header", "Servidor auditor").await.contains("Servidor auditor"));
-    browser.goto(&format!("{base}/auditoria")).await;
-    assert!(browser.wait_for_text("#checkpoint", "autos-checkpoint:v1:").await.starts_with("autos-checkpoint:v1:"));
-    browser.screenshot("auditoria").await;
+    browser.goto(&case_url).await;
+    sign_in(&browser, server, Role::Fiscal).await;
+    browser.click("a[href$='/dados-pessoais']").await;
+    browser.click("form.linha button").await;
+    let refusal = browser.wait_for_text("#finalidade-erro", "finalidade").await;
+    assert!(refusal.contains("diga para que os dados serão usados"), "a purpose is required: {refusal}");
+    browser.fill("#finalidade", "instruir a denúncia com contato ao reclamante").await;
+    browser.click("form.linha button").await;
+    let data = browser.wait_for_text("#dados-pessoais", "Maria").await;
+    assert!(data.contains("Maria das Dores Silva") && data.contains("(11) 5555-0101"), "{data}");
+    screenshot(&browser, server, "b-dados-pessoais").await;
+
+    browser.goto(&format!("{base}/sair")).await;
+    for public in [format!("{base}/operadoras/{REGISTRO}"), format!("{base}/publico"), format!("{base}/operadoras")] {
+        browser.goto(&public).await;
+        let source = browser.source().await;
+        assert!(!source.contains("Maria das Dores") && !source.contains("5555-0101"), "{public} shows personal data");
+        assert!(!source.contains("/casos/"), "{public} lists cases to visitors");
+    }
+    browser.goto(&case_url).await;
+    assert!(browser.wait_for_text("h1", "Entrar").await.contains("Entrar"), "a case needs signing in");
     browser.quit().await;
-    server.finish().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_public_sees_the_bulletin_and_the_complaint_index_without_signing_in() {
-    let server = Server::start(autos_store::testing::sqlite_subject().await).await;
-    let register = json!({"registro": "326305", "cnpj": "11.222.333/0001-81", "razao_social": "Saúde Exemplo S.A.",
-        "modalidade": "medicina_de_grupo", "uf": "SP", "registro_provisorio": false, "occurred_on": "2001-06-01"});
-    assert_eq!(server.post("/api/v1/operators", Role::Admin, &register).await.status, StatusCode::CREATED);
+/// (c) The board decrees a direção fiscal with its motives and diretor fiscal, sees the 365-day
+/// term, and the asset freeze it opened with the administrators' names.
+async fn the_board_decrees_a_direcao_fiscal_and_sees_the_asset_freeze(server: &Server) {
+    register_operator(server).await;
+    for (nome, cargo, id) in [
+        ("Ana Prado", "diretora-presidente", "0190f3a0-0000-7000-8000-000000000001"),
+        ("Bruno Lima", "diretor financeiro", "0190f3a0-0000-7000-8000-000000000002"),
+    ] {
+        let act = json!({"act": "registrar_administrador", "administrador_id": id, "nome": nome, "cargo": cargo,
+            "inicio": "2020-01-01", "occurred_on": "2020-01-01"});
+        let answer = server.post(&format!("/api/v1/operators/{REGISTRO}/acts"), Role::Admin, &act).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    }
+    server.settle().await;
+    let browser = Browser::start().await;
+    let base = &server.base;
+    browser.goto(&format!("{base}/entrar?volta=/operadoras/{REGISTRO}")).await;
+    sign_in(&browser, server, Role::Diretoria).await;
+    browser.click("#aberturas a[href*='instaurar_direcao_fiscal']").await;
+    assert!(browser.wait_for_text("h1", "direção fiscal").await.contains("Instaurar direção fiscal"));
+    browser.set("#campo-_data", "2026-03-10").await;
+    browser.fill("#campo-motivos-0", "insuficiência de garantias financeiras").await;
+    browser.click("button[name=_acrescentar][value=motivos]").await;
+    browser.wait_for_text("#campo-motivos", "").await;
+    assert_eq!(browser.value("#campo-motivos-0").await, "insuficiência de garantias financeiras", "rows are kept");
+    browser.fill("#campo-motivos-1", "atraso reiterado no envio do DIOPS").await;
+    browser.click("#campo-diretor_fiscal option:nth-child(2)").await;
+    browser.fill("#campo-documento", "RO 12/2026").await;
+    browser.click(SUBMIT).await;
+    let acts = browser.wait_for_text("#atos", "RO 12/2026").await;
+    assert!(acts.contains("insuficiência de garantias financeiras; atraso reiterado no envio do DIOPS"), "{acts}");
+    assert!(acts.contains("Servidor interventor"), "the diretor fiscal by name: {acts}");
+    let deadlines = browser.text("#prazos").await;
+    assert!(deadlines.contains("Vigência do regime") && deadlines.contains("365 dias corridos"), "{deadlines}");
+
+    server.settle().await;
+    browser.goto(&format!("{base}/operadoras/{REGISTRO}")).await;
+    let cases = browser.wait_for_text("#casos", "Indisponibilidade de bens").await;
+    assert!(cases.contains("Indisponibilidade de bens"), "{cases}");
+    let source = browser.source().await;
+    let freeze = source
+        .split("<th scope=\"row\"><a href=\"/casos/")
+        .find(|row| row.contains("Indisponibilidade de bens"))
+        .and_then(|row| row.split('"').next())
+        .expect("the freeze case is linked")
+        .to_owned();
+    browser.goto(&format!("{base}/casos/{freeze}")).await;
+    let persons = browser.wait_for_text("#pessoas", "Bruno Lima").await;
+    assert!(persons.contains("Ana Prado") && persons.contains("diretor financeiro"), "{persons}");
+    screenshot(&browser, server, "c-indisponibilidade").await;
+    browser.quit().await;
+}
+
+/// (e) A refused act keeps its form, with the message next to the field; a refusal by law names
+/// its rule and norm at the top; nothing is stored.
+async fn a_refused_act_keeps_its_form_and_says_why_in_portuguese(server: &Server) {
+    register_operator(server).await;
+    server.settle().await;
+    let before = server.event_count().await;
+    let browser = Browser::start().await;
+    let base = &server.base;
+    browser.goto(&format!("{base}/casos/novo/lavrar_auto_infracao?registro={REGISTRO}")).await;
+    sign_in(&browser, server, Role::Fiscal).await;
+    browser.set("#campo-_data", "2026-02-02").await;
+    browser.fill("#campo-processo", "33910.000002/2026-22").await;
+    browser.set("#campo-data_infracao", "2026-01-05").await;
+    browser.fill("#campo-beneficiarios_expostos", "40").await;
+    browser.fill("#campo-documento", "AI 11/2026").await;
+    browser.click(SUBMIT).await;
+    let message = browser.wait_for_text("#campo-fatos-erro", "obrigatório").await;
+    assert_eq!(message, "campo obrigatório");
+    assert!(browser.text("#campo-tipo_infracao-erro").await.contains("obrigatório"));
+    assert_eq!(browser.value("#campo-processo").await, "33910.000002/2026-22", "what was typed is kept");
+    assert_eq!(browser.value("#campo-data_infracao").await, "2026-01-05");
+
+    browser.fill("#campo-tipo_infracao", "rn124.art77").await;
+    browser.fill("#campo-fatos", "negativa de cobertura").await;
+    browser.set("#campo-_data", "2099-01-01").await;
+    browser.click(SUBMIT).await;
+    let refusal = browser.wait_for_text("#erro-ato", "ato.data_futura").await;
+    assert!(refusal.contains("posterior a hoje") && refusal.contains("Lei 9.784/1999"), "{refusal}");
+    assert_eq!(browser.value("#campo-fatos").await, "negativa de cobertura");
+    let source = browser.source().await;
+    for internal in ["DOMAIN.md", "ARCHITECTURE.md", "missing field", "AguardandoDefesa", "invalid type"] {
+        assert!(!source.contains(internal), "the page shows {internal}");
+    }
+    screenshot(&browser, server, "e-ato-recusado").await;
+    assert_eq!(server.event_count().await, before, "a refused act stores nothing");
+    browser.quit().await;
+}
+
+/// (f) Paging reaches an operator's newest act past more than 1,000 timeline entries.
+async fn paging_reaches_the_newest_act_of_a_long_timeline(server: &Server) {
+    register_operator(server).await;
+    for n in 0..1_050 {
+        let change = json!({"act": "alterar_cadastro", "razao_social": format!("Saúde Exemplo {n} S.A."),
+            "occurred_on": "2005-01-01"});
+        let answer = server.post(&format!("/api/v1/operators/{REGISTRO}/acts"), Role::Admin, &change).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    }
+    let decree = json!({"act": "instaurar_direcao_fiscal", "registro": REGISTRO, "motivos": ["insuficiência"],
+        "diretor_fiscal": "diretor", "documento": "RO 99/2026", "occurred_on": "2026-03-01"});
+    assert_eq!(server.post("/api/v1/cases", Role::Diretoria, &decree).await.status, StatusCode::CREATED);
+    server.settle().await;
+    let browser = Browser::start().await;
+    browser.goto(&format!("{}/entrar?volta=/operadoras/{REGISTRO}", server.base)).await;
+    sign_in(&browser, server, Role::Fiscal).await;
+    let mut pages = 1;
+    while !browser.text("#linha-do-tempo").await.contains("RO 99/2026") {
+        assert!(browser.source().await.contains("rel=\"next\""), "page {pages} has no next link");
+        browser.click("a#linha-seguinte").await;
+        browser.wait_for_text("#linha-do-tempo", "").await;
+        pages += 1;
+        assert!(pages < 20, "the newest act is not reached");
+    }
+    assert!(pages > 5, "1,050 entries span several pages ({pages})");
+    screenshot(&browser, server, "f-paginacao").await;
+    browser.quit().await;
+}
+
+/// The public sees the bulletin and the complaint index without signing in.
+async fn the_public_sees_the_bulletin_and_the_complaint_index(server: &Server) {
+    register_operator(server).await;
     for (mes, quantidade) in [(7, 2000), (8, 2000), (9, 2000)] {
         let count = json!({"ano": 2002, "mes": mes, "quantidade": quantidade, "occurred_on": "2002-10-10"});
-        let answer = server.post("/api/v1/operators/326305/beneficiaries", Role::Admin, &count).await;
+        let answer = server.post(&format!("/api/v1/operators/{REGISTRO}/beneficiaries"), Role::Admin, &count).await;
         assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
     }
     for tipo in ["denuncia", "denuncia", "consulta"] {
-        let demanda = json!({"act": "registrar_demanda_disque_ans", "registro": "326305", "tipo": tipo,
+        let demanda = json!({"act": "registrar_demanda_disque_ans", "registro": REGISTRO, "tipo": tipo,
             "tema": "aumento_de_mensalidade", "canal": "telefone", "occurred_on": "2002-08-12"});
         assert_eq!(server.post("/api/v1/cases", Role::Atendente, &demanda).await.status, StatusCode::CREATED);
     }
@@ -103,11 +287,84 @@ async fn the_public_sees_the_bulletin_and_the_complaint_index_without_signing_in
     assert!(index.contains("Saúde Exemplo S.A.") && index.contains("2.000,0"), "{index}");
     let themes = browser.wait_for_text(".temas", "Aumento de mensalidade").await;
     assert!(themes.contains("Aumento de mensalidade"), "{themes}");
-    browser.screenshot("publico-boletim").await;
+    assert!(!browser.text("header").await.contains("Prazos"), "visitors see no officer menu");
+    screenshot(&browser, server, "publico-boletim").await;
     browser.click("select[name=uf] option[value=BA]").await;
     browser.click("form.linha button").await;
     let other = browser.wait_for_text("h1", "BA").await;
     assert!(other.contains("BA, 3º trimestre de 2002"), "{other}");
     browser.quit().await;
-    server.finish().await;
 }
+
+/// The role × page matrix: what each role (and a visitor) gets on every page, without following
+/// redirects (a visitor on an officer page is sent to sign in: 303).
+async fn every_role_gets_what_it_may_use_on_every_page(server: &Server) {
+    register_operator(server).await;
+    let auto = json!({"act": "lavrar_auto_infracao", "registro": REGISTRO, "processo": "33910.000003/2026-33",
+        "tipo_infracao": "rn124.art77", "data_infracao": "2026-01-05", "fatos": "negativa de cobertura",
+        "beneficiarios_expostos": 10, "documento": "AI 12/2026", "occurred_on": "2026-02-02"});
+    let opened = server.post("/api/v1/cases", Role::Fiscal, &auto).await;
+    let pas = opened.body["case_id"].as_str().unwrap().to_owned();
+    let demanda = json!({"act": "registrar_demanda_disque_ans", "registro": REGISTRO, "tipo": "denuncia",
+        "tema": "reembolso", "canal": "telefone", "reclamante": {"nome": "José"}, "occurred_on": "2026-02-02"});
+    let opened = server.post("/api/v1/cases", Role::Atendente, &demanda).await;
+    let demanda = opened.body["case_id"].as_str().unwrap().to_owned();
+    server.settle().await;
+
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    use Role::{Admin as Ad, Atendente as At, Auditor as Au, Diretoria as Di, Fiscal as Fi, Interventor as In};
+    const OK: u16 = 200;
+    const SIGN_IN: u16 = 303;
+    const NO: u16 = 403;
+    // (page, visitor, [(role, status)] for the roles that differ from `others`, others)
+    let matrix: Vec<(String, u16, Vec<(Role, u16)>, u16)> = vec![
+        ("/operadoras".into(), OK, vec![], OK),
+        (format!("/operadoras/{REGISTRO}"), OK, vec![], OK),
+        ("/publico".into(), OK, vec![], OK),
+        (format!("/casos/{pas}"), SIGN_IN, vec![], OK),
+        ("/prazos".into(), SIGN_IN, vec![], OK),
+        ("/painel".into(), SIGN_IN, vec![], OK),
+        ("/auditoria".into(), SIGN_IN, vec![(Au, OK), (Ad, OK)], NO),
+        (format!("/casos/novo/lavrar_auto_infracao?registro={REGISTRO}"), SIGN_IN, vec![(Fi, OK)], NO),
+        ("/casos/novo/registrar_demanda_disque_ans".into(), SIGN_IN, vec![(At, OK)], NO),
+        ("/casos/novo/instaurar_direcao_fiscal".into(), SIGN_IN, vec![(Di, OK)], NO),
+        (format!("/casos/{pas}/atos/notificar_autuada"), SIGN_IN, vec![(Fi, OK)], NO),
+        (format!("/casos/{pas}/atos/registrar_defesa"), SIGN_IN, vec![], NO),
+        (format!("/casos/{demanda}/dados-pessoais"), SIGN_IN, vec![(At, OK), (Fi, OK), (Di, OK)], NO),
+        ("/nada-aqui".into(), 404, vec![], 404),
+    ];
+    for (path, visitor, special, others) in matrix {
+        for role in [None, Some(At), Some(Fi), Some(Di), Some(In), Some(Au), Some(Ad)] {
+            let expected = match role {
+                None => visitor,
+                Some(r) => special.iter().find(|(s, _)| *s == r).map_or(others, |(_, status)| *status),
+            };
+            let mut request = client.get(format!("{}{path}", server.base));
+            if let Some(r) = role {
+                request = request.header("cookie", format!("autos_token={}", server.tokens[&r]));
+            }
+            let answer = request.send().await.unwrap();
+            let status = answer.status().as_u16();
+            let location =
+                answer.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned();
+            let body = answer.text().await.unwrap();
+            assert_eq!(status, expected, "{path} as {role:?}: {body}");
+            if status == SIGN_IN {
+                assert!(location.starts_with("/entrar?volta=/"), "{path}: sent to sign in and back ({location})");
+            }
+            if status >= 400 {
+                assert!(body.contains("<html lang=\"pt-BR\">") && body.contains("role=\"alert\""), "{path}: a page");
+            }
+        }
+    }
+}
+
+autos_e2e::e2e_on_both_backends!(
+    a_fiscal_opens_a_sanctioning_process_and_files_the_defence,
+    an_attendant_registers_a_denuncia_and_a_fiscal_reads_the_complainant,
+    the_board_decrees_a_direcao_fiscal_and_sees_the_asset_freeze,
+    a_refused_act_keeps_its_form_and_says_why_in_portuguese,
+    paging_reaches_the_newest_act_of_a_long_timeline,
+    the_public_sees_the_bulletin_and_the_complaint_index,
+    every_role_gets_what_it_may_use_on_every_page,
+);

@@ -478,6 +478,8 @@ struct CasePage {
     atos_possiveis: Vec<(&'static str, &'static str)>,
     /// Whether the case holds personal data the officer's role may open.
     dados_pessoais: bool,
+    /// An asset freeze's persons: (nome, cargo, period in office).
+    pessoas: Vec<(String, String, String)>,
 }
 
 #[derive(Template)]
@@ -504,10 +506,11 @@ async fn personal_data(
     Query(form): Query<PurposeForm>,
 ) -> Response {
     let signed = officer.signed();
+    let asked = form.finalidade.is_some();
     let finalidade = form.finalidade.unwrap_or_default();
     let opened = async {
         let id = uuid::Uuid::parse_str(&text).map_err(|_| ApiError::NotFound(format!("caso {text}")))?;
-        if finalidade.trim().is_empty() {
+        if !asked {
             signed.require(&crate::http::cases::PERSONAL_DATA_READERS)?;
             return Ok(Vec::new());
         }
@@ -633,6 +636,21 @@ async fn case_page(state: &AppState, signed: &Signed, text: &str) -> Result<Case
             .collect(),
         atos,
         atos_possiveis: offered.iter().map(|a| (a.name, a.label)).collect(),
+        pessoas: match &doc.state.detail {
+            autos_domain::case::CaseDetail::Indisponibilidade(freeze) => freeze
+                .pessoas
+                .iter()
+                .map(|p| {
+                    let period = match (p.inicio, p.fim) {
+                        (Some(i), Some(f)) => format!("de {} a {}", date_br(Some(i)), date_br(Some(f))),
+                        (Some(i), None) => format!("desde {}", date_br(Some(i))),
+                        _ => String::new(),
+                    };
+                    (p.nome.clone(), p.cargo.clone(), period)
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
         dados_pessoais: matches!(doc.family.as_deref(), Some("demanda_disque_ans" | "nip"))
             && crate::http::cases::PERSONAL_DATA_READERS.contains(&signed.0.role),
     })

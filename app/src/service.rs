@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use autos_domain::stored::{decode, EncodedEvent};
 use autos_domain::{
-    decide_case, decide_operator, ActInfo, Actor, CaseCommand, CaseState, Context, DomainEvent, Emitted,
+    decide_case, decide_operator, ActInfo, Actor, CaseCommand, CaseState, Context, DomainError, DomainEvent, Emitted,
     OperatorCommand, OperatorState, Registro, RuleBook, StreamRef,
 };
 use autos_store::{on_db, AppendBatch, EventStore, ExpectedVersion, Provenance, StoreError};
@@ -63,6 +63,32 @@ pub struct AppendedEvent {
 struct Folded<S> {
     state: S,
     version: i64,
+    /// The legal date of the stream's first event (a case's opening act).
+    opened_on: Option<NaiveDate>,
+}
+
+/// The norm of the acts' dates: the act states its date, and the process moves forward in time.
+const NORM_ACT_DATE: &str = "Lei 9.784/1999 arts. 22 e 69";
+
+/// Refuses an act dated after today: a legal date is the day the act happened, never one to come.
+///
+/// # Errors
+/// `Domain` with `ato.data_futura`.
+fn refuse_future_date(request: &Request) -> Result<(), AppError> {
+    let today = chrono::Local::now().date_naive();
+    if request.occurred_on > today {
+        return Err(DomainError::rule(
+            "ato.data_futura",
+            NORM_ACT_DATE,
+            format!(
+                "a data do ato ({}) é posterior a hoje ({}); registre o ato na data em que foi praticado",
+                request.occurred_on.format("%d/%m/%Y"),
+                today.format("%d/%m/%Y")
+            ),
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// Loads, decides and appends.
@@ -108,10 +134,11 @@ impl Service {
         stream: StreamRef,
         apply: impl Fn(&mut S, DomainEvent),
     ) -> Result<Folded<S>, AppError> {
-        let mut folded = Folded { state: S::default(), version: 0 };
+        let mut folded = Folded { state: S::default(), version: 0, opened_on: None };
         for stored in self.store.read_stream(&stream.to_string(), 1).await? {
             apply(&mut folded.state, decode_stored(&stored)?);
             folded.version = stored.stream_version;
+            folded.opened_on.get_or_insert(stored.occurred_on);
         }
         Ok(folded)
     }
@@ -182,6 +209,7 @@ impl Service {
         command: OperatorCommand,
         request: &Request,
     ) -> Result<Outcome, AppError> {
+        refuse_future_date(request)?;
         let outcome = self.once(self.decide_operator_command(registro, command, request)).await?;
         Ok(Outcome { case_id: None, ..outcome })
     }
@@ -249,6 +277,7 @@ impl Service {
         pinned: Option<i64>,
         request: &Request,
     ) -> Result<Outcome, AppError> {
+        refuse_future_date(request)?;
         let outcome = self.once(self.decide_case_command(case_id, command, pinned, request)).await?;
         // An act answered from the log names the case it opened; an act on a case, that case.
         Ok(Outcome { case_id: case_id.or(outcome.case_id), ..outcome })
@@ -273,8 +302,20 @@ impl Service {
                     }
                     (id, case)
                 }
-                None => (Uuid::now_v7(), Folded { state: CaseState::default(), version: 0 }),
+                None => (Uuid::now_v7(), Folded { state: CaseState::default(), version: 0, opened_on: None }),
             };
+            if let Some(opened_on) = case.opened_on.filter(|d| request.occurred_on < *d) {
+                return Err(DomainError::rule(
+                    "ato.data_anterior_a_abertura",
+                    NORM_ACT_DATE,
+                    format!(
+                        "a data do ato ({}) é anterior à abertura do caso ({})",
+                        request.occurred_on.format("%d/%m/%Y"),
+                        opened_on.format("%d/%m/%Y")
+                    ),
+                )
+                .into());
+            }
             if let Some(p) = pinned {
                 if p != case.version {
                     return Err(StoreError::Conflict {
@@ -353,7 +394,7 @@ impl Service {
                     Entry::Vacant(slot) => slot.insert(self.operator(registro).await?),
                 };
                 let id = Uuid::now_v7();
-                let fresh = Folded { state: CaseState::default(), version: 0 };
+                let fresh = Folded { state: CaseState::default(), version: 0, opened_on: None };
                 let (emitted, versions) =
                     self.decide_on_case(id, &fresh, registro, operator, command.clone(), request).await?;
                 carry_forward(operator, registro, &emitted);

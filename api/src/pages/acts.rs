@@ -242,7 +242,7 @@ async fn file_case_act(
                     let request = service_request(&state, &officer, id, occurred_on).await?;
                     let version = command.1;
                     let outcome = state.service.case_command(Some(id), command.0, version, &request).await?;
-                    Ok(outcome.case_id.unwrap_or(id))
+                    Ok(case_version(&outcome, id))
                 }
             })
             .await,
@@ -310,7 +310,8 @@ async fn file_opening(
                     let signed = crate::auth::Signed(officer.0.clone());
                     let request = crate::auth::service_request(&signed, Vec::new(), occurred_on, None);
                     let outcome = state.service.case_command(None, command.0, None, &request).await?;
-                    outcome.case_id.ok_or_else(|| ApiError::Internal("ato de abertura sem caso".into()))
+                    let id = outcome.case_id.ok_or_else(|| ApiError::Internal("ato de abertura sem caso".into()))?;
+                    Ok(case_version(&outcome, id))
                 }
             })
             .await,
@@ -333,7 +334,7 @@ async fn file<F, Fut>(
 ) -> Response
 where
     F: FnOnce((autos_domain::CaseCommand, Option<i64>), Option<NaiveDate>) -> Fut,
-    Fut: std::future::Future<Output = Result<Uuid, ApiError>>,
+    Fut: std::future::Future<Output = Result<(Uuid, i64), ApiError>>,
 {
     let opening = matches!(target, Target::Opening { .. });
     let envelope = &envelope;
@@ -377,7 +378,10 @@ where
     }
     .await;
     match outcome {
-        Ok(case_id) => redirect(&format!("/casos/{case_id}")),
+        Ok((case_id, version)) => {
+            wait_for_case(state, case_id, version).await;
+            redirect(&format!("/casos/{case_id}"))
+        }
         Err(ApiError::Domain(DomainError::Invalid { field, message })) if fields.iter().any(|f| f.name == field) => {
             filled.errors.insert(field, message);
             show(filled, Some(CHECK_FIELDS.into()), StatusCode::BAD_REQUEST).await
@@ -393,6 +397,25 @@ where
                 return super::error_page(Some(officer.0.clone()), e);
             }
             show(filled, Some(message), status).await
+        }
+    }
+}
+
+/// The case and its version after an act.
+fn case_version(outcome: &autos_app::service::Outcome, id: Uuid) -> (Uuid, i64) {
+    (id, outcome.stream_versions.get(&autos_domain::StreamRef::Caso(id).to_string()).copied().unwrap_or(0))
+}
+
+/// Waits, a bounded time, until the case's read model shows `version`, so that the page the
+/// officer lands on shows the act just filed (read-your-writes across instances: the read model
+/// is asked, not this instance's projection runner).
+async fn wait_for_case(state: &AppState, id: Uuid, version: i64) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
+    while tokio::time::Instant::now() < deadline {
+        match state.views.get::<models::CaseDoc>(models::CASE, &id.to_string()).await {
+            Ok(Some(doc)) if doc.version >= version => return,
+            Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+            Err(_) => return,
         }
     }
 }
