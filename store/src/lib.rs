@@ -64,6 +64,17 @@ where
     }
 }
 
+/// One read of a data subject's personal data, as logged (LGPD art. 37).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PersonalRead {
+    pub id: i64,
+    pub subject_id: Uuid,
+    pub reader_id: Uuid,
+    pub reader_role: String,
+    pub purpose: String,
+    pub read_at: chrono::DateTime<chrono::Utc>,
+}
+
 /// The state of a data subject's key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubjectKey {
@@ -187,6 +198,12 @@ pub trait EventStore: Send + Sync + 'static {
         purpose: &str,
     ) -> Result<(), StoreError> {
         tables::log_personal_read(&self.database(), subject, reader, role, purpose).await
+    }
+
+    /// The personal-data read log, newest first: up to `limit` reads with an id below `before`
+    /// (for the next page, the last id seen).
+    async fn personal_reads(&self, before: Option<i64>, limit: i64) -> Result<Vec<PersonalRead>, StoreError> {
+        tables::personal_reads(&self.database(), before, limit).await
     }
 
     /// Cheap liveness check of the database.

@@ -24,7 +24,7 @@ use uuid::Uuid;
 
 use crate::append::StreamHead;
 use crate::hashing::now_micros;
-use crate::{on_db, Checkpoint, Database, PositionGap, StoreError, SubjectKey};
+use crate::{on_db, Checkpoint, Database, PersonalRead, PositionGap, StoreError, SubjectKey};
 
 /// What a backend does its own way for these tables, implemented by its pool so that the one
 /// body `on_db!` expands per backend picks the right one.
@@ -35,6 +35,8 @@ trait Dialect {
     /// The value an instant column (integer microseconds, timestamptz) is bound as.
     type Instant;
     fn encode_id(&self, id: Uuid) -> Self::Id;
+    /// The id in column `column` of `row`.
+    fn decode_id(&self, row: &<Self::Db as sqlx::Database>::Row, column: &str) -> Result<Uuid, StoreError>;
     fn encode_instant(&self, at: DateTime<Utc>) -> Self::Instant;
     /// The instant in column `column` of `row`.
     fn decode_instant(
@@ -54,6 +56,11 @@ impl Dialect for SqlitePool {
 
     fn encode_id(&self, id: Uuid) -> Vec<u8> {
         id.as_bytes().to_vec()
+    }
+
+    fn decode_id(&self, row: &SqliteRow, column: &str) -> Result<Uuid, StoreError> {
+        let bytes: Vec<u8> = row.try_get(column)?;
+        Uuid::from_slice(&bytes).map_err(|_| StoreError::Corrupt(format!("{column}: not an id")))
     }
 
     fn encode_instant(&self, at: DateTime<Utc>) -> i64 {
@@ -77,6 +84,10 @@ impl Dialect for PgPool {
 
     fn encode_id(&self, id: Uuid) -> Uuid {
         id
+    }
+
+    fn decode_id(&self, row: &PgRow, column: &str) -> Result<Uuid, StoreError> {
+        Ok(row.try_get(column)?)
     }
 
     fn encode_instant(&self, at: DateTime<Utc>) -> DateTime<Utc> {
@@ -227,6 +238,36 @@ pub(crate) async fn log_personal_read(
         .await?;
     });
     Ok(())
+}
+
+/// See [`crate::EventStore::personal_reads`].
+pub(crate) async fn personal_reads(
+    db: &Database,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<PersonalRead>, StoreError> {
+    on_db!(db, read, |pool| {
+        let rows = sqlx::query(
+            "SELECT id, subject_id, reader_id, reader_role, purpose, read_at FROM personal_data_reads \
+             WHERE id < $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PersonalRead {
+                    id: r.try_get("id")?,
+                    subject_id: pool.decode_id(r, "subject_id")?,
+                    reader_id: pool.decode_id(r, "reader_id")?,
+                    reader_role: r.try_get("reader_role")?,
+                    purpose: r.try_get("purpose")?,
+                    read_at: pool.decode_instant(r, "read_at")?,
+                })
+            })
+            .collect()
+    })
 }
 
 /// The head at exactly `version`, or the latest head when `version` is None (see

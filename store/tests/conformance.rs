@@ -362,6 +362,11 @@ autos_store::on_both_backends!(
         assert_eq!(vault.open(&alice_data, &reader).await.unwrap().unwrap()["nome"], "Maria da Silva");
         let auditor = PersonalDataReader { role: "auditor".into(), ..reader.clone() };
         assert!(vault.open(&alice_data, &auditor).await.is_err(), "roles without need are refused");
+        let log = store.personal_reads(None, 10).await.unwrap();
+        assert_eq!(log.len(), 1, "one read logged, the refused one not: {log:?}");
+        assert_eq!((log[0].subject_id, log[0].reader_id), (alice, reader.officer_id));
+        assert_eq!((log[0].reader_role.as_str(), log[0].purpose.as_str()), ("atendente", "NIP"));
+        assert!(store.personal_reads(Some(log[0].id), 10).await.unwrap().is_empty(), "paging goes back in time");
         integrity::seal_all(store.as_ref()).await.unwrap();
 
         personal::forget(store.as_ref(), alice, provenance(), "Lei 13.709/2018 art. 18 VI", day()).await.unwrap();
