@@ -10,7 +10,8 @@ use askama::Template;
 use autos_domain::acts::{act_catalogue, find_act};
 use autos_domain::{number_pt_br, CaseCommand, Registro, Role};
 use autos_projections::bulletin;
-use autos_projections::models::{self, CaseRef, DeadlineDoc, OperatorDoc, TimelineEntry};
+use autos_projections::keys;
+use autos_projections::models::{self, CaseRef, DeadlineDoc, InterventionKind, OperatorDoc, TimelineEntry};
 use autos_projections::time_travel::Cut;
 use autos_store::integrity;
 use axum::extract::{Form, Path, Query, State};
@@ -243,14 +244,11 @@ async fn operator(
             None => None,
         };
         let doc = state.views.operator(state.store.as_ref(), registro, Cut { as_of, known_at: None }).await?;
-        let key = registro.to_string();
-        let cases =
-            state.views.page::<CaseRef>(models::CASE_OF_OPERATOR, &format!("{key}/"), None, 200, |_| true).await?;
+        let (key, prefix) = (registro.to_string(), keys::of_operator(registro));
+        let cases = state.views.page::<CaseRef>(models::CASE_OF_OPERATOR, &prefix, None, 200, |_| true).await?;
         let timeline = state
             .views
-            .page::<TimelineEntry>(models::TIMELINE, &format!("{key}/"), None, 500, |t| {
-                as_of.is_none_or(|d| t.occurred_on <= d)
-            })
+            .page::<TimelineEntry>(models::TIMELINE, &prefix, None, 500, |t| as_of.is_none_or(|d| t.occurred_on <= d))
             .await?;
         Ok::<_, ApiError>(OperatorPage {
             officer: officer.clone(),
@@ -539,15 +537,15 @@ async fn dashboard(State(state): State<AppState>, signed: Signed) -> Response {
         }
     }
     let linhas: Vec<(String, u32)> = by_family.into_iter().filter(|(_, n)| *n > 0).collect();
-    let counters: BTreeMap<String, i64> = match state.views.entries(models::DASHBOARD, "intervencoes/").await {
+    let counters: BTreeMap<_, i64> = match state.views.entries(models::DASHBOARD, keys::INTERVENTION_TOTALS).await {
         Ok(entries) => entries
             .into_iter()
-            .map(|(k, v)| (k.trim_start_matches("intervencoes/").to_owned(), v["quantidade"].as_i64().unwrap_or(0)))
+            .filter_map(|(k, v)| Some((keys::intervention_total(&k)?, v["quantidade"].as_i64().unwrap_or(0))))
             .collect(),
         Err(e) => return error_page(Some(signed.0), e),
     };
     let intervencoes: Vec<(String, i64)> =
-        models::INTERVENTION_KINDS.iter().map(|k| ((*k).to_owned(), counters.get(*k).copied().unwrap_or(0))).collect();
+        InterventionKind::TABLE.iter().map(|k| (k.label().to_owned(), counters.get(k).copied().unwrap_or(0))).collect();
     page(&Dashboard {
         total_intervencoes: intervencoes.iter().map(|(_, n)| n).sum(),
         intervencoes,
