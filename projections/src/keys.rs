@@ -19,9 +19,9 @@
 //! `indisponibilidade_por_pessoa/{pessoa_id}/{case_id}` ([`frozen_assets`]).
 //!
 //! Bulletin ([`crate::bulletin`]): `boletim_temas/{trimestre}/{escopo}/{tema}/{tipo}`
-//! ([`bulletin_theme`]), `boletim_operadoras/{trimestre}/{escopo}/{registro}`
-//! ([`bulletin_operator`]) and `boletim_atos/{trimestre}/{occurred_on}/{position}`
-//! ([`bulletin_act`]).
+//! ([`bulletin_theme`], [`BulletinThemeKey`]), `boletim_operadoras/{trimestre}/{escopo}/{registro}`
+//! ([`bulletin_operator`]), both scanned from [`of_bulletin_scope`], and
+//! `boletim_atos/{trimestre}/{occurred_on}/{position}` ([`bulletin_act`]).
 
 use std::fmt::Display;
 
@@ -200,6 +200,11 @@ pub fn sanction(registro: impl Display, case_id: impl Display) -> String {
     format!("{registro}/{case_id}")
 }
 
+/// The prefix of one person's frozen assets.
+pub fn frozen_assets_of(pessoa_id: impl Display) -> String {
+    format!("{pessoa_id}/")
+}
+
 /// `indisponibilidade_por_pessoa/{pessoa_id}/{case_id}`.
 pub fn frozen_assets(pessoa_id: impl Display, case_id: impl Display) -> String {
     format!("{pessoa_id}/{case_id}")
@@ -210,9 +215,45 @@ pub fn bulletin_theme(quarter: &str, scope: &str, theme: &str, kind: ComplaintKi
     format!("{quarter}/{scope}/{theme}/{}", kind.label())
 }
 
+/// The prefix of a bulletin's documents of one quarter and scope (`boletim_temas`,
+/// `boletim_operadoras`).
+pub fn of_bulletin_scope(quarter: &str, scope: &str) -> String {
+    format!("{quarter}/{scope}/")
+}
+
+/// A `boletim_temas` key split into its segments (the theme is what lies between the scope and
+/// the kind: a theme label may itself hold a slash).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BulletinThemeKey<'a> {
+    pub quarter: &'a str,
+    pub scope: &'a str,
+    pub theme: &'a str,
+    pub kind: ComplaintKind,
+}
+
+impl<'a> BulletinThemeKey<'a> {
+    /// Splits a `boletim_temas` key; `None` for any other shape.
+    pub fn parse(key: &'a str) -> Option<Self> {
+        let (quarter, rest) = key.split_once('/')?;
+        let (scope, rest) = rest.split_once('/')?;
+        let (theme, kind) = rest.rsplit_once('/')?;
+        Some(BulletinThemeKey { quarter, scope, theme, kind: ComplaintKind::parse(kind)? })
+    }
+}
+
 /// `boletim_operadoras/{trimestre}/{escopo}/{registro}`.
 pub fn bulletin_operator(quarter: &str, scope: &str, registro: impl Display) -> String {
     format!("{quarter}/{scope}/{registro}")
+}
+
+/// The operator of a `boletim_operadoras` key.
+pub fn bulletin_operator_registro(key: &str) -> Option<&str> {
+    key.splitn(3, '/').nth(2)
+}
+
+/// The prefix of a quarter's published acts.
+pub fn bulletin_acts_of(quarter: &str) -> String {
+    format!("{quarter}/")
 }
 
 /// `boletim_atos/{trimestre}/{occurred_on}/{position}`: legal-date order within the quarter.
@@ -263,5 +304,17 @@ mod tests {
         }
         assert_eq!(InterventionCounter::parse(&df_by_act("005711", NaiveDate::MIN, "")), None);
         assert_eq!(counter_pair(TRANSFERS, &transfers(2003, "total")), Some(("2003", "total")));
+        let key = bulletin_theme("2003-T2", "regiao:Sudeste", theme, ComplaintKind::Consulta);
+        assert!(key.starts_with(&of_bulletin_scope("2003-T2", "regiao:Sudeste")));
+        assert_eq!(
+            BulletinThemeKey::parse(&key),
+            Some(BulletinThemeKey {
+                quarter: "2003-T2",
+                scope: "regiao:Sudeste",
+                theme,
+                kind: ComplaintKind::Consulta
+            })
+        );
+        assert_eq!(bulletin_operator_registro(&bulletin_operator("2003-T2", "uf:SP", "005711")), Some("005711"));
     }
 }

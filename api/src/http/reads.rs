@@ -359,7 +359,7 @@ pub(super) async fn asset_freezes(
     Params(query): Params<FreezeQuery>,
 ) -> Result<Json<Page<FrozenAssetsEntry>>, ApiError> {
     signed.require(&[Role::Fiscal, Role::Diretoria, Role::Interventor, Role::Auditor, Role::Admin])?;
-    let prefix = query.pessoa.map(|p| format!("{p}/")).unwrap_or_default();
+    let prefix = query.pessoa.map(keys::frozen_assets_of).unwrap_or_default();
     let registro = query.registro.as_deref().map(autos_domain::Registro::parse).transpose()?.map(|r| r.to_string());
     let page = state
         .views
@@ -442,13 +442,13 @@ impl Bulletin {
 async fn operator_counts(state: &AppState, quarter: &str, scope: &str) -> Result<Vec<(String, i64, i64)>, ApiError> {
     Ok(state
         .views
-        .entries(bulletin::OPERATORS, &format!("{quarter}/{scope}/"))
+        .entries(bulletin::OPERATORS, &keys::of_bulletin_scope(quarter, scope))
         .await?
         .into_iter()
         .map(|(key, doc)| {
-            let registro = key[quarter.len() + scope.len() + 2..].to_owned();
-            let count = |kind: &str| doc[kind].as_i64().unwrap_or(0);
-            (registro, count("consulta"), count("denuncia") + count("nip"))
+            let registro = keys::bulletin_operator_registro(&key).unwrap_or_default().to_owned();
+            let count = |kind: ComplaintKind| doc[kind.label()].as_i64().unwrap_or(0);
+            (registro, count(ComplaintKind::Consulta), count(ComplaintKind::Denuncia) + count(ComplaintKind::Nip))
         })
         .collect())
 }
@@ -537,11 +537,10 @@ pub(crate) async fn index_ranking(
 
 async fn panorama(state: &AppState, quarter: &str, scope: &str, limit: usize) -> Result<Panorama, ApiError> {
     let mut themes: std::collections::BTreeMap<String, [i64; 3]> = std::collections::BTreeMap::new();
-    for (key, doc) in state.views.entries(bulletin::THEMES, &format!("{quarter}/{scope}/")).await? {
-        let rest = &key[quarter.len() + scope.len() + 2..];
-        if let Some((theme, kind)) = rest.rsplit_once('/') {
-            if let Some(slot) = ComplaintKind::ALL.iter().position(|k| k.label() == kind) {
-                themes.entry(theme.to_owned()).or_default()[slot] += doc["quantidade"].as_i64().unwrap_or(0);
+    for (key, doc) in state.views.entries(bulletin::THEMES, &keys::of_bulletin_scope(quarter, scope)).await? {
+        if let Some(k) = keys::BulletinThemeKey::parse(&key) {
+            if let Some(slot) = ComplaintKind::ALL.iter().position(|kind| *kind == k.kind) {
+                themes.entry(k.theme.to_owned()).or_default()[slot] += doc["quantidade"].as_i64().unwrap_or(0);
             }
         }
     }
@@ -610,7 +609,7 @@ pub(crate) async fn build_bulletin(
         (bulletin::NATIONAL.to_owned(), bulletin::region_scope(uf.region().label()), bulletin::uf_scope(uf));
     let mut atos_nacionais = std::collections::BTreeMap::new();
     let mut atos_na_uf = Vec::new();
-    for (key, doc) in state.views.entries(bulletin::ACTS, &format!("{quarter}/")).await? {
+    for (key, doc) in state.views.entries(bulletin::ACTS, &keys::bulletin_acts_of(&quarter)).await? {
         let act: PublishedAct = serde_json::from_value(doc)
             .map_err(|e| autos_projections::ProjectionError::Corrupt(format!("{key}: {e}")))?;
         *atos_nacionais.entry(act.event_type.clone()).or_insert(0) += 1;
