@@ -4,8 +4,8 @@
 //! no complainant's data is ever read.
 //!
 //! Like the core projection's counters, it matches on the typed [`CaseEvent`]. Documents (keys
-//! built by [`crate::keys`]; `{trimestre}` is `AAAA-Tn`; `{escopo}` is `BR`, `regiao:{Região}` or `uf:{UF}`;
-//! an operator registered with a region but no UF counts nationally and in its region):
+//! built by [`crate::keys`]; `{trimestre}` is `AAAA-Tn`; `{escopo}` is `BR`, `regiao:{Região}` or
+//! `uf:{UF}`; an operator registered with a region but no UF counts nationally and in its region):
 //! - `boletim_temas/{trimestre}/{escopo}/{tema}/{tipo}` → `{"quantidade": n}`
 //! - `boletim_operadoras/{trimestre}/{escopo}/{registro}` → `{"consulta": n, "denuncia": m,
 //!   "nip": k}` (Disque ANS demandas of 2001–2003 and NIPs)

@@ -108,7 +108,6 @@ impl<'a> ComplaintKey<'a> {
 /// The prefix of the overall intervention counters of `painel`.
 pub const INTERVENTION_TOTALS: &str = "intervencoes/";
 const INTERVENTIONS_BY_MODALIDADE: &str = "intervencoes_por_modalidade/";
-const DEMANDS: &str = "demandas/";
 
 /// The prefix of both intervention counter families of `painel` (overall and by modalidade).
 pub const INTERVENTION_COUNTERS: &str = "intervencoes";
@@ -154,18 +153,18 @@ pub fn df_by_act(registro: impl Display, occurred_on: NaiveDate, document_ref: &
     format!("df_por_ato/{registro}/{occurred_on}/{document_ref}")
 }
 
+/// The prefix of the demandas counters of `painel`.
+pub const DEMAND_COUNTERS: &str = "demandas/";
+
 /// `painel/demandas/{ano}/{tema}/{tipo}`.
 pub fn demands(year: i32, theme: &str, kind: ComplaintKind) -> String {
-    format!("{DEMANDS}{year}/{theme}/{}", kind.label())
+    format!("{DEMAND_COUNTERS}{year}/{theme}/{}", kind.label())
 }
-
-/// The prefix of the demandas counters of `painel`.
-pub const DEMAND_COUNTERS: &str = DEMANDS;
 
 /// Splits a `painel/demandas` key into year, theme and kind (a theme label may itself hold a
 /// slash: "Contrato / regulamento").
 pub fn parse_demands(key: &str) -> Option<(&str, &str, ComplaintKind)> {
-    let (year, rest) = key.strip_prefix(DEMANDS)?.split_once('/')?;
+    let (year, rest) = key.strip_prefix(DEMAND_COUNTERS)?.split_once('/')?;
     let (theme, kind) = rest.rsplit_once('/')?;
     Some((year, theme, ComplaintKind::parse(kind)?))
 }
