@@ -312,7 +312,7 @@ async fn case_page(state: &AppState, signed: &Signed, text: &str, erro: Option<S
     signed.require(&Role::ALL)?;
     let id = uuid::Uuid::parse_str(text).map_err(|_| ApiError::InvalidInput(format!("caso inválido: {text}")))?;
     let doc = state.views.case(state.store.as_ref(), id, Cut::default()).await?;
-    let events = state.store.read_stream(&format!("caso-{id}"), 1).await?;
+    let events = state.store.read_stream(&autos_domain::StreamRef::Caso(id).to_string(), 1).await?;
     let family = doc.state.family;
     let role = signed.0.role;
     Ok(CasePage {
@@ -641,9 +641,13 @@ async fn latest_quarter_with_data(state: &AppState) -> Result<(i32, u32), ApiErr
         let quarter = bulletin::quarter_of(day);
         let found = state
             .views
-            .page::<serde_json::Value>(bulletin::THEMES, &format!("{quarter}/{}/", bulletin::NATIONAL), None, 1, |_| {
-                true
-            })
+            .page::<serde_json::Value>(
+                bulletin::THEMES,
+                &keys::of_bulletin_scope(&quarter, bulletin::NATIONAL),
+                None,
+                1,
+                |_| true,
+            )
             .await?;
         if !found.items.is_empty() {
             return Ok((day.year(), day.month0() / 3 + 1));

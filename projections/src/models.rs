@@ -434,7 +434,8 @@ impl Estado {
         add(docs, COMPLAINTS, &keys::complaints(registro, &month, theme.label(), kind), QUANTITY, 1).await
     }
 
-    /// The dashboard counters of intervention acts.
+    /// The dashboard counters of intervention acts. Each DF is remembered by its act
+    /// (`df_por_ato`), so that a DT decreed by the same act turns it into one DT/DF.
     async fn count_interventions(
         stored: &StoredEvent,
         event: &CaseEvent,
@@ -442,39 +443,37 @@ impl Estado {
         registro: &str,
         docs: &mut dyn Docs,
     ) -> Result<(), ProjectionError> {
-        let (CaseEvent::Regime(RegimeEvent::Instaurado { .. } | RegimeEvent::Encerrado { .. })
-        | CaseEvent::Liquidacao(LeEvent::Decretada { .. })) = event
-        else {
-            return Ok(());
+        let kind = match event {
+            CaseEvent::Regime(RegimeEvent::Instaurado { regime: RegimeKind::DirecaoFiscal, .. }) => {
+                InterventionKind::DirecaoFiscal
+            }
+            CaseEvent::Regime(RegimeEvent::Instaurado { regime: RegimeKind::DirecaoTecnica, .. }) => {
+                InterventionKind::DirecaoTecnica
+            }
+            CaseEvent::Liquidacao(LeEvent::Decretada { .. }) => InterventionKind::Liquidacao,
+            CaseEvent::Regime(RegimeEvent::Encerrado { motivo }) => {
+                match InterventionKind::of_closure(case.state.family, *motivo) {
+                    Some(kind) => kind,
+                    None => return Ok(()),
+                }
+            }
+            _ => return Ok(()),
         };
         let operator: OperatorDoc = load(docs, OPERATOR, &keys::operator(registro)).await?;
         let modalidade = operator.state.modalidade.map(|m| m.label()).unwrap_or("não informada");
         let same_act =
             keys::df_by_act(registro, stored.occurred_on, stored.document_ref.as_deref().unwrap_or_default());
-        match event {
-            CaseEvent::Regime(RegimeEvent::Instaurado { regime: RegimeKind::DirecaoFiscal, .. }) => {
-                count_intervention(docs, modalidade, InterventionKind::DirecaoFiscal, 1).await?;
+        match kind {
+            InterventionKind::DirecaoFiscal => {
+                count_intervention(docs, modalidade, kind, 1).await?;
                 docs.put(DASHBOARD, &same_act, serde_json::json!({ "caso": case.case_id }));
                 Ok(())
             }
-            CaseEvent::Regime(RegimeEvent::Instaurado { regime: RegimeKind::DirecaoTecnica, .. }) => {
-                if docs.get(DASHBOARD, &same_act).await?.is_some() {
-                    count_intervention(docs, modalidade, InterventionKind::DirecaoFiscal, -1).await?;
-                    count_intervention(docs, modalidade, InterventionKind::DirecaoTecnicaFiscal, 1).await
-                } else {
-                    count_intervention(docs, modalidade, InterventionKind::DirecaoTecnica, 1).await
-                }
+            InterventionKind::DirecaoTecnica if docs.get(DASHBOARD, &same_act).await?.is_some() => {
+                count_intervention(docs, modalidade, InterventionKind::DirecaoFiscal, -1).await?;
+                count_intervention(docs, modalidade, InterventionKind::DirecaoTecnicaFiscal, 1).await
             }
-            CaseEvent::Liquidacao(LeEvent::Decretada { .. }) => {
-                count_intervention(docs, modalidade, InterventionKind::Liquidacao, 1).await
-            }
-            CaseEvent::Regime(RegimeEvent::Encerrado { motivo }) => {
-                match InterventionKind::of_closure(case.state.family, *motivo) {
-                    Some(kind) => count_intervention(docs, modalidade, kind, 1).await,
-                    None => Ok(()),
-                }
-            }
-            _ => Ok(()),
+            _ => count_intervention(docs, modalidade, kind, 1).await,
         }
     }
 }
