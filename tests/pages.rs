@@ -317,7 +317,8 @@ async fn every_role_gets_what_it_may_use_on_every_page(server: &Server) {
     const SIGN_IN: u16 = 303;
     const NO: u16 = 403;
     // (page, visitor, [(role, status)] for the roles that differ from `others`, others)
-    let matrix: Vec<(String, u16, Vec<(Role, u16)>, u16)> = vec![
+    type Row = (String, u16, Vec<(Role, u16)>, u16);
+    let matrix: Vec<Row> = vec![
         ("/operadoras".into(), OK, vec![], OK),
         (format!("/operadoras/{REGISTRO}"), OK, vec![], OK),
         ("/publico".into(), OK, vec![], OK),

@@ -10,7 +10,8 @@ use askama::Template;
 use autos_domain::acts::find_act;
 use autos_domain::{number_pt_br, Registro, Role};
 use autos_projections::bulletin;
-use autos_projections::models::{self, CaseRef, DeadlineDoc, OperatorDoc, TimelineEntry};
+use autos_projections::keys;
+use autos_projections::models::{self, CaseRef, DeadlineDoc, InterventionKind, OperatorDoc, TimelineEntry};
 use autos_projections::time_travel::Cut;
 use autos_store::integrity;
 use axum::extract::{Form, Path, Query, State};
@@ -357,25 +358,19 @@ async fn operator(
             None => None,
         };
         let doc = state.views.operator(state.store.as_ref(), registro, Cut { as_of, known_at: None }).await?;
-        let key = registro.to_string();
+        let (key, prefix) = (registro.to_string(), keys::of_operator(registro));
         let signed_in = officer.is_some();
         let cases = if signed_in {
             state
                 .views
-                .page::<CaseRef>(
-                    models::CASE_OF_OPERATOR,
-                    &format!("{key}/"),
-                    query.casos.as_deref(),
-                    PAGE_ROWS,
-                    |_| true,
-                )
+                .page::<CaseRef>(models::CASE_OF_OPERATOR, &prefix, query.casos.as_deref(), PAGE_ROWS, |_| true)
                 .await?
         } else {
             autos_app::views::Page { items: Vec::new(), next: None }
         };
         let timeline = state
             .views
-            .page::<TimelineEntry>(models::TIMELINE, &format!("{key}/"), query.linha.as_deref(), PAGE_ROWS, |t| {
+            .page::<TimelineEntry>(models::TIMELINE, &prefix, query.linha.as_deref(), PAGE_ROWS, |t| {
                 as_of.is_none_or(|d| t.occurred_on <= d)
                     && (signed_in || t.family.as_deref().is_none_or(|f| PUBLIC_FAMILIES.contains(&f)))
             })
@@ -482,14 +477,17 @@ struct CasePage {
     pessoas: Vec<(String, String, String)>,
 }
 
+/// One person's data as opened: (act, "Reclamante"/"Beneficiário", each datum as (label, value));
+/// no data means it was erased under LGPD.
+type OpenedItem = (String, String, Vec<(String, String)>);
+
 #[derive(Template)]
 #[template(path = "dados_pessoais.html")]
 struct PersonalDataPage {
     officer: Option<Officer>,
     case_id: String,
     finalidade: String,
-    /// (act label, field, each datum as (label, value)); empty data: erased under LGPD.
-    itens: Vec<(String, String, Vec<(String, String)>)>,
+    itens: Vec<OpenedItem>,
     erro: Option<String>,
 }
 
@@ -786,15 +784,15 @@ async fn dashboard(State(state): State<AppState>, officer: PageOfficer) -> Respo
         }
     }
     let linhas: Vec<(String, u32)> = by_family.into_iter().filter(|(_, n)| *n > 0).collect();
-    let counters: BTreeMap<String, i64> = match state.views.entries(models::DASHBOARD, "intervencoes/").await {
+    let counters: BTreeMap<_, i64> = match state.views.entries(models::DASHBOARD, keys::INTERVENTION_TOTALS).await {
         Ok(entries) => entries
             .into_iter()
-            .map(|(k, v)| (k.trim_start_matches("intervencoes/").to_owned(), v["quantidade"].as_i64().unwrap_or(0)))
+            .filter_map(|(k, v)| Some((keys::intervention_total(&k)?, v["quantidade"].as_i64().unwrap_or(0))))
             .collect(),
         Err(e) => return error_page(Some(signed.0), e),
     };
     let intervencoes: Vec<(String, i64)> =
-        models::INTERVENTION_KINDS.iter().map(|k| ((*k).to_owned(), counters.get(*k).copied().unwrap_or(0))).collect();
+        InterventionKind::TABLE.iter().map(|k| (k.label().to_owned(), counters.get(k).copied().unwrap_or(0))).collect();
     page(&Dashboard {
         total_intervencoes: intervencoes.iter().map(|(_, n)| n).sum(),
         intervencoes,
@@ -891,9 +889,13 @@ async fn latest_quarter_with_data(state: &AppState) -> Result<(i32, u32), ApiErr
         let quarter = bulletin::quarter_of(day);
         let found = state
             .views
-            .page::<serde_json::Value>(bulletin::THEMES, &format!("{quarter}/{}/", bulletin::NATIONAL), None, 1, |_| {
-                true
-            })
+            .page::<serde_json::Value>(
+                bulletin::THEMES,
+                &keys::of_bulletin_scope(&quarter, bulletin::NATIONAL),
+                None,
+                1,
+                |_| true,
+            )
             .await?;
         if !found.items.is_empty() {
             return Ok((day.year(), day.month0() / 3 + 1));

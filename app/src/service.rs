@@ -504,7 +504,9 @@ impl Service {
             });
             let Some((position, stream_id, version, event_type)) = row else { break };
             if version == 1 && recorded.case_id.is_none() {
-                recorded.case_id = stream_id.strip_prefix("caso-").and_then(|id| Uuid::parse_str(id).ok());
+                if let Ok(StreamRef::Caso(id)) = StreamRef::parse(&stream_id) {
+                    recorded.case_id = Some(id);
+                }
             }
             let last = recorded.stream_versions.entry(stream_id.clone()).or_insert(version);
             *last = (*last).max(version);

@@ -2,7 +2,8 @@
 //! pages (`after` is the last key of the previous page), and time travel through the same
 //! projection code when a past state is asked for.
 
-use autos_domain::Registro;
+use autos_domain::{Registro, StreamRef};
+use autos_projections::keys;
 use autos_projections::models::{self, Estado};
 use autos_projections::sql::ReadModelDb;
 use autos_projections::time_travel::{fold_streams, Cut};
@@ -125,18 +126,22 @@ impl Views {
         registro: Registro,
         cut: Cut,
     ) -> Result<models::OperatorDoc, AppError> {
-        let key = registro.to_string();
+        let key = keys::operator(registro);
         let doc = if cut == Cut::default() {
             self.get::<models::OperatorDoc>(models::OPERATOR, &key).await?
         } else {
-            let mut streams = vec![format!("operadora-{key}")];
-            let prefix = format!("{key}/");
+            let mut streams = vec![StreamRef::Operadora(registro).to_string()];
+            let prefix = keys::of_operator(registro);
             let mut after = None;
             loop {
                 let cases = self
                     .page::<models::CaseRef>(models::CASE_OF_OPERATOR, &prefix, after.as_deref(), MAX_PAGE, |_| true)
                     .await?;
-                streams.extend(cases.items.into_iter().map(|c| format!("caso-{}", c.case_id)));
+                for c in cases.items {
+                    let id = uuid::Uuid::parse_str(&c.case_id)
+                        .map_err(|e| ProjectionError::Corrupt(format!("{}: {e}", c.case_id)))?;
+                    streams.push(StreamRef::Caso(id).to_string());
+                }
                 match cases.next {
                     Some(next) => after = Some(next),
                     None => break,
@@ -158,11 +163,11 @@ impl Views {
         case_id: uuid::Uuid,
         cut: Cut,
     ) -> Result<models::CaseDoc, AppError> {
-        let key = case_id.to_string();
+        let key = keys::case(case_id);
         let doc = if cut == Cut::default() {
             self.get::<models::CaseDoc>(models::CASE, &key).await?
         } else {
-            let docs = fold_streams(store, &Estado, &[format!("caso-{key}")], cut).await?;
+            let docs = fold_streams(store, &Estado, &[StreamRef::Caso(case_id).to_string()], cut).await?;
             docs.docs.get(&(models::CASE.to_owned(), key.clone())).cloned().map(|v| typed(&key, v)).transpose()?
         };
         doc.ok_or_else(|| AppError::NotFound(format!("caso {key}")))

@@ -94,7 +94,10 @@ fn redecide(batch: &[StoredEvent], states: &States, rules: &RuleBook) -> Option<
     let role = role_of(&first.actor_role)?;
     let case_streams: Vec<Uuid> = batch
         .iter()
-        .filter_map(|e| e.stream_id.strip_prefix("caso-").and_then(|id| Uuid::parse_str(id).ok()))
+        .filter_map(|e| match StreamRef::parse(&e.stream_id) {
+            Ok(StreamRef::Caso(id)) => Some(id),
+            _ => None,
+        })
         .fold(Vec::new(), |mut ids, id| {
             if !ids.contains(&id) {
                 ids.push(id);
@@ -122,7 +125,7 @@ fn redecide(batch: &[StoredEvent], states: &States, rules: &RuleBook) -> Option<
         decide_case(&case, &states.operator(registro), cmd, &ctx)
     } else {
         let cmd: OperatorCommand = serde_json::from_value(command.clone()).ok()?;
-        let registro = Registro::parse(first.stream_id.strip_prefix("operadora-")?).ok()?;
+        let StreamRef::Operadora(registro) = StreamRef::parse(&first.stream_id).ok()? else { return None };
         decide_operator(&states.operator(registro), cmd, &ctx)
     };
     // An append groups events by stream; compare per stream, in order within each stream.

@@ -2,10 +2,14 @@
 //! model, behind one trait with two implementations — the runner's write-back buffer over the
 //! `read_model_docs` table, and a purely in-memory map used by time travel and tests. The same
 //! projection code runs against both, which is what makes time travel equal to the live view.
+//! The typed helpers every read model writes with ([`load`], [`store`], [`store_once`], [`add`])
+//! are here too.
 
 use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::sql::ReadModelDb;
@@ -25,6 +29,54 @@ pub trait Docs: Send {
     fn put_once(&mut self, model: &str, key: &str, doc: Value);
     /// Removes a document (absent is fine).
     fn delete(&mut self, model: &str, key: &str);
+}
+
+/// Reads a typed document (its default when absent).
+pub(crate) async fn load<T: DeserializeOwned + Default>(
+    docs: &mut dyn Docs,
+    model: &str,
+    key: &str,
+) -> Result<T, ProjectionError> {
+    match docs.get(model, key).await? {
+        None => Ok(T::default()),
+        Some(v) => serde_json::from_value(v).map_err(|e| ProjectionError::Corrupt(format!("{model}/{key}: {e}"))),
+    }
+}
+
+fn to_doc<T: Serialize>(model: &str, key: &str, doc: &T) -> Result<Value, ProjectionError> {
+    serde_json::to_value(doc).map_err(|e| ProjectionError::Corrupt(format!("{model}/{key}: {e}")))
+}
+
+/// Creates or replaces a typed document.
+pub(crate) fn store<T: Serialize>(docs: &mut dyn Docs, model: &str, key: &str, doc: &T) -> Result<(), ProjectionError> {
+    docs.put(model, key, to_doc(model, key, doc)?);
+    Ok(())
+}
+
+/// Writes a typed document the projection never reads back (see [`Docs::put_once`]).
+pub(crate) fn store_once<T: Serialize>(
+    docs: &mut dyn Docs,
+    model: &str,
+    key: &str,
+    doc: &T,
+) -> Result<(), ProjectionError> {
+    docs.put_once(model, key, to_doc(model, key, doc)?);
+    Ok(())
+}
+
+/// Adds `delta` to the counter `field` of a document (created as `{field: delta}` when absent).
+pub(crate) async fn add(
+    docs: &mut dyn Docs,
+    model: &str,
+    key: &str,
+    field: &str,
+    delta: i64,
+) -> Result<(), ProjectionError> {
+    let mut doc = docs.get(model, key).await?.unwrap_or_else(|| serde_json::json!({}));
+    let current = doc[field].as_i64().unwrap_or(0);
+    doc[field] = serde_json::json!(current + delta);
+    docs.put(model, key, doc);
+    Ok(())
 }
 
 /// Documents held entirely in memory, ordered by key.

@@ -4,22 +4,25 @@
 //! person, and the seed report's dashboard counters of portfolio transfers (year × total or
 //! partial) and sanctioning processes (subject × period).
 //!
-//! Documents:
+//! Like the core projection's counters, these match on the typed [`CaseEvent`]. Documents (keys
+//! built by [`crate::keys`]):
 //! - `sancao/{registro}/{case_id}` → [`SanctionEntry`]
 //! - `indisponibilidade_por_pessoa/{pessoa_id}/{case_id}` → [`FrozenAssetsEntry`]
 //! - `painel/transferencias/{ano}/{total|parcial}` and `painel/processos/{periodo}/{assunto}` →
 //!   `{"quantidade": n}`, where `periodo` is `ate_2000`, `2001`, `2002`… as in the report.
 
-use autos_domain::case::{Abrangencia, CaseDetail, FreezePhase, Instalment, Penalty, SanctionPhase};
-use autos_domain::{FineComputation, Money};
+use autos_domain::case::{
+    Abrangencia, AlienationEvent, CaseDetail, FreezePhase, Instalment, Penalty, SanctionEvent, SanctionPhase,
+};
+use autos_domain::{CaseEvent, FineComputation, Money};
 use autos_store::StoredEvent;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::docs::Docs;
-use crate::models::{count, load, store, CaseDoc, OperatorDoc, OPERATOR};
-use crate::ProjectionError;
+use crate::docs::{load, store, Docs};
+use crate::models::{count, CaseDoc, OperatorDoc, OPERATOR};
+use crate::{keys, ProjectionError};
 
 pub const SANCTIONS: &str = "sancao";
 pub const FREEZES_BY_PERSON: &str = "indisponibilidade_por_pessoa";
@@ -87,22 +90,23 @@ pub struct FrozenAssetsEntry {
     pub desde: Option<NaiveDate>,
 }
 
-/// Updates the enforcement models after `case` folded `stored`.
+/// Updates the enforcement models after `case` folded `event` (recorded as `stored`).
 ///
 /// # Errors
 /// `Corrupt` when a stored document cannot be read back.
 pub(crate) async fn apply(
     stored: &StoredEvent,
+    event: &CaseEvent,
     case: &CaseDoc,
     registro: &str,
     docs: &mut dyn Docs,
 ) -> Result<(), ProjectionError> {
     match &case.state.detail {
         CaseDetail::Sancionador(state) => {
-            if stored.event_type == "pas.auto_lavrado" {
-                count(docs, &format!("processos/{}/{}", period_of(stored.occurred_on), state.tipo_infracao), 1).await?;
+            if let CaseEvent::Sancionador(SanctionEvent::AutoLavrado { .. }) = event {
+                count(docs, &keys::processes(&period_of(stored.occurred_on), &state.tipo_infracao), 1).await?;
             }
-            let key = format!("{registro}/{}", case.case_id);
+            let key = keys::sanction(registro, &case.case_id);
             let old: SanctionEntry = load(docs, SANCTIONS, &key).await?;
             let entry = SanctionEntry {
                 case_id: case.case_id.clone(),
@@ -120,9 +124,9 @@ pub(crate) async fn apply(
             };
             let (before, after) = (old.totals(), entry.totals());
             if before != after {
-                let mut operator: OperatorDoc = load(docs, OPERATOR, registro).await?;
+                let mut operator: OperatorDoc = load(docs, OPERATOR, &keys::operator(registro)).await?;
                 operator.multas = operator.multas.moved_by(before, after);
-                store(docs, OPERATOR, registro, &operator)?;
+                store(docs, OPERATOR, &keys::operator(registro), &operator)?;
             }
             store(docs, SANCTIONS, &key, &entry)
         }
@@ -137,16 +141,18 @@ pub(crate) async fn apply(
                     phase: state.phase,
                     desde: case.opened_on,
                 };
-                store(docs, FREEZES_BY_PERSON, &format!("{}/{}", person.pessoa_id, case.case_id), &entry)?;
+                store(docs, FREEZES_BY_PERSON, &keys::frozen_assets(person.pessoa_id, &case.case_id), &entry)?;
             }
             Ok(())
         }
-        CaseDetail::Alienacao(state) if stored.event_type == "alienacao.transferencia_comprovada" => {
+        CaseDetail::Alienacao(state)
+            if matches!(event, CaseEvent::Alienacao(AlienationEvent::TransferenciaComprovada { .. })) =>
+        {
             let scope = match state.abrangencia {
                 Abrangencia::Total => "total",
                 Abrangencia::Parcial => "parcial",
             };
-            count(docs, &format!("transferencias/{}/{scope}", stored.occurred_on.year()), 1).await
+            count(docs, &keys::transfers(stored.occurred_on.year(), scope), 1).await
         }
         _ => Ok(()),
     }

@@ -8,7 +8,8 @@
 //! - [`runner`]: following the log, leadership, rebuild and the replay check.
 //! - [`time_travel`]: any state as of a legal date and as known on a recording date.
 //! - [`decisions`]: decision replay — every recorded command decided again with today's rules.
-//! - [`models`]: the read models themselves.
+//! - [`models`]: the read models themselves, fed the typed [`DomainEvent`] of each stored event.
+//! - [`keys`]: the document keys of every read model, for the projections and their readers.
 //! - [`bulletin`]: the quarterly Parceiros da Cidadania bulletin per UF and region.
 //! - [`enforcement`]: the sanctions ledger, fines totals, freezes by person, transfer and
 //!   process counters.
@@ -18,6 +19,7 @@ pub mod decisions;
 pub mod docs;
 pub mod enforcement;
 mod error;
+pub mod keys;
 pub mod models;
 pub mod runner;
 pub mod sql;

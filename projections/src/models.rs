@@ -3,7 +3,10 @@
 //! the case list, the open deadlines (*prazos*) and the intervention timeline, so that all of
 //! them move together and cost one decode per event.
 //!
-//! Document keys are chosen for the queries they serve (keys sort as bytes):
+//! Each sub-projection (these counters, [`crate::enforcement`], [`crate::bulletin`]) is handed the
+//! typed [`CaseEvent`] and matches on its variants, never on the stored event type, so renaming an
+//! event fails to compile instead of silently emptying a read model. Keys are built by
+//! [`crate::keys`] (keys sort as bytes):
 //! - `operadora/{registro}` → [`OperatorDoc`]
 //! - `caso/{case_id}` → [`CaseDoc`]
 //! - `caso_da_operadora/{registro}/{case_id}` → [`CaseRef`]
@@ -20,15 +23,19 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use autos_domain::case::{CaseDetail, DemandKind, DemandTheme};
-use autos_domain::{CaseState, DomainEvent, OperatorState, Porte};
+use autos_domain::case::{DemandEvent, DemandKind, DemandTheme, LeEvent, NipEvent, RegimeClosure, RegimeEvent};
+use autos_domain::operator::RegimeKind;
+use autos_domain::{
+    CaseEvent, CaseState, DomainEvent, Family, OperatorEvent, OperatorState, Porte, Registro, StreamRef,
+};
 use autos_store::StoredEvent;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use uuid::Uuid;
 
-use crate::{Docs, Projection, ProjectionError};
+use crate::docs::{add, load, store, store_once};
+use crate::{keys, Docs, Projection, ProjectionError};
 
 pub const OPERATOR: &str = "operadora";
 pub const CASE: &str = "caso";
@@ -39,18 +46,8 @@ pub const BENEFICIARIES: &str = "beneficiarios";
 pub const DASHBOARD: &str = "painel";
 pub const COMPLAINTS: &str = "reclamacoes";
 
-/// The intervention acts of the seed report's "Ações de Intervenção" table, in its order.
-pub const INTERVENTION_KINDS: [&str; 7] = [
-    "Direções Fiscais",
-    "Direções Técnicas",
-    "Direções Técnicas/Fiscais",
-    "Liquidações Extrajudiciais",
-    "Encerramentos de Direções Fiscais com cancelamento de registro",
-    "Encerramentos de Direções Fiscais sem cancelamento de registro",
-    "Encerramento de Direção Técnica sem cancelamento de registro",
-];
-/// Closure of a direção técnica that cancelled the registration (not in the seed's table).
-pub const DT_CLOSED_CANCELLING: &str = "Encerramento de Direção Técnica com cancelamento de registro";
+/// The field of a counter document (`{"quantidade": n}`).
+pub(crate) const QUANTITY: &str = "quantidade";
 
 /// Monthly beneficiary counts kept on the operator status (the full series is `beneficiarios`).
 const MONTHS_ON_STATUS: usize = 12;
@@ -131,38 +128,6 @@ pub struct TimelineEntry {
     pub document_ref: Option<String>,
 }
 
-/// Reads a typed document.
-pub(crate) async fn load<T: DeserializeOwned + Default>(
-    docs: &mut dyn Docs,
-    model: &str,
-    key: &str,
-) -> Result<T, ProjectionError> {
-    match docs.get(model, key).await? {
-        None => Ok(T::default()),
-        Some(v) => serde_json::from_value(v).map_err(|e| ProjectionError::Corrupt(format!("{model}/{key}: {e}"))),
-    }
-}
-
-fn to_doc<T: Serialize>(model: &str, key: &str, doc: &T) -> Result<Value, ProjectionError> {
-    serde_json::to_value(doc).map_err(|e| ProjectionError::Corrupt(format!("{model}/{key}: {e}")))
-}
-
-pub(crate) fn store<T: Serialize>(docs: &mut dyn Docs, model: &str, key: &str, doc: &T) -> Result<(), ProjectionError> {
-    docs.put(model, key, to_doc(model, key, doc)?);
-    Ok(())
-}
-
-/// Writes a document the projection never reads back (see [`Docs::put_once`]).
-pub(crate) fn store_once<T: Serialize>(
-    docs: &mut dyn Docs,
-    model: &str,
-    key: &str,
-    doc: &T,
-) -> Result<(), ProjectionError> {
-    docs.put_once(model, key, to_doc(model, key, doc)?);
-    Ok(())
-}
-
 fn label_of<T: Serialize>(value: &T) -> Option<String> {
     match serde_json::to_value(value) {
         Ok(Value::String(s)) => Some(s),
@@ -170,50 +135,153 @@ fn label_of<T: Serialize>(value: &T) -> Option<String> {
     }
 }
 
-/// The key of an open deadline.
-pub fn deadline_key(due: NaiveDate, case_id: &str, key: &str) -> String {
-    format!("{due}/{case_id}/{key}")
-}
-
-/// The key of a timeline entry.
-pub fn timeline_key(registro: &str, occurred_on: NaiveDate, position: i64) -> String {
-    format!("{registro}/{occurred_on}/{position:012}")
-}
-
 /// Adds `delta` to a dashboard counter.
 pub(crate) async fn count(docs: &mut dyn Docs, key: &str, delta: i64) -> Result<(), ProjectionError> {
-    let current = docs.get(DASHBOARD, key).await?.and_then(|v| v["quantidade"].as_i64()).unwrap_or(0);
-    docs.put(DASHBOARD, key, serde_json::json!({ "quantidade": current + delta }));
-    Ok(())
+    add(docs, DASHBOARD, key, QUANTITY, delta).await
 }
 
 /// Counts an intervention act overall and by the operator's modalidade.
 async fn count_intervention(
     docs: &mut dyn Docs,
     modalidade: &str,
-    kind: &str,
+    kind: InterventionKind,
     delta: i64,
 ) -> Result<(), ProjectionError> {
-    count(docs, &format!("intervencoes/{kind}"), delta).await?;
-    count(docs, &format!("intervencoes_por_modalidade/{modalidade}/{kind}"), delta).await
+    count(docs, &keys::interventions(kind), delta).await?;
+    count(docs, &keys::interventions_by_modalidade(modalidade, kind), delta).await
 }
 
 /// The kinds of complaint the counts keep apart: a Disque ANS `consulta` or `denuncia`
 /// (2001–2003 flow) or a `nip` (RN 343/2013 onwards).
-pub const COMPLAINT_KINDS: [&str; 3] = ["consulta", "denuncia", "nip"];
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ComplaintKind {
+    Consulta,
+    Denuncia,
+    Nip,
+}
 
-/// The theme and kind of the complaint `stored` registers, if it registers one.
-pub(crate) fn complaint_of(stored: &StoredEvent, case: &CaseDoc) -> Option<(DemandTheme, &'static str)> {
-    match (&case.state.detail, stored.event_type.as_str()) {
-        (CaseDetail::Demanda(demand), "demanda.registrada") => Some((
-            demand.tema,
-            match demand.tipo {
-                DemandKind::Consulta => COMPLAINT_KINDS[0],
-                DemandKind::Denuncia => COMPLAINT_KINDS[1],
+impl ComplaintKind {
+    /// Every kind, in the order the bulletin's columns show them.
+    pub const ALL: [ComplaintKind; 3] = [ComplaintKind::Consulta, ComplaintKind::Denuncia, ComplaintKind::Nip];
+
+    /// The stored name: the last segment of the complaint keys and the field of the bulletin's
+    /// operator counts.
+    pub fn label(self) -> &'static str {
+        match self {
+            ComplaintKind::Consulta => "consulta",
+            ComplaintKind::Denuncia => "denuncia",
+            ComplaintKind::Nip => "nip",
+        }
+    }
+
+    /// The kind whose [`label`](Self::label) is `text`.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.label() == text)
+    }
+}
+
+/// The theme and kind of the complaint `event` registers, if it registers one.
+pub(crate) fn complaint_of(event: &CaseEvent) -> Option<(DemandTheme, ComplaintKind)> {
+    match event {
+        CaseEvent::Demanda(DemandEvent::Registrada { tema, tipo, .. }) => Some((
+            *tema,
+            match tipo {
+                DemandKind::Consulta => ComplaintKind::Consulta,
+                DemandKind::Denuncia => ComplaintKind::Denuncia,
             },
         )),
-        (CaseDetail::Nip(nip), "nip.reclamacao_registrada") => Some((nip.tema, COMPLAINT_KINDS[2])),
+        CaseEvent::Nip(NipEvent::ReclamacaoRegistrada { tema, .. }) => Some((*tema, ComplaintKind::Nip)),
         _ => None,
+    }
+}
+
+/// The intervention acts the dashboard counts: the seed report's "Ações de Intervenção" table
+/// ([`InterventionKind::TABLE`]) and the closure of a direção técnica that cancelled the
+/// registration, which the table does not list. The pt-BR [`label`](InterventionKind::label) is
+/// both the key segment of the counters (`painel/intervencoes/{tipo}`) and the `tipo` the API
+/// returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum InterventionKind {
+    DirecaoFiscal,
+    DirecaoTecnica,
+    /// A DT decreed by the same act (same day and document) as a DF, counted with it.
+    DirecaoTecnicaFiscal,
+    Liquidacao,
+    DfEncerradaComCancelamento,
+    DfEncerradaSemCancelamento,
+    DtEncerradaSemCancelamento,
+    DtEncerradaComCancelamento,
+}
+
+impl InterventionKind {
+    /// The seed report's table, in its order.
+    pub const TABLE: [InterventionKind; 7] = [
+        InterventionKind::DirecaoFiscal,
+        InterventionKind::DirecaoTecnica,
+        InterventionKind::DirecaoTecnicaFiscal,
+        InterventionKind::Liquidacao,
+        InterventionKind::DfEncerradaComCancelamento,
+        InterventionKind::DfEncerradaSemCancelamento,
+        InterventionKind::DtEncerradaSemCancelamento,
+    ];
+
+    /// Every kind: the table's, then the one it does not list.
+    pub const ALL: [InterventionKind; 8] = [
+        InterventionKind::DirecaoFiscal,
+        InterventionKind::DirecaoTecnica,
+        InterventionKind::DirecaoTecnicaFiscal,
+        InterventionKind::Liquidacao,
+        InterventionKind::DfEncerradaComCancelamento,
+        InterventionKind::DfEncerradaSemCancelamento,
+        InterventionKind::DtEncerradaSemCancelamento,
+        InterventionKind::DtEncerradaComCancelamento,
+    ];
+
+    /// The report's pt-BR name (stored in the counter keys: never change one).
+    pub fn label(self) -> &'static str {
+        match self {
+            InterventionKind::DirecaoFiscal => "Direções Fiscais",
+            InterventionKind::DirecaoTecnica => "Direções Técnicas",
+            InterventionKind::DirecaoTecnicaFiscal => "Direções Técnicas/Fiscais",
+            InterventionKind::Liquidacao => "Liquidações Extrajudiciais",
+            InterventionKind::DfEncerradaComCancelamento => {
+                "Encerramentos de Direções Fiscais com cancelamento de registro"
+            }
+            InterventionKind::DfEncerradaSemCancelamento => {
+                "Encerramentos de Direções Fiscais sem cancelamento de registro"
+            }
+            InterventionKind::DtEncerradaSemCancelamento => {
+                "Encerramento de Direção Técnica sem cancelamento de registro"
+            }
+            InterventionKind::DtEncerradaComCancelamento => {
+                "Encerramento de Direção Técnica com cancelamento de registro"
+            }
+        }
+    }
+
+    /// The kind whose [`label`](Self::label) is `text`.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.label() == text)
+    }
+
+    /// The closure of a regime of `family` for `motivo`; `None` when the closure is no act of
+    /// the table (a regime closed because a liquidação was decreed counts as the liquidação).
+    fn of_closure(family: Option<Family>, motivo: RegimeClosure) -> Option<Self> {
+        let cancelling = match motivo {
+            RegimeClosure::LiquidacaoDecretada => return None,
+            RegimeClosure::ComCancelamentoDeRegistro | RegimeClosure::RegistroCancelado => true,
+            RegimeClosure::GravidadeSuperada
+            | RegimeClosure::ProgramaAprovado
+            | RegimeClosure::OperacaoIrregularCessada
+            | RegimeClosure::PrazoEncerrado
+            | RegimeClosure::CarteiraExtinta => false,
+        };
+        Some(match (family, cancelling) {
+            (Some(Family::DirecaoFiscal), true) => InterventionKind::DfEncerradaComCancelamento,
+            (Some(Family::DirecaoFiscal), false) => InterventionKind::DfEncerradaSemCancelamento,
+            (_, false) => InterventionKind::DtEncerradaSemCancelamento,
+            (_, true) => InterventionKind::DtEncerradaComCancelamento,
+        })
     }
 }
 
@@ -225,19 +293,20 @@ impl Estado {
 
     async fn operator_event(
         stored: &StoredEvent,
-        event: &autos_domain::OperatorEvent,
+        registro: Registro,
+        event: &OperatorEvent,
         docs: &mut dyn Docs,
     ) -> Result<String, ProjectionError> {
-        let registro = stored.stream_id.trim_start_matches("operadora-").to_owned();
-        let mut doc: OperatorDoc = load(docs, OPERATOR, &registro).await?;
+        let registro = registro.to_string();
+        let mut doc: OperatorDoc = load(docs, OPERATOR, &keys::operator(&registro)).await?;
         doc.registro.clone_from(&registro);
         doc.state.evolve(event);
-        if let autos_domain::OperatorEvent::BeneficiariosInformados { ano, mes, quantidade } = event {
+        if let OperatorEvent::BeneficiariosInformados { ano, mes, quantidade } = event {
             store(
                 docs,
                 BENEFICIARIES,
-                &format!("{registro}/{ano:04}-{mes:02}"),
-                &serde_json::json!({ "quantidade": quantidade }),
+                &keys::beneficiaries(&registro, &keys::month(*ano, *mes)),
+                &serde_json::json!({ QUANTITY: quantidade }),
             )?;
         }
         // The monthly series lives in its own model; the status keeps the last year of it.
@@ -246,17 +315,18 @@ impl Estado {
         }
         doc.porte = doc.state.beneficiaries.values().next_back().map(|n| Porte::from_beneficiarios(*n));
         doc.last_event_position = stored.position;
-        store(docs, OPERATOR, &registro, &doc)?;
+        store(docs, OPERATOR, &keys::operator(&registro), &doc)?;
         Ok(registro)
     }
 
     async fn case_event(
         stored: &StoredEvent,
-        event: &autos_domain::CaseEvent,
+        case_id: Uuid,
+        event: &CaseEvent,
         docs: &mut dyn Docs,
     ) -> Result<(Option<String>, String, Option<String>), ProjectionError> {
-        let case_id = stored.stream_id.trim_start_matches("caso-").to_owned();
-        let mut case: CaseDoc = load(docs, CASE, &case_id).await?;
+        let case_id = case_id.to_string();
+        let mut case: CaseDoc = load(docs, CASE, &keys::case(&case_id)).await?;
         let was_open = case.version > 0 && case.closed_on.is_none();
         let old_deadlines = case.state.deadlines.clone();
         let old_phase = case.phase.clone();
@@ -276,13 +346,13 @@ impl Estado {
         let deadlines_moved = old_deadlines != case.state.deadlines || was_open != open;
         if deadlines_moved && was_open {
             for (k, d) in &old_deadlines {
-                docs.delete(DEADLINE, &deadline_key(d.due, &case_id, &label_of(k).unwrap_or_default()));
+                docs.delete(DEADLINE, &keys::deadline(d.due, &case_id, &label_of(k).unwrap_or_default()));
             }
         }
         let opened_now = stored.stream_version == 1;
         if opened_now {
             if let Some(r) = &case.registro {
-                let seat = load::<OperatorDoc>(docs, OPERATOR, r).await?.state;
+                let seat = load::<OperatorDoc>(docs, OPERATOR, &keys::operator(r)).await?.state;
                 case.uf = seat.uf.as_ref().and_then(label_of);
                 case.regiao = seat.uf.map(|u| u.region()).or(seat.regiao).map(|r| r.label().to_owned());
             }
@@ -303,14 +373,14 @@ impl Estado {
                     due: d.due,
                     norm: d.norm.clone(),
                 };
-                store(docs, DEADLINE, &deadline_key(d.due, &case_id, &key), &doc)?;
+                store(docs, DEADLINE, &keys::deadline(d.due, &case_id, &key), &doc)?;
             }
         }
         let closed_now = was_open && !open;
         if let Some(registro) = &case.registro {
             // The operator's counters move only when a case opens or closes.
             if opened_now || closed_now {
-                let mut op: OperatorDoc = load(docs, OPERATOR, registro).await?;
+                let mut op: OperatorDoc = load(docs, OPERATOR, &keys::operator(registro)).await?;
                 let family = case.family.clone().unwrap_or_default();
                 let n = op.open_cases.entry(family).or_default();
                 if opened_now {
@@ -322,7 +392,7 @@ impl Estado {
                     *n = n.saturating_sub(1);
                 }
                 op.registro.clone_from(registro);
-                store(docs, OPERATOR, registro, &op)?;
+                store(docs, OPERATOR, &keys::operator(registro), &op)?;
             }
             if opened_now || closed_now || old_phase != case.phase {
                 let case_ref = CaseRef {
@@ -332,17 +402,17 @@ impl Estado {
                     opened_on: case.opened_on,
                     closed_on: case.closed_on,
                 };
-                store(docs, CASE_OF_OPERATOR, &format!("{registro}/{case_id}"), &case_ref)?;
+                store(docs, CASE_OF_OPERATOR, &keys::case_of_operator(registro, &case_id), &case_ref)?;
             }
         }
         if let Some(registro) = &case.registro {
-            Self::count_interventions(stored, &case, registro, docs).await?;
-            Self::count_demands(stored, &case, registro, docs).await?;
-            crate::enforcement::apply(stored, &case, registro, docs).await?;
-            crate::bulletin::apply(stored, &case, registro, docs).await?;
+            Self::count_interventions(stored, event, &case, registro, docs).await?;
+            Self::count_demands(stored, event, registro, docs).await?;
+            crate::enforcement::apply(stored, event, &case, registro, docs).await?;
+            crate::bulletin::apply(stored, event, &case, registro, docs).await?;
         }
         let (registro, family) = (case.registro.clone(), case.family.clone());
-        store(docs, CASE, &case_id, &case)?;
+        store(docs, CASE, &keys::case(&case_id), &case)?;
         Ok((registro, case_id, family))
     }
 }
@@ -353,83 +423,58 @@ impl Estado {
     /// data is read).
     async fn count_demands(
         stored: &StoredEvent,
-        case: &CaseDoc,
+        event: &CaseEvent,
         registro: &str,
         docs: &mut dyn Docs,
     ) -> Result<(), ProjectionError> {
-        let Some((theme, kind)) = complaint_of(stored, case) else { return Ok(()) };
+        let Some((theme, kind)) = complaint_of(event) else { return Ok(()) };
         let on = stored.occurred_on;
-        count(docs, &format!("demandas/{}/{}/{kind}", on.year(), theme.label()), 1).await?;
-        let key = format!("{registro}/{}/{}/{kind}", on.format("%Y-%m"), theme.label());
-        let current = docs.get(COMPLAINTS, &key).await?.and_then(|v| v["quantidade"].as_i64()).unwrap_or(0);
-        docs.put(COMPLAINTS, &key, serde_json::json!({ "quantidade": current + 1 }));
-        Ok(())
+        count(docs, &keys::demands(on.year(), theme.label(), kind), 1).await?;
+        let month = keys::month(on.year(), on.month());
+        add(docs, COMPLAINTS, &keys::complaints(registro, &month, theme.label(), kind), QUANTITY, 1).await
     }
 
-    /// The dashboard counters of intervention acts, read from the stored schema.
+    /// The dashboard counters of intervention acts. Each DF is remembered by its act
+    /// (`df_por_ato`), so that a DT decreed by the same act turns it into one DT/DF.
     async fn count_interventions(
         stored: &StoredEvent,
+        event: &CaseEvent,
         case: &CaseDoc,
         registro: &str,
         docs: &mut dyn Docs,
     ) -> Result<(), ProjectionError> {
-        let kind = match stored.event_type.as_str() {
-            "regime_especial.instaurado" | "regime_especial.encerrado" | "liquidacao.decretada" => {
-                stored.event_type.as_str()
+        let kind = match event {
+            CaseEvent::Regime(RegimeEvent::Instaurado { regime: RegimeKind::DirecaoFiscal, .. }) => {
+                InterventionKind::DirecaoFiscal
+            }
+            CaseEvent::Regime(RegimeEvent::Instaurado { regime: RegimeKind::DirecaoTecnica, .. }) => {
+                InterventionKind::DirecaoTecnica
+            }
+            CaseEvent::Liquidacao(LeEvent::Decretada { .. }) => InterventionKind::Liquidacao,
+            CaseEvent::Regime(RegimeEvent::Encerrado { motivo }) => {
+                match InterventionKind::of_closure(case.state.family, *motivo) {
+                    Some(kind) => kind,
+                    None => return Ok(()),
+                }
             }
             _ => return Ok(()),
         };
-        let payload: Value =
-            serde_json::from_str(&stored.payload).map_err(|e| ProjectionError::Corrupt(e.to_string()))?;
-        let operator: OperatorDoc = load(docs, OPERATOR, registro).await?;
+        let operator: OperatorDoc = load(docs, OPERATOR, &keys::operator(registro)).await?;
         let modalidade = operator.state.modalidade.map(|m| m.label()).unwrap_or("não informada");
-        let family = case.family.as_deref();
-        match (kind, payload["regime"].as_str(), payload["motivo"].as_str()) {
-            ("regime_especial.instaurado", Some("direcao_fiscal"), _) => {
-                count_intervention(docs, modalidade, INTERVENTION_KINDS[0], 1).await
+        let same_act =
+            keys::df_by_act(registro, stored.occurred_on, stored.document_ref.as_deref().unwrap_or_default());
+        match kind {
+            InterventionKind::DirecaoFiscal => {
+                count_intervention(docs, modalidade, kind, 1).await?;
+                docs.put(DASHBOARD, &same_act, serde_json::json!({ "caso": case.case_id }));
+                Ok(())
             }
-            ("regime_especial.instaurado", Some("direcao_tecnica"), _) => {
-                let same_act = docs
-                    .get(
-                        DASHBOARD,
-                        &format!(
-                            "df_por_ato/{registro}/{}/{}",
-                            stored.occurred_on,
-                            stored.document_ref.as_deref().unwrap_or_default()
-                        ),
-                    )
-                    .await?
-                    .is_some();
-                if same_act {
-                    count_intervention(docs, modalidade, INTERVENTION_KINDS[0], -1).await?;
-                    count_intervention(docs, modalidade, INTERVENTION_KINDS[2], 1).await
-                } else {
-                    count_intervention(docs, modalidade, INTERVENTION_KINDS[1], 1).await
-                }
+            InterventionKind::DirecaoTecnica if docs.get(DASHBOARD, &same_act).await?.is_some() => {
+                count_intervention(docs, modalidade, InterventionKind::DirecaoFiscal, -1).await?;
+                count_intervention(docs, modalidade, InterventionKind::DirecaoTecnicaFiscal, 1).await
             }
-            ("liquidacao.decretada", _, _) => count_intervention(docs, modalidade, INTERVENTION_KINDS[3], 1).await,
-            ("regime_especial.encerrado", _, Some("liquidacao_decretada")) => Ok(()),
-            ("regime_especial.encerrado", _, motivo) => {
-                let cancelling = motivo == Some("com_cancelamento_de_registro") || motivo == Some("registro_cancelado");
-                let kind = match (family, cancelling) {
-                    (Some("direcao_fiscal"), true) => INTERVENTION_KINDS[4],
-                    (Some("direcao_fiscal"), false) => INTERVENTION_KINDS[5],
-                    (_, false) => INTERVENTION_KINDS[6],
-                    (_, true) => DT_CLOSED_CANCELLING,
-                };
-                count_intervention(docs, modalidade, kind, 1).await
-            }
-            _ => Ok(()),
-        }?;
-        if kind == "regime_especial.instaurado" && payload["regime"] == "direcao_fiscal" {
-            let key = format!(
-                "df_por_ato/{registro}/{}/{}",
-                stored.occurred_on,
-                stored.document_ref.as_deref().unwrap_or_default()
-            );
-            docs.put(DASHBOARD, &key, serde_json::json!({ "caso": case.case_id }));
+            _ => count_intervention(docs, modalidade, kind, 1).await,
         }
-        Ok(())
     }
 }
 
@@ -445,11 +490,21 @@ impl Projection for Estado {
         event: &DomainEvent,
         docs: &mut dyn Docs,
     ) -> Result<(), ProjectionError> {
-        let (registro, case_id, family) = match event {
-            DomainEvent::Operator(e) => (Some(Self::operator_event(stored, e, docs).await?), None, None),
-            DomainEvent::Case(e) => {
-                let (registro, case_id, family) = Self::case_event(stored, e, docs).await?;
+        let stream = StreamRef::parse(&stored.stream_id)
+            .map_err(|e| ProjectionError::Corrupt(format!("position {}: {e}", stored.position)))?;
+        let (registro, case_id, family) = match (stream, event) {
+            (StreamRef::Operadora(registro), DomainEvent::Operator(e)) => {
+                (Some(Self::operator_event(stored, registro, e, docs).await?), None, None)
+            }
+            (StreamRef::Caso(case_id), DomainEvent::Case(e)) => {
+                let (registro, case_id, family) = Self::case_event(stored, case_id, e, docs).await?;
                 (registro, Some(case_id), family)
+            }
+            _ => {
+                return Err(ProjectionError::Corrupt(format!(
+                    "position {}: event of another kind of stream on {}",
+                    stored.position, stored.stream_id
+                )))
             }
         };
         if let Some(registro) = registro {
@@ -465,8 +520,51 @@ impl Projection for Estado {
                 legal_basis: stored.legal_basis.clone(),
                 document_ref: stored.document_ref.clone(),
             };
-            store_once(docs, TIMELINE, &timeline_key(&registro, stored.occurred_on, stored.position), &entry)?;
+            store_once(docs, TIMELINE, &keys::timeline(&registro, stored.occurred_on, stored.position), &entry)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervention_kinds_keep_the_report_labels() {
+        let labels: Vec<&str> = InterventionKind::ALL.iter().map(|k| k.label()).collect();
+        assert_eq!(
+            labels,
+            [
+                "Direções Fiscais",
+                "Direções Técnicas",
+                "Direções Técnicas/Fiscais",
+                "Liquidações Extrajudiciais",
+                "Encerramentos de Direções Fiscais com cancelamento de registro",
+                "Encerramentos de Direções Fiscais sem cancelamento de registro",
+                "Encerramento de Direção Técnica sem cancelamento de registro",
+                "Encerramento de Direção Técnica com cancelamento de registro",
+            ]
+        );
+        assert_eq!(InterventionKind::TABLE, InterventionKind::ALL[..7]);
+        for kind in InterventionKind::ALL {
+            assert_eq!(InterventionKind::parse(kind.label()), Some(kind));
+        }
+        for kind in ComplaintKind::ALL {
+            assert_eq!(ComplaintKind::parse(kind.label()), Some(kind));
+        }
+    }
+
+    #[test]
+    fn regime_closures_count_as_the_report_does() {
+        use InterventionKind as K;
+        let df = Some(Family::DirecaoFiscal);
+        let dt = Some(Family::DirecaoTecnica);
+        assert_eq!(K::of_closure(df, RegimeClosure::LiquidacaoDecretada), None);
+        assert_eq!(K::of_closure(df, RegimeClosure::ComCancelamentoDeRegistro), Some(K::DfEncerradaComCancelamento));
+        assert_eq!(K::of_closure(df, RegimeClosure::RegistroCancelado), Some(K::DfEncerradaComCancelamento));
+        assert_eq!(K::of_closure(df, RegimeClosure::GravidadeSuperada), Some(K::DfEncerradaSemCancelamento));
+        assert_eq!(K::of_closure(dt, RegimeClosure::PrazoEncerrado), Some(K::DtEncerradaSemCancelamento));
+        assert_eq!(K::of_closure(dt, RegimeClosure::RegistroCancelado), Some(K::DtEncerradaComCancelamento));
     }
 }

@@ -3,7 +3,7 @@
 //! data its acts sealed (for the roles that need it, each read logged).
 
 use autos_domain::acts::find_act;
-use autos_domain::{CaseCommand, Role};
+use autos_domain::{CaseCommand, Role, StreamRef};
 use autos_projections::models::CaseDoc;
 use autos_store::StoredEvent;
 use axum::body::Bytes;
@@ -133,7 +133,7 @@ pub(super) async fn events(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     signed.require(&Role::ALL)?;
     let id = case_id(&text)?;
-    let events: Vec<StoredEvent> = state.store.read_stream(&format!("caso-{id}"), 1).await?;
+    let events: Vec<StoredEvent> = state.store.read_stream(&StreamRef::Caso(id).to_string(), 1).await?;
     if events.is_empty() {
         return Err(ApiError::NotFound(format!("caso {id}")));
     }
@@ -177,7 +177,7 @@ pub(crate) async fn open_personal_data(
     if purpose.chars().count() < 5 {
         return Err(ApiError::InvalidInput("finalidade: diga para que os dados serão usados".into()));
     }
-    let events = state.store.read_stream(&autos_domain::StreamRef::Caso(id).to_string(), 0).await?;
+    let events = state.store.read_stream(&StreamRef::Caso(id).to_string(), 0).await?;
     if events.is_empty() {
         return Err(ApiError::NotFound(format!("caso {id}")));
     }

@@ -2,6 +2,7 @@
 //! and its reads (list, status now or at a past date, intervention timeline, cases).
 
 use autos_domain::{OperatorCommand, Registro, Role};
+use autos_projections::keys;
 use autos_projections::models::{self, CaseRef, OperatorDoc, TimelineEntry};
 use autos_projections::time_travel::Cut;
 use axum::body::Bytes;
@@ -288,7 +289,7 @@ async fn operator_page<T: serde::de::DeserializeOwned>(
     model: &str,
 ) -> Result<Json<Page<T>>, ApiError> {
     let registro = registro(text)?;
-    let prefix = format!("{registro}/");
+    let prefix = keys::of_operator(registro);
     let after = query.after.map(|a| format!("{prefix}{a}"));
     let mut page =
         state.views.page::<T>(model, &prefix, after.as_deref(), query.limit.unwrap_or(100), |_| true).await?;

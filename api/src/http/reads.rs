@@ -6,7 +6,8 @@
 use autos_domain::Role;
 use autos_projections::bulletin::{self, PublishedAct};
 use autos_projections::enforcement::{FrozenAssetsEntry, SanctionEntry, FREEZES_BY_PERSON, SANCTIONS};
-use autos_projections::models::{self, DeadlineDoc};
+use autos_projections::keys::{self, ComplaintKey, InterventionCounter};
+use autos_projections::models::{self, ComplaintKind, DeadlineDoc, InterventionKind};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -116,18 +117,20 @@ pub(super) async fn interventions(
     }
     let mut by_kind = std::collections::BTreeMap::new();
     let mut by_modalidade = Vec::new();
-    for (key, doc) in state.views.entries(models::DASHBOARD, "intervencoes").await? {
+    for (key, doc) in state.views.entries(models::DASHBOARD, keys::INTERVENTION_COUNTERS).await? {
         let n = doc["quantidade"].as_i64().unwrap_or(0);
-        if let Some(kind) = key.strip_prefix("intervencoes/") {
-            by_kind.insert(kind.to_owned(), n);
-        } else if let Some(rest) = key.strip_prefix("intervencoes_por_modalidade/") {
-            if let Some((modalidade, kind)) = rest.split_once('/') {
-                by_modalidade.push((modalidade.to_owned(), kind.to_owned(), n));
+        match InterventionCounter::parse(&key) {
+            Some(InterventionCounter::Total(kind)) => {
+                by_kind.insert(kind, n);
             }
+            Some(InterventionCounter::PorModalidade(modalidade, kind)) => {
+                by_modalidade.push((modalidade.to_owned(), kind.label(), n));
+            }
+            None => {}
         }
     }
     let kinds: Vec<(&str, i64)> =
-        models::INTERVENTION_KINDS.iter().map(|kind| (*kind, by_kind.get(*kind).copied().unwrap_or(0))).collect();
+        InterventionKind::TABLE.iter().map(|kind| (kind.label(), by_kind.get(kind).copied().unwrap_or(0))).collect();
     let Some(style) = style else {
         let items: Vec<serde_json::Value> =
             kinds.iter().map(|(tipo, n)| serde_json::json!({ "tipo": tipo, "quantidade": n })).collect();
@@ -169,17 +172,15 @@ pub(super) async fn demands(
 ) -> Result<Response, ApiError> {
     let style = query.style()?;
     let mut rows: std::collections::BTreeMap<(String, String), (i64, i64)> = std::collections::BTreeMap::new();
-    for (key, doc) in state.views.entries(models::DASHBOARD, "demandas/").await? {
+    for (key, doc) in state.views.entries(models::DASHBOARD, keys::DEMAND_COUNTERS).await? {
         let n = doc["quantidade"].as_i64().unwrap_or(0);
-        // `{ano}/{tema}/{tipo}`: a theme label may itself hold a slash ("Contrato / regulamento").
-        let Some((year, rest)) = key.trim_start_matches("demandas/").split_once('/') else { continue };
-        let Some((theme, kind)) = rest.rsplit_once('/') else { continue };
+        let Some((year, theme, kind)) = keys::parse_demands(&key) else { continue };
         let entry = rows.entry((theme.to_owned(), year.to_owned())).or_default();
         match kind {
-            "consulta" => entry.0 += n,
-            "denuncia" => entry.1 += n,
+            ComplaintKind::Consulta => entry.0 += n,
+            ComplaintKind::Denuncia => entry.1 += n,
             // NIPs are not Disque ANS demandas of the 2001–2003 table.
-            _ => {}
+            ComplaintKind::Nip => {}
         }
     }
     let items: Vec<serde_json::Value> = rows
@@ -225,13 +226,13 @@ pub(super) async fn complaint_index(
         .collect();
     let (mut numerator, mut denominator) = (0i64, 0i64);
     for month in &months {
-        for (key, doc) in state.views.entries(models::COMPLAINTS, &format!("{registro}/{month}/")).await? {
-            if key.ends_with("/denuncia") || key.ends_with("/nip") {
+        for (key, doc) in state.views.entries(models::COMPLAINTS, &keys::complaints_of_month(registro, month)).await? {
+            if ComplaintKey::parse(&key).is_some_and(|k| k.kind != ComplaintKind::Consulta) {
                 numerator += doc["quantidade"].as_i64().unwrap_or(0);
             }
         }
         if let Some(doc) =
-            state.views.get::<serde_json::Value>(models::BENEFICIARIES, &format!("{registro}/{month}")).await?
+            state.views.get::<serde_json::Value>(models::BENEFICIARIES, &keys::beneficiaries(registro, month)).await?
         {
             denominator += doc["quantidade"].as_i64().unwrap_or(0);
         }
@@ -251,8 +252,8 @@ pub(super) async fn complaint_index(
 /// Dashboard counters under `painel/{prefix}/{a}/{b}`, as `(a, b, quantidade)`.
 async fn counters(state: &AppState, prefix: &str) -> Result<Vec<(String, String, i64)>, ApiError> {
     let mut out = Vec::new();
-    for (key, doc) in state.views.entries(models::DASHBOARD, &format!("{prefix}/")).await? {
-        if let Some((a, b)) = key.trim_start_matches(prefix).trim_start_matches('/').split_once('/') {
+    for (key, doc) in state.views.entries(models::DASHBOARD, &keys::counters_of(prefix)).await? {
+        if let Some((a, b)) = keys::counter_pair(prefix, &key) {
             out.push((a.to_owned(), b.to_owned(), doc["quantidade"].as_i64().unwrap_or(0)));
         }
     }
@@ -266,7 +267,7 @@ pub(super) async fn transfers(
 ) -> Result<Response, ApiError> {
     let style = query.style()?;
     let mut years: std::collections::BTreeMap<String, (i64, i64)> = std::collections::BTreeMap::new();
-    for (year, scope, n) in counters(&state, "transferencias").await? {
+    for (year, scope, n) in counters(&state, keys::TRANSFERS).await? {
         let entry = years.entry(year).or_default();
         if scope == "parcial" {
             entry.1 += n;
@@ -294,7 +295,7 @@ pub(super) async fn sanction_processes(
     Params(query): Params<DashboardQuery>,
 ) -> Result<Response, ApiError> {
     let style = query.style()?;
-    let rows = counters(&state, "processos").await?;
+    let rows = counters(&state, keys::PROCESSES).await?;
     let total: i64 = rows.iter().map(|(_, _, n)| n).sum();
     let items: Vec<serde_json::Value> = rows
         .iter()
@@ -330,7 +331,7 @@ pub(super) async fn sanctions(
 ) -> Result<Json<Page<SanctionEntry>>, ApiError> {
     signed.require(&Role::ALL)?;
     let prefix = match &query.registro {
-        Some(r) => format!("{}/", autos_domain::Registro::parse(r)?),
+        Some(r) => keys::of_operator(autos_domain::Registro::parse(r)?),
         None => String::new(),
     };
     let page = state
@@ -358,7 +359,7 @@ pub(super) async fn asset_freezes(
     Params(query): Params<FreezeQuery>,
 ) -> Result<Json<Page<FrozenAssetsEntry>>, ApiError> {
     signed.require(&[Role::Fiscal, Role::Diretoria, Role::Interventor, Role::Auditor, Role::Admin])?;
-    let prefix = query.pessoa.map(|p| format!("{p}/")).unwrap_or_default();
+    let prefix = query.pessoa.map(keys::frozen_assets_of).unwrap_or_default();
     let registro = query.registro.as_deref().map(autos_domain::Registro::parse).transpose()?.map(|r| r.to_string());
     let page = state
         .views
@@ -441,13 +442,13 @@ impl Bulletin {
 async fn operator_counts(state: &AppState, quarter: &str, scope: &str) -> Result<Vec<(String, i64, i64)>, ApiError> {
     Ok(state
         .views
-        .entries(bulletin::OPERATORS, &format!("{quarter}/{scope}/"))
+        .entries(bulletin::OPERATORS, &keys::of_bulletin_scope(quarter, scope))
         .await?
         .into_iter()
         .map(|(key, doc)| {
-            let registro = key[quarter.len() + scope.len() + 2..].to_owned();
-            let count = |kind: &str| doc[kind].as_i64().unwrap_or(0);
-            (registro, count("consulta"), count("denuncia") + count("nip"))
+            let registro = keys::bulletin_operator_registro(&key).unwrap_or_default().to_owned();
+            let count = |kind: ComplaintKind| doc[kind.label()].as_i64().unwrap_or(0);
+            (registro, count(ComplaintKind::Consulta), count(ComplaintKind::Denuncia) + count(ComplaintKind::Nip))
         })
         .collect())
 }
@@ -504,7 +505,9 @@ pub(crate) async fn index_ranking(
         }
         // The quarter's months lie in one year: one range read gives their counts.
         let (mut sum, mut informed) = (0i64, 0u32);
-        for (key, doc) in state.views.entries(models::BENEFICIARIES, &format!("{registro}/{}-", de.year())).await? {
+        for (key, doc) in
+            state.views.entries(models::BENEFICIARIES, &keys::beneficiaries_of_year(&registro, de.year())).await?
+        {
             if months.iter().any(|m| key.ends_with(m.as_str())) {
                 sum += doc["quantidade"].as_i64().unwrap_or(0);
                 informed += 1;
@@ -534,11 +537,10 @@ pub(crate) async fn index_ranking(
 
 async fn panorama(state: &AppState, quarter: &str, scope: &str, limit: usize) -> Result<Panorama, ApiError> {
     let mut themes: std::collections::BTreeMap<String, [i64; 3]> = std::collections::BTreeMap::new();
-    for (key, doc) in state.views.entries(bulletin::THEMES, &format!("{quarter}/{scope}/")).await? {
-        let rest = &key[quarter.len() + scope.len() + 2..];
-        if let Some((theme, kind)) = rest.rsplit_once('/') {
-            if let Some(slot) = models::COMPLAINT_KINDS.iter().position(|k| *k == kind) {
-                themes.entry(theme.to_owned()).or_default()[slot] += doc["quantidade"].as_i64().unwrap_or(0);
+    for (key, doc) in state.views.entries(bulletin::THEMES, &keys::of_bulletin_scope(quarter, scope)).await? {
+        if let Some(k) = keys::BulletinThemeKey::parse(&key) {
+            if let Some(slot) = ComplaintKind::ALL.iter().position(|kind| *kind == k.kind) {
+                themes.entry(k.theme.to_owned()).or_default()[slot] += doc["quantidade"].as_i64().unwrap_or(0);
             }
         }
     }
@@ -607,7 +609,7 @@ pub(crate) async fn build_bulletin(
         (bulletin::NATIONAL.to_owned(), bulletin::region_scope(uf.region().label()), bulletin::uf_scope(uf));
     let mut atos_nacionais = std::collections::BTreeMap::new();
     let mut atos_na_uf = Vec::new();
-    for (key, doc) in state.views.entries(bulletin::ACTS, &format!("{quarter}/")).await? {
+    for (key, doc) in state.views.entries(bulletin::ACTS, &keys::bulletin_acts_of(&quarter)).await? {
         let act: PublishedAct = serde_json::from_value(doc)
             .map_err(|e| autos_projections::ProjectionError::Corrupt(format!("{key}: {e}")))?;
         *atos_nacionais.entry(act.event_type.clone()).or_insert(0) += 1;

@@ -147,8 +147,16 @@ async fn pickers(state: &AppState, fields: &[Field], target: &Target) -> Result<
             .filter(|a| a.fim.is_none())
             .map(|a| (a.administrador_id.to_string(), format!("{} — {}", a.nome, a.cargo)))
             .collect();
-        let cases =
-            state.views.page::<CaseRef>(models::CASE_OF_OPERATOR, &format!("{registro}/"), None, 500, |_| true).await?;
+        let cases = state
+            .views
+            .page::<CaseRef>(
+                models::CASE_OF_OPERATOR,
+                &autos_projections::keys::of_operator(registro),
+                None,
+                500,
+                |_| true,
+            )
+            .await?;
         pickers.cases = cases
             .items
             .into_iter()

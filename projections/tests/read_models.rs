@@ -1,0 +1,222 @@
+//! The documents of the core projection over a fixed history, compared byte for byte with a
+//! stored snapshot (`tests/fixtures/read_models.json`): every key and every value of every read
+//! model — status, cases, deadlines, timeline, beneficiaries, complaint counts, dashboard
+//! counters, the sanctions ledger and the bulletin. The history is decided by the domain's own
+//! given/when harness and folded in memory, so no database is needed. A change that moves a
+//! document fails here; regenerate the snapshot with `AUTOS_UPDATE_SNAPSHOT=1` only when the
+//! change of the documents is intended.
+
+use autos_domain::case::{DemandKind, DemandTheme, DtHypothesis, LeGround, RegimeClosure};
+use autos_domain::testing::{actor, d, World};
+use autos_domain::{
+    CaseCommand, Cnpj, DomainEvent, Modalidade, OperatorCommand, Registro, Role, SealedPersonalData, Uf,
+};
+use autos_projections::models::Estado;
+use autos_projections::{decode_event, new_event, MemoryDocs, Projection};
+use autos_store::StoredEvent;
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use uuid::Uuid;
+
+const SNAPSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/read_models.json");
+
+fn registro(n: u32) -> Registro {
+    Registro::parse(&format!("{:06}", 400_000 + n)).unwrap()
+}
+
+fn sealed(n: u128) -> SealedPersonalData {
+    SealedPersonalData { subject_id: Uuid::from_u128(n), ciphertext: "c2VsYWRv".into() }
+}
+
+/// An authorised operator with beneficiary counts for the months from `on`.
+fn operator(world: &mut World, r: Registro, modalidade: Modalidade, uf: Option<Uf>, on: NaiveDate) {
+    let admin = actor(Role::Admin, &[]);
+    let register = OperatorCommand::RegistrarOperadora {
+        registro: r,
+        cnpj: Some(Cnpj::parse("11.222.333/0001-81").unwrap()),
+        razao_social: format!("Operadora {r}"),
+        modalidade,
+        uf,
+        registro_provisorio: true,
+        regiao: None,
+        municipio: None,
+    };
+    world.given_operator(r, admin.clone(), on, register);
+    let authorise = OperatorCommand::ConcederAutorizacaoFuncionamento { documento: "RO 1/2000".into() };
+    world.given_operator(r, admin.clone(), on, authorise);
+    for m in 0..3 {
+        let month = on + chrono::Months::new(m);
+        let count = OperatorCommand::InformarBeneficiarios {
+            ano: month.year(),
+            mes: month.month(),
+            quantidade: 20_000 + u64::from(m) * 500,
+        };
+        world.given_operator(r, admin.clone(), month, count);
+    }
+}
+
+/// The DIPRO ofício a direção técnica starts from.
+fn notify(registro: Registro, recebido_em: NaiveDate) -> CaseCommand {
+    CaseCommand::NotificarAnomaliaAssistencial {
+        registro,
+        falhas: vec!["rede assistencial insuficiente".into()],
+        recebido_em,
+        documento: format!("Ofício DIPRO {recebido_em}"),
+    }
+}
+
+/// A demo-like history: DF and DT decreed by one act, a DF closed, a DT alone, a liquidação,
+/// Disque ANS demandas of both kinds, a NIP and a sanctioning process, on two operators.
+fn history() -> World {
+    let mut world = World::default();
+    let diretoria = actor(Role::Diretoria, &[]);
+    let (a, b) = (registro(1), registro(2));
+    operator(&mut world, a, Modalidade::MedicinaDeGrupo, Some(Uf::Sp), d(2001, 1, 10));
+    operator(&mut world, b, Modalidade::CooperativaMedica, Some(Uf::Ba), d(2001, 2, 5));
+
+    let df = world.new_case_id();
+    let open_df = CaseCommand::InstaurarDirecaoFiscal {
+        registro: a,
+        motivos: vec!["insuficiência de garantias financeiras".into()],
+        diretor_fiscal: "diretor fiscal".into(),
+        documento: "RO 10/2017".into(),
+        vigencia_dias: None,
+    };
+    world.given_case(df, a, diretoria.clone(), d(2017, 3, 1), open_df);
+    let dt = world.new_case_id();
+    world.given_case(dt, a, diretoria.clone(), d(2017, 2, 1), notify(a, d(2017, 1, 30)));
+    let open_dt = CaseCommand::InstaurarDirecaoTecnica {
+        diretor_tecnico: "diretor técnico".into(),
+        hipotese: DtHypothesis::RiscoIminente,
+        documento: "RO 10/2017".into(),
+        vigencia_dias: None,
+    };
+    world.given_case(dt, a, diretoria.clone(), d(2017, 3, 1), open_dt);
+    let close = CaseCommand::EncerrarRegime { motivo: RegimeClosure::GravidadeSuperada, documento: "RO 7/2018".into() };
+    world.given_case(df, a, diretoria.clone(), d(2018, 3, 5), close);
+
+    let dt_alone = world.new_case_id();
+    world.given_case(dt_alone, b, diretoria.clone(), d(2017, 5, 2), notify(b, d(2017, 4, 28)));
+    let open_dt_alone = CaseCommand::InstaurarDirecaoTecnica {
+        diretor_tecnico: "outro diretor técnico".into(),
+        hipotese: DtHypothesis::RiscoIminente,
+        documento: "RO 3/2017".into(),
+        vigencia_dias: None,
+    };
+    world.given_case(dt_alone, b, diretoria.clone(), d(2017, 6, 5), open_dt_alone);
+    let close = CaseCommand::EncerrarRegime { motivo: RegimeClosure::PrazoEncerrado, documento: "RO 8/2018".into() };
+    world.given_case(dt_alone, b, diretoria.clone(), d(2018, 1, 8), close);
+
+    let le = world.new_case_id();
+    let decree = CaseCommand::DecretarLiquidacao {
+        registro: b,
+        liquidante: "liquidante-1".into(),
+        fundamento: LeGround::ViolacaoGrave,
+        documento: "RO 20/2018".into(),
+    };
+    world.given_case(le, b, diretoria, d(2018, 5, 2), decree);
+
+    let atendente = actor(Role::Atendente, &[]);
+    for (n, (tipo, tema, on)) in [
+        (DemandKind::Consulta, DemandTheme::AumentoDeMensalidade, d(2002, 4, 8)),
+        (DemandKind::Denuncia, DemandTheme::ContratoRegulamento, d(2002, 4, 9)),
+        (DemandKind::Denuncia, DemandTheme::CoberturaAssistencial, d(2003, 2, 10)),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let case = world.new_case_id();
+        let register = CaseCommand::RegistrarDemandaDisqueAns {
+            registro: a,
+            tipo,
+            tema,
+            canal: "telefone".into(),
+            reclamante: Some(sealed(100 + n as u128)),
+        };
+        world.given_case(case, a, atendente.clone(), on, register);
+    }
+    let nip = world.new_case_id();
+    let complaint = CaseCommand::RegistrarReclamacaoNip {
+        registro: a,
+        canal: "formulário eletrônico".into(),
+        protocolo_operadora: "2026021300123".into(),
+        tema: DemandTheme::CoberturaAssistencial,
+        beneficiario: sealed(200),
+    };
+    world.given_case(nip, a, atendente, d(2026, 2, 13), complaint);
+
+    let pas = world.new_case_id();
+    let auto = CaseCommand::LavrarAutoInfracao {
+        registro: a,
+        processo: "33902.000001/2017-01".into(),
+        tipo_infracao: "rn124.art77".into(),
+        data_infracao: d(2017, 2, 10),
+        fatos: "negativa de cobertura de procedimento do rol".into(),
+        beneficiarios_expostos: 500,
+        origem: None,
+        documento: "Auto de Infração nº 1.234/2017".into(),
+    };
+    world.given_case(pas, a, actor(Role::Fiscal, &[]), d(2017, 3, 6), auto);
+    world
+}
+
+/// The world's log as the store would hold it, with fixed ids and instants.
+fn stored_log(world: &World) -> Vec<StoredEvent> {
+    let mut versions = std::collections::BTreeMap::<String, i64>::new();
+    world
+        .log
+        .iter()
+        .enumerate()
+        .map(|(n, emitted)| {
+            let new = new_event(emitted);
+            let stream_id = emitted.stream.to_string();
+            let version = versions.entry(stream_id.clone()).or_default();
+            *version += 1;
+            let position = n as i64 + 1;
+            StoredEvent {
+                position,
+                event_id: Uuid::from_u128(position as u128),
+                stream_id,
+                stream_version: *version,
+                event_type: new.event_type,
+                schema_version: new.schema_version,
+                payload: new.payload.to_string(),
+                occurred_on: new.occurred_on,
+                recorded_at: Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::seconds(position),
+                actor_id: Uuid::from_u128(1),
+                actor_role: "diretoria".into(),
+                legal_basis: new.legal_basis,
+                document_ref: new.document_ref,
+                correlation_id: None,
+                causation_id: None,
+                command: None,
+                prev_hash: Vec::new(),
+                hash: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+/// Every document as `model`, `key`, `doc` lines (pretty JSON), in key order.
+async fn rebuild(log: &[StoredEvent]) -> String {
+    let mut docs = MemoryDocs::default();
+    for stored in log {
+        let event: DomainEvent = decode_event(stored).unwrap().unwrap();
+        Estado.apply(stored, &event, &mut docs).await.unwrap();
+    }
+    let rows: Vec<serde_json::Value> =
+        docs.docs.iter().map(|((model, key), doc)| serde_json::json!([model, key, doc])).collect();
+    serde_json::to_string_pretty(&rows).unwrap() + "\n"
+}
+
+#[tokio::test]
+async fn rebuilding_gives_the_snapshot_documents() {
+    let world = history();
+    let actual = rebuild(&stored_log(&world)).await;
+    if std::env::var_os("AUTOS_UPDATE_SNAPSHOT").is_some() {
+        std::fs::create_dir_all(std::path::Path::new(SNAPSHOT).parent().unwrap()).unwrap();
+        std::fs::write(SNAPSHOT, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(SNAPSHOT).expect("the snapshot (AUTOS_UPDATE_SNAPSHOT=1 writes it)");
+    let first_difference = expected.lines().zip(actual.lines()).position(|(e, a)| e != a);
+    assert!(expected == actual, "documents differ from the snapshot, first at line {first_difference:?}");
+}
