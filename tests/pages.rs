@@ -195,6 +195,73 @@ async fn the_board_decrees_a_direcao_fiscal_and_sees_the_asset_freeze(server: &S
     browser.quit().await;
 }
 
+/// (d) An auditor verifies the log, proves a checkpoint kept earlier, reads the personal-data
+/// log, and every write is refused with a page.
+async fn an_auditor_verifies_proves_a_checkpoint_and_reads_the_personal_data_log(server: &Server) {
+    register_operator(server).await;
+    let demanda = json!({"act": "registrar_demanda_disque_ans", "registro": REGISTRO, "tipo": "denuncia",
+        "tema": "reembolso", "canal": "telefone", "reclamante": {"nome": "Joana Prado"}, "occurred_on": "2026-02-02"});
+    let opened = server.post("/api/v1/cases", Role::Atendente, &demanda).await;
+    let case_id = opened.body["case_id"].as_str().unwrap().to_owned();
+    let read = server
+        .get(
+            &format!("/api/v1/cases/{case_id}/personal-data?finalidade=instruir%20a%20den%C3%BAncia"),
+            Some(Role::Fiscal),
+        )
+        .await;
+    assert_eq!(read.status, StatusCode::OK, "{:?}", read.body);
+    server.settle().await;
+
+    let browser = Browser::start().await;
+    let base = &server.base;
+    browser.goto(&format!("{base}/auditoria")).await;
+    sign_in(&browser, server, Role::Auditor).await;
+    let full = browser.wait_for_text("#verificacao-completa", "Última verificação completa").await;
+    assert!(full.contains("Nenhuma alteração"), "{full}");
+    let kept = browser.text("#checkpoint").await;
+    assert!(kept.starts_with("autos-checkpoint:v1:"), "{kept}");
+
+    let later = json!({"act": "responder_consulta", "resposta": "orientação dada"});
+    let _ = server.post(&format!("/api/v1/cases/{case_id}/acts"), Role::Atendente, &later).await;
+    let change = json!({"act": "alterar_cadastro", "razao_social": "Saúde Exemplo Ltda.", "occurred_on": "2026-02-03"});
+    assert_eq!(
+        server.post(&format!("/api/v1/operators/{REGISTRO}/acts"), Role::Admin, &change).await.status,
+        StatusCode::CREATED
+    );
+    browser.goto(&format!("{base}/auditoria")).await;
+    let incremental = browser.wait_for_text("#verificacao-incremental", "Desde o checkpoint").await;
+    assert!(incremental.contains("Nenhuma alteração") && incremental.contains("eventos novos"), "{incremental}");
+
+    browser.fill("#checkpoint-guardado", &kept).await;
+    browser.click("form[action='/auditoria/checkpoint'] button").await;
+    let proof = browser.wait_for_text("#prova", "estende").await;
+    assert!(proof.contains("O registro estende o checkpoint guardado"), "{proof}");
+    let forged = kept.rsplit_once(':').map(|(head, _)| format!("{head}:{}", "ab".repeat(32))).unwrap();
+    browser.fill("#checkpoint-guardado", &forged).await;
+    browser.click("form[action='/auditoria/checkpoint'] button").await;
+    assert!(browser.wait_for_text("#prova", "NÃO").await.contains("NÃO estende"));
+
+    let reads = browser.text("#leituras").await;
+    assert!(
+        reads.contains("instruir a denúncia") && reads.contains("Servidor fiscal") && reads.contains("Fiscal"),
+        "{reads}"
+    );
+    screenshot(&browser, server, "d-auditoria").await;
+
+    for write in [
+        format!("{base}/casos/novo/lavrar_auto_infracao?registro={REGISTRO}"),
+        format!("{base}/casos/{case_id}/atos/avaliar_denuncia"),
+        format!("{base}/casos/{case_id}/dados-pessoais"),
+    ] {
+        browser.goto(&write).await;
+        assert!(browser.wait_for_text("h1", "Acesso negado").await.contains("Acesso negado"), "{write}");
+    }
+    let case_page = format!("{base}/casos/{case_id}");
+    browser.goto(&case_page).await;
+    assert!(!browser.source().await.contains("Praticar ato"), "an auditor is offered no act");
+    browser.quit().await;
+}
+
 /// (e) A refused act keeps its form, with the message next to the field; a refusal by law names
 /// its rule and norm at the top; nothing is stored.
 async fn a_refused_act_keeps_its_form_and_says_why_in_portuguese(server: &Server) {
@@ -364,6 +431,7 @@ autos_e2e::e2e_on_both_backends!(
     a_fiscal_opens_a_sanctioning_process_and_files_the_defence,
     an_attendant_registers_a_denuncia_and_a_fiscal_reads_the_complainant,
     the_board_decrees_a_direcao_fiscal_and_sees_the_asset_freeze,
+    an_auditor_verifies_proves_a_checkpoint_and_reads_the_personal_data_log,
     a_refused_act_keeps_its_form_and_says_why_in_portuguese,
     paging_reaches_the_newest_act_of_a_long_timeline,
     the_public_sees_the_bulletin_and_the_complaint_index,

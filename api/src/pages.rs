@@ -48,6 +48,9 @@ pub fn routes() -> Router<AppState> {
         .route("/prazos", get(deadlines))
         .route("/painel", get(dashboard))
         .route("/auditoria", get(audit))
+        .route("/auditoria/checkpoint", axum::routing::post(audit_prove))
+        .route("/auditoria/verificar", axum::routing::post(audit_start_verify))
+        .route("/auditoria/reprocessamento", axum::routing::post(audit_start_replay))
         .route("/publico", get(public_bulletin))
         .route("/favicon.ico", get(favicon))
         .route("/favicon.svg", get(favicon))
@@ -806,50 +809,237 @@ async fn dashboard(State(state): State<AppState>, officer: PageOfficer) -> Respo
     })
 }
 
+/// One read of the personal-data log, as the audit page lists it.
+struct ReadRow {
+    quando: String,
+    quem: String,
+    papel: String,
+    finalidade: String,
+    titular: String,
+}
+
 #[derive(Template)]
 #[template(path = "auditoria.html")]
 struct AuditPage {
     officer: Option<Officer>,
-    ok: bool,
-    eventos: i64,
-    fluxos: i64,
-    checkpoints: i64,
-    checkpoint: Option<String>,
+    /// The full verification: state line, whether it found nothing, its findings.
+    completa: String,
+    completa_ok: Option<bool>,
+    em_andamento: bool,
     problemas: Vec<String>,
-    replay: Vec<String>,
+    /// The incremental verification done for this page.
+    incremental: String,
+    incremental_ok: Option<bool>,
+    checkpoint: Option<String>,
+    /// The proof of a kept checkpoint, when one was submitted: (proved, message).
+    prova: Option<(bool, String)>,
+    checkpoint_enviado: String,
+    replay: String,
+    replay_linhas: Vec<(String, bool, String)>,
+    leituras: Vec<ReadRow>,
+    leituras_seguinte: Option<String>,
 }
 
-async fn audit(State(state): State<AppState>, officer: PageOfficer) -> Response {
+/// A finding in pt-BR: what it means and where it is.
+fn finding(p: &integrity::Problem) -> String {
+    let mut text = p.kind.label().to_owned();
+    if let Some(s) = &p.stream_id {
+        text.push_str(&format!(" — fluxo {s}"));
+    }
+    if let Some(v) = p.version {
+        text.push_str(&format!(", versão {v}"));
+    }
+    if let Some(pos) = p.position {
+        text.push_str(&format!(", posição {pos}"));
+    }
+    text
+}
+
+fn when_br(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M:%S").to_string()
+}
+
+#[derive(Deserialize, Default)]
+struct AuditQuery {
+    /// Cursor of the read log (the last id seen).
+    leituras: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct KeptCheckpoint {
+    checkpoint: String,
+}
+
+async fn audit(State(state): State<AppState>, officer: PageOfficer, Query(query): Query<AuditQuery>) -> Response {
+    audit_page(&state, &officer, query.leituras, None).await
+}
+
+/// Proves that the log extends a checkpoint the auditor kept.
+async fn audit_prove(
+    State(state): State<AppState>,
+    officer: PageOfficer,
+    Form(kept): Form<KeptCheckpoint>,
+) -> Response {
+    audit_page(&state, &officer, None, Some(kept.checkpoint)).await
+}
+
+async fn audit_start_verify(State(state): State<AppState>, officer: PageOfficer) -> Response {
+    match officer.signed().require(&[Role::Auditor, Role::Admin]) {
+        Ok(_) => {
+            state.audit.start_verify(state.store.clone());
+            redirect("/auditoria")
+        }
+        Err(e) => error_page(Some(officer.0), e),
+    }
+}
+
+async fn audit_start_replay(State(state): State<AppState>, officer: PageOfficer) -> Response {
+    match officer.signed().require(&[Role::Auditor, Role::Admin]) {
+        Ok(_) => {
+            state.audit.start_replay(state.store.clone());
+            redirect("/auditoria")
+        }
+        Err(e) => error_page(Some(officer.0), e),
+    }
+}
+
+async fn audit_page(state: &AppState, officer: &PageOfficer, before: Option<i64>, kept: Option<String>) -> Response {
+    use autos_app::audit::Job;
     let signed = officer.signed();
     let result = async {
         signed.require(&[Role::Auditor, Role::Admin])?;
-        integrity::seal_all(state.store.as_ref()).await?;
-        let report = integrity::verify(state.store.as_ref(), &|_| {}).await?;
-        let mut replay = Vec::new();
-        for projection in autos_projections::all() {
-            let check = autos_projections::runner::replay_check(state.store.as_ref(), projection.as_ref()).await?;
-            replay.push(if check.equal() {
-                format!(
-                    "{}: idêntica à reconstrução a partir do registro (posição {})",
-                    check.projection, check.position
-                )
-            } else {
-                format!(
-                    "{}: DIFERENTE da reconstrução (primeira diferença: {:?})",
-                    check.projection,
-                    check.first_difference.map(|d| format!("{}/{}", d.model, d.key))
-                )
-            });
+        if matches!(state.audit.snapshot().verify, Job::Never) {
+            state.audit.start_verify(state.store.clone());
         }
+        let incremental = state.audit.incremental(state.store.as_ref()).await?;
+        let jobs = state.audit.snapshot();
+        let (completa, completa_ok, em_andamento, problemas) = match &jobs.verify {
+            Job::Never => ("A verificação completa ainda não foi feita.".to_owned(), None, false, Vec::new()),
+            Job::Running { since, done } => (
+                format!(
+                    "Verificação completa em andamento desde {}: {} eventos conferidos.",
+                    when_br(*since),
+                    number_pt_br(&done.to_string())
+                ),
+                None,
+                true,
+                Vec::new(),
+            ),
+            Job::Finished { at, seconds, outcome: Ok(report) } => (
+                format!(
+                    "Última verificação completa em {}: {} eventos em {} fluxos e {} checkpoints, em {} s.",
+                    when_br(*at),
+                    number_pt_br(&report.events_checked.to_string()),
+                    number_pt_br(&report.streams_checked.to_string()),
+                    number_pt_br(&report.checkpoints_checked.to_string()),
+                    number_pt_br(&format!("{seconds:.1}"))
+                ),
+                Some(report.ok()),
+                false,
+                report.problems.iter().map(finding).collect(),
+            ),
+            Job::Finished { at, outcome: Err(_), .. } => (
+                format!(
+                    "A verificação completa de {} não terminou: o banco de dados falhou. Tente de novo.",
+                    when_br(*at)
+                ),
+                Some(false),
+                false,
+                Vec::new(),
+            ),
+        };
+        let (incremental_text, incremental_ok) = match &incremental {
+            None => ("Disponível assim que uma verificação completa confirmar um checkpoint.".to_owned(), None),
+            Some(report) => (
+                format!(
+                    "Desde o checkpoint nº {} (posição {}): {} eventos novos e {} checkpoints conferidos agora.",
+                    report.base.seq,
+                    report.base.position,
+                    number_pt_br(&report.events_checked.to_string()),
+                    report.checkpoints_checked
+                ),
+                Some(report.ok()),
+            ),
+        };
+        let mut problemas = problemas;
+        if let Some(report) = &incremental {
+            problemas.extend(report.problems.iter().map(finding));
+        }
+        let prova = match kept.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+            None => None,
+            Some(text) => Some(match integrity::verify_against(state.store.as_ref(), text).await {
+                Ok(None) => {
+                    (true, "O registro estende o checkpoint guardado: nada do que ele cobre foi alterado.".to_owned())
+                }
+                Ok(Some(problem)) => {
+                    (false, format!("O registro NÃO estende o checkpoint guardado: {}.", finding(&problem)))
+                }
+                Err(autos_store::StoreError::InvalidInput(_)) => (
+                    false,
+                    "O texto não é um checkpoint exportado (autos-checkpoint:v1:posição:eventos:resumo).".to_owned(),
+                ),
+                Err(e) => return Err(ApiError::from(e)),
+            }),
+        };
+        let (replay, replay_linhas) = match &jobs.replay {
+            Job::Never => ("A conferência de reprocessamento ainda não foi feita.".to_owned(), Vec::new()),
+            Job::Running { since, done } => {
+                (format!("Em andamento desde {}: {done} projeções conferidas.", when_br(*since)), Vec::new())
+            }
+            Job::Finished { at, seconds, outcome: Ok(lines) } => (
+                format!("Última conferência em {}, em {} s.", when_br(*at), number_pt_br(&format!("{seconds:.1}"))),
+                lines
+                    .iter()
+                    .map(|l| {
+                        let text = if l.equal {
+                            format!("idêntica à reconstrução a partir do registro (posição {})", l.position)
+                        } else {
+                            format!(
+                                "DIFERENTE da reconstrução; primeira diferença em {}",
+                                l.difference.clone().unwrap_or_default()
+                            )
+                        };
+                        (l.projection.clone(), l.equal, text)
+                    })
+                    .collect(),
+            ),
+            Job::Finished { at, outcome: Err(_), .. } => {
+                (format!("A conferência de {} não terminou: o banco de dados falhou.", when_br(*at)), Vec::new())
+            }
+        };
+        let names = officer_names(state).await?;
+        let reads = state.store.personal_reads(before, PAGE_ROWS).await?;
+        let leituras_seguinte = (reads.len() as i64 == PAGE_ROWS)
+            .then(|| reads.last().map(|r| format!("/auditoria?leituras={}", r.id)))
+            .flatten();
+        let checkpoint = state.store.checkpoints().await?.pop().map(|c| integrity::export_checkpoint(&c));
         Ok::<_, ApiError>(AuditPage {
             officer: Some(signed.0.clone()),
-            ok: report.ok(),
-            eventos: report.events_checked,
-            fluxos: report.streams_checked,
-            checkpoints: report.checkpoints_checked,
-            checkpoint: report.latest_checkpoint.as_ref().map(integrity::export_checkpoint),
-            problemas: report.problems.iter().map(ToString::to_string).collect(),
+            completa,
+            completa_ok,
+            em_andamento,
+            problemas,
+            incremental: incremental_text,
+            incremental_ok,
+            checkpoint,
+            checkpoint_enviado: kept.unwrap_or_default(),
+            prova,
             replay,
+            replay_linhas,
+            leituras: reads
+                .into_iter()
+                .map(|r| ReadRow {
+                    quando: when_br(r.read_at),
+                    quem: names.get(&r.reader_id.to_string()).cloned().unwrap_or_else(|| r.reader_id.to_string()),
+                    papel: Role::ALL
+                        .iter()
+                        .find(|role| role.as_str() == r.reader_role)
+                        .map_or_else(|| r.reader_role.clone(), |role| role.label().to_owned()),
+                    finalidade: r.purpose,
+                    titular: r.subject_id.to_string(),
+                })
+                .collect(),
+            leituras_seguinte,
         })
     }
     .await;

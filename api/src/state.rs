@@ -21,6 +21,8 @@ pub struct AppState {
     pub metrics: Option<PrometheusHandle>,
     /// Seals and opens complainants' and beneficiaries' personal data.
     pub personal: PersonalVault,
+    /// The audit page's background checks and their last results.
+    pub audit: autos_app::audit::AuditJobs,
 }
 
 impl AppState {
@@ -35,6 +37,6 @@ impl AppState {
         let service = Service::new(store.clone(), rules);
         let views = Views::new(store.as_ref());
         let personal = PersonalVault::new(store.clone(), master);
-        AppState { store, service, views, board, metrics, personal }
+        AppState { store, service, views, board, metrics, personal, audit: autos_app::audit::AuditJobs::default() }
     }
 }

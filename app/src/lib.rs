@@ -13,6 +13,7 @@
 //! - [`labels`]: text folding for search and the pt-BR labels the API and the pages share.
 //! - [`error`]: [`AppError`], everything the application can fail with.
 
+pub mod audit;
 pub mod error;
 pub mod idempotency;
 pub mod labels;

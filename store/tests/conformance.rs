@@ -346,6 +346,37 @@ autos_store::on_both_backends!(
         assert!(report.problems.iter().any(|p| p.kind == ProblemKind::CheckpointMismatch));
     }
 
+    async fn an_incremental_verify_checks_only_what_came_after_a_verified_checkpoint(s: &Subject) {
+        let store = s.store();
+        for n in 1..=3 {
+            store
+                .append(batch(&format!("caso-{}", Uuid::now_v7()), ExpectedVersion::NoStream, vec![event(n)]))
+                .await
+                .unwrap();
+        }
+        let base = integrity::seal_all(store.as_ref()).await.unwrap().expect("a first checkpoint");
+        for n in 4..=6 {
+            store
+                .append(batch(&format!("caso-{}", Uuid::now_v7()), ExpectedVersion::NoStream, vec![event(n)]))
+                .await
+                .unwrap();
+        }
+        let latest = integrity::seal_all(store.as_ref()).await.unwrap().expect("a second checkpoint");
+        let report = integrity::verify_since(store.as_ref(), &base).await.unwrap();
+        assert!(report.ok(), "{:?}", report.problems);
+        assert_eq!((report.events_checked, report.checkpoints_checked), (3, 1), "only the new events");
+        assert_eq!(report.latest_checkpoint, latest);
+
+        let newest = visible_events(store.as_ref(), 6).await.pop().unwrap();
+        s.tamper(&[&format!("UPDATE events SET document_ref = 'forjado' WHERE position = {}", newest.position)]).await;
+        let report = integrity::verify_since(store.as_ref(), &base).await.unwrap();
+        assert!(report
+            .problems
+            .iter()
+            .any(|p| p.kind == ProblemKind::AlteredEvent && p.position == Some(newest.position)));
+        assert_eq!(report.latest_checkpoint, base, "nothing after a finding counts as verified");
+    }
+
     async fn forgetting_a_subject_erases_its_data_but_keeps_the_log_verifiable(s: &Subject) {
         let store = s.store();
         let vault = PersonalVault::new(store.clone(), MasterKey::generate());
