@@ -2,13 +2,16 @@
 //! below, the act catalogue of the domain (every `act` a command may name) and the
 //! [`Problem`](crate::error::Problem) schema derived from the error type itself.
 
+use autos_domain::forms::{self, Field, Kind};
 use autos_domain::{act_catalogue, Role};
 use axum::Json;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
 use utoipa::openapi::request_body::RequestBodyBuilder;
-use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+use utoipa::openapi::schema::{
+    ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, SchemaType, Type,
+};
 use utoipa::openapi::{
-    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Ref, Required,
+    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Ref, RefOr, Required,
     ResponseBuilder,
 };
 use utoipa::PartialSchema;
@@ -19,8 +22,8 @@ use crate::error::Problem;
 #[derive(Clone, Copy)]
 enum Body {
     None,
-    /// A command: an object whose `act` names an act of the catalogue.
-    Command,
+    /// An act of `ActSet`: an object whose `act` names it, with the act's fields.
+    Acts(ActSet),
     /// The fields of one act, the route fixing `act`.
     Fields,
 }
@@ -168,7 +171,7 @@ const ROUTES: &[Route] = &[
         tag: "operadoras",
         summary: "Ato cadastral sobre a operadora",
         access: Access::PerAct,
-        body: Body::Command,
+        body: Body::Acts(ActSet::Operator),
         params: &[("registro", true, "registro ANS")],
         ok: "201",
         errors: WRITE_ERRORS,
@@ -179,7 +182,7 @@ const ROUTES: &[Route] = &[
         tag: "casos",
         summary: "Abre um caso com seu ato de abertura",
         access: Access::PerAct,
-        body: Body::Command,
+        body: Body::Acts(ActSet::Opening),
         params: &[],
         ok: "201",
         errors: WRITE_ERRORS,
@@ -205,7 +208,7 @@ const ROUTES: &[Route] = &[
         tag: "casos",
         summary: "Pratica um ato no caso (If-Match ou expected_version para concorrência otimista)",
         access: Access::PerAct,
-        body: Body::Command,
+        body: Body::Acts(ActSet::FollowUp),
         params: &[("id", true, "identificador do caso")],
         ok: "201",
         errors: WRITE_ERRORS,
@@ -428,20 +431,107 @@ fn error_description(code: &str) -> &'static str {
     }
 }
 
-/// The command schema: an object naming an act of the catalogue.
-fn command_schema() -> ObjectBuilder {
-    let acts: Vec<&str> = act_catalogue().iter().map(|a| a.name).collect();
-    ObjectBuilder::new()
-        .property("act", ObjectBuilder::new().schema_type(SchemaType::new(Type::String)).enum_values(Some(acts)))
-        .property(
-            "occurred_on",
-            ObjectBuilder::new()
-                .schema_type(SchemaType::new(Type::String))
-                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Date))),
-        )
-        .property("expected_version", ObjectBuilder::new().schema_type(SchemaType::new(Type::Integer)))
-        .required("act")
-        .description(Some("Os demais campos são os do ato (ver GET /api/v1/acts); campos desconhecidos são recusados."))
+/// Which acts a route takes.
+#[derive(Clone, Copy)]
+enum ActSet {
+    /// The operator registry acts (`/operators/{registro}/acts`).
+    Operator,
+    /// The acts that open a case (`/cases`).
+    Opening,
+    /// The acts on an open case (`/cases/{id}/acts`).
+    FollowUp,
+}
+
+impl ActSet {
+    fn holds(self, info: &autos_domain::ActInfo) -> bool {
+        match self {
+            ActSet::Operator => info.families.is_empty(),
+            ActSet::Opening => info.opens_case,
+            ActSet::FollowUp => !info.opens_case && !info.families.is_empty(),
+        }
+    }
+}
+
+fn typed(kind: Type) -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(SchemaType::new(kind))
+}
+
+/// The JSON schema of one field, from the act's description (`autos_domain::forms`).
+fn field_schema(field: &Field) -> RefOr<Schema> {
+    let date = || typed(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)));
+    let text = |pattern: Option<&str>| typed(Type::String).pattern(pattern.map(str::to_owned));
+    let schema: RefOr<Schema> = match field.kind {
+        Kind::Text | Kind::LongText | Kind::Officer => text(None).min_length(Some(1)).into(),
+        Kind::Date => date().into(),
+        Kind::Money | Kind::Decimal => text(Some("^[0-9]+([.][0-9]+)?$")).into(),
+        Kind::Count => typed(Type::Integer).minimum(Some(0)).into(),
+        Kind::Flag => typed(Type::Boolean).into(),
+        Kind::Choice(_) | Kind::Deadline => {
+            typed(Type::String).enum_values(Some(forms::options_or_empty(field.kind).iter().map(|(v, _)| *v))).into()
+        }
+        Kind::Registro | Kind::Operator => text(Some("^[0-9]{5,6}$")).into(),
+        Kind::Cnpj => text(None).into(),
+        Kind::Case | Kind::Administrator | Kind::NewId => {
+            typed(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))).into()
+        }
+        Kind::Lines => ArrayBuilder::new().items(text(None).min_length(Some(1))).into(),
+        Kind::Operators => ArrayBuilder::new().items(text(Some("^[0-9]{5,6}$"))).into(),
+        Kind::Group(inner) => ArrayBuilder::new().items(object_schema(inner)).into(),
+        Kind::Object(inner) => object_schema(inner).into(),
+        Kind::Variant { tag, options } => {
+            let mut one_of = OneOfBuilder::new();
+            for (value, _, inner) in options {
+                one_of = one_of.item(
+                    object_schema(inner).property(tag, typed(Type::String).enum_values(Some([*value]))).required(tag),
+                );
+            }
+            one_of.into()
+        }
+        Kind::Person => ObjectBuilder::new()
+            .description(Some("dados pessoais em claro (nome, cpf, telefone, email); o servidor os cifra"))
+            .into(),
+    };
+    match schema {
+        RefOr::T(Schema::Object(mut object)) => {
+            object.description = Some(format!(
+                "{}{}",
+                field.label,
+                if field.norm.is_empty() { String::new() } else { format!(" ({})", field.norm) }
+            ));
+            RefOr::T(Schema::Object(object))
+        }
+        other => other,
+    }
+}
+
+fn object_schema(fields: &[Field]) -> ObjectBuilder {
+    let mut object = ObjectBuilder::new().schema_type(SchemaType::new(Type::Object));
+    for field in fields {
+        object = object.property(field.name, field_schema(field));
+        if field.required {
+            object = object.required(field.name);
+        }
+    }
+    object
+}
+
+/// The body of an act route: one object per act of `set`, each with the fields of the act's
+/// description, the same description the pages draw their forms from and decode them with.
+fn acts_schema(set: ActSet) -> OneOfBuilder {
+    let mut one_of = OneOfBuilder::new();
+    for info in act_catalogue().iter().filter(|a| set.holds(a)) {
+        let fields = forms::fields(info.name).unwrap_or_default();
+        let mut object = object_schema(fields)
+            .title(Some(info.label))
+            .property("act", typed(Type::String).enum_values(Some([info.name])))
+            .required("act")
+            .property("occurred_on", typed(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))));
+        if matches!(set, ActSet::FollowUp) {
+            object = object.property("expected_version", typed(Type::Integer).minimum(Some(0)));
+        }
+        one_of = one_of.item(object);
+    }
+    one_of.description(Some("campos desconhecidos são recusados; ver também GET /api/v1/acts"))
 }
 
 /// The whole document.
@@ -476,10 +566,10 @@ pub fn document() -> OpenApi {
         }
         let body = match route.body {
             Body::None => None,
-            Body::Command => Some(command_schema()),
-            Body::Fields => Some(
+            Body::Acts(set) => Some(RefOr::from(acts_schema(set))),
+            Body::Fields => Some(RefOr::from(
                 ObjectBuilder::new().description(Some("Os campos do ato que a rota pratica; occurred_on opcional.")),
-            ),
+            )),
         };
         if let Some(schema) = body {
             operation = operation.request_body(Some(
