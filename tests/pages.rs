@@ -363,6 +363,48 @@ async fn the_public_sees_the_bulletin_and_the_complaint_index(server: &Server) {
     browser.quit().await;
 }
 
+/// The deadlines page filters by status, family, UF and operator, names the operator, and pages.
+async fn the_deadlines_page_filters_what_it_lists(server: &Server) {
+    register_operator(server).await;
+    let auto = json!({"act": "lavrar_auto_infracao", "registro": REGISTRO, "processo": "33910.000004/2026-44",
+        "tipo_infracao": "rn124.art77", "data_infracao": "2026-01-05", "fatos": "negativa de cobertura",
+        "beneficiarios_expostos": 10, "documento": "AI 13/2026", "occurred_on": "2026-02-02"});
+    let opened = server.post("/api/v1/cases", Role::Fiscal, &auto).await;
+    let pas = opened.body["case_id"].as_str().unwrap().to_owned();
+    let notify = json!({"act": "notificar_autuada", "documento": "Ofício 9/2026", "occurred_on": "2026-02-10"});
+    assert_eq!(
+        server.post(&format!("/api/v1/cases/{pas}/acts"), Role::Fiscal, &notify).await.status,
+        StatusCode::CREATED
+    );
+    let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
+    let decree = json!({"act": "instaurar_direcao_fiscal", "registro": REGISTRO, "motivos": ["insuficiência"],
+        "diretor_fiscal": "diretor", "documento": "RO 20/2026", "occurred_on": today});
+    assert_eq!(server.post("/api/v1/cases", Role::Diretoria, &decree).await.status, StatusCode::CREATED);
+    server.settle().await;
+    let page = |query: &'static str| async move {
+        let cookie = format!("autos_token={}", server.tokens[&Role::Fiscal]);
+        let answer =
+            server.call(reqwest::Method::GET, &format!("/prazos{query}"), None, None, &[("cookie", &cookie)]).await;
+        assert_eq!(answer.status, StatusCode::OK, "{query}");
+        answer.text
+    };
+    let all = page("").await;
+    assert!(
+        all.contains("Defesa") && all.contains("Vigência do regime") && all.contains("Saúde Exemplo S.A."),
+        "{all}"
+    );
+    let overdue = page("?situacao=vencido").await;
+    assert!(overdue.contains("Defesa") && !overdue.contains("Vigência do regime"), "only what is overdue");
+    let open = page("?situacao=aberto").await;
+    assert!(open.contains("Vigência do regime") && !open.contains(">Defesa<"), "only what still runs");
+    let pas_only = page("?familia=sancionador").await;
+    assert!(pas_only.contains("Defesa") && !pas_only.contains("Vigência do regime"));
+    let elsewhere = page("?uf=BA").await;
+    assert!(!elsewhere.contains("/casos/"), "no deadline in BA");
+    let other = page("?operadora=005712").await;
+    assert!(!other.contains("/casos/"), "no deadline of another operator");
+}
+
 /// The role × page matrix: what each role (and a visitor) gets on every page, without following
 /// redirects (a visitor on an officer page is sent to sign in: 303).
 async fn every_role_gets_what_it_may_use_on_every_page(server: &Server) {
@@ -436,4 +478,5 @@ autos_e2e::e2e_on_both_backends!(
     paging_reaches_the_newest_act_of_a_long_timeline,
     the_public_sees_the_bulletin_and_the_complaint_index,
     every_role_gets_what_it_may_use_on_every_page,
+    the_deadlines_page_filters_what_it_lists,
 );

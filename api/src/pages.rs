@@ -341,7 +341,7 @@ fn date_br(d: Option<NaiveDate>) -> String {
 
 fn family_label(family: Option<&str>) -> String {
     family
-        .and_then(|f| serde_json::from_value::<autos_domain::Family>(serde_json::Value::String(f.to_owned())).ok())
+        .and_then(autos_domain::Family::parse)
         .map_or_else(|| family.unwrap_or_default().to_owned(), |f| f.label().to_owned())
 }
 
@@ -667,10 +667,12 @@ async fn case(State(state): State<AppState>, officer: PageOfficer, Path(text): P
 
 struct DeadlineLine {
     due: String,
-    vencido: bool,
+    situacao: &'static str,
+    alerta: bool,
     case_id: String,
     familia: String,
     registro: String,
+    operadora: String,
     uf: String,
     key: String,
     norm: String,
@@ -683,31 +685,113 @@ struct DeadlinesPage {
     vencidos: usize,
     hoje: usize,
     prazos: Vec<DeadlineLine>,
+    seguinte: Option<String>,
+    filtro: DeadlineFilter,
+    ufs: Vec<&'static str>,
+    familias: Vec<(&'static str, &'static str)>,
 }
 
-async fn deadlines(State(state): State<AppState>, officer: PageOfficer) -> Response {
+/// The filters of the deadlines page, as typed.
+#[derive(Deserialize, Default, Clone)]
+struct DeadlineFilter {
+    uf: Option<String>,
+    familia: Option<String>,
+    operadora: Option<String>,
+    /// `vencido`, `hoje` or `aberto`; empty: all.
+    situacao: Option<String>,
+    /// Cursor of the list.
+    apos: Option<String>,
+}
+
+impl DeadlineFilter {
+    fn get(value: &Option<String>) -> &str {
+        value.as_deref().map_or("", str::trim)
+    }
+
+    fn keeps(&self, d: &DeadlineDoc, today: NaiveDate) -> bool {
+        let (uf, familia, operadora, situacao) =
+            (Self::get(&self.uf), Self::get(&self.familia), Self::get(&self.operadora), Self::get(&self.situacao));
+        (uf.is_empty() || d.uf.as_deref() == Some(uf))
+            && (familia.is_empty() || d.family.as_deref() == Some(familia))
+            && (operadora.is_empty() || d.registro.as_deref() == Some(operadora))
+            && match situacao {
+                "vencido" => d.due < today,
+                "hoje" => d.due == today,
+                "aberto" => d.due >= today,
+                _ => true,
+            }
+    }
+}
+
+/// Razões sociais by registro, for the registros a list shows.
+async fn operator_names(
+    state: &AppState,
+    registros: impl Iterator<Item = String>,
+) -> Result<BTreeMap<String, String>, ApiError> {
+    let mut names = BTreeMap::new();
+    for registro in registros {
+        if names.contains_key(&registro) {
+            continue;
+        }
+        let doc = state.views.get::<OperatorDoc>(models::OPERATOR, &registro).await?;
+        names.insert(registro, doc.map(|d| d.state.razao_social).unwrap_or_default());
+    }
+    Ok(names)
+}
+
+async fn deadlines(
+    State(state): State<AppState>,
+    officer: PageOfficer,
+    Query(filtro): Query<DeadlineFilter>,
+) -> Response {
     let signed = officer.signed();
     let today = chrono::Local::now().date_naive();
-    match state.views.page::<DeadlineDoc>(models::DEADLINE, "", None, 500, |_| true).await {
-        Ok(found) => page(&DeadlinesPage {
+    let result = async {
+        let keep = filtro.clone();
+        let found = state
+            .views
+            .page::<DeadlineDoc>(models::DEADLINE, "", filtro.apos.as_deref(), PAGE_ROWS, move |d| keep.keeps(d, today))
+            .await?;
+        let names = operator_names(&state, found.items.iter().filter_map(|d| d.registro.clone())).await?;
+        let params = [
+            ("uf", filtro.uf.as_deref()),
+            ("familia", filtro.familia.as_deref()),
+            ("operadora", filtro.operadora.as_deref()),
+            ("situacao", filtro.situacao.as_deref()),
+        ];
+        Ok::<_, ApiError>(DeadlinesPage {
             officer: Some(signed.0.clone()),
             vencidos: found.items.iter().filter(|d| d.due < today).count(),
             hoje: found.items.iter().filter(|d| d.due == today).count(),
+            seguinte: found.next.as_deref().map(|n| with_param("/prazos", &params, ("apos", n))),
             prazos: found
                 .items
                 .into_iter()
-                .map(|d| DeadlineLine {
-                    due: date_br(Some(d.due)),
-                    vencido: d.due < today,
-                    familia: family_label(d.family.as_deref()),
-                    case_id: d.case_id,
-                    registro: d.registro.unwrap_or_default(),
-                    uf: d.uf.unwrap_or_default(),
-                    key: d.key.replace('_', " "),
-                    norm: d.norm,
+                .map(|d| {
+                    let (situacao, alerta) = deadline_status(d.due, today);
+                    let registro = d.registro.unwrap_or_default();
+                    DeadlineLine {
+                        due: date_br(Some(d.due)),
+                        situacao,
+                        alerta,
+                        familia: family_label(d.family.as_deref()),
+                        case_id: d.case_id,
+                        operadora: names.get(&registro).cloned().unwrap_or_default(),
+                        registro,
+                        uf: d.uf.unwrap_or_default(),
+                        key: autos_domain::forms::label_of(autos_domain::forms::DEADLINES, &d.key).to_owned(),
+                        norm: d.norm,
+                    }
                 })
                 .collect(),
-        }),
+            filtro,
+            ufs: autos_domain::Uf::ALL.iter().map(|u| u.code()).collect(),
+            familias: autos_domain::Family::ALL.iter().map(|f| (f.as_str(), f.label())).collect(),
+        })
+    }
+    .await;
+    match result {
+        Ok(p) => page(&p),
         Err(e) => error_page(Some(signed.0), e),
     }
 }

@@ -24,6 +24,43 @@ pub enum Family {
 }
 
 impl Family {
+    /// Every family, in the catalogue's order of the docs (§2.2–2.11).
+    pub const ALL: [Family; 11] = [
+        Family::DirecaoFiscal,
+        Family::DirecaoTecnica,
+        Family::LiquidacaoExtrajudicial,
+        Family::AlienacaoCarteira,
+        Family::Tcac,
+        Family::Sancionador,
+        Family::DemandaDisqueAns,
+        Family::Nip,
+        Family::Representacao,
+        Family::IndisponibilidadeBens,
+        Family::CancelamentoRegistro,
+    ];
+
+    /// The stored code (the serde name): `direcao_fiscal`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::DirecaoFiscal => "direcao_fiscal",
+            Family::DirecaoTecnica => "direcao_tecnica",
+            Family::LiquidacaoExtrajudicial => "liquidacao_extrajudicial",
+            Family::AlienacaoCarteira => "alienacao_carteira",
+            Family::Tcac => "tcac",
+            Family::Sancionador => "sancionador",
+            Family::DemandaDisqueAns => "demanda_disque_ans",
+            Family::Nip => "nip",
+            Family::Representacao => "representacao",
+            Family::IndisponibilidadeBens => "indisponibilidade_bens",
+            Family::CancelamentoRegistro => "cancelamento_registro",
+        }
+    }
+
+    /// The family a stored code names.
+    pub fn parse(code: &str) -> Option<Family> {
+        Family::ALL.into_iter().find(|f| f.as_str() == code)
+    }
+
     /// pt-BR name.
     pub fn label(self) -> &'static str {
         match self {
@@ -257,6 +294,14 @@ pub fn authorize(act: &ActInfo, ctx: &Context<'_>) -> Result<(), DomainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn family_codes_are_their_serde_names() {
+        for family in Family::ALL {
+            assert_eq!(serde_json::to_value(family).unwrap(), family.as_str());
+            assert_eq!(Family::parse(family.as_str()), Some(family));
+        }
+    }
 
     #[test]
     fn act_names_are_unique_and_every_act_names_a_role() {
