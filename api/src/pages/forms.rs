@@ -196,20 +196,28 @@ fn more_rows_button(html: &mut String, path: &str) {
     let _ = write!(html, "<button type=\"submit\" class=\"secundario\" name=\"_acrescentar\" value=\"{}\" formnovalidate>Mais uma linha</button>", esc(path));
 }
 
+/// A one-line input with its label, hint and message.
+fn text_field(html: &mut String, field: &Field, path: &str, filled: &Filled, attributes: &str) {
+    html.push_str("<div class=\"campo\">");
+    label(html, field, path, filled);
+    input(html, field, path, filled, attributes);
+    html.push_str("</div>");
+}
+
+/// A select with its label, hint and message.
+fn select_field(html: &mut String, field: &Field, path: &str, filled: &Filled, options: &[(String, String)]) {
+    html.push_str("<div class=\"campo\">");
+    label(html, field, path, filled);
+    select(html, field, path, filled, options);
+    html.push_str("</div>");
+}
+
 fn render_field(html: &mut String, field: &Field, path: &str, filled: &Filled, pickers: &Pickers) {
     let id = input_id(path);
     match field.kind {
-        Kind::Text | Kind::Cnpj => {
-            html.push_str("<div class=\"campo\">");
-            label(html, field, path, filled);
-            input(html, field, path, filled, " type=\"text\"");
-            html.push_str("</div>");
-        }
+        Kind::Text | Kind::Cnpj => text_field(html, field, path, filled, " type=\"text\""),
         Kind::Registro => {
-            html.push_str("<div class=\"campo\">");
-            label(html, field, path, filled);
-            input(html, field, path, filled, " type=\"text\" inputmode=\"numeric\" pattern=\"[0-9]{5,6}\"");
-            html.push_str("</div>");
+            text_field(html, field, path, filled, " type=\"text\" inputmode=\"numeric\" pattern=\"[0-9]{5,6}\"");
         }
         Kind::LongText => {
             html.push_str("<div class=\"campo\">");
@@ -225,33 +233,19 @@ fn render_field(html: &mut String, field: &Field, path: &str, filled: &Filled, p
             html.push_str("</div>");
         }
         Kind::Date => {
-            html.push_str("<div class=\"campo\">");
-            label(html, field, path, filled);
             let typed = value(filled, path);
             let shown = forms::parse_date(typed).map_or_else(|| typed.to_owned(), |d| d.format("%Y-%m-%d").to_string());
             let mut refilled = filled.clone();
             refilled.values.insert(path.to_owned(), shown);
-            input(html, field, path, &refilled, " type=\"date\"");
-            html.push_str("</div>");
+            text_field(html, field, path, &refilled, " type=\"date\"");
         }
         Kind::Money => {
-            html.push_str("<div class=\"campo\">");
-            label(html, field, path, filled);
-            input(html, field, path, filled, " type=\"text\" inputmode=\"decimal\" placeholder=\"1.234,56\"");
-            html.push_str("</div>");
+            text_field(html, field, path, filled, " type=\"text\" inputmode=\"decimal\" placeholder=\"1.234,56\"");
         }
         Kind::Decimal => {
-            html.push_str("<div class=\"campo\">");
-            label(html, field, path, filled);
-            input(html, field, path, filled, " type=\"text\" inputmode=\"decimal\" placeholder=\"1,5\"");
-            html.push_str("</div>");
+            text_field(html, field, path, filled, " type=\"text\" inputmode=\"decimal\" placeholder=\"1,5\"")
         }
-        Kind::Count => {
-            html.push_str("<div class=\"campo\">");
-            label(html, field, path, filled);
-            input(html, field, path, filled, " type=\"number\" min=\"0\" step=\"1\"");
-            html.push_str("</div>");
-        }
+        Kind::Count => text_field(html, field, path, filled, " type=\"number\" min=\"0\" step=\"1\""),
         Kind::Flag => {
             let checked = if matches!(value(filled, path), "on" | "sim" | "true") { " checked" } else { "" };
             let _ = write!(
@@ -265,48 +259,22 @@ fn render_field(html: &mut String, field: &Field, path: &str, filled: &Filled, p
             error(html, path, filled);
             html.push_str("</div>");
         }
-        Kind::Choice(options) => {
-            html.push_str("<div class=\"campo\">");
-            label(html, field, path, filled);
-            select(html, field, path, filled, &owned(options));
-            html.push_str("</div>");
-        }
+        Kind::Choice(options) => select_field(html, field, path, filled, &owned(options)),
         Kind::Deadline => {
-            html.push_str("<div class=\"campo\">");
-            label(html, field, path, filled);
             let options =
                 if pickers.deadlines.is_empty() { owned(forms::DEADLINES) } else { pickers.deadlines.clone() };
-            select(html, field, path, filled, &options);
-            html.push_str("</div>");
+            select_field(html, field, path, filled, &options);
         }
-        Kind::Officer => {
-            html.push_str("<div class=\"campo\">");
-            label(html, field, path, filled);
-            select(html, field, path, filled, &pickers.officers);
-            html.push_str("</div>");
-        }
-        Kind::Administrator => {
-            html.push_str("<div class=\"campo\">");
-            label(html, field, path, filled);
-            select(html, field, path, filled, &pickers.administrators);
-            html.push_str("</div>");
-        }
-        Kind::Case => {
-            html.push_str("<div class=\"campo\">");
-            label(html, field, path, filled);
-            select(html, field, path, filled, &pickers.cases);
-            html.push_str("</div>");
-        }
+        Kind::Officer => select_field(html, field, path, filled, &pickers.officers),
+        Kind::Administrator => select_field(html, field, path, filled, &pickers.administrators),
+        Kind::Case => select_field(html, field, path, filled, &pickers.cases),
         Kind::NewId => {
             let typed = value(filled, path);
             let id_value = if typed.is_empty() { pickers.fresh_id.as_str() } else { typed };
             let _ = write!(html, "<input type=\"hidden\" name=\"{}\" value=\"{}\">", esc(path), esc(id_value));
         }
         Kind::Operator => {
-            html.push_str("<div class=\"campo\">");
-            label(html, field, path, filled);
-            input(html, field, path, filled, " type=\"text\" list=\"lista-operadoras\" autocomplete=\"off\"");
-            html.push_str("</div>");
+            text_field(html, field, path, filled, " type=\"text\" list=\"lista-operadoras\" autocomplete=\"off\"")
         }
         Kind::Lines | Kind::Operators => {
             let _ = write!(html, "<fieldset class=\"campo repetido\" id=\"{id}\"><legend>{}", esc(field.label));
