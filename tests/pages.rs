@@ -405,6 +405,43 @@ async fn the_deadlines_page_filters_what_it_lists(server: &Server) {
     assert!(!other.contains("/casos/"), "no deadline of another operator");
 }
 
+/// The dashboard's chart has a text alternative with every bar in pt-BR, its tables captions and
+/// header scopes, and each table a CSV link that answers.
+async fn the_dashboard_describes_its_chart_and_links_csv(server: &Server) {
+    register_operator(server).await;
+    let decree = json!({"act": "instaurar_direcao_fiscal", "registro": REGISTRO, "motivos": ["insuficiência"],
+        "diretor_fiscal": "diretor", "documento": "RO 21/2026", "occurred_on": "2026-03-01"});
+    assert_eq!(server.post("/api/v1/cases", Role::Diretoria, &decree).await.status, StatusCode::CREATED);
+    server.settle().await;
+    let cookie = format!("autos_token={}", server.tokens[&Role::Fiscal]);
+    let get = |path: String| {
+        let cookie = cookie.clone();
+        async move { server.call(reqwest::Method::GET, &path, None, None, &[("cookie", &cookie)]).await }
+    };
+    let page = get("/painel".into()).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text.contains("role=\"img\" aria-label=\"Casos abertos por família. Direção fiscal: 1"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("<caption>") && page.text.contains("scope=\"row\""));
+    let links: Vec<String> = page
+        .text
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|l| l.split('"').next())
+        .filter(|l| l.contains("formato=csv"))
+        .map(|l| l.replace("&amp;", "&"))
+        .collect();
+    assert!(links.len() >= 4, "{links:?}");
+    for link in links {
+        let csv = get(link.clone()).await;
+        assert_eq!(csv.status, StatusCode::OK, "{link}");
+        assert!(csv.headers["content-type"].to_str().unwrap().starts_with("text/csv"), "{link}");
+    }
+}
+
 /// The role × page matrix: what each role (and a visitor) gets on every page, without following
 /// redirects (a visitor on an officer page is sent to sign in: 303).
 async fn every_role_gets_what_it_may_use_on_every_page(server: &Server) {
@@ -479,4 +516,5 @@ autos_e2e::e2e_on_both_backends!(
     the_public_sees_the_bulletin_and_the_complaint_index,
     every_role_gets_what_it_may_use_on_every_page,
     the_deadlines_page_filters_what_it_lists,
+    the_dashboard_describes_its_chart_and_links_csv,
 );

@@ -810,34 +810,42 @@ struct Dashboard {
     canceladas: usize,
 }
 
-/// A horizontal bar chart as inline SVG.
-fn bar_chart(rows: &[(String, f64)]) -> String {
+/// A horizontal bar chart as inline SVG, with pt-BR numbers on the axis, a log scale when the
+/// bars differ by orders of magnitude, and a text alternative naming every bar (the table beside
+/// the chart holds the same figures).
+fn bar_chart(rows: &[(String, f64)], title: &str) -> String {
     let mut svg = String::new();
+    let max = rows.iter().map(|r| r.1).fold(1.0, f64::max);
+    let min = rows.iter().map(|r| r.1).filter(|v| *v > 0.0).fold(max, f64::min);
+    let logarithmic = max / min >= 100.0;
     {
         let height = 40 + 28 * rows.len().max(1) as u32;
         let root = SVGBackend::with_string(&mut svg, (720, height)).into_drawing_area();
-        let max = rows.iter().map(|r| r.1).fold(1.0, f64::max);
+        let axis = |v: &f64| number_pt_br(&format!("{v:.0}"));
         let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
             root.fill(&WHITE)?;
-            let mut chart = ChartBuilder::on(&root)
-                .margin(8)
-                .x_label_area_size(24)
-                .y_label_area_size(230)
-                .build_cartesian_2d(0.0..max * 1.05, (0..rows.len()).into_segmented())?;
-            chart
-                .configure_mesh()
-                .disable_y_mesh()
-                .y_label_formatter(&|v| match v {
-                    SegmentValue::CenterOf(i) => rows.get(*i).map(|r| r.0.clone()).unwrap_or_default(),
-                    _ => String::new(),
-                })
-                .draw()?;
-            chart.draw_series(rows.iter().enumerate().map(|(i, (_, n))| {
+            let mut builder = ChartBuilder::on(&root);
+            builder.margin(8).x_label_area_size(24).y_label_area_size(230);
+            let label = |v: &SegmentValue<usize>| match v {
+                SegmentValue::CenterOf(i) => rows.get(*i).map(|r| r.0.clone()).unwrap_or_default(),
+                _ => String::new(),
+            };
+            let bar = |i: usize, from: f64, n: f64| {
                 Rectangle::new(
-                    [(0.0, SegmentValue::Exact(i)), (*n, SegmentValue::Exact(i + 1))],
+                    [(from, SegmentValue::Exact(i)), (n, SegmentValue::Exact(i + 1))],
                     RGBColor(11, 79, 108).filled(),
                 )
-            }))?;
+            };
+            if logarithmic {
+                let mut chart =
+                    builder.build_cartesian_2d((0.5..max * 2.0).log_scale(), (0..rows.len()).into_segmented())?;
+                chart.configure_mesh().disable_y_mesh().x_label_formatter(&axis).y_label_formatter(&label).draw()?;
+                chart.draw_series(rows.iter().enumerate().map(|(i, (_, n))| bar(i, 0.5, n.max(0.5))))?;
+            } else {
+                let mut chart = builder.build_cartesian_2d(0.0..max * 1.05, (0..rows.len()).into_segmented())?;
+                chart.configure_mesh().disable_y_mesh().x_label_formatter(&axis).y_label_formatter(&label).draw()?;
+                chart.draw_series(rows.iter().enumerate().map(|(i, (_, n))| bar(i, 0.0, *n)))?;
+            }
             root.present()?;
             Ok(())
         })();
@@ -845,7 +853,13 @@ fn bar_chart(rows: &[(String, f64)]) -> String {
             tracing::warn!(error = %e, "chart not drawn");
         }
     }
-    svg
+    let figure = |n: f64| number_pt_br(&if n.fract() == 0.0 { format!("{n:.0}") } else { format!("{n:.2}") });
+    let description: Vec<String> = rows.iter().map(|(label, n)| format!("{label}: {}", figure(*n))).collect();
+    let scale = if logarithmic { " (eixo em escala logarítmica)" } else { "" };
+    let alternative = format!("{title}{scale}. {}", description.join("; "));
+    let alternative =
+        askama::filters::escape(&alternative, askama::filters::Html).map(|e| e.to_string()).unwrap_or_default();
+    svg.replacen("<svg ", &format!("<svg role=\"img\" aria-label=\"{alternative}\" "), 1)
 }
 
 async fn dashboard(State(state): State<AppState>, officer: PageOfficer) -> Response {
@@ -884,7 +898,10 @@ async fn dashboard(State(state): State<AppState>, officer: PageOfficer) -> Respo
         total_intervencoes: intervencoes.iter().map(|(_, n)| n).sum(),
         intervencoes,
         officer: Some(signed.0.clone()),
-        grafico: bar_chart(&linhas.iter().map(|(l, n)| (l.clone(), f64::from(*n))).collect::<Vec<_>>()),
+        grafico: bar_chart(
+            &linhas.iter().map(|(l, n)| (l.clone(), f64::from(*n))).collect::<Vec<_>>(),
+            "Casos abertos por família",
+        ),
         operadoras: all.len(),
         em_regime: all.iter().filter(|o| !o.state.regimes.is_empty()).count(),
         em_liquidacao: all.iter().filter(|o| o.state.liquidation_case.is_some()).count(),
@@ -1224,6 +1241,7 @@ async fn public_bulletin(
             .iter()
             .map(|r| (r.razao_social.chars().take(30).collect(), r.indice))
             .collect::<Vec<_>>(),
+        "Índice de reclamações por operadora",
     );
     let panoramas = vec![
         ("Panorama nacional".to_owned(), b.nacional.clone()),
