@@ -262,6 +262,45 @@ async fn an_auditor_verifies_proves_a_checkpoint_and_reads_the_personal_data_log
     browser.quit().await;
 }
 
+/// (g) The board finds a process by its NUP, assigns it to a fiscal and a Núcleo, and the case is
+/// in the fiscal's "Meus casos" and in the Núcleo's queue, next deadline first.
+async fn a_case_assigned_to_a_fiscal_is_in_the_fiscals_queue(server: &Server) {
+    register_operator(server).await;
+    let auto = json!({"act": "lavrar_auto_infracao", "registro": REGISTRO, "processo": "33910.000005/2026-55",
+        "tipo_infracao": "rn124.art77", "data_infracao": "2026-01-05", "fatos": "negativa de cobertura",
+        "beneficiarios_expostos": 10, "documento": "AI 14/2026", "occurred_on": "2026-02-02"});
+    assert_eq!(server.post("/api/v1/cases", Role::Fiscal, &auto).await.status, StatusCode::CREATED);
+    server.settle().await;
+    let officers = autos_app::officers::list(&server.store().database()).await.unwrap();
+    let fiscal = officers.iter().find(|o| o.role == Role::Fiscal).unwrap().officer_id.to_string();
+
+    let browser = Browser::start().await;
+    let base = &server.base;
+    browser.goto(&format!("{base}/busca?processo=33910.000005/2026-55")).await;
+    sign_in(&browser, server, Role::Diretoria).await;
+    assert!(browser.wait_for_text("#atos", "AI 14/2026").await.contains("33910.000005/2026-55"), "found by its NUP");
+    browser.click("#atos-possiveis a[href$='/atos/atribuir_caso']").await;
+    browser.wait_for_text("h1", "Atribuir").await;
+    browser.set("#campo-responsavel", &fiscal).await;
+    browser.fill("#campo-nucleo", "NURAF-SP").await;
+    browser.click(SUBMIT).await;
+    let acts = browser.wait_for_text("#atos", "NURAF-SP").await;
+    assert!(acts.contains("Atribuir o caso") && acts.contains("Servidor fiscal"), "{acts}");
+    browser.goto(&format!("{base}/fila?nucleo=NURAF-SP")).await;
+    assert!(browser.wait_for_text("#fila", "Saúde Exemplo").await.contains("Processo administrativo sancionador"));
+
+    browser.goto(&format!("{base}/sair")).await;
+    browser.goto(&format!("{base}/entrar")).await;
+    sign_in(&browser, server, Role::Fiscal).await;
+    browser.click("header a[href='/meus-casos']").await;
+    let queue = browser.wait_for_text("#fila", "Saúde Exemplo").await;
+    assert!(queue.contains("Processo administrativo sancionador") && queue.contains("auto lavrado"), "{queue}");
+    screenshot(&browser, server, "g-meus-casos").await;
+    browser.goto(&format!("{base}/busca?processo=00000.000000/0000-00")).await;
+    assert!(browser.wait_for_text("h1", "não encontrada").await.contains("Página não encontrada"));
+    browser.quit().await;
+}
+
 /// (e) A refused act keeps its form, with the message next to the field; a refusal by law names
 /// its rule and norm at the top; nothing is stored.
 async fn a_refused_act_keeps_its_form_and_says_why_in_portuguese(server: &Server) {
@@ -478,6 +517,9 @@ async fn every_role_gets_what_it_may_use_on_every_page(server: &Server) {
         (format!("/casos/{pas}/atos/notificar_autuada"), SIGN_IN, vec![(Fi, OK)], NO),
         (format!("/casos/{pas}/atos/registrar_defesa"), SIGN_IN, vec![], NO),
         (format!("/casos/{demanda}/dados-pessoais"), SIGN_IN, vec![(At, OK), (Fi, OK), (Di, OK)], NO),
+        ("/meus-casos".into(), SIGN_IN, vec![], OK),
+        ("/fila?nucleo=NURAF-SP".into(), SIGN_IN, vec![(At, NO), (In, NO)], OK),
+        (format!("/casos/{pas}/atos/atribuir_caso"), SIGN_IN, vec![(Fi, OK), (Di, OK)], NO),
         ("/nada-aqui".into(), 404, vec![], 404),
     ];
     for (path, visitor, special, others) in matrix {
@@ -511,6 +553,7 @@ autos_e2e::e2e_on_both_backends!(
     an_attendant_registers_a_denuncia_and_a_fiscal_reads_the_complainant,
     the_board_decrees_a_direcao_fiscal_and_sees_the_asset_freeze,
     an_auditor_verifies_proves_a_checkpoint_and_reads_the_personal_data_log,
+    a_case_assigned_to_a_fiscal_is_in_the_fiscals_queue,
     a_refused_act_keeps_its_form_and_says_why_in_portuguese,
     paging_reaches_the_newest_act_of_a_long_timeline,
     the_public_sees_the_bulletin_and_the_complaint_index,

@@ -26,6 +26,7 @@ use serde::Deserialize;
 
 mod acts;
 mod forms;
+mod queue;
 
 use crate::auth::{MaybeSigned, Signed, TOKEN_COOKIE};
 use crate::http::reads;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/casos/{id}", get(case))
         .route("/casos/{id}/dados-pessoais", get(personal_data))
         .merge(acts::routes())
+        .merge(queue::routes())
         .route("/prazos", get(deadlines))
         .route("/painel", get(dashboard))
         .route("/auditoria", get(audit))

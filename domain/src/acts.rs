@@ -133,6 +133,7 @@ static CATALOGUE: &[ActInfo] = &[
         &[F::DirecaoFiscal, F::AlienacaoCarteira, F::LiquidacaoExtrajudicial],
         "Prorrogar prazo",
     ),
+    act("atribuir_caso", &[Fiscal, Diretoria], &Family::ALL, "Atribuir o caso a um servidor ou Núcleo"),
     open("instaurar_direcao_fiscal", &[Diretoria], DF, "Instaurar direção fiscal"),
     open("notificar_anomalia_assistencial", &[Diretoria], DT, "Notificar anomalias assistenciais (ofício DIPRO)"),
     act("comprovar_cessacao_anomalias", &[Fiscal, Diretoria], DT, "Registrar comprovação de cessação das anomalias"),

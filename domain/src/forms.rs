@@ -47,6 +47,8 @@ pub enum Kind {
     Operator,
     /// An appointed officer (diretor fiscal or técnico, liquidante), picked among the interventors.
     Officer,
+    /// The officer responsible for a case, picked among the officers who conduct cases.
+    Assignee,
     /// Another case, by its id (optional origin of an auto de infração).
     Case,
     /// One of the case's open deadlines.
@@ -413,6 +415,14 @@ static FORMS: &[(&str, &[Field])] = &[
                 "RN 316/2012 art. 8",
             ),
             MOTIVO_TEXTO,
+        ],
+    ),
+    (
+        "atribuir_caso",
+        &[
+            opt("responsavel", "Servidor responsável", Kind::Assignee, "", "Lei 9.784/1999 art. 11"),
+            opt("nucleo", "Núcleo ou unidade", Text, "Ex.: NURAF-SP, DIFIS/GGAFI.", "Lei 9.784/1999 art. 11"),
+            opt("motivo", "Motivo", LongText, "", ""),
         ],
     ),
     // — direção fiscal / técnica —
@@ -909,7 +919,9 @@ fn registro_in(text: &str) -> Result<Registro, String> {
 fn decode_field(field: &Field, values: &FormValues, path: &str) -> Result<Option<Value>, Vec<FieldError>> {
     let text = text_at(values, path);
     let value = match field.kind {
-        Kind::Text | Kind::LongText | Kind::Officer => (!text.is_empty()).then(|| Value::String(text.to_owned())),
+        Kind::Text | Kind::LongText | Kind::Officer | Kind::Assignee => {
+            (!text.is_empty()).then(|| Value::String(text.to_owned()))
+        }
         Kind::Date => match text {
             "" => None,
             t => Some(Value::String(
@@ -1088,7 +1100,7 @@ fn sample(fields: &[Field], prefix: &str, values: &mut FormValues) {
             values.insert(p, v.to_owned());
         };
         match field.kind {
-            Kind::Text | Kind::LongText | Kind::Officer => put(path, "texto"),
+            Kind::Text | Kind::LongText | Kind::Officer | Kind::Assignee => put(path, "texto"),
             Kind::Date => put(path, "15/01/2026"),
             Kind::Money => put(path, "1.234,56"),
             Kind::Decimal => put(path, "1,5"),

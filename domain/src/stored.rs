@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::case::{
-    AlienationEvent, CancelEvent, DemandEvent, FreezeEvent, LeEvent, NipEvent, PrazoEvent, RegimeEvent,
-    RepresentationEvent, SanctionEvent, TcacEvent,
+    AlienationEvent, CancelEvent, DemandEvent, FreezeEvent, LeEvent, NipEvent, RegimeEvent, RepresentationEvent,
+    SanctionEvent, SharedEvent, TcacEvent,
 };
 use crate::{CaseEvent, DomainError, DomainEvent};
 
@@ -100,7 +100,7 @@ pub fn decode(encoded: &EncodedEvent) -> Result<DomainEvent, DomainError> {
     let case = |e| Ok(DomainEvent::Case(e));
     match prefix {
         "operadora" => Ok(DomainEvent::Operator(parse(t, payload)?)),
-        "caso" => case(CaseEvent::Prazo(parse::<PrazoEvent>(t, payload)?)),
+        "caso" => case(CaseEvent::Shared(parse::<SharedEvent>(t, payload)?)),
         "regime_especial" | "direcao_fiscal" | "direcao_tecnica" => {
             case(CaseEvent::Regime(parse::<RegimeEvent>(t, payload)?))
         }

@@ -51,8 +51,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::case::{
-    AlienationEvent, CancelEvent, DemandEvent, FreezeEvent, LeEvent, NipEvent, PrazoEvent, RegimeEvent,
-    RepresentationEvent, SanctionEvent, TcacEvent,
+    AlienationEvent, CancelEvent, DemandEvent, FreezeEvent, LeEvent, NipEvent, RegimeEvent, RepresentationEvent,
+    SanctionEvent, SharedEvent, TcacEvent,
 };
 use crate::rules::{CircumstanceKind, CircumstanceRule, PorteFactorBand, TcacBarStart};
 use crate::stored::{decode, encode};
@@ -413,7 +413,7 @@ macro_rules! family_events {
 }
 
 family_events!(
-    PrazoEvent => Prazo,
+    SharedEvent => Shared,
     RegimeEvent => Regime,
     FreezeEvent => Indisponibilidade,
     LeEvent => Liquidacao,

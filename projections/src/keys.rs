@@ -9,6 +9,9 @@
 //!   `linha_do_tempo/{registro}/{occurred_on}/{position}` ([`timeline`]), scanned per operator
 //!   from [`of_operator`];
 //! - `prazo/{due}/{case_id}/{key}` ([`deadline`]);
+//! - `fila/{servidor|nucleo}/{who}/{case_id}` ([`queue`]), the open cases assigned to an officer or
+//!   a Núcleo, scanned from [`of_queue`];
+//! - `processo/{nup}` ([`process_number`]): the sanctioning process with that process number;
 //! - `beneficiarios/{registro}/{AAAA-MM}` ([`beneficiaries`]);
 //! - `reclamacoes/{registro}/{AAAA-MM}/{tema}/{tipo}` ([`complaints`], [`ComplaintKey`]);
 //! - `painel/…`: intervention acts ([`interventions`], [`InterventionCounter`]), DFs by act
@@ -48,6 +51,31 @@ pub fn of_operator(registro: impl Display) -> String {
 /// `caso_da_operadora/{registro}/{case_id}`.
 pub fn case_of_operator(registro: impl Display, case_id: impl Display) -> String {
     format!("{registro}/{case_id}")
+}
+
+/// Whose work queue: an officer's (by id) or a Núcleo's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue<'a> {
+    Officer(&'a str),
+    Unit(&'a str),
+}
+
+/// The prefix of one queue: `fila/servidor/{id}/` or `fila/nucleo/{nucleo}/`.
+pub fn of_queue(queue: Queue<'_>) -> String {
+    match queue {
+        Queue::Officer(id) => format!("servidor/{id}/"),
+        Queue::Unit(unit) => format!("nucleo/{}/", unit.replace('/', "∕")),
+    }
+}
+
+/// `fila/{servidor|nucleo}/{who}/{case_id}`.
+pub fn queue(queue: Queue<'_>, case_id: impl Display) -> String {
+    format!("{}{case_id}", of_queue(queue))
+}
+
+/// `processo/{nup}`.
+pub fn process_number(nup: &str) -> String {
+    nup.trim().to_owned()
 }
 
 /// `prazo/{due}/{case_id}/{key}`: open deadlines in due-date order.

@@ -45,6 +45,25 @@ pub const TIMELINE: &str = "linha_do_tempo";
 pub const BENEFICIARIES: &str = "beneficiarios";
 pub const DASHBOARD: &str = "painel";
 pub const COMPLAINTS: &str = "reclamacoes";
+pub const QUEUE: &str = "fila";
+pub const PROCESS_NUMBER: &str = "processo";
+
+/// An open case in a work queue ("Meus casos", a Núcleo's queue).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueEntry {
+    pub case_id: String,
+    pub registro: Option<String>,
+    pub family: Option<String>,
+    pub phase: String,
+    pub opened_on: Option<NaiveDate>,
+    pub next_deadline: Option<NaiveDate>,
+}
+
+/// The sanctioning process a process number (NUP) names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProcessRef {
+    pub case_id: String,
+}
 
 /// The field of a counter document (`{"quantidade": n}`).
 pub(crate) const QUANTITY: &str = "quantidade";
@@ -289,6 +308,42 @@ impl InterventionKind {
 pub struct Estado;
 
 impl Estado {
+    /// Keeps the case in the work queues of whoever it is assigned to while it is open: out of
+    /// the old ones when reassigned, out of all when it closes, refreshed on every act (its phase
+    /// and next deadline move).
+    fn file_in_queues(
+        case: &CaseDoc,
+        old: Option<&autos_domain::case::Assignment>,
+        was_open: bool,
+        docs: &mut dyn Docs,
+    ) -> Result<(), ProjectionError> {
+        let queues = |a: Option<&autos_domain::case::Assignment>| -> Vec<String> {
+            let Some(a) = a else { return Vec::new() };
+            let officer = a.responsavel.as_deref().map(|id| keys::queue(keys::Queue::Officer(id), &case.case_id));
+            let unit = a.nucleo.as_deref().map(|n| keys::queue(keys::Queue::Unit(n), &case.case_id));
+            officer.into_iter().chain(unit).collect()
+        };
+        let open = case.closed_on.is_none();
+        let now = if open { queues(case.state.atribuicao.as_ref()) } else { Vec::new() };
+        if was_open {
+            for key in queues(old).into_iter().filter(|k| !now.contains(k)) {
+                docs.delete(QUEUE, &key);
+            }
+        }
+        let entry = QueueEntry {
+            case_id: case.case_id.clone(),
+            registro: case.registro.clone(),
+            family: case.family.clone(),
+            phase: case.phase.clone(),
+            opened_on: case.opened_on,
+            next_deadline: case.next_deadline,
+        };
+        for key in now {
+            store(docs, QUEUE, &key, &entry)?;
+        }
+        Ok(())
+    }
+
     pub const NAME: &'static str = "estado";
 
     async fn operator_event(
@@ -330,6 +385,7 @@ impl Estado {
         let was_open = case.version > 0 && case.closed_on.is_none();
         let old_deadlines = case.state.deadlines.clone();
         let old_phase = case.phase.clone();
+        let old_assignment = case.state.atribuicao.clone();
         case.state.evolve(event);
         case.case_id.clone_from(&case_id);
         case.version = stored.stream_version;
@@ -410,6 +466,17 @@ impl Estado {
             Self::count_demands(stored, event, registro, docs).await?;
             crate::enforcement::apply(stored, event, &case, registro, docs).await?;
             crate::bulletin::apply(stored, event, &case, registro, docs).await?;
+        }
+        Self::file_in_queues(&case, old_assignment.as_ref(), was_open, docs)?;
+        if opened_now {
+            if let autos_domain::case::CaseDetail::Sancionador(pas) = &case.state.detail {
+                store(
+                    docs,
+                    PROCESS_NUMBER,
+                    &keys::process_number(&pas.processo),
+                    &ProcessRef { case_id: case_id.clone() },
+                )?;
+            }
         }
         let (registro, family) = (case.registro.clone(), case.family.clone());
         store(docs, CASE, &keys::case(&case_id), &case)?;

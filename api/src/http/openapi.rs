@@ -461,7 +461,7 @@ fn field_schema(field: &Field) -> RefOr<Schema> {
     let date = || typed(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)));
     let text = |pattern: Option<&str>| typed(Type::String).pattern(pattern.map(str::to_owned));
     let schema: RefOr<Schema> = match field.kind {
-        Kind::Text | Kind::LongText | Kind::Officer => text(None).min_length(Some(1)).into(),
+        Kind::Text | Kind::LongText | Kind::Officer | Kind::Assignee => text(None).min_length(Some(1)).into(),
         Kind::Date => date().into(),
         Kind::Money | Kind::Decimal => text(Some("^[0-9]+([.][0-9]+)?$")).into(),
         Kind::Count => typed(Type::Integer).minimum(Some(0)).into(),

@@ -124,12 +124,18 @@ async fn pickers(state: &AppState, fields: &[Field], target: &Target) -> Result<
             }
         }
     }
-    if form_html::uses(fields, &|k| k == Kind::Officer) {
-        pickers.officers = officers::list(&state.store.database())
-            .await?
-            .into_iter()
-            .filter(|o| o.role == Role::Interventor && !o.revoked)
-            .map(|o| (o.officer_id.to_string(), o.name))
+    if form_html::uses(fields, &|k| matches!(k, Kind::Officer | Kind::Assignee)) {
+        let active: Vec<_> =
+            officers::list(&state.store.database()).await?.into_iter().filter(|o| !o.revoked).collect();
+        pickers.officers = active
+            .iter()
+            .filter(|o| o.role == Role::Interventor)
+            .map(|o| (o.officer_id.to_string(), o.name.clone()))
+            .collect();
+        pickers.assignees = active
+            .iter()
+            .filter(|o| matches!(o.role, Role::Fiscal | Role::Diretoria | Role::Atendente))
+            .map(|o| (o.officer_id.to_string(), format!("{} — {}", o.name, o.role.label())))
             .collect();
     }
     let registro = match target {

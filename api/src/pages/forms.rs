@@ -18,6 +18,8 @@ pub struct Pickers {
     pub operators: Vec<(String, String)>,
     /// (officer id, name) of the interventors (diretores fiscais e técnicos, liquidantes).
     pub officers: Vec<(String, String)>,
+    /// (officer id, "name — role") of the officers who conduct cases.
+    pub assignees: Vec<(String, String)>,
     /// (deadline code, label) of the case's running deadlines.
     pub deadlines: Vec<(String, String)>,
     /// (id, "nome — cargo") of the operator's administrators.
@@ -266,6 +268,7 @@ fn render_field(html: &mut String, field: &Field, path: &str, filled: &Filled, p
             select_field(html, field, path, filled, &options);
         }
         Kind::Officer => select_field(html, field, path, filled, &pickers.officers),
+        Kind::Assignee => select_field(html, field, path, filled, &pickers.assignees),
         Kind::Administrator => select_field(html, field, path, filled, &pickers.administrators),
         Kind::Case => select_field(html, field, path, filled, &pickers.cases),
         Kind::NewId => {
@@ -450,7 +453,7 @@ fn summarise(
                 format!("R$ {}", autos_domain::number_pt_br(&amount))
             }
             Kind::Decimal => autos_domain::number_pt_br(&text(value)),
-            Kind::Officer | Kind::Administrator | Kind::Case | Kind::Operator => {
+            Kind::Officer | Kind::Assignee | Kind::Administrator | Kind::Case | Kind::Operator => {
                 names.get(&text(value)).cloned().unwrap_or_else(|| text(value))
             }
             Kind::Lines | Kind::Operators => value

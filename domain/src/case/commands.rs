@@ -29,6 +29,15 @@ pub enum CaseCommand {
         prazo: DeadlineKey,
         motivo: String,
     },
+    /// Assigns (or reassigns) the case to an officer (by id), a Núcleo, or both.
+    AtribuirCaso {
+        #[serde(default)]
+        responsavel: Option<String>,
+        #[serde(default)]
+        nucleo: Option<String>,
+        #[serde(default)]
+        motivo: Option<String>,
+    },
     // — direção fiscal / técnica (§2.2–2.3)
     InstaurarDirecaoFiscal {
         registro: Registro,

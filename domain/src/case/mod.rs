@@ -120,6 +120,9 @@ pub struct CaseState {
     pub deadlines: BTreeMap<DeadlineKey, Deadline>,
     /// How many times each deadline was extended.
     pub extensions: BTreeMap<DeadlineKey, u32>,
+    /// Who the case is assigned to, by the latest assignment act.
+    #[serde(default)]
+    pub atribuicao: Option<Assignment>,
     pub detail: CaseDetail,
 }
 
@@ -127,7 +130,7 @@ pub struct CaseState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CaseEvent {
-    Prazo(PrazoEvent),
+    Shared(SharedEvent),
     Regime(RegimeEvent),
     Indisponibilidade(FreezeEvent),
     Liquidacao(LeEvent),
@@ -143,18 +146,32 @@ pub enum CaseEvent {
 /// Events shared by every family.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event_type")]
-pub enum PrazoEvent {
+pub enum SharedEvent {
     #[serde(rename = "caso.prazo_prorrogado")]
     Prorrogado { prazo: DeadlineKey, novo: Deadline, motivo: String },
+    /// The case is assigned (or reassigned) to an officer, a Núcleo, or both; who assigned it is
+    /// the event's actor.
+    #[serde(rename = "caso.atribuido")]
+    Atribuido { atribuicao: Assignment, motivo: Option<String> },
+}
+
+/// Who is responsible for a case: an officer (by id), a Núcleo or unit, or both.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Assignment {
+    pub responsavel: Option<String>,
+    pub nucleo: Option<String>,
 }
 
 impl CaseState {
     /// Folds one event; never fails and holds no business rule.
     pub fn evolve(&mut self, event: &CaseEvent) {
         match event {
-            CaseEvent::Prazo(PrazoEvent::Prorrogado { prazo, novo, .. }) => {
+            CaseEvent::Shared(SharedEvent::Prorrogado { prazo, novo, .. }) => {
                 self.deadlines.insert(*prazo, novo.clone());
                 *self.extensions.entry(*prazo).or_default() += 1;
+            }
+            CaseEvent::Shared(SharedEvent::Atribuido { atribuicao, .. }) => {
+                self.atribuicao = Some(atribuicao.clone());
             }
             CaseEvent::Regime(e) => regime::evolve(self, e),
             CaseEvent::Indisponibilidade(e) => freeze::evolve(self, e),
@@ -442,8 +459,10 @@ pub fn decide_case(
         (family, ctx.rules.version(&abertura.versao_regras)?)
     };
     let act = Act { ctx, case, op, case_id, registro, rules };
-    if let CaseCommand::ProrrogarPrazo { prazo, motivo } = command {
-        return extend_deadline(&act, family, prazo, motivo);
+    match command {
+        CaseCommand::ProrrogarPrazo { prazo, motivo } => return extend_deadline(&act, family, prazo, motivo),
+        CaseCommand::AtribuirCaso { responsavel, nucleo, motivo } => return assign(&act, responsavel, nucleo, motivo),
+        _ => {}
     }
     match family {
         Family::DirecaoFiscal | Family::DirecaoTecnica => regime::decide(&act, family, command),
@@ -457,6 +476,35 @@ pub fn decide_case(
         Family::AlienacaoCarteira => alienacao::decide(&act, command),
         Family::Nip => nip::decide(&act, command),
     }
+}
+
+/// The norm of assigning a case: the competence of the unit and officer that conduct it.
+const NORM_ASSIGNMENT: &str = "Lei 9.784/1999 arts. 11 a 17 (competência); Lei 9.961/2000 art. 4";
+
+/// Assigns the case to an officer, a Núcleo, or both.
+fn assign(
+    act: &Act<'_>,
+    responsavel: Option<String>,
+    nucleo: Option<String>,
+    motivo: Option<String>,
+) -> Result<Vec<Emitted>, DomainError> {
+    let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let atribuicao = Assignment { responsavel: clean(responsavel), nucleo: clean(nucleo) };
+    if atribuicao.responsavel.is_none() && atribuicao.nucleo.is_none() {
+        return Err(DomainError::invalid("responsavel", "indique o servidor responsável, o Núcleo, ou ambos"));
+    }
+    if act.case.atribuicao.as_ref() == Some(&atribuicao) {
+        return Err(DomainError::rule(
+            "caso.ja_atribuido",
+            NORM_ASSIGNMENT,
+            "o caso já está atribuído a esse responsável",
+        ));
+    }
+    Ok(vec![act.case_event(
+        CaseEvent::Shared(SharedEvent::Atribuido { atribuicao, motivo: clean(motivo) }),
+        NORM_ASSIGNMENT,
+        None,
+    )])
 }
 
 /// The one extension each extendable deadline admits (RN 316 art. 8; RN 35/2003, of equal length;
@@ -505,7 +553,7 @@ fn extend_deadline(
     }
     let novo = current.extended(rule.days, rule.calendar, &rule.norm, &act.ctx.rules.holidays);
     let norm = rule.norm.clone();
-    Ok(vec![act.case_event(CaseEvent::Prazo(PrazoEvent::Prorrogado { prazo: key, novo, motivo }), &norm, None)])
+    Ok(vec![act.case_event(CaseEvent::Shared(SharedEvent::Prorrogado { prazo: key, novo, motivo }), &norm, None)])
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! compulsory auction on both streams, and of the transfer that keeps the contracts; every
 //! refusal by its rule id.
 
-use autos_domain::case::{Abertura, Abrangencia, AlienationEvent, CompulsoryGround, DeadlineKey, Measure, PrazoEvent};
+use autos_domain::case::{Abertura, Abrangencia, AlienationEvent, CompulsoryGround, DeadlineKey, Measure, SharedEvent};
 use autos_domain::stored::encode;
 use autos_domain::testing::{actor, case_act, d, deadline, Expect, World};
 use autos_domain::{Actor, Calendar, CaseCommand, OperatorEvent, OperatorState, Registro, Role};
@@ -275,7 +275,7 @@ fn the_ordered_deadline_is_extended_once_by_an_equal_period_and_not_twice() {
     let case = world.new_case_id();
     world.given([case_act(case, diretoria(), d(2004, 5, 3), order(d(2004, 5, 5)))]);
     let original = world.case(case).deadlines[&DeadlineKey::AlienacaoDeterminada].norm.clone();
-    world.when(case_act(case, diretoria(), d(2004, 6, 2), extend())).then_events([PrazoEvent::Prorrogado {
+    world.when(case_act(case, diretoria(), d(2004, 6, 2), extend())).then_events([SharedEvent::Prorrogado {
         prazo: DeadlineKey::AlienacaoDeterminada,
         novo: deadline(d(2004, 6, 4), 30, Calendar::Corridos, d(2004, 7, 5)),
         motivo: "negociação em curso".into(),

@@ -3,7 +3,7 @@
 //! programme, the removal of administrators, closure, and every refusal by its rule id.
 
 use autos_domain::case::{
-    Abertura, CourtEffect, DeadlineKey, FreezeEvent, FrozenPerson, PrazoEvent, RegimeClosure, RegimeEvent,
+    Abertura, CourtEffect, DeadlineKey, FreezeEvent, FrozenPerson, RegimeClosure, RegimeEvent, SharedEvent,
 };
 use autos_domain::operator::RegimeKind;
 use autos_domain::testing::{actor, case_act, d, deadline, Expect, World};
@@ -181,7 +181,7 @@ fn the_programme_runs_from_request_to_approval_and_closure() {
     ]);
     let extend =
         CaseCommand::ProrrogarPrazo { prazo: DeadlineKey::ProgramaSaneamento, motivo: "pedido motivado".into() };
-    world.when(case_act(case, diretoria(), d(2017, 4, 20), extend.clone())).then_events([PrazoEvent::Prorrogado {
+    world.when(case_act(case, diretoria(), d(2017, 4, 20), extend.clone())).then_events([SharedEvent::Prorrogado {
         prazo: DeadlineKey::ProgramaSaneamento,
         novo: deadline(d(2017, 5, 3), 30, Calendar::Corridos, d(2017, 6, 2)),
         motivo: "pedido motivado".into(),

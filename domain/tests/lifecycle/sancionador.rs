@@ -4,8 +4,8 @@
 //! and the claim in a liquidation estate — and every refusal by its rule id.
 
 use autos_domain::case::{
-    Abertura, AppealDecision, AppealOutcome, FirstInstanceDecision, Instalment, InstalmentPlan, LeGround, Penalty,
-    SanctionEvent,
+    Abertura, AppealDecision, AppealOutcome, Assignment, FirstInstanceDecision, Instalment, InstalmentPlan, LeGround,
+    Penalty, SanctionEvent, SharedEvent,
 };
 use autos_domain::fine::{AppliedCircumstance, AppliedDiscount, FineComputation, FineInputs, Rounding};
 use autos_domain::rules::{CircumstanceKind, DiscountKind};
@@ -735,4 +735,35 @@ fn an_auto_comes_only_from_a_complaint_or_referral_of_the_same_operator() {
     };
     let other = world.new_case_id();
     world.when(by_fiscal(other, d(2017, 3, 6), future)).then_invalid("data_infracao");
+}
+
+// Assignment (Lei 9.784/1999 arts. 11 a 17): any family's case is assigned to an officer or a
+// Núcleo by a fiscal or the board; the act records who is responsible, and says so when nothing
+// would change.
+#[test]
+fn a_case_is_assigned_and_reassigned_to_an_officer_or_a_nucleo() {
+    let mut world = world_with_operator(d(2017, 1, 2), 5_000);
+    let case = notified(&mut world);
+    let assign = |responsavel: Option<&str>, nucleo: Option<&str>| CaseCommand::AtribuirCaso {
+        responsavel: responsavel.map(str::to_owned),
+        nucleo: nucleo.map(str::to_owned),
+        motivo: None,
+    };
+    world.when(by_diretoria(case, d(2017, 3, 7), assign(Some("officer-1"), Some(" NURAF-SP ")))).then_events([
+        SharedEvent::Atribuido {
+            atribuicao: Assignment { responsavel: Some("officer-1".into()), nucleo: Some("NURAF-SP".into()) },
+            motivo: None,
+        },
+    ]);
+    world
+        .when(by_fiscal(case, d(2017, 3, 8), assign(Some("officer-1"), Some("NURAF-SP"))))
+        .then_refused("caso.ja_atribuido");
+    world.when(by_fiscal(case, d(2017, 3, 8), assign(None, Some("  ")))).then_invalid("responsavel");
+    world
+        .when(by_fiscal(case, d(2017, 3, 8), assign(Some("officer-2"), None)))
+        .then_state(|s| assert_eq!(s.atribuicao.as_ref().and_then(|a| a.responsavel.as_deref()), Some("officer-2")));
+    let attendant = actor(Role::Atendente, &[]);
+    world
+        .when(case_act(case, attendant, d(2017, 3, 9), assign(Some("officer-3"), None)))
+        .then_refused("acesso.papel_nao_autorizado");
 }
