@@ -533,6 +533,15 @@ async fn every_role_gets_what_it_may_use_on_every_page(server: &Server) {
                 request = request.header("cookie", format!("autos_token={}", server.tokens[&r]));
             }
             let answer = request.send().await.unwrap();
+            for (name, value) in [("x-content-type-options", "nosniff"), ("x-frame-options", "DENY")] {
+                assert_eq!(answer.headers().get(name).and_then(|v| v.to_str().ok()), Some(value), "{path}: {name}");
+            }
+            let policy =
+                answer.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+            assert!(
+                policy.contains("default-src 'none'") && policy.contains("frame-ancestors 'none'"),
+                "{path}: {policy}"
+            );
             let status = answer.status().as_u16();
             let location =
                 answer.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned();

@@ -1,7 +1,9 @@
 //! SQLite backend: the embedded default. Here is the SQL only SQLite has (the append, the event
 //! columns and their decoding); the statements both backends share are in `tables`.
 //!
-//! The file runs in WAL mode with `synchronous=FULL` (durability first). Writes go through a
+//! The file runs in WAL mode with `synchronous=FULL` (durability first), `recursive_triggers`
+//! on (so `INSERT OR REPLACE` cannot bypass the append-only delete trigger) and `secure_delete`
+//! on (a destroyed key does not linger in free pages). Writes go through a
 //! pool of exactly one connection, so appends are serialised in-process instead of spinning on
 //! SQLite's busy handler; reads use a separate pool and run concurrently under WAL. An append
 //! is a single `INSERT` statement (its own transaction); work that needs several
@@ -55,7 +57,12 @@ fn connect_options(url: &str) -> Result<SqliteConnectOptions, StoreError> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(Duration::from_secs(10))
-        .foreign_keys(true))
+        .foreign_keys(true)
+        // `INSERT OR REPLACE` deletes the row it replaces; without recursive triggers SQLite
+        // skips the delete trigger, so an append-only table could be rewritten that way.
+        .pragma("recursive_triggers", "ON")
+        // Deleted content (a destroyed subject key) is overwritten, not left in free pages.
+        .pragma("secure_delete", "ON"))
 }
 
 impl SqliteStore {

@@ -354,6 +354,7 @@ autos_store::on_both_backends!(
                 .await
                 .unwrap();
         }
+        visible_events(store.as_ref(), 3).await;
         let base = integrity::seal_all(store.as_ref()).await.unwrap().expect("a first checkpoint");
         for n in 4..=6 {
             store
@@ -361,6 +362,7 @@ autos_store::on_both_backends!(
                 .await
                 .unwrap();
         }
+        visible_events(store.as_ref(), 6).await;
         let latest = integrity::seal_all(store.as_ref()).await.unwrap().expect("a second checkpoint");
         let report = integrity::verify_since(store.as_ref(), &base).await.unwrap();
         assert!(report.ok(), "{:?}", report.problems);
@@ -375,6 +377,21 @@ autos_store::on_both_backends!(
             .iter()
             .any(|p| p.kind == ProblemKind::AlteredEvent && p.position == Some(newest.position)));
         assert_eq!(report.latest_checkpoint, base, "nothing after a finding counts as verified");
+    }
+
+    async fn a_stored_event_cannot_be_replaced_in_place(s: &Subject) {
+        let store = s.store();
+        store.append(batch(&case_stream(), ExpectedVersion::NoStream, vec![event(1)])).await.unwrap();
+        let stored = visible_events(store.as_ref(), 1).await.pop().unwrap();
+        let replace = match s {
+            Subject::Sqlite(..) => format!("INSERT OR REPLACE INTO events SELECT * FROM events WHERE position = {}", stored.position),
+            Subject::Postgres(..) => format!(
+                "INSERT INTO events SELECT * FROM events WHERE position = {} ON CONFLICT (position) DO UPDATE SET document_ref = 'forjado'",
+                stored.position
+            ),
+        };
+        assert!(s.raw(&replace).await.is_err(), "the append-only triggers refuse a replace");
+        assert_eq!(visible_events(store.as_ref(), 1).await.pop().unwrap(), stored, "the event is unchanged");
     }
 
     async fn forgetting_a_subject_erases_its_data_but_keeps_the_log_verifiable(s: &Subject) {
