@@ -628,9 +628,23 @@ async fn openapi_describes_every_route_and_every_documented_route_exists() {
     let spec = server.get("/openapi.json", None).await;
     assert_eq!(spec.status, StatusCode::OK);
     assert!(spec.body["components"]["schemas"]["Problem"]["properties"]["code"].is_object());
-    let acts = &spec.body["paths"]["/api/v1/cases"]["post"]["requestBody"]["content"]["application/json"]["schema"]
-        ["properties"]["act"]["enum"];
-    assert!(acts.as_array().unwrap().iter().any(|a| a == "instaurar_direcao_fiscal"));
+    // Each act route's body is one object per act, with the fields of the act's description.
+    let openings = spec.body["paths"]["/api/v1/cases"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        ["oneOf"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let decree = openings
+        .iter()
+        .find(|act| act["properties"]["act"]["enum"] == json!(["instaurar_direcao_fiscal"]))
+        .expect("the opening acts are documented one by one");
+    assert_eq!(decree["properties"]["motivos"]["type"], "array");
+    let required: Vec<&str> = decree["required"].as_array().unwrap().iter().filter_map(|r| r.as_str()).collect();
+    assert!(required.contains(&"diretor_fiscal") && !required.contains(&"vigencia_dias"), "{required:?}");
+    assert!(
+        openings.iter().all(|act| act["properties"]["act"]["enum"] != json!(["registrar_defesa"])),
+        "follow-up acts are not offered as openings"
+    );
     for (method, path, _) in autos_api::http::openapi::documented() {
         let operation = &spec.body["paths"][path][method.to_lowercase()];
         assert!(operation["responses"].is_object(), "{method} {path} documented");
