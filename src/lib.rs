@@ -18,6 +18,11 @@ use autos_store::EventStore;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
+/// How long `settle` waits for the read models to move at all. A page of the runner is 5,000
+/// events, and in a debug build on two cores one page of the demonstration's sanctioning
+/// processes takes longer than 30 s.
+const STALL_LIMIT: Duration = Duration::from_secs(120);
+
 /// A running server and everything a test needs to talk to it.
 pub struct Server {
     pub base: String,
@@ -132,7 +137,7 @@ impl Server {
     }
 
     /// Waits until the read models have applied everything in the log, for as long as they
-    /// keep moving (a large history takes a while); fails after 30 s without progress, which
+    /// keep moving (a large history takes a while); fails after `STALL_LIMIT` without progress, which
     /// leaves room for PostgreSQL's visible head to wait on an older transaction of another
     /// test in the same cluster.
     pub async fn settle(&self) {
@@ -157,7 +162,7 @@ impl Server {
             }
             if position > last.0 {
                 last = (position, std::time::Instant::now());
-            } else if last.1.elapsed() > Duration::from_secs(30) {
+            } else if last.1.elapsed() > STALL_LIMIT {
                 panic!("read models did not catch up to {head}: {:?}", self.board.read().unwrap());
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
