@@ -24,6 +24,24 @@ pub enum Job<T> {
     Finished { at: DateTime<Utc>, seconds: f64, outcome: Result<T, String> },
 }
 
+impl<T> Job<T> {
+    /// Marks the job running unless it already is; true when it starts now.
+    fn start(&mut self) -> bool {
+        if matches!(self, Job::Running { .. }) {
+            return false;
+        }
+        *self = Job::Running { since: Utc::now(), done: 0 };
+        true
+    }
+
+    /// Records how far a running job has got.
+    fn advance(&mut self, done: i64) {
+        if let Job::Running { done: d, .. } = self {
+            *d = (*d).max(done);
+        }
+    }
+}
+
 /// The replay check of one projection.
 #[derive(Debug, Clone)]
 pub struct ReplayLine {
@@ -62,24 +80,12 @@ impl AuditJobs {
     /// Starts a full verification in the background (sealing what is new first); false when one
     /// is already running.
     pub fn start_verify(&self, store: Arc<dyn EventStore>) -> bool {
-        let started = self.with(|s| {
-            if matches!(s.verify, Job::Running { .. }) {
-                return false;
-            }
-            s.verify = Job::Running { since: Utc::now(), done: 0 };
-            true
-        });
+        let started = self.with(|s| s.verify.start());
         if started {
             let jobs = self.clone();
             tokio::spawn(async move {
                 let clock = Instant::now();
-                let progress = |done: i64| {
-                    jobs.with(|s| {
-                        if let Job::Running { done: d, .. } = &mut s.verify {
-                            *d = (*d).max(done);
-                        }
-                    });
-                };
+                let progress = |done: i64| jobs.with(|s| s.verify.advance(done));
                 let outcome = match integrity::seal_all(store.as_ref()).await {
                     Ok(_) => integrity::verify(store.as_ref(), &progress).await.map_err(|e| e.to_string()),
                     Err(e) => Err(e.to_string()),
@@ -99,13 +105,7 @@ impl AuditJobs {
 
     /// Starts the replay check of every projection in the background; false when one is running.
     pub fn start_replay(&self, store: Arc<dyn EventStore>) -> bool {
-        let started = self.with(|s| {
-            if matches!(s.replay, Job::Running { .. }) {
-                return false;
-            }
-            s.replay = Job::Running { since: Utc::now(), done: 0 };
-            true
-        });
+        let started = self.with(|s| s.replay.start());
         if started {
             let jobs = self.clone();
             tokio::spawn(async move {
@@ -126,7 +126,7 @@ impl AuditJobs {
                         }
                     }
                     let done = lines.len() as i64;
-                    jobs.with(|s| s.replay = Job::Running { since: Utc::now(), done });
+                    jobs.with(|s| s.replay.advance(done));
                 }
                 let outcome = fault.map_or(Ok(lines), Err);
                 jobs.with(|s| {
