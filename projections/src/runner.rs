@@ -139,7 +139,8 @@ struct Writer {
 /// Applies a page of events to `docs`, returning the position of the last event applied.
 ///
 /// # Errors
-/// The first `Decode` or `Apply` failure, naming the event.
+/// The first `Decode` or `Apply` failure, naming the event; `Store`/`Database` when reading a
+/// document failed (the caller retries, the projection does not stop).
 pub(crate) async fn apply_page(
     projection: &dyn Projection,
     page: &[StoredEvent],
@@ -152,11 +153,15 @@ pub(crate) async fn apply_page(
             break;
         }
         if let Some(event) = decode_event(stored)? {
-            projection.apply(stored, &event, docs).await.map_err(|e| ProjectionError::Apply {
-                projection: projection.name().into(),
-                position: stored.position,
-                event_type: stored.event_type.clone(),
-                message: e.to_string(),
+            projection.apply(stored, &event, docs).await.map_err(|e| match e {
+                // A database that does not answer is a fault to retry, not an event to stop at.
+                transient @ (ProjectionError::Store(_) | ProjectionError::Database(_)) => transient,
+                e => ProjectionError::Apply {
+                    projection: projection.name().into(),
+                    position: stored.position,
+                    event_type: stored.event_type.clone(),
+                    message: e.to_string(),
+                },
             })?;
         }
         last = Some(stored.position);

@@ -168,6 +168,31 @@ impl Projection for Poisoned {
     }
 }
 
+/// Estado, whose database stops answering once, on one position: an outage in the middle of a page.
+struct Unreachable {
+    position: i64,
+    failed_once: Arc<AtomicBool>,
+}
+
+#[async_trait]
+impl Projection for Unreachable {
+    fn name(&self) -> &'static str {
+        Estado::NAME
+    }
+
+    async fn apply(
+        &self,
+        stored: &StoredEvent,
+        event: &DomainEvent,
+        docs: &mut dyn Docs,
+    ) -> Result<(), ProjectionError> {
+        if stored.position == self.position && !self.failed_once.swap(true, Ordering::SeqCst) {
+            return Err(ProjectionError::Database(sqlx::Error::PoolTimedOut));
+        }
+        Estado.apply(stored, event, docs).await
+    }
+}
+
 async fn wait_for_standby(board: &StatusBoard, name: &str) {
     for _ in 0..400 {
         if board.read().unwrap().get(name) == Some(&RunState::Standby) {
@@ -258,6 +283,20 @@ autos_store::on_both_backends!(
         let (board, task) = start(&store, Arc::new(Poisoned { position: poison, fixed }));
         wait_for(&board, Estado::NAME, target).await;
         task.abort();
+        assert_eq!(db.live_generation(Estado::NAME).await.unwrap().failed_position, None);
+        assert_equals_rebuild(store.as_ref(), &Estado).await;
+    }
+
+    async fn a_database_fault_while_applying_is_retried_not_recorded_as_a_poisoned_event(s: &Subject) {
+        let store = s.store();
+        let target = seed(store.as_ref(), 5, 6, 2).await;
+        let failed_once = Arc::new(AtomicBool::new(false));
+        let projection = Arc::new(Unreachable { position: target / 2, failed_once: failed_once.clone() });
+        let (board, task) = start(&store, projection);
+        wait_for(&board, Estado::NAME, target).await;
+        task.abort();
+        assert!(failed_once.load(Ordering::SeqCst), "the fault was met");
+        let db = ReadModelDb::new(store.database());
         assert_eq!(db.live_generation(Estado::NAME).await.unwrap().failed_position, None);
         assert_equals_rebuild(store.as_ref(), &Estado).await;
     }
