@@ -10,7 +10,7 @@ use autos_domain::Role;
 use autos_e2e::browser::Browser;
 use autos_e2e::Server;
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{json, Value};
 
 const REGISTRO: &str = "326305";
 const SUBMIT: &str = "form.ato > p > button[type=submit]";
@@ -444,6 +444,95 @@ async fn the_deadlines_page_filters_what_it_lists(server: &Server) {
     assert!(!other.contains("/casos/"), "no deadline of another operator");
 }
 
+/// The search finds cases by process number, act number, operator, family and phase, responsible
+/// officer and UF; the UF queue, the deadlines by responsible officer and the sanctions ledger
+/// list what they should; an act whose deadline awaits confirmation in the rule book says so.
+async fn the_search_queues_and_ledger_find_every_case_by_what_officers_know(server: &Server) {
+    register_operator(server).await;
+    let auto = |nup: &str, documento: &str, on: &str| {
+        json!({"act": "lavrar_auto_infracao", "registro": REGISTRO, "processo": nup,
+            "tipo_infracao": "rn124.art77", "data_infracao": on, "fatos": "negativa de cobertura",
+            "beneficiarios_expostos": 10, "documento": documento, "occurred_on": on})
+    };
+    let open = |body: Value| async move {
+        let opened = server.post("/api/v1/cases", Role::Fiscal, &body).await;
+        assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.text);
+        opened.body["case_id"].as_str().unwrap().to_owned()
+    };
+    let recent = open(auto("33910.000021/2026-21", "AI 21/2026", "2026-01-05")).await;
+    let old = open(auto("33910.000022/2002-22", "AI 22/2002", "2002-03-01")).await;
+    let officers = autos_app::officers::list(&server.store().database()).await.unwrap();
+    let id_of = |role: Role| officers.iter().find(|o| o.role == role).unwrap().officer_id.to_string();
+    let (fiscal, board) = (id_of(Role::Fiscal), id_of(Role::Diretoria));
+    let assign = json!({"act": "atribuir_caso", "responsavel": fiscal, "nucleo": "NURAF-SP"});
+    let assigned = server.post(&format!("/api/v1/cases/{recent}/acts"), Role::Diretoria, &assign).await;
+    assert_eq!(assigned.status, StatusCode::CREATED, "{}", assigned.text);
+    let notify = json!({"act": "notificar_autuada", "documento": "Ofício 21/2026", "occurred_on": "2026-02-10"});
+    let notified = server.post(&format!("/api/v1/cases/{recent}/acts"), Role::Fiscal, &notify).await;
+    assert_eq!(notified.status, StatusCode::CREATED, "{}", notified.text);
+    server.settle().await;
+
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let get = |path: String| {
+        let client = client.clone();
+        async move {
+            let answer = client
+                .get(format!("{}{path}", server.base))
+                .header("cookie", format!("autos_token={}", server.tokens[&Role::Fiscal]))
+                .send()
+                .await
+                .unwrap();
+            let status = answer.status().as_u16();
+            let location =
+                answer.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned();
+            (status, location, answer.text().await.unwrap())
+        }
+    };
+    let listed = |text: &str, id: &str| text.contains(&format!("/casos/{id}\""));
+    let (status, location, _) = get("/busca?processo=33910.000021/2026-21".into()).await;
+    assert_eq!((status, location.as_str()), (303, format!("/casos/{recent}").as_str()), "by NUP");
+    let (status, location, _) = get("/busca?documento=ai%20%2021/2026".into()).await;
+    assert_eq!((status, location.as_str()), (303, format!("/casos/{recent}").as_str()), "by act number");
+    let (status, _, text) = get("/busca?documento=Of%C3%ADcio%2099/2026".into()).await;
+    assert!(status == 200 && text.contains("Nenhum caso encontrado"), "{text}");
+    let (_, _, text) = get(format!("/busca?operadora={REGISTRO}")).await;
+    assert!(listed(&text, &recent) && listed(&text, &old), "by operator: {text}");
+    let (_, _, text) = get("/busca?familia=sancionador&fase=auto%20lavrado".into()).await;
+    assert!(listed(&text, &old) && !listed(&text, &recent), "by family and phase: {text}");
+    let (_, _, text) = get("/busca?familia=sancionador&fase=aguardando%20defesa".into()).await;
+    assert!(listed(&text, &recent) && !listed(&text, &old) && text.contains("Servidor fiscal"), "{text}");
+    let (_, _, text) = get(format!("/busca?responsavel={fiscal}")).await;
+    assert!(listed(&text, &recent) && !listed(&text, &old), "by responsible officer: {text}");
+    let (_, _, text) = get(format!("/busca?responsavel={board}")).await;
+    assert!(!listed(&text, &recent), "nothing assigned to the board");
+    let (_, _, text) = get("/busca?uf=SP".into()).await;
+    assert!(listed(&text, &recent) && listed(&text, &old), "by UF: {text}");
+    let (_, _, text) = get("/busca?uf=BA".into()).await;
+    assert!(!text.contains("/casos/"), "no case in BA");
+    let (_, _, text) = get("/fila?uf=SP".into()).await;
+    assert!(listed(&text, &recent) && listed(&text, &old), "the UF queue: {text}");
+
+    let (_, _, text) = get(format!("/prazos?responsavel={fiscal}")).await;
+    assert!(text.contains("Defesa") && text.contains("Servidor fiscal"), "the fiscal's deadlines: {text}");
+    let (_, _, text) = get(format!("/prazos?responsavel={board}")).await;
+    assert!(!text.contains("/casos/"), "no deadline of the board");
+
+    let (_, _, text) = get("/sancoes".into()).await;
+    assert!(
+        text.contains("33910.000021/2026-21") && text.contains("33910.000022/2002-22") && text.contains("a decidir"),
+        "{text}"
+    );
+    let (_, _, text) = get("/sancoes?situacao=divida_ativa".into()).await;
+    assert!(!text.contains("33910.0000"), "no fine in dívida ativa");
+    let (_, _, text) = get("/sancoes?fase=aguardando%20defesa".into()).await;
+    assert!(text.contains("33910.000021/2026-21") && !text.contains("33910.000022/2002-22"), "{text}");
+
+    let (_, _, text) = get(format!("/casos/{old}/atos/notificar_autuada")).await;
+    assert!(text.contains("Prazo ainda não confirmado") && text.contains("<li>Defesa</li>"), "RDC era: {text}");
+    let (_, _, text) = get(format!("/casos/{recent}/atos/registrar_defesa")).await;
+    assert!(text.contains("Registrar") && !text.contains("Prazo ainda não confirmado"), "RN 483 era: {text}");
+}
+
 /// The dashboard's chart has a text alternative with every bar in pt-BR, its tables captions and
 /// header scopes, and each table a CSV link that answers.
 async fn the_dashboard_describes_its_chart_and_links_csv(server: &Server) {
@@ -518,6 +607,10 @@ async fn every_role_gets_what_it_may_use_on_every_page(server: &Server) {
         (format!("/casos/{pas}/atos/registrar_defesa"), SIGN_IN, vec![], NO),
         (format!("/casos/{demanda}/dados-pessoais"), SIGN_IN, vec![(At, OK), (Fi, OK), (Di, OK)], NO),
         ("/meus-casos".into(), SIGN_IN, vec![], OK),
+        ("/busca".into(), SIGN_IN, vec![], OK),
+        ("/busca?familia=sancionador&fase=auto%20lavrado".into(), SIGN_IN, vec![], OK),
+        ("/sancoes".into(), SIGN_IN, vec![], OK),
+        ("/fila?uf=SP".into(), SIGN_IN, vec![(At, NO), (In, NO)], OK),
         ("/fila?nucleo=NURAF-SP".into(), SIGN_IN, vec![(At, NO), (In, NO)], OK),
         (format!("/casos/{pas}/atos/atribuir_caso"), SIGN_IN, vec![(Fi, OK), (Di, OK)], NO),
         ("/nada-aqui".into(), 404, vec![], 404),
@@ -569,4 +662,5 @@ autos_e2e::e2e_on_both_backends!(
     every_role_gets_what_it_may_use_on_every_page,
     the_deadlines_page_filters_what_it_lists,
     the_dashboard_describes_its_chart_and_links_csv,
+    the_search_queues_and_ledger_find_every_case_by_what_officers_know,
 );

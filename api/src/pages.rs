@@ -1,7 +1,7 @@
 //! The web pages officers and auditors use, in pt-BR and rendered on the server (askama): sign
 //! in with a token, operator search, the operator page (status now or at a past date, cases,
 //! intervention timeline), the case page (acts, deadlines, a form for each act the officer's
-//! role may perform), deadlines, the dashboard with an SVG chart, the audit page, and the public
+//! role may perform), deadlines, the sanctions ledger, the dashboard with an SVG chart, the audit page, and the public
 //! page (no sign-in) with the quarterly bulletin and the complaint index ranking.
 
 use std::collections::BTreeMap;
@@ -27,6 +27,7 @@ use serde::Deserialize;
 mod acts;
 mod forms;
 mod queue;
+mod sanctions;
 
 use crate::auth::{MaybeSigned, Signed, TOKEN_COOKIE};
 use crate::http::reads;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/casos/{id}/dados-pessoais", get(personal_data))
         .merge(acts::routes())
         .merge(queue::routes())
+        .merge(sanctions::routes())
         .route("/prazos", get(deadlines))
         .route("/painel", get(dashboard))
         .route("/auditoria", get(audit))
@@ -676,6 +678,7 @@ struct DeadlineLine {
     registro: String,
     operadora: String,
     uf: String,
+    responsavel: String,
     key: String,
     norm: String,
 }
@@ -691,6 +694,17 @@ struct DeadlinesPage {
     filtro: DeadlineFilter,
     ufs: Vec<&'static str>,
     familias: Vec<(&'static str, &'static str)>,
+    responsaveis: Vec<(String, String)>,
+}
+
+/// The officers a case can be assigned to, by id, with their role: for the pickers and filters.
+async fn assignees(state: &AppState) -> Result<Vec<(String, String)>, ApiError> {
+    Ok(officers::list(&state.store.database())
+        .await?
+        .into_iter()
+        .filter(|o| !o.revoked && matches!(o.role, Role::Fiscal | Role::Diretoria | Role::Atendente))
+        .map(|o| (o.officer_id.to_string(), format!("{} — {}", o.name, o.role.label())))
+        .collect())
 }
 
 /// The filters of the deadlines page, as typed.
@@ -699,6 +713,8 @@ struct DeadlineFilter {
     uf: Option<String>,
     familia: Option<String>,
     operadora: Option<String>,
+    /// The responsible officer's id.
+    responsavel: Option<String>,
     /// `vencido`, `hoje` or `aberto`; empty: all.
     situacao: Option<String>,
     /// Cursor of the list.
@@ -716,6 +732,8 @@ impl DeadlineFilter {
         (uf.is_empty() || d.uf.as_deref() == Some(uf))
             && (familia.is_empty() || d.family.as_deref() == Some(familia))
             && (operadora.is_empty() || d.registro.as_deref() == Some(operadora))
+            && (Self::get(&self.responsavel).is_empty()
+                || d.responsavel.as_deref() == Some(Self::get(&self.responsavel)))
             && match situacao {
                 "vencido" => d.due < today,
                 "hoje" => d.due == today,
@@ -759,8 +777,10 @@ async fn deadlines(
             ("uf", filtro.uf.as_deref()),
             ("familia", filtro.familia.as_deref()),
             ("operadora", filtro.operadora.as_deref()),
+            ("responsavel", filtro.responsavel.as_deref()),
             ("situacao", filtro.situacao.as_deref()),
         ];
+        let officers = officer_names(&state).await?;
         Ok::<_, ApiError>(DeadlinesPage {
             officer: Some(signed.0.clone()),
             vencidos: found.items.iter().filter(|d| d.due < today).count(),
@@ -781,6 +801,7 @@ async fn deadlines(
                         operadora: names.get(&registro).cloned().unwrap_or_default(),
                         registro,
                         uf: d.uf.unwrap_or_default(),
+                        responsavel: d.responsavel.and_then(|id| officers.get(&id).cloned()).unwrap_or_default(),
                         key: autos_domain::forms::label_of(autos_domain::forms::DEADLINES, &d.key).to_owned(),
                         norm: d.norm,
                     }
@@ -789,6 +810,7 @@ async fn deadlines(
             filtro,
             ufs: autos_domain::Uf::ALL.iter().map(|u| u.code()).collect(),
             familias: autos_domain::Family::ALL.iter().map(|f| (f.as_str(), f.label())).collect(),
+            responsaveis: assignees(&state).await?,
         })
     }
     .await;

@@ -15,6 +15,7 @@ use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use autos_domain::case::DeadlineKey;
 use autos_domain::stored::{decode, EncodedEvent};
 use autos_domain::{
     decide_case, decide_operator, ActInfo, Actor, CaseCommand, CaseState, Context, DomainError, DomainEvent, Emitted,
@@ -96,6 +97,9 @@ fn refuse_future_date(request: &Request) -> Result<(), AppError> {
 pub struct Service {
     store: Arc<dyn EventStore>,
     rules: Arc<RuleBook>,
+    /// `rules` with a placeholder for every deadline awaiting confirmation (see
+    /// [`Service::unconfirmed_deadlines`]); never used to decide a real act.
+    placeholder_rules: Arc<RuleBook>,
     /// The idempotency seed of the one request this service acts for.
     seed: Option<Seed>,
 }
@@ -109,7 +113,8 @@ fn decode_stored(stored: &autos_store::StoredEvent) -> Result<DomainEvent, AppEr
 
 impl Service {
     pub fn new(store: Arc<dyn EventStore>, rules: Arc<RuleBook>) -> Self {
-        Service { store, rules, seed: None }
+        let placeholder_rules = Arc::new(rules.with_placeholder_deadlines());
+        Service { store, rules, placeholder_rules, seed: None }
     }
 
     /// This service acting for the request `seed` identifies, when it has one: the single acts
@@ -193,6 +198,33 @@ impl Service {
         let mut ctx = self.context(request).on_case(case_id);
         ctx.fresh_ids = vec![Uuid::now_v7(), Uuid::now_v7()];
         Ok(autos_domain::forms::offered(&case.state, &operator.state, &ctx))
+    }
+
+    /// The deadlines `act` would open (on `case_id`, or on the case it opens for `registro`)
+    /// if the rule book confirmed their lengths: the act opens none of them today.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown case; `Store` on database faults.
+    pub async fn unconfirmed_deadlines(
+        &self,
+        act: &str,
+        case_id: Option<Uuid>,
+        registro: Option<Registro>,
+        request: &Request,
+    ) -> Result<Vec<DeadlineKey>, AppError> {
+        let (case, registro, id) = match case_id {
+            Some(id) => {
+                let case = self.case(id).await?;
+                let registro = case.state.abertura.as_ref().map(|a| a.registro);
+                (case.state, registro, id)
+            }
+            None => (CaseState::default(), registro, Uuid::now_v7()),
+        };
+        let Some(registro) = registro else { return Ok(Vec::new()) };
+        let operator = self.operator(registro).await?;
+        let mut ctx = self.context(request).on_case(id);
+        ctx.fresh_ids = vec![Uuid::now_v7(), Uuid::now_v7()];
+        Ok(autos_domain::forms::unconfirmed_deadlines(act, &case, &operator.state, &ctx, &self.placeholder_rules))
     }
 
     fn context(&self, request: &Request) -> Context<'_> {

@@ -12,7 +12,11 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
 use crate::acts::{act_catalogue, ActInfo};
-use crate::{decide_case, CaseCommand, CaseState, Cnpj, Context, DomainError, Money, OperatorState, Registro};
+use crate::case::DeadlineKey;
+use crate::{
+    decide_case, CaseCommand, CaseState, Cnpj, Context, DomainError, DomainEvent, Money, OperatorState, Registro,
+    RuleBook, StreamRef,
+};
 
 /// One option of a choice: the JSON value and the pt-BR label.
 pub type Choice = (&'static str, &'static str);
@@ -1167,6 +1171,40 @@ pub fn offered(case: &CaseState, operator: &OperatorState, ctx: &Context<'_>) ->
             }
         })
         .collect()
+}
+
+/// The deadlines `act` would open on `case` once the rule book confirms their lengths. The act
+/// is decided with its probe under the book in force and again under `placeholder` (the same
+/// book after [`RuleBook::with_placeholder_deadlines`]); a deadline only the second decision
+/// opens is one whose length still awaits confirmation, so the act would open none today.
+/// Empty when the act is refused, outside the catalogue, or opens every deadline it names.
+pub fn unconfirmed_deadlines(
+    act: &str,
+    case: &CaseState,
+    operator: &OperatorState,
+    ctx: &Context<'_>,
+    placeholder: &RuleBook,
+) -> Vec<DeadlineKey> {
+    let Some(command) = probe(act).and_then(|v| serde_json::from_value::<CaseCommand>(v).ok()) else {
+        return Vec::new();
+    };
+    let opened = |rules: &RuleBook| {
+        let ctx = Context { rules, ..ctx.clone() };
+        let emitted = decide_case(case, operator, command.clone(), &ctx).ok()?;
+        let mut after = case.clone();
+        for e in &emitted {
+            if let (StreamRef::Caso(id), DomainEvent::Case(event)) = (&e.stream, &e.event) {
+                if Some(*id) == ctx.case_id {
+                    after.evolve(event);
+                }
+            }
+        }
+        Some(after.deadlines.into_keys().collect::<Vec<_>>())
+    };
+    match (opened(ctx.rules), opened(placeholder)) {
+        (Some(now), Some(once_confirmed)) => once_confirmed.into_iter().filter(|k| !now.contains(k)).collect(),
+        _ => Vec::new(),
+    }
 }
 
 #[cfg(test)]

@@ -489,6 +489,35 @@ impl RuleBook {
         Ok(())
     }
 
+    /// This book with every deadline still awaiting confirmation given a placeholder length (one
+    /// calendar day): deciding an act under it shows which deadlines the act would open once
+    /// their lengths are confirmed. Never used to decide a real act.
+    pub fn with_placeholder_deadlines(&self) -> RuleBook {
+        let placeholder = serde_json::json!({
+            "status": "confirmed",
+            "value": DeadlineRule::new(1, Calendar::Corridos, "valor provisório"),
+            "norm": "valor provisório",
+        });
+        let unconfirmed = serde_json::json!({ "status": "unconfirmed" });
+        let mut book = self.clone();
+        for version in &mut book.versions {
+            let Ok(serde_json::Value::Object(mut fields)) = serde_json::to_value(&*version) else { continue };
+            let names: Vec<String> =
+                fields.iter().filter(|(_, v)| **v == unconfirmed).map(|(name, _)| name.clone()).collect();
+            for name in names {
+                // Only a deadline setting accepts a deadline rule: any other stays unconfirmed.
+                fields.insert(name.clone(), placeholder.clone());
+                match serde_json::from_value::<RuleSet>(serde_json::Value::Object(fields.clone())) {
+                    Ok(filled) => *version = filled,
+                    Err(_) => {
+                        fields.insert(name, unconfirmed.clone());
+                    }
+                }
+            }
+        }
+        book
+    }
+
     /// Confirms a value: applies `change` to version `from` and every later one (carry-over).
     ///
     /// # Errors
@@ -551,6 +580,22 @@ mod tests {
         }
         let unknown: Vec<Confirmation> = serde_json::from_str(r#"[{"a_partir_de": "rn-999", "valores": {}}]"#).unwrap();
         assert!(book.confirm(&unknown).is_err());
+    }
+
+    #[test]
+    fn placeholder_deadlines_fill_every_unconfirmed_deadline_and_nothing_else() {
+        let book = RuleBook::builtin();
+        let filled = book.with_placeholder_deadlines();
+        let (seed, placeholder) = (book.version("seed-2000").unwrap(), filled.version("seed-2000").unwrap());
+        assert!(seed.get(&seed.pas_defence, "pas_defence").is_err());
+        let (rule, _) = placeholder.get(&placeholder.pas_defence, "pas_defence").unwrap();
+        assert_eq!(rule.days, 1);
+        assert!(placeholder.get(&placeholder.le_inquiry, "le_inquiry").is_ok());
+        // Not a deadline: stays unconfirmed.
+        assert!(placeholder.get(&placeholder.fine_porte_factors, "fine_porte_factors").is_err());
+        assert!(placeholder.get(&placeholder.tcac_bar_start, "tcac_bar_start").is_err());
+        // Confirmed deadlines keep their values.
+        assert_eq!(placeholder.ordered_alienation, seed.ordered_alienation);
     }
 
     #[test]

@@ -9,9 +9,14 @@
 //!   `linha_do_tempo/{registro}/{occurred_on}/{position}` ([`timeline`]), scanned per operator
 //!   from [`of_operator`];
 //! - `prazo/{due}/{case_id}/{key}` ([`deadline`]);
-//! - `fila/{servidor|nucleo}/{who}/{case_id}` ([`queue`]), the open cases assigned to an officer or
-//!   a Núcleo, scanned from [`of_queue`];
+//! - `fila/{servidor|nucleo|uf}/{who}/{case_id}` ([`queue`]), the open cases assigned to an
+//!   officer or a Núcleo, and the open cases of the operators seated in a UF, scanned from
+//!   [`of_queue`];
+//! - `caso_por_fase/{family}/{phase}/{case_id}` ([`case_by_phase`]), every case under its family
+//!   and current phase, scanned from [`of_phase`];
 //! - `processo/{nup}` ([`process_number`]): the sanctioning process with that process number;
+//! - `documento/{número}/{case_id}` ([`act_document`]): the cases an act number (auto de infração,
+//!   RO, TCAC…) was cited in, scanned from [`of_act_document`];
 //! - `beneficiarios/{registro}/{AAAA-MM}` ([`beneficiaries`]);
 //! - `reclamacoes/{registro}/{AAAA-MM}/{tema}/{tipo}` ([`complaints`], [`ComplaintKey`]);
 //! - `painel/…`: intervention acts ([`interventions`], [`InterventionCounter`]), DFs by act
@@ -53,22 +58,59 @@ pub fn case_of_operator(registro: impl Display, case_id: impl Display) -> String
     format!("{registro}/{case_id}")
 }
 
-/// Whose work queue: an officer's (by id) or a Núcleo's.
+/// Whose work queue: an officer's (by id), a Núcleo's, or a UF's (the operator's seat).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Queue<'a> {
     Officer(&'a str),
     Unit(&'a str),
+    Uf(&'a str),
 }
 
-/// The prefix of one queue: `fila/servidor/{id}/` or `fila/nucleo/{nucleo}/`.
+/// The prefix of one queue: `fila/servidor/{id}/`, `fila/nucleo/{nucleo}/` or `fila/uf/{UF}/`.
 pub fn of_queue(queue: Queue<'_>) -> String {
     match queue {
         Queue::Officer(id) => format!("servidor/{id}/"),
-        Queue::Unit(unit) => format!("nucleo/{}/", unit.replace('/', "∕")),
+        Queue::Unit(unit) => format!("nucleo/{}/", segment(unit)),
+        Queue::Uf(uf) => format!("uf/{}/", segment(uf)),
     }
 }
 
-/// `fila/{servidor|nucleo}/{who}/{case_id}`.
+/// A free text as one key segment: its slashes become division slashes, which sort apart.
+fn segment(text: &str) -> String {
+    text.trim().replace('/', "∕")
+}
+
+/// The prefix of the cases of a family (`caso_por_fase/{family}/`), or of one of its phases
+/// (`caso_por_fase/{family}/{phase}/`).
+pub fn of_phase(family: &str, phase: Option<&str>) -> String {
+    match phase {
+        Some(phase) => format!("{family}/{phase}/"),
+        None => format!("{family}/"),
+    }
+}
+
+/// `caso_por_fase/{family}/{phase}/{case_id}`.
+pub fn case_by_phase(family: &str, phase: &str, case_id: impl Display) -> String {
+    format!("{}{case_id}", of_phase(family, Some(phase)))
+}
+
+/// An act number as searched: trimmed, upper case, inner blanks collapsed (`ai  13/2026` and
+/// `AI 13/2026` are one number).
+pub fn act_number(text: &str) -> String {
+    segment(&text.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase())
+}
+
+/// The prefix of the cases an act number was cited in: `documento/{número}/`.
+pub fn of_act_document(number: &str) -> String {
+    format!("{}/", act_number(number))
+}
+
+/// `documento/{número}/{case_id}`.
+pub fn act_document(number: &str, case_id: impl Display) -> String {
+    format!("{}{case_id}", of_act_document(number))
+}
+
+/// `fila/{servidor|nucleo|uf}/{who}/{case_id}`.
 pub fn queue(queue: Queue<'_>, case_id: impl Display) -> String {
     format!("{}{case_id}", of_queue(queue))
 }

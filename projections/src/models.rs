@@ -11,6 +11,11 @@
 //! - `caso/{case_id}` → [`CaseDoc`]
 //! - `caso_da_operadora/{registro}/{case_id}` → [`CaseRef`]
 //! - `prazo/{due}/{case_id}/{key}` → [`DeadlineDoc`] (open deadlines, by due date)
+//! - `fila/{servidor|nucleo|uf}/{who}/{case_id}` → [`QueueEntry`] (open cases by officer, Núcleo
+//!   and the operator's UF) and `caso_por_fase/{family}/{phase}/{case_id}` → [`QueueEntry`]
+//!   (every case under its current phase), rewritten only when what they list moves
+//! - `processo/{nup}` → [`ProcessRef`] and `documento/{número}/{case_id}` → [`ActDocumentRef`]
+//!   (the searches by process and act number)
 //! - `linha_do_tempo/{registro}/{occurred_on}/{position}` → [`TimelineEntry`] (legal-date order)
 //! - `beneficiarios/{registro}/{AAAA-MM}` → the monthly beneficiary count
 //! - `reclamacoes/{registro}/{AAAA-MM}/{tema}/{tipo}` and `painel/demandas/{ano}/{tema}/{tipo}`
@@ -47,6 +52,8 @@ pub const DASHBOARD: &str = "painel";
 pub const COMPLAINTS: &str = "reclamacoes";
 pub const QUEUE: &str = "fila";
 pub const PROCESS_NUMBER: &str = "processo";
+pub const CASE_BY_PHASE: &str = "caso_por_fase";
+pub const ACT_DOCUMENT: &str = "documento";
 
 /// An open case in a work queue ("Meus casos", a Núcleo's queue).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,6 +64,25 @@ pub struct QueueEntry {
     pub phase: String,
     pub opened_on: Option<NaiveDate>,
     pub next_deadline: Option<NaiveDate>,
+    /// The operator's UF when the case opened.
+    #[serde(default)]
+    pub uf: Option<String>,
+    /// The officer the case is assigned to (id), if any.
+    #[serde(default)]
+    pub responsavel: Option<String>,
+    #[serde(default)]
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// A case an act number (auto de infração, RO, TCAC…) was cited in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActDocumentRef {
+    pub case_id: String,
+    pub registro: Option<String>,
+    pub family: Option<String>,
+    pub occurred_on: NaiveDate,
+    /// The act's document as cited.
+    pub documento: String,
 }
 
 /// The sanctioning process a process number (NUP) names.
@@ -130,6 +156,9 @@ pub struct DeadlineDoc {
     pub calendar: String,
     pub due: NaiveDate,
     pub norm: String,
+    /// The officer the case is assigned to (id), if any.
+    #[serde(default)]
+    pub responsavel: Option<String>,
 }
 
 /// One act on an operator's intervention timeline.
@@ -311,6 +340,23 @@ impl Estado {
     /// Keeps the case in the work queues of whoever it is assigned to while it is open: out of
     /// the old ones when reassigned, out of all when it closes, refreshed on every act (its phase
     /// and next deadline move).
+    /// The case as its queues and the phase index list it.
+    fn queue_entry(case: &CaseDoc) -> QueueEntry {
+        QueueEntry {
+            case_id: case.case_id.clone(),
+            registro: case.registro.clone(),
+            family: case.family.clone(),
+            phase: case.phase.clone(),
+            opened_on: case.opened_on,
+            next_deadline: case.next_deadline,
+            uf: case.uf.clone(),
+            responsavel: case.state.atribuicao.as_ref().and_then(|a| a.responsavel.clone()),
+            closed_on: case.closed_on,
+        }
+    }
+
+    /// Files an open case in the queues of its officer, its Núcleo and its operator's UF, and
+    /// takes it out of those it left (a reassignment, or the case closed).
     fn file_in_queues(
         case: &CaseDoc,
         old: Option<&autos_domain::case::Assignment>,
@@ -318,10 +364,11 @@ impl Estado {
         docs: &mut dyn Docs,
     ) -> Result<(), ProjectionError> {
         let queues = |a: Option<&autos_domain::case::Assignment>| -> Vec<String> {
-            let Some(a) = a else { return Vec::new() };
-            let officer = a.responsavel.as_deref().map(|id| keys::queue(keys::Queue::Officer(id), &case.case_id));
-            let unit = a.nucleo.as_deref().map(|n| keys::queue(keys::Queue::Unit(n), &case.case_id));
-            officer.into_iter().chain(unit).collect()
+            let officer =
+                a.and_then(|a| a.responsavel.as_deref()).map(|id| keys::queue(keys::Queue::Officer(id), &case.case_id));
+            let unit = a.and_then(|a| a.nucleo.as_deref()).map(|n| keys::queue(keys::Queue::Unit(n), &case.case_id));
+            let uf = case.uf.as_deref().map(|uf| keys::queue(keys::Queue::Uf(uf), &case.case_id));
+            officer.into_iter().chain(unit).chain(uf).collect()
         };
         let open = case.closed_on.is_none();
         let now = if open { queues(case.state.atribuicao.as_ref()) } else { Vec::new() };
@@ -330,18 +377,20 @@ impl Estado {
                 docs.delete(QUEUE, &key);
             }
         }
-        let entry = QueueEntry {
-            case_id: case.case_id.clone(),
-            registro: case.registro.clone(),
-            family: case.family.clone(),
-            phase: case.phase.clone(),
-            opened_on: case.opened_on,
-            next_deadline: case.next_deadline,
-        };
+        let entry = Self::queue_entry(case);
         for key in now {
             store(docs, QUEUE, &key, &entry)?;
         }
         Ok(())
+    }
+
+    /// Files the case under its family and current phase, out of the phase it left.
+    fn file_by_phase(case: &CaseDoc, old_phase: Option<&str>, docs: &mut dyn Docs) -> Result<(), ProjectionError> {
+        let Some(family) = case.family.as_deref() else { return Ok(()) };
+        if let Some(old) = old_phase.filter(|old| *old != case.phase) {
+            docs.delete(CASE_BY_PHASE, &keys::case_by_phase(family, old, &case.case_id));
+        }
+        store(docs, CASE_BY_PHASE, &keys::case_by_phase(family, &case.phase, &case.case_id), &Self::queue_entry(case))
     }
 
     pub const NAME: &'static str = "estado";
@@ -386,6 +435,7 @@ impl Estado {
         let old_deadlines = case.state.deadlines.clone();
         let old_phase = case.phase.clone();
         let old_assignment = case.state.atribuicao.clone();
+        let old_next_deadline = case.next_deadline;
         case.state.evolve(event);
         case.case_id.clone_from(&case_id);
         case.version = stored.stream_version;
@@ -399,7 +449,8 @@ impl Estado {
         }
         let open = !is_closed;
         case.next_deadline = if open { case.state.deadlines.values().map(|d| d.due).min() } else { None };
-        let deadlines_moved = old_deadlines != case.state.deadlines || was_open != open;
+        let reassigned = old_assignment != case.state.atribuicao;
+        let deadlines_moved = old_deadlines != case.state.deadlines || was_open != open || reassigned;
         if deadlines_moved && was_open {
             for (k, d) in &old_deadlines {
                 docs.delete(DEADLINE, &keys::deadline(d.due, &case_id, &label_of(k).unwrap_or_default()));
@@ -428,6 +479,7 @@ impl Estado {
                     calendar: label_of(&d.calendar).unwrap_or_default(),
                     due: d.due,
                     norm: d.norm.clone(),
+                    responsavel: case.state.atribuicao.as_ref().and_then(|a| a.responsavel.clone()),
                 };
                 store(docs, DEADLINE, &keys::deadline(d.due, &case_id, &key), &doc)?;
             }
@@ -467,7 +519,25 @@ impl Estado {
             crate::enforcement::apply(stored, event, &case, registro, docs).await?;
             crate::bulletin::apply(stored, event, &case, registro, docs).await?;
         }
-        Self::file_in_queues(&case, old_assignment.as_ref(), was_open, docs)?;
+        let listing_moved = opened_now
+            || was_open != open
+            || reassigned
+            || old_phase != case.phase
+            || old_next_deadline != case.next_deadline;
+        if listing_moved {
+            Self::file_in_queues(&case, old_assignment.as_ref(), was_open, docs)?;
+            Self::file_by_phase(&case, (!opened_now).then_some(old_phase.as_str()), docs)?;
+        }
+        if let Some(documento) = stored.document_ref.as_deref().filter(|d| !d.trim().is_empty()) {
+            let entry = ActDocumentRef {
+                case_id: case_id.clone(),
+                registro: case.registro.clone(),
+                family: case.family.clone(),
+                occurred_on: stored.occurred_on,
+                documento: documento.to_owned(),
+            };
+            store_once(docs, ACT_DOCUMENT, &keys::act_document(documento, &case_id), &entry)?;
+        }
         if opened_now {
             if let autos_domain::case::CaseDetail::Sancionador(pas) = &case.state.detail {
                 store(

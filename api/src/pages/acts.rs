@@ -48,6 +48,8 @@ struct ActPage {
     data: String,
     erro_data: Option<String>,
     erro: Option<String>,
+    /// The deadlines the act would open once the rule book confirms their lengths.
+    prazos_pendentes: Vec<String>,
     campos: String,
     lista: String,
 }
@@ -91,6 +93,7 @@ async fn render(
     } else {
         forms::parse_date(&envelope.date).map_or_else(|| envelope.date.clone(), |d| d.format("%Y-%m-%d").to_string())
     };
+    let prazos_pendentes = unconfirmed_deadlines(state, officer, info, target).await?;
     let body = ActPage {
         officer: Some(officer.0.clone()),
         titulo: info.label.to_owned(),
@@ -102,10 +105,37 @@ async fn render(
         data,
         erro_data: filled.errors.get("_data").cloned(),
         erro: top,
+        prazos_pendentes,
         campos: form_html::render(fields, filled, &pickers),
         lista: if pickers.operators.is_empty() { String::new() } else { form_html::operator_list(&pickers) },
     };
     Ok(page(&body))
+}
+
+/// The names of the deadlines `info` would open on `target` if their lengths were confirmed.
+async fn unconfirmed_deadlines(
+    state: &AppState,
+    officer: &PageOfficer,
+    info: &ActInfo,
+    target: &Target,
+) -> Result<Vec<String>, ApiError> {
+    let (case_id, registro, request) = match target {
+        Target::Case { id, registro, .. } => {
+            (Some(*id), Some(*registro), service_request(state, officer, *id, None).await?)
+        }
+        Target::Opening { registro } => {
+            let signed = crate::auth::Signed(officer.0.clone());
+            (None, *registro, crate::auth::service_request(&signed, Vec::new(), None, None))
+        }
+    };
+    let keys = state.service.unconfirmed_deadlines(info.name, case_id, registro, &request).await?;
+    Ok(keys
+        .iter()
+        .map(|key| {
+            let code = autos_domain::case::code_label(key).replace(' ', "_");
+            forms::label_of(forms::DEADLINES, &code).to_owned()
+        })
+        .collect())
 }
 
 /// Looks up what the act's pickers offer, only for the kinds its fields use.

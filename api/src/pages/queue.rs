@@ -1,22 +1,25 @@
 //! Work queues and search: "Meus casos" (the open cases assigned to the signed-in officer, next
-//! deadline first), the queue of a Núcleo or unit for managers, and the search of a case by its
-//! process number (NUP).
+//! deadline first), the queue of a Núcleo or of a UF for managers, and the search of cases by
+//! process number (NUP), act number (auto de infração, RO, TCAC…), operator, family, phase,
+//! responsible officer and UF, listed with cursor paging.
 
 use std::cmp::Ordering;
 
 use askama::Template;
-use autos_app::officers::Officer;
-use autos_domain::Role;
+use autos_app::officers::{self, Officer};
+use autos_domain::{Family, Role, Uf};
 use autos_projections::keys::{self, Queue};
-use autos_projections::models::{self, ProcessRef, QueueEntry};
+use autos_projections::models::{self, ActDocumentRef, CaseRef, ProcessRef, QueueEntry};
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::{date_br, deadline_status, error_page, family_label, operator_names, page, redirect, PageOfficer};
+use super::{
+    assignees, date_br, deadline_status, error_page, family_label, operator_names, page, redirect, with_param,
+    PageOfficer, PAGE_ROWS,
+};
 use crate::state::AppState;
 use crate::ApiError;
 
@@ -25,16 +28,67 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/meus-casos", get(my_cases)).route("/fila", get(unit_queue)).route("/busca", get(search))
 }
 
-struct QueueRow {
+/// One case as a queue or a search lists it.
+struct CaseRow {
     case_id: String,
     familia: String,
     fase: String,
     operadora: String,
     registro: String,
+    uf: String,
+    responsavel: String,
     aberto: String,
     prazo: String,
     situacao: &'static str,
     alerta: bool,
+}
+
+impl CaseRow {
+    fn rows(entries: Vec<QueueEntry>, names: &Names) -> Vec<CaseRow> {
+        let today = chrono::Local::now().date_naive();
+        entries
+            .into_iter()
+            .map(|e| {
+                let (situacao, alerta) = match (e.closed_on, e.next_deadline) {
+                    (Some(_), _) => ("encerrado", false),
+                    (None, Some(due)) => deadline_status(due, today),
+                    (None, None) => ("sem prazo em curso", false),
+                };
+                let registro = e.registro.unwrap_or_default();
+                CaseRow {
+                    familia: family_label(e.family.as_deref()),
+                    fase: e.phase.replace('_', " "),
+                    operadora: names.operators.get(&registro).cloned().unwrap_or_default(),
+                    uf: e.uf.unwrap_or_default(),
+                    responsavel: e.responsavel.and_then(|id| names.officers.get(&id).cloned()).unwrap_or_default(),
+                    aberto: date_br(e.opened_on),
+                    prazo: date_br(e.next_deadline),
+                    situacao,
+                    alerta,
+                    registro,
+                    case_id: e.case_id,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The names a list shows instead of ids: razões sociais by registro, officers by id.
+struct Names {
+    operators: std::collections::BTreeMap<String, String>,
+    officers: std::collections::BTreeMap<String, String>,
+}
+
+impl Names {
+    async fn of(state: &AppState, entries: &[QueueEntry]) -> Result<Names, ApiError> {
+        let operators = operator_names(state, entries.iter().filter_map(|e| e.registro.clone())).await?;
+        let officers = officers::list(&state.store.database())
+            .await?
+            .into_iter()
+            .map(|o| (o.officer_id.to_string(), o.name))
+            .collect();
+        Ok(Names { operators, officers })
+    }
 }
 
 #[derive(Template)]
@@ -43,8 +97,10 @@ struct QueuePage {
     officer: Option<Officer>,
     titulo: String,
     nucleo: String,
+    uf: String,
+    ufs: Vec<&'static str>,
     gestor: bool,
-    casos: Vec<QueueRow>,
+    casos: Vec<CaseRow>,
     mais: bool,
 }
 
@@ -67,38 +123,26 @@ async fn queue_page(
         (None, Some(_)) => Ordering::Greater,
         (None, None) => a.opened_on.cmp(&b.opened_on),
     });
-    let names = operator_names(state, entries.iter().filter_map(|e| e.registro.clone())).await?;
-    let today = chrono::Local::now().date_naive();
-    let status = |due: Option<NaiveDate>| due.map_or(("sem prazo em curso", false), |d| deadline_status(d, today));
+    let names = Names::of(state, &entries).await?;
+    let (nucleo, uf) = match queue {
+        Queue::Unit(unit) => (unit.to_owned(), String::new()),
+        Queue::Uf(uf) => (String::new(), uf.to_owned()),
+        Queue::Officer(_) => (String::new(), String::new()),
+    };
     Ok(QueuePage {
         officer: Some(officer.0.clone()),
         titulo,
-        nucleo: match queue {
-            Queue::Unit(unit) => unit.to_owned(),
-            Queue::Officer(_) => String::new(),
-        },
-        gestor: matches!(officer.0.role, Role::Diretoria | Role::Fiscal),
+        nucleo,
+        uf,
+        ufs: Uf::ALL.iter().map(|u| u.code()).collect(),
+        gestor: MANAGERS.contains(&officer.0.role),
         mais: found.next.is_some(),
-        casos: entries
-            .into_iter()
-            .map(|e| {
-                let (situacao, alerta) = status(e.next_deadline);
-                let registro = e.registro.unwrap_or_default();
-                QueueRow {
-                    familia: family_label(e.family.as_deref()),
-                    fase: e.phase.replace('_', " "),
-                    operadora: names.get(&registro).cloned().unwrap_or_default(),
-                    aberto: date_br(e.opened_on),
-                    prazo: date_br(e.next_deadline),
-                    situacao,
-                    alerta,
-                    registro,
-                    case_id: e.case_id,
-                }
-            })
-            .collect(),
+        casos: CaseRow::rows(entries, &names),
     })
 }
+
+/// The roles that see the queues of a Núcleo or a UF.
+const MANAGERS: [Role; 4] = [Role::Diretoria, Role::Fiscal, Role::Auditor, Role::Admin];
 
 async fn my_cases(State(state): State<AppState>, officer: PageOfficer) -> Response {
     let id = officer.0.officer_id.to_string();
@@ -111,23 +155,32 @@ async fn my_cases(State(state): State<AppState>, officer: PageOfficer) -> Respon
 #[derive(Deserialize, Default)]
 struct UnitQuery {
     nucleo: Option<String>,
+    uf: Option<String>,
 }
 
 async fn unit_queue(State(state): State<AppState>, officer: PageOfficer, Query(query): Query<UnitQuery>) -> Response {
     let result = async {
-        officer.signed().require(&[Role::Diretoria, Role::Fiscal, Role::Auditor, Role::Admin])?;
+        officer.signed().require(&MANAGERS)?;
         let unit = query.nucleo.as_deref().map(str::trim).unwrap_or_default().to_owned();
-        if unit.is_empty() {
-            return Ok(QueuePage {
-                officer: Some(officer.0.clone()),
-                titulo: "Fila de um Núcleo ou unidade".to_owned(),
-                nucleo: String::new(),
-                gestor: true,
-                casos: Vec::new(),
-                mais: false,
-            });
+        let uf = query.uf.as_deref().map(str::trim).unwrap_or_default().to_owned();
+        if !unit.is_empty() {
+            return queue_page(&state, &officer, Queue::Unit(&unit), format!("Fila de {unit}")).await;
         }
-        queue_page(&state, &officer, Queue::Unit(&unit), format!("Fila de {unit}")).await
+        if !uf.is_empty() {
+            let uf = Uf::parse(&uf).map_err(|_| ApiError::InvalidInput(format!("UF desconhecida: {uf}")))?;
+            let title = format!("Casos abertos de operadoras com sede em {}", uf.code());
+            return queue_page(&state, &officer, Queue::Uf(uf.code()), title).await;
+        }
+        Ok(QueuePage {
+            officer: Some(officer.0.clone()),
+            titulo: "Fila de um Núcleo, unidade ou UF".to_owned(),
+            nucleo: String::new(),
+            uf: String::new(),
+            ufs: Uf::ALL.iter().map(|u| u.code()).collect(),
+            gestor: true,
+            casos: Vec::new(),
+            mais: false,
+        })
     }
     .await;
     match result {
@@ -136,27 +189,201 @@ async fn unit_queue(State(state): State<AppState>, officer: PageOfficer, Query(q
     }
 }
 
-#[derive(Deserialize, Default)]
+/// The search, as typed.
+#[derive(Deserialize, Default, Clone)]
 struct SearchQuery {
+    /// Process number (NUP): goes straight to the process.
     processo: Option<String>,
+    /// An act number cited by a case (auto de infração, RO, TCAC…).
+    documento: Option<String>,
+    /// The operator's registro.
+    operadora: Option<String>,
+    familia: Option<String>,
+    /// The phase as lists show it (`aguardando defesa`).
+    fase: Option<String>,
+    /// The responsible officer's id.
+    responsavel: Option<String>,
+    uf: Option<String>,
+    /// Cursor of the list.
+    apos: Option<String>,
 }
 
-/// Goes to the sanctioning process a NUP names.
-async fn search(State(state): State<AppState>, officer: PageOfficer, Query(query): Query<SearchQuery>) -> Response {
-    let nup = query.processo.as_deref().map(str::trim).unwrap_or_default().to_owned();
-    let found = async {
-        if nup.is_empty() {
-            return Err(ApiError::InvalidInput("informe o número do processo (NUP)".into()));
-        }
-        state
+impl SearchQuery {
+    fn get(value: &Option<String>) -> &str {
+        value.as_deref().map_or("", str::trim)
+    }
+
+    /// The phase as the read models spell it.
+    fn phase_code(&self) -> String {
+        Self::get(&self.fase).to_lowercase().split_whitespace().collect::<Vec<_>>().join("_")
+    }
+
+    /// Whether a listed case matches every filter given.
+    fn keeps(&self, e: &QueueEntry) -> bool {
+        let matches = |filter: &str, value: Option<&str>| filter.is_empty() || value == Some(filter);
+        let phase = self.phase_code();
+        matches(Self::get(&self.operadora), e.registro.as_deref())
+            && matches(Self::get(&self.familia), e.family.as_deref())
+            && matches(&phase, Some(e.phase.as_str()))
+            && matches(Self::get(&self.responsavel), e.responsavel.as_deref())
+            && matches(Self::get(&self.uf).to_uppercase().as_str(), e.uf.as_deref())
+    }
+
+    fn is_empty(&self) -> bool {
+        [&self.documento, &self.operadora, &self.familia, &self.fase, &self.responsavel, &self.uf]
+            .iter()
+            .all(|v| Self::get(v).is_empty())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "busca.html")]
+struct SearchPage {
+    officer: Option<Officer>,
+    filtro: SearchQuery,
+    buscou: bool,
+    casos: Vec<CaseRow>,
+    seguinte: Option<String>,
+    ufs: Vec<&'static str>,
+    familias: Vec<(&'static str, &'static str)>,
+    responsaveis: Vec<(String, String)>,
+    /// What the list holds, in words.
+    fonte: &'static str,
+}
+
+/// One page of the cases matching `query`, read from the index that narrows it most: the act
+/// number, the responsible officer's queue, the family's phase index, the operator's cases or
+/// the UF's queue; the other filters apply to what that index lists.
+async fn matching(
+    state: &AppState,
+    query: &SearchQuery,
+) -> Result<(Vec<QueueEntry>, Option<String>, &'static str), ApiError> {
+    let after = query.apos.as_deref();
+    let keep = |e: &QueueEntry| query.keeps(e);
+    let documento = SearchQuery::get(&query.documento);
+    if !documento.is_empty() {
+        let found = state
             .views
-            .get::<ProcessRef>(models::PROCESS_NUMBER, &keys::process_number(&nup))
-            .await?
-            .ok_or_else(|| ApiError::NotFound(format!("nenhum processo com o número {nup}")))
+            .page::<ActDocumentRef>(models::ACT_DOCUMENT, &keys::of_act_document(documento), after, PAGE_ROWS, |_| true)
+            .await?;
+        let mut entries = Vec::new();
+        for reference in found.items {
+            let Some(case) = state.views.get::<models::CaseDoc>(models::CASE, &reference.case_id).await? else {
+                continue;
+            };
+            let entry = QueueEntry {
+                case_id: case.case_id,
+                registro: case.registro,
+                family: case.family,
+                phase: case.phase,
+                opened_on: case.opened_on,
+                next_deadline: case.next_deadline,
+                uf: case.uf,
+                responsavel: case.state.atribuicao.and_then(|a| a.responsavel),
+                closed_on: case.closed_on,
+            };
+            if keep(&entry) {
+                entries.push(entry);
+            }
+        }
+        return Ok((entries, found.next, "casos que citam o número do ato"));
+    }
+    let responsavel = SearchQuery::get(&query.responsavel);
+    if !responsavel.is_empty() {
+        let prefix = keys::of_queue(Queue::Officer(responsavel));
+        let found = state.views.page::<QueueEntry>(models::QUEUE, &prefix, after, PAGE_ROWS, keep).await?;
+        return Ok((found.items, found.next, "casos abertos atribuídos ao servidor"));
+    }
+    let familia = SearchQuery::get(&query.familia);
+    if !familia.is_empty() {
+        let phase = query.phase_code();
+        let prefix = keys::of_phase(familia, (!phase.is_empty()).then_some(phase.as_str()));
+        let found = state.views.page::<QueueEntry>(models::CASE_BY_PHASE, &prefix, after, PAGE_ROWS, keep).await?;
+        return Ok((found.items, found.next, "casos da família, abertos e encerrados"));
+    }
+    let operadora = SearchQuery::get(&query.operadora);
+    if !operadora.is_empty() {
+        let found = state
+            .views
+            .page::<CaseRef>(models::CASE_OF_OPERATOR, &keys::of_operator(operadora), after, PAGE_ROWS, |c| {
+                let phase = query.phase_code();
+                phase.is_empty() || c.phase == phase
+            })
+            .await?;
+        let entries = found
+            .items
+            .into_iter()
+            .map(|c| QueueEntry {
+                case_id: c.case_id,
+                registro: Some(operadora.to_owned()),
+                family: c.family,
+                phase: c.phase,
+                opened_on: c.opened_on,
+                next_deadline: None,
+                uf: None,
+                responsavel: None,
+                closed_on: c.closed_on,
+            })
+            .collect();
+        return Ok((entries, found.next, "casos da operadora, abertos e encerrados"));
+    }
+    let uf = SearchQuery::get(&query.uf).to_uppercase();
+    let found =
+        state.views.page::<QueueEntry>(models::QUEUE, &keys::of_queue(Queue::Uf(&uf)), after, PAGE_ROWS, keep).await?;
+    Ok((found.items, found.next, "casos abertos de operadoras com sede na UF"))
+}
+
+/// The search: a process number goes to its process, an act number cited by a single case to
+/// that case; anything else lists the matching cases.
+async fn search(State(state): State<AppState>, officer: PageOfficer, Query(query): Query<SearchQuery>) -> Response {
+    let result = async {
+        let nup = SearchQuery::get(&query.processo);
+        if !nup.is_empty() {
+            let process = state
+                .views
+                .get::<ProcessRef>(models::PROCESS_NUMBER, &keys::process_number(nup))
+                .await?
+                .ok_or_else(|| ApiError::NotFound(format!("nenhum processo com o número {nup}")))?;
+            return Ok(Err(redirect(&format!("/casos/{}", process.case_id))));
+        }
+        let responsaveis = assignees(&state).await?;
+        let mut body = SearchPage {
+            officer: Some(officer.0.clone()),
+            filtro: query.clone(),
+            buscou: !query.is_empty(),
+            casos: Vec::new(),
+            seguinte: None,
+            ufs: Uf::ALL.iter().map(|u| u.code()).collect(),
+            familias: Family::ALL.iter().map(|f| (f.as_str(), f.label())).collect(),
+            responsaveis,
+            fonte: "",
+        };
+        if query.is_empty() {
+            return Ok(Ok(body));
+        }
+        let (entries, next, fonte) = matching(&state, &query).await?;
+        let single_act = !SearchQuery::get(&query.documento).is_empty() && entries.len() == 1 && next.is_none();
+        if single_act && query.apos.is_none() {
+            return Ok(Err(redirect(&format!("/casos/{}", entries[0].case_id))));
+        }
+        let names = Names::of(&state, &entries).await?;
+        let params = [
+            ("documento", query.documento.as_deref()),
+            ("operadora", query.operadora.as_deref()),
+            ("familia", query.familia.as_deref()),
+            ("fase", query.fase.as_deref()),
+            ("responsavel", query.responsavel.as_deref()),
+            ("uf", query.uf.as_deref()),
+        ];
+        body.seguinte = next.as_deref().map(|n| with_param("/busca", &params, ("apos", n)));
+        body.casos = CaseRow::rows(entries, &names);
+        body.fonte = fonte;
+        Ok::<_, ApiError>(Ok(body))
     }
     .await;
-    match found {
-        Ok(process) => redirect(&format!("/casos/{}", process.case_id)),
+    match result {
+        Ok(Ok(body)) => page(&body),
+        Ok(Err(redirected)) => redirected,
         Err(e) => error_page(Some(officer.0), e),
     }
 }

@@ -217,3 +217,54 @@ fn only_the_acts_the_phase_admits_are_offered() {
     let fiscal = names(Role::Fiscal, &world);
     assert!(fiscal.contains(&"registrar_defesa") && !fiscal.contains(&"notificar_autuada"), "{fiscal:?}");
 }
+
+#[test]
+fn an_act_whose_deadline_awaits_confirmation_says_which_it_would_open() {
+    use crate::testing::{actor, d};
+    use crate::Role;
+
+    // The built-in book: the defence deadline of the RDC era still awaits confirmation.
+    let rules = RuleBook::builtin();
+    let placeholder = rules.with_placeholder_deadlines();
+    let registro = crate::Registro::parse(PROBE_REGISTRO).unwrap();
+    let mut world = crate::testing::World::new(rules.clone());
+    let register = serde_json::from_value::<OperatorCommand>(json!({
+        "act": "registrar_operadora", "registro": PROBE_REGISTRO, "razao_social": "Saúde Exemplo S.A.",
+        "modalidade": "medicina_de_grupo", "uf": "SP", "registro_provisorio": false}))
+    .unwrap();
+    world.given_operator(registro, actor(Role::Admin, &[]), d(2001, 6, 1), register);
+    let auto = |processo: &str, on: &str| {
+        serde_json::from_value::<CaseCommand>(json!({
+            "act": "lavrar_auto_infracao", "registro": PROBE_REGISTRO, "processo": processo,
+            "tipo_infracao": "rn124.art77", "data_infracao": on, "fatos": "negativa de cobertura",
+            "beneficiarios_expostos": 10, "documento": "AI 1"}))
+        .unwrap()
+    };
+    let (old, recent) = (world.new_case_id(), world.new_case_id());
+    world.given_case(
+        old,
+        registro,
+        actor(Role::Fiscal, &[]),
+        d(2002, 3, 10),
+        auto("33910.000001/2002-01", "2002-03-01"),
+    );
+    world.given_case(
+        recent,
+        registro,
+        actor(Role::Fiscal, &[]),
+        d(2026, 1, 10),
+        auto("33910.000002/2026-01", "2026-01-05"),
+    );
+    let unconfirmed = |id, on| {
+        let ctx = Context::new(actor(Role::Fiscal, &[]), on, &rules).on_case(id);
+        unconfirmed_deadlines("notificar_autuada", &world.case(id), &world.operator(registro), &ctx, &placeholder)
+    };
+    assert_eq!(unconfirmed(old, d(2002, 3, 12)), [DeadlineKey::Defesa]);
+    assert_eq!(unconfirmed(recent, d(2026, 1, 12)), [], "RN 483 confirms the defence deadline");
+    let ctx = Context::new(actor(Role::Fiscal, &[]), d(2002, 3, 12), &rules).on_case(old);
+    assert_eq!(
+        unconfirmed_deadlines("registrar_defesa", &world.case(old), &world.operator(registro), &ctx, &placeholder),
+        [],
+        "refused in this phase: nothing to say"
+    );
+}
