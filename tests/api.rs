@@ -178,6 +178,7 @@ async fn bad_input_is_a_400_and_stores_nothing(server: &Server) {
         }),
         ("unknown act", json!({"act": "decretar_fim_do_mundo"})),
         ("not an object", json!([1, 2])),
+        ("a NUL character in a text", df_body("RO 3/2002\u{0}")),
     ];
     for (what, body) in cases {
         let answer = server.post("/api/v1/cases", Role::Diretoria, &body).await;
@@ -205,6 +206,21 @@ async fn bad_input_is_a_400_and_stores_nothing(server: &Server) {
         server.post_raw("/api/v1/cases", Role::Diretoria, "text/plain", df_body("RO 4").to_string().into_bytes()).await;
     assert_problem(&wrong_media, StatusCode::BAD_REQUEST, "invalid_input");
     assert_problem(&server.get("/api/v1/operators/999", None).await, StatusCode::BAD_REQUEST, "invalid_input");
+    // A NUL character anywhere (query, form) is a 400 on both backends, never a database error.
+    let nul_query = server.get("/api/v1/operators?after=%00", Some(Role::Fiscal)).await;
+    assert_problem(&nul_query, StatusCode::BAD_REQUEST, "invalid_input");
+    assert!(nul_query.body["detail"].as_str().unwrap().contains("caractere nulo"), "{}", nul_query.text);
+    let cookie = format!("autos_token={}", server.tokens[&Role::Fiscal]);
+    let nul_page =
+        server.call(reqwest::Method::GET, "/busca?documento=AI%001", None, None, &[("cookie", &cookie)]).await;
+    assert_eq!(nul_page.status, StatusCode::BAD_REQUEST);
+    assert!(nul_page.text.contains("caractere nulo") && nul_page.text.contains("<html lang=\"pt-BR\">"));
+    let form = format!("registro={REGISTRO}&fatos=negativa%00de+cobertura").into_bytes();
+    let nul_form = server
+        .post_raw("/casos/novo/lavrar_auto_infracao", Role::Fiscal, "application/x-www-form-urlencoded", form)
+        .await;
+    assert_eq!(nul_form.status, StatusCode::BAD_REQUEST, "{}", nul_form.text);
+    assert!(nul_form.text.contains("caractere nulo"), "{}", nul_form.text);
     assert_problem(&server.get("/api/v1/operators/000701", None).await, StatusCode::NOT_FOUND, "not_found");
     assert_eq!(server.event_count().await, before, "nothing was stored");
 }

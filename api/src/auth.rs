@@ -1,9 +1,13 @@
 //! Authentication: the bearer token (header, or the `autos_token` cookie the pages set) names
 //! an officer; handlers take [`Signed`] when a route needs one and [`MaybeSigned`] when public
 //! data is served to everyone; [`service_request`] makes the signed officer the actor of an act.
-//! Role checks live with the route or the domain's act catalogue.
+//! Role checks live with the route or the domain's act catalogue. Failed token checks count
+//! against the caller's address ([`crate::abuse`]).
+
+use std::net::{IpAddr, SocketAddr};
 
 use autos_domain::Role;
+use axum::extract::connect_info::ConnectInfo;
 use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
@@ -43,14 +47,32 @@ fn bearer(parts: &Parts) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
+/// The address the request came from, when the server knows it (`crate::serve` records it).
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Peer(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+    }
+}
+
 impl FromRequestParts<AppState> for MaybeSigned {
     type Rejection = ApiError;
 
+    /// An unknown or revoked token counts as a guess of its address ([`crate::abuse`]); an
+    /// address over its quota is refused with 429 whatever token it sends.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        match bearer(parts) {
-            None => Ok(MaybeSigned(None)),
-            Some(token) => Ok(MaybeSigned(officers::authenticate(&state.store.database(), &token).await?)),
+        let Some(token) = bearer(parts) else { return Ok(MaybeSigned(None)) };
+        let Ok(Peer(peer)) = Peer::from_request_parts(parts, state).await;
+        state.guesses.admit(peer)?;
+        let officer = officers::authenticate(&state.store.database(), &token).await?;
+        if officer.is_none() {
+            state.guesses.failed(peer)?;
         }
+        Ok(MaybeSigned(officer))
     }
 }
 

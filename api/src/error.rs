@@ -49,6 +49,12 @@ pub enum ApiError {
     /// The request body exceeds the limit.
     #[error("corpo da requisição grande demais (limite {0} bytes)")]
     TooLarge(usize),
+    /// Too many failed token checks from this address; retry after the seconds given.
+    #[error("tentativas demais; tente de novo em {0} s")]
+    TooManyAttempts(u64),
+    /// The request took longer than the server allows for one.
+    #[error("a requisição excedeu o tempo máximo")]
+    TimedOut,
     /// A dependency is down (database, a stopped projection).
     #[error("indisponível: {0}")]
     Unavailable(String),
@@ -236,6 +242,19 @@ impl ApiError {
                 "Corpo grande demais",
                 format!("o corpo da requisição excede {limit} bytes"),
             ),
+            ApiError::TooManyAttempts(seconds) => Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                "Tentativas demais",
+                format!("muitas tentativas com token inválido a partir deste endereço; tente de novo em {seconds} s"),
+            ),
+            ApiError::TimedOut => Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "timed_out",
+                "Tempo esgotado",
+                "a requisição excedeu o tempo máximo de resposta; repita-a (com a mesma Idempotency-Key, para um ato)"
+                    .into(),
+            ),
             ApiError::Unavailable(m) => {
                 Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Serviço indisponível", m.clone())
             }
@@ -302,13 +321,33 @@ impl ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, problem, failure) = self.report();
-        let body = serde_json::to_string(&problem).unwrap_or_default();
-        let mut response = (status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response();
+impl ApiError {
+    /// Sets on `response` what this error adds to its status: `Retry-After` for a refusal by
+    /// [`crate::abuse`], and the failure the log middleware reads.
+    pub(crate) fn finish(retry_after: Option<u64>, failure: Failure, mut response: Response) -> Response {
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
         response.extensions_mut().insert(failure);
         response
+    }
+
+    /// The seconds to wait, for a refusal by [`crate::abuse`].
+    pub(crate) fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::TooManyAttempts(seconds) => Some(*seconds),
+            _ => None,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let retry_after = self.retry_after();
+        let (status, problem, failure) = self.report();
+        let body = serde_json::to_string(&problem).unwrap_or_default();
+        let response = (status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response();
+        ApiError::finish(retry_after, failure, response)
     }
 }
 

@@ -10,18 +10,22 @@
 //! - [`state`]: [`AppState`], shared by every handler and middleware.
 //! - [`auth`]: who is calling (bearer token or cookie) and the service request of a signed officer.
 //! - [`idempotency`]: the `Idempotency-Key` middleware over `autos_app::idempotency`.
+//! - [`abuse`]: the per-address limit on token guesses; [`serve`]: the TCP server with its header
+//!   deadline and connection cap.
 //! - [`error`]: [`ApiError`], its mapping from `AppError` to problem documents, and the one
 //!   middleware that logs failed requests.
 //!
 //! Modules depend downwards only: `router` → `http`, `pages` → `auth`, `idempotency` →
 //! `state`, `error`.
 
+pub mod abuse;
 pub mod auth;
 pub mod error;
 pub mod http;
 pub mod idempotency;
 pub mod pages;
 pub mod router;
+pub mod serve;
 pub mod state;
 
 pub use error::ApiError;

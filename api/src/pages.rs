@@ -118,8 +118,10 @@ struct ErrorPage {
 
 /// An error page in the layout: the problem's title and detail in Portuguese, with its status.
 /// A 5xx names its incident id, which the log line carries too.
-fn error_page(officer: Option<Officer>, error: impl Into<ApiError>) -> Response {
-    let (status, problem, failure) = error.into().report();
+pub(crate) fn error_page(officer: Option<Officer>, error: impl Into<ApiError>) -> Response {
+    let error = error.into();
+    let retry_after = error.retry_after();
+    let (status, problem, failure) = error.report();
     let titulo = match status {
         StatusCode::NOT_FOUND => "Página não encontrada".to_owned(),
         StatusCode::FORBIDDEN => "Acesso negado".to_owned(),
@@ -128,9 +130,7 @@ fn error_page(officer: Option<Officer>, error: impl Into<ApiError>) -> Response 
     };
     let body =
         ErrorPage { officer, titulo, detalhe: problem.detail, incidente: problem.incident_id.map(|i| i.to_string()) };
-    let mut response = (status, page(&body)).into_response();
-    response.extensions_mut().insert(failure);
-    response
+    ApiError::finish(retry_after, failure, (status, page(&body)).into_response())
 }
 
 /// The page for an address no route serves (the JSON API answers its own 404 as a problem).
@@ -177,18 +177,24 @@ struct TokenForm {
     volta: Option<String>,
 }
 
-async fn sign_in(State(state): State<AppState>, Form(form): Form<TokenForm>) -> Response {
+async fn sign_in(State(state): State<AppState>, peer: crate::auth::Peer, Form(form): Form<TokenForm>) -> Response {
     let volta = local_path(form.volta.as_deref()).to_owned();
+    if let Err(e) = state.guesses.admit(peer.0) {
+        return error_page(None, e);
+    }
     match officers::authenticate(&state.store.database(), &form.token).await {
         Ok(Some(_)) => {
             let cookie = format!("{TOKEN_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/", form.token.trim());
             (StatusCode::SEE_OTHER, [(LOCATION, volta), (SET_COOKIE, cookie)]).into_response()
         }
-        Ok(None) => (
-            StatusCode::UNAUTHORIZED,
-            page(&SignIn { officer: None, error: Some("Token inválido ou revogado.".into()), volta }),
-        )
-            .into_response(),
+        Ok(None) => match state.guesses.failed(peer.0) {
+            Err(too_many) => error_page(None, too_many),
+            Ok(()) => (
+                StatusCode::UNAUTHORIZED,
+                page(&SignIn { officer: None, error: Some("Token inválido ou revogado.".into()), volta }),
+            )
+                .into_response(),
+        },
         Err(e) => error_page(None, e),
     }
 }

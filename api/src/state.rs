@@ -23,6 +23,8 @@ pub struct AppState {
     pub personal: PersonalVault,
     /// The audit page's background checks and their last results.
     pub audit: autos_app::audit::AuditJobs,
+    /// Failed token checks by address (sign-in, unknown tokens).
+    pub guesses: crate::abuse::TokenGuesses,
 }
 
 impl AppState {
@@ -37,6 +39,7 @@ impl AppState {
         let service = Service::new(store.clone(), rules);
         let views = Views::new(store.as_ref());
         let personal = PersonalVault::new(store.clone(), master);
-        AppState { store, service, views, board, metrics, personal, audit: autos_app::audit::AuditJobs::default() }
+        let (audit, guesses) = (autos_app::audit::AuditJobs::default(), crate::abuse::TokenGuesses::default());
+        AppState { store, service, views, board, metrics, personal, audit, guesses }
     }
 }

@@ -47,6 +47,13 @@ enum Command {
         /// With --demo: multiplies the sanctioning processes and demandas (see `autos demo`).
         #[arg(long, default_value_t = 1, requires = "demo", value_parser = clap::value_parser!(u32).range(1..))]
         scale: u32,
+        /// Connections open at once; one more is closed as soon as it is accepted.
+        #[arg(long, env = "AUTOS_MAX_CONNECTIONS", default_value_t = 1_024, value_parser = clap::value_parser!(u32).range(1..))]
+        max_connections: u32,
+        /// Seconds a client may take to send a request's headers (an idle kept-alive connection
+        /// is closed after them).
+        #[arg(long, env = "AUTOS_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+        header_timeout: u64,
     },
     /// Load the 512 operators of ANS's 2000–2003 report and the report's history (interventions,
     /// portfolio transfers, sanctioning processes, Disque ANS demandas) into an empty database,
@@ -206,10 +213,14 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     let rules = |base: RuleBook| ops::rule_book(base, cli.rules.as_deref());
     match cli.command {
         Command::Migrate => ops::migrate(&url).await,
-        Command::Serve { listen, demo, seed, scale } => {
+        Command::Serve { listen, demo, seed, scale, max_connections, header_timeout } => {
             let base = if demo { autos_cli::demo::rule_book()? } else { RuleBook::builtin() };
             let demo = demo.then_some(autos_cli::demo::Options { seed, scale });
-            ops::serve(&url, listen, demo, rules(base)?).await
+            let limits = autos_api::serve::Limits {
+                header_read: std::time::Duration::from_secs(header_timeout),
+                max_connections: max_connections as usize,
+            };
+            ops::serve(&url, listen, demo, rules(base)?, limits).await
         }
         Command::Rules => ops::print_rules(&rules(RuleBook::builtin())?),
         Command::Demo { seed, scale } => ops::demo(&url, &autos_cli::demo::Options { seed, scale }).await,

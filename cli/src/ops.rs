@@ -97,6 +97,7 @@ pub async fn serve(
     listen: SocketAddr,
     demo: Option<crate::demo::Options>,
     rules: RuleBook,
+    limits: autos_api::serve::Limits,
 ) -> Result<(), CliError> {
     let store = open_store(url).await?;
     if let Some(options) = demo {
@@ -116,7 +117,7 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(%listen, backend = store.backend_name(), instance = %board.instance(), "Autos no ar: http://{listen}/");
     let app = router(AppState::new(store.clone(), board.clone(), metrics, Arc::new(rules), master_key()?));
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    autos_api::serve::serve(listener, app, limits, shutdown_signal()).await?;
     runner::step_down(store.as_ref(), &board, runners).await;
     Ok(())
 }

@@ -3,7 +3,10 @@
 //! `text/csv; charset=utf-8` with a file name. Fields are separated by commas, or by semicolons
 //! after a first `sep=;` line (`separador=ponto_e_virgula`, for spreadsheets set to pt-BR);
 //! numbers are plain (`16879`, `1234.56`) or in pt-BR notation (`numeros=pt_br`: `16.879`,
-//! `1.234,56`). Fields that hold the separator are quoted.
+//! `1.234,56`). Fields that hold the separator are quoted. A text field that a spreadsheet would
+//! read as a formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage return) is written
+//! with a leading apostrophe, so an operator's name or a theme typed by anyone never runs in the
+//! officer's spreadsheet (OWASP, CSV injection); numbers are written as numbers.
 
 use autos_domain::number_pt_br;
 use axum::http::{header, HeaderValue};
@@ -105,6 +108,7 @@ impl From<Decimal> for Cell {
 impl Cell {
     fn text(&self, numeros: Numeros) -> String {
         match (self, numeros) {
+            (Cell::Text(text), _) if text.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{text}"),
             (Cell::Text(text), _) => text.clone(),
             (Cell::Integer(n), Numeros::Simples) => n.to_string(),
             (Cell::Decimal(n), Numeros::Simples) => n.to_string(),
@@ -180,6 +184,24 @@ mod tests {
                 vec!["Carência".into(), 7i64.into(), Decimal::new(999, 0).into()],
             ],
         }
+    }
+
+    #[test]
+    fn text_a_spreadsheet_would_run_as_a_formula_is_written_as_text() {
+        let style = Style::of(Some(Formato::Csv), None, None).unwrap().unwrap();
+        let mut table = table();
+        table.rows = ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "a=b"]
+            .into_iter()
+            .map(|t| vec![t.into(), (-5i64).into(), Decimal::new(-1, 0).into()])
+            .collect();
+        let text = String::from_utf8(table.csv(style).unwrap()).unwrap();
+        let firsts: Vec<&str> = text.lines().skip(1).map(|l| l.rsplitn(3, ',').nth(2).unwrap()).collect();
+        assert_eq!(
+            firsts,
+            ["\"'=HYPERLINK(\"\"http://x\"\")\"", "'+1", "'-2+3", "'@SUM(A1)", "'\tx", "\"'\rx\"", "a=b"],
+            "{text}"
+        );
+        assert!(text.lines().nth(1).unwrap().ends_with(",-5,-1"), "numbers stay numbers: {text}");
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! The JSON API: the `/api/v1` routes and their handlers, the operational endpoints
 //! (`/healthz`, `/readyz`, `/metrics`, `/openapi.json`) and the layers every request passes
 //! (request ids that also land in the events' `correlation_id`, tracing, metrics, the log of
-//! failed requests, body limit; idempotency on the API). `crate::router` joins it to the pages.
+//! failed requests, body limit, NUL characters refused; idempotency on the API). `crate::router` joins it to the pages.
 
 mod audit;
 pub(crate) mod cases;
 mod events;
 mod export;
 pub mod extract;
+mod nul;
 pub mod openapi;
 mod operators;
 pub(crate) mod reads;
@@ -77,8 +78,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/metrics", get(metrics))
 }
 
-/// Wraps `routes` in the layers of every request: metrics, the log of failed requests, the
-/// body limit, request ids and tracing.
+/// Wraps `routes` in the layers of every request: metrics, security headers, `no-store`, the
+/// refusal of NUL characters, the log of failed requests, the body limit, request ids and tracing.
 pub fn layered(routes: Router<AppState>) -> Router<AppState> {
     let header = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(header::HeaderName::from_static(name), HeaderValue::from_static(value))
@@ -91,11 +92,37 @@ pub fn layered(routes: Router<AppState>) -> Router<AppState> {
         .layer(header("x-frame-options", "DENY"))
         .layer(header("referrer-policy", "same-origin"))
         .layer(header("content-security-policy", CONTENT_SECURITY_POLICY))
+        // Nothing a page or an answer holds is for a shared cache (the favicon says otherwise).
+        .layer(header("cache-control", "no-store"))
+        .layer(middleware::from_fn(nul::refuse_nul))
+        .layer(middleware::from_fn(bounded))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(REQUEST_LIMIT))
         .layer(middleware::from_fn(crate::error::log_failures))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(PropagateRequestIdLayer::new(header::HeaderName::from_static(REQUEST_ID)))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(SetRequestIdLayer::new(header::HeaderName::from_static(REQUEST_ID), MakeRequestUuid))
+}
+
+/// How long a request may take, its body included. Excepted: the event stream, meant to last,
+/// and the synchronous audit endpoints of the API, which run as long as the log is big (the
+/// audit page runs the same work as background jobs).
+const REQUEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Answers 503 `timed_out` to a request still unanswered after [`REQUEST_LIMIT`]. An act whose
+/// answer this replaces may or may not have been appended: the client repeats it with its
+/// Idempotency-Key and gets the first answer, or the act is appended then.
+async fn bounded(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path == "/api/v1/events/stream" || path.starts_with("/api/v1/audit/") {
+        return next.run(request).await;
+    }
+    let page = !request.uri().path().starts_with("/api/");
+    match tokio::time::timeout(REQUEST_LIMIT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) if page => crate::pages::error_page(None, ApiError::TimedOut),
+        Err(_) => ApiError::TimedOut.into_response(),
+    }
 }
 
 /// Counts requests and their latency by route for `/metrics`.
