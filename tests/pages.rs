@@ -529,6 +529,33 @@ async fn the_search_queues_and_ledger_find_every_case_by_what_officers_know(serv
 
     let (_, _, text) = get(format!("/casos/{old}/atos/notificar_autuada")).await;
     assert!(text.contains("Prazo ainda não confirmado") && text.contains("<li>Defesa</li>"), "RDC era: {text}");
+    // A change signed by the cookie must come from this site (CSRF): refused from elsewhere or
+    // from nowhere named, stored only from the site's own page.
+    let before = server.event_count().await;
+    let form = format!("_versao=3&responsavel={board}&nucleo=NURAF-RJ");
+    let act_path = format!("{}/casos/{recent}/atos/atribuir_caso", server.base);
+    let post = |origin: Option<String>| {
+        let (client, form, act_path) = (client.clone(), form.clone(), act_path.clone());
+        async move {
+            let mut request = client
+                .post(act_path)
+                .header("cookie", format!("autos_token={}", server.tokens[&Role::Fiscal]))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(form);
+            if let Some(origin) = origin {
+                request = request.header("origin", origin);
+            }
+            let answer = request.send().await.unwrap();
+            (answer.status().as_u16(), answer.text().await.unwrap())
+        }
+    };
+    let (status, text) = post(None).await;
+    assert!(status == 403 && text.contains("não veio de uma página do Autos"), "{status}: {text}");
+    assert_eq!(post(Some("http://intruso.example".into())).await.0, 403);
+    assert_eq!(server.event_count().await, before, "nothing stored from another site");
+    assert_eq!(post(Some(server.base.clone())).await.0, 303, "filed from the site's own page");
+    assert_eq!(server.event_count().await, before + 1);
+
     let (_, _, text) = get(format!("/casos/{recent}/atos/registrar_defesa")).await;
     assert!(text.contains("Registrar") && !text.contains("Prazo ainda não confirmado"), "RN 483 era: {text}");
 }

@@ -11,6 +11,7 @@ pub mod extract;
 mod nul;
 pub mod openapi;
 mod operators;
+mod origin;
 pub(crate) mod reads;
 
 use std::collections::BTreeMap;
@@ -79,7 +80,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
 }
 
 /// Wraps `routes` in the layers of every request: metrics, security headers, `no-store`, the
-/// refusal of NUL characters, the log of failed requests, the body limit, request ids and tracing.
+/// refusal of NUL characters and of cookie-signed changes from another site, the log of failed requests, the body limit, request ids and tracing.
 pub fn layered(routes: Router<AppState>) -> Router<AppState> {
     let header = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(header::HeaderName::from_static(name), HeaderValue::from_static(value))
@@ -95,6 +96,7 @@ pub fn layered(routes: Router<AppState>) -> Router<AppState> {
         // Nothing a page or an answer holds is for a shared cache (the favicon says otherwise).
         .layer(header("cache-control", "no-store"))
         .layer(middleware::from_fn(nul::refuse_nul))
+        .layer(middleware::from_fn(origin::same_origin_changes))
         .layer(middleware::from_fn(bounded))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(REQUEST_LIMIT))
         .layer(middleware::from_fn(crate::error::log_failures))
