@@ -7,19 +7,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 backend=${1:-sqlite}
 port=${PORT:-8181}
 duration=${DURATION:-15s}
-CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2} cargo build --release --locked -p autos-cli --manifest-path "$root/Cargo.toml" >&2
-bin="${CARGO_TARGET_DIR:-$root/target}/release/autos"
-case "$backend" in
-    sqlite)
-        db=$(mktemp -d)/load.db
-        export DATABASE_URL="$db" ;;
-    postgres)
-        "$root/ops/postgres-up.sh"
-        admin=${AUTOS_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
-        psql -q "$admin" -c "DROP DATABASE IF EXISTS autos_load WITH (FORCE)" -c "CREATE DATABASE autos_load"
-        export DATABASE_URL="${admin%/*}/autos_load" ;;
-    *) echo "uso: ops/load.sh sqlite|postgres" >&2; exit 2 ;;
-esac
+# shellcheck source=ops/scratch.sh
+. "$root/ops/scratch.sh" "$backend" autos_load
 export RUST_LOG=warn
 tokens=$("$bin" demo)
 export TOKEN=$(echo "$tokens" | awk '$1 == "admin" { print $2 }')

@@ -10,19 +10,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 backend=${1:-sqlite}
 port=${PORT:-8182}
 requests=${REQUESTS:-40}
-CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2} cargo build --release --locked -p autos-cli --manifest-path "$root/Cargo.toml" >&2
-bin="${CARGO_TARGET_DIR:-$root/target}/release/autos"
-case "$backend" in
-    sqlite)
-        db=$(mktemp -d)/pages.db
-        export DATABASE_URL="$db" ;;
-    postgres)
-        "$root/ops/postgres-up.sh"
-        admin=${AUTOS_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
-        psql -q "$admin" -c "DROP DATABASE IF EXISTS autos_pages WITH (FORCE)" -c "CREATE DATABASE autos_pages"
-        export DATABASE_URL="${admin%/*}/autos_pages" ;;
-    *) echo "uso: ops/pages.sh sqlite|postgres" >&2; exit 2 ;;
-esac
+# shellcheck source=ops/scratch.sh
+. "$root/ops/scratch.sh" "$backend" autos_pages
 export RUST_LOG=warn
 tokens=$("$bin" demo)
 token() { echo "$tokens" | awk -v role="$1" '$1 == role { print $2 }'; }

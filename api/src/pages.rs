@@ -728,18 +728,13 @@ struct DeadlineFilter {
 }
 
 impl DeadlineFilter {
-    fn get(value: &Option<String>) -> &str {
-        value.as_deref().map_or("", str::trim)
-    }
-
     fn keeps(&self, d: &DeadlineDoc, today: NaiveDate) -> bool {
         let (uf, familia, operadora, situacao) =
-            (Self::get(&self.uf), Self::get(&self.familia), Self::get(&self.operadora), Self::get(&self.situacao));
+            (typed(&self.uf), typed(&self.familia), typed(&self.operadora), typed(&self.situacao));
         (uf.is_empty() || d.uf.as_deref() == Some(uf))
             && (familia.is_empty() || d.family.as_deref() == Some(familia))
             && (operadora.is_empty() || d.registro.as_deref() == Some(operadora))
-            && (Self::get(&self.responsavel).is_empty()
-                || d.responsavel.as_deref() == Some(Self::get(&self.responsavel)))
+            && (typed(&self.responsavel).is_empty() || d.responsavel.as_deref() == Some(typed(&self.responsavel)))
             && match situacao {
                 "vencido" => d.due < today,
                 "hoje" => d.due == today,
@@ -747,6 +742,16 @@ impl DeadlineFilter {
                 _ => true,
             }
     }
+}
+
+/// A filter as typed: trimmed, empty when absent.
+fn typed(value: &Option<String>) -> &str {
+    value.as_deref().map_or("", str::trim)
+}
+
+/// A phase as typed (`Aguardando  defesa`) in the read models' spelling (`aguardando_defesa`).
+fn phase_code(typed: &str) -> String {
+    typed.to_lowercase().split_whitespace().collect::<Vec<_>>().join("_")
 }
 
 /// Razões sociais by registro, for the registros a list shows.

@@ -17,8 +17,8 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::{
-    assignees, date_br, deadline_status, error_page, family_label, operator_names, page, redirect, with_param,
-    PageOfficer, PAGE_ROWS,
+    assignees, date_br, deadline_status, error_page, family_label, operator_names, page, phase_code, redirect, typed,
+    with_param, PageOfficer, PAGE_ROWS,
 };
 use crate::state::AppState;
 use crate::ApiError;
@@ -209,30 +209,26 @@ struct SearchQuery {
 }
 
 impl SearchQuery {
-    fn get(value: &Option<String>) -> &str {
-        value.as_deref().map_or("", str::trim)
-    }
-
     /// The phase as the read models spell it.
-    fn phase_code(&self) -> String {
-        Self::get(&self.fase).to_lowercase().split_whitespace().collect::<Vec<_>>().join("_")
+    fn phase(&self) -> String {
+        phase_code(typed(&self.fase))
     }
 
     /// Whether a listed case matches every filter given.
     fn keeps(&self, e: &QueueEntry) -> bool {
         let matches = |filter: &str, value: Option<&str>| filter.is_empty() || value == Some(filter);
-        let phase = self.phase_code();
-        matches(Self::get(&self.operadora), e.registro.as_deref())
-            && matches(Self::get(&self.familia), e.family.as_deref())
+        let phase = self.phase();
+        matches(typed(&self.operadora), e.registro.as_deref())
+            && matches(typed(&self.familia), e.family.as_deref())
             && matches(&phase, Some(e.phase.as_str()))
-            && matches(Self::get(&self.responsavel), e.responsavel.as_deref())
-            && matches(Self::get(&self.uf).to_uppercase().as_str(), e.uf.as_deref())
+            && matches(typed(&self.responsavel), e.responsavel.as_deref())
+            && matches(typed(&self.uf).to_uppercase().as_str(), e.uf.as_deref())
     }
 
     fn is_empty(&self) -> bool {
         [&self.documento, &self.operadora, &self.familia, &self.fase, &self.responsavel, &self.uf]
             .iter()
-            .all(|v| Self::get(v).is_empty())
+            .all(|v| typed(v).is_empty())
     }
 }
 
@@ -260,7 +256,7 @@ async fn matching(
 ) -> Result<(Vec<QueueEntry>, Option<String>, &'static str), ApiError> {
     let after = query.apos.as_deref();
     let keep = |e: &QueueEntry| query.keeps(e);
-    let documento = SearchQuery::get(&query.documento);
+    let documento = typed(&query.documento);
     if !documento.is_empty() {
         let found = state
             .views
@@ -288,25 +284,25 @@ async fn matching(
         }
         return Ok((entries, found.next, "casos que citam o número do ato"));
     }
-    let responsavel = SearchQuery::get(&query.responsavel);
+    let responsavel = typed(&query.responsavel);
     if !responsavel.is_empty() {
         let prefix = keys::of_queue(Queue::Officer(responsavel));
         let found = state.views.page::<QueueEntry>(models::QUEUE, &prefix, after, PAGE_ROWS, keep).await?;
         return Ok((found.items, found.next, "casos abertos atribuídos ao servidor"));
     }
-    let familia = SearchQuery::get(&query.familia);
+    let familia = typed(&query.familia);
     if !familia.is_empty() {
-        let phase = query.phase_code();
+        let phase = query.phase();
         let prefix = keys::of_phase(familia, (!phase.is_empty()).then_some(phase.as_str()));
         let found = state.views.page::<QueueEntry>(models::CASE_BY_PHASE, &prefix, after, PAGE_ROWS, keep).await?;
         return Ok((found.items, found.next, "casos da família, abertos e encerrados"));
     }
-    let operadora = SearchQuery::get(&query.operadora);
+    let operadora = typed(&query.operadora);
     if !operadora.is_empty() {
         let found = state
             .views
             .page::<CaseRef>(models::CASE_OF_OPERATOR, &keys::of_operator(operadora), after, PAGE_ROWS, |c| {
-                let phase = query.phase_code();
+                let phase = query.phase();
                 phase.is_empty() || c.phase == phase
             })
             .await?;
@@ -327,7 +323,7 @@ async fn matching(
             .collect();
         return Ok((entries, found.next, "casos da operadora, abertos e encerrados"));
     }
-    let uf = SearchQuery::get(&query.uf).to_uppercase();
+    let uf = typed(&query.uf).to_uppercase();
     let found =
         state.views.page::<QueueEntry>(models::QUEUE, &keys::of_queue(Queue::Uf(&uf)), after, PAGE_ROWS, keep).await?;
     Ok((found.items, found.next, "casos abertos de operadoras com sede na UF"))
@@ -337,7 +333,7 @@ async fn matching(
 /// that case; anything else lists the matching cases.
 async fn search(State(state): State<AppState>, officer: PageOfficer, Query(query): Query<SearchQuery>) -> Response {
     let result = async {
-        let nup = SearchQuery::get(&query.processo);
+        let nup = typed(&query.processo);
         if !nup.is_empty() {
             let process = state
                 .views
@@ -362,7 +358,7 @@ async fn search(State(state): State<AppState>, officer: PageOfficer, Query(query
             return Ok(Ok(body));
         }
         let (entries, next, fonte) = matching(&state, &query).await?;
-        let single_act = !SearchQuery::get(&query.documento).is_empty() && entries.len() == 1 && next.is_none();
+        let single_act = !typed(&query.documento).is_empty() && entries.len() == 1 && next.is_none();
         if single_act && query.apos.is_none() {
             return Ok(Err(redirect(&format!("/casos/{}", entries[0].case_id))));
         }

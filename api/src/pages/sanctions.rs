@@ -15,7 +15,7 @@ use axum::Router;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use super::{date_br, error_page, operator_names, page, with_param, PageOfficer, PAGE_ROWS};
+use super::{date_br, error_page, operator_names, page, phase_code, typed, with_param, PageOfficer, PAGE_ROWS};
 use crate::state::AppState;
 use crate::ApiError;
 
@@ -37,14 +37,10 @@ struct SanctionFilter {
 }
 
 impl SanctionFilter {
-    fn get(value: &Option<String>) -> &str {
-        value.as_deref().map_or("", str::trim)
-    }
-
     fn keeps(&self, s: &SanctionEntry) -> bool {
-        let phase = Self::get(&self.fase).to_lowercase().split_whitespace().collect::<Vec<_>>().join("_");
+        let phase = phase_code(typed(&self.fase));
         (phase.is_empty() || s.phase == phase)
-            && match Self::get(&self.situacao) {
+            && match typed(&self.situacao) {
                 "em_aberto" => s.saldo.amount() > Decimal::ZERO,
                 "divida_ativa" => s.em_divida_ativa,
                 "quitada" => s.multa.is_some() && s.saldo.amount() == Decimal::ZERO,
@@ -83,7 +79,7 @@ async fn sanctions(
     Query(filtro): Query<SanctionFilter>,
 ) -> Response {
     let result = async {
-        let operadora = SanctionFilter::get(&filtro.operadora);
+        let operadora = typed(&filtro.operadora);
         let prefix = if operadora.is_empty() {
             String::new()
         } else {

@@ -179,6 +179,17 @@ fn repeated_groups_skip_empty_rows_and_keep_their_order() {
     assert_eq!(parcelas[1]["vencimento"], "2026-03-10");
 }
 
+/// Registers the probe's operator (seated in SP since 2001) in `world`.
+fn register_probe_operator(world: &mut crate::testing::World) {
+    let register = serde_json::from_value::<OperatorCommand>(json!({
+        "act": "registrar_operadora", "registro": PROBE_REGISTRO, "razao_social": "Saúde Exemplo S.A.",
+        "modalidade": "medicina_de_grupo", "uf": "SP", "registro_provisorio": false}))
+    .unwrap();
+    let registro = crate::Registro::parse(PROBE_REGISTRO).unwrap();
+    let admin = crate::testing::actor(crate::Role::Admin, &[]);
+    world.given_operator(registro, admin, crate::testing::d(2001, 6, 1), register);
+}
+
 #[test]
 fn only_the_acts_the_phase_admits_are_offered() {
     use crate::testing::{actor, d};
@@ -187,11 +198,7 @@ fn only_the_acts_the_phase_admits_are_offered() {
     let registro = crate::Registro::parse(PROBE_REGISTRO).unwrap();
     let rules = crate::testing::rule_book_configured_for_tests();
     let mut world = crate::testing::World::new(rules.clone());
-    let register = serde_json::from_value::<OperatorCommand>(json!({
-        "act": "registrar_operadora", "registro": PROBE_REGISTRO, "razao_social": "Saúde Exemplo S.A.",
-        "modalidade": "medicina_de_grupo", "uf": "SP", "registro_provisorio": false}))
-    .unwrap();
-    world.given_operator(registro, actor(Role::Admin, &[]), d(2001, 6, 1), register);
+    register_probe_operator(&mut world);
     let id = world.new_case_id();
     let auto = serde_json::from_value::<CaseCommand>(json!({
         "act": "lavrar_auto_infracao", "registro": PROBE_REGISTRO, "processo": "33910.000001/2026-01",
@@ -228,11 +235,7 @@ fn an_act_whose_deadline_awaits_confirmation_says_which_it_would_open() {
     let placeholder = rules.with_placeholder_deadlines();
     let registro = crate::Registro::parse(PROBE_REGISTRO).unwrap();
     let mut world = crate::testing::World::new(rules.clone());
-    let register = serde_json::from_value::<OperatorCommand>(json!({
-        "act": "registrar_operadora", "registro": PROBE_REGISTRO, "razao_social": "Saúde Exemplo S.A.",
-        "modalidade": "medicina_de_grupo", "uf": "SP", "registro_provisorio": false}))
-    .unwrap();
-    world.given_operator(registro, actor(Role::Admin, &[]), d(2001, 6, 1), register);
+    register_probe_operator(&mut world);
     let auto = |processo: &str, on: &str| {
         serde_json::from_value::<CaseCommand>(json!({
             "act": "lavrar_auto_infracao", "registro": PROBE_REGISTRO, "processo": processo,

@@ -1,0 +1,16 @@
+# Sourced by the benchmark scripts: builds the release binary into `bin` and points
+# DATABASE_URL at a fresh scratch database of backend $1 named $2 (SQLite: a new temporary file;
+# PostgreSQL: the database dropped and created again in the local cluster).
+CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2} cargo build --release --locked -p autos-cli --manifest-path "$root/Cargo.toml" >&2
+bin="${CARGO_TARGET_DIR:-$root/target}/release/autos"
+case "$1" in
+    sqlite)
+        DATABASE_URL=$(mktemp -d)/"$2".db ;;
+    postgres)
+        "$root/ops/postgres-up.sh"
+        admin=${AUTOS_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+        psql -q "$admin" -c "DROP DATABASE IF EXISTS $2 WITH (FORCE)" -c "CREATE DATABASE $2"
+        DATABASE_URL="${admin%/*}/$2" ;;
+    *) echo "uso: $0 sqlite|postgres" >&2; exit 2 ;;
+esac
+export DATABASE_URL
