@@ -75,6 +75,13 @@ pub enum ProblemKind {
     MissingPosition,
     /// A checkpoint's digest or count no longer matches the events before it.
     CheckpointMismatch,
+    /// A signed head the witness holds is missing from the database, or held otherwise there.
+    HeadMissing,
+    /// A signed head's signature does not verify, or its key is unknown.
+    HeadSignature,
+    /// The log no longer gives the root a signed head signed (events changed, removed, swapped
+    /// or cut off).
+    HeadMismatch,
 }
 
 impl ProblemKind {
@@ -87,6 +94,9 @@ impl ProblemKind {
             ProblemKind::Reordered => "versões e posições em ordens diferentes",
             ProblemKind::MissingPosition => "posição sem evento e sem lacuna registrada",
             ProblemKind::CheckpointMismatch => "checkpoint não confere com os eventos que cobre",
+            ProblemKind::HeadMissing => "cabeçalho assinado ausente do banco ou reescrito",
+            ProblemKind::HeadSignature => "cabeçalho com assinatura inválida ou de chave desconhecida",
+            ProblemKind::HeadMismatch => "o registro não confere com um cabeçalho assinado",
         }
     }
 }
