@@ -9,6 +9,7 @@ use autos_domain::rules::Confirmation;
 use autos_domain::RuleBook;
 use autos_store::integrity::{self, VerifyReport};
 use autos_store::personal;
+use autos_store::tree_heads;
 use autos_store::{EventStore, Provenance};
 use indicatif::{ProgressBar, ProgressStyle};
 use uuid::Uuid;
@@ -104,7 +105,7 @@ pub async fn serve(
             load_demo(store.clone(), &options).await?;
         }
     }
-    tokio::spawn(seal_forever(store.clone()));
+    tokio::spawn(seal_forever(store.clone(), crate::trust::signing_key()?));
     let board = StatusBoard::default();
     let mut runners = Vec::new();
     for projection in autos_projections::all() {
@@ -121,8 +122,33 @@ pub async fn serve(
     Ok(())
 }
 
-/// Seals new events in global order, woken by commits and at least every [`SEAL_INTERVAL`].
-async fn seal_forever(store: Arc<dyn EventStore>) {
+/// Checks the log against every signed head, then seals new events in global order and signs
+/// the head of each new checkpoint, woken by commits and at least every [`SEAL_INTERVAL`]. A
+/// log that no longer matches its heads is neither sealed nor signed: `autos verify` says why.
+async fn seal_forever(store: Arc<dyn EventStore>, key: autos_store::tree_heads::SigningKey) {
+    let witness = crate::trust::witness();
+    let check = match crate::trust::keyring() {
+        Ok(keyring) => tree_heads::check(store.as_ref(), &keyring, &witness).await.map_err(CliError::from),
+        Err(e) => Err(e),
+    };
+    let leaves = match check {
+        Ok(check) if check.problems.is_empty() => {
+            if let Err(e) = crate::trust::witness_unwitnessed(&check) {
+                tracing::warn!(error = %e, "the witness lacks heads and cannot be written");
+            }
+            check.leaves
+        }
+        Ok(check) => {
+            let problems = check.problems.len();
+            tracing::error!(problems, "the log does not match its signed heads; not sealing (run `autos verify`)");
+            return;
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "signed heads cannot be checked; not sealing");
+            return;
+        }
+    };
+    let mut notary = tree_heads::Notary::new(key, witness, leaves);
     let mut commits = store.commits();
     loop {
         match integrity::seal(store.as_ref(), SEAL_BATCH).await {
@@ -132,6 +158,11 @@ async fn seal_forever(store: Arc<dyn EventStore>) {
             }
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "seal failed; will retry"),
+        }
+        match notary.sign_latest(store.as_ref()).await {
+            Ok(Some(head)) => tracing::debug!(tree_size = head.tree_size, position = head.position, "head signed"),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "tree head not signed; will retry"),
         }
         let _ = tokio::time::timeout(SEAL_INTERVAL, commits.changed()).await;
     }
@@ -174,8 +205,9 @@ pub enum VerifyMode {
     Against(String),
 }
 
-/// `autos verify`: recomputes every hash chain and checkpoint and reports the first mismatch
-/// exactly; exits non-zero when anything was altered.
+/// `autos verify`: checks the log against every signed head (database and witness) before
+/// sealing anything, then recomputes every hash chain and checkpoint, reports the first
+/// mismatch exactly, and signs the head of what it sealed; exits non-zero when anything was altered.
 ///
 /// # Errors
 /// `IntegrityFailed` when tampering was found, `Store` on database faults.
@@ -193,6 +225,10 @@ pub async fn verify(url: &str, mode: VerifyMode) -> Result<(), CliError> {
             }
         };
     }
+    // The signed heads first: sealing a log that no longer matches them would record its
+    // holes as gaps and sign over what was changed.
+    let key = crate::trust::signing_key()?;
+    let heads = crate::trust::check_heads(store.as_ref()).await?;
     integrity::seal_all(store.as_ref()).await?;
     let bar = spinner("verificando");
     let report = integrity::verify(store.as_ref(), &|n| bar.set_position(n as u64)).await?;
@@ -201,6 +237,8 @@ pub async fn verify(url: &str, mode: VerifyMode) -> Result<(), CliError> {
     if !report.ok() {
         return Err(CliError::IntegrityFailed(report.problems.len()));
     }
+    let mut notary = tree_heads::Notary::new(key, crate::trust::witness(), heads.leaves);
+    crate::trust::sign_latest(&mut notary, store.as_ref()).await?;
     if let (VerifyMode::ExportCheckpoint, Some(cp)) = (&mode, &report.latest_checkpoint) {
         println!("{}", integrity::export_checkpoint(cp));
     }
@@ -215,9 +253,7 @@ fn print_report(report: &VerifyReport) {
     if report.ok() {
         println!("Nenhuma alteração encontrada.");
     }
-    for problem in &report.problems {
-        println!("PROBLEMA: {problem}");
-    }
+    crate::trust::print_problems(&report.problems);
 }
 
 /// `autos lgpd forget`: destroys a data subject's key so their personal data becomes

@@ -113,15 +113,15 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.kind)?;
+        f.write_str(self.kind.label())?;
         if let Some(s) = &self.stream_id {
-            write!(f, " stream={s}")?;
+            write!(f, " fluxo={s}")?;
         }
         if let Some(v) = self.version {
-            write!(f, " version={v}")?;
+            write!(f, " versão={v}")?;
         }
         if let Some(p) = self.position {
-            write!(f, " position={p}")?;
+            write!(f, " posição={p}")?;
         }
         write!(f, ": {}", self.detail)
     }

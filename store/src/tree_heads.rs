@@ -430,6 +430,9 @@ pub struct HeadCheck {
     pub problems: Vec<Problem>,
     /// The leaves of the whole visible log, for the [`Notary`] that signs next.
     pub leaves: Leaves,
+    /// Heads of the database that verified and match the log but that the witness lacks (a
+    /// signer stopped between recording a head and witnessing it): for [`Witness::append`].
+    pub unwitnessed: Vec<TreeHead>,
 }
 
 fn head_problem(kind: ProblemKind, position: i64, detail: String) -> Problem {
@@ -481,10 +484,19 @@ pub async fn check(store: &dyn EventStore, keyring: &Keyring, witness: &Witness)
         ));
     }
     let leaves = Leaves::read(store, None).await?;
+    // One pass over the leaves, the tree grown to each head's size in turn.
+    let mut tree = Frontier::default();
     let mut vouched: Option<&TreeHead> = None;
+    let mut matched = Vec::new();
     for head in valid {
-        if leaves.matches(head) {
+        let size = usize::try_from(head.tree_size).unwrap_or(usize::MAX);
+        while (tree.size() as usize) < size.min(leaves.len()) {
+            tree.push(leaves.hashes[tree.size() as usize]);
+        }
+        let last = if size == 0 { Some(&0) } else { leaves.positions.get(size - 1) };
+        if last == Some(&head.position) && tree.root().as_slice() == head.root {
             vouched = Some(head);
+            matched.push(head);
             continue;
         }
         // The heads vouch for everything up to the last one that matched; the first position
@@ -510,7 +522,8 @@ pub async fn check(store: &dyn EventStore, keyring: &Keyring, witness: &Witness)
         ));
         break;
     }
-    Ok(HeadCheck { heads_checked, problems, leaves })
+    let unwitnessed = matched.into_iter().filter(|h| !witnessed.contains(h)).cloned().collect();
+    Ok(HeadCheck { heads_checked, problems, leaves, unwitnessed })
 }
 
 mod hex_hashes {

@@ -204,6 +204,19 @@ autos_store::on_both_backends!(
         assert!(problems.iter().all(|p| p.kind == ProblemKind::HeadMissing), "{problems:?}");
     }
 
+    async fn a_head_the_witness_missed_is_no_tampering_and_is_handed_to_it(s: &Subject) {
+        let mut trust = Trust::new();
+        seed(s, &mut trust).await;
+        // A signer stopped between recording its last head and witnessing it.
+        let file = trust.dir.join("witness").join("heads.jsonl");
+        let text = std::fs::read_to_string(&file).unwrap();
+        let kept: Vec<&str> = text.lines().take(5).collect();
+        std::fs::write(&file, format!("{}\n", kept.join("\n"))).unwrap();
+        let check = tree_heads::check(s.store().as_ref(), &trust.keyring, &trust.witness).await.unwrap();
+        assert!(check.problems.is_empty(), "{:?}", check.problems);
+        assert_eq!(check.unwitnessed, vec![s.store().tree_heads().await.unwrap().pop().unwrap()]);
+    }
+
     async fn a_head_signed_by_another_key_is_refused(s: &Subject) {
         let mut trust = Trust::new();
         let events = seed(s, &mut trust).await;
