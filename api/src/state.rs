@@ -39,4 +39,10 @@ impl AppState {
         let personal = PersonalVault::new(store.clone(), master);
         AppState { store, service, views, board, metrics, personal, audit: autos_app::audit::AuditJobs::default() }
     }
+
+    /// The same state, whose full verifications first check the signed tree heads of `files`.
+    pub fn checking_heads(mut self, files: autos_store::tree_heads::TrustFiles) -> Self {
+        self.audit = autos_app::audit::AuditJobs::checking_heads(files);
+        self
+    }
 }

@@ -116,7 +116,9 @@ pub async fn serve(
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(%listen, backend = store.backend_name(), instance = %board.instance(), "Autos no ar: http://{listen}/");
-    let app = router(AppState::new(store.clone(), board.clone(), metrics, Arc::new(rules), master_key()?));
+    let state = AppState::new(store.clone(), board.clone(), metrics, Arc::new(rules), master_key()?)
+        .checking_heads(crate::trust::files());
+    let app = router(state);
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     runner::step_down(store.as_ref(), &board, runners).await;
     Ok(())
@@ -127,26 +129,22 @@ pub async fn serve(
 /// log that no longer matches its heads is neither sealed nor signed: `autos verify` says why.
 async fn seal_forever(store: Arc<dyn EventStore>, key: autos_store::tree_heads::SigningKey) {
     let witness = crate::trust::witness();
-    let check = match crate::trust::keyring() {
-        Ok(keyring) => tree_heads::check(store.as_ref(), &keyring, &witness).await.map_err(CliError::from),
-        Err(e) => Err(e),
-    };
-    let leaves = match check {
-        Ok(check) if check.problems.is_empty() => {
-            if let Err(e) = crate::trust::witness_unwitnessed(&check) {
-                tracing::warn!(error = %e, "the witness lacks heads and cannot be written");
+    let leaves = loop {
+        match crate::trust::files().check(store.as_ref()).await {
+            Ok(check) if check.problems.is_empty() => {
+                if let Err(e) = crate::trust::witness_unwitnessed(&check) {
+                    tracing::warn!(error = %e, "the witness lacks heads and cannot be written");
+                }
+                break check.leaves;
             }
-            check.leaves
+            Ok(check) => {
+                let problems = check.problems.len();
+                tracing::error!(problems, "the log does not match its signed heads; not sealing (run `autos verify`)");
+                return;
+            }
+            Err(e) => tracing::warn!(error = %e, "signed heads not checked yet; will retry before sealing"),
         }
-        Ok(check) => {
-            let problems = check.problems.len();
-            tracing::error!(problems, "the log does not match its signed heads; not sealing (run `autos verify`)");
-            return;
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "signed heads cannot be checked; not sealing");
-            return;
-        }
+        tokio::time::sleep(SEAL_INTERVAL).await;
     };
     let mut notary = tree_heads::Notary::new(key, witness, leaves);
     let mut commits = store.commits();

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use autos_store::integrity::Problem;
 use autos_store::tree_heads::{
-    self, Consistency, HeadCheck, Keyring, Notary, ProofCheck, Receipt, SigningKey, Witness,
+    Consistency, HeadCheck, Keyring, Notary, ProofCheck, Receipt, SigningKey, TrustFiles, Witness,
 };
 use autos_store::EventStore;
 
@@ -25,12 +25,9 @@ pub fn witness() -> Witness {
     Witness::in_dir(Path::new(WITNESS_DIR))
 }
 
-/// The public keys heads are verified with.
-///
-/// # Errors
-/// `Store` (`TrustFile`) when the keyring file is unreadable.
-pub fn keyring() -> Result<Keyring, CliError> {
-    Ok(Keyring::load(Path::new(KEYRING_FILE))?)
+/// The keyring and the witness, which heads are checked from.
+pub fn files() -> TrustFiles {
+    TrustFiles { keyring: KEYRING_FILE.into(), witness: witness() }
 }
 
 /// The key that signs heads: `AUTOS_SIGNING_KEY` (base64 of 32 bytes), or the file
@@ -61,7 +58,7 @@ pub fn signing_key() -> Result<SigningKey, CliError> {
 /// # Errors
 /// `IntegrityFailed` when a head is missing, unsigned or no longer matched; `Store` on faults.
 pub async fn check_heads(store: &dyn EventStore) -> Result<HeadCheck, CliError> {
-    let check = tree_heads::check(store, &keyring()?, &witness()).await?;
+    let check = files().check(store).await?;
     println!("{} cabeçalhos assinados verificados (banco e testemunha).", check.heads_checked);
     if check.problems.is_empty() {
         witness_unwitnessed(&check)?;

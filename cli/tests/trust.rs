@@ -2,7 +2,8 @@
 //! signs and witnesses what it seals; the proof endpoints give receipts and consistency proofs
 //! that `autos proof check` accepts with the public key alone, and refuses once changed;
 //! `autos verify` finds a log whose last events were removed and whose heads and checkpoints
-//! were wiped from the witness alone, names the first bad position, and seals nothing.
+//! were wiped from the witness alone, names the first bad position, and seals nothing — nor
+//! does a server started on it, whose `GET /api/v1/audit/verify` reports the same.
 
 mod support;
 
@@ -92,6 +93,15 @@ async fn signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_log(backe
     // An attacker with the database removes the last act and every head and checkpoint.
     let cut = format!("DELETE FROM events WHERE position >= {last_act}");
     db.tamper(&[&cut, "DELETE FROM tree_heads", "DELETE FROM seal_checkpoints", "DELETE FROM position_gaps"]).await;
+    // A server started on it seals nothing, and its verification reports the heads.
+    let serve = Serve::start(&db, &[]).await;
+    let (status, answer) = get(&serve.base, "/api/v1/audit/verify", &auditor).await;
+    assert_eq!(status, 200, "{answer:?}");
+    assert_eq!(answer["ok"], false, "{answer:?}");
+    let kinds: Vec<&str> =
+        answer["report"]["problems"].as_array().unwrap().iter().filter_map(|p| p["kind"].as_str()).collect();
+    assert!(kinds.contains(&"head_missing") && kinds.contains(&"head_mismatch"), "{kinds:?}");
+    drop(serve);
     let found = db.autos(&["verify"]);
     let report = stdout(&found);
     assert_eq!(found.status.code(), Some(2), "{report}");

@@ -291,6 +291,23 @@ impl Witness {
     }
 }
 
+/// The files heads are checked from, outside the database: the keyring and the witness.
+#[derive(Debug, Clone)]
+pub struct TrustFiles {
+    pub keyring: PathBuf,
+    pub witness: Witness,
+}
+
+impl TrustFiles {
+    /// [`check`] with the keyring as the file holds it now (a rotation may have added a key).
+    ///
+    /// # Errors
+    /// As [`check`], and `TrustFile` when the keyring cannot be read.
+    pub async fn check(&self, store: &dyn EventStore) -> Result<HeadCheck, StoreError> {
+        check(store, &Keyring::load(&self.keyring)?, &self.witness).await
+    }
+}
+
 /// The leaf of the event at `position` whose content hashes to `event_hash`.
 pub fn leaf(position: i64, event_hash: &[u8]) -> Hash {
     let mut data = position.to_be_bytes().to_vec();

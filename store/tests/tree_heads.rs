@@ -153,6 +153,11 @@ autos_store::on_both_backends!(
         let problems = trust.check(s.store().as_ref()).await;
         assert!(problems.iter().any(|p| p.kind == ProblemKind::HeadMissing), "{problems:?}");
         assert_eq!(first_mismatch(&problems).position, Some(target.position));
+        // No receipt leads the changed event to a head the witness holds.
+        let leaves = Leaves::read(s.store().as_ref(), None).await.unwrap();
+        let witnessed = trust.witness.heads().unwrap().pop().unwrap();
+        let changed = s.store().read_all(target.position - 1, 1).await.unwrap().remove(0);
+        assert_eq!(Receipt::build(&leaves, &witnessed, &changed), None);
     }
 
     async fn a_deleted_event_is_found_from_the_witness_alone(s: &Subject) {
