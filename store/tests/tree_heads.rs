@@ -1,6 +1,7 @@
 //! Signed tree heads against an attacker who holds the database, on both backends: every
-//! tampering — an event changed with its hash recomputed, one deleted, two swapped, the last
-//! ones cut off, the heads and checkpoints wiped, a head forged — is found by
+//! tampering — an event changed with its hash recomputed, one deleted (a gap inserted to explain
+//! it or not), two swapped, the last ones cut off, the heads and checkpoints wiped, a head
+//! forged — is found by
 //! `tree_heads::check` from the witness and the signed heads alone, at the first bad position;
 //! receipts and consistency proofs verify with the public key only.
 
@@ -169,6 +170,20 @@ autos_store::on_both_backends!(
         s.tamper(&statements).await;
         let problems = trust.check(s.store().as_ref()).await;
         assert_eq!(first_mismatch(&problems).position, Some(events[2].position));
+    }
+
+    async fn a_deleted_event_explained_by_an_inserted_gap_is_still_found(s: &Subject) {
+        let mut trust = Trust::new();
+        let events = seed(s, &mut trust).await;
+        let p = events[3].position;
+        let (delete, gap) = (
+            format!("DELETE FROM events WHERE position = {p}"),
+            format!("INSERT INTO position_gaps (from_position, to_position) VALUES ({p}, {p})"),
+        );
+        s.tamper(&[&delete, &gap]).await;
+        let problems = trust.check(s.store().as_ref()).await;
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(first_mismatch(&problems).position, Some(p));
     }
 
     async fn two_swapped_events_are_found_from_the_witness_alone(s: &Subject) {
