@@ -182,6 +182,10 @@ pub trait EventStore: Send + Sync + 'static {
     async fn tree_heads(&self) -> Result<Vec<TreeHead>, StoreError> {
         tables::tree_heads(&self.database()).await
     }
+    /// The signed tree head of the largest tree, if any.
+    async fn latest_tree_head(&self) -> Result<Option<TreeHead>, StoreError> {
+        tables::latest_tree_head(&self.database()).await
+    }
     /// Records a signed tree head; false when one of that size was already recorded.
     async fn record_tree_head(&self, head: &TreeHead) -> Result<bool, StoreError> {
         tables::record_tree_head(&self.database(), head).await

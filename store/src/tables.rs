@@ -159,14 +159,22 @@ pub(crate) async fn record_checkpoint(
     })
 }
 
+const TREE_HEADS: &str = "SELECT tree_size, position, root, signed_at, key_id, signature FROM tree_heads";
+
 /// See [`crate::EventStore::tree_heads`].
 pub(crate) async fn tree_heads(db: &Database) -> Result<Vec<TreeHead>, StoreError> {
+    read_tree_heads(db, "ORDER BY tree_size").await
+}
+
+/// See [`crate::EventStore::latest_tree_head`].
+pub(crate) async fn latest_tree_head(db: &Database) -> Result<Option<TreeHead>, StoreError> {
+    Ok(read_tree_heads(db, "ORDER BY tree_size DESC LIMIT 1").await?.pop())
+}
+
+async fn read_tree_heads(db: &Database, order: &str) -> Result<Vec<TreeHead>, StoreError> {
+    let sql = format!("{TREE_HEADS} {order}");
     on_db!(db, read, |pool| {
-        let rows = sqlx::query(
-            "SELECT tree_size, position, root, signed_at, key_id, signature FROM tree_heads ORDER BY tree_size",
-        )
-        .fetch_all(pool)
-        .await?;
+        let rows = sqlx::query(&sql).fetch_all(pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(TreeHead {

@@ -418,7 +418,7 @@ impl Notary {
     /// signed); `TrustFile` when the witness cannot be written; `Database` on IO faults.
     pub async fn sign_latest(&mut self, store: &dyn EventStore) -> Result<Option<TreeHead>, StoreError> {
         let Some(checkpoint) = store.checkpoints().await?.pop() else { return Ok(None) };
-        let signed = store.tree_heads().await?.last().map_or(0, |h| h.tree_size);
+        let signed = store.latest_tree_head().await?.map_or(0, |h| h.tree_size);
         if checkpoint.event_count <= signed {
             return Ok(None);
         }

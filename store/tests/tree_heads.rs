@@ -186,6 +186,22 @@ autos_store::on_both_backends!(
         assert_eq!(first_mismatch(&problems).position, Some(p));
     }
 
+    async fn a_reseal_records_no_gap_where_a_signed_head_saw_an_event(s: &Subject) {
+        let mut trust = Trust::new();
+        let events = seed(s, &mut trust).await;
+        let p = events[2].position;
+        s.tamper(&[&format!("DELETE FROM events WHERE position = {p}"), "DELETE FROM seal_checkpoints"]).await;
+        let store = s.store();
+        integrity::seal_all(store.as_ref()).await.unwrap().expect("a checkpoint of the changed log");
+        assert!(store.gaps().await.unwrap().iter().all(|g| g.to_position < p || g.from_position > p));
+        let report = integrity::verify(store.as_ref(), &|_| {}).await.unwrap();
+        assert!(
+            report.problems.iter().any(|q| q.kind == ProblemKind::MissingPosition && q.position == Some(p)),
+            "{:?}",
+            report.problems
+        );
+    }
+
     async fn two_swapped_events_are_found_from_the_witness_alone(s: &Subject) {
         let mut trust = Trust::new();
         let events = seed(s, &mut trust).await;
