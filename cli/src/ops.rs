@@ -225,7 +225,7 @@ pub async fn verify(url: &str, mode: VerifyMode) -> Result<(), CliError> {
     }
     // The signed heads first: sealing a log that no longer matches them would record its
     // holes as gaps and sign over what was changed.
-    let key = crate::trust::signing_key()?;
+    let key = crate::trust::existing_signing_key()?;
     let heads = crate::trust::check_heads(store.as_ref()).await?;
     integrity::seal_all(store.as_ref()).await?;
     let bar = spinner("verificando");
@@ -235,8 +235,15 @@ pub async fn verify(url: &str, mode: VerifyMode) -> Result<(), CliError> {
     if !report.ok() {
         return Err(CliError::IntegrityFailed(report.problems.len()));
     }
-    let mut notary = tree_heads::Notary::new(key, crate::trust::witness(), heads.leaves);
-    crate::trust::sign_latest(&mut notary, store.as_ref()).await?;
+    match key {
+        Some(key) => {
+            let mut notary = tree_heads::Notary::new(key, crate::trust::witness(), heads.leaves);
+            crate::trust::sign_latest(&mut notary, store.as_ref()).await?;
+        }
+        None => println!(
+            "Sem chave de assinatura aqui (AUTOS_SIGNING_KEY ou ./autos.signing.key): nenhum cabeçalho novo assinado."
+        ),
+    }
     if let (VerifyMode::ExportCheckpoint, Some(cp)) = (&mode, &report.latest_checkpoint) {
         println!("{}", integrity::export_checkpoint(cp));
     }

@@ -30,25 +30,36 @@ pub fn files() -> TrustFiles {
     TrustFiles { keyring: KEYRING_FILE.into(), witness: witness() }
 }
 
-/// The key that signs heads: `AUTOS_SIGNING_KEY` (base64 of 32 bytes), or the file
-/// `./autos.signing.key`, created (mode 0600) on first use. Its public key is always in the
-/// keyring, so the heads it signs verify.
+/// The server's signing key: [`existing_signing_key`], or a fresh one written to
+/// `./autos.signing.key` (mode 0600) on the first start.
 ///
 /// # Errors
 /// `Store` (`TrustFile`) when the key is malformed or a file cannot be read or written.
 pub fn signing_key() -> Result<SigningKey, CliError> {
-    let key = match std::env::var("AUTOS_SIGNING_KEY") {
-        Ok(text) => SigningKey::from_base64(&text)?,
-        Err(_) => match SigningKey::load(Path::new(SIGNING_KEY_FILE))? {
-            Some(key) => key,
-            None => {
-                let key = SigningKey::generate();
-                key.store(Path::new(SIGNING_KEY_FILE))?;
-                key
-            }
-        },
-    };
+    if let Some(key) = existing_signing_key()? {
+        return Ok(key);
+    }
+    let key = SigningKey::generate();
+    key.store(Path::new(SIGNING_KEY_FILE))?;
     Keyring::add(Path::new(KEYRING_FILE), &key.public_key())?;
+    Ok(key)
+}
+
+/// The key that signs heads, if this installation has one: `AUTOS_SIGNING_KEY` (base64 of 32
+/// bytes) or the file `./autos.signing.key`. Its public key is always in the keyring, so the
+/// heads it signs verify. A command run elsewhere (an auditor's `autos verify`) has none and
+/// signs nothing, rather than sign the log with a key the server does not know.
+///
+/// # Errors
+/// `Store` (`TrustFile`) when the key is malformed or a file cannot be read or written.
+pub fn existing_signing_key() -> Result<Option<SigningKey>, CliError> {
+    let key = match std::env::var("AUTOS_SIGNING_KEY") {
+        Ok(text) => Some(SigningKey::from_base64(&text)?),
+        Err(_) => SigningKey::load(Path::new(SIGNING_KEY_FILE))?,
+    };
+    if let Some(key) = &key {
+        Keyring::add(Path::new(KEYRING_FILE), &key.public_key())?;
+    }
     Ok(key)
 }
 

@@ -89,6 +89,14 @@ async fn signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_log(backe
 
     let clean = db.autos(&["verify"]);
     assert!(clean.status.success(), "{}", stdout(&clean));
+    // An auditor elsewhere, with the keyring only, verifies the heads and signs nothing.
+    let auditor_dir = db.dir.join("auditor");
+    std::fs::create_dir_all(&auditor_dir).unwrap();
+    std::fs::copy(db.dir.join("autos.signing.pub"), auditor_dir.join("autos.signing.pub")).unwrap();
+    let outside = support::autos_in(&auditor_dir, &db.url, &["verify"]);
+    assert!(outside.status.success(), "{}", stdout(&outside));
+    assert!(stdout(&outside).contains("nenhum cabeçalho novo assinado"), "{}", stdout(&outside));
+    assert!(!auditor_dir.join("autos.signing.key").exists());
 
     // An attacker with the database removes the last act and every head and checkpoint.
     let cut = format!("DELETE FROM events WHERE position >= {last_act}");
