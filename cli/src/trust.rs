@@ -172,6 +172,7 @@ pub async fn keys_rotate(url: &str) -> Result<(), CliError> {
         new.public_key().key_id()
     );
     print_public(&new);
+    println!("Reinicie `autos serve`: até lá ele assina com a chave anterior, que segue válida.");
     autos_store::integrity::seal_all(store.as_ref()).await?;
     sign_latest(&mut Notary::new(new, witness(), check.leaves), store.as_ref()).await
 }
