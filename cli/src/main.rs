@@ -66,7 +66,8 @@ enum Command {
         /// Also print the latest checkpoint, for an auditor to keep.
         #[arg(long)]
         checkpoint: bool,
-        /// Prove the log still extends a checkpoint exported earlier.
+        /// Prove the log still extends a checkpoint exported earlier, or a signed tree head kept
+        /// earlier (a file holding its JSON, e.g. a line of the witness).
         #[arg(long, value_name = "CHECKPOINT", conflicts_with = "checkpoint")]
         against: Option<String>,
     },

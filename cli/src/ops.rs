@@ -199,7 +199,8 @@ pub enum VerifyMode {
     Full,
     /// Like `Full`, then print the latest checkpoint for an auditor to keep.
     ExportCheckpoint,
-    /// Prove the log still extends a checkpoint exported earlier.
+    /// Prove the log still extends a checkpoint exported earlier, or a signed head kept earlier
+    /// (its JSON, or a file holding it).
     Against(String),
 }
 
@@ -212,6 +213,9 @@ pub enum VerifyMode {
 pub async fn verify(url: &str, mode: VerifyMode) -> Result<(), CliError> {
     let store = open_store(url).await?;
     if let VerifyMode::Against(exported) = &mode {
+        if let Some(head) = crate::trust::kept_head(exported)? {
+            return crate::trust::verify_against_head(store.as_ref(), &head).await;
+        }
         return match integrity::verify_against(store.as_ref(), exported).await? {
             None => {
                 println!("O registro ainda contém, inalterado, tudo o que o checkpoint atestou.");

@@ -7,9 +7,10 @@ use std::path::Path;
 
 use autos_store::integrity::Problem;
 use autos_store::tree_heads::{
-    Consistency, HeadCheck, Keyring, Notary, ProofCheck, Receipt, SigningKey, TrustFiles, Witness,
+    Consistency, HeadCheck, Keyring, Leaves, Notary, ProofCheck, Receipt, SignatureCheck, SigningKey, TrustFiles,
+    Witness,
 };
-use autos_store::EventStore;
+use autos_store::{EventStore, TreeHead};
 
 use crate::CliError;
 
@@ -115,6 +116,51 @@ pub async fn sign_latest(notary: &mut Notary, store: &dyn EventStore) -> Result<
         );
     }
     Ok(())
+}
+
+/// The signed head `text` holds — its JSON, or the path of a file holding it — or None when it
+/// is something else (an exported checkpoint).
+///
+/// # Errors
+/// `Config` when it looks like a head and is not one.
+pub fn kept_head(text: &str) -> Result<Option<TreeHead>, CliError> {
+    let path = Path::new(text.trim());
+    let json = if text.trim_start().starts_with('{') {
+        text.to_owned()
+    } else if path.is_file() {
+        std::fs::read_to_string(path)
+            .map_err(|e| CliError::Config(format!("não foi possível ler {}: {e}", path.display())))?
+    } else {
+        return Ok(None);
+    };
+    serde_json::from_str(json.trim()).map(Some).map_err(|_| {
+        CliError::Config("o cabeçalho dado não é um cabeçalho assinado (JSON de uma linha da testemunha)".into())
+    })
+}
+
+/// `autos verify --against HEAD`: the head's signature verifies with the keyring and the log
+/// still gives its root — everything it signed is there, unchanged.
+///
+/// # Errors
+/// `IntegrityFailed` when it does not hold, `Store` on faults.
+pub async fn verify_against_head(store: &dyn EventStore, head: &TreeHead) -> Result<(), CliError> {
+    let why = match files().check_signature(head)? {
+        SignatureCheck::Valid => {
+            let leaves = Leaves::read(store, Some(head.position)).await?;
+            if leaves.matches(head) {
+                println!(
+                    "O registro ainda contém, inalterado, tudo o que o cabeçalho assinado atestou ({} eventos até a posição {}).",
+                    head.tree_size, head.position
+                );
+                return Ok(());
+            }
+            "o registro não dá mais a raiz que o cabeçalho assinou"
+        }
+        SignatureCheck::UnknownKey => "o cabeçalho foi assinado por uma chave que não está no chaveiro",
+        SignatureCheck::Invalid => "a assinatura do cabeçalho não confere",
+    };
+    println!("DIVERGÊNCIA: {why} ({} eventos até a posição {}).", head.tree_size, head.position);
+    Err(CliError::IntegrityFailed(1))
 }
 
 fn print_public(key: &SigningKey) {

@@ -98,6 +98,13 @@ async fn signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_log(backe
     assert!(stdout(&outside).contains("nenhum cabeçalho novo assinado"), "{}", stdout(&outside));
     assert!(!auditor_dir.join("autos.signing.key").exists());
 
+    // An auditor keeps the latest head (a line of the witness) to prove the log against later.
+    let witness = std::fs::read_to_string(db.dir.join("autos.witness/heads.jsonl")).unwrap();
+    let kept = db.dir.join("kept-head.json");
+    std::fs::write(&kept, witness.lines().last().unwrap()).unwrap();
+    let extends = db.autos(&["verify", "--against", path(&kept)]);
+    assert!(extends.status.success(), "{}", stdout(&extends));
+
     // An attacker with the database removes the last act and every head and checkpoint.
     let cut = format!("DELETE FROM events WHERE position >= {last_act}");
     db.tamper(&[&cut, "DELETE FROM tree_heads", "DELETE FROM seal_checkpoints", "DELETE FROM position_gaps"]).await;
@@ -110,6 +117,9 @@ async fn signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_log(backe
         answer["report"]["problems"].as_array().unwrap().iter().filter_map(|p| p["kind"].as_str()).collect();
     assert!(kinds.contains(&"head_missing") && kinds.contains(&"head_mismatch"), "{kinds:?}");
     drop(serve);
+    let diverges = db.autos(&["verify", "--against", path(&kept)]);
+    assert_eq!(diverges.status.code(), Some(2), "{}", stdout(&diverges));
+    assert!(stdout(&diverges).contains("DIVERGÊNCIA"), "{}", stdout(&diverges));
     let found = db.autos(&["verify"]);
     let report = stdout(&found);
     assert_eq!(found.status.code(), Some(2), "{report}");

@@ -306,6 +306,14 @@ impl TrustFiles {
     pub async fn check(&self, store: &dyn EventStore) -> Result<HeadCheck, StoreError> {
         check(store, &Keyring::load(&self.keyring)?, &self.witness).await
     }
+
+    /// Whether `head` is signed by a key of the keyring as the file holds it now.
+    ///
+    /// # Errors
+    /// `TrustFile` when the keyring cannot be read.
+    pub fn check_signature(&self, head: &TreeHead) -> Result<SignatureCheck, StoreError> {
+        Ok(Keyring::load(&self.keyring)?.check(head))
+    }
 }
 
 /// The leaf of the event at `position` whose content hashes to `event_hash`.
