@@ -15,6 +15,7 @@ if ! command -v schemathesis >/dev/null 2>&1; then
     python3 -m pip install -q "schemathesis==$version"
 fi
 [ -x "$bin" ] || { echo "erro: $bin não existe (cargo build -p autos-cli --bin autos)" >&2; exit 1; }
+bin=$(realpath "$bin")
 
 work=$(mktemp -d)
 server=""
@@ -31,7 +32,9 @@ fuzz() {
     "$bin" migrate --database-url "$url" >/dev/null
     local token
     token=$("$bin" officer add --name "Fuzz" --role admin --database-url "$url" | tail -1)
-    "$bin" serve --listen "127.0.0.1:$port" --database-url "$url" >"$work/$name.log" 2>&1 &
+    # Each server in a directory of its own: its master key, signing key and witness stay there.
+    mkdir -p "$work/$name"
+    (cd "$work/$name" && exec "$bin" serve --listen "127.0.0.1:$port" --database-url "$url") >"$work/$name.log" 2>&1 &
     server=$!
     for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
     echo "fuzz $name: schemathesis contra http://127.0.0.1:$port/openapi.json" >&2

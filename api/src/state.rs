@@ -42,4 +42,10 @@ impl AppState {
         let (audit, guesses) = (autos_app::audit::AuditJobs::default(), crate::abuse::TokenGuesses::default());
         AppState { store, service, views, board, metrics, personal, audit, guesses }
     }
+
+    /// The same state, whose full verifications first check the signed tree heads of `files`.
+    pub fn checking_heads(mut self, files: autos_store::tree_heads::TrustFiles) -> Self {
+        self.audit = autos_app::audit::AuditJobs::checking_heads(files);
+        self
+    }
 }

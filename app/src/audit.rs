@@ -1,4 +1,5 @@
-//! The auditor's checks as the audit page runs them: a full `verify` of the log and the replay
+//! The auditor's checks as the audit page runs them: a full `verify` of the log (the signed tree
+//! heads first, when the server has their keyring and witness) and the replay
 //! check of every projection run in the background, one of each at a time, with their progress
 //! and last result kept here; an incremental verify from the last checkpoint a verification
 //! confirmed answers at once, so that the page never waits for a pass over the whole log.
@@ -7,7 +8,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use autos_store::integrity::{self, IncrementalReport, VerifyReport};
-use autos_store::{Checkpoint, EventStore};
+use autos_store::tree_heads::TrustFiles;
+use autos_store::{Checkpoint, EventStore, StoreError};
 use chrono::{DateTime, Utc};
 
 use crate::AppError;
@@ -65,11 +67,45 @@ pub struct AuditState {
 #[derive(Debug, Clone, Default)]
 pub struct AuditJobs {
     state: Arc<Mutex<AuditState>>,
+    /// The keyring and witness the signed heads are checked from, when the server has them.
+    heads: Option<TrustFiles>,
 }
 
 impl AuditJobs {
     fn with<R>(&self, f: impl FnOnce(&mut AuditState) -> R) -> R {
         f(&mut self.state.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Jobs whose full verification checks the signed heads of `files` first.
+    pub fn checking_heads(files: TrustFiles) -> Self {
+        AuditJobs { heads: Some(files), ..AuditJobs::default() }
+    }
+
+    /// The full verification: the signed heads first, when known, and nothing sealed when they
+    /// fail (sealing a log that no longer matches them would record its holes as gaps); then
+    /// the seal of what is new, every chain and every checkpoint.
+    ///
+    /// # Errors
+    /// `Database` on faults, `TrustFile` when the keyring or the witness cannot be read.
+    pub async fn verify_log(
+        &self,
+        store: &dyn EventStore,
+        progress: &(dyn Fn(i64) + Sync),
+    ) -> Result<VerifyReport, StoreError> {
+        if let Some(files) = &self.heads {
+            let check = files.check(store).await?;
+            if !check.problems.is_empty() {
+                return Ok(VerifyReport {
+                    events_checked: check.leaves.len() as i64,
+                    streams_checked: 0,
+                    checkpoints_checked: 0,
+                    latest_checkpoint: None,
+                    problems: check.problems,
+                });
+            }
+        }
+        integrity::seal_all(store).await?;
+        integrity::verify(store, progress).await
     }
 
     /// The checks as they stand now.
@@ -86,10 +122,7 @@ impl AuditJobs {
             tokio::spawn(async move {
                 let clock = Instant::now();
                 let progress = |done: i64| jobs.with(|s| s.verify.advance(done));
-                let outcome = match integrity::seal_all(store.as_ref()).await {
-                    Ok(_) => integrity::verify(store.as_ref(), &progress).await.map_err(|e| e.to_string()),
-                    Err(e) => Err(e.to_string()),
-                };
+                let outcome = jobs.verify_log(store.as_ref(), &progress).await.map_err(|e| e.to_string());
                 jobs.with(|s| {
                     if let Ok(report) = &outcome {
                         if report.ok() {

@@ -192,6 +192,10 @@ pub async fn backup(url: &str, target: &Path) -> Result<(), CliError> {
         None => println!("O registro não tem checkpoint selado (nenhum evento): nenhum arquivo .checkpoint gravado."),
     }
     println!("A chave mestra (AUTOS_MASTER_KEY ou ./autos.master.key) não está no backup: guarde-a à parte.");
+    println!(
+        "Nem a chave de assinatura e o chaveiro dos cabeçalhos (./autos.signing.key, ./autos.signing.pub): \
+         guarde-os à parte também."
+    );
     Ok(())
 }
 

@@ -4,13 +4,15 @@
 //!
 //! # Layout
 //! - [`ops`]: serve, migrate, verify, rules, rebuild, replay, officers, `lgpd forget`, the rule book in force.
+//! - [`trust`]: the signed tree heads' files, `autos keys`, the head check, `autos proof check`.
 //! - [`backup`]: `autos backup` and `autos restore` on both backends.
 //! - [`demo`]: the demonstration history of ANS's 2000–2003 report (its tables in `cli/data/`).
 //! - [`import`]: operator registers (the seed report and ANS's CADOP layouts).
 //! - [`bench`]: the event-store yardstick and the read-model benchmark; [`history`]: synthetic histories.
 //! - [`error`]: [`CliError`] and its exit codes.
 //!
-//! Modules depend downwards only: `backup` → `ops` → `demo` → `import`; `bench` → `history`.
+//! Modules depend downwards only: `backup` → `ops` → `demo` → `import`, `ops` → `trust`;
+//! `bench` → `history`.
 
 pub mod backup;
 pub mod bench;
@@ -19,5 +21,6 @@ pub mod error;
 pub mod history;
 pub mod import;
 pub mod ops;
+pub mod trust;
 
 pub use error::CliError;

@@ -67,14 +67,26 @@ enum Command {
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
         scale: u32,
     },
-    /// Recompute every hash chain and checkpoint; non-zero exit when anything was altered.
+    /// Check every signed tree head (database and witness), then recompute every hash chain and
+    /// checkpoint; non-zero exit when anything was altered.
     Verify {
         /// Also print the latest checkpoint, for an auditor to keep.
         #[arg(long)]
         checkpoint: bool,
-        /// Prove the log still extends a checkpoint exported earlier.
+        /// Prove the log still extends a checkpoint exported earlier, or a signed tree head kept
+        /// earlier (a file holding its JSON, e.g. a line of the witness).
         #[arg(long, value_name = "CHECKPOINT", conflicts_with = "checkpoint")]
         against: Option<String>,
+    },
+    /// Signing keys of the tree heads (kept beside the master key, never in the database).
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
+    /// Proofs for outsiders, checked without the database.
+    Proof {
+        #[command(subcommand)]
+        action: ProofAction,
     },
     /// Copia o banco para TARGET enquanto o servidor segue gravando (SQLite: VACUUM INTO;
     /// PostgreSQL: pg_dump -Fc) e grava em TARGET.checkpoint o checkpoint que a cópia contém.
@@ -125,6 +137,28 @@ enum Command {
     Rules,
     /// Event-store benchmarks (see ops/bench.sh).
     Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum KeysAction {
+    /// Create the first signing key (./autos.signing.key) and add its public key to ./autos.signing.pub.
+    Create,
+    /// Check the log, then sign from now on with a new key; the old public key stays in the keyring.
+    Rotate,
+}
+
+#[derive(Subcommand)]
+enum ProofAction {
+    /// Verify a receipt (GET /api/v1/audit/proof/{position}) or a consistency proof (GET
+    /// /api/v1/audit/consistency?from=N) with the public keys only.
+    Check {
+        /// The public keys, one base64 key a line (./autos.signing.pub).
+        #[arg(long)]
+        public_key: std::path::PathBuf,
+        /// The proof, as the API returned it (JSON).
+        #[arg(long)]
+        proof: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -231,6 +265,11 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 (None, false) => ops::VerifyMode::Full,
             };
             ops::verify(&url, mode).await
+        }
+        Command::Keys { action: KeysAction::Create } => autos_cli::trust::keys_create(),
+        Command::Keys { action: KeysAction::Rotate } => autos_cli::trust::keys_rotate(&url).await,
+        Command::Proof { action: ProofAction::Check { public_key, proof } } => {
+            autos_cli::trust::proof_check(&public_key, &proof)
         }
         Command::Backup { target } => backup::backup(&url, &target).await,
         Command::Restore { source, against } => backup::restore(&url, &source, against).await,

@@ -9,6 +9,7 @@ use autos_domain::rules::Confirmation;
 use autos_domain::RuleBook;
 use autos_store::integrity::{self, VerifyReport};
 use autos_store::personal;
+use autos_store::tree_heads;
 use autos_store::{EventStore, Provenance};
 use indicatif::{ProgressBar, ProgressStyle};
 use uuid::Uuid;
@@ -105,7 +106,7 @@ pub async fn serve(
             load_demo(store.clone(), &options).await?;
         }
     }
-    tokio::spawn(seal_forever(store.clone()));
+    tokio::spawn(seal_forever(store.clone(), crate::trust::signing_key()?));
     let board = StatusBoard::default();
     let mut runners = Vec::new();
     for projection in autos_projections::all() {
@@ -116,14 +117,36 @@ pub async fn serve(
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(%listen, backend = store.backend_name(), instance = %board.instance(), "Autos no ar: http://{listen}/");
-    let app = router(AppState::new(store.clone(), board.clone(), metrics, Arc::new(rules), master_key()?));
-    autos_api::serve::serve(listener, app, limits, shutdown_signal()).await?;
+    let state = AppState::new(store.clone(), board.clone(), metrics, Arc::new(rules), master_key()?)
+        .checking_heads(crate::trust::files());
+    autos_api::serve::serve(listener, router(state), limits, shutdown_signal()).await?;
     runner::step_down(store.as_ref(), &board, runners).await;
     Ok(())
 }
 
-/// Seals new events in global order, woken by commits and at least every [`SEAL_INTERVAL`].
-async fn seal_forever(store: Arc<dyn EventStore>) {
+/// Checks the log against every signed head, then seals new events in global order and signs
+/// the head of each new checkpoint, woken by commits and at least every [`SEAL_INTERVAL`]. A
+/// log that no longer matches its heads is neither sealed nor signed: `autos verify` says why.
+async fn seal_forever(store: Arc<dyn EventStore>, key: autos_store::tree_heads::SigningKey) {
+    let witness = crate::trust::witness();
+    let leaves = loop {
+        match crate::trust::files().check(store.as_ref()).await {
+            Ok(check) if check.problems.is_empty() => {
+                if let Err(e) = crate::trust::witness_unwitnessed(&check) {
+                    tracing::warn!(error = %e, "the witness lacks heads and cannot be written");
+                }
+                break check.leaves;
+            }
+            Ok(check) => {
+                let problems = check.problems.len();
+                tracing::error!(problems, "the log does not match its signed heads; not sealing (run `autos verify`)");
+                return;
+            }
+            Err(e) => tracing::warn!(error = %e, "signed heads not checked yet; will retry before sealing"),
+        }
+        tokio::time::sleep(SEAL_INTERVAL).await;
+    };
+    let mut notary = tree_heads::Notary::new(key, witness, leaves);
     let mut commits = store.commits();
     loop {
         match integrity::seal(store.as_ref(), SEAL_BATCH).await {
@@ -133,6 +156,11 @@ async fn seal_forever(store: Arc<dyn EventStore>) {
             }
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "seal failed; will retry"),
+        }
+        match notary.sign_latest(store.as_ref()).await {
+            Ok(Some(head)) => tracing::debug!(tree_size = head.tree_size, position = head.position, "head signed"),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "tree head not signed; will retry"),
         }
         let _ = tokio::time::timeout(SEAL_INTERVAL, commits.changed()).await;
     }
@@ -171,18 +199,23 @@ pub enum VerifyMode {
     Full,
     /// Like `Full`, then print the latest checkpoint for an auditor to keep.
     ExportCheckpoint,
-    /// Prove the log still extends a checkpoint exported earlier.
+    /// Prove the log still extends a checkpoint exported earlier, or a signed head kept earlier
+    /// (its JSON, or a file holding it).
     Against(String),
 }
 
-/// `autos verify`: recomputes every hash chain and checkpoint and reports the first mismatch
-/// exactly; exits non-zero when anything was altered.
+/// `autos verify`: checks the log against every signed head (database and witness) before
+/// sealing anything, then recomputes every hash chain and checkpoint, reports the first
+/// mismatch exactly, and signs the head of what it sealed; exits non-zero when anything was altered.
 ///
 /// # Errors
 /// `IntegrityFailed` when tampering was found, `Store` on database faults.
 pub async fn verify(url: &str, mode: VerifyMode) -> Result<(), CliError> {
     let store = open_store(url).await?;
     if let VerifyMode::Against(exported) = &mode {
+        if let Some(head) = crate::trust::kept_head(exported)? {
+            return crate::trust::verify_against_head(store.as_ref(), &head).await;
+        }
         return match integrity::verify_against(store.as_ref(), exported).await? {
             None => {
                 println!("O registro ainda contém, inalterado, tudo o que o checkpoint atestou.");
@@ -194,6 +227,10 @@ pub async fn verify(url: &str, mode: VerifyMode) -> Result<(), CliError> {
             }
         };
     }
+    // The signed heads first: sealing a log that no longer matches them would record its
+    // holes as gaps and sign over what was changed.
+    let key = crate::trust::existing_signing_key()?;
+    let heads = crate::trust::check_heads(store.as_ref()).await?;
     integrity::seal_all(store.as_ref()).await?;
     let bar = spinner("verificando");
     let report = integrity::verify(store.as_ref(), &|n| bar.set_position(n as u64)).await?;
@@ -201,6 +238,15 @@ pub async fn verify(url: &str, mode: VerifyMode) -> Result<(), CliError> {
     print_report(&report);
     if !report.ok() {
         return Err(CliError::IntegrityFailed(report.problems.len()));
+    }
+    match key {
+        Some(key) => {
+            let mut notary = tree_heads::Notary::new(key, crate::trust::witness(), heads.leaves);
+            crate::trust::sign_latest(&mut notary, store.as_ref()).await?;
+        }
+        None => println!(
+            "Sem chave de assinatura aqui (AUTOS_SIGNING_KEY ou ./autos.signing.key): nenhum cabeçalho novo assinado."
+        ),
     }
     if let (VerifyMode::ExportCheckpoint, Some(cp)) = (&mode, &report.latest_checkpoint) {
         println!("{}", integrity::export_checkpoint(cp));
@@ -216,9 +262,7 @@ fn print_report(report: &VerifyReport) {
     if report.ok() {
         println!("Nenhuma alteração encontrada.");
     }
-    for problem in &report.problems {
-        println!("PROBLEMA: {problem}");
-    }
+    crate::trust::print_problems(&report.problems);
 }
 
 /// `autos lgpd forget`: destroys a data subject's key so their personal data becomes

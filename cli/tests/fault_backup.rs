@@ -119,9 +119,13 @@ async fn backup_under_load_restores_every_event(backend: Backend) {
     let copied = copied_events(&backup);
     println!("backup of {copied} events under load in {took:?}, {during} acts acknowledged meanwhile");
 
-    // Act: restore into a fresh place, with the master key carried over apart.
+    // Act: restore into a fresh place, with the master key and the tree heads' signing key and
+    // keyring carried over apart (the witness stays with the server it witnessed: it holds heads
+    // signed after the copy was made, which the restored log rightly lacks).
     let (restored, _cluster) = fresh_destination(backend);
-    let _ = std::fs::copy(db.dir.join("autos.master.key"), restored.dir.join("autos.master.key"));
+    for file in ["autos.master.key", "autos.signing.key", "autos.signing.pub"] {
+        let _ = std::fs::copy(db.dir.join(file), restored.dir.join(file));
+    }
     let started = Instant::now();
     let restore = restored.autos(&["restore", &target_arg]);
     println!("restore in {:?}", started.elapsed());

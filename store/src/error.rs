@@ -21,6 +21,10 @@ pub enum StoreError {
     /// The master key or a ciphertext is unusable.
     #[error("personal data crypto: {0}")]
     Crypto(String),
+    /// A file of the signed tree heads (signing key, keyring, witness) cannot be read, written or
+    /// parsed.
+    #[error("tree-head file: {0}")]
+    TrustFile(String),
     /// A stored row cannot be decoded (corruption or a schema the code does not know).
     #[error("corrupt stored row: {0}")]
     Corrupt(String),

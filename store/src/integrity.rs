@@ -12,7 +12,8 @@ use crate::{Checkpoint, EventStore, PositionGap, StoreError};
 
 const PAGE: i64 = 5_000;
 
-/// Seals the log: extends the last checkpoint over up to `max_events` newly visible events.
+/// Seals the log: extends the last checkpoint over up to `max_events` newly visible events,
+/// recording the empty positions it proves as gaps — never one a signed tree head covers.
 /// Returns the new checkpoint, or None when there was nothing new (or another sealer won).
 ///
 /// # Errors
@@ -23,6 +24,9 @@ pub async fn seal(store: &dyn EventStore, max_events: i64) -> Result<Option<Chec
         Some(c) => (c.digest.clone(), c.position, c.event_count, c.seq),
         None => (GENESIS.to_vec(), 0, 0, 0),
     };
+    // Every position a signed head covers held an event or an already recorded gap when it was
+    // signed: an empty one there now is a removed event, which verify must report, not a gap.
+    let vouched_to = store.latest_tree_head().await?.map_or(0, |h| h.position);
     let mut gaps = Vec::new();
     let mut sealed = 0;
     while sealed < max_events {
@@ -31,8 +35,9 @@ pub async fn seal(store: &dyn EventStore, max_events: i64) -> Result<Option<Chec
             break;
         }
         for ev in &page {
-            if ev.position > position + 1 {
-                gaps.push(PositionGap { from_position: position + 1, to_position: ev.position - 1 });
+            let first_empty = (position + 1).max(vouched_to + 1);
+            if ev.position > first_empty {
+                gaps.push(PositionGap { from_position: first_empty, to_position: ev.position - 1 });
             }
             digest = chain_digest(&digest, ev.position, &ev.hash).to_vec();
             position = ev.position;
@@ -75,6 +80,13 @@ pub enum ProblemKind {
     MissingPosition,
     /// A checkpoint's digest or count no longer matches the events before it.
     CheckpointMismatch,
+    /// A signed head the witness holds is missing from the database, or held otherwise there.
+    HeadMissing,
+    /// A signed head's signature does not verify, or its key is unknown.
+    HeadSignature,
+    /// The log no longer gives the root a signed head signed (events changed, removed, swapped
+    /// or cut off).
+    HeadMismatch,
 }
 
 impl ProblemKind {
@@ -87,6 +99,9 @@ impl ProblemKind {
             ProblemKind::Reordered => "versões e posições em ordens diferentes",
             ProblemKind::MissingPosition => "posição sem evento e sem lacuna registrada",
             ProblemKind::CheckpointMismatch => "checkpoint não confere com os eventos que cobre",
+            ProblemKind::HeadMissing => "cabeçalho assinado ausente do banco ou reescrito",
+            ProblemKind::HeadSignature => "cabeçalho com assinatura inválida ou de chave desconhecida",
+            ProblemKind::HeadMismatch => "o registro não confere com um cabeçalho assinado",
         }
     }
 }
@@ -103,15 +118,15 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.kind)?;
+        f.write_str(self.kind.label())?;
         if let Some(s) = &self.stream_id {
-            write!(f, " stream={s}")?;
+            write!(f, " fluxo={s}")?;
         }
         if let Some(v) = self.version {
-            write!(f, " version={v}")?;
+            write!(f, " versão={v}")?;
         }
         if let Some(p) = self.position {
-            write!(f, " position={p}")?;
+            write!(f, " posição={p}")?;
         }
         write!(f, ": {}", self.detail)
     }

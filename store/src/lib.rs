@@ -15,6 +15,8 @@
 //! - `tables`: the SQL both backends share, written once (seal checkpoints and gaps, subject
 //!   keys, the personal-data read log, stream heads and versions, the ping).
 //! - [`hashing`]: canonical encoding and hashes; [`integrity`]: seal and verify.
+//! - [`merkle`]: the RFC 9162 Merkle tree and its proofs (pure); [`tree_heads`]: signed tree
+//!   heads over the log, the signing key and keyring files, the witness, receipts.
 //! - [`personal`]: per-subject keys, encryption and `forget` (LGPD).
 //! - [`health`]: whether writes reach the database (for readiness), and the write probe.
 //! - [`subscription`]: catch-up reading that wakes on commits and falls back to polling.
@@ -25,6 +27,7 @@ mod error;
 pub mod hashing;
 pub mod health;
 pub mod integrity;
+pub mod merkle;
 pub mod model;
 pub mod personal;
 pub mod postgres;
@@ -33,6 +36,7 @@ pub mod subscription;
 mod tables;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod tree_heads;
 
 use std::sync::Arc;
 
@@ -42,7 +46,7 @@ use uuid::Uuid;
 pub use error::StoreError;
 pub use model::{
     validate_stream_id, AppendBatch, AppendOutcome, Checkpoint, ExpectedVersion, NewEvent, PositionGap, Provenance,
-    StoredEvent, StreamAppend,
+    StoredEvent, StreamAppend, TreeHead,
 };
 
 /// Runs `work` as its own task on the runtime and waits for it. Reads that decode thousands of
@@ -173,6 +177,18 @@ pub trait EventStore: Send + Sync + 'static {
     /// Records a checkpoint and the gaps it proved; false when another sealer got there first.
     async fn record_checkpoint(&self, checkpoint: &Checkpoint, gaps: &[PositionGap]) -> Result<bool, StoreError> {
         tables::record_checkpoint(&self.database(), checkpoint, gaps).await
+    }
+    /// Every signed tree head, smallest tree first.
+    async fn tree_heads(&self) -> Result<Vec<TreeHead>, StoreError> {
+        tables::tree_heads(&self.database()).await
+    }
+    /// The signed tree head of the largest tree, if any.
+    async fn latest_tree_head(&self) -> Result<Option<TreeHead>, StoreError> {
+        tables::latest_tree_head(&self.database()).await
+    }
+    /// Records a signed tree head; false when one of that size was already recorded.
+    async fn record_tree_head(&self, head: &TreeHead) -> Result<bool, StoreError> {
+        tables::record_tree_head(&self.database(), head).await
     }
     /// Every recorded gap, in position order.
     async fn gaps(&self) -> Result<Vec<PositionGap>, StoreError> {

@@ -116,9 +116,14 @@ impl StoredEvent {
     }
 }
 
-mod hex_bytes {
+pub(crate) mod hex_bytes {
     pub fn serialize<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&hex::encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text: String = serde::Deserialize::deserialize(d)?;
+        hex::decode(text).map_err(serde::de::Error::custom)
     }
 }
 
@@ -229,6 +234,21 @@ pub struct Checkpoint {
     #[serde(with = "hex_bytes")]
     pub digest: Vec<u8>,
     pub sealed_at: DateTime<Utc>,
+}
+
+/// A signed tree head: the root of the Merkle tree over the first `tree_size` events in position
+/// order (the last of them at `position`), signed with Ed25519 by the key `key_id` at
+/// `signed_at` (see `tree_heads`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TreeHead {
+    pub tree_size: i64,
+    pub position: i64,
+    #[serde(with = "hex_bytes")]
+    pub root: Vec<u8>,
+    pub signed_at: DateTime<Utc>,
+    pub key_id: String,
+    #[serde(with = "hex_bytes")]
+    pub signature: Vec<u8>,
 }
 
 /// A run of positions that was drawn but never committed (PostgreSQL only), recorded by the

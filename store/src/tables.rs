@@ -4,7 +4,7 @@
 //! [`on_db!`] — writes on the SQLite writer pool (the one writer of the module doc of
 //! `sqlite`), reads on its reader pool, everything on the PostgreSQL pool — so it is
 //! type-checked against both drivers. It owns the tables beside the log (seal checkpoints and
-//! the position gaps they prove, subject keys, the personal-data read log), the reads of the
+//! the position gaps they prove, signed tree heads, subject keys, the personal-data read log), the reads of the
 //! events table that need neither a backend's ordering nor its column casts (a stream's head
 //! and version), and the ping.
 //!
@@ -24,7 +24,7 @@ use uuid::Uuid;
 
 use crate::append::StreamHead;
 use crate::hashing::now_micros;
-use crate::{on_db, Checkpoint, Database, PersonalRead, PositionGap, StoreError, SubjectKey};
+use crate::{on_db, Checkpoint, Database, PersonalRead, PositionGap, StoreError, SubjectKey, TreeHead};
 
 /// What a backend does its own way for these tables, implemented by its pool so that the one
 /// body `on_db!` expands per backend picks the right one.
@@ -157,6 +157,58 @@ pub(crate) async fn record_checkpoint(
         tx.commit().await?;
         Ok(inserted)
     })
+}
+
+const TREE_HEADS: &str = "SELECT tree_size, position, root, signed_at, key_id, signature FROM tree_heads";
+
+/// See [`crate::EventStore::tree_heads`].
+pub(crate) async fn tree_heads(db: &Database) -> Result<Vec<TreeHead>, StoreError> {
+    read_tree_heads(db, "ORDER BY tree_size").await
+}
+
+/// See [`crate::EventStore::latest_tree_head`].
+pub(crate) async fn latest_tree_head(db: &Database) -> Result<Option<TreeHead>, StoreError> {
+    Ok(read_tree_heads(db, "ORDER BY tree_size DESC LIMIT 1").await?.pop())
+}
+
+async fn read_tree_heads(db: &Database, order: &str) -> Result<Vec<TreeHead>, StoreError> {
+    let sql = format!("{TREE_HEADS} {order}");
+    on_db!(db, read, |pool| {
+        let rows = sqlx::query(&sql).fetch_all(pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TreeHead {
+                    tree_size: r.try_get("tree_size")?,
+                    position: r.try_get("position")?,
+                    root: r.try_get("root")?,
+                    signed_at: pool.decode_instant(r, "signed_at")?,
+                    key_id: r.try_get("key_id")?,
+                    signature: r.try_get("signature")?,
+                })
+            })
+            .collect()
+    })
+}
+
+/// See [`crate::EventStore::record_tree_head`]. An `INSERT … SELECT … WHERE NOT EXISTS`, not
+/// `ON CONFLICT DO NOTHING`: SQLite's trigger against replacing inserts (migration 0009) would
+/// refuse the conflicting row before the conflict clause could skip it.
+pub(crate) async fn record_tree_head(db: &Database, head: &TreeHead) -> Result<bool, StoreError> {
+    Ok(on_db!(db, write, |pool| {
+        sqlx::query(
+            "INSERT INTO tree_heads (tree_size, position, root, signed_at, key_id, signature) \
+             SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM tree_heads WHERE tree_size = $1)",
+        )
+        .bind(head.tree_size)
+        .bind(head.position)
+        .bind(head.root.as_slice())
+        .bind(pool.encode_instant(head.signed_at))
+        .bind(head.key_id.as_str())
+        .bind(head.signature.as_slice())
+        .execute(pool)
+        .await?
+        .rows_affected()
+    }) == 1)
 }
 
 /// See [`crate::EventStore::gaps`].

@@ -33,25 +33,45 @@ impl Subject {
         }
     }
 
-    /// Runs SQL against the events table with its append-only triggers out of the way,
-    /// as an attacker with database access would.
+    /// Runs SQL against the log and its audit tables with their append-only triggers out of the
+    /// way, as an attacker with database access would: on SQLite by dropping them, on PostgreSQL
+    /// with `session_replication_role = replica`, which fires no trigger.
     pub async fn tamper(&self, statements: &[&str]) {
+        const SQLITE_TRIGGERS: [&str; 7] = [
+            "events_no_update",
+            "events_no_delete",
+            "seal_checkpoints_no_update",
+            "seal_checkpoints_no_delete",
+            "tree_heads_no_update",
+            "tree_heads_no_delete",
+            "tree_heads_no_replace",
+        ];
         match self {
             Subject::Sqlite(s, _) => {
                 let pool = s.writer_pool();
-                for sql in ["DROP TRIGGER events_no_update", "DROP TRIGGER events_no_delete"].iter().chain(statements) {
+                for trigger in SQLITE_TRIGGERS {
+                    sqlx::query(&format!("DROP TRIGGER IF EXISTS {trigger}")).execute(pool).await.unwrap();
+                }
+                for sql in statements {
                     sqlx::query(sql).execute(pool).await.expect(sql);
                 }
             }
             Subject::Postgres(s, _) => {
                 let mut tx = s.pool().begin().await.unwrap();
-                sqlx::query("ALTER TABLE events DISABLE TRIGGER events_append_only").execute(&mut *tx).await.unwrap();
+                sqlx::query("SET LOCAL session_replication_role = replica").execute(&mut *tx).await.unwrap();
                 for sql in statements {
                     sqlx::query(sql).execute(&mut *tx).await.expect(sql);
                 }
-                sqlx::query("ALTER TABLE events ENABLE TRIGGER events_append_only").execute(&mut *tx).await.unwrap();
                 tx.commit().await.unwrap();
             }
+        }
+    }
+
+    /// `bytes` as a literal of this backend's SQL.
+    pub fn bytes_literal(&self, bytes: &[u8]) -> String {
+        match self {
+            Subject::Sqlite(..) => format!("X'{}'", hex::encode(bytes)),
+            Subject::Postgres(..) => format!("'\\x{}'::bytea", hex::encode(bytes)),
         }
     }
 

@@ -69,6 +69,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/events/stream", get(events::stream))
         .route("/audit/verify", get(audit::verify))
         .route("/audit/replay", post(audit::replay))
+        .route("/audit/proof/{position}", get(audit::proof))
+        .route("/audit/consistency", get(audit::consistency))
         .fallback(|| async { ApiError::NotFound("rota inexistente".into()) })
         .layer(middleware::from_fn_with_state(state.clone(), idempotency::idempotent));
     Router::new()

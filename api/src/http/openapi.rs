@@ -84,6 +84,8 @@ const NUMEROS: (&str, bool, &str) =
     ("numeros", false, "com formato=csv: simples (1234.56, padrão) | pt_br (1.234,56; inteiros 16.879)");
 const WRITE_ERRORS: &[&str] = &["400", "401", "403", "404", "409", "410", "413", "422", "500", "503", "507"];
 const READ_ERRORS: &[&str] = &["400", "401", "403", "404", "500", "503"];
+/// A proof also answers 409 when the log no longer gives the signed head it would lead to.
+const PROOF_ERRORS: &[&str] = &["400", "401", "403", "404", "409", "500", "503"];
 
 const ROUTES: &[Route] = &[
     Route {
@@ -406,6 +408,28 @@ const ROUTES: &[Route] = &[
         params: &[],
         ok: "200",
         errors: READ_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/api/v1/audit/proof/{position}",
+        tag: "auditoria",
+        summary: "Recibo de um evento: seu hash, a prova de inclusão e o último cabeçalho assinado (verificável com `autos proof check` e a chave pública)",
+        access: Access::Roles(&[Role::Auditor, Role::Admin]),
+        body: Body::None,
+        params: &[("position", true, "posição do evento no registro")],
+        ok: "200",
+        errors: PROOF_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/api/v1/audit/consistency",
+        tag: "auditoria",
+        summary: "Prova de que o último cabeçalho assinado estende o cabeçalho de N eventos",
+        access: Access::Roles(&[Role::Auditor, Role::Admin]),
+        body: Body::None,
+        params: &[("from", false, "tamanho (eventos) do cabeçalho anterior (obrigatório)")],
+        ok: "200",
+        errors: PROOF_ERRORS,
     },
 ];
 

@@ -105,6 +105,33 @@ impl TestDb {
         }
     }
 
+    /// Runs `statements` with the append-only triggers of the log and its audit tables out of
+    /// the way, as an attacker who holds the database would: on SQLite by dropping them, on
+    /// PostgreSQL with `session_replication_role = replica`, which fires no trigger.
+    pub async fn tamper(&self, statements: &[&str]) {
+        match self.backend {
+            Backend::Postgres => {
+                let script = format!("SET session_replication_role = replica; {};", statements.join("; "));
+                psql(&self.url, &script);
+            }
+            Backend::Sqlite => {
+                use sqlx::Connection;
+                let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", self.url)).await.unwrap();
+                let triggers: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                    .fetch_all(&mut conn)
+                    .await
+                    .unwrap();
+                for trigger in triggers {
+                    sqlx::query(&format!("DROP TRIGGER {trigger}")).execute(&mut conn).await.unwrap();
+                }
+                for sql in statements {
+                    sqlx::query(sql).execute(&mut conn).await.expect(sql);
+                }
+                conn.close().await.unwrap();
+            }
+        }
+    }
+
     /// Every position in the log after `after`, in order.
     pub async fn positions_after(&self, after: i64) -> Vec<i64> {
         let sql = format!("SELECT position FROM events WHERE position > {after} ORDER BY position");

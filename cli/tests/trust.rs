@@ -1,0 +1,175 @@
+//! Signed tree heads through real `autos` processes, on SQLite and PostgreSQL: `autos serve`
+//! signs and witnesses what it seals; the proof endpoints give receipts and consistency proofs
+//! that `autos proof check` accepts with the public key alone, and refuses once changed;
+//! `autos verify` finds a log whose last events were removed and whose heads and checkpoints
+//! were wiped from the witness alone, names the first bad position, and seals nothing — nor
+//! does a server started on it, whose `GET /api/v1/audit/verify` reports the same.
+
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::Value;
+use support::{client, demanda, eventually, positions, post, register_operator, Backend, Serve, TestDb};
+
+async fn get(base: &str, path: &str, token: &str) -> (u16, Value) {
+    let response = client().get(format!("{base}{path}")).bearer_auth(token).send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `autos proof check` on `proof`, written to a file in the database's directory.
+fn proof_check(db: &TestDb, proof: &Value) -> std::process::Output {
+    let file = db.dir.join("proof.json");
+    std::fs::write(&file, proof.to_string()).unwrap();
+    let public_key = db.dir.join("autos.signing.pub");
+    // No database: the URL names nothing that exists.
+    support::autos_in(
+        &db.dir,
+        "/nonexistent/autos.db",
+        &["proof", "check", "--public-key", path(&public_key), "--proof", path(&file)],
+    )
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+async fn signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_log(backend: Backend) {
+    let db = TestDb::new(backend);
+    let admin = db.officer("admin");
+    let attendant = db.officer("atendente");
+    let auditor = db.officer("auditor");
+    let serve = Serve::start(&db, &[]).await;
+    register_operator(&serve.base, &admin).await;
+    // Three acts, each signed before the next is filed, so that a head ends right before each.
+    let mut filed = Vec::new();
+    for _ in 0..3 {
+        let answer = post(&client(), &serve.base, "/api/v1/cases", &attendant, &demanda(), &[]).await;
+        assert_eq!(answer.status, Some(201), "{:?}", answer.body);
+        let act = positions(&answer);
+        let end = *act.last().unwrap();
+        eventually(Duration::from_secs(60), "a signed head covering the act", || async {
+            let (status, receipt) = get(&serve.base, &format!("/api/v1/audit/proof/{end}"), &auditor).await;
+            status == 200 && receipt["head"]["position"].as_i64() == Some(end)
+        })
+        .await;
+        filed.push(act);
+    }
+    let (first_act, last_act) = (filed[0][0], filed[2][0]);
+
+    // A receipt of the first act, checked with the public key and no database.
+    let (status, receipt) = get(&serve.base, &format!("/api/v1/audit/proof/{first_act}"), &auditor).await;
+    assert_eq!(status, 200, "{receipt:?}");
+    let accepted = proof_check(&db, &receipt);
+    assert!(accepted.status.success(), "{}{}", stdout(&accepted), String::from_utf8_lossy(&accepted.stderr));
+    assert!(stdout(&accepted).contains("Prova válida"), "{}", stdout(&accepted));
+    let mut altered = receipt.clone();
+    let hash = altered["event_hash"].as_str().unwrap();
+    altered["event_hash"] = Value::String(format!("{}{}", if hash.starts_with('0') { "1" } else { "0" }, &hash[1..]));
+    let refused = proof_check(&db, &altered);
+    assert_eq!(refused.status.code(), Some(2), "{}", stdout(&refused));
+    assert!(stdout(&refused).contains("PROVA INVÁLIDA"), "{}", stdout(&refused));
+    // Only auditors (and admins) get proofs.
+    assert_eq!(get(&serve.base, &format!("/api/v1/audit/proof/{first_act}"), &attendant).await.0, 403);
+
+    // The first head the witness holds is extended by the latest one.
+    let witness = std::fs::read_to_string(db.dir.join("autos.witness/heads.jsonl")).unwrap();
+    let first: Value = serde_json::from_str(witness.lines().next().unwrap()).unwrap();
+    let from = first["tree_size"].as_i64().unwrap();
+    let (status, consistency) = get(&serve.base, &format!("/api/v1/audit/consistency?from={from}"), &auditor).await;
+    assert_eq!(status, 200, "{consistency:?}");
+    assert!(proof_check(&db, &consistency).status.success());
+    drop(serve);
+
+    let clean = db.autos(&["verify"]);
+    assert!(clean.status.success(), "{}", stdout(&clean));
+    // An auditor elsewhere, with the keyring only, verifies the heads and signs nothing.
+    let auditor_dir = db.dir.join("auditor");
+    std::fs::create_dir_all(&auditor_dir).unwrap();
+    std::fs::copy(db.dir.join("autos.signing.pub"), auditor_dir.join("autos.signing.pub")).unwrap();
+    let outside = support::autos_in(&auditor_dir, &db.url, &["verify"]);
+    assert!(outside.status.success(), "{}", stdout(&outside));
+    assert!(stdout(&outside).contains("nenhum cabeçalho novo assinado"), "{}", stdout(&outside));
+    assert!(!auditor_dir.join("autos.signing.key").exists());
+
+    // An auditor keeps the latest head (a line of the witness) to prove the log against later.
+    let witness = std::fs::read_to_string(db.dir.join("autos.witness/heads.jsonl")).unwrap();
+    let kept = db.dir.join("kept-head.json");
+    std::fs::write(&kept, witness.lines().last().unwrap()).unwrap();
+    let extends = db.autos(&["verify", "--against", path(&kept)]);
+    assert!(extends.status.success(), "{}", stdout(&extends));
+
+    // An attacker with the database removes the last act and every head and checkpoint.
+    let cut = format!("DELETE FROM events WHERE position >= {last_act}");
+    db.tamper(&[&cut, "DELETE FROM tree_heads", "DELETE FROM seal_checkpoints", "DELETE FROM position_gaps"]).await;
+    // A server started on it seals nothing, and its verification reports the heads.
+    let serve = Serve::start(&db, &[]).await;
+    let (status, answer) = get(&serve.base, "/api/v1/audit/verify", &auditor).await;
+    assert_eq!(status, 200, "{answer:?}");
+    assert_eq!(answer["ok"], false, "{answer:?}");
+    let kinds: Vec<&str> =
+        answer["report"]["problems"].as_array().unwrap().iter().filter_map(|p| p["kind"].as_str()).collect();
+    assert!(kinds.contains(&"head_missing") && kinds.contains(&"head_mismatch"), "{kinds:?}");
+    drop(serve);
+    let diverges = db.autos(&["verify", "--against", path(&kept)]);
+    assert_eq!(diverges.status.code(), Some(2), "{}", stdout(&diverges));
+    assert!(stdout(&diverges).contains("DIVERGÊNCIA"), "{}", stdout(&diverges));
+    let found = db.autos(&["verify"]);
+    let report = stdout(&found);
+    assert_eq!(found.status.code(), Some(2), "{report}");
+    assert!(report.contains("cabeçalho assinado ausente do banco"), "{report}");
+    assert!(
+        report.contains(&format!("o registro não confere com um cabeçalho assinado posição={last_act}")),
+        "{report}"
+    );
+    assert!(report.contains("Nada foi selado"), "{report}");
+    assert_eq!(db.scalar("SELECT count(*) FROM seal_checkpoints").await, 0, "verify sealed nothing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_log() {
+    signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_log(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_log() {
+    signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_log(Backend::Postgres).await;
+}
+
+/// Keys: a second `create` is refused; after a rotation the old heads still verify and new
+/// heads are signed by the new key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotated_key_leaves_old_heads_valid_and_signs_the_new_ones() {
+    let db = TestDb::new(Backend::Sqlite);
+    let created = db.autos(&["keys", "create"]);
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    assert_eq!(db.autos(&["keys", "create"]).status.code(), Some(1));
+    let admin = db.officer("admin");
+    let serve = Serve::start(&db, &[]).await;
+    register_operator(&serve.base, &admin).await;
+    drop(serve);
+    assert!(db.autos(&["verify"]).status.success());
+    let rotated = db.autos(&["keys", "rotate"]);
+    assert!(rotated.status.success(), "{}{}", stdout(&rotated), String::from_utf8_lossy(&rotated.stderr));
+    let serve = Serve::start(&db, &[]).await;
+    let attendant = db.officer("atendente");
+    assert_eq!(post(&client(), &serve.base, "/api/v1/cases", &attendant, &demanda(), &[]).await.status, Some(201));
+    drop(serve);
+    let verified = db.autos(&["verify"]);
+    assert!(verified.status.success(), "{}", stdout(&verified));
+    let keys: Vec<String> =
+        std::fs::read_to_string(db.dir.join("autos.signing.pub")).unwrap().lines().map(str::to_owned).collect();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    let witness = std::fs::read_to_string(db.dir.join("autos.witness/heads.jsonl")).unwrap();
+    let key_ids: std::collections::BTreeSet<String> = witness
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["key_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(key_ids.len(), 2, "heads under both keys: {witness}");
+}
