@@ -28,23 +28,23 @@ detail = body.get("detail", {})
 if isinstance(detail, str):
     print(1)
 else:
-    print(max((p.get("progress") or {}).get("lag_events", 1) for p in detail["projections"].values()))')
+    print(max(p.get("lag_events", 1) for p in detail["projections"].values()))')
     [ "$lag" = "0" ] && break
     sleep 1
 done
 head=$(curl -s "$base/readyz" | python3 -c '
 import json, sys
-print(max((p.get("progress") or {}).get("head_position", 0) for p in json.load(sys.stdin)["detail"]["projections"].values()))')
+print(max(p.get("head_position", 0) for p in json.load(sys.stdin)["detail"]["projections"].values()))')
 echo "== $head eventos; projeções em dia após $(( $(date +%s) - started )) s ($backend)"
 fiscal=$(token fiscal)
 # The operator with the most cases, one of its sanctioning processes and a NUP.
 read -r registro case nup <<<"$(curl -s -H "Authorization: Bearer $fiscal" "$base/api/v1/sanctions?limit=500" | python3 -c '
-import json, sys, collections
+import json, sys, collections, urllib.parse
 items = json.load(sys.stdin)["items"]
 by_operator = collections.Counter(i["registro"] for i in items)
 registro = by_operator.most_common(1)[0][0]
 first = next(i for i in items if i["registro"] == registro)
-print(registro, first["case_id"], first["processo"])')"
+print(registro, first["case_id"], urllib.parse.quote(first["processo"], safe=""))')"
 pages=(
     "fiscal /operadoras"
     "fiscal /operadoras/$registro"
