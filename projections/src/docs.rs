@@ -5,7 +5,7 @@
 //! The typed helpers every read model writes with ([`load`], [`store`], [`store_once`], [`add`])
 //! are here too.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
@@ -122,7 +122,7 @@ pub struct BufferedDocs {
     generation: i64,
     fresh: bool,
     pending: HashMap<DocId, Option<Value>>,
-    /// Write-once documents waiting for the flush; never cached.
+    /// Write-once documents waiting for the flush, in write order; never cached.
     pending_once: Vec<(DocId, Option<Value>)>,
     recent: HashMap<DocId, Option<Value>>,
 }
@@ -154,7 +154,14 @@ impl BufferedDocs {
         for (id, doc) in &pending {
             self.recent.insert(id.clone(), doc.clone());
         }
-        pending.append(&mut self.pending_once);
+        // A write-once document may be written again within a page (one act's several events
+        // citing one document): the last write stands, and a flush never names a key twice.
+        let mut once = std::mem::take(&mut self.pending_once);
+        let mut seen = HashSet::with_capacity(once.len());
+        once.reverse();
+        once.retain(|(id, _)| seen.insert(id.clone()));
+        once.reverse();
+        pending.append(&mut once);
         pending
     }
 
