@@ -74,6 +74,23 @@ pub struct QueueEntry {
     pub closed_on: Option<NaiveDate>,
 }
 
+impl QueueEntry {
+    /// The case as its queues, the phase index and the search list it.
+    pub fn of(case: &CaseDoc) -> QueueEntry {
+        QueueEntry {
+            case_id: case.case_id.clone(),
+            registro: case.registro.clone(),
+            family: case.family.clone(),
+            phase: case.phase.clone(),
+            opened_on: case.opened_on,
+            next_deadline: case.next_deadline,
+            uf: case.uf.clone(),
+            responsavel: case.state.atribuicao.as_ref().and_then(|a| a.responsavel.clone()),
+            closed_on: case.closed_on,
+        }
+    }
+}
+
 /// A case an act number (auto de infração, RO, TCAC…) was cited in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActDocumentRef {
@@ -340,21 +357,6 @@ impl Estado {
     /// Keeps the case in the work queues of whoever it is assigned to while it is open: out of
     /// the old ones when reassigned, out of all when it closes, refreshed on every act (its phase
     /// and next deadline move).
-    /// The case as its queues and the phase index list it.
-    fn queue_entry(case: &CaseDoc) -> QueueEntry {
-        QueueEntry {
-            case_id: case.case_id.clone(),
-            registro: case.registro.clone(),
-            family: case.family.clone(),
-            phase: case.phase.clone(),
-            opened_on: case.opened_on,
-            next_deadline: case.next_deadline,
-            uf: case.uf.clone(),
-            responsavel: case.state.atribuicao.as_ref().and_then(|a| a.responsavel.clone()),
-            closed_on: case.closed_on,
-        }
-    }
-
     /// Files an open case in the queues of its officer, its Núcleo and its operator's UF, and
     /// takes it out of those it left (a reassignment, or the case closed).
     fn file_in_queues(
@@ -377,7 +379,7 @@ impl Estado {
                 docs.delete(QUEUE, &key);
             }
         }
-        let entry = Self::queue_entry(case);
+        let entry = QueueEntry::of(case);
         for key in now {
             store(docs, QUEUE, &key, &entry)?;
         }
@@ -390,7 +392,7 @@ impl Estado {
         if let Some(old) = old_phase.filter(|old| *old != case.phase) {
             docs.delete(CASE_BY_PHASE, &keys::case_by_phase(family, old, &case.case_id));
         }
-        store(docs, CASE_BY_PHASE, &keys::case_by_phase(family, &case.phase, &case.case_id), &Self::queue_entry(case))
+        store(docs, CASE_BY_PHASE, &keys::case_by_phase(family, &case.phase, &case.case_id), &QueueEntry::of(case))
     }
 
     pub const NAME: &'static str = "estado";

@@ -121,11 +121,20 @@ async fn bounded(request: Request, next: Next) -> Response {
     if path == "/api/v1/events/stream" || path.starts_with("/api/v1/audit/") {
         return next.run(request).await;
     }
-    let page = !request.uri().path().starts_with("/api/");
+    let path = path.to_owned();
     match tokio::time::timeout(REQUEST_LIMIT, next.run(request)).await {
         Ok(response) => response,
-        Err(_) if page => crate::pages::error_page(None, ApiError::TimedOut),
-        Err(_) => ApiError::TimedOut.into_response(),
+        Err(_) => refusal(&path, ApiError::TimedOut),
+    }
+}
+
+/// A request refused by a layer, before or instead of its handler: a problem document for the
+/// API, a page in the layout for the pages.
+fn refusal(path: &str, error: ApiError) -> Response {
+    if path.starts_with("/api/") {
+        error.into_response()
+    } else {
+        crate::pages::error_page(None, error)
     }
 }
 

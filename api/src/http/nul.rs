@@ -6,7 +6,9 @@ use axum::body::{to_bytes, Body};
 use axum::extract::Request;
 use axum::http::header;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
+
+use super::refusal;
 
 use crate::idempotency::MAX_BODY;
 use crate::ApiError;
@@ -34,14 +36,6 @@ pub(super) async fn refuse_nul(request: Request, next: Next) -> Response {
         return refusal(parts.uri.path(), ApiError::InvalidInput(REFUSED.into()));
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
-}
-
-fn refusal(path: &str, error: ApiError) -> Response {
-    if path.starts_with("/api/") {
-        error.into_response()
-    } else {
-        crate::pages::error_page(None, error)
-    }
 }
 
 /// Whether `bytes` hold a JSON `\u0000` escape: a `\u0000` preceded by an even number of

@@ -6,7 +6,9 @@
 use axum::extract::Request;
 use axum::http::{header, Method};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
+
+use super::refusal;
 
 use crate::auth::TOKEN_COOKIE;
 use crate::ApiError;
@@ -33,11 +35,7 @@ pub(super) async fn same_origin_changes(request: Request, next: Next) -> Respons
         "o formulário não veio de uma página do Autos (origem ausente ou de outro site); abra a página de novo e envie"
             .into(),
     );
-    if request.uri().path().starts_with("/api/") {
-        refused.into_response()
-    } else {
-        crate::pages::error_page(None, refused)
-    }
+    refusal(request.uri().path(), refused)
 }
 
 /// The `host[:port]` of an origin or URL (`http://127.0.0.1:8080/casos` → `127.0.0.1:8080`).

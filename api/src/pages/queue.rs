@@ -6,7 +6,7 @@
 use std::cmp::Ordering;
 
 use askama::Template;
-use autos_app::officers::{self, Officer};
+use autos_app::officers::Officer;
 use autos_domain::{Family, Role, Uf};
 use autos_projections::keys::{self, Queue};
 use autos_projections::models::{self, ActDocumentRef, CaseRef, ProcessRef, QueueEntry};
@@ -17,8 +17,8 @@ use axum::Router;
 use serde::Deserialize;
 
 use super::{
-    assignees, date_br, deadline_status, error_page, family_label, operator_names, page, phase_code, redirect, typed,
-    with_param, PageOfficer, PAGE_ROWS,
+    assignees, date_br, deadline_status, error_page, family_label, officer_names, operator_names, page, phase_code,
+    redirect, typed, with_param, PageOfficer, PAGE_ROWS,
 };
 use crate::state::AppState;
 use crate::ApiError;
@@ -82,12 +82,7 @@ struct Names {
 impl Names {
     async fn of(state: &AppState, entries: &[QueueEntry]) -> Result<Names, ApiError> {
         let operators = operator_names(state, entries.iter().filter_map(|e| e.registro.clone())).await?;
-        let officers = officers::list(&state.store.database())
-            .await?
-            .into_iter()
-            .map(|o| (o.officer_id.to_string(), o.name))
-            .collect();
-        Ok(Names { operators, officers })
+        Ok(Names { operators, officers: officer_names(state).await? })
     }
 }
 
@@ -267,17 +262,7 @@ async fn matching(
             let Some(case) = state.views.get::<models::CaseDoc>(models::CASE, &reference.case_id).await? else {
                 continue;
             };
-            let entry = QueueEntry {
-                case_id: case.case_id,
-                registro: case.registro,
-                family: case.family,
-                phase: case.phase,
-                opened_on: case.opened_on,
-                next_deadline: case.next_deadline,
-                uf: case.uf,
-                responsavel: case.state.atribuicao.and_then(|a| a.responsavel),
-                closed_on: case.closed_on,
-            };
+            let entry = QueueEntry::of(&case);
             if keep(&entry) {
                 entries.push(entry);
             }
