@@ -560,6 +560,38 @@ async fn the_search_queues_and_ledger_find_every_case_by_what_officers_know(serv
     assert!(text.contains("Registrar") && !text.contains("Prazo ainda não confirmado"), "RN 483 era: {text}");
 }
 
+/// (h) A fiscal finds a case by its auto number from the menu's search, sees the sanctions
+/// ledger, and is told on an RDC-era notification that the defence deadline awaits confirmation.
+async fn a_fiscal_searches_reads_the_ledger_and_is_told_of_an_unconfirmed_deadline(server: &Server) {
+    register_operator(server).await;
+    let auto = json!({"act": "lavrar_auto_infracao", "registro": REGISTRO, "processo": "33910.000031/2002-31",
+        "tipo_infracao": "rn124.art77", "data_infracao": "2002-03-01", "fatos": "negativa de cobertura",
+        "beneficiarios_expostos": 10, "documento": "AI 31/2002", "occurred_on": "2002-03-01"});
+    let opened = server.post("/api/v1/cases", Role::Fiscal, &auto).await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.text);
+    server.settle().await;
+
+    let browser = Browser::start().await;
+    let base = &server.base;
+    browser.goto(&format!("{base}/entrar")).await;
+    sign_in(&browser, server, Role::Fiscal).await;
+    browser.click("header a[href='/busca']").await;
+    browser.wait_for_text("h1", "Buscar casos").await;
+    browser.fill("input[name=documento]", "ai 31/2002").await;
+    browser.click("form[aria-label='Buscar casos por filtros'] button[type=submit]").await;
+    browser.wait_for_text("#atos", "AI 31/2002").await;
+    assert!(browser.url().await.contains("/casos/"), "the one case citing the auto: {}", browser.url().await);
+    browser.click("#atos-possiveis a[href$='/atos/notificar_autuada']").await;
+    let notice = browser.wait_for_text("#prazos-pendentes", "Defesa").await;
+    assert!(notice.contains("Prazo ainda não confirmado"), "{notice}");
+    screenshot(&browser, server, "h-prazo-nao-confirmado").await;
+    browser.click("header a[href='/sancoes']").await;
+    let ledger = browser.wait_for_text("#sancoes", "33910.000031/2002-31").await;
+    assert!(ledger.contains("Saúde Exemplo") && ledger.contains("a decidir"), "{ledger}");
+    screenshot(&browser, server, "h-sancoes").await;
+    browser.quit().await;
+}
+
 /// The dashboard's chart has a text alternative with every bar in pt-BR, its tables captions and
 /// header scopes, and each table a CSV link that answers.
 async fn the_dashboard_describes_its_chart_and_links_csv(server: &Server) {
@@ -690,4 +722,5 @@ autos_e2e::e2e_on_both_backends!(
     the_deadlines_page_filters_what_it_lists,
     the_dashboard_describes_its_chart_and_links_csv,
     the_search_queues_and_ledger_find_every_case_by_what_officers_know,
+    a_fiscal_searches_reads_the_ledger_and_is_told_of_an_unconfirmed_deadline,
 );
