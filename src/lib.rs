@@ -177,10 +177,22 @@ impl Server {
     }
 }
 
-/// Runs each listed `async fn(&Server)` once against a server on SQLite and once on PostgreSQL.
+/// Defines each `async fn(&Server)` written inside it and runs it once against a server on
+/// SQLite and once on PostgreSQL, so a test cannot be defined and forgotten:
+///
+/// ```text
+/// autos_e2e::e2e_on_both_backends!(
+///     /// Doc comments and other attributes stay on the function.
+///     async fn an_act_is_appended(server: &Server) { … }
+/// );
+/// ```
 #[macro_export]
 macro_rules! e2e_on_both_backends {
-    ($($test:ident),* $(,)?) => {
+    ($($(#[$meta:meta])* async fn $test:ident($server:ident: $ty:ty $(,)?) $body:block)+) => {
+        $($(#[$meta])* async fn $test($server: $ty) $body)+
+        $crate::e2e_on_both_backends!(@run $($test),+);
+    };
+    (@run $($test:ident),+) => {
         mod sqlite {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $test() {

@@ -40,601 +40,606 @@ fn assert_problem(answer: &autos_e2e::Answer, status: StatusCode, code: &str) {
     assert_eq!(answer.headers["content-type"], "application/problem+json");
 }
 
-async fn an_officer_registers_an_operator_and_decrees_a_direcao_fiscal_seen_in_status_and_timeline(server: &Server) {
-    registered(server).await;
-    let case_id = open_df(server).await;
-    server.settle().await;
-    let status = server.get(&format!("/api/v1/operators/{REGISTRO}"), None).await;
-    assert_eq!(status.status, StatusCode::OK);
-    assert!(status.body["state"]["regimes"]["direcao_fiscal"].is_object(), "{:?}", status.body);
-    assert_eq!(status.body["open_cases"]["direcao_fiscal"], 1);
-    let timeline = server.get(&format!("/api/v1/operators/{REGISTRO}/timeline"), None).await;
-    let types: Vec<&str> =
-        timeline.body["items"].as_array().unwrap().iter().map(|e| e["event_type"].as_str().unwrap()).collect();
-    assert!(types.contains(&"operadora.registrada") && types.contains(&"regime_especial.instaurado"), "{types:?}");
-    let case = server.get(&format!("/api/v1/cases/{case_id}"), Some(Role::Fiscal)).await;
-    assert_eq!(case.status, StatusCode::OK);
-    assert_eq!(case.body["family"], "direcao_fiscal");
-    assert_eq!(case.headers["etag"], "\"1\"");
-    let before = server.get(&format!("/api/v1/operators/{REGISTRO}?as_of=2002-02-28"), None).await;
-    assert_eq!(before.status, StatusCode::OK);
-    assert_eq!(before.body["state"]["regimes"], json!({}), "as of a date before the decree: no regime");
-    let events = server.get(&format!("/api/v1/cases/{case_id}/events"), Some(Role::Auditor)).await;
-    assert_eq!(events.body["items"][0]["event_type"], "regime_especial.instaurado");
-    assert_eq!(events.body["items"][0]["actor_role"], "diretoria");
-    let deadlines = server.get("/api/v1/deadlines?on=2002-03-01", Some(Role::Fiscal)).await;
-    assert_eq!(deadlines.status, StatusCode::OK);
-    let log = server.get("/api/v1/events?after=0&limit=2", Some(Role::Auditor)).await;
-    assert_eq!(log.body["items"].as_array().unwrap().len(), 2);
-    assert_eq!(log.body["next"], 2);
-}
-
-async fn an_act_the_rules_forbid_is_a_422_with_rule_id_and_norm_and_stores_nothing(server: &Server) {
-    registered(server).await;
-    open_df(server).await;
-    let before = server.event_count().await;
-    let second = server.post("/api/v1/cases", Role::Diretoria, &df_body("RO 2/2002")).await;
-    assert_problem(&second, StatusCode::UNPROCESSABLE_ENTITY, "rule_violation");
-    assert_eq!(second.body["rule_id"], "regime.ja_ativo");
-    assert!(second.body["norm"].as_str().unwrap().contains("9.656"));
-    assert_eq!(server.event_count().await, before);
-}
-
-async fn roles_are_refused_where_the_matrix_says_so(server: &Server) {
-    registered(server).await;
-    let case_id = open_df(server).await;
-    server.settle().await;
-    // Every documented route against every role and an anonymous caller (docs/ARCHITECTURE.md §6).
-    for (method, template, access) in autos_api::http::openapi::documented() {
-        if template.ends_with("/stream") {
-            continue;
-        }
-        let path = template
-            .replace("{registro}", REGISTRO)
-            .replace("{id}", &case_id)
-            .replace("{uf}", "SP")
-            .replace("{year}", "2002")
-            .replace("{quarter}", "1")
-            .replace("/complaint-index", &format!("/complaint-index?registro={REGISTRO}&mes=2002-01"));
-        let method = Method::from_bytes(method.as_bytes()).unwrap();
-        let body = match template {
-            "/api/v1/operators" => {
-                Some(json!({"registro": "000701", "cnpj": "11.222.333/0001-81", "razao_social": "X",
-                "modalidade": "medicina_de_grupo", "uf": "RJ", "registro_provisorio": false}))
-            }
-            "/api/v1/operators/{registro}/beneficiaries" => Some(json!({"ano": 2002, "mes": 1, "quantidade": 10})),
-            _ if method == Method::POST => Some(json!({})),
-            _ => None,
+autos_e2e::e2e_on_both_backends!(
+    async fn a_nip_seals_the_beneficiary_opens_it_only_for_roles_that_need_it_and_counts_in_the_index(server: &Server) {
+        registered(server).await;
+        let count = json!({"ano": 2017, "mes": 5, "quantidade": 4000, "occurred_on": "2017-06-10"});
+        assert_eq!(
+            server.post(&format!("/api/v1/operators/{REGISTRO}/beneficiaries"), Role::Admin, &count).await.status,
+            StatusCode::CREATED
+        );
+        let nip = |beneficiario: Value| {
+            json!({"act": "registrar_reclamacao_nip", "registro": REGISTRO, "canal": "telefone",
+                "protocolo_operadora": "2017-000123", "tema": "cobertura_assistencial", "beneficiario": beneficiario,
+                "occurred_on": "2017-05-02"})
         };
-        let anonymous = server.call(method.clone(), &path, None, body.as_ref(), &[]).await;
-        let allowed: &[Role] = match access {
-            Access::Public => {
-                assert!(anonymous.status.is_success(), "{method} {path} is public: {:?}", anonymous.body);
-                &Role::ALL
-            }
-            Access::Roles(roles) => {
-                assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthenticated");
-                roles
-            }
-            Access::PerAct => {
-                assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthenticated");
-                continue;
-            }
+        let before = server.event_count().await;
+        let already_sealed = server
+            .post(
+                "/api/v1/cases",
+                Role::Atendente,
+                &nip(json!({"subject_id": "6d1f6a2e-5b1a-4f7e-9a53-0f3c2b9d7e11", "ciphertext": "AAAA"})),
+            )
+            .await;
+        assert_problem(&already_sealed, StatusCode::BAD_REQUEST, "invalid_input");
+        let empty = server.post("/api/v1/cases", Role::Atendente, &nip(json!({"nome": "  "}))).await;
+        assert_problem(&empty, StatusCode::BAD_REQUEST, "invalid_input");
+        let mut unknown = nip(json!({"nome": "Maria da Silva"}));
+        unknown["campo_estranho"] = json!(1);
+        assert_problem(
+            &server.post("/api/v1/cases", Role::Atendente, &unknown).await,
+            StatusCode::BAD_REQUEST,
+            "invalid_input",
+        );
+        assert_eq!(server.event_count().await, before, "refused acts store nothing");
+
+        let person = json!({"nome": "Maria da Silva", "cpf": "123.456.789-09", "contato": "maria@example.org"});
+        let opened = server.post("/api/v1/cases", Role::Atendente, &nip(person.clone())).await;
+        assert_eq!(opened.status, StatusCode::CREATED, "{:?}", opened.body);
+        let case_id = opened.body["case_id"].as_str().unwrap().to_owned();
+        let events = server.get(&format!("/api/v1/cases/{case_id}/events"), Some(Role::Auditor)).await;
+        let payload = events.body["items"][0]["payload"].as_str().unwrap().to_owned();
+        assert!(!payload.contains("Maria") && !payload.contains("123.456"), "only ciphertext in the log: {payload}");
+        let payload: Value = serde_json::from_str(&payload).unwrap();
+        let subject = payload["beneficiario"]["subject_id"].as_str().unwrap().to_owned();
+
+        let path = format!("/api/v1/cases/{case_id}/personal-data?finalidade=apurar%20a%20reclama%C3%A7%C3%A3o");
+        let read = server.get(&path, Some(Role::Fiscal)).await;
+        assert_eq!(read.status, StatusCode::OK, "{:?}", read.body);
+        assert_eq!(read.body["items"][0]["dados"], person);
+        assert_eq!(read.body["items"][0]["campo"], "beneficiario");
+        assert_problem(&server.get(&path, Some(Role::Auditor)).await, StatusCode::FORBIDDEN, "forbidden");
+        assert_problem(&server.get(&path, None).await, StatusCode::UNAUTHORIZED, "unauthenticated");
+        let no_purpose = server.get(&format!("/api/v1/cases/{case_id}/personal-data"), Some(Role::Fiscal)).await;
+        assert_problem(&no_purpose, StatusCode::BAD_REQUEST, "invalid_input");
+
+        server.settle().await;
+        let index = server.get(&format!("/api/v1/complaint-index?registro={REGISTRO}&mes=2017-05"), None).await;
+        assert_eq!((index.body["numerador"].as_i64(), index.body["denominador"].as_i64()), (Some(1), Some(4000)));
+
+        let provenance = autos_store::Provenance {
+            actor_id: uuid::Uuid::new_v4(),
+            actor_role: "admin".into(),
+            correlation_id: None,
+            causation_id: None,
+            command: None,
         };
-        for role in Role::ALL {
-            let answer = server.call(method.clone(), &path, Some(role), body.as_ref(), &[]).await;
-            if allowed.contains(&role) {
-                assert_ne!(answer.status, StatusCode::FORBIDDEN, "{role:?} {method} {path}: {:?}", answer.body);
-            } else {
-                assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
-            }
-        }
-    }
-    // Routes whose act decides: the catalogue's roles for one act of each kind of route.
-    for role in Role::ALL {
-        let answer = server.post("/api/v1/cases", role, &df_body("RO 9/2002")).await;
-        if role == Role::Diretoria {
-            assert_ne!(answer.status, StatusCode::FORBIDDEN, "{:?}", answer.body);
-        } else {
-            assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
-            assert_eq!(answer.body["rule_id"], "acesso.papel_nao_autorizado");
-        }
-    }
-    let ungranted = server
-        .post(
-            &format!("/api/v1/cases/{case_id}/acts"),
-            Role::Interventor,
-            &json!({"act": "emitir_instrucao_diretiva", "numero": "ID 1", "assunto": "x"}),
+        let subject = uuid::Uuid::parse_str(&subject).unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2017, 7, 1).unwrap();
+        autos_store::personal::forget(
+            server.store().as_ref(),
+            subject,
+            provenance,
+            "Lei 13.709/2018 art. 18, VI",
+            today,
         )
-        .await;
-    assert_problem(&ungranted, StatusCode::FORBIDDEN, "forbidden");
-    assert_eq!(ungranted.body["rule_id"], "acesso.interventor_nao_designado");
-}
-
-async fn bad_input_is_a_400_and_stores_nothing(server: &Server) {
-    registered(server).await;
-    let before = server.event_count().await;
-    let bad_json = server.post_raw("/api/v1/cases", Role::Diretoria, "application/json", b"{\"act\": ".to_vec()).await;
-    assert_problem(&bad_json, StatusCode::BAD_REQUEST, "invalid_input");
-    let cases: Vec<(&str, Value)> = vec![
-        (
-            "wrong type",
-            json!({"act": "instaurar_direcao_fiscal", "registro": REGISTRO, "motivos": "not a list", "diretor_fiscal": "d", "documento": "RO"}),
-        ),
-        ("unknown field", {
-            let mut b = df_body("RO 3/2002");
-            b["campo_estranho"] = json!(1);
-            b
-        }),
-        ("invalid registro", {
-            let mut b = df_body("RO 3/2002");
-            b["registro"] = json!("12AB56");
-            b
-        }),
-        ("impossible date", {
-            let mut b = df_body("RO 3/2002");
-            b["occurred_on"] = json!("2002-02-30");
-            b
-        }),
-        ("unknown act", json!({"act": "decretar_fim_do_mundo"})),
-        ("not an object", json!([1, 2])),
-        ("a NUL character in a text", df_body("RO 3/2002\u{0}")),
-    ];
-    for (what, body) in cases {
-        let answer = server.post("/api/v1/cases", Role::Diretoria, &body).await;
-        assert_problem(&answer, StatusCode::BAD_REQUEST, "invalid_input");
-        assert!(answer.body["detail"].is_string(), "{what}");
-    }
-    let bad_cnpj = {
-        let mut b = operator_body();
-        b["registro"] = json!("000701");
-        b["cnpj"] = json!("11.222.333/0001-82");
-        server.post("/api/v1/operators", Role::Admin, &b).await
-    };
-    assert_problem(&bad_cnpj, StatusCode::BAD_REQUEST, "invalid_input");
-    let negative = server
-        .post(
-            &format!("/api/v1/operators/{REGISTRO}/beneficiaries"),
-            Role::Admin,
-            &json!({"ano": 2002, "mes": 13, "quantidade": 10}),
-        )
-        .await;
-    assert_problem(&negative, StatusCode::BAD_REQUEST, "invalid_input");
-    let huge = server.post_raw("/api/v1/cases", Role::Diretoria, "application/json", vec![b' '; 400 * 1024]).await;
-    assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE);
-    let wrong_media =
-        server.post_raw("/api/v1/cases", Role::Diretoria, "text/plain", df_body("RO 4").to_string().into_bytes()).await;
-    assert_problem(&wrong_media, StatusCode::BAD_REQUEST, "invalid_input");
-    assert_problem(&server.get("/api/v1/operators/999", None).await, StatusCode::BAD_REQUEST, "invalid_input");
-    // A NUL character anywhere (query, form) is a 400 on both backends, never a database error.
-    let nul_query = server.get("/api/v1/operators?after=%00", Some(Role::Fiscal)).await;
-    assert_problem(&nul_query, StatusCode::BAD_REQUEST, "invalid_input");
-    assert!(nul_query.body["detail"].as_str().unwrap().contains("caractere nulo"), "{}", nul_query.text);
-    let cookie = format!("autos_token={}", server.tokens[&Role::Fiscal]);
-    let nul_page =
-        server.call(reqwest::Method::GET, "/busca?documento=AI%001", None, None, &[("cookie", &cookie)]).await;
-    assert_eq!(nul_page.status, StatusCode::BAD_REQUEST);
-    assert!(nul_page.text.contains("caractere nulo") && nul_page.text.contains("<html lang=\"pt-BR\">"));
-    let form = format!("registro={REGISTRO}&fatos=negativa%00de+cobertura").into_bytes();
-    let nul_form = server
-        .post_raw("/casos/novo/lavrar_auto_infracao", Role::Fiscal, "application/x-www-form-urlencoded", form)
-        .await;
-    assert_eq!(nul_form.status, StatusCode::BAD_REQUEST, "{}", nul_form.text);
-    assert!(nul_form.text.contains("caractere nulo"), "{}", nul_form.text);
-    assert_problem(&server.get("/api/v1/operators/000701", None).await, StatusCode::NOT_FOUND, "not_found");
-    assert_eq!(server.event_count().await, before, "nothing was stored");
-}
-
-async fn an_idempotent_retry_returns_the_first_answer_and_appends_nothing(server: &Server) {
-    registered(server).await;
-    let body = df_body("RO 1/2002");
-    let key = [("idempotency-key", "df-326305-ro-1")];
-    let first = server.call(Method::POST, "/api/v1/cases", Some(Role::Diretoria), Some(&body), &key).await;
-    assert_eq!(first.status, StatusCode::CREATED);
-    let count = server.event_count().await;
-    let retry = server.call(Method::POST, "/api/v1/cases", Some(Role::Diretoria), Some(&body), &key).await;
-    assert_eq!(retry.status, StatusCode::CREATED);
-    assert_eq!(retry.body, first.body);
-    assert_eq!(retry.headers["idempotent-replayed"], "true");
-    assert_eq!(server.event_count().await, count);
-    let other =
-        server.call(Method::POST, "/api/v1/cases", Some(Role::Diretoria), Some(&df_body("RO 2/2002")), &key).await;
-    assert_problem(&other, StatusCode::BAD_REQUEST, "invalid_input");
-}
-
-async fn two_officers_acting_on_the_same_case_version_get_one_success_and_one_409(server: &Server) {
-    registered(server).await;
-    let case_id = open_df(server).await;
-    let path = format!("/api/v1/cases/{case_id}/acts");
-    let act = json!({"act": "renovar_regime", "vigencia_dias": 365, "justificativa": "acompanhamento presencial ainda necessário", "documento": "RO 5/2003", "occurred_on": "2003-02-20"});
-    let headers = [("if-match", "\"1\"")];
-    let (a, b) = tokio::join!(
-        server.call(Method::POST, &path, Some(Role::Diretoria), Some(&act), &headers),
-        server.call(Method::POST, &path, Some(Role::Diretoria), Some(&act), &headers),
-    );
-    let mut statuses = [a.status, b.status];
-    statuses.sort();
-    let conflict = if a.status == StatusCode::CONFLICT { &a } else { &b };
-    assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT], "{:?} / {:?}", a.body, b.body);
-    assert_eq!(conflict.body["code"], "version_conflict");
-}
-
-async fn auditors_verify_the_log_and_the_replay_check_finds_the_read_models_equal(server: &Server) {
-    registered(server).await;
-    open_df(server).await;
-    server.settle().await;
-    let verify = server.get("/api/v1/audit/verify", Some(Role::Auditor)).await;
-    assert_eq!(verify.status, StatusCode::OK);
-    assert_eq!(verify.body["ok"], true, "{:?}", verify.body);
-    assert!(verify.body["checkpoint"].as_str().unwrap().starts_with("autos-checkpoint:v1:"));
-    let replay = server.call(Method::POST, "/api/v1/audit/replay", Some(Role::Auditor), Some(&json!({})), &[]).await;
-    assert_eq!(replay.status, StatusCode::OK, "{:?}", replay.body);
-    assert_eq!(replay.body["equal"], true, "{:?}", replay.body);
-}
-
-async fn operational_endpoints_answer(server: &Server) {
-    assert_eq!(server.get("/healthz", None).await.status, StatusCode::OK);
-    let ready = server.get("/readyz", None).await;
-    assert_eq!(ready.status, StatusCode::OK, "{:?}", ready.body);
-    assert_eq!(ready.body["detail"]["database"], true);
-    assert_problem(&server.get("/api/v1/nada", None).await, StatusCode::NOT_FOUND, "not_found");
-    let acts = server.get("/api/v1/acts", None).await;
-    assert!(acts.body["items"].as_array().unwrap().iter().any(|a| a["name"] == "instaurar_direcao_fiscal"));
-}
-
-async fn demandas_feed_the_dashboard_and_the_complaint_index_with_its_parts_apart(server: &Server) {
-    registered(server).await;
-    let count = json!({"ano": 2002, "mes": 4, "quantidade": 1000, "occurred_on": "2002-05-10"});
-    let answer = server.post(&format!("/api/v1/operators/{REGISTRO}/beneficiaries"), Role::Admin, &count).await;
-    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
-    for tipo in ["denuncia", "denuncia", "denuncia", "consulta"] {
-        let demanda = json!({"act": "registrar_demanda_disque_ans", "registro": REGISTRO, "tipo": tipo,
-            "tema": "aumento_de_mensalidade", "canal": "telefone", "occurred_on": "2002-04-15"});
-        let answer = server.post("/api/v1/cases", Role::Atendente, &demanda).await;
-        assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
-    }
-    server.settle().await;
-    let dashboard = server.get("/api/v1/dashboard/demandas", None).await;
-    let row = &dashboard.body["items"][0];
-    assert_eq!((row["tema"].as_str(), row["ano"].as_str()), (Some("Aumento de mensalidade"), Some("2002")));
-    assert_eq!((row["consultas"].as_i64(), row["denuncias"].as_i64()), (Some(1), Some(3)));
-    let index = server
-        .get(&format!("/api/v1/complaint-index?registro={REGISTRO}&mes=2002-04&janela=1&escala=10000"), None)
-        .await;
-    assert_eq!(index.status, StatusCode::OK, "{:?}", index.body);
-    assert_eq!((index.body["numerador"].as_i64(), index.body["denominador"].as_i64()), (Some(3), Some(1000)));
-    assert_eq!(index.body["escala"], 10000);
-    assert_eq!(index.body["indice"].as_f64(), Some(30.0));
-    let bad = server.get(&format!("/api/v1/complaint-index?registro={REGISTRO}&mes=abril"), None).await;
-    assert_problem(&bad, StatusCode::BAD_REQUEST, "invalid_input");
-}
-
-async fn a_fine_decided_and_partly_paid_shows_in_the_ledger_the_operator_totals_and_the_dashboard(server: &Server) {
-    registered(server).await;
-    let count = json!({"ano": 2017, "mes": 1, "quantidade": 5000, "occurred_on": "2017-02-10"});
-    let answer = server.post(&format!("/api/v1/operators/{REGISTRO}/beneficiaries"), Role::Admin, &count).await;
-    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
-    let auto = json!({"act": "lavrar_auto_infracao", "registro": REGISTRO, "processo": "33910.000001/2017-01",
-        "tipo_infracao": "Cobertura", "data_infracao": "2017-02-10", "fatos": "negativa de cobertura",
-        "beneficiarios_expostos": 300, "documento": "AI 1/2017", "occurred_on": "2017-03-06"});
-    let opened = server.post("/api/v1/cases", Role::Fiscal, &auto).await;
-    assert_eq!(opened.status, StatusCode::CREATED, "{:?}", opened.body);
-    let case_id = opened.body["case_id"].as_str().unwrap().to_owned();
-    let acts = [
-        (Role::Fiscal, json!({"act": "notificar_autuada", "documento": "AR 1", "occurred_on": "2017-03-06"})),
-        (Role::Fiscal, json!({"act": "registrar_defesa", "protocolo": "P 1", "occurred_on": "2017-03-10"})),
-        (
-            Role::Diretoria,
-            json!({"act": "decidir_primeira_instancia", "fundamentacao": "infração comprovada", "documento": "Decisão 1",
-                "decisao": {"resultado": "multa", "multa": {"valor_base": "30000.00", "circunstancias": [], "multiplicador_coletivo": "1"}},
-                "occurred_on": "2017-04-03"}),
-        ),
-        (
-            Role::Diretoria,
-            json!({"act": "certificar_transito_em_julgado", "documento": "Certidão 1", "occurred_on": "2017-04-20"}),
-        ),
-        (
-            Role::Fiscal,
-            json!({"act": "registrar_pagamento", "valor": "5000.00", "documento": "GRU 1", "occurred_on": "2017-04-25"}),
-        ),
-    ];
-    for (role, act) in &acts {
-        let answer = server.post(&format!("/api/v1/cases/{case_id}/acts"), *role, act).await;
-        assert_eq!(answer.status, StatusCode::CREATED, "{act}: {:?}", answer.body);
-    }
-    let overpaid =
-        json!({"act": "registrar_pagamento", "valor": "999999.00", "documento": "GRU 2", "occurred_on": "2017-04-26"});
-    let before = server.event_count().await;
-    let refused = server.post(&format!("/api/v1/cases/{case_id}/acts"), Role::Fiscal, &overpaid).await;
-    assert_problem(&refused, StatusCode::UNPROCESSABLE_ENTITY, "rule_violation");
-    assert_eq!(refused.body["rule_id"], "pas.pagamento_excede_devido");
-    assert_eq!(server.event_count().await, before);
-    server.settle().await;
-
-    let ledger = server.get(&format!("/api/v1/sanctions?registro={REGISTRO}"), Some(Role::Auditor)).await;
-    assert_eq!(ledger.status, StatusCode::OK, "{:?}", ledger.body);
-    let entry = &ledger.body["items"][0];
-    assert_eq!(entry["case_id"], case_id.as_str());
-    // 30.000,00 × porte factor 0,5 (up to 20.000 beneficiaries in the test rules) = 15.000,00.
-    assert_eq!(entry["multa"]["valor_multa"], "15000.00", "{entry}");
-    assert_eq!(entry["multa"]["fator_porte"], "0.5");
-    assert_eq!((entry["pago"].as_str(), entry["saldo"].as_str()), (Some("5000.00"), Some("10000.00")));
-    let anonymous = server.get("/api/v1/sanctions", None).await;
-    assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthenticated");
-
-    let status = server.get(&format!("/api/v1/operators/{REGISTRO}"), None).await;
-    let totals = &status.body["multas"];
-    assert_eq!((totals["imposta"].as_str(), totals["paga"].as_str()), (Some("15000.00"), Some("5000.00")), "{totals}");
-    assert_eq!((totals["em_aberto"].as_str(), totals["em_divida_ativa"].as_str()), (Some("10000.00"), Some("0")));
-
-    let dashboard = server.get("/api/v1/dashboard/sanctions", None).await;
-    assert_eq!(dashboard.body["items"], json!([{"assunto": "Cobertura", "periodo": "2017", "quantidade": 1}]));
-}
-
-async fn a_direcao_fiscal_freezes_its_administrators_assets_listed_by_person_to_officers_only(server: &Server) {
-    registered(server).await;
-    let person = "6d1f6a2e-5b1a-4f7e-9a53-0f3c2b9d7e11";
-    let admin = json!({"act": "registrar_administrador", "administrador_id": person, "nome": "Carlos Diretor",
-        "cargo": "diretor presidente", "inicio": "2001-06-01", "occurred_on": "2001-06-01"});
-    let answer = server.post(&format!("/api/v1/operators/{REGISTRO}/acts"), Role::Admin, &admin).await;
-    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
-    open_df(server).await;
-    server.settle().await;
-    let freezes = server.get(&format!("/api/v1/asset-freezes?pessoa={person}"), Some(Role::Fiscal)).await;
-    assert_eq!(freezes.status, StatusCode::OK, "{:?}", freezes.body);
-    let items = freezes.body["items"].as_array().unwrap();
-    assert_eq!(items.len(), 1, "{items:?}");
-    assert_eq!((items[0]["nome"].as_str(), items[0]["registro"].as_str()), (Some("Carlos Diretor"), Some(REGISTRO)));
-    assert_eq!(items[0]["phase"], "imposta");
-    let other = server.get("/api/v1/asset-freezes?registro=000701", Some(Role::Auditor)).await;
-    assert_eq!(other.body["items"], json!([]));
-    let refused = server.get("/api/v1/asset-freezes", Some(Role::Atendente)).await;
-    assert_problem(&refused, StatusCode::FORBIDDEN, "forbidden");
-}
-
-async fn an_authorised_voluntary_transfer_counts_in_the_transfers_dashboard_by_year_and_scope(server: &Server) {
-    registered(server).await;
-    let acquirer = json!({"registro": "000701", "cnpj": "11.444.777/0001-61", "razao_social": "Adquirente S.A.",
-        "modalidade": "medicina_de_grupo", "uf": "RJ", "registro_provisorio": false, "occurred_on": "2001-06-01"});
-    let answer = server.post("/api/v1/operators", Role::Admin, &acquirer).await;
-    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
-    let request = json!({"act": "requerer_alienacao_voluntaria", "registro": REGISTRO, "adquirente": "000701",
-        "abrangencia": "parcial", "beneficiarios": 1200, "data_pretendida": "2017-06-30", "documento": "Ofício 1",
-        "occurred_on": "2017-05-02"});
-    let opened = server.post("/api/v1/cases", Role::Fiscal, &request).await;
-    assert_eq!(opened.status, StatusCode::CREATED, "{:?}", opened.body);
-    let case_id = opened.body["case_id"].as_str().unwrap().to_owned();
-    let acts = [
-        (
-            Role::Diretoria,
-            json!({"act": "decidir_alienacao_voluntaria", "autorizada": true, "adquirente": "000701",
-            "fundamentacao": "requisitos atendidos", "documento": "Decisão 2", "occurred_on": "2017-05-20"}),
-        ),
-        (
-            Role::Fiscal,
-            json!({"act": "comprovar_transferencia_carteira", "adquirentes": ["000701"], "beneficiarios": 1200,
-            "nova_carencia": false, "aniversario_mantido": true, "documento": "Termo 1", "occurred_on": "2017-06-30"}),
-        ),
-    ];
-    for (role, act) in &acts {
-        let answer = server.post(&format!("/api/v1/cases/{case_id}/acts"), *role, act).await;
-        assert_eq!(answer.status, StatusCode::CREATED, "{act}: {:?}", answer.body);
-    }
-    server.settle().await;
-    let dashboard = server.get("/api/v1/dashboard/transfers", None).await;
-    assert_eq!(dashboard.status, StatusCode::OK);
-    assert_eq!(dashboard.body["items"], json!([{"ano": "2017", "total": 0, "parcial": 1}]));
-    assert_eq!(dashboard.body["soma"], 1);
-}
-
-async fn the_quarterly_bulletin_ranks_themes_and_operators_by_scope_and_lists_the_acts_published(server: &Server) {
-    registered(server).await;
-    let other = json!({"registro": "000701", "cnpj": "11.444.777/0001-61", "razao_social": "Carioca Saúde",
-        "modalidade": "medicina_de_grupo", "uf": "RJ", "registro_provisorio": false, "occurred_on": "2001-06-01"});
-    assert_eq!(server.post("/api/v1/operators", Role::Admin, &other).await.status, StatusCode::CREATED);
-    // Registered as the seed report lists operators: region and municipality, no UF.
-    let regional_only = json!({"registro": "000702", "razao_social": "Mineira Saúde", "modalidade": "medicina_de_grupo",
-        "regiao": "sudeste", "municipio": "BELO HORIZONTE", "registro_provisorio": false, "occurred_on": "2001-06-01"});
-    let answer = server.post("/api/v1/operators", Role::Admin, &regional_only).await;
-    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
-    let demandas = [
-        (REGISTRO, "denuncia", "cobertura_assistencial"),
-        (REGISTRO, "consulta", "cobertura_assistencial"),
-        (REGISTRO, "consulta", "carencia"),
-        ("000701", "consulta", "reembolso"),
-        ("000702", "consulta", "reembolso"),
-    ];
-    for (registro, tipo, tema) in demandas {
-        let demanda = json!({"act": "registrar_demanda_disque_ans", "registro": registro, "tipo": tipo,
-            "tema": tema, "canal": "telefone", "occurred_on": "2002-05-15"});
-        let answer = server.post("/api/v1/cases", Role::Atendente, &demanda).await;
-        assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
-    }
-    let mut decree = df_body("RO 7/2002");
-    decree["occurred_on"] = json!("2002-06-03");
-    assert_eq!(server.post("/api/v1/cases", Role::Diretoria, &decree).await.status, StatusCode::CREATED);
-    server.settle().await;
-
-    let sp = server.get("/api/v1/bulletins/SP/2002/2", None).await;
-    assert_eq!(sp.status, StatusCode::OK, "{:?}", sp.body);
-    assert_eq!((sp.body["de"].as_str(), sp.body["ate"].as_str()), (Some("2002-04-01"), Some("2002-06-30")));
-    assert_eq!(sp.body["regiao"], "Sudeste");
-    let top = &sp.body["nacional"]["temas"][0];
-    assert_eq!(
-        (top["tema"].as_str(), top["consultas"].as_i64(), top["denuncias"].as_i64()),
-        (Some("Cobertura assistencial"), Some(1), Some(1))
-    );
-    assert_eq!(sp.body["nacional"]["temas"].as_array().unwrap().len(), 3);
-    assert_eq!(
-        sp.body["regional"]["operadoras"].as_array().unwrap().len(),
-        3,
-        "SP, RJ and the operator registered only as Sudeste"
-    );
-    assert_eq!(
-        sp.body["estadual"]["operadoras"],
-        json!([{"registro": REGISTRO, "razao_social": "Saúde Exemplo S.A.", "demandas": 3, "reclamacoes": 1}])
-    );
-    assert_eq!(sp.body["indice_de_reclamacoes"], json!([]), "no beneficiary count informed: no index");
-    assert_eq!(sp.body["atos_nacionais"]["regime_especial.instaurado"], 1);
-    assert_eq!(sp.body["atos_na_uf"][0]["document_ref"], "RO 7/2002");
-
-    let ba = server.get("/api/v1/bulletins/BA/2002/2?limite=1", None).await;
-    assert_eq!(ba.body["nacional"]["temas"].as_array().unwrap().len(), 1);
-    assert_eq!((ba.body["estadual"]["temas"].clone(), ba.body["atos_na_uf"].clone()), (json!([]), json!([])));
-    let next_quarter = server.get("/api/v1/bulletins/SP/2002/3", None).await;
-    assert_eq!(next_quarter.body["nacional"]["operadoras"], json!([]));
-    for bad in ["/api/v1/bulletins/XX/2002/2", "/api/v1/bulletins/SP/2002/5", "/api/v1/bulletins/SP/dois/2"] {
-        assert_problem(&server.get(bad, None).await, StatusCode::BAD_REQUEST, "invalid_input");
-    }
-}
-
-async fn a_nip_seals_the_beneficiary_opens_it_only_for_roles_that_need_it_and_counts_in_the_index(server: &Server) {
-    registered(server).await;
-    let count = json!({"ano": 2017, "mes": 5, "quantidade": 4000, "occurred_on": "2017-06-10"});
-    assert_eq!(
-        server.post(&format!("/api/v1/operators/{REGISTRO}/beneficiaries"), Role::Admin, &count).await.status,
-        StatusCode::CREATED
-    );
-    let nip = |beneficiario: Value| {
-        json!({"act": "registrar_reclamacao_nip", "registro": REGISTRO, "canal": "telefone",
-            "protocolo_operadora": "2017-000123", "tema": "cobertura_assistencial", "beneficiario": beneficiario,
-            "occurred_on": "2017-05-02"})
-    };
-    let before = server.event_count().await;
-    let already_sealed = server
-        .post(
-            "/api/v1/cases",
-            Role::Atendente,
-            &nip(json!({"subject_id": "6d1f6a2e-5b1a-4f7e-9a53-0f3c2b9d7e11", "ciphertext": "AAAA"})),
-        )
-        .await;
-    assert_problem(&already_sealed, StatusCode::BAD_REQUEST, "invalid_input");
-    let empty = server.post("/api/v1/cases", Role::Atendente, &nip(json!({"nome": "  "}))).await;
-    assert_problem(&empty, StatusCode::BAD_REQUEST, "invalid_input");
-    let mut unknown = nip(json!({"nome": "Maria da Silva"}));
-    unknown["campo_estranho"] = json!(1);
-    assert_problem(
-        &server.post("/api/v1/cases", Role::Atendente, &unknown).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_input",
-    );
-    assert_eq!(server.event_count().await, before, "refused acts store nothing");
-
-    let person = json!({"nome": "Maria da Silva", "cpf": "123.456.789-09", "contato": "maria@example.org"});
-    let opened = server.post("/api/v1/cases", Role::Atendente, &nip(person.clone())).await;
-    assert_eq!(opened.status, StatusCode::CREATED, "{:?}", opened.body);
-    let case_id = opened.body["case_id"].as_str().unwrap().to_owned();
-    let events = server.get(&format!("/api/v1/cases/{case_id}/events"), Some(Role::Auditor)).await;
-    let payload = events.body["items"][0]["payload"].as_str().unwrap().to_owned();
-    assert!(!payload.contains("Maria") && !payload.contains("123.456"), "only ciphertext in the log: {payload}");
-    let payload: Value = serde_json::from_str(&payload).unwrap();
-    let subject = payload["beneficiario"]["subject_id"].as_str().unwrap().to_owned();
-
-    let path = format!("/api/v1/cases/{case_id}/personal-data?finalidade=apurar%20a%20reclama%C3%A7%C3%A3o");
-    let read = server.get(&path, Some(Role::Fiscal)).await;
-    assert_eq!(read.status, StatusCode::OK, "{:?}", read.body);
-    assert_eq!(read.body["items"][0]["dados"], person);
-    assert_eq!(read.body["items"][0]["campo"], "beneficiario");
-    assert_problem(&server.get(&path, Some(Role::Auditor)).await, StatusCode::FORBIDDEN, "forbidden");
-    assert_problem(&server.get(&path, None).await, StatusCode::UNAUTHORIZED, "unauthenticated");
-    let no_purpose = server.get(&format!("/api/v1/cases/{case_id}/personal-data"), Some(Role::Fiscal)).await;
-    assert_problem(&no_purpose, StatusCode::BAD_REQUEST, "invalid_input");
-
-    server.settle().await;
-    let index = server.get(&format!("/api/v1/complaint-index?registro={REGISTRO}&mes=2017-05"), None).await;
-    assert_eq!((index.body["numerador"].as_i64(), index.body["denominador"].as_i64()), (Some(1), Some(4000)));
-
-    let provenance = autos_store::Provenance {
-        actor_id: uuid::Uuid::new_v4(),
-        actor_role: "admin".into(),
-        correlation_id: None,
-        causation_id: None,
-        command: None,
-    };
-    let subject = uuid::Uuid::parse_str(&subject).unwrap();
-    let today = chrono::NaiveDate::from_ymd_opt(2017, 7, 1).unwrap();
-    autos_store::personal::forget(server.store().as_ref(), subject, provenance, "Lei 13.709/2018 art. 18, VI", today)
         .await
         .unwrap();
-    let after = server.get(&path, Some(Role::Fiscal)).await;
-    assert_eq!(after.status, StatusCode::OK);
-    assert_eq!(after.body["items"][0]["dados"], Value::Null, "forgotten: unreadable everywhere");
-}
+        let after = server.get(&path, Some(Role::Fiscal)).await;
+        assert_eq!(after.status, StatusCode::OK);
+        assert_eq!(after.body["items"][0]["dados"], Value::Null, "forgotten: unreadable everywhere");
+    }
 
-async fn dashboards_and_the_register_export_as_csv_with_either_separator_and_number_format(server: &Server) {
-    // Arrange: an operator with 12.345 members and three demandas, one on a theme with a slash.
-    registered(server).await;
-    let count = json!({"ano": 2002, "mes": 4, "quantidade": 12345, "occurred_on": "2002-05-10"});
-    let answer = server.post(&format!("/api/v1/operators/{REGISTRO}/beneficiaries"), Role::Admin, &count).await;
-    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
-    for (tema, tipo) in
-        [("contrato_regulamento", "consulta"), ("contrato_regulamento", "denuncia"), ("sus", "consulta")]
-    {
-        let demanda = json!({"act": "registrar_demanda_disque_ans", "registro": REGISTRO, "tipo": tipo,
-            "tema": tema, "canal": "telefone", "occurred_on": "2002-04-15"});
-        let answer = server.post("/api/v1/cases", Role::Atendente, &demanda).await;
+    async fn the_quarterly_bulletin_ranks_themes_and_operators_by_scope_and_lists_the_acts_published(server: &Server) {
+        registered(server).await;
+        let other = json!({"registro": "000701", "cnpj": "11.444.777/0001-61", "razao_social": "Carioca Saúde",
+            "modalidade": "medicina_de_grupo", "uf": "RJ", "registro_provisorio": false, "occurred_on": "2001-06-01"});
+        assert_eq!(server.post("/api/v1/operators", Role::Admin, &other).await.status, StatusCode::CREATED);
+        // Registered as the seed report lists operators: region and municipality, no UF.
+        let regional_only = json!({"registro": "000702", "razao_social": "Mineira Saúde", "modalidade": "medicina_de_grupo",
+            "regiao": "sudeste", "municipio": "BELO HORIZONTE", "registro_provisorio": false, "occurred_on": "2001-06-01"});
+        let answer = server.post("/api/v1/operators", Role::Admin, &regional_only).await;
         assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+        let demandas = [
+            (REGISTRO, "denuncia", "cobertura_assistencial"),
+            (REGISTRO, "consulta", "cobertura_assistencial"),
+            (REGISTRO, "consulta", "carencia"),
+            ("000701", "consulta", "reembolso"),
+            ("000702", "consulta", "reembolso"),
+        ];
+        for (registro, tipo, tema) in demandas {
+            let demanda = json!({"act": "registrar_demanda_disque_ans", "registro": registro, "tipo": tipo,
+                "tema": tema, "canal": "telefone", "occurred_on": "2002-05-15"});
+            let answer = server.post("/api/v1/cases", Role::Atendente, &demanda).await;
+            assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+        }
+        let mut decree = df_body("RO 7/2002");
+        decree["occurred_on"] = json!("2002-06-03");
+        assert_eq!(server.post("/api/v1/cases", Role::Diretoria, &decree).await.status, StatusCode::CREATED);
+        server.settle().await;
+
+        let sp = server.get("/api/v1/bulletins/SP/2002/2", None).await;
+        assert_eq!(sp.status, StatusCode::OK, "{:?}", sp.body);
+        assert_eq!((sp.body["de"].as_str(), sp.body["ate"].as_str()), (Some("2002-04-01"), Some("2002-06-30")));
+        assert_eq!(sp.body["regiao"], "Sudeste");
+        let top = &sp.body["nacional"]["temas"][0];
+        assert_eq!(
+            (top["tema"].as_str(), top["consultas"].as_i64(), top["denuncias"].as_i64()),
+            (Some("Cobertura assistencial"), Some(1), Some(1))
+        );
+        assert_eq!(sp.body["nacional"]["temas"].as_array().unwrap().len(), 3);
+        assert_eq!(
+            sp.body["regional"]["operadoras"].as_array().unwrap().len(),
+            3,
+            "SP, RJ and the operator registered only as Sudeste"
+        );
+        assert_eq!(
+            sp.body["estadual"]["operadoras"],
+            json!([{"registro": REGISTRO, "razao_social": "Saúde Exemplo S.A.", "demandas": 3, "reclamacoes": 1}])
+        );
+        assert_eq!(sp.body["indice_de_reclamacoes"], json!([]), "no beneficiary count informed: no index");
+        assert_eq!(sp.body["atos_nacionais"]["regime_especial.instaurado"], 1);
+        assert_eq!(sp.body["atos_na_uf"][0]["document_ref"], "RO 7/2002");
+
+        let ba = server.get("/api/v1/bulletins/BA/2002/2?limite=1", None).await;
+        assert_eq!(ba.body["nacional"]["temas"].as_array().unwrap().len(), 1);
+        assert_eq!((ba.body["estadual"]["temas"].clone(), ba.body["atos_na_uf"].clone()), (json!([]), json!([])));
+        let next_quarter = server.get("/api/v1/bulletins/SP/2002/3", None).await;
+        assert_eq!(next_quarter.body["nacional"]["operadoras"], json!([]));
+        for bad in ["/api/v1/bulletins/XX/2002/2", "/api/v1/bulletins/SP/2002/5", "/api/v1/bulletins/SP/dois/2"] {
+            assert_problem(&server.get(bad, None).await, StatusCode::BAD_REQUEST, "invalid_input");
+        }
     }
-    server.settle().await;
 
-    // Act / Assert: commas and plain numbers, as programs read them.
-    let plain = server.get("/api/v1/dashboard/demandas?formato=csv", None).await;
-    assert_eq!(plain.status, StatusCode::OK, "{}", plain.text);
-    assert_eq!(plain.headers["content-type"], "text/csv; charset=utf-8");
-    assert_eq!(plain.headers["content-disposition"], "attachment; filename=\"painel-demandas.csv\"");
-    assert_eq!(
-        plain.text,
-        "Tema,Ano,Consultas,Denúncias\nContrato / regulamento,2002,1,1\nSUS - Sistema Único de Saúde,2002,1,0\n"
-    );
-    let register = server.get("/api/v1/operators?formato=csv", None).await;
-    let lines: Vec<&str> = register.text.lines().collect();
-    assert!(lines[0].starts_with("Registro ANS,Razão social,CNPJ,Modalidade,UF,"), "{}", register.text);
-    assert!(lines[1].starts_with("326305,Saúde Exemplo S.A.,") && lines[1].contains(",12345,04/2002,"), "{}", lines[1]);
-
-    // Semicolons after a `sep=;` line, and pt-BR numbers: thousands grouped.
-    let br = server.get("/api/v1/operators?formato=csv&separador=ponto_e_virgula&numeros=pt_br", None).await;
-    assert_eq!(br.headers["content-disposition"], "attachment; filename=\"operadoras.csv\"");
-    let lines: Vec<&str> = br.text.lines().collect();
-    assert_eq!(lines[0], "sep=;");
-    assert!(lines[1].starts_with("Registro ANS;Razão social;CNPJ;Modalidade;UF;"), "{}", br.text);
-    assert!(
-        lines[2].starts_with("326305;Saúde Exemplo S.A.;") && lines[2].contains(";12.345;04/2002;"),
-        "{}",
-        lines[2]
-    );
-    let by_modalidade = server
-        .get("/api/v1/dashboard/interventions?formato=csv&tabela=por_modalidade&separador=ponto_e_virgula", None)
-        .await;
-    assert_eq!(by_modalidade.text, "sep=;\nModalidade;Tipo de ação;Quantidade\n");
-    for (name, header) in [("transfers", "Ano,Totais,Parciais"), ("sanctions", "Assunto,Período,Quantidade")] {
-        let table = server.get(&format!("/api/v1/dashboard/{name}?formato=csv&numeros=pt_br"), None).await;
-        assert_eq!(table.status, StatusCode::OK, "{name}");
-        assert_eq!(table.text, format!("{header}\n"), "{name}");
+    async fn a_direcao_fiscal_freezes_its_administrators_assets_listed_by_person_to_officers_only(server: &Server) {
+        registered(server).await;
+        let person = "6d1f6a2e-5b1a-4f7e-9a53-0f3c2b9d7e11";
+        let admin = json!({"act": "registrar_administrador", "administrador_id": person, "nome": "Carlos Diretor",
+            "cargo": "diretor presidente", "inicio": "2001-06-01", "occurred_on": "2001-06-01"});
+        let answer = server.post(&format!("/api/v1/operators/{REGISTRO}/acts"), Role::Admin, &admin).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+        open_df(server).await;
+        server.settle().await;
+        let freezes = server.get(&format!("/api/v1/asset-freezes?pessoa={person}"), Some(Role::Fiscal)).await;
+        assert_eq!(freezes.status, StatusCode::OK, "{:?}", freezes.body);
+        let items = freezes.body["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{items:?}");
+        assert_eq!(
+            (items[0]["nome"].as_str(), items[0]["registro"].as_str()),
+            (Some("Carlos Diretor"), Some(REGISTRO))
+        );
+        assert_eq!(items[0]["phase"], "imposta");
+        let other = server.get("/api/v1/asset-freezes?registro=000701", Some(Role::Auditor)).await;
+        assert_eq!(other.body["items"], json!([]));
+        let refused = server.get("/api/v1/asset-freezes", Some(Role::Atendente)).await;
+        assert_problem(&refused, StatusCode::FORBIDDEN, "forbidden");
     }
 
-    // CSV options without formato=csv, or pages with it, are refused.
-    let bad = server.get("/api/v1/dashboard/sanctions?separador=ponto_e_virgula", None).await;
-    assert_problem(&bad, StatusCode::BAD_REQUEST, "invalid_input");
-    let bad = server.get("/api/v1/operators?formato=csv&limit=10", None).await;
-    assert_problem(&bad, StatusCode::BAD_REQUEST, "invalid_input");
-}
+    async fn an_authorised_voluntary_transfer_counts_in_the_transfers_dashboard_by_year_and_scope(server: &Server) {
+        registered(server).await;
+        let acquirer = json!({"registro": "000701", "cnpj": "11.444.777/0001-61", "razao_social": "Adquirente S.A.",
+            "modalidade": "medicina_de_grupo", "uf": "RJ", "registro_provisorio": false, "occurred_on": "2001-06-01"});
+        let answer = server.post("/api/v1/operators", Role::Admin, &acquirer).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+        let request = json!({"act": "requerer_alienacao_voluntaria", "registro": REGISTRO, "adquirente": "000701",
+            "abrangencia": "parcial", "beneficiarios": 1200, "data_pretendida": "2017-06-30", "documento": "Ofício 1",
+            "occurred_on": "2017-05-02"});
+        let opened = server.post("/api/v1/cases", Role::Fiscal, &request).await;
+        assert_eq!(opened.status, StatusCode::CREATED, "{:?}", opened.body);
+        let case_id = opened.body["case_id"].as_str().unwrap().to_owned();
+        let acts = [
+            (
+                Role::Diretoria,
+                json!({"act": "decidir_alienacao_voluntaria", "autorizada": true, "adquirente": "000701",
+                "fundamentacao": "requisitos atendidos", "documento": "Decisão 2", "occurred_on": "2017-05-20"}),
+            ),
+            (
+                Role::Fiscal,
+                json!({"act": "comprovar_transferencia_carteira", "adquirentes": ["000701"], "beneficiarios": 1200,
+                "nova_carencia": false, "aniversario_mantido": true, "documento": "Termo 1", "occurred_on": "2017-06-30"}),
+            ),
+        ];
+        for (role, act) in &acts {
+            let answer = server.post(&format!("/api/v1/cases/{case_id}/acts"), *role, act).await;
+            assert_eq!(answer.status, StatusCode::CREATED, "{act}: {:?}", answer.body);
+        }
+        server.settle().await;
+        let dashboard = server.get("/api/v1/dashboard/transfers", None).await;
+        assert_eq!(dashboard.status, StatusCode::OK);
+        assert_eq!(dashboard.body["items"], json!([{"ano": "2017", "total": 0, "parcial": 1}]));
+        assert_eq!(dashboard.body["soma"], 1);
+    }
 
-autos_e2e::e2e_on_both_backends!(
-    a_nip_seals_the_beneficiary_opens_it_only_for_roles_that_need_it_and_counts_in_the_index,
-    the_quarterly_bulletin_ranks_themes_and_operators_by_scope_and_lists_the_acts_published,
-    a_direcao_fiscal_freezes_its_administrators_assets_listed_by_person_to_officers_only,
-    an_authorised_voluntary_transfer_counts_in_the_transfers_dashboard_by_year_and_scope,
-    a_fine_decided_and_partly_paid_shows_in_the_ledger_the_operator_totals_and_the_dashboard,
-    dashboards_and_the_register_export_as_csv_with_either_separator_and_number_format,
-    demandas_feed_the_dashboard_and_the_complaint_index_with_its_parts_apart,
-    an_officer_registers_an_operator_and_decrees_a_direcao_fiscal_seen_in_status_and_timeline,
-    an_act_the_rules_forbid_is_a_422_with_rule_id_and_norm_and_stores_nothing,
-    roles_are_refused_where_the_matrix_says_so,
-    bad_input_is_a_400_and_stores_nothing,
-    an_idempotent_retry_returns_the_first_answer_and_appends_nothing,
-    two_officers_acting_on_the_same_case_version_get_one_success_and_one_409,
-    auditors_verify_the_log_and_the_replay_check_finds_the_read_models_equal,
-    operational_endpoints_answer,
+    async fn a_fine_decided_and_partly_paid_shows_in_the_ledger_the_operator_totals_and_the_dashboard(server: &Server) {
+        registered(server).await;
+        let count = json!({"ano": 2017, "mes": 1, "quantidade": 5000, "occurred_on": "2017-02-10"});
+        let answer = server.post(&format!("/api/v1/operators/{REGISTRO}/beneficiaries"), Role::Admin, &count).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+        let auto = json!({"act": "lavrar_auto_infracao", "registro": REGISTRO, "processo": "33910.000001/2017-01",
+            "tipo_infracao": "Cobertura", "data_infracao": "2017-02-10", "fatos": "negativa de cobertura",
+            "beneficiarios_expostos": 300, "documento": "AI 1/2017", "occurred_on": "2017-03-06"});
+        let opened = server.post("/api/v1/cases", Role::Fiscal, &auto).await;
+        assert_eq!(opened.status, StatusCode::CREATED, "{:?}", opened.body);
+        let case_id = opened.body["case_id"].as_str().unwrap().to_owned();
+        let acts = [
+            (Role::Fiscal, json!({"act": "notificar_autuada", "documento": "AR 1", "occurred_on": "2017-03-06"})),
+            (Role::Fiscal, json!({"act": "registrar_defesa", "protocolo": "P 1", "occurred_on": "2017-03-10"})),
+            (
+                Role::Diretoria,
+                json!({"act": "decidir_primeira_instancia", "fundamentacao": "infração comprovada", "documento": "Decisão 1",
+                    "decisao": {"resultado": "multa", "multa": {"valor_base": "30000.00", "circunstancias": [], "multiplicador_coletivo": "1"}},
+                    "occurred_on": "2017-04-03"}),
+            ),
+            (
+                Role::Diretoria,
+                json!({"act": "certificar_transito_em_julgado", "documento": "Certidão 1", "occurred_on": "2017-04-20"}),
+            ),
+            (
+                Role::Fiscal,
+                json!({"act": "registrar_pagamento", "valor": "5000.00", "documento": "GRU 1", "occurred_on": "2017-04-25"}),
+            ),
+        ];
+        for (role, act) in &acts {
+            let answer = server.post(&format!("/api/v1/cases/{case_id}/acts"), *role, act).await;
+            assert_eq!(answer.status, StatusCode::CREATED, "{act}: {:?}", answer.body);
+        }
+        let overpaid = json!({"act": "registrar_pagamento", "valor": "999999.00", "documento": "GRU 2", "occurred_on": "2017-04-26"});
+        let before = server.event_count().await;
+        let refused = server.post(&format!("/api/v1/cases/{case_id}/acts"), Role::Fiscal, &overpaid).await;
+        assert_problem(&refused, StatusCode::UNPROCESSABLE_ENTITY, "rule_violation");
+        assert_eq!(refused.body["rule_id"], "pas.pagamento_excede_devido");
+        assert_eq!(server.event_count().await, before);
+        server.settle().await;
+
+        let ledger = server.get(&format!("/api/v1/sanctions?registro={REGISTRO}"), Some(Role::Auditor)).await;
+        assert_eq!(ledger.status, StatusCode::OK, "{:?}", ledger.body);
+        let entry = &ledger.body["items"][0];
+        assert_eq!(entry["case_id"], case_id.as_str());
+        // 30.000,00 × porte factor 0,5 (up to 20.000 beneficiaries in the test rules) = 15.000,00.
+        assert_eq!(entry["multa"]["valor_multa"], "15000.00", "{entry}");
+        assert_eq!(entry["multa"]["fator_porte"], "0.5");
+        assert_eq!((entry["pago"].as_str(), entry["saldo"].as_str()), (Some("5000.00"), Some("10000.00")));
+        let anonymous = server.get("/api/v1/sanctions", None).await;
+        assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthenticated");
+
+        let status = server.get(&format!("/api/v1/operators/{REGISTRO}"), None).await;
+        let totals = &status.body["multas"];
+        assert_eq!(
+            (totals["imposta"].as_str(), totals["paga"].as_str()),
+            (Some("15000.00"), Some("5000.00")),
+            "{totals}"
+        );
+        assert_eq!((totals["em_aberto"].as_str(), totals["em_divida_ativa"].as_str()), (Some("10000.00"), Some("0")));
+
+        let dashboard = server.get("/api/v1/dashboard/sanctions", None).await;
+        assert_eq!(dashboard.body["items"], json!([{"assunto": "Cobertura", "periodo": "2017", "quantidade": 1}]));
+    }
+
+    async fn dashboards_and_the_register_export_as_csv_with_either_separator_and_number_format(server: &Server) {
+        // Arrange: an operator with 12.345 members and three demandas, one on a theme with a slash.
+        registered(server).await;
+        let count = json!({"ano": 2002, "mes": 4, "quantidade": 12345, "occurred_on": "2002-05-10"});
+        let answer = server.post(&format!("/api/v1/operators/{REGISTRO}/beneficiaries"), Role::Admin, &count).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+        for (tema, tipo) in
+            [("contrato_regulamento", "consulta"), ("contrato_regulamento", "denuncia"), ("sus", "consulta")]
+        {
+            let demanda = json!({"act": "registrar_demanda_disque_ans", "registro": REGISTRO, "tipo": tipo,
+                "tema": tema, "canal": "telefone", "occurred_on": "2002-04-15"});
+            let answer = server.post("/api/v1/cases", Role::Atendente, &demanda).await;
+            assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+        }
+        server.settle().await;
+
+        // Act / Assert: commas and plain numbers, as programs read them.
+        let plain = server.get("/api/v1/dashboard/demandas?formato=csv", None).await;
+        assert_eq!(plain.status, StatusCode::OK, "{}", plain.text);
+        assert_eq!(plain.headers["content-type"], "text/csv; charset=utf-8");
+        assert_eq!(plain.headers["content-disposition"], "attachment; filename=\"painel-demandas.csv\"");
+        assert_eq!(
+            plain.text,
+            "Tema,Ano,Consultas,Denúncias\nContrato / regulamento,2002,1,1\nSUS - Sistema Único de Saúde,2002,1,0\n"
+        );
+        let register = server.get("/api/v1/operators?formato=csv", None).await;
+        let lines: Vec<&str> = register.text.lines().collect();
+        assert!(lines[0].starts_with("Registro ANS,Razão social,CNPJ,Modalidade,UF,"), "{}", register.text);
+        assert!(
+            lines[1].starts_with("326305,Saúde Exemplo S.A.,") && lines[1].contains(",12345,04/2002,"),
+            "{}",
+            lines[1]
+        );
+
+        // Semicolons after a `sep=;` line, and pt-BR numbers: thousands grouped.
+        let br = server.get("/api/v1/operators?formato=csv&separador=ponto_e_virgula&numeros=pt_br", None).await;
+        assert_eq!(br.headers["content-disposition"], "attachment; filename=\"operadoras.csv\"");
+        let lines: Vec<&str> = br.text.lines().collect();
+        assert_eq!(lines[0], "sep=;");
+        assert!(lines[1].starts_with("Registro ANS;Razão social;CNPJ;Modalidade;UF;"), "{}", br.text);
+        assert!(
+            lines[2].starts_with("326305;Saúde Exemplo S.A.;") && lines[2].contains(";12.345;04/2002;"),
+            "{}",
+            lines[2]
+        );
+        let by_modalidade = server
+            .get("/api/v1/dashboard/interventions?formato=csv&tabela=por_modalidade&separador=ponto_e_virgula", None)
+            .await;
+        assert_eq!(by_modalidade.text, "sep=;\nModalidade;Tipo de ação;Quantidade\n");
+        for (name, header) in [("transfers", "Ano,Totais,Parciais"), ("sanctions", "Assunto,Período,Quantidade")] {
+            let table = server.get(&format!("/api/v1/dashboard/{name}?formato=csv&numeros=pt_br"), None).await;
+            assert_eq!(table.status, StatusCode::OK, "{name}");
+            assert_eq!(table.text, format!("{header}\n"), "{name}");
+        }
+
+        // CSV options without formato=csv, or pages with it, are refused.
+        let bad = server.get("/api/v1/dashboard/sanctions?separador=ponto_e_virgula", None).await;
+        assert_problem(&bad, StatusCode::BAD_REQUEST, "invalid_input");
+        let bad = server.get("/api/v1/operators?formato=csv&limit=10", None).await;
+        assert_problem(&bad, StatusCode::BAD_REQUEST, "invalid_input");
+    }
+
+    async fn demandas_feed_the_dashboard_and_the_complaint_index_with_its_parts_apart(server: &Server) {
+        registered(server).await;
+        let count = json!({"ano": 2002, "mes": 4, "quantidade": 1000, "occurred_on": "2002-05-10"});
+        let answer = server.post(&format!("/api/v1/operators/{REGISTRO}/beneficiaries"), Role::Admin, &count).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+        for tipo in ["denuncia", "denuncia", "denuncia", "consulta"] {
+            let demanda = json!({"act": "registrar_demanda_disque_ans", "registro": REGISTRO, "tipo": tipo,
+                "tema": "aumento_de_mensalidade", "canal": "telefone", "occurred_on": "2002-04-15"});
+            let answer = server.post("/api/v1/cases", Role::Atendente, &demanda).await;
+            assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+        }
+        server.settle().await;
+        let dashboard = server.get("/api/v1/dashboard/demandas", None).await;
+        let row = &dashboard.body["items"][0];
+        assert_eq!((row["tema"].as_str(), row["ano"].as_str()), (Some("Aumento de mensalidade"), Some("2002")));
+        assert_eq!((row["consultas"].as_i64(), row["denuncias"].as_i64()), (Some(1), Some(3)));
+        let index = server
+            .get(&format!("/api/v1/complaint-index?registro={REGISTRO}&mes=2002-04&janela=1&escala=10000"), None)
+            .await;
+        assert_eq!(index.status, StatusCode::OK, "{:?}", index.body);
+        assert_eq!((index.body["numerador"].as_i64(), index.body["denominador"].as_i64()), (Some(3), Some(1000)));
+        assert_eq!(index.body["escala"], 10000);
+        assert_eq!(index.body["indice"].as_f64(), Some(30.0));
+        let bad = server.get(&format!("/api/v1/complaint-index?registro={REGISTRO}&mes=abril"), None).await;
+        assert_problem(&bad, StatusCode::BAD_REQUEST, "invalid_input");
+    }
+
+    async fn an_officer_registers_an_operator_and_decrees_a_direcao_fiscal_seen_in_status_and_timeline(
+        server: &Server,
+    ) {
+        registered(server).await;
+        let case_id = open_df(server).await;
+        server.settle().await;
+        let status = server.get(&format!("/api/v1/operators/{REGISTRO}"), None).await;
+        assert_eq!(status.status, StatusCode::OK);
+        assert!(status.body["state"]["regimes"]["direcao_fiscal"].is_object(), "{:?}", status.body);
+        assert_eq!(status.body["open_cases"]["direcao_fiscal"], 1);
+        let timeline = server.get(&format!("/api/v1/operators/{REGISTRO}/timeline"), None).await;
+        let types: Vec<&str> =
+            timeline.body["items"].as_array().unwrap().iter().map(|e| e["event_type"].as_str().unwrap()).collect();
+        assert!(types.contains(&"operadora.registrada") && types.contains(&"regime_especial.instaurado"), "{types:?}");
+        let case = server.get(&format!("/api/v1/cases/{case_id}"), Some(Role::Fiscal)).await;
+        assert_eq!(case.status, StatusCode::OK);
+        assert_eq!(case.body["family"], "direcao_fiscal");
+        assert_eq!(case.headers["etag"], "\"1\"");
+        let before = server.get(&format!("/api/v1/operators/{REGISTRO}?as_of=2002-02-28"), None).await;
+        assert_eq!(before.status, StatusCode::OK);
+        assert_eq!(before.body["state"]["regimes"], json!({}), "as of a date before the decree: no regime");
+        let events = server.get(&format!("/api/v1/cases/{case_id}/events"), Some(Role::Auditor)).await;
+        assert_eq!(events.body["items"][0]["event_type"], "regime_especial.instaurado");
+        assert_eq!(events.body["items"][0]["actor_role"], "diretoria");
+        let deadlines = server.get("/api/v1/deadlines?on=2002-03-01", Some(Role::Fiscal)).await;
+        assert_eq!(deadlines.status, StatusCode::OK);
+        let log = server.get("/api/v1/events?after=0&limit=2", Some(Role::Auditor)).await;
+        assert_eq!(log.body["items"].as_array().unwrap().len(), 2);
+        assert_eq!(log.body["next"], 2);
+    }
+
+    async fn an_act_the_rules_forbid_is_a_422_with_rule_id_and_norm_and_stores_nothing(server: &Server) {
+        registered(server).await;
+        open_df(server).await;
+        let before = server.event_count().await;
+        let second = server.post("/api/v1/cases", Role::Diretoria, &df_body("RO 2/2002")).await;
+        assert_problem(&second, StatusCode::UNPROCESSABLE_ENTITY, "rule_violation");
+        assert_eq!(second.body["rule_id"], "regime.ja_ativo");
+        assert!(second.body["norm"].as_str().unwrap().contains("9.656"));
+        assert_eq!(server.event_count().await, before);
+    }
+
+    async fn roles_are_refused_where_the_matrix_says_so(server: &Server) {
+        registered(server).await;
+        let case_id = open_df(server).await;
+        server.settle().await;
+        // Every documented route against every role and an anonymous caller (docs/ARCHITECTURE.md §6).
+        for (method, template, access) in autos_api::http::openapi::documented() {
+            if template.ends_with("/stream") {
+                continue;
+            }
+            let path = template
+                .replace("{registro}", REGISTRO)
+                .replace("{id}", &case_id)
+                .replace("{uf}", "SP")
+                .replace("{year}", "2002")
+                .replace("{quarter}", "1")
+                .replace("/complaint-index", &format!("/complaint-index?registro={REGISTRO}&mes=2002-01"));
+            let method = Method::from_bytes(method.as_bytes()).unwrap();
+            let body = match template {
+                "/api/v1/operators" => {
+                    Some(json!({"registro": "000701", "cnpj": "11.222.333/0001-81", "razao_social": "X",
+                    "modalidade": "medicina_de_grupo", "uf": "RJ", "registro_provisorio": false}))
+                }
+                "/api/v1/operators/{registro}/beneficiaries" => Some(json!({"ano": 2002, "mes": 1, "quantidade": 10})),
+                _ if method == Method::POST => Some(json!({})),
+                _ => None,
+            };
+            let anonymous = server.call(method.clone(), &path, None, body.as_ref(), &[]).await;
+            let allowed: &[Role] = match access {
+                Access::Public => {
+                    assert!(anonymous.status.is_success(), "{method} {path} is public: {:?}", anonymous.body);
+                    &Role::ALL
+                }
+                Access::Roles(roles) => {
+                    assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthenticated");
+                    roles
+                }
+                Access::PerAct => {
+                    assert_problem(&anonymous, StatusCode::UNAUTHORIZED, "unauthenticated");
+                    continue;
+                }
+            };
+            for role in Role::ALL {
+                let answer = server.call(method.clone(), &path, Some(role), body.as_ref(), &[]).await;
+                if allowed.contains(&role) {
+                    assert_ne!(answer.status, StatusCode::FORBIDDEN, "{role:?} {method} {path}: {:?}", answer.body);
+                } else {
+                    assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
+                }
+            }
+        }
+        // Routes whose act decides: the catalogue's roles for one act of each kind of route.
+        for role in Role::ALL {
+            let answer = server.post("/api/v1/cases", role, &df_body("RO 9/2002")).await;
+            if role == Role::Diretoria {
+                assert_ne!(answer.status, StatusCode::FORBIDDEN, "{:?}", answer.body);
+            } else {
+                assert_problem(&answer, StatusCode::FORBIDDEN, "forbidden");
+                assert_eq!(answer.body["rule_id"], "acesso.papel_nao_autorizado");
+            }
+        }
+        let ungranted = server
+            .post(
+                &format!("/api/v1/cases/{case_id}/acts"),
+                Role::Interventor,
+                &json!({"act": "emitir_instrucao_diretiva", "numero": "ID 1", "assunto": "x"}),
+            )
+            .await;
+        assert_problem(&ungranted, StatusCode::FORBIDDEN, "forbidden");
+        assert_eq!(ungranted.body["rule_id"], "acesso.interventor_nao_designado");
+    }
+
+    async fn bad_input_is_a_400_and_stores_nothing(server: &Server) {
+        registered(server).await;
+        let before = server.event_count().await;
+        let bad_json =
+            server.post_raw("/api/v1/cases", Role::Diretoria, "application/json", b"{\"act\": ".to_vec()).await;
+        assert_problem(&bad_json, StatusCode::BAD_REQUEST, "invalid_input");
+        let cases: Vec<(&str, Value)> = vec![
+            (
+                "wrong type",
+                json!({"act": "instaurar_direcao_fiscal", "registro": REGISTRO, "motivos": "not a list", "diretor_fiscal": "d", "documento": "RO"}),
+            ),
+            ("unknown field", {
+                let mut b = df_body("RO 3/2002");
+                b["campo_estranho"] = json!(1);
+                b
+            }),
+            ("invalid registro", {
+                let mut b = df_body("RO 3/2002");
+                b["registro"] = json!("12AB56");
+                b
+            }),
+            ("impossible date", {
+                let mut b = df_body("RO 3/2002");
+                b["occurred_on"] = json!("2002-02-30");
+                b
+            }),
+            ("unknown act", json!({"act": "decretar_fim_do_mundo"})),
+            ("not an object", json!([1, 2])),
+            ("a NUL character in a text", df_body("RO 3/2002\u{0}")),
+        ];
+        for (what, body) in cases {
+            let answer = server.post("/api/v1/cases", Role::Diretoria, &body).await;
+            assert_problem(&answer, StatusCode::BAD_REQUEST, "invalid_input");
+            assert!(answer.body["detail"].is_string(), "{what}");
+        }
+        let bad_cnpj = {
+            let mut b = operator_body();
+            b["registro"] = json!("000701");
+            b["cnpj"] = json!("11.222.333/0001-82");
+            server.post("/api/v1/operators", Role::Admin, &b).await
+        };
+        assert_problem(&bad_cnpj, StatusCode::BAD_REQUEST, "invalid_input");
+        let negative = server
+            .post(
+                &format!("/api/v1/operators/{REGISTRO}/beneficiaries"),
+                Role::Admin,
+                &json!({"ano": 2002, "mes": 13, "quantidade": 10}),
+            )
+            .await;
+        assert_problem(&negative, StatusCode::BAD_REQUEST, "invalid_input");
+        let huge = server.post_raw("/api/v1/cases", Role::Diretoria, "application/json", vec![b' '; 400 * 1024]).await;
+        assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE);
+        let wrong_media = server
+            .post_raw("/api/v1/cases", Role::Diretoria, "text/plain", df_body("RO 4").to_string().into_bytes())
+            .await;
+        assert_problem(&wrong_media, StatusCode::BAD_REQUEST, "invalid_input");
+        assert_problem(&server.get("/api/v1/operators/999", None).await, StatusCode::BAD_REQUEST, "invalid_input");
+        // A NUL character anywhere (query, form) is a 400 on both backends, never a database error.
+        let nul_query = server.get("/api/v1/operators?after=%00", Some(Role::Fiscal)).await;
+        assert_problem(&nul_query, StatusCode::BAD_REQUEST, "invalid_input");
+        assert!(nul_query.body["detail"].as_str().unwrap().contains("caractere nulo"), "{}", nul_query.text);
+        let cookie = format!("autos_token={}", server.tokens[&Role::Fiscal]);
+        let nul_page =
+            server.call(reqwest::Method::GET, "/busca?documento=AI%001", None, None, &[("cookie", &cookie)]).await;
+        assert_eq!(nul_page.status, StatusCode::BAD_REQUEST);
+        assert!(nul_page.text.contains("caractere nulo") && nul_page.text.contains("<html lang=\"pt-BR\">"));
+        let form = format!("registro={REGISTRO}&fatos=negativa%00de+cobertura").into_bytes();
+        let nul_form = server
+            .post_raw("/casos/novo/lavrar_auto_infracao", Role::Fiscal, "application/x-www-form-urlencoded", form)
+            .await;
+        assert_eq!(nul_form.status, StatusCode::BAD_REQUEST, "{}", nul_form.text);
+        assert!(nul_form.text.contains("caractere nulo"), "{}", nul_form.text);
+        assert_problem(&server.get("/api/v1/operators/000701", None).await, StatusCode::NOT_FOUND, "not_found");
+        assert_eq!(server.event_count().await, before, "nothing was stored");
+    }
+
+    async fn an_idempotent_retry_returns_the_first_answer_and_appends_nothing(server: &Server) {
+        registered(server).await;
+        let body = df_body("RO 1/2002");
+        let key = [("idempotency-key", "df-326305-ro-1")];
+        let first = server.call(Method::POST, "/api/v1/cases", Some(Role::Diretoria), Some(&body), &key).await;
+        assert_eq!(first.status, StatusCode::CREATED);
+        let count = server.event_count().await;
+        let retry = server.call(Method::POST, "/api/v1/cases", Some(Role::Diretoria), Some(&body), &key).await;
+        assert_eq!(retry.status, StatusCode::CREATED);
+        assert_eq!(retry.body, first.body);
+        assert_eq!(retry.headers["idempotent-replayed"], "true");
+        assert_eq!(server.event_count().await, count);
+        let other =
+            server.call(Method::POST, "/api/v1/cases", Some(Role::Diretoria), Some(&df_body("RO 2/2002")), &key).await;
+        assert_problem(&other, StatusCode::BAD_REQUEST, "invalid_input");
+    }
+
+    async fn two_officers_acting_on_the_same_case_version_get_one_success_and_one_409(server: &Server) {
+        registered(server).await;
+        let case_id = open_df(server).await;
+        let path = format!("/api/v1/cases/{case_id}/acts");
+        let act = json!({"act": "renovar_regime", "vigencia_dias": 365, "justificativa": "acompanhamento presencial ainda necessário", "documento": "RO 5/2003", "occurred_on": "2003-02-20"});
+        let headers = [("if-match", "\"1\"")];
+        let (a, b) = tokio::join!(
+            server.call(Method::POST, &path, Some(Role::Diretoria), Some(&act), &headers),
+            server.call(Method::POST, &path, Some(Role::Diretoria), Some(&act), &headers),
+        );
+        let mut statuses = [a.status, b.status];
+        statuses.sort();
+        let conflict = if a.status == StatusCode::CONFLICT { &a } else { &b };
+        assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT], "{:?} / {:?}", a.body, b.body);
+        assert_eq!(conflict.body["code"], "version_conflict");
+    }
+
+    async fn auditors_verify_the_log_and_the_replay_check_finds_the_read_models_equal(server: &Server) {
+        registered(server).await;
+        open_df(server).await;
+        server.settle().await;
+        let verify = server.get("/api/v1/audit/verify", Some(Role::Auditor)).await;
+        assert_eq!(verify.status, StatusCode::OK);
+        assert_eq!(verify.body["ok"], true, "{:?}", verify.body);
+        assert!(verify.body["checkpoint"].as_str().unwrap().starts_with("autos-checkpoint:v1:"));
+        let replay =
+            server.call(Method::POST, "/api/v1/audit/replay", Some(Role::Auditor), Some(&json!({})), &[]).await;
+        assert_eq!(replay.status, StatusCode::OK, "{:?}", replay.body);
+        assert_eq!(replay.body["equal"], true, "{:?}", replay.body);
+    }
+
+    async fn operational_endpoints_answer(server: &Server) {
+        assert_eq!(server.get("/healthz", None).await.status, StatusCode::OK);
+        let ready = server.get("/readyz", None).await;
+        assert_eq!(ready.status, StatusCode::OK, "{:?}", ready.body);
+        assert_eq!(ready.body["detail"]["database"], true);
+        assert_problem(&server.get("/api/v1/nada", None).await, StatusCode::NOT_FOUND, "not_found");
+        let acts = server.get("/api/v1/acts", None).await;
+        assert!(acts.body["items"].as_array().unwrap().iter().any(|a| a["name"] == "instaurar_direcao_fiscal"));
+    }
 );
 
 /// The OpenAPI document describes every route the router serves, with the problem schema.

@@ -31,19 +31,6 @@ async fn dashboard(server: &Server, name: &str) -> Value {
     answer.body
 }
 
-async fn the_dashboards_reproduce_the_reports_tables(server: &Server) {
-    // Arrange / Act: the whole demonstration history, through the application service.
-    let options = autos_cli::demo::Options::default();
-    let report = autos_cli::demo::run(server.store(), &options, &|_| {}).await.unwrap();
-    assert_eq!(report.operators.imported, 512);
-    server.settle().await;
-
-    interventions(server).await;
-    transfers(server).await;
-    sanctions(server).await;
-    demandas(server).await;
-}
-
 async fn interventions(server: &Server) {
     let body = dashboard(server, "interventions").await;
     let items = body["items"].as_array().unwrap();
@@ -142,4 +129,17 @@ async fn demandas(server: &Server) {
     assert_eq!((share(consultas), share(denuncias)), (914, 86), "the table's shares, in tenths of a percent");
 }
 
-autos_e2e::e2e_on_both_backends!(the_dashboards_reproduce_the_reports_tables);
+autos_e2e::e2e_on_both_backends!(
+    async fn the_dashboards_reproduce_the_reports_tables(server: &Server) {
+        // Arrange / Act: the whole demonstration history, through the application service.
+        let options = autos_cli::demo::Options::default();
+        let report = autos_cli::demo::run(server.store(), &options, &|_| {}).await.unwrap();
+        assert_eq!(report.operators.imported, 512);
+        server.settle().await;
+
+        interventions(server).await;
+        transfers(server).await;
+        sanctions(server).await;
+        demandas(server).await;
+    }
+);

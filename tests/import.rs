@@ -25,40 +25,6 @@ fn setup(server: &Server) -> (Service, Request) {
     (service, request)
 }
 
-async fn both_cadop_layouts_import_reject_bad_rows_and_reimport_idempotently(server: &Server) {
-    let (service, request) = setup(server);
-    let legacy = import_operators(&service, LEGACY, &request, &|_, _| {}).await.unwrap();
-    assert_eq!((legacy.layout.as_str(), legacy.encoding.as_str()), ("CadopLegacy", "ISO-8859-1"));
-    assert_eq!(legacy.imported, 2, "{legacy:?}");
-    let lines: Vec<usize> = legacy.rejected.iter().map(|(line, _)| *line).collect();
-    assert_eq!(lines, vec![6, 7, 8], "{:?}", legacy.rejected);
-    assert!(legacy.rejected[0].1.contains("CNPJ"), "{:?}", legacy.rejected[0]);
-    assert!(legacy.rejected[2].1.contains("repetido"), "{:?}", legacy.rejected[2]);
-    let bradesco = service.operator_state("005711".parse_registro()).await.unwrap().expect("leading zeros kept").0;
-    assert_eq!(bradesco.razao_social, "BRADESCO SAÚDE S.A.");
-
-    let count = server.event_count().await;
-    let again = import_operators(&service, LEGACY, &request, &|_, _| {}).await.unwrap();
-    assert_eq!((again.imported, again.changed, again.unchanged), (0, 0, 2));
-    assert_eq!(server.event_count().await, count, "a second run appends nothing");
-
-    let current = import_operators(&service, CURRENT, &request, &|_, _| {}).await.unwrap();
-    assert_eq!((current.layout.as_str(), current.encoding.as_str()), ("CadopCurrent", "UTF-8"));
-    assert_eq!((current.imported, current.changed, current.unchanged), (1, 1, 0), "{current:?}");
-    let renamed = service.operator_state("326305".parse_registro()).await.unwrap().unwrap().0;
-    assert_eq!(renamed.razao_social, "SAÚDE EXEMPLO PLANOS S.A.");
-    assert!(service.operator_state("000701".parse_registro()).await.unwrap().is_some());
-}
-
-async fn a_file_that_is_not_a_register_or_is_truncated_imports_nothing(server: &Server) {
-    let (service, request) = setup(server);
-    let unknown = import_operators(&service, b"nome;valor\nx;1\n", &request, &|_, _| {}).await;
-    assert!(unknown.unwrap_err().to_string().contains("layout desconhecido"));
-    let cut = &LEGACY[..LEGACY.len() - 40];
-    assert!(import_operators(&service, cut, &request, &|_, _| {}).await.is_err());
-    assert_eq!(server.event_count().await, 0);
-}
-
 trait ParseRegistro {
     fn parse_registro(&self) -> autos_domain::Registro;
 }
@@ -70,6 +36,37 @@ impl ParseRegistro for str {
 }
 
 autos_e2e::e2e_on_both_backends!(
-    both_cadop_layouts_import_reject_bad_rows_and_reimport_idempotently,
-    a_file_that_is_not_a_register_or_is_truncated_imports_nothing,
+    async fn both_cadop_layouts_import_reject_bad_rows_and_reimport_idempotently(server: &Server) {
+        let (service, request) = setup(server);
+        let legacy = import_operators(&service, LEGACY, &request, &|_, _| {}).await.unwrap();
+        assert_eq!((legacy.layout.as_str(), legacy.encoding.as_str()), ("CadopLegacy", "ISO-8859-1"));
+        assert_eq!(legacy.imported, 2, "{legacy:?}");
+        let lines: Vec<usize> = legacy.rejected.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, vec![6, 7, 8], "{:?}", legacy.rejected);
+        assert!(legacy.rejected[0].1.contains("CNPJ"), "{:?}", legacy.rejected[0]);
+        assert!(legacy.rejected[2].1.contains("repetido"), "{:?}", legacy.rejected[2]);
+        let bradesco = service.operator_state("005711".parse_registro()).await.unwrap().expect("leading zeros kept").0;
+        assert_eq!(bradesco.razao_social, "BRADESCO SAÚDE S.A.");
+
+        let count = server.event_count().await;
+        let again = import_operators(&service, LEGACY, &request, &|_, _| {}).await.unwrap();
+        assert_eq!((again.imported, again.changed, again.unchanged), (0, 0, 2));
+        assert_eq!(server.event_count().await, count, "a second run appends nothing");
+
+        let current = import_operators(&service, CURRENT, &request, &|_, _| {}).await.unwrap();
+        assert_eq!((current.layout.as_str(), current.encoding.as_str()), ("CadopCurrent", "UTF-8"));
+        assert_eq!((current.imported, current.changed, current.unchanged), (1, 1, 0), "{current:?}");
+        let renamed = service.operator_state("326305".parse_registro()).await.unwrap().unwrap().0;
+        assert_eq!(renamed.razao_social, "SAÚDE EXEMPLO PLANOS S.A.");
+        assert!(service.operator_state("000701".parse_registro()).await.unwrap().is_some());
+    }
+
+    async fn a_file_that_is_not_a_register_or_is_truncated_imports_nothing(server: &Server) {
+        let (service, request) = setup(server);
+        let unknown = import_operators(&service, b"nome;valor\nx;1\n", &request, &|_, _| {}).await;
+        assert!(unknown.unwrap_err().to_string().contains("layout desconhecido"));
+        let cut = &LEGACY[..LEGACY.len() - 40];
+        assert!(import_operators(&service, cut, &request, &|_, _| {}).await.is_err());
+        assert_eq!(server.event_count().await, 0);
+    }
 );

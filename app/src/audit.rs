@@ -81,9 +81,8 @@ impl AuditJobs {
         AuditJobs { heads: Some(files), ..AuditJobs::default() }
     }
 
-    /// The full verification: the signed heads first, when known, and nothing sealed when they
-    /// fail (sealing a log that no longer matches them would record its holes as gaps); then
-    /// the seal of what is new, every chain and every checkpoint.
+    /// The full verification ([`integrity::verify_and_seal`]): one read of the log, the signed
+    /// heads checked against it when known, and the seal of what is new only when nothing was found.
     ///
     /// # Errors
     /// `Database` on faults, `TrustFile` when the keyring or the witness cannot be read.
@@ -92,20 +91,7 @@ impl AuditJobs {
         store: &dyn EventStore,
         progress: &(dyn Fn(i64) + Sync),
     ) -> Result<VerifyReport, StoreError> {
-        if let Some(files) = &self.heads {
-            let check = files.check(store).await?;
-            if !check.problems.is_empty() {
-                return Ok(VerifyReport {
-                    events_checked: check.leaves.len() as i64,
-                    streams_checked: 0,
-                    checkpoints_checked: 0,
-                    latest_checkpoint: None,
-                    problems: check.problems,
-                });
-            }
-        }
-        integrity::seal_all(store).await?;
-        integrity::verify(store, progress).await
+        Ok(integrity::verify_and_seal(store, self.heads.as_ref(), progress).await?.report)
     }
 
     /// The checks as they stand now.

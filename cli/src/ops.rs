@@ -204,9 +204,10 @@ pub enum VerifyMode {
     Against(String),
 }
 
-/// `autos verify`: checks the log against every signed head (database and witness) before
-/// sealing anything, then recomputes every hash chain and checkpoint, reports the first
-/// mismatch exactly, and signs the head of what it sealed; exits non-zero when anything was altered.
+/// `autos verify`: reads the log once, recomputing every hash chain and checkpoint and checking
+/// every signed head (database and witness) on the way; only when nothing was found does it seal
+/// what is new and sign the head of what it sealed. Reports the first mismatch exactly and exits
+/// non-zero when anything was altered.
 ///
 /// # Errors
 /// `IntegrityFailed` when tampering was found, `Store` on database faults.
@@ -227,18 +228,20 @@ pub async fn verify(url: &str, mode: VerifyMode) -> Result<(), CliError> {
             }
         };
     }
-    // The signed heads first: sealing a log that no longer matches them would record its
-    // holes as gaps and sign over what was changed.
     let key = crate::trust::existing_signing_key()?;
-    let heads = crate::trust::check_heads(store.as_ref()).await?;
-    integrity::seal_all(store.as_ref()).await?;
     let bar = spinner("verificando");
-    let report = integrity::verify(store.as_ref(), &|n| bar.set_position(n as u64)).await?;
+    let files = crate::trust::files();
+    let full = integrity::verify_and_seal(store.as_ref(), Some(&files), &|n| bar.set_position(n as u64)).await?;
     bar.finish_and_clear();
+    let heads = full.heads.unwrap_or_default();
+    println!("{} cabeçalhos assinados verificados (banco e testemunha).", heads.heads_checked);
+    let report = full.report;
     print_report(&report);
     if !report.ok() {
+        println!("Nada foi selado: o registro não confere com o que foi selado ou assinado.");
         return Err(CliError::IntegrityFailed(report.problems.len()));
     }
+    crate::trust::witness_unwitnessed(&heads)?;
     match key {
         Some(key) => {
             let mut notary = tree_heads::Notary::new(key, crate::trust::witness(), heads.leaves);

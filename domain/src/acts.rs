@@ -259,14 +259,6 @@ pub fn find_act(name: &str) -> Result<&'static ActInfo, DomainError> {
         .ok_or_else(|| DomainError::invalid("act", format!("ato desconhecido: {name}")))
 }
 
-/// The `act` tag of a serialized command.
-pub(crate) fn act_name<T: Serialize>(command: &T) -> String {
-    serde_json::to_value(command)
-        .ok()
-        .and_then(|v| v.get("act").and_then(|a| a.as_str()).map(str::to_owned))
-        .unwrap_or_default()
-}
-
 const NORM_ROLES: &str = "Lei 9.961/2000 arts. 4 e 10 (competências da ANS e da Diretoria Colegiada)";
 
 /// Refuses an actor whose role may not perform `act`, or an interventor not appointed to the case.

@@ -95,19 +95,11 @@ impl FineComputation {
         beneficiarios_expostos: u64,
         rules: &RuleSet,
     ) -> Result<FineComputation, DomainError> {
-        let (bands, _) = rules.get(&rules.fine_porte_factors, "fine_porte_factors")?;
-        let fator_porte = bands
-            .iter()
-            .find(|b| b.max_beneficiaries.is_none_or(|max| beneficiarios_operadora <= max))
-            .map(|b| b.factor)
-            .ok_or_else(|| DomainError::Unconfigured {
-                setting: "fine_porte_factors".into(),
-                rule_version: rules.version.clone(),
-            })?;
+        let fator_porte = rules.porte_factor(beneficiarios_operadora)?;
         let circunstancias = if inputs.circunstancias.is_empty() {
             Vec::new()
         } else {
-            let (table, _) = rules.get(&rules.fine_circumstances, "fine_circumstances")?;
+            let table = rules.circumstances()?;
             inputs
                 .circunstancias
                 .iter()
@@ -186,7 +178,7 @@ impl FineComputation {
                 ),
             ));
         };
-        let (percent, norm) = rules.get(&option.percent, "discount_percent")?;
+        let (percent, norm) = rules.discount_percent(option)?;
         let mut discounted = self.clone();
         discounted.desconto = Some(AppliedDiscount { tipo: kind, percentual: *percent, norma: norm.to_owned() });
         discounted.settle();

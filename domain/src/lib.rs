@@ -44,6 +44,6 @@ pub use error::DomainError;
 pub use event::{DomainEvent, Emitted};
 pub use fine::{FineComputation, FineInputs};
 pub use operator::{decide_operator, OperatorCommand, OperatorEvent, OperatorState};
-pub use rules::{RuleBook, RuleSet, Setting};
+pub use rules::{DeadlineSetting, RuleBook, RuleSet, Setting};
 pub use stream::StreamRef;
 pub use values::{number_pt_br, Cnpj, Modalidade, Money, Porte, Region, Registro, SealedPersonalData, Uf};

@@ -10,7 +10,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::acts::{act_name, authorize, find_act};
+use crate::acts::{authorize, find_act};
 use crate::{Cnpj, Context, Deadline, DomainError, Emitted, Modalidade, Region, Registro, Uf};
 
 /// DF or DT: the two *regimes especiais* that may coexist (a flag set, docs/DOMAIN.md §4 `status`).
@@ -213,8 +213,9 @@ pub enum OperatorEvent {
 }
 
 /// Registry acts on an operator (the JSON `act` tag is the catalogue name).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(tag = "act", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum OperatorCommand {
     RegistrarOperadora {
         registro: Registro,
@@ -271,8 +272,8 @@ pub enum OperatorCommand {
 
 impl OperatorCommand {
     /// The catalogue name of the act.
-    pub fn act(&self) -> String {
-        act_name(self)
+    pub fn act(&self) -> &'static str {
+        self.into()
     }
 }
 
@@ -444,7 +445,7 @@ pub fn decide_operator(
 ) -> Result<Vec<Emitted>, DomainError> {
     use OperatorCommand as C;
     use OperatorEvent as E;
-    authorize(find_act(&command.act())?, ctx)?;
+    authorize(find_act(command.act())?, ctx)?;
     if let C::RegistrarOperadora {
         registro,
         cnpj,

@@ -214,32 +214,136 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
 }
 
+/// Declares [`DeadlineSetting`], each deadline length of a rule version named once: the variant
+/// gives its field of [`RuleSet`], which is also its name in the rule table (`autos rules`,
+/// `--rules FILE`) and in `config.…` refusals.
+macro_rules! deadline_settings {
+    ($($variant:ident => $field:ident),+ $(,)?) => {
+        /// A deadline length of a rule version.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum DeadlineSetting {
+            $($variant),+
+        }
+
+        impl DeadlineSetting {
+            /// Every deadline setting.
+            pub const ALL: &'static [DeadlineSetting] = &[$(DeadlineSetting::$variant),+];
+
+            /// Its name in the rule table.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(DeadlineSetting::$variant => stringify!($field)),+
+                }
+            }
+        }
+
+        impl RuleSet {
+            /// The deadline setting `key` of this version.
+            pub fn deadline_setting(&self, key: DeadlineSetting) -> &Setting<DeadlineRule> {
+                match key {
+                    $(DeadlineSetting::$variant => &self.$field),+
+                }
+            }
+
+            fn deadline_setting_mut(&mut self, key: DeadlineSetting) -> &mut Setting<DeadlineRule> {
+                match key {
+                    $(DeadlineSetting::$variant => &mut self.$field),+
+                }
+            }
+        }
+    };
+}
+
+deadline_settings! {
+    DfProgram => df_program,
+    DfProgramExtension => df_program_extension,
+    DfProgramAppeal => df_program_appeal,
+    DtCessationProof => dt_cessation_proof,
+    LeBalanceSheet => le_balance_sheet,
+    LeInquiry => le_inquiry,
+    LeInquiryExtension => le_inquiry_extension,
+    VoluntaryAlienationNotice => voluntary_alienation_notice,
+    OrderedAlienation => ordered_alienation,
+    SpecialPortability => special_portability,
+    TcacStep => tcac_step,
+    PasDefence => pas_defence,
+    PasAppeal => pas_appeal,
+    PasPayment => pas_payment,
+    NipAssistencial => nip_assistencial,
+    NipNaoAssistencial => nip_nao_assistencial,
+    NipAnswer => nip_answer,
+}
+
 impl RuleSet {
-    /// Reads a setting or explains which one is missing.
-    ///
-    /// # Errors
-    /// `Unconfigured` when the setting is `Unconfirmed` in this version.
-    pub fn get<'a, T>(&self, setting: &'a Setting<T>, name: &str) -> Result<(&'a T, &'a str), DomainError> {
+    /// The value and norm of a confirmed setting, or which one is missing.
+    fn confirmed<'a, T>(&self, setting: &'a Setting<T>, name: &str) -> Result<(&'a T, &'a str), DomainError> {
         match setting {
             Setting::Confirmed { value, norm } => Ok((value, norm)),
-            Setting::Unconfirmed => {
-                Err(DomainError::Unconfigured { setting: name.to_owned(), rule_version: self.version.clone() })
-            }
+            Setting::Unconfirmed => Err(self.unconfigured(name)),
         }
     }
 
-    /// A deadline setting, opened from `start`.
+    fn unconfigured(&self, name: &str) -> DomainError {
+        DomainError::Unconfigured { setting: name.to_owned(), rule_version: self.version.clone() }
+    }
+
+    /// The deadline rule `key` and its norm.
+    ///
+    /// # Errors
+    /// `Unconfigured` when the setting is `Unconfirmed` in this version.
+    pub fn deadline_rule(&self, key: DeadlineSetting) -> Result<(&DeadlineRule, &str), DomainError> {
+        self.confirmed(self.deadline_setting(key), key.name())
+    }
+
+    /// The deadline `key`, opened from `start`.
     ///
     /// # Errors
     /// `Unconfigured` when the setting is `Unconfirmed`.
     pub fn open(
         &self,
-        setting: &Setting<DeadlineRule>,
-        name: &str,
+        key: DeadlineSetting,
         start: NaiveDate,
         holidays: &HolidayCalendar,
     ) -> Result<Deadline, DomainError> {
-        self.get(setting, name).map(|(rule, _)| rule.open(start, holidays))
+        self.deadline_rule(key).map(|(rule, _)| rule.open(start, holidays))
+    }
+
+    /// The size factor of the fine for an operator with `beneficiaries`.
+    ///
+    /// # Errors
+    /// `Unconfigured` (`fine_porte_factors`) when the table is not confirmed or has no band for them.
+    pub fn porte_factor(&self, beneficiaries: u64) -> Result<Decimal, DomainError> {
+        const NAME: &str = "fine_porte_factors";
+        let (bands, _) = self.confirmed(&self.fine_porte_factors, NAME)?;
+        bands
+            .iter()
+            .find(|b| b.max_beneficiaries.is_none_or(|max| beneficiaries <= max))
+            .map(|b| b.factor)
+            .ok_or_else(|| self.unconfigured(NAME))
+    }
+
+    /// The table of aggravating and mitigating circumstances.
+    ///
+    /// # Errors
+    /// `Unconfigured` when it is not confirmed in this version.
+    pub fn circumstances(&self) -> Result<&[CircumstanceRule], DomainError> {
+        Ok(self.confirmed(&self.fine_circumstances, "fine_circumstances")?.0)
+    }
+
+    /// The percentage of discount `rule` and its norm.
+    ///
+    /// # Errors
+    /// `Unconfigured` (`discount_percent`) when it is not confirmed in this version.
+    pub fn discount_percent<'a>(&self, rule: &'a DiscountRule) -> Result<(&'a Decimal, &'a str), DomainError> {
+        self.confirmed(&rule.percent, "discount_percent")
+    }
+
+    /// When the TCAC's prescription starts counting.
+    ///
+    /// # Errors
+    /// `Unconfigured` when it is not confirmed in this version.
+    pub fn tcac_bar_start(&self) -> Result<TcacBarStart, DomainError> {
+        Ok(*self.confirmed(&self.tcac_bar_start, "tcac_bar_start")?.0)
     }
 
     /// The highest collective multiplier allowed for `exposed` beneficiaries (1 when the era has none).
@@ -493,25 +597,14 @@ impl RuleBook {
     /// calendar day): deciding an act under it shows which deadlines the act would open once
     /// their lengths are confirmed. Never used to decide a real act.
     pub fn with_placeholder_deadlines(&self) -> RuleBook {
-        let placeholder = serde_json::json!({
-            "status": "confirmed",
-            "value": DeadlineRule::new(1, Calendar::Corridos, "valor provisório"),
-            "norm": "valor provisório",
-        });
-        let unconfirmed = serde_json::json!({ "status": "unconfirmed" });
+        let placeholder =
+            Setting::confirmed(DeadlineRule::new(1, Calendar::Corridos, "valor provisório"), "valor provisório");
         let mut book = self.clone();
         for version in &mut book.versions {
-            let Ok(serde_json::Value::Object(mut fields)) = serde_json::to_value(&*version) else { continue };
-            let names: Vec<String> =
-                fields.iter().filter(|(_, v)| **v == unconfirmed).map(|(name, _)| name.clone()).collect();
-            for name in names {
-                // Only a deadline setting accepts a deadline rule: any other stays unconfirmed.
-                fields.insert(name.clone(), placeholder.clone());
-                match serde_json::from_value::<RuleSet>(serde_json::Value::Object(fields.clone())) {
-                    Ok(filled) => *version = filled,
-                    Err(_) => {
-                        fields.insert(name, unconfirmed.clone());
-                    }
+            for &key in DeadlineSetting::ALL {
+                let setting = version.deadline_setting_mut(key);
+                if *setting == Setting::Unconfirmed {
+                    *setting = placeholder.clone();
                 }
             }
         }
@@ -531,6 +624,8 @@ impl RuleBook {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
     #[test]
@@ -563,9 +658,9 @@ mod tests {
         .unwrap();
         book.confirm(&file).unwrap();
         let later = book.version("rn-623-2024").unwrap();
-        assert!(later.get(&later.fine_porte_factors, "fine_porte_factors").is_ok());
+        assert!(later.porte_factor(1).is_ok());
         let earlier = book.version("rn-48-2003").unwrap();
-        assert!(earlier.get(&earlier.fine_porte_factors, "fine_porte_factors").is_err());
+        assert!(earlier.porte_factor(1).is_err());
 
         let before = book.clone();
         for bad in [
@@ -583,17 +678,39 @@ mod tests {
     }
 
     #[test]
+    fn every_deadline_setting_is_named_as_its_field_in_the_rule_table() {
+        let mut version = RuleBook::builtin().versions.pop().unwrap();
+        let marker = Setting::confirmed(DeadlineRule::new(7, Calendar::Uteis, "marca"), "marca");
+        for &key in DeadlineSetting::ALL {
+            *version.deadline_setting_mut(key) = marker.clone();
+        }
+        let table = serde_json::to_value(&version).unwrap();
+        let marked: BTreeSet<&str> = table
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, v)| **v == serde_json::to_value(&marker).unwrap())
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let named: BTreeSet<&str> = DeadlineSetting::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(marked, named);
+        let deadline_fields =
+            table.as_object().unwrap().values().filter(|v| v.pointer("/value/days").is_some()).count();
+        assert_eq!(deadline_fields, DeadlineSetting::ALL.len(), "every deadline field has its setting");
+    }
+
+    #[test]
     fn placeholder_deadlines_fill_every_unconfirmed_deadline_and_nothing_else() {
         let book = RuleBook::builtin();
         let filled = book.with_placeholder_deadlines();
         let (seed, placeholder) = (book.version("seed-2000").unwrap(), filled.version("seed-2000").unwrap());
-        assert!(seed.get(&seed.pas_defence, "pas_defence").is_err());
-        let (rule, _) = placeholder.get(&placeholder.pas_defence, "pas_defence").unwrap();
+        assert!(seed.deadline_rule(DeadlineSetting::PasDefence).is_err());
+        let (rule, _) = placeholder.deadline_rule(DeadlineSetting::PasDefence).unwrap();
         assert_eq!(rule.days, 1);
-        assert!(placeholder.get(&placeholder.le_inquiry, "le_inquiry").is_ok());
+        assert!(placeholder.deadline_rule(DeadlineSetting::LeInquiry).is_ok());
         // Not a deadline: stays unconfirmed.
-        assert!(placeholder.get(&placeholder.fine_porte_factors, "fine_porte_factors").is_err());
-        assert!(placeholder.get(&placeholder.tcac_bar_start, "tcac_bar_start").is_err());
+        assert!(placeholder.porte_factor(1).is_err());
+        assert!(placeholder.tcac_bar_start().is_err());
         // Confirmed deadlines keep their values.
         assert_eq!(placeholder.ordered_alienation, seed.ordered_alienation);
     }
@@ -602,14 +719,14 @@ mod tests {
     fn unconfirmed_values_are_refused_until_configured_and_carry_over() {
         let mut book = RuleBook::builtin();
         let rules = book.version("rn-483-2022").unwrap();
-        assert!(matches!(rules.get(&rules.tcac_bar_start, "tcac_bar_start"), Err(DomainError::Unconfigured { .. })));
+        assert!(matches!(rules.tcac_bar_start(), Err(DomainError::Unconfigured { .. })));
         book.configure_from("rn-483-2022", |r| {
             r.tcac_bar_start = Setting::confirmed(TcacBarStart::DataDaDecisaoDicol, "confirmado pela Procuradoria")
         })
         .unwrap();
         let later = book.version("rn-623-2024").unwrap();
-        assert!(later.get(&later.tcac_bar_start, "tcac_bar_start").is_ok());
+        assert!(later.tcac_bar_start().is_ok());
         let earlier = book.version("rn-388-2015").unwrap();
-        assert!(earlier.get(&earlier.tcac_bar_start, "tcac_bar_start").is_err());
+        assert!(earlier.tcac_bar_start().is_err());
     }
 }

@@ -149,7 +149,7 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
         let fresh = world.new_case_id();
         let (command, opens) = menu(pick, registro, today);
         // Mostly the latest case of a family the act applies to, sometimes an older one or any case.
-        let families = autos_domain::acts::find_act(&command.act()).map(|a| a.families).unwrap_or(&[]);
+        let families = autos_domain::acts::find_act(command.act()).map(|a| a.families).unwrap_or(&[]);
         let fitting: Vec<Uuid> =
             cases.iter().copied().filter(|id| world.case(*id).family.is_some_and(|f| families.contains(&f))).collect();
         let case_id = if opens || cases.is_empty() {
@@ -162,7 +162,7 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
             cases[target % cases.len()]
         };
         // Mostly a role the catalogue allows for the act, sometimes one it refuses.
-        let allowed = autos_domain::acts::find_act(&command.act()).map(|a| a.roles[advance as usize % a.roles.len()]);
+        let allowed = autos_domain::acts::find_act(command.act()).map(|a| a.roles[advance as usize % a.roles.len()]);
         let role = match allowed {
             Ok(role) if !advance.is_multiple_of(7) => role,
             _ => [Role::Diretoria, Role::Interventor, Role::Fiscal][pick % 3],

@@ -443,7 +443,7 @@ impl Estado {
         case.version = stored.stream_version;
         case.registro = case.state.abertura.as_ref().map(|a| a.registro.to_string());
         case.family = case.state.family.as_ref().and_then(label_of);
-        case.phase = case.state.phase();
+        case.phase = case.state.phase().to_owned();
         case.opened_on = case.opened_on.or(Some(stored.occurred_on));
         let is_closed = case.state.is_closed();
         if is_closed && case.closed_on.is_none() {

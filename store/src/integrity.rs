@@ -7,7 +7,10 @@ use std::fmt;
 
 use serde::Serialize;
 
+use std::collections::{BTreeSet, HashMap};
+
 use crate::hashing::{chain_digest, now_micros, stored_event_hash, GENESIS};
+use crate::tree_heads::{HeadCheck, Leaves, TrustFiles};
 use crate::{Checkpoint, EventStore, PositionGap, StoreError};
 
 const PAGE: i64 = 5_000;
@@ -152,24 +155,215 @@ impl VerifyReport {
 
 const MAX_PROBLEMS: usize = 100;
 
-/// Recomputes every stream chain and every checkpoint. `progress` is called with the number of
-/// events checked so far in each pass.
+/// Recomputes every stream chain and every checkpoint, in one read of the log in position
+/// order. `progress` is called with the number of events checked so far.
 ///
 /// # Errors
 /// `Database` on IO faults (a finding is not an error).
 pub async fn verify(store: &dyn EventStore, progress: &(dyn Fn(i64) + Sync)) -> Result<VerifyReport, StoreError> {
-    let mut problems = Vec::new();
-    let (events_checked, streams_checked) = verify_streams(store, &mut problems, progress).await?;
+    Ok(scan(store, progress).await?.report)
+}
+
+/// What one read of the log found, and what it keeps for the steps that follow it: the leaves
+/// for the signed heads, and the digest at every position past the last checkpoint, which a
+/// checkpoint sealed after the read must give.
+#[derive(Debug)]
+pub struct Scan {
+    pub report: VerifyReport,
+    pub leaves: Leaves,
+    unsealed: Vec<SealedSoFar>,
+}
+
+/// The global digest and the count of events up to one position.
+#[derive(Debug)]
+struct SealedSoFar {
+    position: i64,
+    event_count: i64,
+    digest: [u8; 32],
+}
+
+/// The last event of a stream seen so far in position order.
+struct StreamTip {
+    version: i64,
+    hash: Vec<u8>,
+}
+
+/// Reads the log once, in position order, and checks on the way: every event's content against
+/// its hash, every stream's versions and previous-hash links (a stream that fails is read again
+/// on its own, in version order, to name exactly what is wrong with it), every sealed position
+/// (an event or a recorded gap) and every checkpoint. Each event is hashed once; the next page
+/// is read while this one is checked.
+///
+/// # Errors
+/// `Database` on IO faults (a finding is not an error).
+pub async fn scan(store: &dyn EventStore, progress: &(dyn Fn(i64) + Sync)) -> Result<Scan, StoreError> {
     let checkpoints = store.checkpoints().await?;
-    verify_global(store, &checkpoints, &mut problems, progress).await?;
+    let gaps = store.gaps().await?;
+    let sealed_to = checkpoints.last().map_or(0, |c| c.position);
+    let mut pending = checkpoints.iter().peekable();
+    let mut tips: HashMap<String, StreamTip> = HashMap::new();
+    let mut suspect: BTreeSet<String> = BTreeSet::new();
+    let mut global = Vec::new();
+    let mut leaves = Leaves::default();
+    let mut unsealed = Vec::new();
+    let mut digest = GENESIS;
+    let (mut position, mut count) = (0i64, 0i64);
+    let mut next = store.read_all(0, PAGE).await?;
+    while let Some(after) = next.last().map(|ev| ev.position) {
+        let page = std::mem::take(&mut next);
+        let (read, ()) = tokio::join!(store.read_all(after, PAGE), async {
+            for ev in &page {
+                let hash = stored_event_hash(ev);
+                let tip = tips.get_mut(ev.stream_id.as_str());
+                let (expected_version, prev_hash) =
+                    tip.as_ref().map_or((1, &GENESIS[..]), |t| (t.version + 1, t.hash.as_slice()));
+                if hash.as_slice() != ev.hash.as_slice()
+                    || ev.stream_version != expected_version
+                    || ev.prev_hash.as_slice() != prev_hash
+                {
+                    suspect.insert(ev.stream_id.clone());
+                }
+                match tip {
+                    Some(t) => {
+                        t.version = ev.stream_version;
+                        t.hash.clone_from(&ev.hash);
+                    }
+                    None => {
+                        tips.insert(
+                            ev.stream_id.clone(),
+                            StreamTip { version: ev.stream_version, hash: ev.hash.clone() },
+                        );
+                    }
+                }
+                while let Some(cp) = pending.next_if(|cp| cp.position < ev.position) {
+                    check_checkpoint(cp, &digest, count, &mut global);
+                }
+                for missing in (position + 1)..ev.position.min(sealed_to + 1) {
+                    if !gaps.iter().any(|g| g.from_position <= missing && missing <= g.to_position) {
+                        global.push(Problem {
+                            kind: ProblemKind::MissingPosition,
+                            stream_id: None,
+                            version: None,
+                            position: Some(missing),
+                            detail: "nenhum evento e nenhuma lacuna registrada nesta posição selada".into(),
+                        });
+                    }
+                }
+                // Recomputed from content, so an edit that leaves the stored hash alone still shows.
+                digest = chain_digest(&digest, ev.position, &hash);
+                position = ev.position;
+                count += 1;
+                leaves.push_hashed(ev.position, &hash);
+                if position > sealed_to {
+                    unsealed.push(SealedSoFar { position, event_count: count, digest });
+                }
+            }
+            progress(count);
+        });
+        next = read?;
+    }
+    for cp in pending {
+        check_checkpoint(cp, &digest, count, &mut global);
+    }
+    let mut problems = Vec::new();
+    for stream in &suspect {
+        check_stream(&store.read_stream(stream, 1).await?, &mut problems);
+    }
+    problems.append(&mut global);
     problems.truncate(MAX_PROBLEMS);
-    Ok(VerifyReport {
-        events_checked,
-        streams_checked,
+    let report = VerifyReport {
+        events_checked: count,
+        streams_checked: tips.len() as i64,
         checkpoints_checked: checkpoints.len() as i64,
         latest_checkpoint: checkpoints.last().cloned(),
         problems,
-    })
+    };
+    Ok(Scan { report, leaves, unsealed })
+}
+
+impl Scan {
+    /// Checks the checkpoints sealed since the read against the digests the read recomputed,
+    /// so a seal that followed it is verified too; one past the read is left to the next.
+    ///
+    /// # Errors
+    /// `Database` on IO faults.
+    pub async fn check_new_checkpoints(&mut self, store: &dyn EventStore) -> Result<(), StoreError> {
+        let known = self.report.latest_checkpoint.as_ref().map_or(0, |c| c.seq);
+        let read_to = self.unsealed.last().map_or(0, |s| s.position);
+        for cp in store.checkpoints().await?.into_iter().filter(|c| c.seq > known && c.position <= read_to) {
+            let at = self.unsealed.binary_search_by_key(&cp.position, |s| s.position).ok().map(|i| &self.unsealed[i]);
+            match at {
+                Some(s) if s.digest.as_slice() == cp.digest && s.event_count == cp.event_count => {}
+                _ => self.report.problems.push(Problem {
+                    kind: ProblemKind::CheckpointMismatch,
+                    stream_id: None,
+                    version: None,
+                    position: Some(cp.position),
+                    detail: format!(
+                        "o checkpoint {} selado agora não confere com os eventos lidos até a posição {}",
+                        cp.seq, cp.position
+                    ),
+                }),
+            }
+            self.report.checkpoints_checked += 1;
+            if self.report.ok() {
+                self.report.latest_checkpoint = Some(cp);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A full verification and what it leaves for signing: the report, and the check of the signed
+/// heads (with the leaves of the whole log, for the notary) when heads were checked.
+#[derive(Debug)]
+pub struct FullVerification {
+    pub report: VerifyReport,
+    pub heads: Option<HeadCheck>,
+}
+
+/// The full verification as `autos verify` and the audit page run it: one [`scan`] of the log;
+/// then the signed heads against the leaves it read, when `trust` is given; then, only when
+/// nothing was found (sealing a log that no longer matches would record its holes as gaps and
+/// seal what was changed), the seal of what is new, checked against the scan's digests.
+/// Problems with the heads come first in the report.
+///
+/// # Errors
+/// `Database` on faults, `TrustFile` when the keyring or the witness cannot be read.
+pub async fn verify_and_seal(
+    store: &dyn EventStore,
+    trust: Option<&TrustFiles>,
+    progress: &(dyn Fn(i64) + Sync),
+) -> Result<FullVerification, StoreError> {
+    let mut scan = scan(store, progress).await?;
+    let heads = match trust {
+        Some(files) => Some(files.check_leaves(store, std::mem::take(&mut scan.leaves)).await?),
+        None => None,
+    };
+    let head_problems = heads.as_ref().map_or(&[][..], |h| h.problems.as_slice());
+    if !head_problems.is_empty() || !scan.report.ok() {
+        scan.report.problems.splice(0..0, head_problems.iter().cloned());
+        scan.report.problems.truncate(MAX_PROBLEMS);
+        return Ok(FullVerification { report: scan.report, heads });
+    }
+    seal_all(store).await?;
+    scan.check_new_checkpoints(store).await?;
+    Ok(FullVerification { report: scan.report, heads })
+}
+
+fn check_checkpoint(cp: &Checkpoint, digest: &[u8], count: i64, problems: &mut Vec<Problem>) {
+    if cp.digest != digest || cp.event_count != count {
+        problems.push(Problem {
+            kind: ProblemKind::CheckpointMismatch,
+            stream_id: None,
+            version: None,
+            position: Some(cp.position),
+            detail: format!(
+                "o checkpoint {} selou {} eventos até a posição {}; o registro agora dá {count} eventos e outro resumo",
+                cp.seq, cp.event_count, cp.position
+            ),
+        });
+    }
 }
 
 fn problem(kind: ProblemKind, ev: &crate::StoredEvent, detail: impl Into<String>) -> Problem {
@@ -182,113 +376,35 @@ fn problem(kind: ProblemKind, ev: &crate::StoredEvent, detail: impl Into<String>
     }
 }
 
-async fn verify_streams(
-    store: &dyn EventStore,
-    problems: &mut Vec<Problem>,
-    progress: &(dyn Fn(i64) + Sync),
-) -> Result<(i64, i64), StoreError> {
-    let mut after: Option<(String, i64)> = None;
-    let mut current: Option<(String, i64, Vec<u8>, i64)> = None; // stream, version, hash, position
-    let (mut events, mut streams) = (0i64, 0i64);
-    loop {
-        let page = store.read_in_stream_order(after.clone(), PAGE).await?;
-        let Some(last) = page.last() else { break };
-        after = Some((last.stream_id.clone(), last.stream_version));
-        for ev in &page {
-            events += 1;
-            let (expected_version, prev_hash, prev_position) = match &current {
-                Some((s, v, h, p)) if *s == ev.stream_id => (v + 1, h.clone(), *p),
-                _ => {
-                    streams += 1;
-                    (1, GENESIS.to_vec(), 0)
-                }
-            };
-            if ev.stream_version != expected_version {
-                problems.push(problem(
-                    ProblemKind::MissingVersion,
-                    ev,
-                    format!("version {expected_version} of the stream is missing"),
-                ));
-            } else if ev.prev_hash != prev_hash {
-                problems.push(problem(
-                    ProblemKind::BrokenChain,
-                    ev,
-                    "previous-hash link does not match the event before it",
-                ));
-            }
-            if ev.position <= prev_position {
-                problems.push(problem(
-                    ProblemKind::Reordered,
-                    ev,
-                    format!("position {} is not after the previous version's position {prev_position}", ev.position),
-                ));
-            }
-            if stored_event_hash(ev).as_slice() != ev.hash.as_slice() {
-                problems.push(problem(ProblemKind::AlteredEvent, ev, "content does not match the stored hash"));
-            }
-            current = Some((ev.stream_id.clone(), ev.stream_version, ev.hash.clone(), ev.position));
+/// Names what is wrong with one stream, read in version order.
+fn check_stream(events: &[crate::StoredEvent], problems: &mut Vec<Problem>) {
+    let (mut expected_version, mut prev_hash, mut prev_position) = (1, GENESIS.to_vec(), 0);
+    for ev in events {
+        if ev.stream_version != expected_version {
+            problems.push(problem(
+                ProblemKind::MissingVersion,
+                ev,
+                format!("falta a versão {expected_version} do fluxo"),
+            ));
+        } else if ev.prev_hash != prev_hash {
+            problems.push(problem(
+                ProblemKind::BrokenChain,
+                ev,
+                "o hash anterior não confere com o evento que o precede",
+            ));
         }
-        progress(events);
+        if ev.position <= prev_position {
+            problems.push(problem(
+                ProblemKind::Reordered,
+                ev,
+                format!("a posição {} não vem depois da posição {prev_position} da versão anterior", ev.position),
+            ));
+        }
+        if stored_event_hash(ev).as_slice() != ev.hash.as_slice() {
+            problems.push(problem(ProblemKind::AlteredEvent, ev, "o conteúdo não confere com o hash guardado"));
+        }
+        (expected_version, prev_hash, prev_position) = (ev.stream_version + 1, ev.hash.clone(), ev.position);
     }
-    Ok((events, streams))
-}
-
-async fn verify_global(
-    store: &dyn EventStore,
-    checkpoints: &[Checkpoint],
-    problems: &mut Vec<Problem>,
-    progress: &(dyn Fn(i64) + Sync),
-) -> Result<(), StoreError> {
-    let gaps = store.gaps().await?;
-    let sealed_to = checkpoints.last().map_or(0, |c| c.position);
-    let mut pending = checkpoints.iter().peekable();
-    let mut digest = GENESIS.to_vec();
-    let (mut position, mut count) = (0i64, 0i64);
-    let check = |cp: &Checkpoint, digest: &[u8], count: i64, problems: &mut Vec<Problem>| {
-        if cp.digest != digest || cp.event_count != count {
-            problems.push(Problem {
-                kind: ProblemKind::CheckpointMismatch,
-                stream_id: None,
-                version: None,
-                position: Some(cp.position),
-                detail: format!(
-                    "checkpoint {} sealed {} events up to position {}; the log now gives {count} events and another digest",
-                    cp.seq, cp.event_count, cp.position
-                ),
-            });
-        }
-    };
-    loop {
-        let page = store.read_all(position, PAGE).await?;
-        if page.is_empty() {
-            break;
-        }
-        for ev in &page {
-            while let Some(cp) = pending.next_if(|cp| cp.position < ev.position) {
-                check(cp, &digest, count, problems);
-            }
-            for missing in (position + 1)..ev.position.min(sealed_to + 1) {
-                if !gaps.iter().any(|g| g.from_position <= missing && missing <= g.to_position) {
-                    problems.push(Problem {
-                        kind: ProblemKind::MissingPosition,
-                        stream_id: None,
-                        version: None,
-                        position: Some(missing),
-                        detail: "no event and no recorded gap at this sealed position".into(),
-                    });
-                }
-            }
-            // Recomputed from content, so an edit that leaves the stored hash alone still shows.
-            digest = chain_digest(&digest, ev.position, &stored_event_hash(ev)).to_vec();
-            position = ev.position;
-            count += 1;
-        }
-        progress(count);
-    }
-    for cp in pending {
-        check(cp, &digest, count, problems);
-    }
-    Ok(())
 }
 
 /// The outcome of an incremental verification (see [`verify_since`]).
@@ -329,7 +445,7 @@ pub async fn verify_since(store: &dyn EventStore, base: &Checkpoint) -> Result<I
     };
     match checkpoints.iter().find(|c| c.seq == base.seq) {
         Some(recorded) if recorded.digest == base.digest && recorded.position == base.position => {}
-        _ => problems.push(mismatch(base, format!("checkpoint {} was removed or rewritten", base.seq))),
+        _ => problems.push(mismatch(base, format!("o checkpoint {} foi removido ou reescrito", base.seq))),
     }
     let later: Vec<&Checkpoint> = checkpoints.iter().filter(|c| c.seq > base.seq).collect();
     let (mut digest, mut position, mut count) = (base.digest.clone(), base.position, base.event_count);
@@ -352,7 +468,7 @@ pub async fn verify_since(store: &dyn EventStore, base: &Checkpoint) -> Result<I
                     stream_id: Some(ev.stream_id.clone()),
                     version: Some(ev.stream_version),
                     position: Some(ev.position),
-                    detail: "content does not match its hash".into(),
+                    detail: "o conteúdo não confere com o hash guardado".into(),
                 });
             }
             digest = chain_digest(&digest, ev.position, &hash).to_vec();
@@ -362,13 +478,13 @@ pub async fn verify_since(store: &dyn EventStore, base: &Checkpoint) -> Result<I
             while let Some(cp) = pending.next_if(|cp| cp.position <= position) {
                 if cp.position != position || cp.digest != digest || cp.event_count != count {
                     problems
-                        .push(mismatch(cp, format!("checkpoint {} does not extend checkpoint {}", cp.seq, base.seq)));
+                        .push(mismatch(cp, format!("o checkpoint {} não estende o checkpoint {}", cp.seq, base.seq)));
                 }
             }
         }
     }
     for cp in pending {
-        problems.push(mismatch(cp, format!("checkpoint {} covers events that are gone", cp.seq)));
+        problems.push(mismatch(cp, format!("o checkpoint {} cobre eventos que não existem mais", cp.seq)));
     }
     problems.truncate(MAX_PROBLEMS);
     let latest_checkpoint = if problems.is_empty() { later.last().map_or(base, |c| c) } else { base }.clone();
@@ -401,7 +517,7 @@ pub async fn verify_against(store: &dyn EventStore, exported: &str) -> Result<Op
     };
     let Some(((target, expected_count), expected_digest)) = parsed else {
         return Err(StoreError::InvalidInput(format!(
-            "not an exported checkpoint (autos-checkpoint:v1:<position>:<events>:<digest>): {exported:?}"
+            "não é um checkpoint exportado (autos-checkpoint:v1:<posição>:<eventos>:<resumo>): {exported:?}"
         )));
     };
     let mut digest = GENESIS.to_vec();
@@ -429,7 +545,7 @@ pub async fn verify_against(store: &dyn EventStore, exported: &str) -> Result<Op
             version: None,
             position: Some(target),
             detail: format!(
-                "the exported checkpoint covered {expected_count} events; the log now gives {count} events up to position {target} with another digest"
+                "o checkpoint exportado cobria {expected_count} eventos; o registro agora dá {count} eventos até a posição {target}, com outro resumo"
             ),
         }))
     }

@@ -149,13 +149,6 @@ pub trait EventStore: Send + Sync + 'static {
     /// could still become visible below a returned one.
     async fn read_all(&self, after_position: i64, limit: i64) -> Result<Vec<StoredEvent>, StoreError>;
 
-    /// Up to `limit` events after `(stream, version)` in stream-then-version order (for verify).
-    async fn read_in_stream_order(
-        &self,
-        after: Option<(String, i64)>,
-        limit: i64,
-    ) -> Result<Vec<StoredEvent>, StoreError>;
-
     /// The position of the last event `read_all` can return now (0 for an empty log).
     async fn head_position(&self) -> Result<i64, StoreError>;
 

@@ -331,19 +331,6 @@ impl EventStore for PgStore {
         .await
     }
 
-    async fn read_in_stream_order(
-        &self,
-        after: Option<(String, i64)>,
-        limit: i64,
-    ) -> Result<Vec<StoredEvent>, StoreError> {
-        let (stream, version) = after.unwrap_or_default();
-        let sql = format!(
-            "SELECT {COLUMNS} FROM events WHERE (stream_id, stream_version) > ($1, $2) \
-             ORDER BY stream_id, stream_version LIMIT $3"
-        );
-        decode_rows(sqlx::query(&sql).bind(stream).bind(version).bind(limit).fetch_all(&self.pool).await?)
-    }
-
     async fn head_position(&self) -> Result<i64, StoreError> {
         let sql = format!(
             "SELECT position FROM events WHERE position > $1 AND {BELOW_HORIZON} ORDER BY position DESC LIMIT 1"

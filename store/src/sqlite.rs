@@ -62,8 +62,14 @@ fn connect_options(url: &str) -> Result<SqliteConnectOptions, StoreError> {
         // skips the delete trigger, so an append-only table could be rewritten that way.
         .pragma("recursive_triggers", "ON")
         // Deleted content (a destroyed subject key) is overwritten, not left in free pages.
-        .pragma("secure_delete", "ON"))
+        .pragma("secure_delete", "ON")
+        // The rows of a page cross from SQLite's worker thread in one go rather than 50 at a
+        // time (the default), which halves the cost of reading the log in pages.
+        .row_buffer_size(ROW_BUFFER))
 }
+
+/// Rows buffered between SQLite's worker thread and the reader: a page of `read_all`.
+const ROW_BUFFER: usize = 5_000;
 
 impl SqliteStore {
     /// Opens (creating if needed) the database file and applies migrations.
@@ -271,19 +277,6 @@ impl EventStore for SqliteStore {
             decode_rows(sqlx::query(&sql).bind(after_position).bind(limit).fetch_all(&reader).await?)
         })
         .await
-    }
-
-    async fn read_in_stream_order(
-        &self,
-        after: Option<(String, i64)>,
-        limit: i64,
-    ) -> Result<Vec<StoredEvent>, StoreError> {
-        let (stream, version) = after.unwrap_or_default();
-        let sql = format!(
-            "SELECT {COLUMNS} FROM events WHERE (stream_id, stream_version) > (?, ?) \
-             ORDER BY stream_id, stream_version LIMIT ?"
-        );
-        decode_rows(sqlx::query(&sql).bind(stream).bind(version).bind(limit).fetch_all(&self.reader).await?)
     }
 
     async fn head_position(&self) -> Result<i64, StoreError> {

@@ -174,16 +174,14 @@ pub async fn postgres_subject() -> Subject {
 ///     async fn reads_back(s: &Subject) { … }
 /// );
 /// ```
-/// (In parentheses, rustfmt formats the functions as it would outside the macro.) The older
-/// form, a list of the names of `async fn(&Subject)` defined beside it, still works for the
-/// suites not moved yet; a function left out of such a list is never run.
+/// (In parentheses, rustfmt formats the functions as it would outside the macro.)
 #[macro_export]
 macro_rules! on_both_backends {
-    ($($(#[$meta:meta])* async fn $test:ident($subject:ident: $ty:ty) $body:block)+) => {
+    ($($(#[$meta:meta])* async fn $test:ident($subject:ident: $ty:ty $(,)?) $body:block)+) => {
         $($(#[$meta])* async fn $test($subject: $ty) $body)+
-        $crate::on_both_backends!($($test),+);
+        $crate::on_both_backends!(@run $($test),+);
     };
-    ($($test:ident),* $(,)?) => {
+    (@run $($test:ident),+) => {
         mod sqlite {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $test() {

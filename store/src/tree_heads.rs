@@ -307,6 +307,14 @@ impl TrustFiles {
         check(store, &Keyring::load(&self.keyring)?, &self.witness).await
     }
 
+    /// [`check_leaves`] with the keyring as the file holds it now.
+    ///
+    /// # Errors
+    /// As [`check`], and `TrustFile` when the keyring cannot be read.
+    pub async fn check_leaves(&self, store: &dyn EventStore, leaves: Leaves) -> Result<HeadCheck, StoreError> {
+        check_leaves(store, &Keyring::load(&self.keyring)?, &self.witness, leaves).await
+    }
+
     /// Whether `head` is signed by a key of the keyring as the file holds it now.
     ///
     /// # Errors
@@ -361,8 +369,14 @@ impl Leaves {
     }
 
     fn push(&mut self, ev: &StoredEvent) {
-        let hash = leaf(ev.position, &stored_event_hash(ev));
-        self.positions.push(ev.position);
+        self.push_hashed(ev.position, &stored_event_hash(ev));
+    }
+
+    /// Adds the leaf of the event at `position` whose content hashes to `event_hash` (positions
+    /// must come in increasing order).
+    pub fn push_hashed(&mut self, position: i64, event_hash: &[u8]) {
+        let hash = leaf(position, event_hash);
+        self.positions.push(position);
         self.hashes.push(hash);
         self.frontier.push(hash);
     }
@@ -448,7 +462,7 @@ impl Notary {
 }
 
 /// The outcome of [`check`].
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct HeadCheck {
     /// Distinct heads looked at, from the database and the witness.
     pub heads_checked: usize,
@@ -473,6 +487,20 @@ fn head_problem(kind: ProblemKind, position: i64, detail: String) -> Problem {
 /// # Errors
 /// `TrustFile` when the witness cannot be read; `Database` on IO faults (a finding is not an error).
 pub async fn check(store: &dyn EventStore, keyring: &Keyring, witness: &Witness) -> Result<HeadCheck, StoreError> {
+    check_leaves(store, keyring, witness, Leaves::read(store, None).await?).await
+}
+
+/// [`check`] against `leaves` already read from the whole visible log (by a verification's
+/// scan, so the log is read once).
+///
+/// # Errors
+/// As [`check`].
+pub async fn check_leaves(
+    store: &dyn EventStore,
+    keyring: &Keyring,
+    witness: &Witness,
+    leaves: Leaves,
+) -> Result<HeadCheck, StoreError> {
     let recorded = store.tree_heads().await?;
     let witnessed = witness.heads()?;
     let mut problems = Vec::new();
@@ -508,7 +536,6 @@ pub async fn check(store: &dyn EventStore, keyring: &Keyring, witness: &Witness)
             format!("cabeçalho de {} eventos até a posição {}: {why}", head.tree_size, head.position),
         ));
     }
-    let leaves = Leaves::read(store, None).await?;
     // One pass over the leaves, the tree grown to each head's size in turn.
     let mut tree = Frontier::default();
     let mut vouched: Option<&TreeHead> = None;

@@ -320,7 +320,7 @@ autos_store::on_both_backends!(
         assert_eq!(first.kind, ProblemKind::MissingVersion);
         assert_eq!(first.stream_id.as_deref(), Some(target.stream_id.as_str()));
         assert_eq!(first.version, Some(3), "found at the version after the hole");
-        assert!(first.detail.contains("version 2"), "{}", first.detail);
+        assert!(first.detail.contains("versão 2"), "{}", first.detail);
         assert!(report
             .problems
             .iter()

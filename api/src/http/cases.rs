@@ -66,7 +66,7 @@ pub(crate) async fn parse_case_act(
             command(&personal.seal(&state.personal).await?, None)?
         }
     };
-    match (find_act(&cmd.act())?.opens_case, opening) {
+    match (find_act(cmd.act())?.opens_case, opening) {
         (true, false) => Err(ApiError::InvalidInput(format!("o ato {} abre um novo caso; use POST /cases", cmd.act()))),
         (false, true) => {
             Err(ApiError::InvalidInput(format!("o ato {} não abre um caso; use POST /cases/{{id}}/acts", cmd.act())))

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use super::{wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState, DeadlineKey, Measure};
 use crate::acts::Family;
 use crate::operator::non_empty;
+use crate::DeadlineSetting;
 use crate::{Calendar, Deadline, DomainError, Emitted, HolidayCalendar, OperatorEvent, Registro};
 
 const NORM_VOLUNTARIA: &str = "RDC 25/2000; RN 112/2005 (alterada pela RN 145/2007)";
@@ -61,8 +62,9 @@ pub enum CompulsoryGround {
 }
 
 /// Phases of an alienação.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum AlienationPhase {
     /// Voluntary request awaiting the ANS decision.
     Requerida,
@@ -213,7 +215,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
                 return Err(DomainError::invalid("recebido_em", "o recebimento não pode ser anterior à decisão"));
             }
             let motivos = super::regime::required_list("motivos", motivos)?;
-            let prazo = act.deadline(&act.rules.ordered_alienation, "ordered_alienation", recebido_em)?;
+            let prazo = act.deadline(DeadlineSetting::OrderedAlienation, recebido_em)?;
             let ordered = AlienationEvent::Determinada { abertura: act.abertura(None), motivos, prazo };
             Ok(vec![act.case_event(ev(ordered), NORM_DETERMINADA, Some(&documento))])
         }
@@ -265,7 +267,7 @@ fn ongoing(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainEr
         (P::Frustrada, C::DeterminarMedida { medida, documento }) => {
             one(AlienationEvent::MedidaDeterminada { medida }, NORM_MEDIDA, Some(&documento))
         }
-        (phase, _) => Err(wrong_phase("alienacao", phase, &name)),
+        (phase, _) => Err(wrong_phase("alienacao", phase, name)),
     }
 }
 
@@ -289,7 +291,7 @@ fn request(
         return Err(DomainError::invalid("data_pretendida", "a data pretendida não pode ser anterior ao pedido"));
     }
     // Seed-era notice is `[UNCONF]`: without a confirmed length the request is taken as filed.
-    if let Ok((rule, norm)) = act.rules.get(&act.rules.voluntary_alienation_notice, "voluntary_alienation_notice") {
+    if let Ok((rule, norm)) = act.rules.deadline_rule(DeadlineSetting::VoluntaryAlienationNotice) {
         let earliest = match rule.calendar {
             Calendar::Corridos => HolidayCalendar::add_days(act.ctx.today, rule.days),
             Calendar::Uteis => act.ctx.rules.holidays.add_business_days(act.ctx.today, rule.days),

@@ -7,13 +7,15 @@ use serde::{Deserialize, Serialize};
 use super::{wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState, DeadlineKey};
 use crate::acts::Family;
 use crate::operator::CancellationMotive;
+use crate::DeadlineSetting;
 use crate::{Deadline, DomainError, Emitted, OperatorEvent};
 
 const NORM: &str = "Lei 9.656/1998 arts. 8 e 25 VI; RN 85/2004";
 
 /// Phases of a cancellation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CancelPhase {
     EmCancelamento,
     Cancelado,
@@ -97,7 +99,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
         C::DecretarPortabilidadeEspecial { publicada_em, documento }
             if !act.case.deadlines.contains_key(&DeadlineKey::PortabilidadeEspecial) =>
         {
-            let prazo = act.deadline(&act.rules.special_portability, "special_portability", publicada_em)?;
+            let prazo = act.deadline(DeadlineSetting::SpecialPortability, publicada_em)?;
             Ok(vec![
                 act.case_event(
                     ev(CancelEvent::PortabilidadeEspecialDecretada { prazo: prazo.clone() }),
@@ -125,6 +127,6 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
                 ),
             ])
         }
-        _ => Err(wrong_phase("cancelamento", s.phase, &name)),
+        _ => Err(wrong_phase("cancelamento", s.phase, name)),
     }
 }

@@ -15,15 +15,15 @@ use super::regime::{DtHypothesis, DtProgramStage, Measure, RegimeClosure};
 use super::representacao::{OriginArea, RepresentationSubject};
 use super::sancionador::{AppealDecision, FirstInstanceDecision, InstalmentPlan};
 use super::DeadlineKey;
-use crate::acts::act_name;
 use crate::fine::FineInputs;
 use crate::operator::CancellationMotive;
 use crate::rules::DiscountKind;
 use crate::{Money, Registro, SealedPersonalData};
 
 /// A case act.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(tag = "act", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CaseCommand {
     ProrrogarPrazo {
         prazo: DeadlineKey,
@@ -398,8 +398,8 @@ pub enum CaseCommand {
 
 impl CaseCommand {
     /// The catalogue name of the act (the `act` tag).
-    pub fn act(&self) -> String {
-        act_name(self)
+    pub fn act(&self) -> &'static str {
+        self.into()
     }
 
     /// The operator an opening act names; the API loads its stream before deciding.

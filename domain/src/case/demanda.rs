@@ -86,8 +86,9 @@ impl DemandTheme {
 }
 
 /// Phases of a demanda.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum DemandPhase {
     Registrada,
     /// A denúncia judged potentially irregular by the first instance.
@@ -221,6 +222,6 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
                 relatorio: crate::operator::non_empty("relatorio", relatorio)?,
             })
         }
-        (_, phase, _) => Err(wrong_phase("demanda", phase, &name)),
+        (_, phase, _) => Err(wrong_phase("demanda", phase, name)),
     }
 }

@@ -15,8 +15,9 @@ use crate::{DomainError, Emitted, OperatorEvent};
 const NORM: &str = "Lei 9.656/1998 art. 24-A";
 
 /// Phases of a freeze.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum FreezePhase {
     Imposta,
     /// Inquiry found loss: sent to court, freeze continues until the judge decides.
@@ -193,7 +194,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
                 ));
             }
             if s.phase != FreezePhase::Imposta {
-                return Err(wrong_phase("indisponibilidade", s.phase, &name));
+                return Err(wrong_phase("indisponibilidade", s.phase, name));
             }
             Ok(outcome(act, act.case_id, houve_prejuizo, &documento))
         }
@@ -204,7 +205,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
                 CourtEffect::Restabelece => s.phase == FreezePhase::Suspensa,
             };
             if !allowed {
-                return Err(wrong_phase("indisponibilidade", s.phase, &name));
+                return Err(wrong_phase("indisponibilidade", s.phase, name));
             }
             let basis = "Lei 9.656/1998 art. 24-A (decisão judicial)";
             let mut out = vec![act.case_event(
@@ -221,6 +222,6 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
             }
             Ok(out)
         }
-        _ => Err(wrong_phase("indisponibilidade", s.phase, &name)),
+        _ => Err(wrong_phase("indisponibilidade", s.phase, name)),
     }
 }

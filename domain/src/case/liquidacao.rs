@@ -11,6 +11,7 @@ use super::{
 };
 use crate::acts::Family;
 use crate::operator::{non_empty, CancellationMotive};
+use crate::DeadlineSetting;
 use crate::{Deadline, DomainError, Emitted, OperatorEvent};
 
 const NORM: &str = "Lei 9.656/1998 arts. 23 e 24; RN 316/2012";
@@ -56,8 +57,21 @@ pub enum MemberTransfer {
 }
 
 /// Phases of the administrative inquiry (RN 276/2011), in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum InquiryPhase {
     Instaurado,
     Instrucao,
@@ -70,8 +84,9 @@ pub enum InquiryPhase {
 }
 
 /// Phases of an LE.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum LePhase {
     Aberta,
     Encerrada,
@@ -242,7 +257,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
                 ),
             ])
         }
-        _ => Err(wrong_phase("liquidacao", s.phase, &name)),
+        _ => Err(wrong_phase("liquidacao", s.phase, name)),
     }
 }
 
@@ -267,8 +282,8 @@ fn decree(act: &Act<'_>, liquidante: String, fundamento: LeGround, doc: &str) ->
             "a operadora já está em liquidação extrajudicial",
         ));
     }
-    let prazo_balanco = act.optional_deadline(&act.rules.le_balance_sheet, "le_balance_sheet", act.ctx.today)?;
-    let prazo_inquerito = act.optional_deadline(&act.rules.le_inquiry, "le_inquiry", act.ctx.today)?;
+    let prazo_balanco = act.optional_deadline(DeadlineSetting::LeBalanceSheet, act.ctx.today)?;
+    let prazo_inquerito = act.optional_deadline(DeadlineSetting::LeInquiry, act.ctx.today)?;
     let abertura = act.abertura(None);
     let mut out = vec![
         act.case_event(

@@ -52,7 +52,7 @@ pub use sancionador::{
 pub use tcac::{TcacEvent, TcacPhase, TcacState};
 
 use crate::acts::{authorize, find_act, Family};
-use crate::rules::DeadlineRule;
+use crate::rules::DeadlineSetting;
 use crate::{Context, Deadline, DomainError, Emitted, OperatorEvent, OperatorState, Registro, RuleSet};
 
 /// Which deadline of a case (one open deadline per key).
@@ -186,22 +186,21 @@ impl CaseState {
         }
     }
 
-    /// The phase name (snake_case), `"vazio"` before the opening act.
-    pub fn phase(&self) -> String {
-        let value = match &self.detail {
-            CaseDetail::Vazio => return "vazio".into(),
-            CaseDetail::Regime(s) => serde_json::to_value(s.phase),
-            CaseDetail::Indisponibilidade(s) => serde_json::to_value(s.phase),
-            CaseDetail::Liquidacao(s) => serde_json::to_value(s.phase),
-            CaseDetail::Cancelamento(s) => serde_json::to_value(s.phase),
-            CaseDetail::Tcac(s) => serde_json::to_value(s.phase),
-            CaseDetail::Representacao(s) => serde_json::to_value(s.phase),
-            CaseDetail::Demanda(s) => serde_json::to_value(s.phase),
-            CaseDetail::Sancionador(s) => serde_json::to_value(s.phase),
-            CaseDetail::Alienacao(s) => serde_json::to_value(s.phase),
-            CaseDetail::Nip(s) => serde_json::to_value(s.phase),
-        };
-        value.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    /// The phase name (snake_case, as stored), `"vazio"` before the opening act.
+    pub fn phase(&self) -> &'static str {
+        match &self.detail {
+            CaseDetail::Vazio => "vazio",
+            CaseDetail::Regime(s) => s.phase.into(),
+            CaseDetail::Indisponibilidade(s) => s.phase.into(),
+            CaseDetail::Liquidacao(s) => s.phase.into(),
+            CaseDetail::Cancelamento(s) => s.phase.into(),
+            CaseDetail::Tcac(s) => s.phase.into(),
+            CaseDetail::Representacao(s) => s.phase.into(),
+            CaseDetail::Demanda(s) => s.phase.into(),
+            CaseDetail::Sancionador(s) => s.phase.into(),
+            CaseDetail::Alienacao(s) => s.phase.into(),
+            CaseDetail::Nip(s) => s.phase.into(),
+        }
     }
 
     /// Whether the case reached a terminal phase.
@@ -280,24 +279,18 @@ impl Act<'_> {
     }
 
     /// Opens a deadline from `start` with a configured rule.
-    pub fn deadline(
-        &self,
-        setting: &crate::Setting<DeadlineRule>,
-        name: &str,
-        start: NaiveDate,
-    ) -> Result<Deadline, DomainError> {
-        self.rules.open(setting, name, start, &self.ctx.rules.holidays)
+    pub fn deadline(&self, setting: DeadlineSetting, start: NaiveDate) -> Result<Deadline, DomainError> {
+        self.rules.open(setting, start, &self.ctx.rules.holidays)
     }
 
     /// Opens a deadline when its length is confirmed; records its absence otherwise, so an act
     /// of an era whose norm is `[UNCONF]` still happens without an invented deadline.
     pub fn optional_deadline(
         &self,
-        setting: &crate::Setting<DeadlineRule>,
-        name: &str,
+        setting: DeadlineSetting,
         start: NaiveDate,
     ) -> Result<Option<Deadline>, DomainError> {
-        match self.deadline(setting, name, start) {
+        match self.deadline(setting, start) {
             Ok(d) => Ok(Some(d)),
             Err(DomainError::Unconfigured { .. }) => Ok(None),
             Err(e) => Err(e),
@@ -414,7 +407,7 @@ pub fn decide_case(
     command: CaseCommand,
     ctx: &Context<'_>,
 ) -> Result<Vec<Emitted>, DomainError> {
-    let info = find_act(&command.act())?;
+    let info = find_act(command.act())?;
     authorize(info, ctx)?;
     let case_id = ctx.case_id()?;
     let registro = op.require_registro()?;
@@ -518,10 +511,10 @@ fn extend_deadline(
     let motivo = crate::operator::non_empty("motivo", motivo)?;
     let rule = match (family, key) {
         (Family::DirecaoFiscal, DeadlineKey::ProgramaSaneamento) => {
-            act.rules.get(&act.rules.df_program_extension, "df_program_extension")?.0.clone()
+            act.rules.deadline_rule(DeadlineSetting::DfProgramExtension)?.0.clone()
         }
         (Family::LiquidacaoExtrajudicial, DeadlineKey::Inquerito) => {
-            act.rules.get(&act.rules.le_inquiry_extension, "le_inquiry_extension")?.0.clone()
+            act.rules.deadline_rule(DeadlineSetting::LeInquiryExtension)?.0.clone()
         }
         (Family::AlienacaoCarteira, DeadlineKey::AlienacaoDeterminada) => {
             act.rules.ordered_alienation_extension.clone().ok_or_else(|| {
@@ -558,7 +551,32 @@ fn extend_deadline(
 
 #[cfg(test)]
 mod tests {
+    use strum::VariantArray;
+
     use super::*;
+
+    /// Every phase's name, for every family, is the name serde stores.
+    fn names_match<P: VariantArray + Serialize + Copy + Into<&'static str>>() {
+        for phase in P::VARIANTS {
+            let stored = serde_json::to_value(phase).unwrap();
+            assert_eq!(stored.as_str(), Some((*phase).into()));
+        }
+    }
+
+    #[test]
+    fn phase_names_are_the_stored_names() {
+        names_match::<RegimePhase>();
+        names_match::<FreezePhase>();
+        names_match::<LePhase>();
+        names_match::<InquiryPhase>();
+        names_match::<CancelPhase>();
+        names_match::<TcacPhase>();
+        names_match::<RepresentationPhase>();
+        names_match::<DemandPhase>();
+        names_match::<SanctionPhase>();
+        names_match::<AlienationPhase>();
+        names_match::<NipPhase>();
+    }
 
     #[test]
     fn lifecycle_refusals_name_a_legal_norm_never_a_file_of_ours() {

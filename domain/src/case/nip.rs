@@ -17,6 +17,7 @@ use super::{wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, Case
 use crate::acts::Family;
 use crate::operator::non_empty;
 use crate::rules::ComplaintProcedure;
+use crate::DeadlineSetting;
 use crate::{Deadline, DomainError, Emitted, SealedPersonalData};
 
 const NORM: &str = "RN 343/2013; RN 388/2015; RN 483/2022 (NIP)";
@@ -47,8 +48,9 @@ pub enum NipClassification {
 }
 
 /// Phases of a NIP.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum NipPhase {
     ReclamacaoRegistrada,
     /// Notified through the Espaço da Operadora; silence runs against it.
@@ -225,12 +227,12 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
     let one = |e: NipEvent, basis: &str, doc: Option<&str>| Ok(vec![act.case_event(ev(e), basis, doc)]);
     match (s.phase, command) {
         (P::ReclamacaoRegistrada, C::NotificarOperadoraNip { tipo }) => {
-            let (setting, name) = match tipo {
-                NipKind::Assistencial => (&act.rules.nip_assistencial, "nip_assistencial"),
-                NipKind::NaoAssistencial => (&act.rules.nip_nao_assistencial, "nip_nao_assistencial"),
+            let setting = match tipo {
+                NipKind::Assistencial => DeadlineSetting::NipAssistencial,
+                NipKind::NaoAssistencial => DeadlineSetting::NipNaoAssistencial,
             };
-            let prazo_resolucao = act.deadline(setting, name, act.ctx.today)?;
-            let prazo_resposta = act.deadline(&act.rules.nip_answer, "nip_answer", act.ctx.today)?;
+            let prazo_resolucao = act.deadline(setting, act.ctx.today)?;
+            let prazo_resposta = act.deadline(DeadlineSetting::NipAnswer, act.ctx.today)?;
             one(NipEvent::OperadoraNotificada { tipo, prazo_resolucao, prazo_resposta }, NORM, None)
         }
         (P::OperadoraNotificada, C::RegistrarRespostaOperadora { reparacao_em, documento }) => {
@@ -276,6 +278,6 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
             };
             one(reviewed, NORM_REVIEW, Some(&documento))
         }
-        (phase, _) => Err(wrong_phase("nip", phase, &name)),
+        (phase, _) => Err(wrong_phase("nip", phase, name)),
     }
 }

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::{freeze, wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState, DeadlineKey};
 use crate::acts::Family;
 use crate::operator::{non_empty, RegimeKind};
+use crate::DeadlineSetting;
 use crate::{Deadline, DomainError, Emitted, OperatorEvent};
 
 const NORM_ART24: &str = "Lei 9.656/1998 art. 24";
@@ -17,8 +18,9 @@ const NORM_DF: &str = "Lei 9.656/1998 art. 24; RN 316/2012";
 const NORM_DT: &str = "Lei 9.656/1998 art. 24; RN 417/2016";
 
 /// Phases of DF and DT.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum RegimePhase {
     /// DT pre-step: DIPRO ofício, time to prove cessation.
     AnomaliaNotificada,
@@ -337,7 +339,7 @@ pub(super) fn decide(act: &Act<'_>, family: Family, command: CaseCommand) -> Res
         C::NotificarAnomaliaAssistencial { falhas, recebido_em, documento, .. } => {
             act.op.require_not_cancelled()?;
             let falhas = required_list("falhas", falhas)?;
-            let prazo = act.deadline(&act.rules.dt_cessation_proof, "dt_cessation_proof", recebido_em)?;
+            let prazo = act.deadline(DeadlineSetting::DtCessationProof, recebido_em)?;
             Ok(vec![act.case_event(
                 ev(RegimeEvent::AnomaliaNotificada { abertura: act.abertura(None), falhas, prazo }),
                 NORM_DT,
@@ -358,7 +360,7 @@ pub(super) fn decide(act: &Act<'_>, family: Family, command: CaseCommand) -> Res
                     }
                 }
             }
-            decide_ongoing(act, kind, s, command, &name, norm)
+            decide_ongoing(act, kind, s, command, name, norm)
         }
     }
 }
@@ -467,7 +469,7 @@ fn decide_ongoing(
         ),
         C::EncerrarRegime { motivo, documento } if in_regime => close(act, kind, s, motivo, &documento),
         C::SolicitarProgramaSaneamento { recebido_em } if df && phase == P::Ativa => {
-            let prazo = act.deadline(&act.rules.df_program, "df_program", recebido_em)?;
+            let prazo = act.deadline(DeadlineSetting::DfProgram, recebido_em)?;
             one(RegimeEvent::ProgramaSolicitado { prazo }, "RN 316/2012 art. 8", None)
         }
         C::RegistrarProgramaApresentado { protocolo } if df && phase == P::AguardandoPrograma => {
@@ -487,7 +489,7 @@ fn decide_ongoing(
             one(RegimeEvent::ProgramaNaoApresentado {}, "RN 316/2012 art. 8", None)
         }
         C::DecidirProgramaSaneamento { aprovado, fundamentacao } if df && phase == P::ProgramaEmAnalise => {
-            let prazo_recurso = Some(act.deadline(&act.rules.df_program_appeal, "df_program_appeal", act.ctx.today)?);
+            let prazo_recurso = Some(act.deadline(DeadlineSetting::DfProgramAppeal, act.ctx.today)?);
             one(
                 RegimeEvent::ProgramaDecidido {
                     aprovado,

@@ -38,8 +38,9 @@ pub enum RepresentationSubject {
 }
 
 /// Phases of a representação.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum RepresentationPhase {
     Registrada,
     Distribuida,
@@ -145,6 +146,6 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
             let motivo = crate::operator::non_empty("motivo", motivo)?;
             Ok(vec![act.case_event(ev(RepresentationEvent::Arquivada { motivo }), NORM, None)])
         }
-        (phase, _) => Err(wrong_phase("representacao", phase, &name)),
+        (phase, _) => Err(wrong_phase("representacao", phase, name)),
     }
 }

@@ -17,6 +17,7 @@ use super::{wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, Case
 use crate::acts::Family;
 use crate::fine::{FineComputation, FineInputs};
 use crate::rules::DiscountKind;
+use crate::DeadlineSetting;
 use crate::{Deadline, DomainError, Emitted, Money};
 
 const NORM: &str = "Lei 9.656/1998 art. 29; RN 48/2003";
@@ -29,8 +30,9 @@ const NORM_DEBT: &str = "Lei 6.830/1980; Lei 10.522/2002 (CADIN)";
 const NORM_ESTATE: &str = "Lei 9.656/1998 art. 24-D; Lei 6.024/1974 (habilitação de créditos)";
 
 /// Phases of a sanctioning process.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum SanctionPhase {
     AutoLavrado,
     /// Notified; the defence deadline runs.
@@ -425,7 +427,7 @@ fn require_defence_opportunity(act: &Act<'_>, s: &SanctionState) -> Result<(), D
             // Notified under a version without a confirmed defence deadline: the opportunity
             // can only be shown to have passed once the length is configured.
             None => {
-                act.rules.get(&act.rules.pas_defence, "pas_defence")?;
+                act.rules.deadline_rule(DeadlineSetting::PasDefence)?;
                 refused("a notificação não registrou prazo de defesa; registre a defesa antes de decidir".into())
             }
         },
@@ -459,11 +461,8 @@ fn first_instance(
             (Some(Penalty::Multa), Some(Box::new(decision_fine(act, s, &multa)?)))
         }
     };
-    let prazo_recurso = if penalidade.is_some() {
-        act.optional_deadline(&act.rules.pas_appeal, "pas_appeal", act.ctx.today)?
-    } else {
-        None
-    };
+    let prazo_recurso =
+        if penalidade.is_some() { act.optional_deadline(DeadlineSetting::PasAppeal, act.ctx.today)? } else { None };
     let decided = SanctionEvent::PrimeiraInstanciaDecidida { penalidade, multa, fundamentacao, prazo_recurso };
     Ok(vec![act.case_event(ev(decided), NORM, Some(documento))])
 }
@@ -555,18 +554,18 @@ fn judge_appeal(
     };
     let fine_stands = resultado != AppealOutcome::Cancelada && s.penalidade == Some(Penalty::Multa);
     let prazo_pagamento =
-        if fine_stands { act.optional_deadline(&act.rules.pas_payment, "pas_payment", act.ctx.today)? } else { None };
+        if fine_stands { act.optional_deadline(DeadlineSetting::PasPayment, act.ctx.today)? } else { None };
     let judged = SanctionEvent::RecursoJulgado { resultado, multa, fundamentacao, prazo_pagamento };
     Ok(vec![act.case_event(ev(judged), NORM_APPEAL, Some(documento))])
 }
 
 /// Requires deadline `key` to have run out; when none was opened, reports the `[UNCONF]`
 /// setting that would have opened it.
-fn expired_or_unconfigured(act: &Act<'_>, key: DeadlineKey, setting: &str) -> Result<(), DomainError> {
+fn expired_or_unconfigured(act: &Act<'_>, key: DeadlineKey, setting: DeadlineSetting) -> Result<(), DomainError> {
     if act.case.deadlines.contains_key(&key) {
         act.require_expired(key, NORM)
     } else {
-        Err(DomainError::Unconfigured { setting: setting.to_owned(), rule_version: act.rules.version.clone() })
+        act.rules.deadline_rule(setting).map(|_| ())
     }
 }
 
@@ -669,7 +668,7 @@ fn grant_instalments(
 
 fn declare_default(act: &Act<'_>, s: &SanctionState) -> Result<Vec<Emitted>, DomainError> {
     match s.phase {
-        SanctionPhase::Final => expired_or_unconfigured(act, DeadlineKey::Pagamento, "pas_payment")?,
+        SanctionPhase::Final => expired_or_unconfigured(act, DeadlineKey::Pagamento, DeadlineSetting::PasPayment)?,
         SanctionPhase::Parcelado => {
             if !s.parcelas.iter().any(|p| p.vencimento < act.ctx.today && p.open_balance() > Decimal::ZERO) {
                 return Err(DomainError::rule(
@@ -683,13 +682,13 @@ fn declare_default(act: &Act<'_>, s: &SanctionState) -> Result<Vec<Emitted>, Dom
             // The option lapses: a fine fixed at first instance stands undiscounted; an option
             // taken in place of the defence returns the process to decision.
             let decided = s.multa.as_ref().filter(|m| m.desconto.as_ref().is_some_and(|d| d.tipo.waives_appeal()));
-            let replaced = if decided.is_some() { "pas_appeal" } else { "pas_defence" };
+            let replaced = if decided.is_some() { DeadlineSetting::PasAppeal } else { DeadlineSetting::PasDefence };
             expired_or_unconfigured(act, DeadlineKey::Pagamento, replaced)?;
             let (multa, prazo_pagamento) = match decided {
                 Some(m) => {
                     let mut undiscounted = m.clone();
                     undiscounted.desconto = None;
-                    let prazo = act.optional_deadline(&act.rules.pas_payment, "pas_payment", act.ctx.today)?;
+                    let prazo = act.optional_deadline(DeadlineSetting::PasPayment, act.ctx.today)?;
                     (Some(Box::new(undiscounted.recompute())), prazo)
                 }
                 None => (None, None),
@@ -735,7 +734,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
     let one = |event: SanctionEvent, norm: &str, doc: Option<&str>| Ok(vec![act.case_event(ev(event), norm, doc)]);
     match (s.phase, command) {
         (P::AutoLavrado, C::NotificarAutuada { documento }) => {
-            let prazo_defesa = act.optional_deadline(&act.rules.pas_defence, "pas_defence", act.ctx.today)?;
+            let prazo_defesa = act.optional_deadline(DeadlineSetting::PasDefence, act.ctx.today)?;
             one(SanctionEvent::AutuadaNotificada { prazo_defesa }, NORM_DEFENCE, Some(&documento))
         }
         (P::AguardandoDefesa, C::RegistrarDefesa { protocolo }) => {
@@ -762,9 +761,9 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
         }
         (P::Decidido, C::CertificarTransitoEmJulgado { documento }) => {
             require_not_suspended(act, s)?;
-            expired_or_unconfigured(act, DeadlineKey::Recurso, "pas_appeal")?;
+            expired_or_unconfigured(act, DeadlineKey::Recurso, DeadlineSetting::PasAppeal)?;
             let prazo_pagamento = if s.penalidade == Some(Penalty::Multa) {
-                act.optional_deadline(&act.rules.pas_payment, "pas_payment", act.ctx.today)?
+                act.optional_deadline(DeadlineSetting::PasPayment, act.ctx.today)?
             } else {
                 None
             };
@@ -787,6 +786,6 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
         (P::Final | P::Parcelado | P::Inadimplente | P::DividaAtiva, C::HabilitarCreditoNaMassa { documento }) => {
             file_in_estate(act, s, &documento)
         }
-        (phase, _) => Err(wrong_phase("pas", phase, &name)),
+        (phase, _) => Err(wrong_phase("pas", phase, name)),
     }
 }

@@ -12,14 +12,16 @@ use serde::{Deserialize, Serialize};
 use super::{wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState, DeadlineKey};
 use crate::acts::Family;
 use crate::rules::{TcacBarStart, TcacProcedure};
+use crate::DeadlineSetting;
 use crate::{Deadline, DomainError, Emitted, OperatorEvent};
 
 const NORM: &str = "Lei 9.656/1998 art. 29; RN 372/2015";
 const NORM_BAR: &str = "Lei 9.656/1998 art. 29 §7; RDC 57/2001; RN 372/2015 art. 5";
 
 /// Phases of a TCAC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum TcacPhase {
     Requerido,
     Indeferido,
@@ -207,8 +209,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
             None,
         ),
         (TcacPhase::AjusteAberto, C::AprovarMinutaTcac { documento }) => {
-            let prazo =
-                if rn372 { Some(act.deadline(&act.rules.tcac_step, "tcac_step", act.ctx.today)?) } else { None };
+            let prazo = if rn372 { Some(act.deadline(DeadlineSetting::TcacStep, act.ctx.today)?) } else { None };
             one(TcacEvent::MinutaAprovada { prazo_assinatura: prazo }, Some(&documento))
         }
         (TcacPhase::AssinaturaPendente, C::RegistrarAssinaturaCompromissaria {}) => {
@@ -225,8 +226,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
         }
         (TcacPhase::AutorizacaoDicol, C::AutorizarTcac { numero, documento }) => {
             let numero = crate::operator::non_empty("numero", numero)?;
-            let prazo =
-                if rn372 { Some(act.deadline(&act.rules.tcac_step, "tcac_step", act.ctx.today)?) } else { None };
+            let prazo = if rn372 { Some(act.deadline(DeadlineSetting::TcacStep, act.ctx.today)?) } else { None };
             let mut out = vec![act.case_event(
                 ev(TcacEvent::Autorizado { numero, prazo_pagamento: prazo }),
                 NORM,
@@ -263,8 +263,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
                 act.operator_event(OperatorEvent::TcacEncerrado { caso: act.case_id }, NORM, Some(&documento)),
             ];
             if !cumprido {
-                let (start, _) = act.rules.get(&act.rules.tcac_bar_start, "tcac_bar_start")?;
-                let from = match start {
+                let from = match act.rules.tcac_bar_start()? {
                     TcacBarStart::DataDaDecisaoDicol => act.ctx.today,
                     TcacBarStart::DataDoDescumprimento => data_descumprimento.ok_or_else(|| {
                         DomainError::invalid(
@@ -282,6 +281,6 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
             }
             Ok(out)
         }
-        (phase, _) => Err(wrong_phase("tcac", phase, &name)),
+        (phase, _) => Err(wrong_phase("tcac", phase, name)),
     }
 }

@@ -11,17 +11,18 @@ use crate::acts::act_catalogue;
 use crate::{CaseCommand, OperatorCommand};
 
 /// Decodes as a case or an operator act, by the catalogue.
+/// Also checks that the decoded command names itself (`act()`) as the catalogue does.
 fn decodes(act: &str, value: Value) -> Result<Value, String> {
     let info = crate::acts::find_act(act).unwrap();
-    if info.families.is_empty() {
-        serde_json::from_value::<OperatorCommand>(value)
-            .map(|c| serde_json::to_value(c).unwrap())
-            .map_err(|e| e.to_string())
+    let (name, json) = if info.families.is_empty() {
+        let command = serde_json::from_value::<OperatorCommand>(value).map_err(|e| e.to_string())?;
+        (command.act(), serde_json::to_value(command).unwrap())
     } else {
-        serde_json::from_value::<CaseCommand>(value)
-            .map(|c| serde_json::to_value(c).unwrap())
-            .map_err(|e| e.to_string())
-    }
+        let command = serde_json::from_value::<CaseCommand>(value).map_err(|e| e.to_string())?;
+        (command.act(), serde_json::to_value(command).unwrap())
+    };
+    assert_eq!(name, act, "the command's own name differs from its act tag");
+    Ok(json)
 }
 
 fn full_json(act: &str) -> Value {

@@ -214,10 +214,7 @@ fn before_rn_145_the_acquirer_bar_and_the_notice_did_not_apply() {
         case_act(case, diretoria(), d(2002, 4, 1), voluntary(Abrangencia::Total, d(2002, 4, 10))),
     ]);
     world.when(case_act(case, diretoria(), d(2002, 4, 5), decide(true))).then_events([decided(true)]).then_state(|a| {
-        assert_eq!(
-            (a.phase().as_str(), a.abertura.as_ref().unwrap().versao_regras.as_str()),
-            ("autorizada", "seed-2000")
-        )
+        assert_eq!((a.phase(), a.abertura.as_ref().unwrap().versao_regras.as_str()), ("autorizada", "seed-2000"))
     });
 }
 

@@ -79,9 +79,7 @@ fn decreeing_df_emits_the_regime_on_both_streams_and_freezes_administrators_asse
             .on(StreamRef::Caso(freeze)),
             OperatorEvent::IndisponibilidadeRegistrada { caso: freeze }.into(),
         ])
-        .then_state(|df| {
-            assert_eq!((df.phase().as_str(), df.deadlines[&DeadlineKey::Vigencia].due), ("ativa", d(2018, 3, 2)))
-        })
+        .then_state(|df| assert_eq!((df.phase(), df.deadlines[&DeadlineKey::Vigencia].due), ("ativa", d(2018, 3, 2))))
         .then_operator(|op| assert!(op.active_freezes.contains(&freeze) && op.regimes.len() == 1));
     assert_eq!(world.case(freeze).phase(), "imposta");
 }

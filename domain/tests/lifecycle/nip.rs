@@ -124,7 +124,7 @@ fn a_nip_redressed_within_the_deadline_is_finalised_as_rve() {
     world
         .when(by_fiscal(case, d(2026, 2, 26), answer(Some(d(2026, 2, 24)))))
         .then_events([answered(true, Some(d(2026, 2, 24)), true)])
-        .then_state(|nip| assert_eq!((nip.phase().as_str(), nip.deadlines.len()), ("classificacao", 0)));
+        .then_state(|nip| assert_eq!((nip.phase(), nip.deadlines.len()), ("classificacao", 0)));
     world
         .when(by_fiscal(case, d(2026, 3, 10), classify(NipClassification::Rve)))
         .then_events([classified(NipClassification::Rve, false, true)])
