@@ -37,7 +37,7 @@ impl Subject {
     /// way, as an attacker with database access would: on SQLite by dropping them, on PostgreSQL
     /// with `session_replication_role = replica`, which fires no trigger.
     pub async fn tamper(&self, statements: &[&str]) {
-        const SQLITE_TRIGGERS: [&str; 7] = [
+        const SQLITE_TRIGGERS: [&str; 13] = [
             "events_no_update",
             "events_no_delete",
             "seal_checkpoints_no_update",
@@ -45,6 +45,12 @@ impl Subject {
             "tree_heads_no_update",
             "tree_heads_no_delete",
             "tree_heads_no_replace",
+            "position_gaps_no_update",
+            "position_gaps_no_delete",
+            "position_gaps_no_replace",
+            "personal_data_reads_no_update",
+            "personal_data_reads_no_delete",
+            "personal_data_reads_no_replace",
         ];
         match self {
             Subject::Sqlite(s, _) => {

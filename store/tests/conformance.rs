@@ -12,7 +12,9 @@ use std::time::Duration;
 use autos_store::integrity::{self, ProblemKind};
 use autos_store::personal::{self, MasterKey, PersonalDataReader, PersonalVault};
 use autos_store::testing::Subject;
-use autos_store::{AppendBatch, EventStore, ExpectedVersion, NewEvent, Provenance, StoreError, StreamAppend};
+use autos_store::{
+    AppendBatch, Checkpoint, EventStore, ExpectedVersion, NewEvent, PositionGap, Provenance, StoreError, StreamAppend,
+};
 use chrono::NaiveDate;
 use rand::Rng;
 use serde_json::json;
@@ -281,6 +283,49 @@ autos_store::on_both_backends!(
         assert!(s.raw("UPDATE events SET event_type = 'x'").await.is_err(), "UPDATE must fail");
         assert!(s.raw("DELETE FROM events").await.is_err(), "DELETE must fail");
         assert_eq!(visible_events(store.as_ref(), 1).await[0].event_type, "teste.registrado");
+    }
+
+    async fn the_audit_tables_refuse_update_delete_truncate_and_replace(s: &Subject) {
+        let store = s.store();
+        for n in 1..=3 {
+            store.append(batch(&case_stream(), ExpectedVersion::NoStream, vec![event(n)])).await.unwrap();
+        }
+        let last = visible_events(store.as_ref(), 3).await.pop().unwrap().position;
+        let checkpoint = Checkpoint {
+            seq: 1,
+            position: last + 5,
+            event_count: 3,
+            digest: vec![7; 32],
+            sealed_at: autos_store::hashing::now_micros(),
+        };
+        let gap = PositionGap { from_position: last + 1, to_position: last + 5 };
+        assert!(store.record_checkpoint(&checkpoint, &[gap]).await.unwrap());
+        store.log_personal_read(Uuid::now_v7(), Uuid::now_v7(), "fiscal", "apuração da denúncia").await.unwrap();
+        let reads = store.personal_reads(None, 10).await.unwrap();
+        let mut changes = vec![
+            "UPDATE position_gaps SET to_position = to_position + 1".to_owned(),
+            "DELETE FROM position_gaps".to_owned(),
+            "UPDATE personal_data_reads SET purpose = 'outra'".to_owned(),
+            "DELETE FROM personal_data_reads".to_owned(),
+            "UPDATE seal_checkpoints SET event_count = 2".to_owned(),
+            "DELETE FROM seal_checkpoints".to_owned(),
+        ];
+        changes.extend(match s {
+            Subject::Sqlite(..) => [
+                format!("INSERT OR REPLACE INTO position_gaps VALUES ({}, {})", gap.from_position, gap.to_position + 9),
+                format!("INSERT OR REPLACE INTO personal_data_reads SELECT id, subject_id, reader_id, reader_role, 'outra', read_at FROM personal_data_reads"),
+            ],
+            Subject::Postgres(..) => ["TRUNCATE position_gaps".to_owned(), "TRUNCATE personal_data_reads".to_owned()],
+        });
+        if matches!(s, Subject::Postgres(..)) {
+            changes.push("TRUNCATE seal_checkpoints".to_owned());
+        }
+        for change in &changes {
+            assert!(s.raw(change).await.is_err(), "must fail: {change}");
+        }
+        assert_eq!(store.gaps().await.unwrap(), vec![gap], "the gap is unchanged");
+        assert_eq!(store.personal_reads(None, 10).await.unwrap(), reads, "the read log is unchanged");
+        assert_eq!(store.checkpoints().await.unwrap(), vec![checkpoint], "the checkpoint is unchanged");
     }
 
     async fn verify_passes_on_an_untouched_log_and_the_exported_checkpoint_proves_it(s: &Subject) {

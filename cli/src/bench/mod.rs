@@ -225,21 +225,31 @@ fn check_sizes(writers: usize, events: usize, streams: usize, batch: usize) -> R
     Ok(())
 }
 
-/// Removes every event and keeps the schema. The append-only triggers are lifted only for the
-/// duration of the TRUNCATE, in one transaction, by the table's owner.
+/// Removes every event and keeps the schema. The append-only triggers of the log and its audit
+/// tables are lifted only for the duration of the TRUNCATE, in one transaction, by the tables' owner.
 async fn reset(args: &BenchArgs, database_url: &str) -> Result<(), CliError> {
     match args.backend {
         Backend::Postgres => {
             let store = PgStore::open(database_url, 2).await?;
             let mut tx = store.pool().begin().await.map_err(StoreError::from)?;
-            for sql in [
-                "ALTER TABLE events DISABLE TRIGGER USER",
-                "TRUNCATE events, seal_checkpoints, position_gaps, personal_data_reads",
-                "ALTER TABLE events ENABLE TRIGGER USER",
-                "ALTER SEQUENCE events_position_seq RESTART WITH 1",
-            ] {
-                sqlx::query(sql).execute(&mut *tx).await.map_err(StoreError::from)?;
+            const TABLES: &str = "events, seal_checkpoints, position_gaps, personal_data_reads";
+            for table in TABLES.split(", ") {
+                sqlx::query(&format!("ALTER TABLE {table} DISABLE TRIGGER USER"))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::from)?;
             }
+            sqlx::query(&format!("TRUNCATE {TABLES}")).execute(&mut *tx).await.map_err(StoreError::from)?;
+            for table in TABLES.split(", ") {
+                sqlx::query(&format!("ALTER TABLE {table} ENABLE TRIGGER USER"))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::from)?;
+            }
+            sqlx::query("ALTER SEQUENCE events_position_seq RESTART WITH 1")
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::from)?;
             tx.commit().await.map_err(StoreError::from)?;
         }
         Backend::Sqlite => {
