@@ -427,6 +427,7 @@ async fn restore_postgres(url: &str, source: &Path) -> Result<(), CliError> {
         source.display().to_string(),
     ];
     pg_tool("pg_restore", url, args).await?;
+    sqlx::raw_sql(autos_store::postgres::APP_ROLE_GRANTS).execute(&mut conn).await.map_err(StoreError::from)?;
     let epoch: i32 = sqlx::query_scalar("UPDATE store_epoch SET epoch = epoch + 1 RETURNING epoch")
         .fetch_one(&mut conn)
         .await

@@ -35,7 +35,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions, PgRow};
-use sqlx::{PgPool, Row};
+use sqlx::{Connection, PgConnection, PgPool, Row};
 use tokio::sync::{watch, Notify};
 use uuid::Uuid;
 
@@ -55,6 +55,14 @@ const CHANNEL: &str = "autos_events";
 
 /// How long a session may sit idle inside a transaction before the server ends it.
 const IDLE_IN_TRANSACTION: &str = "30s";
+
+/// Taken by every connection of the pool: the role may read the log and append to it, never
+/// change or remove what is there (migrations/postgres/0011).
+const TAKE_APP_ROLE: &str = "SET ROLE autos_app";
+
+/// The application role and its grants, as migration 0011 creates them: `autos restore` runs them
+/// again on a restored database, whose dump carries no privileges.
+pub const APP_ROLE_GRANTS: &str = include_str!("../../migrations/postgres/0011_least_privilege_role.sql");
 
 /// The PostgreSQL event store.
 pub struct PgStore {
@@ -78,14 +86,21 @@ impl PgStore {
         // exported snapshot) lifts it with SET LOCAL.
         let options =
             PgConnectOptions::from_str(url)?.options([("idle_in_transaction_session_timeout", IDLE_IN_TRANSACTION)]);
+        // The migrations run as the owner, on a connection of their own; every connection of the
+        // pool then works as the least-privileged application role they grant (migration 0011).
+        let mut owner = PgConnection::connect_with(&options).await?;
+        sqlx::migrate!("../migrations/postgres").run(&mut owner).await?;
+        owner.close().await?;
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(2))
             .min_connections(1)
             .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(10))
+            .after_connect(|conn, _| {
+                Box::pin(async move { sqlx::query(TAKE_APP_ROLE).execute(conn).await.map(|_| ()) })
+            })
             .connect_with(options)
             .await?;
-        sqlx::migrate!("../migrations/postgres").run(&pool).await?;
         let epoch: i32 = sqlx::query_scalar("SELECT epoch FROM store_epoch").fetch_one(&pool).await?;
         let (tx, _) = watch::channel(0);
         let commits = Arc::new(tx);

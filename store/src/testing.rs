@@ -64,6 +64,8 @@ impl Subject {
             }
             Subject::Postgres(s, _) => {
                 let mut tx = s.pool().begin().await.unwrap();
+                // Tampering is the owner's doing: the application role may not.
+                sqlx::query("SET LOCAL ROLE NONE").execute(&mut *tx).await.unwrap();
                 sqlx::query("SET LOCAL session_replication_role = replica").execute(&mut *tx).await.unwrap();
                 for sql in statements {
                     sqlx::query(sql).execute(&mut *tx).await.expect(sql);

@@ -285,7 +285,7 @@ autos_store::on_both_backends!(
         assert_eq!(visible_events(store.as_ref(), 1).await[0].event_type, "teste.registrado");
     }
 
-    async fn the_audit_tables_refuse_update_delete_truncate_and_replace(s: &Subject) {
+    async fn the_audit_tables_refuse_update_delete_truncate_and_replace_and_the_app_role_owns_nothing(s: &Subject) {
         let store = s.store();
         for n in 1..=3 {
             store.append(batch(&case_stream(), ExpectedVersion::NoStream, vec![event(n)])).await.unwrap();
@@ -313,12 +313,27 @@ autos_store::on_both_backends!(
         changes.extend(match s {
             Subject::Sqlite(..) => [
                 format!("INSERT OR REPLACE INTO position_gaps VALUES ({}, {})", gap.from_position, gap.to_position + 9),
-                format!("INSERT OR REPLACE INTO personal_data_reads SELECT id, subject_id, reader_id, reader_role, 'outra', read_at FROM personal_data_reads"),
+                "INSERT OR REPLACE INTO personal_data_reads SELECT id, subject_id, reader_id, reader_role, 'outra', read_at FROM personal_data_reads".to_owned(),
             ],
             Subject::Postgres(..) => ["TRUNCATE position_gaps".to_owned(), "TRUNCATE personal_data_reads".to_owned()],
         });
-        if matches!(s, Subject::Postgres(..)) {
-            changes.push("TRUNCATE seal_checkpoints".to_owned());
+        if let Subject::Postgres(pg, _) = s {
+            // The server's connections work as the application role, which owns nothing: it may
+            // neither lift nor drop a trigger, nor change the schema.
+            let role: String = sqlx::query_scalar("SELECT current_user::text").fetch_one(pg.pool()).await.unwrap();
+            assert_eq!(role, "autos_app");
+            changes.extend(
+                [
+                    "TRUNCATE seal_checkpoints",
+                    "TRUNCATE events",
+                    "ALTER TABLE events DISABLE TRIGGER USER",
+                    "DROP TRIGGER events_append_only ON events",
+                    "ALTER TABLE events DROP COLUMN payload",
+                    "CREATE TABLE shadow_events (position bigint)",
+                    "UPDATE events SET payload = '{}'",
+                ]
+                .map(str::to_owned),
+            );
         }
         for change in &changes {
             assert!(s.raw(change).await.is_err(), "must fail: {change}");

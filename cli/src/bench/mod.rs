@@ -232,6 +232,8 @@ async fn reset(args: &BenchArgs, database_url: &str) -> Result<(), CliError> {
         Backend::Postgres => {
             let store = PgStore::open(database_url, 2).await?;
             let mut tx = store.pool().begin().await.map_err(StoreError::from)?;
+            // As the owner: the application role the pool works as may not alter a table.
+            sqlx::query("SET LOCAL ROLE NONE").execute(&mut *tx).await.map_err(StoreError::from)?;
             const TABLES: &str = "events, seal_checkpoints, position_gaps, personal_data_reads";
             for table in TABLES.split(", ") {
                 sqlx::query(&format!("ALTER TABLE {table} DISABLE TRIGGER USER"))
