@@ -179,12 +179,16 @@ enum OfficerAction {
 
 #[derive(Subcommand)]
 enum ImportWhat {
-    /// An operator register: the seed report's list or ANS's CADOP file (either layout).
+    /// Um cadastro de operadoras: a lista do relatório 2000–2003 ou o cadastro da ANS em
+    /// qualquer layout publicado (2021–2022, 2025, atual) ou o cadastro de canceladas.
     Operators {
         file: std::path::PathBuf,
         /// The officer the acts are recorded under (default: the first active admin).
         #[arg(long)]
         officer: Option<Uuid>,
+        /// Data de referência do cadastro (AAAA-MM-DD); sem ela, a que o arquivo informa ou hoje.
+        #[arg(long)]
+        data_referencia: Option<chrono::NaiveDate>,
     },
 }
 
@@ -281,8 +285,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             OfficerAction::Revoke { officer_id } => ops::officer_revoke(&url, officer_id).await,
             OfficerAction::List => ops::officer_list(&url).await,
         },
-        Command::Import { what: ImportWhat::Operators { file, officer } } => {
-            ops::import_operators(&url, &file, officer, rules(RuleBook::builtin())?).await
+        Command::Import { what: ImportWhat::Operators { file, officer, data_referencia } } => {
+            autos_cli::imports::operators(&url, &file, officer, data_referencia, rules(RuleBook::builtin())?).await
         }
         Command::Project { action: ProjectAction::Rebuild { name } } => ops::rebuild(&url, name.as_deref()).await,
         Command::Replay { check, decisions } => {

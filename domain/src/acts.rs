@@ -125,6 +125,11 @@ static CATALOGUE: &[ActInfo] = &[
     op("registrar_administrador", &[Admin], "Registrar administrador"),
     op("registrar_saida_administrador", &[Admin], "Registrar saída de administrador"),
     op("informar_beneficiarios", &[Admin], "Informar número de beneficiários do mês"),
+    op(
+        "registrar_cancelamento_publicado",
+        &[Admin],
+        "Registrar cancelamento publicado no cadastro de operadoras canceladas",
+    ),
     op("suspender_comercializacao", &[Diretoria], "Suspender comercialização"),
     op("restabelecer_comercializacao", &[Diretoria], "Restabelecer comercialização"),
     act(

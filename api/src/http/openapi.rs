@@ -127,7 +127,7 @@ const ROUTES: &[Route] = &[
         access: Access::Public,
         body: Body::None,
         params: &[
-            ("registro", true, "registro ANS, 6 dígitos"),
+            ("registro", true, "registro ANS, 6 dígitos (5 nos registros de 1998–2001)"),
             ("as_of", false, "data legal AAAA-MM-DD"),
             ("known_at", false, "instante de registro RFC 3339"),
         ],
