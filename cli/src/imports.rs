@@ -84,27 +84,47 @@ fn summarise(report: &ImportReport, started: std::time::Instant) -> Result<(), C
     }
 }
 
-/// `autos import operators FILE`: registers, updates and cancels operators from a register
-/// file of any layout, with `referencia` (`--data-referencia`) as the snapshot's date.
+/// What an `autos import` reads.
+#[derive(Debug, Clone, Copy)]
+pub enum Source {
+    /// An operator register of any layout, with the snapshot's reference date
+    /// (`--data-referencia`) when given.
+    Operators { referencia: Option<NaiveDate> },
+    /// ANS's open data of NIP consumer demands.
+    Nip,
+    /// Monthly beneficiary counts per operator.
+    Beneficiaries,
+}
+
+/// `autos import operators|nip|beneficiarios FILE`: the file's rows as acts of the officer
+/// named (or the first active admin), with a progress bar and the summary.
 ///
 /// # Errors
 /// `Config` for an unreadable file or layout (nothing stored), `Rejected` when rows were rejected.
-pub async fn operators(
+pub async fn import(
     url: &str,
     file: &Path,
+    source: Source,
     officer: Option<Uuid>,
-    referencia: Option<NaiveDate>,
     rules: RuleBook,
 ) -> Result<(), CliError> {
     let bytes = read(file)?;
     let (service, request) = desk(url, officer, rules).await?;
     let bar = rows_bar();
     let started = std::time::Instant::now();
-    let report = crate::import::import_operators(&service, &bytes, &request, referencia, &|done, total| {
+    let progress = |done: usize, total: usize| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
-    })
-    .await?;
+    };
+    let report = match source {
+        Source::Operators { referencia } => {
+            crate::import::import_operators(&service, &bytes, &request, referencia, &progress).await?
+        }
+        Source::Nip => crate::import::nip::import_nip(&service, &bytes, &request, &progress).await?,
+        Source::Beneficiaries => {
+            crate::import::beneficiaries::import_beneficiaries(&service, &bytes, &request, &progress).await?
+        }
+    };
     bar.finish_and_clear();
     summarise(&report, started)
 }

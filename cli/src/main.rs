@@ -190,6 +190,20 @@ enum ImportWhat {
         #[arg(long)]
         data_referencia: Option<chrono::NaiveDate>,
     },
+    /// As demandas NIP dos dados abertos da ANS (`;`): uma NIP por número de demanda.
+    Nip {
+        file: std::path::PathBuf,
+        /// The officer the acts are recorded under (default: the first active admin).
+        #[arg(long)]
+        officer: Option<Uuid>,
+    },
+    /// Beneficiários por operadora e mês: registro, competência e quantidade.
+    Beneficiarios {
+        file: std::path::PathBuf,
+        /// The officer the acts are recorded under (default: the first active admin).
+        #[arg(long)]
+        officer: Option<Uuid>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -285,8 +299,16 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             OfficerAction::Revoke { officer_id } => ops::officer_revoke(&url, officer_id).await,
             OfficerAction::List => ops::officer_list(&url).await,
         },
-        Command::Import { what: ImportWhat::Operators { file, officer, data_referencia } } => {
-            autos_cli::imports::operators(&url, &file, officer, data_referencia, rules(RuleBook::builtin())?).await
+        Command::Import { what } => {
+            use autos_cli::imports::{import, Source};
+            let (file, officer, source) = match what {
+                ImportWhat::Operators { file, officer, data_referencia } => {
+                    (file, officer, Source::Operators { referencia: data_referencia })
+                }
+                ImportWhat::Nip { file, officer } => (file, officer, Source::Nip),
+                ImportWhat::Beneficiarios { file, officer } => (file, officer, Source::Beneficiaries),
+            };
+            import(&url, &file, source, officer, rules(RuleBook::builtin())?).await
         }
         Command::Project { action: ProjectAction::Rebuild { name } } => ops::rebuild(&url, name.as_deref()).await,
         Command::Replay { check, decisions } => {

@@ -232,6 +232,7 @@ static CATALOGUE: &[ActInfo] = &[
     act("avaliar_denuncia", &[Fiscal], DA, "Avaliar denúncia (instância interna)"),
     act("encaminhar_ao_nucleo", &[Fiscal], DA, "Encaminhar denúncia ao Núcleo Regional"),
     act("concluir_apuracao", &[Fiscal], DA, "Concluir apuração do Núcleo"),
+    open("registrar_demanda_nip_publicada", &[Admin, Atendente], NIP, "Registrar demanda NIP dos dados abertos da ANS"),
     open("registrar_reclamacao_nip", &[Atendente], NIP, "Registrar reclamação (NIP)"),
     act("notificar_operadora_nip", &[Fiscal], NIP, "Notificar operadora (NIP)"),
     act("registrar_resposta_operadora", &[Fiscal, Atendente], NIP, "Registrar resposta da operadora"),

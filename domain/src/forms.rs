@@ -663,6 +663,25 @@ static FORMS: &[(&str, &[Field])] = &[
     ("registrar_descumprimento_alienacao", &[DESCRICAO]),
     // — NIP —
     (
+        "registrar_demanda_nip_publicada",
+        &[
+            REGISTRO,
+            req("numero_demanda", "Número da demanda", Text, "NUMERO_DA_DEMANDA.", ""),
+            req("canal", "Forma de contato com a ANS", Text, "", ""),
+            req("assunto", "Assunto", Text, "O caminho de temas com \">>\", como publicado.", ""),
+            choice("tema", "Tema", THEMES, ""),
+            choice("natureza", "Natureza da NIP", NIP_KINDS, "RN 343/2013 art. 3"),
+            opt("classificacao", "Classificação", Kind::Choice(NIP_CLASSIFICATIONS), "", "RN 388/2015"),
+            opt("classificacao_publicada", "Classificação como publicada", Text, "", ""),
+            opt("situacao_demanda", "Situação da demanda", Text, "", ""),
+            opt("situacao_nip", "Situação da NIP", Text, "", ""),
+            opt("tipo_de_plano", "Tipo de plano contratado", Text, "", ""),
+            opt("uf_consumidor", "UF do consumidor", Kind::Choice(UFS), "", ""),
+            opt("data_do_auto", "Data do auto de infração", Date, "", ""),
+            opt("numero_processo", "Número do processo", Text, "", ""),
+        ],
+    ),
+    (
         "registrar_reclamacao_nip",
         &[
             REGISTRO,

@@ -8,13 +8,16 @@
 //! pairs that IBGE does not know are reported as warnings.
 //!
 //! # Layout
-//! - [`layout`]: encodings and layouts, rows as raw fields; [`ibge`]: the municipalities.
+//! - [`layout`]: encodings and layouts, rows as raw fields; [`ibge`]: the municipalities;
+//! - [`nip`]: ANS's open data of NIP demands; [`beneficiaries`]: monthly beneficiary counts.
 //!
 //! The `autos import …` commands themselves (progress bar, summary, exit status) are
 //! `crate::imports`.
 
+pub mod beneficiaries;
 pub mod ibge;
 pub mod layout;
+pub mod nip;
 
 use std::collections::HashMap;
 
@@ -131,7 +134,7 @@ pub fn cancellation_motive(text: &str) -> CancellationMotive {
 
 /// The registro as a register writes it: six digits; five, as issued in 1998–2001; fewer,
 /// a six-digit registro whose leading zeros a spreadsheet dropped.
-fn registro_of(text: &str) -> Result<Registro, String> {
+pub(crate) fn registro_of(text: &str) -> Result<Registro, String> {
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     if digits.is_empty() || digits.len() > 6 || digits.len() != text.chars().filter(|c| !c.is_whitespace()).count() {
         return Err(format!("registro ANS inválido: {text:?}"));
