@@ -1,13 +1,15 @@
 //! ANS's open data beyond the register, on both backends: NIP demands (one NIP per demand number,
-//! its classification, nature and outcome, no personal data) and monthly beneficiary counts,
-//! each re-imported without appending anything, rejected rows with their line and reason, and
-//! the complaint index counting the imported NIPs over the imported beneficiaries.
+//! its classification, nature and outcome, no personal data), monthly beneficiary counts and the
+//! published IGR tables (today's layout and the older monthly table), each re-imported without
+//! appending anything, rejected rows with their line and reason, and the complaint index
+//! counting the imported NIPs over the imported beneficiaries beside the published IGR.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use autos_app::service::{Request, Service};
 use autos_cli::import::beneficiaries::import_beneficiaries;
+use autos_cli::import::igr::import_igr;
 use autos_cli::import::nip::{case_id, import_nip};
 use autos_cli::import::{import_operators, ImportReport};
 use autos_domain::case::{CaseDetail, NipPhase};
@@ -19,6 +21,8 @@ use uuid::Uuid;
 const CADOP_2021: &[u8] = include_bytes!("fixtures/cadop_2021.csv");
 const NIP: &[u8] = include_bytes!("fixtures/nip_demandas.csv");
 const BENEFICIARIES: &[u8] = include_bytes!("fixtures/beneficiarios.csv");
+const IGR_CURRENT: &[u8] = include_bytes!("fixtures/igr_atual.csv");
+const IGR_OLDER: &[u8] = include_bytes!("fixtures/igr_antigo.csv");
 
 async fn setup(server: &Server) -> (Service, Request) {
     let service = Service::new(server.store(), Arc::new(RuleBook::builtin()));
@@ -106,6 +110,42 @@ async fn nip_demands_and_beneficiaries_import_once_and_feed_the_complaint_index(
     assert_eq!(index.body["denominador"], members, "{:?}", index.body);
 }
 
+async fn both_igr_layouts_import_once_and_show_beside_the_computed_index(server: &Server) {
+    let (service, request) = setup(server).await;
+    let current = import_igr(&service, IGR_CURRENT, &request, &|_, _| {}).await.unwrap();
+    let file = rows(IGR_CURRENT);
+    assert_eq!((current.imported, current.rejected.len()), (file.len(), 0), "{current:?}");
+
+    // The older table: ISO-8859-1, CRLF, padded comma decimals, empty months, one unknown operator.
+    let older = import_igr(&service, IGR_OLDER, &request, &|_, _| {}).await.unwrap();
+    assert_eq!(older.encoding, "ISO-8859-1");
+    let (text, _) = autos_cli::import::layout::decode_text(IGR_OLDER);
+    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(text.as_bytes());
+    let filled: usize = reader
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| !r[0].contains("DESCONHECIDA"))
+        .map(|r| r.iter().skip(3).filter(|c| !c.trim().is_empty()).count())
+        .sum();
+    assert_eq!(older.imported, filled, "one value per filled month: {older:?}");
+    assert_eq!(older.rejected.len(), 1, "{older:?}");
+    assert!(older.rejected[0].1.contains("não registrada"), "{older:?}");
+    for (bytes, report) in [(IGR_CURRENT, &current), (IGR_OLDER, &older)] {
+        let before = server.event_count().await;
+        let again = import_igr(&service, bytes, &request, &|_, _| {}).await.unwrap();
+        assert_eq!((again.imported, again.changed, again.unchanged), (0, 0, report.imported), "{again:?}");
+        assert_eq!(server.event_count().await, before, "a second run appends nothing");
+    }
+
+    server.settle().await;
+    let row = &file[0];
+    let index =
+        server.get(&format!("/api/v1/complaint-index?registro={}&mes=2024-02", row["REGISTRO_OPERADORA"]), None).await;
+    let published = index.body["igr_publicado"].as_array().unwrap();
+    let shown = published.iter().find(|p| p["cobertura"] == row["COBERTURA"].as_str()).expect("the published IGR");
+    assert_eq!(shown["igr"], row["IGR"].replace(',', "."), "{published:?}");
+}
+
 async fn a_file_without_the_nip_columns_imports_nothing(server: &Server) {
     let (service, request) = setup(server).await;
     let before = server.event_count().await;
@@ -118,5 +158,6 @@ async fn a_file_without_the_nip_columns_imports_nothing(server: &Server) {
 
 autos_e2e::e2e_on_both_backends!(
     nip_demands_and_beneficiaries_import_once_and_feed_the_complaint_index,
+    both_igr_layouts_import_once_and_show_beside_the_computed_index,
     a_file_without_the_nip_columns_imports_nothing,
 );

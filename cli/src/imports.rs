@@ -94,9 +94,11 @@ pub enum Source {
     Nip,
     /// Monthly beneficiary counts per operator.
     Beneficiaries,
+    /// ANS's published IGR tables (either layout).
+    Igr,
 }
 
-/// `autos import operators|nip|beneficiarios FILE`: the file's rows as acts of the officer
+/// `autos import operators|nip|beneficiarios|igr FILE`: the file's rows as acts of the officer
 /// named (or the first active admin), with a progress bar and the summary.
 ///
 /// # Errors
@@ -124,6 +126,7 @@ pub async fn import(
         Source::Beneficiaries => {
             crate::import::beneficiaries::import_beneficiaries(&service, &bytes, &request, &progress).await?
         }
+        Source::Igr => crate::import::igr::import_igr(&service, &bytes, &request, &progress).await?,
     };
     bar.finish_and_clear();
     summarise(&report, started)

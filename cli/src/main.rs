@@ -204,6 +204,13 @@ enum ImportWhat {
         #[arg(long)]
         officer: Option<Uuid>,
     },
+    /// O IGR publicado pela ANS (dados abertos atuais ou a tabela antiga com meses como Dez/19).
+    Igr {
+        file: std::path::PathBuf,
+        /// The officer the acts are recorded under (default: the first active admin).
+        #[arg(long)]
+        officer: Option<Uuid>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -307,6 +314,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 }
                 ImportWhat::Nip { file, officer } => (file, officer, Source::Nip),
                 ImportWhat::Beneficiarios { file, officer } => (file, officer, Source::Beneficiaries),
+                ImportWhat::Igr { file, officer } => (file, officer, Source::Igr),
             };
             import(&url, &file, source, officer, rules(RuleBook::builtin())?).await
         }

@@ -125,6 +125,7 @@ static CATALOGUE: &[ActInfo] = &[
     op("registrar_administrador", &[Admin], "Registrar administrador"),
     op("registrar_saida_administrador", &[Admin], "Registrar saída de administrador"),
     op("informar_beneficiarios", &[Admin], "Informar número de beneficiários do mês"),
+    op("registrar_igr_publicado", &[Admin], "Registrar IGR publicado pela ANS"),
     op(
         "registrar_cancelamento_publicado",
         &[Admin],

@@ -415,6 +415,16 @@ static FORMS: &[(&str, &[Field])] = &[
         ],
     ),
     (
+        "registrar_igr_publicado",
+        &[
+            req("competencia", "Competência", Text, "AAAA-MM.", "RN 623/2024"),
+            req("cobertura", "Cobertura", Text, "Médico-hospitalar ou odontológica.", ""),
+            req("igr", "IGR", Kind::Decimal, "", "RN 623/2024"),
+            opt("reclamacoes", "Reclamações", Count, "", ""),
+            opt("beneficiarios", "Beneficiários", Count, "", ""),
+        ],
+    ),
+    (
         "registrar_cancelamento_publicado",
         &[
             choice("motivo", "Motivo", CANCELLATION_MOTIVES, "RN 85/2004; Lei 9.656/1998 art. 8"),

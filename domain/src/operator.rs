@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, Months, NaiveDate};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -111,6 +112,9 @@ pub struct OperatorState {
     /// The cancellation motive in the words of ANS's register of cancelled operators.
     #[serde(default)]
     pub motivo_cancelamento_publicado: Option<String>,
+    /// The IGR values ANS published for the operator, one per competência and coverage.
+    #[serde(default)]
+    pub igr_publicado: Vec<IgrPublicado>,
     pub licence: Licence,
     pub cancellation_case: Option<Uuid>,
     pub regimes: BTreeMap<RegimeKind, ActiveRegime>,
@@ -143,6 +147,19 @@ pub struct CadastroAnterior {
     pub cnpj: Option<Cnpj>,
     pub modalidade: Option<Modalidade>,
     pub uf: Option<Uf>,
+}
+
+/// An IGR value of ANS's published IGR tables: the reference series beside the index Autos
+/// computes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IgrPublicado {
+    /// `AAAA-MM`.
+    pub competencia: String,
+    /// Médico-hospitalar or odontológica, as published.
+    pub cobertura: String,
+    pub igr: Decimal,
+    pub reclamacoes: Option<u64>,
+    pub beneficiarios: Option<u64>,
 }
 
 /// Monthly counts keyed by (year, month) as a JSON list of `[ano, mes, quantidade]`.
@@ -203,6 +220,8 @@ pub enum OperatorEvent {
     AdministradorEmpossado { administrador_id: Uuid, nome: String, cargo: String, inicio: NaiveDate },
     #[serde(rename = "operadora.administrador_desligado")]
     AdministradorDesligado { administrador_id: Uuid, fim: NaiveDate, afastado_pela_ans: bool },
+    #[serde(rename = "operadora.igr_publicado_registrado")]
+    IgrPublicadoRegistrado { publicado: IgrPublicado },
     #[serde(rename = "operadora.beneficiarios_informados")]
     BeneficiariosInformados { ano: i32, mes: u32, quantidade: u64 },
     #[serde(rename = "operadora.regime_instaurado")]
@@ -308,6 +327,17 @@ pub enum OperatorCommand {
         mes: u32,
         quantidade: u64,
     },
+    /// Records a value of ANS's published IGR tables (the reference series).
+    RegistrarIgrPublicado {
+        /// `AAAA-MM`.
+        competencia: String,
+        cobertura: String,
+        igr: Decimal,
+        #[serde(default)]
+        reclamacoes: Option<u64>,
+        #[serde(default)]
+        beneficiarios: Option<u64>,
+    },
     SuspenderComercializacao {
         escopo: String,
         documento: String,
@@ -398,6 +428,11 @@ impl OperatorState {
             }
             E::BeneficiariosInformados { ano, mes, quantidade } => {
                 self.beneficiaries.insert((*ano, *mes), *quantidade);
+            }
+            E::IgrPublicadoRegistrado { publicado } => {
+                self.igr_publicado
+                    .retain(|p| (&p.competencia, &p.cobertura) != (&publicado.competencia, &publicado.cobertura));
+                self.igr_publicado.push(publicado.clone());
             }
             E::RegimeInstaurado { regime, caso, desde, vigencia_ate } => {
                 self.regimes.insert(*regime, ActiveRegime { caso: *caso, desde: *desde, vigencia_ate: *vigencia_ate });
@@ -508,6 +543,9 @@ impl OperatorState {
 
 /// The register of cancelled operators ANS publishes with its open data (the cadastro of operators).
 const NORM_PUBLISHED_CANCELLATION: &str = "Lei 9.656/1998 art. 8; RN 85/2004 (cadastro de operadoras canceladas)";
+
+/// ANS's published IGR (Índice Geral de Reclamações) tables.
+const NORM_PUBLISHED_IGR: &str = "RN 623/2024 (IGR); dados abertos da ANS, IGR";
 
 /// Registrations dated before this day may lack the CNPJ (the seed report's register).
 const HISTORICAL_REGISTER_UNTIL: NaiveDate = match NaiveDate::from_ymd_opt(2004, 1, 1) {
@@ -646,6 +684,22 @@ pub fn decide_operator(
                 return Err(DomainError::invalid("mes", format!("competência inválida ou futura: {mes:02}/{ano}")));
             }
             one(E::BeneficiariosInformados { ano, mes, quantidade }, "RDC 03/2000; RN 17/2002 (SIB)", None)
+        }
+        C::RegistrarIgrPublicado { competencia, cobertura, igr, reclamacoes, beneficiarios } => {
+            if NaiveDate::parse_from_str(&format!("{competencia}-01"), "%Y-%m-%d").is_err() {
+                return Err(DomainError::invalid("competencia", format!("esperado AAAA-MM: {competencia:?}")));
+            }
+            if igr.is_sign_negative() {
+                return Err(DomainError::invalid("igr", "o IGR não pode ser negativo"));
+            }
+            let publicado = IgrPublicado {
+                competencia,
+                cobertura: non_empty("cobertura", cobertura)?,
+                igr,
+                reclamacoes,
+                beneficiarios,
+            };
+            one(E::IgrPublicadoRegistrado { publicado }, NORM_PUBLISHED_IGR, None)
         }
         C::SuspenderComercializacao { escopo, documento } => one(
             E::ComercializacaoSuspensa { escopo: non_empty("escopo", escopo)? },

@@ -9,13 +9,15 @@
 //!
 //! # Layout
 //! - [`layout`]: encodings and layouts, rows as raw fields; [`ibge`]: the municipalities;
-//! - [`nip`]: ANS's open data of NIP demands; [`beneficiaries`]: monthly beneficiary counts.
+//! - [`nip`]: ANS's open data of NIP demands; [`beneficiaries`]: monthly beneficiary counts;
+//!   [`igr`]: ANS's published IGR tables.
 //!
 //! The `autos import …` commands themselves (progress bar, summary, exit status) are
 //! `crate::imports`.
 
 pub mod beneficiaries;
 pub mod ibge;
+pub mod igr;
 pub mod layout;
 pub mod nip;
 
