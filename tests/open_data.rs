@@ -108,6 +108,22 @@ async fn nip_demands_and_beneficiaries_import_once_and_feed_the_complaint_index(
     let index = server.get(&format!("/api/v1/complaint-index?registro={registro}&mes={month}"), None).await;
     assert_eq!(index.body["numerador"], complaints as i64, "{:?}", index.body);
     assert_eq!(index.body["denominador"], members, "{:?}", index.body);
+
+    // The computed IGR, exported in ANS's layout with comma decimals.
+    let export = server.get(&format!("/api/v1/igr?competencia={month}"), None).await;
+    let mut lines = export.text.lines();
+    assert_eq!(lines.next(), Some(autos_api::http::igr::HEADER), "{}", export.text);
+    let line = lines.find(|l| l.starts_with(&format!("{registro};"))).expect("the operator's row");
+    let cells: Vec<&str> = line.split(';').collect();
+    let cents = (complaints as i64 * 10_000 * 100 * 2 + members) / (members * 2);
+    assert_eq!(cells[3], format!("{},{:02}", cents / 100, cents % 100), "{line}");
+    assert_eq!(
+        (cells[4], cells[5], cells[7]),
+        (complaints.to_string().as_str(), members.to_string().as_str(), "202402")
+    );
+    // What Autos exports, the IGR import reads back.
+    let published = import_igr(&service, export.text.as_bytes(), &request, &|_, _| {}).await.unwrap();
+    assert!(published.rejected.is_empty() && published.imported > 0, "{published:?}");
 }
 
 async fn both_igr_layouts_import_once_and_show_beside_the_computed_index(server: &Server) {

@@ -351,6 +351,17 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
+        path: "/api/v1/igr",
+        tag: "painel",
+        summary: "IGR calculado, no layout dos dados abertos da ANS (CSV com ; e vírgula decimal)",
+        access: Access::Public,
+        body: Body::None,
+        params: &[("competencia", false, "AAAA-MM (sem ela, o último mês encerrado)")],
+        ok: "200",
+        errors: &["400", "500", "503"],
+    },
+    Route {
+        method: HttpMethod::Get,
         path: "/api/v1/complaint-index",
         tag: "painel",
         summary: "Índice de reclamações: numerador, denominador, janela e escala separados",
