@@ -1,6 +1,7 @@
 //! Golden tests: after the demonstration history, the dashboards return the tables of ANS's
 //! 2000–2003 report exactly, on both backends — interventions (by type and modalidade),
-//! portfolio transfers, sanctioning processes and Disque ANS demandas. The expected values are
+//! portfolio transfers, sanctioning processes and Disque ANS demandas — and every operator has
+//! its UF, so the bulletin's UF panels add up to the national one. The expected values are
 //! read from the report's tables (`cli/data/`), not written here; only the report's own stated
 //! totals are, as cross-checks.
 
@@ -29,6 +30,37 @@ async fn dashboard(server: &Server, name: &str) -> Value {
     let answer = server.get(&format!("/api/v1/dashboard/{name}"), None).await;
     assert_eq!(answer.status, StatusCode::OK, "{name}: {:?}", answer.body);
     answer.body
+}
+
+/// The total of the themes of one scope of a quarter's bulletin (all themes).
+fn themes_total(panorama: &Value) -> i64 {
+    panorama["temas"].as_array().unwrap().iter().map(|t| t["total"].as_i64().unwrap()).sum()
+}
+
+async fn bulletin_uf_panels(server: &Server) {
+    let bulletin = |uf: &'static str| async move {
+        let answer = server.get(&format!("/api/v1/bulletins/{uf}/2002/2?limite=1000"), None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{uf}: {:?}", answer.body);
+        answer.body
+    };
+    let sp = bulletin("SP").await;
+    let national = themes_total(&sp["nacional"]);
+    assert!(national > 0);
+    assert!(themes_total(&sp["estadual"]) > 0, "the UF panel has data: {:?}", sp["estadual"]);
+    let seated_in_sp = sp["estadual"]["operadoras"].as_array().unwrap();
+    assert!(!seated_in_sp.is_empty());
+    for operator in seated_in_sp {
+        let registro = operator["registro"].as_str().unwrap();
+        let status = server.get(&format!("/api/v1/operators/{registro}"), None).await;
+        assert_eq!(status.body["state"]["uf"], "SP", "{registro}");
+    }
+    // Every operator has a UF: the UF panels add up to the national one.
+    let mut by_uf = 0;
+    for uf in autos_domain::Uf::ALL {
+        let code: &'static str = uf.code();
+        by_uf += themes_total(&bulletin(code).await["estadual"]);
+    }
+    assert_eq!(by_uf, national);
 }
 
 async fn interventions(server: &Server) {
@@ -135,8 +167,10 @@ autos_e2e::e2e_on_both_backends!(
         let options = autos_cli::demo::Options::default();
         let report = autos_cli::demo::run(server.store(), &options, &|_| {}).await.unwrap();
         assert_eq!(report.operators.imported, 512);
+        assert!(report.operators.warnings.is_empty(), "every operator gets its UF: {:?}", report.operators.warnings);
         server.settle().await;
 
+        bulletin_uf_panels(server).await;
         interventions(server).await;
         transfers(server).await;
         sanctions(server).await;

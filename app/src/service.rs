@@ -414,10 +414,22 @@ impl Service {
     /// `InvalidInput` for an act that names no operator; `Domain` for the first refused act
     /// (then nothing is appended); `Store` on conflicts after the retries or database faults.
     pub async fn open_cases(&self, acts: &[(CaseCommand, Request)]) -> Result<Vec<Outcome>, AppError> {
+        let identified: Vec<(Uuid, CaseCommand, Request)> =
+            acts.iter().map(|(command, request)| (Uuid::now_v7(), command.clone(), request.clone())).collect();
+        self.open_cases_as(&identified).await
+    }
+
+    /// [`Service::open_cases`], each case under the id given: an importer derives it from the
+    /// source's own key (a demand number), so that a second run finds the case it opened. A
+    /// case that already exists is a version conflict.
+    ///
+    /// # Errors
+    /// As [`Service::open_cases`].
+    pub async fn open_cases_as(&self, acts: &[(Uuid, CaseCommand, Request)]) -> Result<Vec<Outcome>, AppError> {
         retrying(true, move || async move {
             let mut operators: BTreeMap<Registro, Folded<OperatorState>> = BTreeMap::new();
             let mut pending = Pending::default();
-            for (command, request) in acts {
+            for (id, command, request) in acts {
                 let registro = command.target_registro().ok_or_else(|| {
                     AppError::InvalidInput(format!("o ato {} não abre caso de uma operadora", command.act()))
                 })?;
@@ -425,13 +437,12 @@ impl Service {
                     Entry::Occupied(slot) => slot.into_mut(),
                     Entry::Vacant(slot) => slot.insert(self.operator(registro).await?),
                 };
-                let id = Uuid::now_v7();
                 let fresh = Folded { state: CaseState::default(), version: 0, opened_on: None };
                 let (emitted, versions) =
-                    self.decide_on_case(id, &fresh, registro, operator, command.clone(), request).await?;
+                    self.decide_on_case(*id, &fresh, registro, operator, command.clone(), request).await?;
                 carry_forward(operator, registro, &emitted);
                 let command_json = serde_json::to_value(command).map_err(|e| AppError::InvalidInput(e.to_string()))?;
-                pending.push(Some(id), self.batch(emitted, &versions, request, &command_json, None).await?);
+                pending.push(Some(*id), self.batch(emitted, &versions, request, &command_json, None).await?);
             }
             pending.append(self).await
         })

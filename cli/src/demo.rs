@@ -182,7 +182,7 @@ pub async fn load(
     desk.report();
     let registration = desk.request(Role::Admin, date(2000, 1, 3), None);
     let step = desk.step;
-    let operators = import::import_operators(&service, SEED_OPERATORS, &registration, &|done, _| {
+    let operators = import::import_operators(&service, SEED_OPERATORS, &registration, None, &|done, _| {
         progress(&Progress { step, acts: done, planned: 0, events: 0 });
     })
     .await?;

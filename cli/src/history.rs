@@ -58,6 +58,7 @@ pub fn operator_decisions(rules: &RuleBook, n: u32, events: usize) -> Result<(Re
         registro_provisorio: false,
         regiao: None,
         municipio: None,
+        referencia: None,
     };
     let emitted = decide_operator(&operator, register, &Context::new(admin.clone(), start, rules))?;
     fold(&mut out, &mut operator, None, emitted);

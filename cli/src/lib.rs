@@ -7,11 +7,12 @@
 //! - [`trust`]: the signed tree heads' files, `autos keys`, the head check, `autos proof check`.
 //! - [`backup`]: `autos backup` and `autos restore` on both backends.
 //! - [`demo`]: the demonstration history of ANS's 2000–2003 report (its tables in `cli/data/`).
-//! - [`import`]: operator registers (the seed report and ANS's CADOP layouts).
+//! - [`import`]: operator registers (the seed report and every CADOP layout ANS published) and the IBGE municipalities;
+//!   [`imports`]: the `autos import …` commands over it (progress, summary, exit status).
 //! - [`bench`]: the event-store yardstick and the read-model benchmark; [`history`]: synthetic histories.
 //! - [`error`]: [`CliError`] and its exit codes.
 //!
-//! Modules depend downwards only: `backup` → `ops` → `demo` → `import`, `ops` → `trust`;
+//! Modules depend downwards only: `imports` → `ops`, `backup` → `ops` → `demo` → `import`, `ops` → `trust`;
 //! `bench` → `history`.
 
 pub mod backup;
@@ -20,6 +21,7 @@ pub mod demo;
 pub mod error;
 pub mod history;
 pub mod import;
+pub mod imports;
 pub mod ops;
 pub mod trust;
 

@@ -179,8 +179,33 @@ enum OfficerAction {
 
 #[derive(Subcommand)]
 enum ImportWhat {
-    /// An operator register: the seed report's list or ANS's CADOP file (either layout).
+    /// Um cadastro de operadoras: a lista do relatório 2000–2003 ou o cadastro da ANS em
+    /// qualquer layout publicado (2021–2022, 2025, atual) ou o cadastro de canceladas.
     Operators {
+        file: std::path::PathBuf,
+        /// The officer the acts are recorded under (default: the first active admin).
+        #[arg(long)]
+        officer: Option<Uuid>,
+        /// Data de referência do cadastro (AAAA-MM-DD); sem ela, a que o arquivo informa ou hoje.
+        #[arg(long)]
+        data_referencia: Option<chrono::NaiveDate>,
+    },
+    /// As demandas NIP dos dados abertos da ANS (`;`): uma NIP por número de demanda.
+    Nip {
+        file: std::path::PathBuf,
+        /// The officer the acts are recorded under (default: the first active admin).
+        #[arg(long)]
+        officer: Option<Uuid>,
+    },
+    /// Beneficiários por operadora e mês: registro, competência e quantidade.
+    Beneficiarios {
+        file: std::path::PathBuf,
+        /// The officer the acts are recorded under (default: the first active admin).
+        #[arg(long)]
+        officer: Option<Uuid>,
+    },
+    /// O IGR publicado pela ANS (dados abertos atuais ou a tabela antiga com meses como Dez/19).
+    Igr {
         file: std::path::PathBuf,
         /// The officer the acts are recorded under (default: the first active admin).
         #[arg(long)]
@@ -281,8 +306,17 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             OfficerAction::Revoke { officer_id } => ops::officer_revoke(&url, officer_id).await,
             OfficerAction::List => ops::officer_list(&url).await,
         },
-        Command::Import { what: ImportWhat::Operators { file, officer } } => {
-            ops::import_operators(&url, &file, officer, rules(RuleBook::builtin())?).await
+        Command::Import { what } => {
+            use autos_cli::imports::{import, Source};
+            let (file, officer, source) = match what {
+                ImportWhat::Operators { file, officer, data_referencia } => {
+                    (file, officer, Source::Operators { referencia: data_referencia })
+                }
+                ImportWhat::Nip { file, officer } => (file, officer, Source::Nip),
+                ImportWhat::Beneficiarios { file, officer } => (file, officer, Source::Beneficiaries),
+                ImportWhat::Igr { file, officer } => (file, officer, Source::Igr),
+            };
+            import(&url, &file, source, officer, rules(RuleBook::builtin())?).await
         }
         Command::Project { action: ProjectAction::Rebuild { name } } => ops::rebuild(&url, name.as_deref()).await,
         Command::Replay { check, decisions } => {

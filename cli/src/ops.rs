@@ -490,57 +490,6 @@ pub async fn acting_officer(store: &dyn EventStore, officer: Option<Uuid>) -> Re
     })
 }
 
-/// `autos import operators FILE`: registers or updates operators from a register file, with a
-/// progress bar and a final report; exit status 3 when rows were rejected.
-///
-/// # Errors
-/// `Config` for an unreadable file or layout, `Rejected` when rows were rejected.
-pub async fn import_operators(
-    url: &str,
-    file: &std::path::Path,
-    officer: Option<Uuid>,
-    rules: RuleBook,
-) -> Result<(), CliError> {
-    let bytes =
-        std::fs::read(file).map_err(|e| CliError::Config(format!("não foi possível ler {}: {e}", file.display())))?;
-    let store = open_store(url).await?;
-    let officer = acting_officer(store.as_ref(), officer).await?;
-    let service = autos_app::service::Service::new(store.clone(), Arc::new(rules));
-    let request = autos_app::service::Request {
-        actor: autos_domain::Actor::new(officer.officer_id.to_string(), officer.role),
-        actor_id: officer.officer_id,
-        occurred_on: chrono::Local::now().date_naive(),
-        correlation_id: Some(Uuid::now_v7()),
-    };
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template("importando [{bar:40}] {pos}/{len} linhas ({per_sec}, restam {eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let report = crate::import::import_operators(&service, &bytes, &request, &|done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    })
-    .await?;
-    bar.finish_and_clear();
-    println!("Arquivo: layout {}, codificação {}.", report.layout, report.encoding);
-    println!(
-        "Importadas: {}   sem mudança: {}   alteradas: {}   rejeitadas: {}",
-        report.imported,
-        report.unchanged,
-        report.changed,
-        report.rejected.len()
-    );
-    for (line, reason) in &report.rejected {
-        println!("  linha {line}: {reason}");
-    }
-    if report.rejected.is_empty() {
-        Ok(())
-    } else {
-        Err(CliError::Rejected(report.rejected.len()))
-    }
-}
-
 /// `autos demo`: the demonstration history on an empty database.
 ///
 /// # Errors

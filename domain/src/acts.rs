@@ -125,6 +125,12 @@ static CATALOGUE: &[ActInfo] = &[
     op("registrar_administrador", &[Admin], "Registrar administrador"),
     op("registrar_saida_administrador", &[Admin], "Registrar saída de administrador"),
     op("informar_beneficiarios", &[Admin], "Informar número de beneficiários do mês"),
+    op("registrar_igr_publicado", &[Admin], "Registrar IGR publicado pela ANS"),
+    op(
+        "registrar_cancelamento_publicado",
+        &[Admin],
+        "Registrar cancelamento publicado no cadastro de operadoras canceladas",
+    ),
     op("suspender_comercializacao", &[Diretoria], "Suspender comercialização"),
     op("restabelecer_comercializacao", &[Diretoria], "Restabelecer comercialização"),
     act(
@@ -227,6 +233,7 @@ static CATALOGUE: &[ActInfo] = &[
     act("avaliar_denuncia", &[Fiscal], DA, "Avaliar denúncia (instância interna)"),
     act("encaminhar_ao_nucleo", &[Fiscal], DA, "Encaminhar denúncia ao Núcleo Regional"),
     act("concluir_apuracao", &[Fiscal], DA, "Concluir apuração do Núcleo"),
+    open("registrar_demanda_nip_publicada", &[Admin, Atendente], NIP, "Registrar demanda NIP dos dados abertos da ANS"),
     open("registrar_reclamacao_nip", &[Atendente], NIP, "Registrar reclamação (NIP)"),
     act("notificar_operadora_nip", &[Fiscal], NIP, "Notificar operadora (NIP)"),
     act("registrar_resposta_operadora", &[Fiscal, Atendente], NIP, "Registrar resposta da operadora"),

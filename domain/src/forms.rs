@@ -252,6 +252,8 @@ const LE_CLOSURES: &[Choice] = &[
     ("falencia_ou_insolvencia_decretada", "Falência ou insolvência decretada"),
     ("conversao_em_liquidacao_ordinaria", "Conversão em liquidação ordinária"),
 ];
+/// The closed list of cancellation motives, with "outro" for a motive that fits none of it (the
+/// words of ANS's register of cancelled operators, or of the act).
 const CANCELLATION_MOTIVES: &[Choice] = &[
     ("por_solicitacao_da_operadora", "Por solicitação da operadora"),
     ("circular_susep77_1999", "Descumprimento da Circular SUSEP nº 77/1999"),
@@ -266,6 +268,7 @@ const CANCELLATION_MOTIVES: &[Choice] = &[
     ("encerramento_de_df_com_cancelamento", "Encerramento de direção fiscal com cancelamento"),
     ("sancao_art25_v_i", "Sanção do art. 25 VI da Lei 9.656/1998"),
     ("alternativa_a_liquidacao", "Alternativa à liquidação (deliberação da Diretoria Colegiada)"),
+    ("outro", "Outro motivo"),
 ];
 const ABRANGENCIAS: &[Choice] = &[("total", "Total"), ("parcial", "Parcial")];
 const COMPULSORY_GROUNDS: &[Choice] =
@@ -367,6 +370,7 @@ static FORMS: &[(&str, &[Field])] = &[
             req("registro_provisorio", "Registro provisório", Flag, "", "Lei 9.656/1998 art. 19"),
             opt("regiao", "Região da sede", Kind::Choice(REGIONS), "Quando o cadastro dá a região em vez da UF.", ""),
             opt("municipio", "Município da sede", Text, "", ""),
+            opt("referencia", "Data de referência do cadastro", Date, "A do arquivo do cadastro, quando houver.", ""),
         ],
     ),
     ("conceder_autorizacao_funcionamento", &[DOCUMENTO]),
@@ -377,6 +381,13 @@ static FORMS: &[(&str, &[Field])] = &[
             opt("cnpj", "CNPJ", Kind::Cnpj, "Em branco: não muda.", ""),
             opt("modalidade", "Modalidade", Kind::Choice(MODALIDADES), "Em branco: não muda.", ""),
             opt("uf", "UF da sede", Kind::Choice(UFS), "Em branco: não muda.", ""),
+            opt(
+                "referencia",
+                "Data de referência do cadastro",
+                Date,
+                "Anterior à dos dados atuais: registrada como histórico.",
+                "",
+            ),
         ],
     ),
     (
@@ -401,6 +412,23 @@ static FORMS: &[(&str, &[Field])] = &[
             req("ano", "Ano", Count, "", "RN 295/2012 (SIB)"),
             req("mes", "Mês", Count, "1 a 12.", "RN 295/2012 (SIB)"),
             req("quantidade", "Beneficiários", Count, "", "RN 295/2012 (SIB)"),
+        ],
+    ),
+    (
+        "registrar_igr_publicado",
+        &[
+            req("competencia", "Competência", Text, "AAAA-MM.", "RN 623/2024"),
+            req("cobertura", "Cobertura", Text, "Médico-hospitalar ou odontológica.", ""),
+            req("igr", "IGR", Kind::Decimal, "", "RN 623/2024"),
+            opt("reclamacoes", "Reclamações", Count, "", ""),
+            opt("beneficiarios", "Beneficiários", Count, "", ""),
+        ],
+    ),
+    (
+        "registrar_cancelamento_publicado",
+        &[
+            choice("motivo", "Motivo", CANCELLATION_MOTIVES, "RN 85/2004; Lei 9.656/1998 art. 8"),
+            req("motivo_publicado", "Motivo como publicado", Text, "Como o cadastro de canceladas o escreve.", ""),
         ],
     ),
     (
@@ -644,6 +672,25 @@ static FORMS: &[(&str, &[Field])] = &[
     ),
     ("registrar_descumprimento_alienacao", &[DESCRICAO]),
     // — NIP —
+    (
+        "registrar_demanda_nip_publicada",
+        &[
+            REGISTRO,
+            req("numero_demanda", "Número da demanda", Text, "NUMERO_DA_DEMANDA.", ""),
+            req("canal", "Forma de contato com a ANS", Text, "", ""),
+            req("assunto", "Assunto", Text, "O caminho de temas com \">>\", como publicado.", ""),
+            choice("tema", "Tema", THEMES, ""),
+            choice("natureza", "Natureza da NIP", NIP_KINDS, "RN 343/2013 art. 3"),
+            opt("classificacao", "Classificação", Kind::Choice(NIP_CLASSIFICATIONS), "", "RN 388/2015"),
+            opt("classificacao_publicada", "Classificação como publicada", Text, "", ""),
+            opt("situacao_demanda", "Situação da demanda", Text, "", ""),
+            opt("situacao_nip", "Situação da NIP", Text, "", ""),
+            opt("tipo_de_plano", "Tipo de plano contratado", Text, "", ""),
+            opt("uf_consumidor", "UF do consumidor", Kind::Choice(UFS), "", ""),
+            opt("data_do_auto", "Data do auto de infração", Date, "", ""),
+            opt("numero_processo", "Número do processo", Text, "", ""),
+        ],
+    ),
     (
         "registrar_reclamacao_nip",
         &[

@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, Months, NaiveDate};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -39,6 +40,9 @@ pub enum CancellationMotive {
     SancaoArt25VI,
     /// Cancellation instead of LE (≤ 40 salários mínimos of net obligations, RN 316) [MAN].
     AlternativaALiquidacao,
+    /// A motive that fits none of the above; a cancellation from ANS's register of cancelled
+    /// operators keeps the register's words with it ([`OperatorEvent::CancelamentoPublicadoRegistrado`]).
+    Outro,
 }
 
 impl CancellationMotive {
@@ -99,6 +103,18 @@ pub struct OperatorState {
     pub regiao: Option<Region>,
     #[serde(default)]
     pub municipio: Option<String>,
+    /// The reference date of the register snapshot the current cadastral data comes from;
+    /// an older snapshot's differences are kept in `historico_cadastral`, not applied.
+    #[serde(default)]
+    pub cadastro_referencia: Option<NaiveDate>,
+    #[serde(default)]
+    pub historico_cadastral: Vec<CadastroAnterior>,
+    /// The cancellation motive in the words of ANS's register of cancelled operators.
+    #[serde(default)]
+    pub motivo_cancelamento_publicado: Option<String>,
+    /// The IGR values ANS published for the operator, one per competência and coverage.
+    #[serde(default)]
+    pub igr_publicado: Vec<IgrPublicado>,
     pub licence: Licence,
     pub cancellation_case: Option<Uuid>,
     pub regimes: BTreeMap<RegimeKind, ActiveRegime>,
@@ -120,6 +136,30 @@ pub struct OperatorState {
     #[serde(rename = "beneficiarios_mensais", with = "month_counts", default)]
     pub beneficiaries: BTreeMap<(i32, u32), u64>,
     pub active_freezes: BTreeSet<Uuid>,
+}
+
+/// Cadastral data of an older register snapshot than the current one: history, not the
+/// current value (issue: snapshots imported out of order never undo newer data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CadastroAnterior {
+    pub referencia: NaiveDate,
+    pub razao_social: Option<String>,
+    pub cnpj: Option<Cnpj>,
+    pub modalidade: Option<Modalidade>,
+    pub uf: Option<Uf>,
+}
+
+/// An IGR value of ANS's published IGR tables: the reference series beside the index Autos
+/// computes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IgrPublicado {
+    /// `AAAA-MM`.
+    pub competencia: String,
+    /// Médico-hospitalar or odontológica, as published.
+    pub cobertura: String,
+    pub igr: Decimal,
+    pub reclamacoes: Option<u64>,
+    pub beneficiarios: Option<u64>,
 }
 
 /// Monthly counts keyed by (year, month) as a JSON list of `[ano, mes, quantidade]`.
@@ -157,6 +197,9 @@ pub enum OperatorEvent {
         regiao: Option<Region>,
         #[serde(default)]
         municipio: Option<String>,
+        /// The reference date of the register snapshot the registration comes from.
+        #[serde(default)]
+        referencia: Option<NaiveDate>,
     },
     #[serde(rename = "operadora.autorizada")]
     Autorizada {},
@@ -166,11 +209,19 @@ pub enum OperatorEvent {
         cnpj: Option<Cnpj>,
         modalidade: Option<Modalidade>,
         uf: Option<Uf>,
+        /// The reference date of the register snapshot the change comes from.
+        #[serde(default)]
+        referencia: Option<NaiveDate>,
+        /// The snapshot is older than the current data: recorded as history, not applied.
+        #[serde(default)]
+        historico: bool,
     },
     #[serde(rename = "operadora.administrador_empossado")]
     AdministradorEmpossado { administrador_id: Uuid, nome: String, cargo: String, inicio: NaiveDate },
     #[serde(rename = "operadora.administrador_desligado")]
     AdministradorDesligado { administrador_id: Uuid, fim: NaiveDate, afastado_pela_ans: bool },
+    #[serde(rename = "operadora.igr_publicado_registrado")]
+    IgrPublicadoRegistrado { publicado: IgrPublicado },
     #[serde(rename = "operadora.beneficiarios_informados")]
     BeneficiariosInformados { ano: i32, mes: u32, quantidade: u64 },
     #[serde(rename = "operadora.regime_instaurado")]
@@ -206,6 +257,10 @@ pub enum OperatorEvent {
     CancelamentoIniciado { caso: Uuid, motivo: CancellationMotive },
     #[serde(rename = "operadora.registro_cancelado")]
     RegistroCancelado { caso: Uuid, motivo: CancellationMotive, em: NaiveDate },
+    /// A cancellation ANS published in its register of cancelled operators, recorded from it:
+    /// the motive mapped to the closed list where one fits, and as ANS wrote it.
+    #[serde(rename = "operadora.cancelamento_publicado_registrado")]
+    CancelamentoPublicadoRegistrado { motivo: CancellationMotive, motivo_publicado: String, em: NaiveDate },
     #[serde(rename = "operadora.indisponibilidade_registrada")]
     IndisponibilidadeRegistrada { caso: Uuid },
     #[serde(rename = "operadora.indisponibilidade_encerrada")]
@@ -232,6 +287,9 @@ pub enum OperatorCommand {
         regiao: Option<Region>,
         #[serde(default)]
         municipio: Option<String>,
+        /// The reference date of the register snapshot the registration comes from.
+        #[serde(default)]
+        referencia: Option<NaiveDate>,
     },
     ConcederAutorizacaoFuncionamento {
         documento: String,
@@ -245,6 +303,15 @@ pub enum OperatorCommand {
         modalidade: Option<Modalidade>,
         #[serde(default)]
         uf: Option<Uf>,
+        /// The reference date of the register snapshot the change comes from; a change older
+        /// than the operator's current data is recorded as history.
+        #[serde(default)]
+        referencia: Option<NaiveDate>,
+    },
+    /// Records a cancellation from ANS's register of cancelled operators, on its legal date.
+    RegistrarCancelamentoPublicado {
+        motivo: CancellationMotive,
+        motivo_publicado: String,
     },
     RegistrarAdministrador {
         administrador_id: Uuid,
@@ -260,6 +327,17 @@ pub enum OperatorCommand {
         ano: i32,
         mes: u32,
         quantidade: u64,
+    },
+    /// Records a value of ANS's published IGR tables (the reference series).
+    RegistrarIgrPublicado {
+        /// `AAAA-MM`.
+        competencia: String,
+        cobertura: String,
+        igr: Decimal,
+        #[serde(default)]
+        reclamacoes: Option<u64>,
+        #[serde(default)]
+        beneficiarios: Option<u64>,
     },
     SuspenderComercializacao {
         escopo: String,
@@ -282,8 +360,19 @@ impl OperatorState {
     pub fn evolve(&mut self, event: &OperatorEvent) {
         use OperatorEvent as E;
         match event {
-            E::Registrada { registro, cnpj, razao_social, modalidade, uf, registro_provisorio, regiao, municipio } => {
+            E::Registrada {
+                registro,
+                cnpj,
+                razao_social,
+                modalidade,
+                uf,
+                registro_provisorio,
+                regiao,
+                municipio,
+                referencia,
+            } => {
                 self.registro = Some(*registro);
+                self.cadastro_referencia = *referencia;
                 self.cnpj.clone_from(cnpj);
                 self.regiao = regiao.or_else(|| uf.map(Uf::region));
                 self.municipio.clone_from(municipio);
@@ -293,7 +382,24 @@ impl OperatorState {
                 self.licence = if *registro_provisorio { Licence::RegistroProvisorio } else { Licence::Registrada };
             }
             E::Autorizada {} => self.licence = Licence::Autorizada,
-            E::CadastroAlterado { razao_social, cnpj, modalidade, uf } => {
+            E::CadastroAlterado {
+                razao_social,
+                cnpj,
+                modalidade,
+                uf,
+                referencia: Some(referencia),
+                historico: true,
+            } => {
+                self.historico_cadastral.push(CadastroAnterior {
+                    referencia: *referencia,
+                    razao_social: razao_social.clone(),
+                    cnpj: cnpj.clone(),
+                    modalidade: *modalidade,
+                    uf: *uf,
+                });
+            }
+            E::CadastroAlterado { razao_social, cnpj, modalidade, uf, referencia, .. } => {
+                self.cadastro_referencia = self.cadastro_referencia.max(*referencia);
                 if let Some(v) = razao_social {
                     self.razao_social.clone_from(v);
                 }
@@ -323,6 +429,11 @@ impl OperatorState {
             }
             E::BeneficiariosInformados { ano, mes, quantidade } => {
                 self.beneficiaries.insert((*ano, *mes), *quantidade);
+            }
+            E::IgrPublicadoRegistrado { publicado } => {
+                self.igr_publicado
+                    .retain(|p| (&p.competencia, &p.cobertura) != (&publicado.competencia, &publicado.cobertura));
+                self.igr_publicado.push(publicado.clone());
             }
             E::RegimeInstaurado { regime, caso, desde, vigencia_ate } => {
                 self.regimes.insert(*regime, ActiveRegime { caso: *caso, desde: *desde, vigencia_ate: *vigencia_ate });
@@ -361,6 +472,10 @@ impl OperatorState {
             E::RegistroCancelado { motivo, em, .. } => {
                 self.licence = Licence::Cancelada { motivo: *motivo, em: *em };
                 self.cancellation_case = None;
+            }
+            E::CancelamentoPublicadoRegistrado { motivo, motivo_publicado, em } => {
+                self.licence = Licence::Cancelada { motivo: *motivo, em: *em };
+                self.motivo_cancelamento_publicado = Some(motivo_publicado.clone());
             }
             E::IndisponibilidadeRegistrada { caso } => {
                 self.active_freezes.insert(*caso);
@@ -427,6 +542,12 @@ impl OperatorState {
     }
 }
 
+/// The register of cancelled operators ANS publishes with its open data (the cadastro of operators).
+const NORM_PUBLISHED_CANCELLATION: &str = "Lei 9.656/1998 art. 8; RN 85/2004 (cadastro de operadoras canceladas)";
+
+/// ANS's published IGR (Índice Geral de Reclamações) tables.
+const NORM_PUBLISHED_IGR: &str = "RN 623/2024 (IGR); dados abertos da ANS, IGR";
+
 /// Registrations dated before this day may lack the CNPJ (the seed report's register).
 const HISTORICAL_REGISTER_UNTIL: NaiveDate = match NaiveDate::from_ymd_opt(2004, 1, 1) {
     Some(d) => d,
@@ -455,6 +576,7 @@ pub fn decide_operator(
         registro_provisorio,
         regiao,
         municipio,
+        referencia,
     } = command
     {
         if state.is_registered() {
@@ -479,8 +601,17 @@ pub fn decide_operator(
         } else {
             "Lei 9.656/1998 art. 8; RN 85/2004"
         };
-        let event =
-            E::Registrada { registro, cnpj, razao_social, modalidade, uf, registro_provisorio, regiao, municipio };
+        let event = E::Registrada {
+            registro,
+            cnpj,
+            razao_social,
+            modalidade,
+            uf,
+            registro_provisorio,
+            regiao,
+            municipio,
+            referencia,
+        };
         return Ok(vec![Emitted::operator(registro, event, ctx, basis, None)]);
     }
     let registro = state.require_registro()?;
@@ -498,16 +629,33 @@ pub fn decide_operator(
             }
             one(E::Autorizada {}, "Lei 9.656/1998 art. 8; RN 85/2004", Some(&documento))
         }
-        C::AlterarCadastro { razao_social, cnpj, modalidade, uf } => {
+        C::AlterarCadastro { razao_social, cnpj, modalidade, uf, referencia } => {
             if let Some(c) = &cnpj {
                 check_cnpj_date(c, ctx.today)?;
             }
             let razao_social = razao_social.map(|r| non_empty("razao_social", r)).transpose()?;
-            if razao_social.is_none() && cnpj.is_none() && modalidade.is_none() && uf.is_none() {
+            let historico = referencia.zip(state.cadastro_referencia).is_some_and(|(new, current)| new < current);
+            // A newer snapshot with the same data confirms it as of its reference date, so that
+            // an older snapshot imported later is known to be older.
+            let confirms = referencia.is_some_and(|new| state.cadastro_referencia.is_none_or(|current| new > current));
+            if razao_social.is_none() && cnpj.is_none() && modalidade.is_none() && uf.is_none() && !confirms {
                 return Err(DomainError::invalid("cadastro", "nenhuma alteração informada"));
             }
-            one(E::CadastroAlterado { razao_social, cnpj, modalidade, uf }, "RN 85/2004 (atualização cadastral)", None)
+            one(
+                E::CadastroAlterado { razao_social, cnpj, modalidade, uf, referencia, historico },
+                "RN 85/2004 (atualização cadastral)",
+                None,
+            )
         }
+        C::RegistrarCancelamentoPublicado { motivo, motivo_publicado } => one(
+            E::CancelamentoPublicadoRegistrado {
+                motivo,
+                motivo_publicado: non_empty("motivo_publicado", motivo_publicado)?,
+                em: ctx.today,
+            },
+            NORM_PUBLISHED_CANCELLATION,
+            None,
+        ),
         C::RegistrarAdministrador { administrador_id, nome, cargo, inicio } => {
             if state.administrators.iter().any(|a| a.administrador_id == administrador_id && a.fim.is_none()) {
                 return Err(DomainError::invalid("administrador_id", "administrador já está em exercício"));
@@ -537,6 +685,22 @@ pub fn decide_operator(
                 return Err(DomainError::invalid("mes", format!("competência inválida ou futura: {mes:02}/{ano}")));
             }
             one(E::BeneficiariosInformados { ano, mes, quantidade }, "RDC 03/2000; RN 17/2002 (SIB)", None)
+        }
+        C::RegistrarIgrPublicado { competencia, cobertura, igr, reclamacoes, beneficiarios } => {
+            if NaiveDate::parse_from_str(&format!("{competencia}-01"), "%Y-%m-%d").is_err() {
+                return Err(DomainError::invalid("competencia", format!("esperado AAAA-MM: {competencia:?}")));
+            }
+            if igr.is_sign_negative() {
+                return Err(DomainError::invalid("igr", "o IGR não pode ser negativo"));
+            }
+            let publicado = IgrPublicado {
+                competencia,
+                cobertura: non_empty("cobertura", cobertura)?,
+                igr,
+                reclamacoes,
+                beneficiarios,
+            };
+            one(E::IgrPublicadoRegistrado { publicado }, NORM_PUBLISHED_IGR, None)
         }
         C::SuspenderComercializacao { escopo, documento } => one(
             E::ComercializacaoSuspensa { escopo: non_empty("escopo", escopo)? },

@@ -17,13 +17,13 @@ pub enum StreamRef {
 }
 
 impl StreamRef {
-    /// Parses `operadora-NNNNNN` or `caso-{uuid}`.
+    /// Parses `operadora-NNNNNN` (`operadora-NNNNN` for a registro of 1998–2001) or `caso-{uuid}`.
     ///
     /// # Errors
     /// `Invalid` for any other text.
     pub fn parse(text: &str) -> Result<Self, DomainError> {
         if let Some(rest) = text.strip_prefix("operadora-") {
-            if rest.len() == 6 {
+            if (5..=6).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_digit()) {
                 return Registro::parse(rest).map(StreamRef::Operadora);
             }
         } else if let Some(rest) = text.strip_prefix("caso-") {
@@ -72,7 +72,7 @@ mod tests {
 
     #[test]
     fn stream_ids_round_trip() {
-        for text in ["operadora-005711", "caso-0190a6b2-6d1c-7f00-8000-000000000001"] {
+        for text in ["operadora-005711", "operadora-30004", "caso-0190a6b2-6d1c-7f00-8000-000000000001"] {
             assert_eq!(StreamRef::parse(text).unwrap().to_string(), text);
         }
     }

@@ -18,6 +18,7 @@
 //!     registro_provisorio: false,
 //!     regiao: None,
 //!     municipio: None,
+//!     referencia: None,
 //! };
 //! let authorise = OperatorCommand::ConcederAutorizacaoFuncionamento { documento: "RO 1/2000".into() };
 //! let admin = actor(Role::Admin, &[]);
@@ -685,6 +686,7 @@ mod tests {
             registro_provisorio: false,
             regiao: None,
             municipio: None,
+            referencia: None,
         }
     }
 

@@ -109,6 +109,7 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
             registro_provisorio: false,
             regiao: None,
             municipio: None,
+            referencia: None,
         },
     );
     world.given_operator(
@@ -141,6 +142,7 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
             registro_provisorio: false,
             regiao: None,
             municipio: None,
+            referencia: None,
         },
     );
     let mut cases: Vec<Uuid> = Vec::new();

@@ -255,7 +255,9 @@ pub(crate) fn complaint_of(event: &CaseEvent) -> Option<(DemandTheme, ComplaintK
                 DemandKind::Denuncia => ComplaintKind::Denuncia,
             },
         )),
-        CaseEvent::Nip(NipEvent::ReclamacaoRegistrada { tema, .. }) => Some((*tema, ComplaintKind::Nip)),
+        CaseEvent::Nip(
+            NipEvent::ReclamacaoRegistrada { tema, .. } | NipEvent::DemandaPublicadaRegistrada { tema, .. },
+        ) => Some((*tema, ComplaintKind::Nip)),
         _ => None,
     }
 }

@@ -42,6 +42,7 @@ autos_store::on_both_backends!(
             registro_provisorio: false,
             regiao: None,
             municipio: None,
+            referencia: None,
         };
         let admin = Context::new(actor(Role::Admin, &[]), d(2001, 6, 1), &rules);
         let registered = decide_operator(&OperatorState::default(), register.clone(), &admin).unwrap();

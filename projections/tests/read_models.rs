@@ -39,6 +39,7 @@ fn operator(world: &mut World, r: Registro, modalidade: Modalidade, uf: Option<U
         registro_provisorio: true,
         regiao: None,
         municipio: None,
+        referencia: None,
     };
     world.given_operator(r, admin.clone(), on, register);
     let authorise = OperatorCommand::ConcederAutorizacaoFuncionamento { documento: "RO 1/2000".into() };

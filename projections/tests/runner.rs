@@ -57,6 +57,7 @@ fn operator_history(world: &mut World, n: u32, months: u32, acts: usize) -> Vec<
             registro_provisorio: false,
             regiao: None,
             municipio: None,
+            referencia: None,
         },
     )];
     for m in 0..months {

@@ -130,17 +130,18 @@ pub(crate) mod hex_bytes {
 /// The kinds of stream the store accepts, by id prefix.
 pub const STREAM_PREFIXES: [&str; 3] = ["operadora-", "caso-", "titular-"];
 
-/// Checks a stream id: `operadora-` + 6 digits, `caso-` or `titular-` + a lowercase UUID.
+/// Checks a stream id: `operadora-` + the registro's 6 digits (5 for the registros issued in
+/// 1998–2001), `caso-` or `titular-` + a lowercase UUID.
 ///
 /// # Errors
 /// `InvalidInput` naming the rule broken.
 pub fn validate_stream_id(id: &str) -> Result<(), StoreError> {
     let bad = |why: &str| Err(StoreError::InvalidInput(format!("stream id {id:?}: {why}")));
     if let Some(registro) = id.strip_prefix("operadora-") {
-        if registro.len() == 6 && registro.bytes().all(|b| b.is_ascii_digit()) {
+        if (5..=6).contains(&registro.len()) && registro.bytes().all(|b| b.is_ascii_digit()) {
             return Ok(());
         }
-        return bad("an operator stream is operadora- followed by the 6-digit registro ANS");
+        return bad("an operator stream is operadora- followed by the registro ANS (6 digits, or 5 for 1998–2001)");
     }
     for prefix in ["caso-", "titular-"] {
         if let Some(rest) = id.strip_prefix(prefix) {

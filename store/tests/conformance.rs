@@ -191,7 +191,7 @@ autos_store::on_both_backends!(
         no_actor.provenance.actor_id = Uuid::nil();
         cases.push(("no actor", no_actor));
         cases.push(("bad stream", batch("processo-123", ExpectedVersion::NoStream, vec![event(1)])));
-        cases.push(("bad registro", batch("operadora-12345", ExpectedVersion::NoStream, vec![event(1)])));
+        cases.push(("bad registro", batch("operadora-1234", ExpectedVersion::NoStream, vec![event(1)])));
         cases.push((
             "uppercase uuid",
             batch(&stream.to_uppercase().replace("CASO", "caso"), ExpectedVersion::NoStream, vec![event(1)]),

@@ -8,6 +8,7 @@ pub(crate) mod cases;
 mod events;
 mod export;
 pub mod extract;
+pub mod igr;
 mod nul;
 pub mod openapi;
 mod operators;
@@ -64,6 +65,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/sanctions", get(reads::sanctions))
         .route("/asset-freezes", get(reads::asset_freezes))
         .route("/complaint-index", get(reads::complaint_index))
+        .route("/igr", get(igr::export))
         .route("/bulletins/{uf}/{year}/{quarter}", get(reads::bulletin))
         .route("/events", get(events::list))
         .route("/events/stream", get(events::stream))

@@ -127,7 +127,7 @@ const ROUTES: &[Route] = &[
         access: Access::Public,
         body: Body::None,
         params: &[
-            ("registro", true, "registro ANS, 6 dígitos"),
+            ("registro", true, "registro ANS, 6 dígitos (5 nos registros de 1998–2001)"),
             ("as_of", false, "data legal AAAA-MM-DD"),
             ("known_at", false, "instante de registro RFC 3339"),
         ],
@@ -348,6 +348,17 @@ const ROUTES: &[Route] = &[
         params: &[("pessoa", false, "id da pessoa"), ("registro", false, "registro ANS"), PAGE, LIMIT],
         ok: "200",
         errors: READ_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/api/v1/igr",
+        tag: "painel",
+        summary: "IGR calculado, no layout dos dados abertos da ANS (CSV com ; e vírgula decimal)",
+        access: Access::Public,
+        body: Body::None,
+        params: &[("competencia", false, "AAAA-MM (sem ela, o último mês encerrado)")],
+        ok: "200",
+        errors: &["400", "500", "503"],
     },
     Route {
         method: HttpMethod::Get,

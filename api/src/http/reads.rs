@@ -238,6 +238,13 @@ pub(super) async fn complaint_index(
         }
     }
     let value = (denominator > 0).then(|| numerator as f64 * f64::from(scale) / denominator as f64);
+    // The IGR ANS published for the window's last month, beside the computed index.
+    let published: Vec<autos_domain::operator::IgrPublicado> = state
+        .views
+        .get::<models::OperatorDoc>(models::OPERATOR, &registro.to_string())
+        .await?
+        .map(|doc| doc.state.igr_publicado.into_iter().filter(|p| Some(&p.competencia) == months.last()).collect())
+        .unwrap_or_default();
     Ok(Json(serde_json::json!({
         "registro": registro.to_string(),
         "meses": months,
@@ -246,6 +253,7 @@ pub(super) async fn complaint_index(
         "janela_meses": window,
         "escala": scale,
         "indice": value,
+        "igr_publicado": published,
     })))
 }
 

@@ -18,7 +18,7 @@ use super::DeadlineKey;
 use crate::fine::FineInputs;
 use crate::operator::CancellationMotive;
 use crate::rules::DiscountKind;
-use crate::{Money, Registro, SealedPersonalData};
+use crate::{Money, Registro, SealedPersonalData, Uf};
 
 /// A case act.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
@@ -254,6 +254,39 @@ pub enum CaseCommand {
         /// The beneficiary, sealed by the store's personal-data vault; never clear text.
         beneficiario: SealedPersonalData,
     },
+    /// A NIP demand as ANS publishes it in its open data, recorded whole with its outcome.
+    /// The file holds no personal data, and none is asked for here.
+    RegistrarDemandaNipPublicada {
+        registro: Registro,
+        /// ANS's demand number (`NUMERO_DA_DEMANDA`): one case per demand.
+        numero_demanda: String,
+        /// `FORMA_DE_CONTATO_COM_A_ANS`.
+        canal: String,
+        /// `ASSUNTO`, the `>>` path of themes as published.
+        assunto: String,
+        tema: DemandTheme,
+        /// `NATUREZA_DA_NIP`.
+        natureza: NipKind,
+        /// `CLASSIFICACAO_DA_NIP` where it names one of RN 388/2015's classifications.
+        #[serde(default)]
+        classificacao: Option<NipClassification>,
+        /// `CLASSIFICACAO_DA_NIP` as published.
+        #[serde(default)]
+        classificacao_publicada: Option<String>,
+        #[serde(default)]
+        situacao_demanda: Option<String>,
+        #[serde(default)]
+        situacao_nip: Option<String>,
+        #[serde(default)]
+        tipo_de_plano: Option<String>,
+        #[serde(default)]
+        uf_consumidor: Option<Uf>,
+        /// The auto de infração the NIP led to, if any (`DATA_DO_AUTO`, `NUMERO_PROCESSO`).
+        #[serde(default)]
+        data_do_auto: Option<NaiveDate>,
+        #[serde(default)]
+        numero_processo: Option<String>,
+    },
     NotificarOperadoraNip {
         tipo: NipKind,
     },
@@ -417,7 +450,8 @@ impl CaseCommand {
             | C::RequererAlienacaoVoluntaria { registro, .. }
             | C::DeterminarAlienacao { registro, .. }
             | C::IniciarAlienacaoCompulsoria { registro, .. }
-            | C::RegistrarReclamacaoNip { registro, .. } => Some(*registro),
+            | C::RegistrarReclamacaoNip { registro, .. }
+            | C::RegistrarDemandaNipPublicada { registro, .. } => Some(*registro),
             _ => None,
         }
     }

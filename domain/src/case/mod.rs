@@ -40,7 +40,7 @@ pub use commands::CaseCommand;
 pub use demanda::{DemandEvent, DemandKind, DemandPhase, DemandState, DemandTheme};
 pub use freeze::{CourtEffect, FreezeEvent, FreezePhase, FreezeState, FrozenPerson};
 pub use liquidacao::{BankruptcyGround, InquiryPhase, LeClosure, LeEvent, LeGround, LePhase, LeState, MemberTransfer};
-pub use nip::{NipClassification, NipEvent, NipKind, NipPhase, NipState};
+pub use nip::{NipClassification, NipEvent, NipKind, NipPhase, NipState, PublishedDemand};
 pub use regime::{DtHypothesis, DtProgramStage, Measure, RegimeClosure, RegimeEvent, RegimePhase, RegimeState};
 pub use representacao::{
     OriginArea, RepresentationEvent, RepresentationPhase, RepresentationState, RepresentationSubject,

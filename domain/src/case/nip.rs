@@ -6,6 +6,10 @@
 //! sanctioning process; the PAS itself is a separate case whose `origem` is this one. A NIP
 //! finalised as RVE may be reviewed at any time (RN 343 art. 17) and then becomes não resolvida.
 //!
+//! A NIP demand from ANS's open data is recorded whole by one act, with its classification and
+//! outcome as published, keyed by ANS's demand number; that file holds no personal data and
+//! the act asks for none.
+//!
 //! The beneficiary travels only sealed (docs/ARCHITECTURE.md §4b): the events hold the sealed record,
 //! the state none of it. The operator's answer is kept as a document reference, never its text,
 //! because it routinely carries health data.
@@ -17,12 +21,13 @@ use super::{wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, Case
 use crate::acts::Family;
 use crate::operator::non_empty;
 use crate::rules::ComplaintProcedure;
-use crate::DeadlineSetting;
-use crate::{Deadline, DomainError, Emitted, SealedPersonalData};
+use crate::{Deadline, DeadlineSetting, DomainError, Emitted, SealedPersonalData, Uf};
 
 const NORM: &str = "RN 343/2013; RN 388/2015; RN 483/2022 (NIP)";
 const NORM_RVE: &str = "RN 48/2003 art. 11 §§1, 4 e 5 (redação da RN 343/2013)";
 const NORM_REVIEW: &str = "RN 343/2013 art. 17";
+/// ANS's open data of NIP consumer demands (Lei 12.527/2011, transparência ativa) over the NIP norms.
+const NORM_PUBLISHED: &str = "RN 483/2022 (NIP); dados abertos da ANS, demandas de consumidores (Lei 12.527/2011)";
 
 /// Coverage NIP (access to care restricted) or any other subject (RN 343 art. 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,8 +127,37 @@ pub enum NipEvent {
         /// RN 579/2023 holds for the case's rule version: não resolvida is the only way to a PAS.
         pas_somente_se_nao_resolvida: bool,
     },
+    /// A demand from ANS's open data, recorded whole (no personal data).
+    #[serde(rename = "nip.demanda_publicada_registrada")]
+    DemandaPublicadaRegistrada {
+        abertura: Abertura,
+        tema: DemandTheme,
+        tipo: NipKind,
+        classificacao: Option<NipClassification>,
+        /// Classified (as one of the list or as published): the NIP reached its end.
+        finalizada: bool,
+        encaminhada_para_pas: bool,
+        /// The demand as published; boxed, since most events are far smaller.
+        demanda: Box<PublishedDemand>,
+    },
     #[serde(rename = "nip.rve_revisada")]
     RveRevisada { fundamentacao: String, pas_somente_se_nao_resolvida: bool },
+}
+
+/// The published columns of a NIP demand, kept as ANS wrote them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedDemand {
+    pub numero_demanda: String,
+    pub canal: String,
+    /// The `>>` path of themes.
+    pub assunto: String,
+    pub classificacao_publicada: Option<String>,
+    pub situacao_demanda: Option<String>,
+    pub situacao_nip: Option<String>,
+    pub tipo_de_plano: Option<String>,
+    pub uf_consumidor: Option<Uf>,
+    pub data_do_auto: Option<NaiveDate>,
+    pub numero_processo: Option<String>,
 }
 
 fn set_phase(case: &mut CaseState, phase: NipPhase) {
@@ -148,6 +182,31 @@ pub(super) fn evolve(case: &mut CaseState, event: &NipEvent) {
                 classificacao: None,
             };
             case.open(Family::Nip, abertura, CaseDetail::Nip(state));
+        }
+        NipEvent::DemandaPublicadaRegistrada {
+            abertura,
+            tema,
+            tipo,
+            classificacao,
+            finalizada,
+            encaminhada_para_pas,
+            ..
+        } => {
+            let state = NipState {
+                phase: NipPhase::Classificacao,
+                tema: *tema,
+                protocolo_operadora: String::new(),
+                tipo: Some(*tipo),
+                respondida: false,
+                reparacao_no_prazo: false,
+                classificacao: *classificacao,
+            };
+            case.open(Family::Nip, abertura, CaseDetail::Nip(state));
+            if *encaminhada_para_pas {
+                set_phase(case, NipPhase::EncaminhadaParaPas);
+            } else if *finalizada {
+                set_phase(case, NipPhase::Finalizada);
+            }
         }
         NipEvent::OperadoraNotificada { tipo, prazo_resolucao, prazo_resposta } => {
             if let CaseDetail::Nip(s) = &mut case.detail {
@@ -213,11 +272,60 @@ fn register(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainE
     Ok(vec![act.case_event(ev(registered), NORM, None)])
 }
 
+/// Records a published demand whole.
+fn register_published(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainError> {
+    let CaseCommand::RegistrarDemandaNipPublicada {
+        numero_demanda,
+        canal,
+        assunto,
+        tema,
+        natureza,
+        classificacao,
+        classificacao_publicada,
+        situacao_demanda,
+        situacao_nip,
+        tipo_de_plano,
+        uf_consumidor,
+        data_do_auto,
+        numero_processo,
+        ..
+    } = command
+    else {
+        return Err(DomainError::invalid("act", "ato de registro de demanda publicada esperado"));
+    };
+    let text = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let classificacao_publicada = text(classificacao_publicada);
+    let registered = NipEvent::DemandaPublicadaRegistrada {
+        abertura: act.abertura(None),
+        tema,
+        tipo: natureza,
+        finalizada: classificacao.is_some() || classificacao_publicada.is_some(),
+        encaminhada_para_pas: classificacao == Some(NipClassification::NaoResolvida),
+        classificacao,
+        demanda: Box::new(PublishedDemand {
+            numero_demanda: non_empty("numero_demanda", numero_demanda)?,
+            canal: non_empty("canal", canal)?,
+            assunto: non_empty("assunto", assunto)?,
+            classificacao_publicada,
+            situacao_demanda: text(situacao_demanda),
+            situacao_nip: text(situacao_nip),
+            tipo_de_plano: text(tipo_de_plano),
+            uf_consumidor,
+            data_do_auto,
+            numero_processo: text(numero_processo),
+        }),
+    };
+    Ok(vec![act.case_event(ev(registered), NORM_PUBLISHED, None)])
+}
+
 pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainError> {
     use CaseCommand as C;
     use NipPhase as P;
     if matches!(command, C::RegistrarReclamacaoNip { .. }) {
         return register(act, command);
+    }
+    if matches!(command, C::RegistrarDemandaNipPublicada { .. }) {
+        return register_published(act, command);
     }
     let CaseDetail::Nip(s) = &act.case.detail else {
         return Err(DomainError::invalid("caso", "o caso não é uma NIP"));

@@ -24,6 +24,7 @@ pub fn operator(world: &mut World, registro: Registro, on: NaiveDate, members: u
         registro_provisorio: true,
         regiao: None,
         municipio: None,
+        referencia: None,
     };
     world.given_operator(registro, admin.clone(), on, register);
     world.given_operator(

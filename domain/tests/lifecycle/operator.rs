@@ -17,6 +17,7 @@ fn register_again() -> OperatorCommand {
         registro_provisorio: false,
         regiao: None,
         municipio: None,
+        referencia: None,
     }
 }
 
@@ -48,8 +49,13 @@ fn an_alphanumeric_cnpj_before_july_2026_is_rejected() {
     // IN RFB 2.229/2024: alphanumeric CNPJs exist only from July 2026.
     let mut world = world_with_operator(d(2025, 1, 10), 100);
     let cnpj = Cnpj::parse("12ABC34501DE35").unwrap();
-    let change =
-        OperatorCommand::AlterarCadastro { razao_social: None, cnpj: Some(cnpj.clone()), modalidade: None, uf: None };
+    let change = OperatorCommand::AlterarCadastro {
+        razao_social: None,
+        cnpj: Some(cnpj.clone()),
+        modalidade: None,
+        uf: None,
+        referencia: None,
+    };
     world.when(operator_act(registro(), admin(), d(2026, 6, 30), change.clone())).then_invalid("cnpj");
     world
         .when(operator_act(registro(), admin(), d(2026, 7, 1), change))
@@ -58,6 +64,8 @@ fn an_alphanumeric_cnpj_before_july_2026_is_rejected() {
             cnpj: Some(cnpj.clone()),
             modalidade: None,
             uf: None,
+            referencia: None,
+            historico: false,
         }])
         .then_operator(|op| assert_eq!(op.cnpj, Some(cnpj)));
 }
@@ -111,6 +119,7 @@ fn a_historical_registration_may_lack_the_cnpj_but_a_current_one_may_not() {
         registro_provisorio: false,
         regiao: Some(Region::Sudeste),
         municipio: Some("SAO PAULO".into()),
+        referencia: None,
     };
     World::default().when(operator_act(registro(), admin(), d(2003, 12, 31), historical.clone())).then_events([
         OperatorEvent::Registrada {
@@ -122,6 +131,7 @@ fn a_historical_registration_may_lack_the_cnpj_but_a_current_one_may_not() {
             registro_provisorio: false,
             regiao: Some(Region::Sudeste),
             municipio: Some("SAO PAULO".into()),
+            referencia: None,
         },
     ]);
     World::default().when(operator_act(registro(), admin(), d(2024, 1, 3), historical)).then_invalid("cnpj");
@@ -140,4 +150,49 @@ fn a_registration_stored_with_the_earlier_shape_still_decodes() {
         panic!("registration expected")
     };
     assert!(cnpj.is_some() && uf == Some(Uf::Rj) && regiao.is_none());
+}
+
+fn rename(name: &str, referencia: chrono::NaiveDate) -> OperatorCommand {
+    OperatorCommand::AlterarCadastro {
+        razao_social: Some(name.into()),
+        cnpj: None,
+        modalidade: None,
+        uf: None,
+        referencia: Some(referencia),
+    }
+}
+
+#[test]
+fn a_change_from_an_older_register_snapshot_is_history_not_the_current_value() {
+    // Snapshots imported out of order: the newer data stays current.
+    let mut world = world_with_operator(d(2001, 1, 10), 100);
+    world
+        .when(operator_act(registro(), admin(), d(2025, 3, 1), rename("Nome de 2025", d(2025, 3, 1))))
+        .then_operator(|op| assert_eq!(op.cadastro_referencia, Some(d(2025, 3, 1))));
+    world.when(operator_act(registro(), admin(), d(2022, 1, 1), rename("Nome de 2022", d(2022, 1, 1)))).then_operator(
+        |op| {
+            assert_eq!(op.razao_social, "Nome de 2025");
+            assert_eq!(op.cadastro_referencia, Some(d(2025, 3, 1)));
+            assert_eq!(op.historico_cadastral.len(), 1);
+            assert_eq!(op.historico_cadastral[0].razao_social.as_deref(), Some("Nome de 2022"));
+        },
+    );
+    world
+        .when(operator_act(registro(), admin(), d(2026, 1, 5), rename("Nome de 2026", d(2026, 1, 5))))
+        .then_operator(|op| assert_eq!(op.razao_social, "Nome de 2026"));
+}
+
+#[test]
+fn a_published_cancellation_keeps_the_motive_as_written_and_is_terminal() {
+    // The register of cancelled operators: legal date and motive as ANS published them.
+    let mut world = world_with_operator(d(2001, 1, 10), 0);
+    let cancel = OperatorCommand::RegistrarCancelamentoPublicado {
+        motivo: autos_domain::operator::CancellationMotive::Outro,
+        motivo_publicado: "Transferência de controle societário".into(),
+    };
+    world.when(operator_act(registro(), admin(), d(2004, 6, 30), cancel.clone())).then_operator(|op| {
+        assert!(matches!(op.licence, autos_domain::operator::Licence::Cancelada { em, .. } if em == d(2004, 6, 30)));
+        assert_eq!(op.motivo_cancelamento_publicado.as_deref(), Some("Transferência de controle societário"));
+    });
+    world.when(operator_act(registro(), admin(), d(2004, 7, 1), cancel)).then_refused("operadora.registro_cancelado");
 }
