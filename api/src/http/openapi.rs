@@ -614,11 +614,13 @@ pub fn document() -> OpenApi {
                     .build(),
             ));
         }
-        let mut ok = ResponseBuilder::new()
-            .description("sucesso")
-            .content("application/json", ContentBuilder::new().schema(Some(ObjectBuilder::new())).build());
+        let csv_only = CSV_ONLY.contains(&route.path);
+        let mut ok = ResponseBuilder::new().description("sucesso");
+        if !csv_only {
+            ok = ok.content("application/json", ContentBuilder::new().schema(Some(ObjectBuilder::new())).build());
+        }
         // A route that takes `formato` also answers CSV (a download with a file name).
-        if route.params.iter().any(|(name, _, _)| *name == "formato") {
+        if csv_only || route.params.iter().any(|(name, _, _)| *name == "formato") {
             ok = ok.content(
                 "text/csv; charset=utf-8",
                 ContentBuilder::new()
@@ -643,6 +645,9 @@ pub fn document() -> OpenApi {
         .components(Some(ComponentsBuilder::new().schema("Problem", Problem::schema()).build()))
         .build()
 }
+
+/// Routes that answer CSV only, in a layout fixed by someone else (ANS's open data).
+const CSV_ONLY: &[&str] = &["/api/v1/igr"];
 
 pub(super) async fn serve() -> Json<OpenApi> {
     Json(document())
