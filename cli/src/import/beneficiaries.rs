@@ -10,7 +10,7 @@ use autos_domain::{OperatorCommand, Registro};
 use chrono::NaiveDate;
 
 use super::layout::{decode_text, delimiter_of, fold};
-use super::{append_rows, registro_of, ImportReport, Planned, Tally};
+use super::{append_rows, read_table, registro_of, seen_before, ImportReport, Planned, Tally};
 use crate::CliError;
 
 /// The names a column may carry, folded.
@@ -56,13 +56,7 @@ pub async fn import_beneficiaries(
 ) -> Result<ImportReport, CliError> {
     let (text, encoding) = decode_text(bytes);
     let delimiter = delimiter_of(text.lines().next().unwrap_or_default());
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| CliError::Config(format!("cabeçalho ilegível: {e}")))?
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let (headers, records) = read_table(csv::ReaderBuilder::new().delimiter(delimiter).trim(csv::Trim::All), &text)?;
     let column = |names: &[&str]| headers.iter().position(|h| names.contains(&fold(h).as_str()));
     let (Some(registro_at), Some(month_at), Some(count_at)) =
         (column(&REGISTRO), column(&COMPETENCIA), column(&QUANTIDADE))
@@ -72,10 +66,6 @@ pub async fn import_beneficiaries(
             headers.join(", ")
         )));
     };
-    let records: Vec<csv::StringRecord> = reader
-        .records()
-        .collect::<Result<_, _>>()
-        .map_err(|e| CliError::Config(format!("arquivo truncado ou malformado: {e}")))?;
     let mut report = ImportReport {
         layout: "beneficiários por operadora e mês".into(),
         encoding: encoding.to_owned(),
@@ -106,11 +96,10 @@ pub async fn import_beneficiaries(
                 continue;
             }
         };
-        if let Some(first) = first_line.insert((registro, year, month), line) {
+        if let Some(first) = seen_before(&mut first_line, (registro, year, month), line) {
             report
                 .rejected
                 .push((line, format!("competência {month:02}/{year} repetida para {registro} (linha {first})")));
-            first_line.insert((registro, year, month), first);
             continue;
         }
         let known = match counts.get(&registro) {

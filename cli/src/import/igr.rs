@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 
 use super::beneficiaries::competencia;
 use super::layout::{decode_text, delimiter_of, fold};
-use super::{append_rows, registro_of, ImportReport, Planned, Tally};
+use super::{append_rows, read_table, registro_of, ImportReport, Planned, Tally};
 use crate::CliError;
 
 /// The months as the older table abbreviates them.
@@ -136,17 +136,7 @@ pub async fn import_igr(
 ) -> Result<ImportReport, CliError> {
     let (text, encoding) = decode_text(bytes);
     let delimiter = delimiter_of(text.lines().next().unwrap_or_default());
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| CliError::Config(format!("cabeçalho ilegível: {e}")))?
-        .iter()
-        .map(|h| h.trim().to_owned())
-        .collect();
-    let records: Vec<csv::StringRecord> = reader
-        .records()
-        .collect::<Result<_, _>>()
-        .map_err(|e| CliError::Config(format!("arquivo truncado ou malformado: {e}")))?;
+    let (headers, records) = read_table(csv::ReaderBuilder::new().delimiter(delimiter).flexible(true), &text)?;
     let older = headers.first().is_some_and(|h| fold(h) == "razaosocialregistroans");
     let (layout, values) = if older {
         ("IGR publicado pela ANS, tabela mensal antiga", older_values(&headers, &records))

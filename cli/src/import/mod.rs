@@ -136,6 +136,46 @@ pub fn cancellation_motive(text: &str) -> CancellationMotive {
 
 /// The registro as a register writes it: six digits; five, as issued in 1998–2001; fewer,
 /// a six-digit registro whose leading zeros a spreadsheet dropped.
+/// A delimited file read whole with `reader` (its delimiter, trimming and flexibility): the
+/// header names, trimmed, and every record. A header or a record that cannot be read refuses the
+/// whole file, before anything is stored.
+///
+/// # Errors
+/// `Config` naming what could not be read.
+pub(crate) fn read_table(
+    reader: &csv::ReaderBuilder,
+    text: &str,
+) -> Result<(Vec<String>, Vec<csv::StringRecord>), CliError> {
+    let mut reader = reader.from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| CliError::Config(format!("cabeçalho ilegível: {e}")))?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    let records = reader
+        .records()
+        .collect::<Result<_, _>>()
+        .map_err(|e| CliError::Config(format!("arquivo truncado ou malformado: {e}")))?;
+    Ok((headers, records))
+}
+
+/// Records that `key` was first seen at `line`; the line it was first seen at when it was seen
+/// before (a row repeated in the file).
+pub(crate) fn seen_before<K: std::hash::Hash + Eq>(
+    first_lines: &mut HashMap<K, usize>,
+    key: K,
+    line: usize,
+) -> Option<usize> {
+    match first_lines.entry(key) {
+        std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
+        std::collections::hash_map::Entry::Vacant(slot) => {
+            slot.insert(line);
+            None
+        }
+    }
+}
+
 pub(crate) fn registro_of(text: &str) -> Result<Registro, String> {
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     if digits.is_empty() || digits.len() > 6 || digits.len() != text.chars().filter(|c| !c.is_whitespace()).count() {
@@ -399,9 +439,8 @@ pub async fn import_operators(
             report.rejected.push((raw.line, "data e motivo do descredenciamento ausentes".into()));
             continue;
         }
-        if let Some(line) = first_line.insert(row.registro, raw.line) {
+        if let Some(line) = seen_before(&mut first_line, row.registro, raw.line) {
             report.rejected.push((raw.line, format!("registro {} repetido no arquivo (linha {line})", row.registro)));
-            first_line.insert(row.registro, line);
             continue;
         }
         if let Some(warning) = locate(&mut row, table) {

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::layout::{decode_text, fold, parse_date};
-use super::{registro_of, ImportReport};
+use super::{read_table, registro_of, seen_before, ImportReport};
 use crate::CliError;
 
 /// The columns the importer reads; the file may have more.
@@ -199,14 +199,8 @@ pub async fn import_nip(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<ImportReport, CliError> {
     let (text, encoding) = decode_text(bytes);
-    let mut reader =
-        csv::ReaderBuilder::new().delimiter(b';').flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| CliError::Config(format!("cabeçalho ilegível: {e}")))?
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let (headers, records) =
+        read_table(csv::ReaderBuilder::new().delimiter(b';').flexible(true).trim(csv::Trim::All), &text)?;
     let index: HashMap<String, usize> = headers.iter().enumerate().map(|(i, h)| (fold(h), i)).collect();
     let missing: Vec<&str> = COLUMNS.iter().copied().filter(|c| !index.contains_key(&fold(c))).collect();
     if !missing.is_empty() {
@@ -216,10 +210,6 @@ pub async fn import_nip(
             missing.join(", ")
         )));
     }
-    let records: Vec<csv::StringRecord> = reader
-        .records()
-        .collect::<Result<_, _>>()
-        .map_err(|e| CliError::Config(format!("arquivo truncado ou malformado: {e}")))?;
     let mut report = ImportReport {
         layout: "demandas NIP dos dados abertos da ANS".into(),
         encoding: encoding.to_owned(),
@@ -249,9 +239,8 @@ pub async fn import_nip(
                 continue;
             }
         };
-        if let Some(first) = seen.insert(demand.case_id, line) {
+        if let Some(first) = seen_before(&mut seen, demand.case_id, line) {
             report.rejected.push((line, format!("demanda repetida no arquivo (linha {first})")));
-            seen.insert(demand.case_id, first);
             continue;
         }
         if demand.opened_on > today {
