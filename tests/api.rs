@@ -583,6 +583,33 @@ autos_e2e::e2e_on_both_backends!(
         assert_eq!(server.event_count().await, before, "nothing was stored");
     }
 
+    async fn a_legal_date_before_the_law_or_after_today_is_refused_by_rule_and_stores_nothing(server: &Server) {
+        registered(server).await;
+        let before = server.event_count().await;
+        for (date, rule) in [
+            ("1997-12-31", "ato.data_anterior_a_lei"),
+            ("1998-06-02", "ato.data_anterior_a_lei"),
+            ("2999-01-01", "ato.data_futura"),
+        ] {
+            let mut body = df_body("RO 9/2002");
+            body["occurred_on"] = json!(date);
+            let refused = server.post("/api/v1/cases", Role::Diretoria, &body).await;
+            assert_problem(&refused, StatusCode::UNPROCESSABLE_ENTITY, "rule_violation");
+            assert_eq!(refused.body["rule_id"], rule, "{date}: {}", refused.text);
+            assert!(refused.body["norm"].as_str().unwrap().starts_with("Lei "), "{}", refused.text);
+        }
+        // A year of five digits is no date at all.
+        let mut body = df_body("RO 9/2002");
+        body["occurred_on"] = json!("99999-01-01");
+        let nonsense = server.post("/api/v1/cases", Role::Diretoria, &body).await;
+        assert!(
+            [StatusCode::BAD_REQUEST, StatusCode::UNPROCESSABLE_ENTITY].contains(&nonsense.status),
+            "{}",
+            nonsense.text
+        );
+        assert_eq!(server.event_count().await, before, "nothing was stored");
+    }
+
     async fn an_idempotent_retry_returns_the_first_answer_and_appends_nothing(server: &Server) {
         registered(server).await;
         let body = df_body("RO 1/2002");

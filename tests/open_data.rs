@@ -125,6 +125,21 @@ autos_e2e::e2e_on_both_backends!(
         // What Autos exports, the IGR import reads back.
         let published = import_igr(&service, export.text.as_bytes(), &request, &|_, _| {}).await.unwrap();
         assert!(published.rejected.is_empty() && published.imported > 0, "{published:?}");
+
+        // The operator page shows the month with the computed and the published value side by side.
+        server.settle().await;
+        let page = server.get(&format!("/operadoras/{registro}"), None).await;
+        let table = &page.text[page.text.find("id=\"igr\"").expect("the IGR table")..];
+        let row = &table[table.find("<th scope=\"row\">02/2024</th>").expect("the month's row")..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert_eq!(
+            row,
+            format!(
+                "<th scope=\"row\">02/2024</th><td>{igr}</td><td>{complaints}</td><td>{members}</td><td>{igr} ({})</td>",
+                cells[2],
+                igr = cells[3]
+            ),
+        );
     }
 
     async fn both_igr_layouts_import_once_and_show_beside_the_computed_index(server: &Server) {
@@ -162,6 +177,11 @@ autos_e2e::e2e_on_both_backends!(
         let published = index.body["igr_publicado"].as_array().unwrap();
         let shown = published.iter().find(|p| p["cobertura"] == row["COBERTURA"].as_str()).expect("the published IGR");
         assert_eq!(shown["igr"], row["IGR"].replace(',', "."), "{published:?}");
+        let page = server.get(&format!("/operadoras/{}", row["REGISTRO_OPERADORA"]), None).await;
+        let month = format!("{}/{}", &row["COMPETENCIA"][4..], &row["COMPETENCIA"][..4]);
+        let shown = format!("{} ({})", row["IGR"].trim(), row["COBERTURA"]);
+        assert!(page.text.contains(&format!("<th scope=\"row\">{month}</th>")), "{}", page.text);
+        assert!(page.text.contains(&shown), "{shown} on the page: {}", page.text);
     }
 
     async fn a_file_without_the_nip_columns_imports_nothing(server: &Server) {

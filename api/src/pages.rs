@@ -291,6 +291,62 @@ struct TimelineLine {
     documento: String,
 }
 
+/// One month of the operator's IGR: the value Autos computes and the values ANS published.
+struct IgrLine {
+    /// MM/AAAA.
+    competencia: String,
+    /// pt-BR decimal, empty when the month has no beneficiary count.
+    calculado: String,
+    reclamacoes: String,
+    beneficiarios: String,
+    /// "1,23 (Médico-hospitalar)" per coverage ANS published, empty when none.
+    publicado: String,
+}
+
+/// Closed months the IGR table shows before the page's date.
+const IGR_MONTHS: u32 = 12;
+
+/// The operator's IGR month by month: the last [`IGR_MONTHS`] closed months before `until`
+/// and every month ANS published, newest first; months with neither value are left out.
+async fn igr_lines(
+    state: &AppState,
+    registro: Registro,
+    published: &[autos_domain::operator::IgrPublicado],
+    until: NaiveDate,
+) -> Result<Vec<IgrLine>, ApiError> {
+    let mut months: Vec<String> = (1..=IGR_MONTHS)
+        .filter_map(|k| until.checked_sub_months(chrono::Months::new(k)))
+        .map(|d| d.format("%Y-%m").to_string())
+        .chain(published.iter().map(|p| p.competencia.clone()))
+        .collect();
+    months.sort_unstable_by(|a, b| b.cmp(a));
+    months.dedup();
+    let computed = state.views.computed_igr(registro, &months).await?;
+    let decimal = |d: rust_decimal::Decimal| format!("{d:.2}").replace('.', ",");
+    Ok(months
+        .iter()
+        .filter_map(|month| {
+            let own = computed.iter().find(|c| &c.competencia == month);
+            let theirs: Vec<String> = published
+                .iter()
+                .filter(|p| &p.competencia == month)
+                .map(|p| format!("{} ({})", decimal(p.igr), p.cobertura))
+                .collect();
+            if own.is_none() && theirs.is_empty() {
+                return None;
+            }
+            let (year, number) = month.split_once('-')?;
+            Some(IgrLine {
+                competencia: format!("{number}/{year}"),
+                calculado: own.map(|c| decimal(c.igr)).unwrap_or_default(),
+                reclamacoes: own.map(|c| c.reclamacoes.to_string()).unwrap_or_default(),
+                beneficiarios: own.map(|c| c.beneficiarios.to_string()).unwrap_or_default(),
+                publicado: theirs.join("; "),
+            })
+        })
+        .collect())
+}
+
 #[derive(Template)]
 #[template(path = "operadora.html")]
 struct OperatorPage {
@@ -311,6 +367,7 @@ struct OperatorPage {
     linha_seguinte: Option<String>,
     /// (act name, label) of the cases the officer's role may open here.
     aberturas: Vec<(&'static str, &'static str)>,
+    igr: Vec<IgrLine>,
 }
 
 #[derive(Deserialize, Default)]
@@ -388,6 +445,8 @@ async fn operator(
                     && (signed_in || t.family.as_deref().is_none_or(|f| PUBLIC_FAMILIES.contains(&f)))
             })
             .await?;
+        let igr = igr_lines(&state, registro, &doc.state.igr_publicado, as_of.unwrap_or_else(|| chrono::Local::now().date_naive()))
+            .await?;
         let path = format!("/operadoras/{key}");
         let params =
             [("as_of", query.as_of.as_deref()), ("casos", query.casos.as_deref()), ("linha", query.linha.as_deref())];
@@ -402,6 +461,7 @@ async fn operator(
             porte: doc.porte.map(porte_label),
             as_of: as_of.map(|d| d.format("%d/%m/%Y").to_string()),
             situacao: standing(&doc),
+            igr,
             casos_seguinte: cases.next.as_deref().map(|n| with_param(&path, &params, ("casos", n))),
             linha_seguinte: timeline.next.as_deref().map(|n| with_param(&path, &params, ("linha", n))),
             casos: cases

@@ -10,12 +10,14 @@
 //!   [`idempotency::Seed`] an idempotent act takes its event ids from.
 //! - [`personal_data`]: complainants' data sealed at the edge and opened, logged, for the roles that need it.
 //! - [`views`]: reading the live read models and time travel.
+//! - [`igr`]: the IGR computed from the read models.
 //! - [`labels`]: text folding for search and the pt-BR labels the API and the pages share.
 //! - [`error`]: [`AppError`], everything the application can fail with.
 
 pub mod audit;
 pub mod error;
 pub mod idempotency;
+pub mod igr;
 pub mod labels;
 pub mod officers;
 pub mod personal_data;

@@ -12,7 +12,7 @@
 //! from the log instead of deciding it again (`crate::idempotency` says why).
 
 use std::collections::btree_map::Entry;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use autos_domain::case::DeadlineKey;
@@ -71,11 +71,18 @@ struct Folded<S> {
 /// The norm of the acts' dates: the act states its date, and the process moves forward in time.
 const NORM_ACT_DATE: &str = "Lei 9.784/1999 arts. 22 e 69";
 
-/// Refuses an act dated after today: a legal date is the day the act happened, never one to come.
+/// The first day an act of the regulation of health plans can bear: Lei 9.656 of 3 June 1998.
+pub const FIRST_ACT_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1998, 6, 3) {
+    Some(day) => day,
+    None => panic!("a valid date"),
+};
+
+/// Refuses an act dated after today — a legal date is the day the act happened, never one to
+/// come — or before the law the acts of the regulated market derive from (a year typed wrong).
 ///
 /// # Errors
-/// `Domain` with `ato.data_futura`.
-fn refuse_future_date(request: &Request) -> Result<(), AppError> {
+/// `Domain` with `ato.data_futura` or `ato.data_anterior_a_lei`.
+fn refuse_date_out_of_range(request: &Request) -> Result<(), AppError> {
     let today = chrono::Local::now().date_naive();
     if request.occurred_on > today {
         return Err(DomainError::rule(
@@ -85,6 +92,18 @@ fn refuse_future_date(request: &Request) -> Result<(), AppError> {
                 "a data do ato ({}) é posterior a hoje ({}); registre o ato na data em que foi praticado",
                 request.occurred_on.format("%d/%m/%Y"),
                 today.format("%d/%m/%Y")
+            ),
+        )
+        .into());
+    }
+    if request.occurred_on < FIRST_ACT_DATE {
+        return Err(DomainError::rule(
+            "ato.data_anterior_a_lei",
+            "Lei 9.656/1998",
+            format!(
+                "a data do ato ({}) é anterior à Lei 9.656/1998 ({}), de que derivam os atos da regulação dos planos de saúde",
+                request.occurred_on.format("%d/%m/%Y"),
+                FIRST_ACT_DATE.format("%d/%m/%Y")
             ),
         )
         .into());
@@ -184,6 +203,17 @@ impl Service {
         Ok((folded.version > 0).then_some((folded.state, folded.version)))
     }
 
+    /// Which of `case_ids` name cases that exist (bulk imports, to skip what an earlier run
+    /// recorded without reading each case).
+    ///
+    /// # Errors
+    /// `Store` on database faults.
+    pub async fn existing_cases(&self, case_ids: &[Uuid]) -> Result<HashSet<Uuid>, AppError> {
+        let streams: Vec<String> = case_ids.iter().map(|id| StreamRef::Caso(*id).to_string()).collect();
+        let found = self.store.existing_streams(&streams).await?;
+        Ok(case_ids.iter().copied().filter(|id| found.contains(&StreamRef::Caso(*id).to_string())).collect())
+    }
+
     /// The follow-up acts the request's actor may perform on the case in its current phase
     /// (`autos_domain::forms::offered`), for the pages to offer only those.
     ///
@@ -241,7 +271,7 @@ impl Service {
         command: OperatorCommand,
         request: &Request,
     ) -> Result<Outcome, AppError> {
-        refuse_future_date(request)?;
+        refuse_date_out_of_range(request)?;
         let outcome = self.once(self.decide_operator_command(registro, command, request)).await?;
         Ok(Outcome { case_id: None, ..outcome })
     }
@@ -282,6 +312,7 @@ impl Service {
             let mut operators: BTreeMap<Registro, Folded<OperatorState>> = BTreeMap::new();
             let mut pending = Pending::default();
             for (registro, command, request) in acts {
+                refuse_date_out_of_range(request)?;
                 let operator = match operators.entry(*registro) {
                     Entry::Occupied(slot) => slot.into_mut(),
                     Entry::Vacant(slot) => slot.insert(self.operator(*registro).await?),
@@ -309,7 +340,7 @@ impl Service {
         pinned: Option<i64>,
         request: &Request,
     ) -> Result<Outcome, AppError> {
-        refuse_future_date(request)?;
+        refuse_date_out_of_range(request)?;
         let outcome = self.once(self.decide_case_command(case_id, command, pinned, request)).await?;
         // An act answered from the log names the case it opened; an act on a case, that case.
         Ok(Outcome { case_id: case_id.or(outcome.case_id), ..outcome })
@@ -430,6 +461,7 @@ impl Service {
             let mut operators: BTreeMap<Registro, Folded<OperatorState>> = BTreeMap::new();
             let mut pending = Pending::default();
             for (id, command, request) in acts {
+                refuse_date_out_of_range(request)?;
                 let registro = command.target_registro().ok_or_else(|| {
                     AppError::InvalidInput(format!("o ato {} não abre caso de uma operadora", command.act()))
                 })?;

@@ -269,23 +269,46 @@ fn print_report(report: &VerifyReport) {
 }
 
 /// `autos lgpd forget`: destroys a data subject's key so their personal data becomes
-/// unreadable everywhere, and records the erasure as an event. No master key is needed: the
-/// wrapped key is deleted, not unwrapped.
+/// unreadable everywhere, and records the erasure as an event of the officer who carried it
+/// out. No master key is needed: the wrapped key is deleted, not unwrapped.
 ///
 /// # Errors
-/// `Store` on database faults.
+/// `Config` when `officer` is not an active admin (the role that answers a data subject's
+/// requests), when the subject has no key (unknown, or sealed nothing) or was already
+/// forgotten — then nothing is recorded; `Store` on database faults.
 pub async fn lgpd_forget(url: &str, subject: Uuid, officer: Uuid) -> Result<(), CliError> {
     let store = open_store(url).await?;
+    let officer = acting_officer(store.as_ref(), Some(officer)).await?;
+    if officer.role != autos_domain::Role::Admin {
+        return Err(CliError::Config(format!(
+            "{} ({}) não pode eliminar dados pessoais: a eliminação a pedido do titular (Lei 13.709/2018 art. 18, VI) cabe ao papel {}",
+            officer.name,
+            officer.role.label(),
+            autos_domain::Role::Admin.label()
+        )));
+    }
+    match store.subject_key(subject).await? {
+        autos_store::SubjectKey::Live(_) => {}
+        autos_store::SubjectKey::Destroyed => {
+            return Err(CliError::Config(format!("os dados pessoais do titular {subject} já foram eliminados")))
+        }
+        autos_store::SubjectKey::Absent => {
+            return Err(CliError::Config(format!("nenhum dado pessoal selado do titular {subject}")))
+        }
+    }
     let provenance = Provenance {
-        actor_id: officer,
-        actor_role: "admin".into(),
+        actor_id: officer.officer_id,
+        actor_role: officer.role.as_str().to_owned(),
         correlation_id: Some(Uuid::now_v7()),
         causation_id: None,
         command: Some(serde_json::json!({ "act": "lgpd_forget", "subject_id": subject })),
     };
     let today = chrono::Local::now().date_naive();
     personal::forget(store.as_ref(), subject, provenance, "Lei 13.709/2018 art. 18, VI", today).await?;
-    println!("Chave do titular {subject} destruída; seus dados pessoais ficam ilegíveis em todo o sistema.");
+    println!(
+        "Chave do titular {subject} destruída por {}; seus dados pessoais ficam ilegíveis em todo o sistema.",
+        officer.name
+    );
     Ok(())
 }
 

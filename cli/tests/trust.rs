@@ -173,3 +173,61 @@ async fn a_rotated_key_leaves_old_heads_valid_and_signs_the_new_ones() {
         .collect();
     assert_eq!(key_ids.len(), 2, "heads under both keys: {witness}");
 }
+
+/// The id `autos officer list` prints for the officer named after `role` by [`TestDb::officer`].
+fn officer_id(db: &TestDb, role: &str) -> String {
+    let listed = stdout(&db.autos(&["officer", "list"]));
+    let line = listed.lines().find(|l| l.ends_with(&format!("Servidor {role}"))).expect("the officer");
+    line.split_whitespace().next().unwrap().to_owned()
+}
+
+/// `autos lgpd forget`: only an active admin erases, the erasure is recorded under that officer,
+/// and a subject already forgotten (or never sealed) is refused with nothing recorded.
+async fn only_an_admin_forgets_a_subject_and_only_once(backend: Backend) {
+    let db = TestDb::new(backend);
+    let admin = db.officer("admin");
+    let attendant = db.officer("atendente");
+    let serve = Serve::start(&db, &[]).await;
+    register_operator(&serve.base, &admin).await;
+    let complaint = serde_json::json!({"act": "registrar_reclamacao_nip", "registro": support::REGISTRO,
+        "canal": "telefone", "protocolo_operadora": "2017050100123", "tema": "cobertura_assistencial",
+        "beneficiario": {"nome": "Maria da Silva", "cpf": "123.456.789-09"}});
+    let answer = post(&client(), &serve.base, "/api/v1/cases", &attendant, &complaint, &[]).await;
+    assert_eq!(answer.status, Some(201), "{:?}", answer.body);
+    drop(serve);
+    let subject: String = {
+        let payload = db.scalar_text("SELECT payload FROM events WHERE event_type = 'nip.reclamacao_registrada'").await;
+        let payload: Value = serde_json::from_str(&payload).unwrap();
+        payload["beneficiario"]["subject_id"].as_str().unwrap().to_owned()
+    };
+    let erasures = "SELECT count(*) FROM events WHERE event_type = 'lgpd.titular_esquecido'";
+
+    let by_attendant = db.autos(&["lgpd", "forget", &subject, "--officer", &officer_id(&db, "atendente")]);
+    assert!(!by_attendant.status.success());
+    assert!(String::from_utf8_lossy(&by_attendant.stderr).contains("13.709/2018"), "{by_attendant:?}");
+    assert_eq!(db.scalar(erasures).await, 0, "a refused erasure records nothing");
+
+    let admin_id = officer_id(&db, "admin");
+    let forgotten = db.autos(&["lgpd", "forget", &subject, "--officer", &admin_id]);
+    assert!(forgotten.status.success(), "{forgotten:?}");
+    assert_eq!(db.scalar(erasures).await, 1);
+    let recorded = db.scalar_text("SELECT actor_role FROM events WHERE event_type = 'lgpd.titular_esquecido'").await;
+    assert_eq!(recorded, "admin");
+
+    let again = db.autos(&["lgpd", "forget", &subject, "--officer", &admin_id]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("já foram eliminados"), "{again:?}");
+    let unknown = db.autos(&["lgpd", "forget", "0190a6b2-6d1c-7f00-8000-000000000001", "--officer", &admin_id]);
+    assert!(!unknown.status.success());
+    assert_eq!(db.scalar(erasures).await, 1, "neither a second erasure nor one of an unknown subject is recorded");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_only_an_admin_forgets_a_subject_and_only_once() {
+    only_an_admin_forgets_a_subject_and_only_once(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_only_an_admin_forgets_a_subject_and_only_once() {
+    only_an_admin_forgets_a_subject_and_only_once(Backend::Postgres).await;
+}

@@ -689,6 +689,8 @@ static FORMS: &[(&str, &[Field])] = &[
             opt("uf_consumidor", "UF do consumidor", Kind::Choice(UFS), "", ""),
             opt("data_do_auto", "Data do auto de infração", Date, "", ""),
             opt("numero_processo", "Número do processo", Text, "", ""),
+            opt("competencia", "Competência", Text, "Mês de referência da ANS, AAAA-MM.", ""),
+            opt("modalidade_publicada", "Modalidade da operadora como publicada", Text, "", ""),
         ],
     ),
     (

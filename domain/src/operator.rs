@@ -355,6 +355,18 @@ impl OperatorCommand {
     }
 }
 
+/// A competência (a month) written AAAA-MM, as ANS's files and the read models write it.
+///
+/// # Errors
+/// `Invalid` (field `competencia`) for anything else.
+pub(crate) fn competencia_of(text: &str) -> Result<String, DomainError> {
+    let text = text.trim();
+    if text.len() != 7 || NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d").is_err() {
+        return Err(DomainError::invalid("competencia", format!("esperado AAAA-MM: {text:?}")));
+    }
+    Ok(text.to_owned())
+}
+
 impl OperatorState {
     /// Folds one event; never fails and holds no business rule.
     pub fn evolve(&mut self, event: &OperatorEvent) {
@@ -687,9 +699,7 @@ pub fn decide_operator(
             one(E::BeneficiariosInformados { ano, mes, quantidade }, "RDC 03/2000; RN 17/2002 (SIB)", None)
         }
         C::RegistrarIgrPublicado { competencia, cobertura, igr, reclamacoes, beneficiarios } => {
-            if NaiveDate::parse_from_str(&format!("{competencia}-01"), "%Y-%m-%d").is_err() {
-                return Err(DomainError::invalid("competencia", format!("esperado AAAA-MM: {competencia:?}")));
-            }
+            let competencia = competencia_of(&competencia)?;
             if igr.is_sign_negative() {
                 return Err(DomainError::invalid("igr", "o IGR não pode ser negativo"));
             }

@@ -140,6 +140,11 @@ pub fn beneficiaries(registro: impl Display, month: &str) -> String {
     format!("{registro}/{month}")
 }
 
+/// The month of a [`beneficiaries`] key.
+pub fn beneficiaries_month(key: &str) -> Option<&str> {
+    key.rsplit_once('/').map(|(_, month)| month)
+}
+
 /// The prefix of an operator's beneficiary counts of one year.
 pub fn beneficiaries_of_year(registro: impl Display, year: i32) -> String {
     format!("{registro}/{year:04}-")

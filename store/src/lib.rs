@@ -38,6 +38,7 @@ mod tables;
 pub mod testing;
 pub mod tree_heads;
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -155,6 +156,12 @@ pub trait EventStore: Send + Sync + 'static {
     /// A stream's last version (0 when it has no events).
     async fn stream_version(&self, stream_id: &str) -> Result<i64, StoreError> {
         tables::stream_version(&self.database(), stream_id).await
+    }
+
+    /// Which of `stream_ids` have events (bulk imports asking, for a thousand rows at a time,
+    /// which were recorded by an earlier run).
+    async fn existing_streams(&self, stream_ids: &[String]) -> Result<HashSet<String>, StoreError> {
+        tables::existing_streams(&self.database(), stream_ids).await
     }
 
     /// A counter that changes whenever a commit may have made new events visible.

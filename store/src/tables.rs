@@ -14,6 +14,7 @@
 //! types — ids BLOB or uuid, instants integer microseconds or timestamptz — [`Dialect`] binds
 //! and decodes it per backend; the statement and the flow stay one.
 
+use std::collections::HashSet;
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
@@ -358,6 +359,31 @@ pub(crate) async fn stream_version(db: &Database, stream_id: &str) -> Result<i64
             .fetch_one(pool)
             .await?
     }))
+}
+
+/// Stream ids per query of [`existing_streams`], below SQLite's bound-parameter limit.
+const STREAMS_PER_QUERY: usize = 1_000;
+
+/// See [`crate::EventStore::existing_streams`]: one query per thousand ids, each stream found
+/// by the first event of the `(stream_id, stream_version)` key.
+pub(crate) async fn existing_streams(db: &Database, stream_ids: &[String]) -> Result<HashSet<String>, StoreError> {
+    let mut found = HashSet::new();
+    for ids in stream_ids.chunks(STREAMS_PER_QUERY) {
+        let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT stream_id FROM events WHERE stream_version = 1 AND stream_id IN ({})",
+            placeholders.join(", ")
+        );
+        let rows: Vec<String> = on_db!(db, read, |pool| {
+            let mut query = sqlx::query_scalar(&sql);
+            for id in ids {
+                query = query.bind(id);
+            }
+            query.fetch_all(pool).await?
+        });
+        found.extend(rows);
+    }
+    Ok(found)
 }
 
 /// See [`crate::EventStore::ping`].

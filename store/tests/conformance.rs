@@ -105,6 +105,22 @@ autos_store::on_both_backends!(
         assert_eq!(store.read_stream(&stream, 3).await.unwrap().len(), 1);
     }
 
+    async fn existing_streams_names_exactly_the_streams_with_events_among_more_ids_than_one_query_takes(
+        s: &Subject,
+    ) {
+        let store = s.store();
+        let written: Vec<String> = (0..3).map(|_| case_stream()).collect();
+        for stream in &written {
+            store.append(batch(stream, ExpectedVersion::NoStream, vec![event(1), event(2)])).await.unwrap();
+        }
+        let mut asked: Vec<String> = (0..2_500).map(|_| case_stream()).collect();
+        asked.insert(0, written[0].clone());
+        asked.insert(1_700, written[1].clone());
+        let found = store.existing_streams(&asked).await.unwrap();
+        assert_eq!(found, written[..2].iter().cloned().collect(), "the third was not asked, the others never written");
+        assert!(store.existing_streams(&[]).await.unwrap().is_empty());
+    }
+
     async fn a_stale_version_conflicts_and_names_stream_expected_and_actual(s: &Subject) {
         let store = s.store();
         let stream = case_stream();

@@ -4,13 +4,11 @@
 //! in the month per 10.000 beneficiaries of the last month informed (public aggregates).
 
 use autos_domain::{Modalidade, Porte};
-use autos_projections::keys::{self, ComplaintKey};
-use autos_projections::models::{self, ComplaintKind, OperatorDoc};
+use autos_projections::models::{self, OperatorDoc};
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Deserialize;
 
 use super::extract::Params;
@@ -20,9 +18,6 @@ use crate::ApiError;
 /// The header of ANS's open-data IGR file.
 pub const HEADER: &str = "REGISTRO_OPERADORA;RAZAO_SOCIAL;COBERTURA;IGR;QTD_RECLAMACOES;QTD_BENEFICIARIOS;PORTE_OPERADORA;COMPETENCIA;COMPETENCIA_BENEFICIARIO;DT_ATUALIZACAO";
 
-/// Beneficiaries the index is expressed per (IGR ficha técnica).
-const PER: i64 = 10_000;
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct IgrQuery {
@@ -31,7 +26,7 @@ pub(super) struct IgrQuery {
 }
 
 /// The coverage ANS files an operator's IGR under, from its modalidade.
-fn coverage(modalidade: Option<Modalidade>) -> &'static str {
+pub(crate) fn coverage(modalidade: Option<Modalidade>) -> &'static str {
     match modalidade {
         Some(Modalidade::OdontologiaDeGrupo | Modalidade::CooperativaOdontologica) => "Odontológica",
         _ => "Médico-hospitalar",
@@ -70,36 +65,21 @@ pub(super) async fn export(
         let doc: OperatorDoc = serde_json::from_value(value)
             .map_err(|e| ApiError::Projection(autos_projections::ProjectionError::Corrupt(e.to_string())))?;
         let Ok(registro) = autos_domain::Registro::parse(&doc.registro) else { continue };
-        let members = state
-            .views
-            .entries(models::BENEFICIARIES, &keys::of_operator(registro))
-            .await?
-            .into_iter()
-            .filter_map(|(key, doc)| Some((key.rsplit('/').next()?.to_owned(), doc["quantidade"].as_i64()?)))
-            .filter(|(m, _)| *m <= competencia)
-            .max_by(|a, b| a.0.cmp(&b.0));
-        let Some((members_month, members)) = members.filter(|(_, n)| *n > 0) else { continue };
-        let mut complaints = 0i64;
-        for (key, doc) in
-            state.views.entries(models::COMPLAINTS, &keys::complaints_of_month(registro, &competencia)).await?
-        {
-            if ComplaintKey::parse(&key).is_some_and(|k| k.kind == ComplaintKind::Nip) {
-                complaints += doc["quantidade"].as_i64().unwrap_or(0);
-            }
-        }
-        let igr = (Decimal::from(complaints * PER) / Decimal::from(members))
-            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+        let Some(computed) = state.views.computed_igr(registro, std::slice::from_ref(&competencia)).await?.pop()
+        else {
+            continue;
+        };
         lines.push(
             [
                 doc.registro.clone(),
                 field(&doc.state.razao_social),
                 coverage(doc.state.modalidade).to_owned(),
-                format!("{igr:.2}").replace('.', ","),
-                complaints.to_string(),
-                members.to_string(),
-                porte(members as u64).to_owned(),
+                format!("{:.2}", computed.igr).replace('.', ","),
+                computed.reclamacoes.to_string(),
+                computed.beneficiarios.to_string(),
+                porte(computed.beneficiarios as u64).to_owned(),
                 competencia.replace('-', ""),
-                members_month.replace('-', ""),
+                computed.competencia_beneficiario.replace('-', ""),
                 today.to_string(),
             ]
             .join(";"),

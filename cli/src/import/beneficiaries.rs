@@ -10,7 +10,7 @@ use autos_domain::{OperatorCommand, Registro};
 use chrono::NaiveDate;
 
 use super::layout::{decode_text, delimiter_of, fold};
-use super::{append_rows, read_table, registro_of, seen_before, ImportReport, Planned, Tally};
+use super::{append_rows, operator_acts, read_table, registro_of, seen_before, ImportReport, Planned, Tally};
 use crate::CliError;
 
 /// The names a column may carry, folded.
@@ -124,10 +124,10 @@ pub async fn import_beneficiaries(
             vec![(registro, command, Request { occurred_on: informed_on(year, month, today), ..request.clone() })];
         planned.push(Planned { line, tally, acts });
         if planned.len() == CHUNK_ROWS {
-            append_rows(service, std::mem::take(&mut planned), &mut report).await?;
+            append_rows(std::mem::take(&mut planned), &mut report, operator_acts(service)).await?;
         }
     }
-    append_rows(service, planned, &mut report).await?;
+    append_rows(planned, &mut report, operator_acts(service)).await?;
     progress(total, total);
     report.rejected.sort();
     Ok(report)

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 
 use super::beneficiaries::competencia;
 use super::layout::{decode_text, delimiter_of, fold};
-use super::{append_rows, read_table, registro_of, ImportReport, Planned, Tally};
+use super::{append_rows, operator_acts, read_table, registro_of, ImportReport, Planned, Tally};
 use crate::CliError;
 
 /// The months as the older table abbreviates them.
@@ -191,7 +191,7 @@ pub async fn import_igr(
             OperatorCommand::RegistrarIgrPublicado { competencia, cobertura, igr, reclamacoes, beneficiarios };
         planned.push(Planned { line: value.line, tally, acts: vec![(value.registro, command, request.clone())] });
     }
-    append_rows(service, planned, &mut report).await?;
+    append_rows(planned, &mut report, operator_acts(service)).await?;
     progress(total, total);
     report.rejected.sort();
     Ok(report)

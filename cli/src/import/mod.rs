@@ -134,8 +134,6 @@ pub fn cancellation_motive(text: &str) -> CancellationMotive {
     }
 }
 
-/// The registro as a register writes it: six digits; five, as issued in 1998–2001; fewer,
-/// a six-digit registro whose leading zeros a spreadsheet dropped.
 /// A delimited file read whole with `reader` (its delimiter, trimming and flexibility): the
 /// header names, trimmed, and every record. A header or a record that cannot be read refuses the
 /// whole file, before anything is stored.
@@ -176,6 +174,8 @@ pub(crate) fn seen_before<K: std::hash::Hash + Eq>(
     }
 }
 
+/// The registro as a register writes it: six digits; five, as issued in 1998–2001; fewer,
+/// a six-digit registro whose leading zeros a spreadsheet dropped.
 pub(crate) fn registro_of(text: &str) -> Result<Registro, String> {
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     if digits.is_empty() || digits.len() > 6 || digits.len() != text.chars().filter(|c| !c.is_whitespace()).count() {
@@ -359,30 +359,35 @@ const CHUNK_ROWS: usize = 250;
 
 /// How a row counts in the report once its acts landed.
 #[derive(Debug, Clone, Copy)]
-enum Tally {
+pub(crate) enum Tally {
     Imported,
     Changed,
     Unchanged,
 }
 
-/// One row's acts, ready for the bulk path.
-struct Planned {
-    line: usize,
-    tally: Tally,
-    acts: Vec<(Registro, OperatorCommand, Request)>,
+/// One row's acts, ready for the bulk path: operator acts (`(Registro, OperatorCommand,
+/// Request)`) or opening acts of cases (`(Uuid, CaseCommand, Request)`).
+pub(crate) struct Planned<A> {
+    pub line: usize,
+    pub tally: Tally,
+    pub acts: Vec<A>,
 }
 
-/// Appends the planned rows in one call; when the domain refuses an act, each row on its own,
-/// so that a refused row is reported and the others still land.
-async fn append_rows(service: &Service, planned: Vec<Planned>, report: &mut ImportReport) -> Result<(), CliError> {
-    let count = |report: &mut ImportReport, row: &Planned| match row.tally {
+/// Appends the planned rows with one call of `append`; when the domain refuses an act, each row
+/// with a call of its own, so that a refused row is reported and the others still land.
+pub(crate) async fn append_rows<A: Clone>(
+    planned: Vec<Planned<A>>,
+    report: &mut ImportReport,
+    append: impl AsyncFn(&[A]) -> Result<(), AppError>,
+) -> Result<(), CliError> {
+    let count = |report: &mut ImportReport, row: &Planned<A>| match row.tally {
         Tally::Imported => report.imported += 1,
         Tally::Changed => report.changed += 1,
         Tally::Unchanged => report.unchanged += 1,
     };
-    let all: Vec<_> = planned.iter().flat_map(|p| p.acts.iter().cloned()).collect();
-    match service.operator_commands(&all).await {
-        Ok(_) => {
+    let all: Vec<A> = planned.iter().flat_map(|p| p.acts.iter().cloned()).collect();
+    match append(&all).await {
+        Ok(()) => {
             planned.iter().for_each(|row| count(report, row));
             return Ok(());
         }
@@ -390,13 +395,20 @@ async fn append_rows(service: &Service, planned: Vec<Planned>, report: &mut Impo
         Err(e) => return Err(e.into()),
     }
     for row in &planned {
-        match service.operator_commands(&row.acts).await {
-            Ok(_) => count(report, row),
+        match append(&row.acts).await {
+            Ok(()) => count(report, row),
             Err(AppError::Domain(e)) => report.rejected.push((row.line, e.to_string())),
             Err(e) => return Err(e.into()),
         }
     }
     Ok(())
+}
+
+/// The bulk path of operator acts, for [`append_rows`].
+pub(crate) fn operator_acts(
+    service: &Service,
+) -> impl AsyncFn(&[(Registro, OperatorCommand, Request)]) -> Result<(), AppError> + '_ {
+    async move |acts| service.operator_commands(acts).await.map(drop)
 }
 
 /// Imports a register file. `referencia` is the snapshot's reference date (`--data-referencia`);
@@ -470,10 +482,10 @@ pub async fn import_operators(
             .collect();
         planned.push(Planned { line: raw.line, tally, acts });
         if planned.len() == CHUNK_ROWS {
-            append_rows(service, std::mem::take(&mut planned), &mut report).await?;
+            append_rows(std::mem::take(&mut planned), &mut report, operator_acts(service)).await?;
         }
     }
-    append_rows(service, planned, &mut report).await?;
+    append_rows(planned, &mut report, operator_acts(service)).await?;
     progress(total, total);
     report.rejected.sort();
     Ok(report)

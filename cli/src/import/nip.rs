@@ -4,17 +4,16 @@
 //! number, so a second run finds every demand it recorded and appends nothing. The file holds no
 //! personal data and the importer invents none.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use autos_app::service::{Request, Service};
-use autos_app::AppError;
 use autos_domain::case::{DemandTheme, NipClassification, NipKind};
 use autos_domain::{CaseCommand, Registro, Uf};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::layout::{decode_text, fold, parse_date};
-use super::{read_table, registro_of, seen_before, ImportReport};
+use super::{append_rows, read_table, registro_of, seen_before, ImportReport, Planned, Tally};
 use crate::CliError;
 
 /// The columns the importer reads; the file may have more.
@@ -109,7 +108,8 @@ fn nature(text: &str) -> Option<NipKind> {
     }
 }
 
-/// One checked row: its demand's case and the act that records it on its opening date.
+/// One checked row: its operator and the act that records its demand, on the demand's case,
+/// on its opening date.
 struct Demand {
     line: usize,
     registro: Registro,
@@ -141,6 +141,15 @@ fn check(line: usize, cell: &dyn Fn(&str) -> Option<String>) -> Result<Demand, S
         Some(text) => Some(Uf::parse(&text).map_err(|e| e.to_string())?),
         None => None,
     };
+    let competencia = match (cell("ANO_DE_REFERENCIA"), cell("MES_DE_REFERENCIA")) {
+        (Some(ano), Some(mes)) => match (ano.parse::<i32>(), mes.parse::<u32>()) {
+            (Ok(ano), Ok(mes)) if (1..=12).contains(&mes) && (1998..=9999).contains(&ano) => {
+                Some(format!("{ano}-{mes:02}"))
+            }
+            _ => return Err(format!("ANO_DE_REFERENCIA/MES_DE_REFERENCIA inválidos: {ano:?}/{mes:?}")),
+        },
+        _ => None,
+    };
     let command = CaseCommand::RegistrarDemandaNipPublicada {
         registro,
         numero_demanda: numero.clone(),
@@ -156,35 +165,36 @@ fn check(line: usize, cell: &dyn Fn(&str) -> Option<String>) -> Result<Demand, S
         uf_consumidor,
         data_do_auto,
         numero_processo: cell("NUMERO_PROCESSO"),
+        competencia,
+        modalidade_publicada: cell("MODALIDADE_DA_OPERADORA"),
     };
     Ok(Demand { line, registro, case_id: case_id(&numero), opened_on, command })
 }
 
-/// Records the demands in one call; when the domain refuses one, each on its own.
-async fn record_demands(
+/// Records the demands of one chunk: those an earlier run recorded count as unchanged, the
+/// others go to the bulk path in one call (each on its own when the domain refuses one).
+async fn record_chunk(
     service: &Service,
     request: &Request,
-    demands: Vec<Demand>,
+    demands: &[Demand],
     report: &mut ImportReport,
 ) -> Result<(), CliError> {
-    let act = |d: &Demand| (d.case_id, d.command.clone(), Request { occurred_on: d.opened_on, ..request.clone() });
-    let all: Vec<_> = demands.iter().map(act).collect();
-    match service.open_cases_as(&all).await {
-        Ok(_) => {
-            report.imported += demands.len();
-            return Ok(());
-        }
-        Err(AppError::Domain(_)) => {}
-        Err(e) => return Err(e.into()),
-    }
-    for demand in &demands {
-        match service.open_cases_as(&[act(demand)]).await {
-            Ok(_) => report.imported += 1,
-            Err(AppError::Domain(e)) => report.rejected.push((demand.line, e.to_string())),
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(())
+    let ids: Vec<Uuid> = demands.iter().map(|d| d.case_id).collect();
+    let recorded = service.existing_cases(&ids).await?;
+    report.unchanged += recorded.len();
+    let planned = demands
+        .iter()
+        .filter(|d| !recorded.contains(&d.case_id))
+        .map(|d| Planned {
+            line: d.line,
+            tally: Tally::Imported,
+            acts: vec![(d.case_id, d.command.clone(), Request { occurred_on: d.opened_on, ..request.clone() })],
+        })
+        .collect();
+    append_rows(planned, report, async |acts: &[(Uuid, CaseCommand, Request)]| {
+        service.open_cases_as(acts).await.map(drop)
+    })
+    .await
 }
 
 /// Imports a NIP demands file. `progress` receives (rows done, rows total).
@@ -218,11 +228,8 @@ pub async fn import_nip(
     let today = chrono::Local::now().date_naive();
     let mut seen: HashMap<Uuid, usize> = HashMap::new();
     let mut known_operators: HashMap<Registro, bool> = HashMap::new();
-    let mut recorded: HashSet<Uuid> = HashSet::new();
-    let mut chunk = Vec::new();
-    let total = records.len();
+    let mut demands = Vec::new();
     for (done, record) in records.iter().enumerate() {
-        progress(done, total);
         let line = record.position().map_or(done + 2, |p| p.line() as usize);
         let cell = |name: &str| {
             index
@@ -261,17 +268,17 @@ pub async fn import_nip(
                 .push((line, format!("operadora {} não registrada; importe o cadastro antes", demand.registro)));
             continue;
         }
-        if recorded.contains(&demand.case_id) || service.case_state(demand.case_id).await?.is_some() {
-            recorded.insert(demand.case_id);
-            report.unchanged += 1;
-            continue;
-        }
-        chunk.push(demand);
-        if chunk.len() == CHUNK_ROWS {
-            record_demands(service, request, std::mem::take(&mut chunk), &mut report).await?;
-        }
+        demands.push(demand);
     }
-    record_demands(service, request, chunk, &mut report).await?;
+    // A chunk of one operator's demands folds that operator once: in file order, a thousand
+    // rows name hundreds of operators, and each would be read again in every chunk.
+    demands.sort_by_key(|d| (d.registro, d.opened_on, d.line));
+    let total = records.len();
+    let checked_out = total - demands.len();
+    for (index, chunk) in demands.chunks(CHUNK_ROWS).enumerate() {
+        progress(checked_out + index * CHUNK_ROWS, total);
+        record_chunk(service, request, chunk, &mut report).await?;
+    }
     progress(total, total);
     report.rejected.sort();
     Ok(report)

@@ -90,15 +90,21 @@ impl TestDb {
         String::from_utf8_lossy(&out.stdout).lines().last().unwrap().trim().to_owned()
     }
 
-    /// A scalar read straight from the database (sqlite3 CLI is not assumed: SQLite reads go
-    /// through a throwaway sqlx connection).
+    /// A count (or any integer) read straight from the database.
     pub async fn scalar(&self, sql: &str) -> i64 {
+        self.scalar_text(sql).await.parse().unwrap()
+    }
+
+    /// One value read straight from the database, as text (sqlite3 CLI is not assumed: SQLite
+    /// reads go through a throwaway sqlx connection).
+    pub async fn scalar_text(&self, sql: &str) -> String {
+        let sql = format!("SELECT CAST(({sql}) AS TEXT)");
         match self.backend {
-            Backend::Postgres => psql(&self.url, sql).parse().unwrap(),
+            Backend::Postgres => psql(&self.url, &sql),
             Backend::Sqlite => {
                 use sqlx::Connection;
                 let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", self.url)).await.unwrap();
-                let value: i64 = sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap();
+                let value: String = sqlx::query_scalar(&sql).fetch_one(&mut conn).await.unwrap();
                 conn.close().await.unwrap();
                 value
             }

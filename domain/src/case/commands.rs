@@ -286,6 +286,12 @@ pub enum CaseCommand {
         data_do_auto: Option<NaiveDate>,
         #[serde(default)]
         numero_processo: Option<String>,
+        /// `ANO_DE_REFERENCIA` and `MES_DE_REFERENCIA` as AAAA-MM: the month ANS counts it in.
+        #[serde(default)]
+        competencia: Option<String>,
+        /// `MODALIDADE_DA_OPERADORA` as published (the operator's modalidade at the time).
+        #[serde(default)]
+        modalidade_publicada: Option<String>,
     },
     NotificarOperadoraNip {
         tipo: NipKind,

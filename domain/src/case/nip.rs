@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState, DeadlineKey, DemandTheme};
 use crate::acts::Family;
-use crate::operator::non_empty;
+use crate::operator::{competencia_of, non_empty};
 use crate::rules::ComplaintProcedure;
 use crate::{Deadline, DeadlineSetting, DomainError, Emitted, SealedPersonalData, Uf};
 
@@ -158,6 +158,11 @@ pub struct PublishedDemand {
     pub uf_consumidor: Option<Uf>,
     pub data_do_auto: Option<NaiveDate>,
     pub numero_processo: Option<String>,
+    /// The month ANS counts the demand in (AAAA-MM).
+    #[serde(default)]
+    pub competencia: Option<String>,
+    #[serde(default)]
+    pub modalidade_publicada: Option<String>,
 }
 
 fn set_phase(case: &mut CaseState, phase: NipPhase) {
@@ -288,6 +293,8 @@ fn register_published(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted
         uf_consumidor,
         data_do_auto,
         numero_processo,
+        competencia,
+        modalidade_publicada,
         ..
     } = command
     else {
@@ -313,6 +320,11 @@ fn register_published(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted
             uf_consumidor,
             data_do_auto,
             numero_processo: text(numero_processo),
+            competencia: match text(competencia) {
+                Some(month) => Some(competencia_of(&month)?),
+                None => None,
+            },
+            modalidade_publicada: text(modalidade_publicada),
         }),
     };
     Ok(vec![act.case_event(ev(registered), NORM_PUBLISHED, None)])

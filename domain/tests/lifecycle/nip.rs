@@ -358,3 +358,46 @@ fn only_the_roles_of_the_catalogue_act_on_a_nip() {
             .then_refused("acesso.papel_nao_autorizado");
     }
 }
+
+fn published(competencia: &str) -> CaseCommand {
+    CaseCommand::RegistrarDemandaNipPublicada {
+        registro: registro(),
+        numero_demanda: "5000123".into(),
+        canal: "Central de atendimento".into(),
+        assunto: "Cobertura >> Rol de Procedimentos".into(),
+        tema: DemandTheme::CoberturaAssistencial,
+        natureza: NipKind::Assistencial,
+        classificacao: Some(NipClassification::Rve),
+        classificacao_publicada: Some("RVE".into()),
+        situacao_demanda: Some("Finalizada".into()),
+        situacao_nip: None,
+        tipo_de_plano: None,
+        uf_consumidor: None,
+        data_do_auto: None,
+        numero_processo: None,
+        competencia: Some(competencia.into()),
+        modalidade_publicada: Some(" Medicina de Grupo ".into()),
+    }
+}
+
+#[test]
+fn a_published_demand_keeps_its_reference_month_and_modalidade_and_a_month_that_does_not_exist_is_refused() {
+    // RN 388/2015 (dados abertos da NIP): the demand is recorded as ANS published it, with the
+    // month ANS counts it in.
+    let mut world = world_with_operator(d(2024, 1, 2), 5_000);
+    let case = world.new_case_id();
+    let outcome = world.when(case_act(case, atendente(), d(2024, 3, 4), published("2024-03")));
+    let [emitted] = outcome.events() else { panic!("one event expected: {:?}", outcome.events()) };
+    let autos_domain::DomainEvent::Case(autos_domain::CaseEvent::Nip(NipEvent::DemandaPublicadaRegistrada {
+        demanda, ..
+    })) = &emitted.event
+    else {
+        panic!("a published demand expected: {emitted:?}")
+    };
+    assert_eq!(demanda.competencia.as_deref(), Some("2024-03"));
+    assert_eq!(demanda.modalidade_publicada.as_deref(), Some("Medicina de Grupo"));
+    let other = world.new_case_id();
+    for month in ["2024-13", "2024-3"] {
+        world.when(case_act(other, atendente(), d(2024, 3, 4), published(month))).then_invalid("competencia");
+    }
+}
