@@ -393,6 +393,18 @@ mod tests {
     }
 
     #[test]
+    fn exactly_the_information_and_the_bulletin_fall_due_every_quarter() {
+        let quarterly: Vec<Obrigacao> =
+            Obrigacao::ALL.into_iter().filter(|o| o.periodicidade() == Periodicidade::Trimestral).collect();
+        assert_eq!(quarterly, [Obrigacao::InformacaoTrimestralDoParceiro, Obrigacao::BoletimTrimestralDaAns]);
+        let mut labels: Vec<&str> = Obrigacao::ALL.iter().map(|o| o.label()).collect();
+        labels.sort_unstable();
+        labels.dedup();
+        assert_eq!(labels.len(), Obrigacao::ALL.len());
+        assert_eq!(serde_json::to_value(Obrigacao::MaterialInformativo).unwrap(), "material_informativo");
+    }
+
+    #[test]
     fn agreement_numbers_compare_by_letters_and_digits() {
         assert!(same_number("ACT nº 12/2024", "act n 12-2024"));
         assert!(!same_number("ACT 12/2024", "ACT 13/2024"));

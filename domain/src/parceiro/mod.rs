@@ -36,8 +36,10 @@ use acordo::{
 
 /// The programme's legal basis, the basis of every partner act.
 pub const NORM: &str = "Lei 9.961/2000 art. 4 XXXVI; Lei 8.078/1990";
-/// Agreements signed by the public administration and their publication.
-const NORM_ACORDO: &str = "Lei 9.961/2000 art. 4 XXXVI; Lei 8.078/1990; Lei 14.133/2021 art. 184";
+/// Agreements the public administration signs: Lei 8.666/1993 art. 116 when the programme began,
+/// Lei 14.133/2021 art. 184 today.
+const NORM_ACORDO: &str =
+    "Lei 9.961/2000 art. 4 XXXVI; Lei 8.078/1990; Lei 8.666/1993 art. 116; Lei 14.133/2021 art. 184";
 
 /// The kind of institution a partner is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -373,7 +375,7 @@ fn require_no_overlap(
             "acordo.segundo_acordo_vigente",
             NORM_ACORDO,
             format!(
-                "o parceiro já tem o acordo {} em vigor de {} a {}; um novo acordo só começa depois que ele termina ou é encerrado",
+                "o parceiro já tem o acordo {} com vigência de {} a {}; um novo acordo só começa depois que ele termina ou é encerrado",
                 other.numero,
                 other.vigencia_inicio,
                 other.ultimo_dia()
@@ -560,6 +562,15 @@ pub fn decide_parceiro(
             not_after_today("data", data, ctx)?;
             if data < acordo.assinatura {
                 return Err(DomainError::invalid("data", "o encerramento não pode anteceder a assinatura"));
+            }
+            if data > acordo.vigencia_fim {
+                return Err(DomainError::invalid(
+                    "data",
+                    format!(
+                        "a vigência do acordo terminou em {}; não há o que encerrar depois dela",
+                        acordo.vigencia_fim
+                    ),
+                ));
             }
             let documento = non_empty("documento", documento)?;
             let encerramento =

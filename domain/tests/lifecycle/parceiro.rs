@@ -268,6 +268,8 @@ fn the_whole_life_of_an_agreement_from_signature_to_termination() {
             documento: "Termo aditivo 1".into(),
         },
     }]);
+    world.when(act(d(2026, 3, 2), encerrar(d(2026, 3, 1)))).then_invalid("data");
+    world.when(act(d(2025, 6, 2), encerrar(d(2024, 1, 9)))).then_invalid("data");
     world
         .when(act(d(2025, 6, 2), encerrar(d(2025, 6, 1))))
         .then_events([ParceiroEvent::AcordoEncerrado {
