@@ -667,3 +667,38 @@ pub fn decide_parceiro(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::programa::ProgramaCommand;
+    use super::*;
+
+    #[test]
+    fn every_programme_act_of_the_catalogue_is_a_command_of_exactly_one_stream() {
+        for info in crate::acts::programme_act_catalogue() {
+            let value = serde_json::json!({ "act": info.name });
+            let errors = [
+                serde_json::from_value::<ParceiroCommand>(value.clone()).map(|_| ()).unwrap_err().to_string(),
+                serde_json::from_value::<ProgramaCommand>(value).map(|_| ()).unwrap_err().to_string(),
+            ];
+            let unknown = errors.iter().filter(|e| e.contains("unknown variant")).count();
+            assert_eq!(unknown, 1, "{}: {errors:?}", info.name);
+        }
+    }
+
+    #[test]
+    fn institutional_contacts_are_trimmed_and_the_email_checked() {
+        let contatos = ContatosInstitucionais {
+            email: Some(" ouvidoria@mpmg.mp.br ".into()),
+            telefone: Some("  ".into()),
+            endereco: Some(" Av. Álvares Cabral, 1690 ".into()),
+        };
+        let checked = contatos.checked().unwrap();
+        assert_eq!(checked.email.as_deref(), Some("ouvidoria@mpmg.mp.br"));
+        assert_eq!((checked.telefone, checked.endereco.as_deref()), (None, Some("Av. Álvares Cabral, 1690")));
+        for email in ["ouvidoria", "@mpmg.mp.br", "ouvidoria@mpmg", "ouvidoria@.br", "ouvi doria@mpmg.mp.br"] {
+            let contatos = ContatosInstitucionais { email: Some(email.into()), ..ContatosInstitucionais::default() };
+            assert!(contatos.checked().is_err(), "{email}");
+        }
+    }
+}
