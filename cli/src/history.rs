@@ -43,7 +43,8 @@ pub fn operator_decisions(rules: &RuleBook, n: u32, events: usize) -> Result<(Re
             match (&e.event, case.as_mut()) {
                 (DomainEvent::Operator(ev), _) => operator.evolve(ev),
                 (DomainEvent::Case(ev), Some((id, c))) if e.stream == StreamRef::Caso(*id) => c.evolve(ev),
-                (DomainEvent::Case(_), _) => {}
+                // Operator and case decisions emit neither of the programme's events.
+                (DomainEvent::Case(_) | DomainEvent::Parceiro(_) | DomainEvent::Programa(_), _) => {}
             }
             out.push(e);
         }

@@ -250,18 +250,46 @@ static CATALOGUE: &[ActInfo] = &[
     act("cancelar_registro", &[Diretoria], CAN, "Cancelar registro"),
 ];
 
+/// DIFIS coordinates the Parceiros da Cidadania programme and its officers act as `fiscal`;
+/// the directorate may act too (`crate::parceiro`'s module doc gives the argument).
+const PROGRAMA: &[Role] = &[Fiscal, Diretoria];
+
+/// The acts of the Parceiros da Cidadania programme (docs/DOMAIN.md §6) on a partner's stream or
+/// the programme's. They belong to no case family and are no operator act, so they are kept
+/// apart from [`act_catalogue`], from which the pages and the API draw their forms and routes;
+/// they join those when the API exposes the programme.
+static PROGRAMME_CATALOGUE: &[ActInfo] = &[
+    op("cadastrar_parceiro", PROGRAMA, "Cadastrar parceiro do programa Parceiros da Cidadania"),
+    op("assinar_acordo", PROGRAMA, "Registrar assinatura de acordo de cooperação técnica"),
+    op("publicar_acordo", PROGRAMA, "Registrar publicação do acordo"),
+    op("renovar_acordo", PROGRAMA, "Renovar acordo de cooperação técnica"),
+    op("encerrar_acordo", PROGRAMA, "Encerrar acordo de cooperação técnica"),
+    op("registrar_cumprimento_obrigacao", PROGRAMA, "Registrar cumprimento de obrigação do acordo"),
+    op("registrar_informacao_trimestral", PROGRAMA, "Registrar informação trimestral do parceiro sobre operadoras"),
+    op("emitir_boletim", PROGRAMA, "Emitir boletim trimestral ao parceiro"),
+    op("registrar_envio_boletim", PROGRAMA, "Registrar envio do boletim ao parceiro"),
+    op("incluir_item_boletim", PROGRAMA, "Incluir ação ou documento no boletim do trimestre"),
+    op("retirar_item_boletim", PROGRAMA, "Retirar item do boletim do trimestre"),
+];
+
 /// Every act, in the order forms list them.
 pub fn act_catalogue() -> &'static [ActInfo] {
     CATALOGUE
 }
 
-/// The catalogue entry of an act name.
+/// The acts of the Parceiros da Cidadania programme.
+pub fn programme_act_catalogue() -> &'static [ActInfo] {
+    PROGRAMME_CATALOGUE
+}
+
+/// The catalogue entry of an act name, in either catalogue.
 ///
 /// # Errors
 /// `Invalid` for an unknown act.
 pub fn find_act(name: &str) -> Result<&'static ActInfo, DomainError> {
     CATALOGUE
         .iter()
+        .chain(PROGRAMME_CATALOGUE)
         .find(|a| a.name == name)
         .ok_or_else(|| DomainError::invalid("act", format!("ato desconhecido: {name}")))
 }
@@ -305,11 +333,22 @@ mod tests {
 
     #[test]
     fn act_names_are_unique_and_every_act_names_a_role() {
-        let mut names: Vec<&str> = CATALOGUE.iter().map(|a| a.name).collect();
+        let every = || CATALOGUE.iter().chain(PROGRAMME_CATALOGUE);
+        let mut names: Vec<&str> = every().map(|a| a.name).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), CATALOGUE.len());
-        assert!(CATALOGUE.iter().all(|a| !a.roles.is_empty() && !a.roles.contains(&Role::Auditor)));
+        assert_eq!(names.len(), CATALOGUE.len() + PROGRAMME_CATALOGUE.len());
+        assert!(every().all(|a| !a.roles.is_empty() && !a.roles.contains(&Role::Auditor)));
         assert!(CATALOGUE.iter().filter(|a| a.opens_case).all(|a| a.families.len() == 1));
+    }
+
+    #[test]
+    fn programme_acts_are_for_difis_and_the_directorate_and_found_by_name() {
+        for info in PROGRAMME_CATALOGUE {
+            assert_eq!(info.roles, [Role::Fiscal, Role::Diretoria], "{}", info.name);
+            assert!(info.families.is_empty() && !info.opens_case);
+            assert_eq!(find_act(info.name).unwrap(), info);
+        }
+        assert!(find_act("cadastrar_parceiro").is_ok() && find_act("cadastrar_parceira").is_err());
     }
 }

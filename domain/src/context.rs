@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::{Actor, CaseState, DomainError, OperatorState, Registro, RuleBook};
 
-/// Everything `decide_operator`/`decide_case` may consult.
+/// Everything `decide_operator`/`decide_case`/`decide_parceiro` may consult.
 #[derive(Debug, Clone)]
 pub struct Context<'a> {
     pub actor: Actor,
@@ -18,6 +18,8 @@ pub struct Context<'a> {
     pub today: NaiveDate,
     /// The case acted on (or the id chosen for the case an opening act creates).
     pub case_id: Option<Uuid>,
+    /// The partner acted on (or the id chosen for the partner a registration creates).
+    pub parceiro_id: Option<Uuid>,
     pub rules: &'a RuleBook,
     /// Standing of other operators the act names (the acquirer of a carteira).
     pub related_operators: BTreeMap<Registro, OperatorState>,
@@ -36,6 +38,7 @@ impl<'a> Context<'a> {
             actor,
             today,
             case_id: None,
+            parceiro_id: None,
             rules,
             related_operators: BTreeMap::new(),
             related_cases: BTreeMap::new(),
@@ -55,6 +58,20 @@ impl<'a> Context<'a> {
     /// `Invalid` when the application layer did not provide it.
     pub fn case_id(&self) -> Result<Uuid, DomainError> {
         self.case_id.ok_or_else(|| DomainError::invalid("case_id", "identificador do caso ausente"))
+    }
+
+    /// The same context acting on partner `parceiro_id`.
+    pub fn on_parceiro(mut self, parceiro_id: Uuid) -> Self {
+        self.parceiro_id = Some(parceiro_id);
+        self
+    }
+
+    /// The partner id, required for partner acts.
+    ///
+    /// # Errors
+    /// `Invalid` when the application layer did not provide it.
+    pub fn parceiro_id(&self) -> Result<Uuid, DomainError> {
+        self.parceiro_id.ok_or_else(|| DomainError::invalid("parceiro_id", "identificador do parceiro ausente"))
     }
 
     /// A related operator's state.

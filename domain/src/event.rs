@@ -5,14 +5,19 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::{CaseEvent, Context, OperatorEvent, Registro, StreamRef};
+use crate::parceiro::programa::ProgramaEvent;
+use crate::{CaseEvent, Context, OperatorEvent, ParceiroEvent, Registro, StreamRef};
 
-/// An event of either aggregate.
+/// An event of any aggregate.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum DomainEvent {
     Operator(OperatorEvent),
     Case(CaseEvent),
+    /// A partner of the Parceiros da Cidadania programme and its agreements.
+    Parceiro(ParceiroEvent),
+    /// The programme's curated bulletin items.
+    Programa(ProgramaEvent),
 }
 
 /// One event to append, addressed to its stream.
@@ -60,6 +65,34 @@ impl Emitted {
             occurred_on: ctx.today,
             legal_basis: legal_basis.to_owned(),
             document_ref: document_ref.map(str::to_owned),
+        }
+    }
+
+    /// An event for a partner stream.
+    pub fn parceiro(
+        parceiro_id: Uuid,
+        event: ParceiroEvent,
+        ctx: &Context<'_>,
+        legal_basis: &str,
+        document_ref: Option<&str>,
+    ) -> Emitted {
+        Emitted {
+            stream: StreamRef::Parceiro(parceiro_id),
+            event: DomainEvent::Parceiro(event),
+            occurred_on: ctx.today,
+            legal_basis: legal_basis.to_owned(),
+            document_ref: document_ref.map(str::to_owned),
+        }
+    }
+
+    /// An event for the programme stream.
+    pub fn programa(event: ProgramaEvent, ctx: &Context<'_>, legal_basis: &str) -> Emitted {
+        Emitted {
+            stream: StreamRef::ProgramaParceiros,
+            event: DomainEvent::Programa(event),
+            occurred_on: ctx.today,
+            legal_basis: legal_basis.to_owned(),
+            document_ref: None,
         }
     }
 }

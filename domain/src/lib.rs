@@ -3,8 +3,8 @@
 //! case family as `decide`/`evolve` — and must never read a clock, a database or the network.
 //!
 //! # Layout
-//! - [`values`]: registro, CNPJ, money, UF/region, modalidade, porte, sealed personal data.
-//! - [`stream`]: `operadora-…` and `caso-…` stream ids.
+//! - [`values`]: registro, CNPJ, money, UF/region, modalidade, porte, quarter, sealed personal data.
+//! - [`stream`]: `operadora-…`, `caso-…`, `parceiro-…` and the programme's stream ids.
 //! - [`actor`]: roles and the acting officer.
 //! - [`calendar`], [`deadline`]: national holidays and deadlines stored as facts.
 //! - [`rules`]: rule tables versioned by norm and effective date.
@@ -13,6 +13,8 @@
 //! - [`context`]: what a decision may consult besides the state.
 //! - [`operator`]: the operator aggregate.
 //! - [`case`]: every case family, `decide_case` and `CaseState::evolve`.
+//! - [`parceiro`]: the Parceiros da Cidadania programme — partners and their agreements
+//!   (`decide_parceiro`), and the programme's curated bulletin items ([`parceiro::programa`]).
 //! - [`event`]: `DomainEvent` and `Emitted`.
 //! - [`stored`]: the stored schema — stable event types, versions, upcasting.
 //! - [`testing`]: the given/when/then harness used by the tests.
@@ -28,6 +30,7 @@ pub mod event;
 pub mod fine;
 pub mod forms;
 pub mod operator;
+pub mod parceiro;
 pub mod rules;
 pub mod stored;
 pub mod stream;
@@ -44,6 +47,7 @@ pub use error::DomainError;
 pub use event::{DomainEvent, Emitted};
 pub use fine::{FineComputation, FineInputs};
 pub use operator::{decide_operator, OperatorCommand, OperatorEvent, OperatorState};
+pub use parceiro::{decide_parceiro, ParceiroCommand, ParceiroEvent, ParceiroState};
 pub use rules::{DeadlineSetting, RuleBook, RuleSet, Setting};
 pub use stream::StreamRef;
-pub use values::{number_pt_br, Cnpj, Modalidade, Money, Porte, Region, Registro, SealedPersonalData, Uf};
+pub use values::{number_pt_br, Cnpj, Modalidade, Money, Porte, Region, Registro, SealedPersonalData, Trimestre, Uf};

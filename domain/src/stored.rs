@@ -113,6 +113,8 @@ pub fn decode(encoded: &EncodedEvent) -> Result<DomainEvent, DomainError> {
         "pas" => case(CaseEvent::Sancionador(parse::<SanctionEvent>(t, payload)?)),
         "alienacao" => case(CaseEvent::Alienacao(parse::<AlienationEvent>(t, payload)?)),
         "nip" => case(CaseEvent::Nip(parse::<NipEvent>(t, payload)?)),
+        "parceiro" => Ok(DomainEvent::Parceiro(parse(t, payload)?)),
+        "programa_parceiros" => Ok(DomainEvent::Programa(parse(t, payload)?)),
         _ => Err(broken(t, "tipo de evento desconhecido")),
     }
 }
@@ -149,5 +151,46 @@ mod tests {
         assert!(decode(&future).is_err());
         let nonsense = EncodedEvent { event_type: "nada".into(), schema_version: 1, payload: json!({}) };
         assert!(decode(&nonsense).is_err());
+    }
+
+    #[test]
+    fn programme_events_decode_from_storage_by_their_type_names() {
+        use crate::parceiro::programa::{ProgramaEvent, TipoItem};
+        use crate::{ParceiroEvent, Trimestre};
+        let q = Trimestre::new(2024, 2).unwrap();
+        let on = chrono::NaiveDate::from_ymd_opt(2024, 7, 2).unwrap();
+        let events = [
+            DomainEvent::Parceiro(ParceiroEvent::BoletimEmitido {
+                numero: "ACT 1/2024".into(),
+                trimestre: q,
+                emitido_em: on,
+                conteudo: json!({"temas": [{"tema": "carencia", "quantidade": 3}]}),
+                sha256: "ab".repeat(32),
+            }),
+            DomainEvent::Programa(ProgramaEvent::ItemIncluido {
+                item_id: uuid::Uuid::from_u128(9),
+                trimestre: q,
+                tipo: TipoItem::DocumentoRelevante,
+                titulo: "RN 623/2024".into(),
+                data: on,
+                referencia: None,
+            }),
+        ];
+        let types: Vec<String> = events.iter().map(|e| encode(e).event_type).collect();
+        assert_eq!(types, ["parceiro.boletim_emitido", "programa_parceiros.item_incluido"]);
+        for event in events {
+            let encoded = encode(&event);
+            assert_eq!(encoded.schema_version, 1);
+            assert!(encoded.payload.get("event_type").is_none());
+            assert_eq!(decode(&encoded).unwrap(), event);
+        }
+        let stored = EncodedEvent {
+            event_type: "parceiro.acordo_encerrado".into(),
+            schema_version: 1,
+            payload: json!({"numero": "ACT 1/2024", "encerramento": {"data": "2024-08-01", "motivo": "denúncia", "documento": "Ofício 9"}}),
+        };
+        assert!(matches!(decode(&stored).unwrap(), DomainEvent::Parceiro(ParceiroEvent::AcordoEncerrado { .. })));
+        let unknown = EncodedEvent { event_type: "parceiro.inexistente".into(), schema_version: 1, payload: json!({}) };
+        assert!(decode(&unknown).is_err());
     }
 }

@@ -1,8 +1,8 @@
 //! The given/when/then harness of the domain tests (docs/STYLE.md habit 4). It owns [`World`] — the
-//! operators and cases folded from every accepted decision, decided the way the application layer
-//! decides them: each decision sees every state the world knows and gets deterministic fresh ids —
-//! the [`Act`] a test states, the [`Outcome`] it checks and the [`Expect`]ed events it checks it
-//! against. No database, no clock.
+//! operators, cases, partners and the programme folded from every accepted decision, decided the
+//! way the application layer decides them: each decision sees every state the world knows and
+//! gets deterministic fresh ids — the [`Act`] a test states, the [`Outcome`] it checks and the
+//! [`Expect`]ed events it checks it against. No database, no clock.
 //!
 //! ```
 //! use autos_domain::testing::{actor, d, operator_act, World};
@@ -55,11 +55,13 @@ use crate::case::{
     AlienationEvent, CancelEvent, DemandEvent, FreezeEvent, LeEvent, NipEvent, RegimeEvent, RepresentationEvent,
     SanctionEvent, SharedEvent, TcacEvent,
 };
+use crate::parceiro::programa::{decide_programa, ProgramaCommand, ProgramaEvent, ProgramaState};
 use crate::rules::{CircumstanceKind, CircumstanceRule, PorteFactorBand, TcacBarStart};
 use crate::stored::{decode, encode};
 use crate::{
-    decide_case, decide_operator, Actor, Calendar, CaseCommand, CaseEvent, CaseState, Context, Deadline, DomainError,
-    DomainEvent, Emitted, OperatorCommand, OperatorEvent, OperatorState, Registro, Role, RuleBook, Setting, StreamRef,
+    decide_case, decide_operator, decide_parceiro, Actor, Calendar, CaseCommand, CaseEvent, CaseState, Context,
+    Deadline, DomainError, DomainEvent, Emitted, OperatorCommand, OperatorEvent, OperatorState, ParceiroCommand,
+    ParceiroEvent, ParceiroState, Registro, Role, RuleBook, Setting, StreamRef,
 };
 
 /// Values for the `[UNCONF]` settings, for tests only — not confirmed law.
@@ -117,6 +119,13 @@ enum Command {
         registro: Registro,
         command: OperatorCommand,
     },
+    Parceiro {
+        parceiro: Uuid,
+        command: ParceiroCommand,
+    },
+    Programa {
+        command: ProgramaCommand,
+    },
 }
 
 /// One act to decide: the command, who sends it and its legal date.
@@ -137,11 +146,23 @@ pub fn operator_act(registro: Registro, actor: Actor, on: NaiveDate, command: Op
     Act { command: Command::Operator { registro, command }, actor, on }
 }
 
+/// An act on a partner of the Parceiros da Cidadania programme.
+pub fn parceiro_act(parceiro: Uuid, actor: Actor, on: NaiveDate, command: ParceiroCommand) -> Act {
+    Act { command: Command::Parceiro { parceiro, command }, actor, on }
+}
+
+/// An act on the programme's stream.
+pub fn programa_act(actor: Actor, on: NaiveDate, command: ProgramaCommand) -> Act {
+    Act { command: Command::Programa { command }, actor, on }
+}
+
 impl fmt::Display for Act {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (name, stream) = match &self.command {
             Command::Case { case, command, .. } => (command.act(), StreamRef::Caso(*case)),
             Command::Operator { registro, command } => (command.act(), StreamRef::Operadora(*registro)),
+            Command::Parceiro { parceiro, command } => (command.act(), StreamRef::Parceiro(*parceiro)),
+            Command::Programa { command } => (command.act(), StreamRef::ProgramaParceiros),
         };
         write!(f, "{name} by {} on {} in {stream}", self.actor.role.as_str(), self.on)
     }
@@ -157,12 +178,14 @@ struct Decision {
     fresh: Vec<Uuid>,
 }
 
-/// Operators and cases folded from every accepted decision.
+/// Operators, cases, partners and the programme folded from every accepted decision.
 #[derive(Debug, Clone)]
 pub struct World {
     pub rules: RuleBook,
     pub operators: BTreeMap<Registro, OperatorState>,
     pub cases: BTreeMap<Uuid, CaseState>,
+    pub parceiros: BTreeMap<Uuid, ParceiroState>,
+    pub programa: ProgramaState,
     /// Every event accepted so far, in order.
     pub log: Vec<Emitted>,
     next_id: u128,
@@ -177,7 +200,15 @@ impl Default for World {
 impl World {
     /// An empty world with the given rules.
     pub fn new(rules: RuleBook) -> Self {
-        World { rules, operators: BTreeMap::new(), cases: BTreeMap::new(), log: Vec::new(), next_id: 1 }
+        World {
+            rules,
+            operators: BTreeMap::new(),
+            cases: BTreeMap::new(),
+            parceiros: BTreeMap::new(),
+            programa: ProgramaState::default(),
+            log: Vec::new(),
+            next_id: 1,
+        }
     }
 
     /// A deterministic fresh case id.
@@ -206,6 +237,11 @@ impl World {
                 let op = registro.and_then(|r| self.operators.get(&r).cloned()).unwrap_or_default();
                 (decide_case(&state, &op, command.clone(), &ctx.on_case(*case)), registro)
             }
+            Command::Parceiro { parceiro, command } => {
+                let state = self.parceiros.get(parceiro).cloned().unwrap_or_default();
+                (decide_parceiro(&state, command.clone(), &ctx.on_parceiro(*parceiro)), None)
+            }
+            Command::Programa { command } => (decide_programa(&self.programa, command.clone(), &ctx), None),
         };
         Decision { result, registro, fresh }
     }
@@ -234,6 +270,10 @@ impl World {
                     self.operators.entry(*r).or_default().evolve(ev)
                 }
                 (StreamRef::Caso(id), DomainEvent::Case(ev)) => self.cases.entry(*id).or_default().evolve(ev),
+                (StreamRef::Parceiro(id), DomainEvent::Parceiro(ev)) => {
+                    self.parceiros.entry(*id).or_default().evolve(ev)
+                }
+                (StreamRef::ProgramaParceiros, DomainEvent::Programa(ev)) => self.programa.evolve(ev),
                 _ => {}
             }
             self.log.push(e.clone());
@@ -317,6 +357,11 @@ impl World {
     pub fn operator(&self, registro: Registro) -> OperatorState {
         self.operators.get(&registro).cloned().unwrap_or_default()
     }
+
+    /// The state of a partner.
+    pub fn parceiro(&self, id: Uuid) -> ParceiroState {
+        self.parceiros.get(&id).cloned().unwrap_or_default()
+    }
 }
 
 /// How an expected event is recognised.
@@ -327,20 +372,41 @@ enum Matcher {
     Like { label: String, test: Box<dyn Fn(&DomainEvent) -> bool> },
 }
 
+/// Which aggregate an expected event belongs to, for its default stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Aggregate {
+    Case,
+    Operator,
+    Parceiro,
+    Programa,
+}
+
+impl Aggregate {
+    fn of(event: &DomainEvent) -> Self {
+        match event {
+            DomainEvent::Case(_) => Aggregate::Case,
+            DomainEvent::Operator(_) => Aggregate::Operator,
+            DomainEvent::Parceiro(_) => Aggregate::Parceiro,
+            DomainEvent::Programa(_) => Aggregate::Programa,
+        }
+    }
+}
+
 /// One expected event and the stream it goes to: by default a case event goes to the case acted
-/// on and an operator event to the operator the act was decided against; [`Expect::on`] names
+/// on, an operator event to the operator the act was decided against, a partner event to the
+/// partner acted on and a programme event to the programme's stream; [`Expect::on`] names
 /// another stream.
 pub struct Expect {
     matcher: Matcher,
     stream: Option<StreamRef>,
-    case_event: bool,
+    aggregate: Aggregate,
 }
 
 impl Expect {
     /// Exactly this event (norm texts aside).
     pub fn exact(event: DomainEvent) -> Self {
-        let case_event = matches!(event, DomainEvent::Case(_));
-        Expect { matcher: Matcher::Exact(event), stream: None, case_event }
+        let aggregate = Aggregate::of(&event);
+        Expect { matcher: Matcher::Exact(event), stream: None, aggregate }
     }
 
     /// A case event the predicate accepts, for facts a test cannot state exactly.
@@ -349,7 +415,7 @@ impl Expect {
         Expect {
             matcher: Matcher::Like { label: label.to_owned(), test: Box::new(test) },
             stream: None,
-            case_event: true,
+            aggregate: Aggregate::Case,
         }
     }
 
@@ -359,7 +425,7 @@ impl Expect {
         Expect {
             matcher: Matcher::Like { label: label.to_owned(), test: Box::new(test) },
             stream: None,
-            case_event: false,
+            aggregate: Aggregate::Operator,
         }
     }
 
@@ -400,6 +466,18 @@ impl From<CaseEvent> for Expect {
 impl From<OperatorEvent> for Expect {
     fn from(event: OperatorEvent) -> Self {
         Expect::exact(DomainEvent::Operator(event))
+    }
+}
+
+impl From<ParceiroEvent> for Expect {
+    fn from(event: ParceiroEvent) -> Self {
+        Expect::exact(DomainEvent::Parceiro(event))
+    }
+}
+
+impl From<ProgramaEvent> for Expect {
+    fn from(event: ProgramaEvent) -> Self {
+        Expect::exact(DomainEvent::Programa(event))
     }
 }
 
@@ -516,10 +594,12 @@ impl Outcome<'_> {
 
     /// The stream an expectation addresses.
     fn stream_of(&self, expect: &Expect) -> Option<StreamRef> {
-        expect.stream.or(match (&self.act.command, expect.case_event) {
-            (Command::Case { case, .. }, true) => Some(StreamRef::Caso(*case)),
-            (_, false) => self.decision.registro.map(StreamRef::Operadora),
-            (Command::Operator { .. }, true) => None,
+        expect.stream.or(match (&self.act.command, expect.aggregate) {
+            (Command::Case { case, .. }, Aggregate::Case) => Some(StreamRef::Caso(*case)),
+            (_, Aggregate::Operator) => self.decision.registro.map(StreamRef::Operadora),
+            (Command::Parceiro { parceiro, .. }, Aggregate::Parceiro) => Some(StreamRef::Parceiro(*parceiro)),
+            (_, Aggregate::Programa) => Some(StreamRef::ProgramaParceiros),
+            (_, Aggregate::Case | Aggregate::Parceiro) => None,
         })
     }
 
@@ -647,6 +727,25 @@ impl Outcome<'_> {
             panic!("{}: an operator act has no case state; use then_operator", self.act)
         };
         check(&self.world.case(*case));
+        self
+    }
+
+    /// Looks at the partner acted on, after the decision.
+    ///
+    /// # Panics
+    /// For an act on another stream.
+    #[track_caller]
+    pub fn then_parceiro(self, check: impl FnOnce(&ParceiroState)) -> Self {
+        let Command::Parceiro { parceiro, .. } = &self.act.command else {
+            panic!("{}: the act is on no partner", self.act)
+        };
+        check(&self.world.parceiro(*parceiro));
+        self
+    }
+
+    /// Looks at the programme's state, after the decision.
+    pub fn then_programa(self, check: impl FnOnce(&ProgramaState)) -> Self {
+        check(&self.world.programa);
         self
     }
 

@@ -57,7 +57,8 @@ impl States {
         match decode_event(stored)? {
             Some(DomainEvent::Operator(e)) => self.operators.entry(stored.stream_id.clone()).or_default().evolve(&e),
             Some(DomainEvent::Case(e)) => self.cases.entry(stored.stream_id.clone()).or_default().evolve(&e),
-            None => {}
+            // No decision of the Parceiros da Cidadania programme is replayed yet.
+            Some(DomainEvent::Parceiro(_) | DomainEvent::Programa(_)) | None => {}
         }
         Ok(())
     }

@@ -641,6 +641,9 @@ impl Projection for Estado {
                 let (registro, case_id, family) = Self::case_event(stored, case_id, e, docs).await?;
                 (registro, Some(case_id), family)
             }
+            // The Parceiros da Cidadania streams have no read model here yet.
+            (StreamRef::Parceiro(_), DomainEvent::Parceiro(_))
+            | (StreamRef::ProgramaParceiros, DomainEvent::Programa(_)) => return Ok(()),
             _ => {
                 return Err(ProjectionError::Corrupt(format!(
                     "position {}: event of another kind of stream on {}",

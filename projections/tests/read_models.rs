@@ -7,9 +7,12 @@
 //! change of the documents is intended.
 
 use autos_domain::case::{DemandKind, DemandTheme, DtHypothesis, LeGround, RegimeClosure};
-use autos_domain::testing::{actor, d, World};
+use autos_domain::parceiro::programa::{ProgramaCommand, TipoItem};
+use autos_domain::parceiro::{ContatosInstitucionais, TipoParceiro};
+use autos_domain::testing::{actor, d, parceiro_act, programa_act, World};
 use autos_domain::{
-    CaseCommand, Cnpj, DomainEvent, Modalidade, OperatorCommand, Registro, Role, SealedPersonalData, Uf,
+    CaseCommand, Cnpj, DomainEvent, Modalidade, OperatorCommand, ParceiroCommand, Registro, Role, SealedPersonalData,
+    Trimestre, Uf,
 };
 use autos_projections::models::Estado;
 use autos_projections::{decode_event, new_event, MemoryDocs, Projection};
@@ -220,4 +223,38 @@ async fn rebuilding_gives_the_snapshot_documents() {
     let expected = std::fs::read_to_string(SNAPSHOT).expect("the snapshot (AUTOS_UPDATE_SNAPSHOT=1 writes it)");
     let first_difference = expected.lines().zip(actual.lines()).position(|(e, a)| e != a);
     assert!(expected == actual, "documents differ from the snapshot, first at line {first_difference:?}");
+}
+
+#[tokio::test]
+async fn the_programme_streams_leave_every_document_as_it_was() {
+    let mut world = history();
+    let before = rebuild(&stored_log(&world)).await;
+    let fiscal = actor(Role::Fiscal, &[]);
+    let register = ParceiroCommand::CadastrarParceiro {
+        tipo: TipoParceiro::MinisterioPublico,
+        nome: "Ministério Público do Estado de Minas Gerais".into(),
+        uf: Uf::Mg,
+        municipio: None,
+        contatos: ContatosInstitucionais::default(),
+        responsavel: Some(sealed(77)),
+    };
+    let item = ProgramaCommand::IncluirItemBoletim {
+        item_id: Uuid::from_u128(78),
+        trimestre: Trimestre::new(2004, 1).unwrap(),
+        tipo: TipoItem::DocumentoRelevante,
+        titulo: "RN 77/2004".into(),
+        data: d(2004, 2, 2),
+        referencia: None,
+    };
+    world.given([
+        parceiro_act(Uuid::from_u128(79), fiscal.clone(), d(2004, 2, 3), register),
+        programa_act(fiscal, d(2004, 2, 3), item),
+    ]);
+    let log = stored_log(&world);
+    assert!(log
+        .iter()
+        .rev()
+        .take(2)
+        .all(|e| e.event_type.starts_with("parceiro.") || e.event_type.starts_with("programa_parceiros.")));
+    assert_eq!(rebuild(&log).await, before);
 }

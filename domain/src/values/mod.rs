@@ -7,6 +7,7 @@ mod money;
 mod operator_kind;
 mod personal;
 mod registro;
+mod trimestre;
 
 pub use cnpj::Cnpj;
 pub use geo::{Region, Uf};
@@ -14,3 +15,4 @@ pub use money::{number_pt_br, Money};
 pub use operator_kind::{Modalidade, Porte};
 pub use personal::SealedPersonalData;
 pub use registro::Registro;
+pub use trimestre::Trimestre;

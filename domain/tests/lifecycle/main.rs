@@ -9,6 +9,7 @@ mod direcao_fiscal;
 mod liquidacao;
 mod nip;
 mod operator;
+mod parceiro;
 mod representacao;
 mod sancionador;
 mod tcac;
