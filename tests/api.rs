@@ -507,6 +507,34 @@ autos_e2e::e2e_on_both_backends!(
         assert_eq!(ungranted.body["rule_id"], "acesso.interventor_nao_designado");
     }
 
+    async fn an_interventor_acts_on_the_case_that_appoints_them_by_officer_id_and_on_no_other(server: &Server) {
+        registered(server).await;
+        let officers = autos_app::officers::list(&server.store().database()).await.unwrap();
+        let interventor = officers.iter().find(|o| o.role == Role::Interventor).unwrap().officer_id;
+        let mut appointing = df_body("RO 5/2002");
+        appointing["diretor_fiscal"] = json!(interventor.to_string());
+        let opened = server.post("/api/v1/cases", Role::Diretoria, &appointing).await;
+        assert_eq!(opened.status, StatusCode::CREATED, "{:?}", opened.body);
+        let case_id = opened.body["case_id"].as_str().unwrap();
+        let instruction = json!({"act": "emitir_instrucao_diretiva", "numero": "ID 1/2002", "assunto": "contenção de despesas",
+            "occurred_on": "2002-04-01"});
+        let acted = server.post(&format!("/api/v1/cases/{case_id}/acts"), Role::Interventor, &instruction).await;
+        assert_eq!(acted.status, StatusCode::CREATED, "the appointed diretor fiscal acts: {:?}", acted.body);
+        // A case whose text merely mentions the officer's id (in a motive) appoints nobody.
+        let other = json!({"registro": "000701", "cnpj": "11.444.777/0001-61", "razao_social": "Carioca Saúde",
+            "modalidade": "medicina_de_grupo", "uf": "RJ", "registro_provisorio": false, "occurred_on": "2001-06-01"});
+        assert_eq!(server.post("/api/v1/operators", Role::Admin, &other).await.status, StatusCode::CREATED);
+        let mut mentioning = df_body("RO 6/2002");
+        mentioning["registro"] = json!("000701");
+        mentioning["motivos"] = json!([format!("parecer do servidor {interventor}")]);
+        let opened = server.post("/api/v1/cases", Role::Diretoria, &mentioning).await;
+        assert_eq!(opened.status, StatusCode::CREATED, "{:?}", opened.body);
+        let case_id = opened.body["case_id"].as_str().unwrap();
+        let refused = server.post(&format!("/api/v1/cases/{case_id}/acts"), Role::Interventor, &instruction).await;
+        assert_problem(&refused, StatusCode::FORBIDDEN, "forbidden");
+        assert_eq!(refused.body["rule_id"], "acesso.interventor_nao_designado");
+    }
+
     async fn bad_input_is_a_400_and_stores_nothing(server: &Server) {
         registered(server).await;
         let before = server.event_count().await;
@@ -602,11 +630,8 @@ autos_e2e::e2e_on_both_backends!(
         let mut body = df_body("RO 9/2002");
         body["occurred_on"] = json!("99999-01-01");
         let nonsense = server.post("/api/v1/cases", Role::Diretoria, &body).await;
-        assert!(
-            [StatusCode::BAD_REQUEST, StatusCode::UNPROCESSABLE_ENTITY].contains(&nonsense.status),
-            "{}",
-            nonsense.text
-        );
+        assert_problem(&nonsense, StatusCode::BAD_REQUEST, "invalid_input");
+        assert!(nonsense.body["detail"].as_str().unwrap().contains("occurred_on"), "{}", nonsense.text);
         assert_eq!(server.event_count().await, before, "nothing was stored");
     }
 
@@ -625,6 +650,23 @@ autos_e2e::e2e_on_both_backends!(
         let other =
             server.call(Method::POST, "/api/v1/cases", Some(Role::Diretoria), Some(&df_body("RO 2/2002")), &key).await;
         assert_problem(&other, StatusCode::BAD_REQUEST, "invalid_input");
+
+        // Signed in by the pages' cookie, the key holds the same way.
+        let cookie = format!("autos_token={}", server.tokens[&Role::Diretoria]);
+        let origin = server.base.clone();
+        let by_cookie = [("idempotency-key", "df-by-cookie"), ("cookie", cookie.as_str()), ("origin", origin.as_str())];
+        let mut body = df_body("RO 2/2002");
+        body["registro"] = json!("000701");
+        let other_operator = json!({"registro": "000701", "cnpj": "11.444.777/0001-61", "razao_social": "Carioca Saúde",
+            "modalidade": "medicina_de_grupo", "uf": "RJ", "registro_provisorio": false, "occurred_on": "2001-06-01"});
+        assert_eq!(server.post("/api/v1/operators", Role::Admin, &other_operator).await.status, StatusCode::CREATED);
+        let first = server.call(Method::POST, "/api/v1/cases", None, Some(&body), &by_cookie).await;
+        assert_eq!(first.status, StatusCode::CREATED, "{:?}", first.body);
+        let count = server.event_count().await;
+        let retry = server.call(Method::POST, "/api/v1/cases", None, Some(&body), &by_cookie).await;
+        assert_eq!((retry.status, &retry.body), (StatusCode::CREATED, &first.body));
+        assert_eq!(retry.headers["idempotent-replayed"], "true");
+        assert_eq!(server.event_count().await, count, "the cookie retry appended nothing");
     }
 
     async fn two_officers_acting_on_the_same_case_version_get_one_success_and_one_409(server: &Server) {

@@ -32,12 +32,13 @@ pub struct Signed(pub Officer);
 #[derive(Debug, Clone)]
 pub struct MaybeSigned(pub Option<Officer>);
 
-fn bearer(parts: &Parts) -> Option<String> {
-    if let Some(value) = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+/// The token a request carries: the `Authorization: Bearer` header, else the pages' cookie.
+/// Authentication and the `Idempotency-Key` middleware read it the same way.
+pub(crate) fn bearer(headers: &axum::http::HeaderMap) -> Option<String> {
+    if let Some(value) = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) {
         return value.strip_prefix("Bearer ").map(|t| t.trim().to_owned());
     }
-    parts
-        .headers
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -65,7 +66,7 @@ impl FromRequestParts<AppState> for MaybeSigned {
     /// An unknown or revoked token counts as a guess of its address ([`crate::abuse`]); an
     /// address over its quota is refused with 429 whatever token it sends.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Some(token) = bearer(parts) else { return Ok(MaybeSigned(None)) };
+        let Some(token) = bearer(&parts.headers) else { return Ok(MaybeSigned(None)) };
         let Ok(Peer(peer)) = Peer::from_request_parts(parts, state).await;
         state.guesses.admit(peer)?;
         let officer = officers::authenticate(&state.store.database(), &token).await?;

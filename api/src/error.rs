@@ -1,6 +1,7 @@
 //! The HTTP layer's error enum, mapped from the application's [`AppError`] and answered as
 //! `application/problem+json` with the stable codes of the API contract: `invalid_input` 400,
-//! `unauthenticated` 401, `forbidden` 403, `not_found` 404, `version_conflict` 409, `erased`
+//! `unauthenticated` 401, `forbidden` 403, `not_found` 404, `version_conflict` 409 (`log_mismatch` 409 when the log no longer gives
+//! the root of its latest signed head), `erased`
 //! 410 (the personal data was erased under LGPD), `payload_too_large` 413, `rule_violation` 422
 //! (with the rule id and its norm), `internal` 500 (corrupt data, a crypto fault, a bug; the
 //! body and the log line carry one incident id), `unavailable` 503 (the database cannot be
@@ -61,6 +62,10 @@ pub enum ApiError {
     /// A concurrent request holds what this one needs (an Idempotency-Key in use).
     #[error("conflito: {0}")]
     Conflict(String),
+    /// The log no longer gives the root its latest signed head records: no proof can be given
+    /// against that head (tampering, or a log restored without its heads).
+    #[error("o registro não confere com o cabeçalho assinado: {0}")]
+    LogMismatch(String),
     /// A fault of the server itself (a response that cannot be written).
     #[error("erro interno: {0}")]
     Internal(String),
@@ -259,6 +264,12 @@ impl ApiError {
                 Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Serviço indisponível", m.clone())
             }
             ApiError::Conflict(m) => Problem::new(StatusCode::CONFLICT, "version_conflict", "Conflito", m.clone()),
+            ApiError::LogMismatch(m) => Problem::new(
+                StatusCode::CONFLICT,
+                "log_mismatch",
+                "O registro não confere com o cabeçalho assinado",
+                m.clone(),
+            ),
             ApiError::Forbidden(m) => Problem::new(StatusCode::FORBIDDEN, "forbidden", "Acesso negado", m.clone()),
             ApiError::Internal(_) => internal(),
         }
@@ -391,6 +402,13 @@ mod tests {
             assert_eq!((status, code), (500, "internal"));
             assert!(incident.is_some());
         }
+    }
+
+    #[test]
+    fn a_log_that_no_longer_gives_its_signed_root_is_a_mismatch_not_a_stale_version() {
+        let mismatch = ApiError::LogMismatch("rode a verificação completa".into());
+        assert_eq!(status_and_code(mismatch), (409, "log_mismatch", None));
+        assert_eq!(status_and_code(ApiError::Conflict("em andamento".into())), (409, "version_conflict", None));
     }
 
     #[test]

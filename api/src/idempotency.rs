@@ -72,12 +72,7 @@ async fn run_once(state: &AppState, key: String, request: Request, next: Next) -
     if key.is_empty() || key.len() > 200 {
         return Err(reject(ApiError::InvalidInput("Idempotency-Key deve ter de 1 a 200 caracteres".into())));
     }
-    let token = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::to_owned);
+    let token = crate::auth::bearer(request.headers());
     let officer = match token {
         Some(t) => officers::authenticate(&state.store.database(), &t).await.map_err(|e| reject(e.into()))?,
         None => None,

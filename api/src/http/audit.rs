@@ -47,7 +47,7 @@ async fn latest_head(store: &dyn EventStore) -> Result<(TreeHead, Leaves), ApiEr
 }
 
 fn unmatched() -> ApiError {
-    ApiError::Conflict("o registro não confere com o cabeçalho assinado; rode a verificação completa".into())
+    ApiError::LogMismatch("nenhuma prova pode ser dada contra ele; rode a verificação completa".into())
 }
 
 /// GET /api/v1/audit/proof/{position}: the receipt of one event — its hash, its inclusion proof

@@ -42,14 +42,15 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
         .transpose()
 }
 
-/// Interventors act only on cases that designate them: the case's state names the officer.
+/// Interventors act only on cases that appoint them: the officer id the case's state records
+/// for its diretor or liquidante ([`autos_domain::CaseState::appointed_officer`]). The JSON API
+/// and the pages both ask here.
 pub(crate) async fn appointed(state: &AppState, signed: &Signed, id: Uuid) -> Result<Vec<Uuid>, ApiError> {
     if signed.0.role != Role::Interventor {
         return Ok(Vec::new());
     }
     let Some((case, _)) = state.service.case_state(id).await? else { return Ok(Vec::new()) };
-    let text = serde_json::to_string(&case).unwrap_or_default();
-    Ok(if text.contains(&signed.0.officer_id.to_string()) { vec![id] } else { Vec::new() })
+    Ok(if case.appointed_officer() == Some(signed.0.officer_id) { vec![id] } else { Vec::new() })
 }
 
 /// Parses a case act's JSON and checks it is (or is not) an opening act; personal data in clear

@@ -454,7 +454,9 @@ fn error_description(code: &str) -> &'static str {
         "401" => "unauthenticated: token ausente ou inválido",
         "403" => "forbidden: o papel não permite (rule_id e norm quando vem da regra de papéis)",
         "404" => "not_found",
-        "409" => "version_conflict: versão desatualizada; nada foi gravado",
+        "409" => {
+            "version_conflict: versão desatualizada ou requisição em andamento; nada foi gravado (log_mismatch nas provas: o registro não confere com o cabeçalho assinado)"
+        }
         "413" => "payload_too_large",
         "422" => "rule_violation: ato vedado pelas normas, com rule_id e norm",
         "410" => "erased: os dados pessoais do titular foram eliminados nos termos da LGPD; nada foi gravado",

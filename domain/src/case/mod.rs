@@ -186,6 +186,19 @@ impl CaseState {
         }
     }
 
+    /// The officer the case appoints — the diretor fiscal or técnico of a regime, the
+    /// liquidante of a liquidation — when the act named one by officer id (the pages pick them
+    /// among the interventors). A person named only by name appoints no officer of Autos, and
+    /// no other case appoints anyone: an interventor acts only where this names them.
+    pub fn appointed_officer(&self) -> Option<Uuid> {
+        let named = match &self.detail {
+            CaseDetail::Regime(s) => s.diretor.as_deref()?,
+            CaseDetail::Liquidacao(s) => s.liquidante.as_str(),
+            _ => return None,
+        };
+        Uuid::parse_str(named.trim()).ok()
+    }
+
     /// The phase name (snake_case, as stored), `"vazio"` before the opening act.
     pub fn phase(&self) -> &'static str {
         match &self.detail {

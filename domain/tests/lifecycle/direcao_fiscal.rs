@@ -310,3 +310,26 @@ fn the_freeze_is_lifted_only_by_an_inquiry_outcome_or_a_court_order() {
         ])
         .then_operator(|op| assert!(op.active_freezes.is_empty()));
 }
+
+#[test]
+fn the_diretor_fiscal_named_by_officer_id_is_the_cases_appointed_officer_and_a_name_appoints_nobody() {
+    // Lei 9.656/1998 art. 24: the diretor fiscal is the person ANS appoints to the regime.
+    let officer = Uuid::from_u128(0x0190_a6b2_6d1c_7f00_8000_0000_0000_0042);
+    let (world, by_name) = df_world();
+    assert_eq!(world.case(by_name).appointed_officer(), None, "\"interventor-1\" names no officer of Autos");
+    let mut world = world_with_operator(d(2016, 2, 1), 5_000);
+    let CaseCommand::InstaurarDirecaoFiscal { registro, motivos, documento, vigencia_dias, .. } = decree() else {
+        unreachable!()
+    };
+    let appointing = CaseCommand::InstaurarDirecaoFiscal {
+        registro,
+        motivos,
+        diretor_fiscal: officer.to_string(),
+        documento,
+        vigencia_dias,
+    };
+    let case = world.new_case_id();
+    world.when(case_act(case, diretoria(), d(2017, 3, 2), appointing)).then_state(|df| {
+        assert_eq!(df.appointed_officer(), Some(officer));
+    });
+}
