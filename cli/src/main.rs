@@ -143,8 +143,13 @@ enum Command {
 enum KeysAction {
     /// Create the first signing key (./autos.signing.key) and add its public key to ./autos.signing.pub.
     Create,
-    /// Check the log, then sign from now on with a new key; the old public key stays in the keyring.
-    Rotate,
+    /// Check the log, record the rotation in it, then sign from now on with a new key; the old
+    /// public key stays in the keyring.
+    Rotate {
+        /// The admin carrying out the rotation (default: the first active admin).
+        #[arg(long)]
+        officer: Option<Uuid>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -292,7 +297,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             ops::verify(&url, mode).await
         }
         Command::Keys { action: KeysAction::Create } => autos_cli::trust::keys_create(),
-        Command::Keys { action: KeysAction::Rotate } => autos_cli::trust::keys_rotate(&url).await,
+        Command::Keys { action: KeysAction::Rotate { officer } } => autos_cli::trust::keys_rotate(&url, officer).await,
         Command::Proof { action: ProofAction::Check { public_key, proof } } => {
             autos_cli::trust::proof_check(&public_key, &proof)
         }

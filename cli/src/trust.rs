@@ -189,15 +189,18 @@ pub fn keys_create() -> Result<(), CliError> {
     Ok(())
 }
 
-/// `autos keys rotate`: checks the log against every head, then a new key signs from now on;
-/// the old public key stays in the keyring, so every head signed before still verifies. The
-/// new key's public key enters the keyring before the key file is replaced, so no head is ever
-/// signed by a key the keyring lacks. What is sealed but unsigned is signed with the new key at once.
+/// `autos keys rotate`: checks the log against every head, records the rotation as an event
+/// of `officer` (an active admin; default the first), then a new key signs from now on; the old
+/// public key stays in the keyring, so every head signed before still verifies. The event is in
+/// the log before the new key can sign, and the new public key enters the keyring before the key
+/// file is replaced, so no head is ever signed by a key the keyring or the log lacks. What is
+/// sealed but unsigned is signed with the new key at once.
 ///
 /// # Errors
-/// `Config` when there is no key file to rotate (or the key comes from `AUTOS_SIGNING_KEY`),
-/// `IntegrityFailed` when the log does not match its heads, `Store` on faults.
-pub async fn keys_rotate(url: &str) -> Result<(), CliError> {
+/// `Config` when there is no key file to rotate (or the key comes from `AUTOS_SIGNING_KEY`) or
+/// the officer is not an active admin, `IntegrityFailed` when the log does not match its heads,
+/// `Store` on faults.
+pub async fn keys_rotate(url: &str, officer: Option<uuid::Uuid>) -> Result<(), CliError> {
     if std::env::var_os("AUTOS_SIGNING_KEY").is_some() {
         return Err(CliError::Config("a chave vem de AUTOS_SIGNING_KEY: troque-a na variável".into()));
     }
@@ -208,12 +211,33 @@ pub async fn keys_rotate(url: &str) -> Result<(), CliError> {
         )));
     };
     let store = autos_store::open(url, 2).await?;
+    let officer = crate::ops::acting_officer(store.as_ref(), officer).await?;
+    if officer.role != autos_domain::Role::Admin {
+        return Err(CliError::Config(format!(
+            "{} ({}) não pode trocar a chave de assinatura: cabe ao papel {}",
+            officer.name,
+            officer.role.label(),
+            autos_domain::Role::Admin.label()
+        )));
+    }
     let check = check_heads(store.as_ref()).await?;
     let new = SigningKey::generate();
+    let provenance = autos_store::Provenance {
+        actor_id: officer.officer_id,
+        actor_role: officer.role.as_str().to_owned(),
+        correlation_id: Some(uuid::Uuid::now_v7()),
+        causation_id: None,
+        command: Some(
+            serde_json::json!({ "act": "trocar_chave_de_assinatura", "chave_nova": new.public_key().key_id() }),
+        ),
+    };
+    let today = chrono::Local::now().date_naive();
+    autos_store::tree_heads::record_rotation(store.as_ref(), &old.public_key(), &new.public_key(), provenance, today)
+        .await?;
     Keyring::add(Path::new(KEYRING_FILE), &new.public_key())?;
     new.store(path)?;
     println!(
-        "Chave {} substituída pela chave {}; a anterior continua no chaveiro e os cabeçalhos que assinou seguem válidos.",
+        "Chave {} substituída pela chave {}; a troca está no registro, a anterior continua no chaveiro e os cabeçalhos que assinou seguem válidos.",
         old.public_key().key_id(),
         new.public_key().key_id()
     );

@@ -157,9 +157,18 @@ async fn a_rotated_key_leaves_old_heads_valid_and_signs_the_new_ones() {
     assert!(db.autos(&["verify"]).status.success());
     let rotated = db.autos(&["keys", "rotate"]);
     assert!(rotated.status.success(), "{}{}", stdout(&rotated), String::from_utf8_lossy(&rotated.stderr));
+    let rotations = "SELECT count(*) FROM events WHERE event_type = 'assinatura.chave_trocada' \
+        AND stream_id = 'chaves-de-assinatura' AND actor_role = 'admin'";
+    assert_eq!(db.scalar(rotations).await, 1, "the rotation is an event of the admin who made it");
     let serve = Serve::start(&db, &[]).await;
     let attendant = db.officer("atendente");
     assert_eq!(post(&client(), &serve.base, "/api/v1/cases", &attendant, &demanda(), &[]).await.status, Some(201));
+    eventually(Duration::from_secs(60), "the projections past the rotation event", || async {
+        let (status, ready) = serve.readyz().await;
+        let projections = ready["detail"]["projections"].as_object().cloned().unwrap_or_default();
+        status == 200 && !projections.is_empty() && projections.values().all(|p| p["lag_events"] == 0)
+    })
+    .await;
     drop(serve);
     let verified = db.autos(&["verify"]);
     assert!(verified.status.success(), "{}", stdout(&verified));

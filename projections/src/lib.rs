@@ -53,12 +53,13 @@ pub trait Projection: Send + Sync {
 }
 
 /// Decodes a stored event into the domain event it records. Streams that hold no domain
-/// events (the LGPD erasure records on `titular-…`) give `None`.
+/// events (the LGPD erasure records on `titular-…`, the signing keys' rotations on
+/// `chaves-de-assinatura`) give `None`.
 ///
 /// # Errors
 /// `Decode` when an `operadora-`/`caso-` event does not decode.
 pub fn decode_event(stored: &StoredEvent) -> Result<Option<DomainEvent>, ProjectionError> {
-    if stored.stream_id.starts_with("titular-") {
+    if stored.stream_id.starts_with("titular-") || stored.stream_id == autos_store::tree_heads::KEY_STREAM {
         return Ok(None);
     }
     let fail = |message: String| ProjectionError::Decode {

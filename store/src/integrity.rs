@@ -253,7 +253,7 @@ pub async fn scan(store: &dyn EventStore, progress: &(dyn Fn(i64) + Sync)) -> Re
                 digest = chain_digest(&digest, ev.position, &hash);
                 position = ev.position;
                 count += 1;
-                leaves.push_hashed(ev.position, &hash);
+                leaves.push_event(ev, &hash);
                 if position > sealed_to {
                     unsealed.push(SealedSoFar { position, event_count: count, digest });
                 }

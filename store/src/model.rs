@@ -127,16 +127,20 @@ pub(crate) mod hex_bytes {
     }
 }
 
-/// The kinds of stream the store accepts, by id prefix.
-pub const STREAM_PREFIXES: [&str; 3] = ["operadora-", "caso-", "titular-"];
+/// The streams of which there is only one, accepted by their whole id: the signing keys'
+/// rotations (`crate::tree_heads::KEY_STREAM`).
+pub const SINGLE_STREAMS: [&str; 1] = ["chaves-de-assinatura"];
 
 /// Checks a stream id: `operadora-` + the registro's 6 digits (5 for the registros issued in
-/// 1998–2001), `caso-` or `titular-` + a lowercase UUID.
+/// 1998–2001), `caso-` or `titular-` + a lowercase UUID, or one of [`SINGLE_STREAMS`].
 ///
 /// # Errors
 /// `InvalidInput` naming the rule broken.
 pub fn validate_stream_id(id: &str) -> Result<(), StoreError> {
     let bad = |why: &str| Err(StoreError::InvalidInput(format!("stream id {id:?}: {why}")));
+    if SINGLE_STREAMS.contains(&id) {
+        return Ok(());
+    }
     if let Some(registro) = id.strip_prefix("operadora-") {
         if (5..=6).contains(&registro.len()) && registro.bytes().all(|b| b.is_ascii_digit()) {
             return Ok(());
@@ -151,7 +155,7 @@ pub fn validate_stream_id(id: &str) -> Result<(), StoreError> {
             };
         }
     }
-    bad("unknown stream kind (operadora-, caso- or titular-)")
+    bad("unknown stream kind (operadora-, caso-, titular- or chaves-de-assinatura)")
 }
 
 fn validate_event_type(t: &str) -> bool {

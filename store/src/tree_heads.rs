@@ -8,6 +8,11 @@
 //! is in the log, and a [`Consistency`] that a later head extends an earlier one, to anyone who
 //! holds the public key.
 //!
+//! Every key after the first enters through an event of the log ([`record_rotation`],
+//! `assinatura.chave_trocada` on the stream `chaves-de-assinatura`): a head signed by a key the
+//! log never introduced before the head's position is reported, so a key slipped into the
+//! keyring file leaves a trace or a finding.
+//!
 //! It owns the formats of the key, keyring and witness files and the bytes that are signed;
 //! where the files live is the caller's choice (`autos` keeps them beside the master key).
 
@@ -16,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use ed25519_dalek::{Signer, Verifier};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -24,9 +29,55 @@ use sha2::{Digest, Sha256};
 use crate::hashing::{now_micros, stored_event_hash};
 use crate::integrity::{Problem, ProblemKind};
 use crate::merkle::{self, Frontier, Hash};
-use crate::{EventStore, StoreError, StoredEvent, TreeHead};
+use crate::{
+    AppendBatch, AppendOutcome, EventStore, ExpectedVersion, NewEvent, Provenance, StoreError, StoredEvent,
+    StreamAppend, TreeHead,
+};
 
 const PAGE: i64 = 5_000;
+
+/// The stream of the signing keys' rotations.
+pub const KEY_STREAM: &str = "chaves-de-assinatura";
+/// The event that introduces a new signing key.
+pub const KEY_ROTATED: &str = "assinatura.chave_trocada";
+/// The norm of electronic signatures in acts of public bodies.
+const KEY_NORM: &str = "Lei 14.063/2020 (assinaturas eletrônicas em atos de entes públicos)";
+
+/// Records in the log that `new` signs from now on in place of `old`, on `on`, by the officer
+/// of `provenance`. It must be appended before `new` signs a head.
+///
+/// # Errors
+/// `Database` on faults.
+pub async fn record_rotation(
+    store: &dyn EventStore,
+    old: &PublicKey,
+    new: &PublicKey,
+    provenance: Provenance,
+    on: NaiveDate,
+) -> Result<AppendOutcome, StoreError> {
+    store
+        .append(AppendBatch {
+            streams: vec![StreamAppend {
+                stream_id: KEY_STREAM.into(),
+                expected: ExpectedVersion::Any,
+                events: vec![NewEvent {
+                    event_id: uuid::Uuid::now_v7(),
+                    event_type: KEY_ROTATED.into(),
+                    schema_version: 1,
+                    payload: serde_json::json!({
+                        "chave_anterior": old.key_id(),
+                        "chave_nova": new.key_id(),
+                        "chave_publica": new.to_base64(),
+                    }),
+                    occurred_on: on,
+                    legal_basis: Some(KEY_NORM.into()),
+                    document_ref: None,
+                }],
+            }],
+            provenance,
+        })
+        .await
+}
 
 /// Domain separation of the signed bytes, so a head's signature cannot be taken for anything else.
 const HEAD_CONTEXT: &[u8] = b"autos.tree_head.v1";
@@ -220,6 +271,11 @@ impl Keyring {
         append_line(path, &key.to_base64())
     }
 
+    /// The id of the keyring's first key, the one that needs no rotation event.
+    pub fn first_key_id(&self) -> Option<String> {
+        self.0.first().map(PublicKey::key_id)
+    }
+
     /// Whether `head` is signed by a key of the keyring.
     pub fn check(&self, head: &TreeHead) -> SignatureCheck {
         let Some(key) = self.0.iter().find(|k| k.key_id() == head.key_id) else {
@@ -337,6 +393,8 @@ pub struct Leaves {
     positions: Vec<i64>,
     hashes: Vec<Hash>,
     frontier: Frontier,
+    /// (position, key id) of every [`KEY_ROTATED`] event read.
+    keys_introduced: Vec<(i64, String)>,
 }
 
 impl Leaves {
@@ -369,12 +427,28 @@ impl Leaves {
     }
 
     fn push(&mut self, ev: &StoredEvent) {
-        self.push_hashed(ev.position, &stored_event_hash(ev));
+        self.push_event(ev, &stored_event_hash(ev));
+    }
+
+    /// Adds the leaf of `ev`, whose content hashes to `event_hash` (in increasing position
+    /// order), and notes the key it introduces when it is a [`KEY_ROTATED`] event.
+    pub fn push_event(&mut self, ev: &StoredEvent, event_hash: &[u8]) {
+        self.push_hashed(ev.position, event_hash);
+        if ev.event_type == KEY_ROTATED {
+            if let Some(key) = ev.payload_json().ok().and_then(|p| p["chave_nova"].as_str().map(str::to_owned)) {
+                self.keys_introduced.push((ev.position, key));
+            }
+        }
+    }
+
+    /// Whether the log introduced the key `key_id` at or before `position`.
+    fn introduces(&self, key_id: &str, position: i64) -> bool {
+        self.keys_introduced.iter().any(|(at, key)| key == key_id && *at <= position)
     }
 
     /// Adds the leaf of the event at `position` whose content hashes to `event_hash` (positions
     /// must come in increasing order).
-    pub fn push_hashed(&mut self, position: i64, event_hash: &[u8]) {
+    fn push_hashed(&mut self, position: i64, event_hash: &[u8]) {
         let hash = leaf(position, event_hash);
         self.positions.push(position);
         self.hashes.push(hash);
@@ -521,8 +595,15 @@ pub async fn check_leaves(
     heads.dedup();
     let heads_checked = heads.len();
     let mut valid = Vec::new();
+    let first_key = keyring.first_key_id();
     for head in heads {
         let why = match keyring.check(head) {
+            SignatureCheck::Valid
+                if first_key.as_deref() != Some(head.key_id.as_str())
+                    && !leaves.introduces(&head.key_id, head.position) =>
+            {
+                format!("assinado pela chave {}, cuja troca não consta do registro até esta posição", head.key_id)
+            }
             SignatureCheck::Valid => {
                 valid.push(head);
                 continue;

@@ -23,6 +23,7 @@ struct Trust {
     keyring: Keyring,
     witness: Witness,
     notary: Notary,
+    first_key: String,
 }
 
 impl Trust {
@@ -32,8 +33,14 @@ impl Trust {
         let key = SigningKey::generate();
         let keyring = Keyring::parse(&key.public_key().to_base64()).unwrap();
         let witness = Witness::in_dir(&dir.join("witness"));
+        let first_key = key.to_base64();
         let notary = Notary::new(key, witness.clone(), Leaves::default());
-        Trust { dir, keyring, witness, notary }
+        Trust { dir, keyring, witness, notary, first_key }
+    }
+
+    /// The first key, as its file holds it.
+    fn notary_key_base64(&self) -> String {
+        self.first_key.clone()
     }
 
     async fn check(&self, store: &dyn EventStore) -> Vec<Problem> {
@@ -108,7 +115,65 @@ fn first_mismatch(problems: &[Problem]) -> &Problem {
     problems.iter().find(|p| p.kind == ProblemKind::HeadMismatch).unwrap_or_else(|| panic!("{problems:?}"))
 }
 
+/// A second key that signs the next head (after one more event, sealed), its public key added
+/// to the keyring; with `recorded`, its rotation is first recorded in the log.
+async fn sign_with_a_second_key(s: &Subject, trust: &mut Trust, recorded: bool) -> SigningKey {
+    let store = s.store();
+    let old = SigningKey::from_base64(&trust.notary_key_base64()).unwrap();
+    let new = SigningKey::generate();
+    if recorded {
+        tree_heads::record_rotation(
+            store.as_ref(),
+            &old.public_key(),
+            &new.public_key(),
+            provenance(),
+            NaiveDate::from_ymd_opt(2003, 6, 1).unwrap(),
+        )
+        .await
+        .unwrap();
+    }
+    let batch = AppendBatch {
+        streams: vec![StreamAppend {
+            stream_id: format!("caso-{}", Uuid::now_v7()),
+            expected: ExpectedVersion::NoStream,
+            events: vec![event(99)],
+        }],
+        provenance: provenance(),
+    };
+    store.append(batch).await.unwrap();
+    let count = store.read_all(0, 10_000).await.unwrap().len();
+    visible(store.as_ref(), count).await;
+    integrity::seal_all(store.as_ref()).await.unwrap();
+    trust.keyring =
+        Keyring::parse(&format!("{}\n{}", old.public_key().to_base64(), new.public_key().to_base64())).unwrap();
+    let leaves = Leaves::read(store.as_ref(), None).await.unwrap();
+    let mut notary = Notary::new(SigningKey::from_base64(&new.to_base64()).unwrap(), trust.witness.clone(), leaves);
+    notary.sign_latest(store.as_ref()).await.unwrap().expect("a head signed by the new key");
+    new
+}
+
 autos_store::on_both_backends!(
+    async fn a_key_the_log_never_introduced_is_reported_and_a_recorded_rotation_verifies(s: &Subject) {
+        let mut slipped = Trust::new();
+        seed(s, &mut slipped).await;
+        let key = sign_with_a_second_key(s, &mut slipped, false).await;
+        let problems = slipped.check(s.store().as_ref()).await;
+        let found =
+            problems.iter().find(|p| p.kind == ProblemKind::HeadSignature).unwrap_or_else(|| panic!("{problems:?}"));
+        assert!(found.detail.contains(&key.public_key().key_id()), "{found:?}");
+        assert!(found.detail.contains("troca não consta do registro"), "{found:?}");
+    }
+
+    async fn a_rotation_recorded_in_the_log_before_the_new_key_signs_verifies(s: &Subject) {
+        let mut rotated = Trust::new();
+        seed(s, &mut rotated).await;
+        sign_with_a_second_key(s, &mut rotated, true).await;
+        let problems = rotated.check(s.store().as_ref()).await;
+        assert!(problems.is_empty(), "{problems:?}");
+        let heads = s.store().tree_heads().await.unwrap();
+        assert_eq!(heads.len(), 7, "six heads of the first key, one of the second");
+    }
+
     async fn an_untouched_log_matches_every_head_and_every_proof_verifies(s: &Subject) {
         let mut trust = Trust::new();
         let events = seed(s, &mut trust).await;
