@@ -184,7 +184,7 @@ async fn sign_in(State(state): State<AppState>, peer: crate::auth::Peer, Form(fo
     }
     match officers::authenticate(&state.store.database(), &form.token).await {
         Ok(Some(_)) => {
-            let cookie = format!("{TOKEN_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/", form.token.trim());
+            let cookie = sign_in_cookie(form.token.trim(), None, state.secure_cookie);
             (StatusCode::SEE_OTHER, [(LOCATION, volta), (SET_COOKIE, cookie)]).into_response()
         }
         Ok(None) => match state.guesses.failed(peer.0) {
@@ -199,9 +199,22 @@ async fn sign_in(State(state): State<AppState>, peer: crate::auth::Peer, Form(fo
     }
 }
 
-async fn sign_out() -> Response {
-    let cookie = format!("{TOKEN_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+async fn sign_out(State(state): State<AppState>) -> Response {
+    let cookie = sign_in_cookie("", Some(0), state.secure_cookie);
     (StatusCode::SEE_OTHER, [(LOCATION, "/operadoras".to_owned()), (SET_COOKIE, cookie)]).into_response()
+}
+
+/// The sign-in cookie: never readable by scripts, never sent by another site, `Secure` when the
+/// server is reached over HTTPS; `max_age` 0 clears it.
+fn sign_in_cookie(value: &str, max_age: Option<u32>, secure: bool) -> String {
+    let mut cookie = format!("{TOKEN_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/");
+    if let Some(seconds) = max_age {
+        cookie.push_str(&format!("; Max-Age={seconds}"));
+    }
+    if secure {
+        cookie.push_str("; Secure");
+    }
+    cookie
 }
 
 fn registro_formatado(registro: &str) -> String {
@@ -1361,4 +1374,20 @@ async fn public_bulletin(
         atos_nacionais,
         b,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sign_in_cookie;
+
+    #[test]
+    fn the_sign_in_cookie_is_http_only_strict_and_secure_when_asked() {
+        let plain = sign_in_cookie("autos_x", None, false);
+        assert_eq!(plain, "autos_token=autos_x; HttpOnly; SameSite=Strict; Path=/");
+        assert!(sign_in_cookie("autos_x", None, true).ends_with("; Secure"));
+        assert_eq!(
+            sign_in_cookie("", Some(0), true),
+            "autos_token=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure"
+        );
+    }
 }

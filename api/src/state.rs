@@ -25,6 +25,8 @@ pub struct AppState {
     pub audit: autos_app::audit::AuditJobs,
     /// Failed token checks by address (sign-in, unknown tokens).
     pub guesses: crate::abuse::TokenGuesses,
+    /// Whether the sign-in cookie carries `Secure` (sent over HTTPS only).
+    pub secure_cookie: bool,
 }
 
 impl AppState {
@@ -40,12 +42,38 @@ impl AppState {
         let views = Views::new(store.as_ref());
         let personal = PersonalVault::new(store.clone(), master);
         let (audit, guesses) = (autos_app::audit::AuditJobs::default(), crate::abuse::TokenGuesses::default());
-        AppState { store, service, views, board, metrics, personal, audit, guesses }
+        AppState { store, service, views, board, metrics, personal, audit, guesses, secure_cookie: false }
+    }
+
+    /// The same state, whose sign-in cookie is `Secure` when `secure` (see [`secure_by_default`]).
+    pub fn with_secure_cookie(mut self, secure: bool) -> Self {
+        self.secure_cookie = secure;
+        self
     }
 
     /// The same state, whose full verifications first check the signed tree heads of `files`.
     pub fn checking_heads(mut self, files: autos_store::tree_heads::TrustFiles) -> Self {
         self.audit = autos_app::audit::AuditJobs::checking_heads(files);
         self
+    }
+}
+
+/// Whether a server listening on `listen` should mark its cookie `Secure` when not told: yes,
+/// unless it listens on loopback only (a workstation, or behind a proxy on the same host that
+/// ends TLS), where a browser reaches it over plain HTTP.
+pub fn secure_by_default(listen: std::net::SocketAddr) -> bool {
+    !listen.ip().is_loopback()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cookie_is_secure_unless_the_server_listens_on_loopback() {
+        assert!(!secure_by_default("127.0.0.1:8080".parse().unwrap()));
+        assert!(!secure_by_default("[::1]:8080".parse().unwrap()));
+        assert!(secure_by_default("0.0.0.0:8080".parse().unwrap()));
+        assert!(secure_by_default("10.0.0.5:443".parse().unwrap()));
     }
 }

@@ -54,6 +54,10 @@ enum Command {
         /// is closed after them).
         #[arg(long, env = "AUTOS_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
         header_timeout: u64,
+        /// Mark the sign-in cookie `Secure` (HTTPS only): `true` or `false`; by default true
+        /// unless the server listens on loopback.
+        #[arg(long, env = "AUTOS_SECURE_COOKIE")]
+        secure_cookie: Option<bool>,
     },
     /// Load the 512 operators of ANS's 2000–2003 report and the report's history (interventions,
     /// portfolio transfers, sanctioning processes, Disque ANS demandas) into an empty database,
@@ -277,14 +281,15 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     let rules = |base: RuleBook| ops::rule_book(base, cli.rules.as_deref());
     match cli.command {
         Command::Migrate => ops::migrate(&url).await,
-        Command::Serve { listen, demo, seed, scale, max_connections, header_timeout } => {
+        Command::Serve { listen, demo, seed, scale, max_connections, header_timeout, secure_cookie } => {
             let base = if demo { autos_cli::demo::rule_book()? } else { RuleBook::builtin() };
             let demo = demo.then_some(autos_cli::demo::Options { seed, scale });
             let limits = autos_api::serve::Limits {
                 header_read: std::time::Duration::from_secs(header_timeout),
                 max_connections: max_connections as usize,
             };
-            ops::serve(&url, listen, demo, rules(base)?, limits).await
+            let secure_cookie = secure_cookie.unwrap_or_else(|| autos_api::state::secure_by_default(listen));
+            ops::serve(&url, listen, demo, rules(base)?, limits, secure_cookie).await
         }
         Command::Rules => ops::print_rules(&rules(RuleBook::builtin())?),
         Command::Demo { seed, scale } => ops::demo(&url, &autos_cli::demo::Options { seed, scale }).await,

@@ -99,6 +99,7 @@ pub async fn serve(
     demo: Option<crate::demo::Options>,
     rules: RuleBook,
     limits: autos_api::serve::Limits,
+    secure_cookie: bool,
 ) -> Result<(), CliError> {
     let store = open_store(url).await?;
     if let Some(options) = demo {
@@ -118,7 +119,8 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(%listen, backend = store.backend_name(), instance = %board.instance(), "Autos no ar: http://{listen}/");
     let state = AppState::new(store.clone(), board.clone(), metrics, Arc::new(rules), master_key()?)
-        .checking_heads(crate::trust::files());
+        .checking_heads(crate::trust::files())
+        .with_secure_cookie(secure_cookie);
     autos_api::serve::serve(listener, router(state), limits, shutdown_signal()).await?;
     runner::step_down(store.as_ref(), &board, runners).await;
     Ok(())
