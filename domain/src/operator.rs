@@ -355,6 +355,25 @@ impl OperatorCommand {
     }
 }
 
+/// Brazil's population in IBGE's Censo 2022: no count of persons an act states can exceed it.
+pub const POPULACAO_DO_BRASIL: u64 = 203_080_756;
+
+/// Refuses a count of beneficiaries (or of persons complaining) larger than Brazil's
+/// population: a number typed or imported wrong, never a fact.
+///
+/// # Errors
+/// `Rule` `contagem.acima_da_populacao`, with the norm of the beneficiary register.
+pub(crate) fn refuse_implausible_counts(counts: &[(&str, u64)]) -> Result<(), DomainError> {
+    match counts.iter().find(|(_, n)| *n > POPULACAO_DO_BRASIL) {
+        Some((field, n)) => Err(DomainError::rule(
+            "contagem.acima_da_populacao",
+            "RN 17/2002 (SIB); Lei 9.656/1998 art. 20",
+            format!("{field}: {n} é mais do que a população do Brasil (Censo 2022 do IBGE: 203.080.756 pessoas)"),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// A competência (a month) written AAAA-MM, as ANS's files and the read models write it.
 ///
 /// # Errors
@@ -579,6 +598,16 @@ pub fn decide_operator(
     use OperatorCommand as C;
     use OperatorEvent as E;
     authorize(find_act(command.act())?, ctx)?;
+    refuse_implausible_counts(&match &command {
+        C::InformarBeneficiarios { quantidade, .. } => vec![("quantidade", *quantidade)],
+        C::RegistrarIgrPublicado { reclamacoes, beneficiarios, .. } => {
+            [("reclamacoes", *reclamacoes), ("beneficiarios", *beneficiarios)]
+                .into_iter()
+                .filter_map(|(field, n)| Some((field, n?)))
+                .collect()
+        }
+        _ => Vec::new(),
+    })?;
     if let C::RegistrarOperadora {
         registro,
         cnpj,

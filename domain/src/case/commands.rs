@@ -478,6 +478,21 @@ impl CaseCommand {
         }
     }
 
+    /// The counts of persons the act states, by field, for the plausibility check.
+    pub fn person_counts(&self) -> Vec<(&'static str, u64)> {
+        use CaseCommand as C;
+        match self {
+            C::LavrarAutoInfracao { beneficiarios_expostos, .. } => {
+                vec![("beneficiarios_expostos", *beneficiarios_expostos)]
+            }
+            C::RequererAlienacaoVoluntaria { beneficiarios, .. }
+            | C::ComprovarTransferenciaCarteira { beneficiarios, .. } => {
+                vec![("beneficiarios", *beneficiarios)]
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// Other operators the decision must see (`Context::related_operators`).
     pub fn related_registros(&self) -> Vec<Registro> {
         match self {

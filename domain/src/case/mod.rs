@@ -422,6 +422,7 @@ pub fn decide_case(
 ) -> Result<Vec<Emitted>, DomainError> {
     let info = find_act(command.act())?;
     authorize(info, ctx)?;
+    crate::operator::refuse_implausible_counts(&command.person_counts())?;
     let case_id = ctx.case_id()?;
     let registro = op.require_registro()?;
     let (family, rules) = if info.opens_case {

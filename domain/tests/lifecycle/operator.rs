@@ -196,3 +196,17 @@ fn a_published_cancellation_keeps_the_motive_as_written_and_is_terminal() {
     });
     world.when(operator_act(registro(), admin(), d(2004, 7, 1), cancel)).then_refused("operadora.registro_cancelado");
 }
+
+#[test]
+fn a_beneficiary_count_above_brazils_population_is_refused_and_the_population_itself_is_not() {
+    // RN 17/2002 (SIB): the count is of persons; IBGE's Censo 2022 counted 203.080.756.
+    let mut world = world_with_operator(d(2003, 1, 10), 100);
+    let count = |quantidade| OperatorCommand::InformarBeneficiarios { ano: 2003, mes: 2, quantidade };
+    world
+        .when(operator_act(registro(), admin(), d(2003, 2, 10), count(203_080_757)))
+        .then_refused("contagem.acima_da_populacao")
+        .then_operator(|op| assert_eq!(op.beneficiaries_on(d(2003, 2, 15)), 100));
+    world
+        .when(operator_act(registro(), admin(), d(2003, 2, 10), count(203_080_756)))
+        .then_operator(|op| assert_eq!(op.beneficiaries_on(d(2003, 2, 15)), 203_080_756));
+}

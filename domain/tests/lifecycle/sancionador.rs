@@ -767,3 +767,16 @@ fn a_case_is_assigned_and_reassigned_to_an_officer_or_a_nucleo() {
         .when(case_act(case, attendant, d(2017, 3, 9), assign(Some("officer-3"), None)))
         .then_refused("acesso.papel_nao_autorizado");
 }
+
+#[test]
+fn an_auto_exposing_more_beneficiaries_than_brazil_has_people_is_refused() {
+    // RN 124/2006 art. 9 §7: the exposed members are persons of the affected product; no count
+    // of persons exceeds the population (IBGE, Censo 2022).
+    let mut world = world_with_operator(d(2016, 2, 1), 50_000);
+    let case = world.new_case_id();
+    let mut absurd = auto();
+    if let CaseCommand::LavrarAutoInfracao { beneficiarios_expostos, .. } = &mut absurd {
+        *beneficiarios_expostos = autos_domain::operator::POPULACAO_DO_BRASIL + 1;
+    }
+    world.when(by_fiscal(case, d(2017, 3, 6), absurd)).then_refused("contagem.acima_da_populacao");
+}
