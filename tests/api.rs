@@ -535,6 +535,40 @@ autos_e2e::e2e_on_both_backends!(
         assert_eq!(refused.body["rule_id"], "acesso.interventor_nao_designado");
     }
 
+    async fn an_archived_denuncia_is_evaluated_again_only_through_a_reconsideration(server: &Server) {
+        registered(server).await;
+        let demanda = json!({"act": "registrar_demanda_disque_ans", "registro": REGISTRO, "tipo": "denuncia",
+            "tema": "cobertura_assistencial", "canal": "telefone", "occurred_on": "2002-05-15"});
+        let opened = server.post("/api/v1/cases", Role::Atendente, &demanda).await;
+        assert_eq!(opened.status, StatusCode::CREATED, "{:?}", opened.body);
+        let acts = format!("/api/v1/cases/{}/acts", opened.body["case_id"].as_str().unwrap());
+        let evaluate = |irregular: bool, on: &str| {
+            json!({"act": "avaliar_denuncia", "potencialmente_irregular": irregular,
+                "fundamentacao": "análise da ligação", "occurred_on": on})
+        };
+        assert_eq!(server.post(&acts, Role::Fiscal, &evaluate(false, "2002-05-20")).await.status, StatusCode::CREATED);
+        let before = server.event_count().await;
+        // With or without If-Match, an opposite second evaluation is refused.
+        for headers in [vec![], vec![("if-match", "\"2\"")]] {
+            let again = server
+                .call(Method::POST, &acts, Some(Role::Fiscal), Some(&evaluate(true, "2002-05-21")), &headers)
+                .await;
+            assert_problem(&again, StatusCode::UNPROCESSABLE_ENTITY, "rule_violation");
+            assert_eq!(again.body["rule_id"], "caso.encerrado", "{:?}", again.body);
+        }
+        assert_eq!(server.event_count().await, before, "nothing was stored");
+        let reconsider = json!({"act": "reconsiderar_avaliacao_denuncia", "fundamentacao": "a gravação mostra negativa de cobertura",
+            "documento": "Despacho 3/2002", "occurred_on": "2002-05-22"});
+        let reconsidered = server.post(&acts, Role::Fiscal, &reconsider).await;
+        assert_eq!(reconsidered.status, StatusCode::CREATED, "{:?}", reconsidered.body);
+        let evaluated = server.post(&acts, Role::Fiscal, &evaluate(true, "2002-05-23")).await;
+        assert_eq!(evaluated.status, StatusCode::CREATED, "{:?}", evaluated.body);
+        server.settle().await;
+        let case = server.get(&acts.replace("/acts", ""), Some(Role::Fiscal)).await;
+        assert_eq!(case.body["phase"], "primeira_instancia_irregular", "{:?}", case.body);
+        assert_eq!(case.body["closed_on"], Value::Null, "reopened: {:?}", case.body);
+    }
+
     async fn bad_input_is_a_400_and_stores_nothing(server: &Server) {
         registered(server).await;
         let before = server.event_count().await;

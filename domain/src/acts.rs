@@ -231,6 +231,7 @@ static CATALOGUE: &[ActInfo] = &[
     open("registrar_demanda_disque_ans", &[Atendente], DA, "Registrar demanda do Disque ANS"),
     act("responder_consulta", &[Atendente], DA, "Responder consulta"),
     act("avaliar_denuncia", &[Fiscal], DA, "Avaliar denúncia (instância interna)"),
+    act("reconsiderar_avaliacao_denuncia", &[Fiscal], DA, "Reconsiderar a avaliação da denúncia"),
     act("encaminhar_ao_nucleo", &[Fiscal], DA, "Encaminhar denúncia ao Núcleo Regional"),
     act("concluir_apuracao", &[Fiscal], DA, "Concluir apuração do Núcleo"),
     open("registrar_demanda_nip_publicada", &[Admin, Atendente], NIP, "Registrar demanda NIP dos dados abertos da ANS"),

@@ -614,6 +614,19 @@ static FORMS: &[(&str, &[Field])] = &[
         "avaliar_denuncia",
         &[req("potencialmente_irregular", "Potencialmente irregular", Flag, "", "RN 48/2003 art. 5"), FUNDAMENTACAO],
     ),
+    (
+        "reconsiderar_avaliacao_denuncia",
+        &[
+            req(
+                "fundamentacao",
+                "Fundamentação da reconsideração",
+                LongText,
+                "Por que a avaliação anterior não se sustenta; ela continua registrada.",
+                "Lei 9.784/1999 art. 56 §1",
+            ),
+            DOCUMENTO,
+        ],
+    ),
     ("encaminhar_ao_nucleo", &[req("nucleo", "Núcleo regional", Text, "Ex.: NURAF-SP.", "RN 48/2003")]),
     (
         "concluir_apuracao",

@@ -450,6 +450,9 @@ impl Estado {
         let is_closed = case.state.is_closed();
         if is_closed && case.closed_on.is_none() {
             case.closed_on = Some(stored.occurred_on);
+        } else if !is_closed {
+            // Reopened (an archived denúncia reconsidered, an RVE reviewed).
+            case.closed_on = None;
         }
         let open = !is_closed;
         case.next_deadline = if open { case.state.deadlines.values().map(|d| d.due).min() } else { None };

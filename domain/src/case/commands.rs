@@ -186,6 +186,12 @@ pub enum CaseCommand {
         potencialmente_irregular: bool,
         fundamentacao: String,
     },
+    /// Reconsiders the last evaluation of a denúncia (Lei 9.784/1999 art. 56 §1): the
+    /// evaluation stands recorded and the denúncia returns to the instance that made it.
+    ReconsiderarAvaliacaoDenuncia {
+        fundamentacao: String,
+        documento: String,
+    },
     EncaminharAoNucleo {
         nucleo: String,
     },

@@ -10,6 +10,8 @@ use crate::acts::Family;
 use crate::{DomainError, Emitted, SealedPersonalData};
 
 const NORM: &str = "Lei 9.961/2000 art. 4 XXXVI; Disque ANS (2001)";
+/// The authority that decided may reconsider its decision.
+const NORM_RECONSIDERATION: &str = "Lei 9.784/1999 art. 56 §1";
 
 /// A call that asks (consulta) or reports (denúncia).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -118,6 +120,9 @@ pub struct DemandState {
     pub tema: DemandTheme,
     pub nucleo: Option<String>,
     pub procedente: Option<bool>,
+    /// The instance (1 or 2) of the last evaluation of a denúncia.
+    #[serde(default)]
+    pub ultima_instancia: Option<u8>,
 }
 
 /// Events of a demanda.
@@ -136,6 +141,9 @@ pub enum DemandEvent {
     ConsultaRespondida { resposta: String },
     #[serde(rename = "demanda.denuncia_avaliada")]
     DenunciaAvaliada { instancia: u8, potencialmente_irregular: bool, fundamentacao: String },
+    /// The last evaluation reconsidered: the denúncia is before the instance that made it again.
+    #[serde(rename = "demanda.avaliacao_reconsiderada")]
+    AvaliacaoReconsiderada { instancia: u8, fundamentacao: String, documento: String },
     #[serde(rename = "demanda.encaminhada_ao_nucleo")]
     EncaminhadaAoNucleo { nucleo: String },
     #[serde(rename = "demanda.apuracao_concluida")]
@@ -157,17 +165,27 @@ pub(super) fn evolve(case: &mut CaseState, event: &DemandEvent) {
                 tema: *tema,
                 nucleo: None,
                 procedente: None,
+                ultima_instancia: None,
             };
             case.open(Family::DemandaDisqueAns, abertura, CaseDetail::Demanda(state));
         }
         DemandEvent::ConsultaRespondida { .. } => set_phase(case, DemandPhase::Respondida),
-        DemandEvent::DenunciaAvaliada { instancia, potencialmente_irregular, .. } => set_phase(
+        DemandEvent::DenunciaAvaliada { instancia, potencialmente_irregular, .. } => {
+            if let CaseDetail::Demanda(s) = &mut case.detail {
+                s.ultima_instancia = Some(*instancia);
+            }
+            set_phase(
+                case,
+                match (instancia, potencialmente_irregular) {
+                    (_, false) => DemandPhase::Arquivada,
+                    (1, true) => DemandPhase::PrimeiraInstanciaIrregular,
+                    _ => DemandPhase::PotencialmenteIrregular,
+                },
+            );
+        }
+        DemandEvent::AvaliacaoReconsiderada { instancia, .. } => set_phase(
             case,
-            match (instancia, potencialmente_irregular) {
-                (_, false) => DemandPhase::Arquivada,
-                (1, true) => DemandPhase::PrimeiraInstanciaIrregular,
-                _ => DemandPhase::PotencialmenteIrregular,
-            },
+            if *instancia == 1 { DemandPhase::Registrada } else { DemandPhase::PrimeiraInstanciaIrregular },
         ),
         DemandEvent::EncaminhadaAoNucleo { nucleo } => {
             if let CaseDetail::Demanda(s) = &mut case.detail {
@@ -212,6 +230,30 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
             let instancia = if phase == DemandPhase::Registrada { 1 } else { 2 };
             let fundamentacao = crate::operator::non_empty("fundamentacao", fundamentacao)?;
             one(DemandEvent::DenunciaAvaliada { instancia, potencialmente_irregular, fundamentacao })
+        }
+        (DemandKind::Denuncia, phase, C::ReconsiderarAvaliacaoDenuncia { fundamentacao, documento }) => {
+            // The instance whose evaluation is reconsidered: the first archived or found it
+            // irregular; the second archived it or found it potentially irregular.
+            let instancia = match (phase, s.ultima_instancia) {
+                (DemandPhase::PrimeiraInstanciaIrregular, _) | (DemandPhase::Arquivada, Some(1)) => 1,
+                (DemandPhase::PotencialmenteIrregular, _) | (DemandPhase::Arquivada, Some(_)) => 2,
+                _ => {
+                    let phase: &'static str = phase.into();
+                    return Err(DomainError::rule(
+                        "demanda.reconsideracao_sem_avaliacao",
+                        NORM_RECONSIDERATION,
+                        format!(
+                            "só se reconsidera uma avaliação que ainda produz efeito, antes do encaminhamento ao Núcleo; a denúncia está na fase {}",
+                            phase.replace('_', " ")
+                        ),
+                    ));
+                }
+            };
+            let documento = crate::operator::non_empty("documento", documento)?;
+            let fundamentacao = crate::operator::non_empty("fundamentacao", fundamentacao)?;
+            let reconsidered =
+                DemandEvent::AvaliacaoReconsiderada { instancia, fundamentacao, documento: documento.clone() };
+            Ok(vec![act.case_event(ev(reconsidered), NORM_RECONSIDERATION, Some(&documento))])
         }
         (DemandKind::Denuncia, DemandPhase::PotencialmenteIrregular, C::EncaminharAoNucleo { nucleo }) => {
             one(DemandEvent::EncaminhadaAoNucleo { nucleo: crate::operator::non_empty("nucleo", nucleo)? })

@@ -238,6 +238,10 @@ impl CaseState {
     fn admits_after_closing(&self, command: &CaseCommand) -> bool {
         match (&self.detail, command) {
             (CaseDetail::Nip(s), CaseCommand::RevisarRve { .. }) => s.admits_review(),
+            // An archived denúncia reopens only by reconsidering the evaluation that archived it.
+            (CaseDetail::Demanda(s), CaseCommand::ReconsiderarAvaliacaoDenuncia { .. }) => {
+                s.phase == DemandPhase::Arquivada
+            }
             _ => false,
         }
     }

@@ -112,3 +112,52 @@ fn the_complainant_travels_only_sealed() {
     assert_eq!(stored.payload["reclamante"]["ciphertext"], "c2VsYWRv");
     assert_eq!(stored.payload["reclamante"].as_object().unwrap().len(), 2, "subject id and ciphertext only");
 }
+
+fn reconsider() -> CaseCommand {
+    CaseCommand::ReconsiderarAvaliacaoDenuncia {
+        fundamentacao: "a gravação da ligação mostra negativa de cobertura".into(),
+        documento: "Despacho 12/2002".into(),
+    }
+}
+
+#[test]
+fn an_archived_denuncia_is_evaluated_again_only_after_an_explicit_reconsideration() {
+    // Lei 9.784/1999 art. 56 §1: the authority that decided may reconsider; until it does, its
+    // evaluation stands and a second, opposite one is refused.
+    let mut world = world_with_operator(d(2001, 2, 1), 5_000);
+    let case = opened(&mut world, DemandKind::Denuncia);
+    world.given([case_act(case, fiscal(), d(2002, 4, 10), evaluate(false))]);
+    world.when(case_act(case, fiscal(), d(2002, 4, 11), evaluate(true))).then_refused("caso.encerrado");
+    world
+        .when(case_act(case, fiscal(), d(2002, 4, 12), reconsider()))
+        .then_events([DemandEvent::AvaliacaoReconsiderada {
+            instancia: 1,
+            fundamentacao: "a gravação da ligação mostra negativa de cobertura".into(),
+            documento: "Despacho 12/2002".into(),
+        }])
+        .then_state(|demand| assert_eq!((demand.phase(), demand.is_closed()), ("registrada", false)));
+    world.when(case_act(case, fiscal(), d(2002, 4, 15), evaluate(true))).then_events([evaluated(1, true)]);
+    // The second instance's finding, reconsidered, puts the denúncia before that instance again.
+    world.given([case_act(case, fiscal(), d(2002, 4, 16), evaluate(true))]);
+    world
+        .when(case_act(case, fiscal(), d(2002, 4, 17), reconsider()))
+        .then_state(|demand| assert_eq!(demand.phase(), "primeira_instancia_irregular"));
+}
+
+#[test]
+fn nothing_is_reconsidered_before_an_evaluation_or_once_the_nucleo_has_the_denuncia() {
+    // Lei 9.784/1999 art. 56 §1: a reconsideration needs a decision that still has effect.
+    let mut world = world_with_operator(d(2001, 2, 1), 5_000);
+    let case = opened(&mut world, DemandKind::Denuncia);
+    world
+        .when(case_act(case, fiscal(), d(2002, 4, 9), reconsider()))
+        .then_refused("demanda.reconsideracao_sem_avaliacao");
+    world.given([
+        case_act(case, fiscal(), d(2002, 4, 10), evaluate(true)),
+        case_act(case, fiscal(), d(2002, 4, 12), evaluate(true)),
+        case_act(case, fiscal(), d(2002, 4, 15), CaseCommand::EncaminharAoNucleo { nucleo: "Núcleo SP".into() }),
+    ]);
+    world
+        .when(case_act(case, fiscal(), d(2002, 4, 16), reconsider()))
+        .then_refused("demanda.reconsideracao_sem_avaliacao");
+}
