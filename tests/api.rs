@@ -724,14 +724,35 @@ autos_e2e::e2e_on_both_backends!(
         registered(server).await;
         open_df(server).await;
         server.settle().await;
-        let verify = server.get("/api/v1/audit/verify", Some(Role::Auditor)).await;
-        assert_eq!(verify.status, StatusCode::OK);
-        assert_eq!(verify.body["ok"], true, "{:?}", verify.body);
-        assert!(verify.body["checkpoint"].as_str().unwrap().starts_with("autos-checkpoint:v1:"));
-        let replay =
-            server.call(Method::POST, "/api/v1/audit/replay", Some(Role::Auditor), Some(&json!({})), &[]).await;
-        assert_eq!(replay.status, StatusCode::OK, "{:?}", replay.body);
-        assert_eq!(replay.body["equal"], true, "{:?}", replay.body);
+        assert_eq!(server.get("/api/v1/audit/verify", Some(Role::Auditor)).await.body["estado"], "nunca");
+        for job in ["verify", "replay"] {
+            let path = format!("/api/v1/audit/{job}");
+            let started = server.call(Method::POST, &path, Some(Role::Auditor), None, &[]).await;
+            assert_eq!(started.status, StatusCode::ACCEPTED, "{:?}", started.body);
+            assert_eq!(started.headers["location"], path.as_str());
+            assert!(
+                ["em_andamento", "concluida"].contains(&started.body["estado"].as_str().unwrap()),
+                "{:?}",
+                started.body
+            );
+        }
+        let finished = |job: &'static str| async move {
+            for _ in 0..600 {
+                let answer = server.get(&format!("/api/v1/audit/{job}"), Some(Role::Auditor)).await;
+                assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
+                if answer.body["estado"] != "em_andamento" {
+                    return answer.body;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            panic!("the {job} job never finished");
+        };
+        let verify = finished("verify").await;
+        assert_eq!((&verify["estado"], &verify["ok"]), (&json!("concluida"), &json!(true)), "{verify:?}");
+        assert!(verify["checkpoint"].as_str().unwrap().starts_with("autos-checkpoint:v1:"));
+        let replay = finished("replay").await;
+        assert_eq!((&replay["estado"], &replay["equal"]), (&json!("concluida"), &json!(true)), "{replay:?}");
+        assert!(!replay["projections"].as_array().unwrap().is_empty(), "{replay:?}");
     }
 
     async fn operational_endpoints_answer(server: &Server) {

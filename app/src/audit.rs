@@ -45,7 +45,7 @@ impl<T> Job<T> {
 }
 
 /// The replay check of one projection.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ReplayLine {
     pub projection: String,
     pub equal: bool,

@@ -3,7 +3,8 @@
 //! that `autos proof check` accepts with the public key alone, and refuses once changed;
 //! `autos verify` finds a log whose last events were removed and whose heads and checkpoints
 //! were wiped from the witness alone, names the first bad position, and seals nothing — nor
-//! does a server started on it, whose `GET /api/v1/audit/verify` reports the same.
+//! does a server started on it, whose background verification (`POST`, then `GET
+//! /api/v1/audit/verify`) reports the same.
 
 mod support;
 
@@ -110,6 +111,12 @@ async fn signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_log(backe
     db.tamper(&[&cut, "DELETE FROM tree_heads", "DELETE FROM seal_checkpoints", "DELETE FROM position_gaps"]).await;
     // A server started on it seals nothing, and its verification reports the heads.
     let serve = Serve::start(&db, &[]).await;
+    let started = post(&client(), &serve.base, "/api/v1/audit/verify", &auditor, &Value::Null, &[]).await;
+    assert_eq!(started.status, Some(202), "{:?}", started.body);
+    eventually(Duration::from_secs(60), "the background verification", || async {
+        get(&serve.base, "/api/v1/audit/verify", &auditor).await.1["estado"] == "concluida"
+    })
+    .await;
     let (status, answer) = get(&serve.base, "/api/v1/audit/verify", &auditor).await;
     assert_eq!(status, 200, "{answer:?}");
     assert_eq!(answer["ok"], false, "{answer:?}");

@@ -1,15 +1,19 @@
-//! `/api/v1/audit`: integrity verification of the whole log, the replay check of every read
-//! model, and the proofs an outsider checks with the public key alone — an event's receipt and
-//! the consistency of two signed heads (auditors).
+//! `/api/v1/audit`: integrity verification of the whole log and the replay check of every read
+//! model — long work, run as one background job of each kind at a time (a `POST` starts one or
+//! joins the one running, a `GET` reads its progress and its last result), never inside a
+//! request — and the proofs an outsider checks with the public key alone: an event's receipt
+//! and the consistency of two signed heads (auditors).
 
+use autos_app::audit::Job;
 use autos_domain::Role;
-use autos_projections::runner::replay_check;
 use autos_store::integrity;
 use autos_store::tree_heads::{Consistency, Leaves, Receipt};
 use autos_store::{EventStore, TreeHead};
 use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::auth::Signed;
 use crate::http::extract::Params;
@@ -18,23 +22,70 @@ use crate::ApiError;
 
 const AUDIT_ROLES: [Role; 2] = [Role::Auditor, Role::Admin];
 
-/// Checks the signed heads, seals what is unsealed, recomputes every chain and checkpoint, and reports.
-pub(super) async fn verify(State(state): State<AppState>, signed: Signed) -> Result<Json<serde_json::Value>, ApiError> {
-    signed.require(&AUDIT_ROLES)?;
-    let report = state.audit.verify_log(state.store.as_ref(), &|_| {}).await?;
-    let checkpoint = report.latest_checkpoint.as_ref().map(integrity::export_checkpoint);
-    Ok(Json(json!({ "ok": report.ok(), "report": report, "checkpoint": checkpoint })))
+/// A background job as the API shows it: `estado` (`nunca`, `em_andamento`, `concluida`,
+/// `falhou`), since when and how far it has got, and the fields `result` gives a finished one.
+fn job_document<T>(job: &Job<T>, result: impl Fn(&T) -> Value) -> Value {
+    match job {
+        Job::Never => json!({ "estado": "nunca" }),
+        Job::Running { since, done } => json!({ "estado": "em_andamento", "desde": since, "feito": done }),
+        Job::Finished { at, seconds, outcome: Ok(value) } => {
+            let mut document = json!({ "estado": "concluida", "concluida_em": at, "segundos": seconds });
+            if let (Value::Object(fields), Value::Object(more)) = (&mut document, result(value)) {
+                fields.extend(more);
+            }
+            document
+        }
+        Job::Finished { at, seconds, outcome: Err(fault) } => {
+            json!({ "estado": "falhou", "concluida_em": at, "segundos": seconds, "erro": fault })
+        }
+    }
 }
 
-/// Rebuilds every read model into scratch tables and compares them with the live ones.
-pub(super) async fn replay(State(state): State<AppState>, signed: Signed) -> Result<Json<serde_json::Value>, ApiError> {
+fn verify_document(state: &AppState) -> Value {
+    job_document(&state.audit.snapshot().verify, |report| {
+        let checkpoint = report.latest_checkpoint.as_ref().map(integrity::export_checkpoint);
+        json!({ "ok": report.ok(), "report": report, "checkpoint": checkpoint })
+    })
+}
+
+fn replay_document(state: &AppState) -> Value {
+    job_document(
+        &state.audit.snapshot().replay,
+        |lines| json!({ "equal": lines.iter().all(|l| l.equal), "projections": lines }),
+    )
+}
+
+/// 202 with the job's document, pointing at where its progress is read.
+fn accepted(location: &'static str, document: Value) -> Response {
+    (StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(document)).into_response()
+}
+
+/// POST: starts the full verification in the background — the signed heads, then every chain
+/// and checkpoint, sealing what is new only when nothing was found — or joins the one running.
+pub(super) async fn start_verify(State(state): State<AppState>, signed: Signed) -> Result<Response, ApiError> {
     signed.require(&AUDIT_ROLES)?;
-    let mut checks = Vec::new();
-    for projection in autos_projections::all() {
-        checks.push(replay_check(state.store.as_ref(), projection.as_ref()).await?);
-    }
-    let equal = checks.iter().all(|c| c.equal());
-    Ok(Json(json!({ "equal": equal, "projections": checks })))
+    state.audit.start_verify(state.store.clone());
+    Ok(accepted("/api/v1/audit/verify", verify_document(&state)))
+}
+
+/// GET: the full verification's progress, or its last result.
+pub(super) async fn verify(State(state): State<AppState>, signed: Signed) -> Result<Json<Value>, ApiError> {
+    signed.require(&AUDIT_ROLES)?;
+    Ok(Json(verify_document(&state)))
+}
+
+/// POST: starts rebuilding every read model into scratch tables to compare with the live ones,
+/// in the background, or joins the check running.
+pub(super) async fn start_replay(State(state): State<AppState>, signed: Signed) -> Result<Response, ApiError> {
+    signed.require(&AUDIT_ROLES)?;
+    state.audit.start_replay(state.store.clone());
+    Ok(accepted("/api/v1/audit/replay", replay_document(&state)))
+}
+
+/// GET: the replay check's progress (projections done), or its last result.
+pub(super) async fn replay(State(state): State<AppState>, signed: Signed) -> Result<Json<Value>, ApiError> {
+    signed.require(&AUDIT_ROLES)?;
+    Ok(Json(replay_document(&state)))
 }
 
 /// The latest signed head, and the leaves of the log up to it.
