@@ -21,9 +21,14 @@ const KEYRING_FILE: &str = "./autos.signing.pub";
 /// The witness directory: every signed head is appended there too.
 const WITNESS_DIR: &str = "./autos.witness";
 
-/// The witness beside the key file.
+/// The witnesses: the directory beside the key file, and those `AUTOS_WITNESS_DIRS` names
+/// (separated by `:`, e.g. a mount of another machine), each getting every signed head.
 pub fn witness() -> Witness {
-    Witness::in_dir(Path::new(WITNESS_DIR))
+    let mut dirs = vec![std::path::PathBuf::from(WITNESS_DIR)];
+    if let Some(more) = std::env::var_os("AUTOS_WITNESS_DIRS") {
+        dirs.extend(std::env::split_paths(&more).filter(|d| !d.as_os_str().is_empty()));
+    }
+    Witness::in_dirs(&dirs)
 }
 
 /// The keyring and the witness, which heads are checked from.
@@ -81,14 +86,14 @@ pub async fn check_heads(store: &dyn EventStore) -> Result<HeadCheck, CliError> 
     Err(CliError::IntegrityFailed(check.problems.len()))
 }
 
-/// Gives the witness the verified heads it lacks.
+/// Gives each witness the verified heads it lacks.
 ///
 /// # Errors
-/// `Store` (`TrustFile`) when the witness cannot be written.
+/// `Store` (`TrustFile`) when a witness cannot be written.
 pub fn witness_unwitnessed(check: &HeadCheck) -> Result<(), CliError> {
     let witness = witness();
     for head in &check.unwitnessed {
-        witness.append(head)?;
+        witness.append_where_missing(head)?;
     }
     Ok(())
 }

@@ -304,47 +304,97 @@ fn append_line(path: &Path, line: &str) -> Result<(), StoreError> {
         .map_err(|e| file_error("cannot append to", path, e))
 }
 
-/// A witness outside the database: a directory whose `heads.jsonl` gets every signed head, one
-/// JSON object a line, appended and synced before the head is reported signed.
+/// The witnesses outside the database: directories (another disk, a mount of another
+/// machine) whose `heads.jsonl` gets every signed head, one JSON object a line, appended and
+/// synced before the head is reported signed. What they hold is checked together: a head any
+/// of them holds must be in the database as it holds it, so two witnesses that disagree (a fork)
+/// or a head one of them lacks in the database are findings.
 #[derive(Debug, Clone)]
 pub struct Witness {
-    file: PathBuf,
+    files: Vec<PathBuf>,
 }
 
 impl Witness {
     /// The witness kept in `dir` (created on the first head).
     pub fn in_dir(dir: &Path) -> Self {
-        Witness { file: dir.join("heads.jsonl") }
+        Self::in_dirs(&[dir.to_path_buf()])
     }
 
-    /// Appends a head.
+    /// The witnesses kept in `dirs`, each created on its first head.
+    pub fn in_dirs(dirs: &[PathBuf]) -> Self {
+        Witness { files: dirs.iter().map(|dir| dir.join("heads.jsonl")).collect() }
+    }
+
+    /// Appends a head to every witness.
     ///
     /// # Errors
-    /// `TrustFile` when the directory or file cannot be written.
+    /// `TrustFile` when a directory or file cannot be written.
     pub fn append(&self, head: &TreeHead) -> Result<(), StoreError> {
-        if let Some(dir) = self.file.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| file_error("cannot create", dir, e))?;
-        }
-        let line = serde_json::to_string(head).map_err(|e| file_error("cannot encode a head for", &self.file, e))?;
-        append_line(&self.file, &line)
+        self.files.iter().try_for_each(|file| append_head(file, head))
     }
 
-    /// Every head witnessed, in the order witnessed; none when nothing was witnessed yet.
+    /// Appends `head` to each witness that lacks it (a witness added later, or one a signer
+    /// stopped before reaching).
     ///
     /// # Errors
-    /// `TrustFile` when the file cannot be read or a line is not a head.
-    pub fn heads(&self) -> Result<Vec<TreeHead>, StoreError> {
-        let text = match std::fs::read_to_string(&self.file) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(file_error("cannot read", &self.file, e)),
-        };
-        text.lines()
-            .filter(|l| !l.trim().is_empty())
-            .enumerate()
-            .map(|(i, l)| serde_json::from_str(l).map_err(|e| file_error(&format!("line {} of", i + 1), &self.file, e)))
-            .collect()
+    /// `TrustFile` when a file cannot be read or written.
+    pub fn append_where_missing(&self, head: &TreeHead) -> Result<(), StoreError> {
+        for file in &self.files {
+            if !heads_of(file)?.contains(head) {
+                append_head(file, head)?;
+            }
+        }
+        Ok(())
     }
+
+    /// Every head any witness holds, each once, in the order the first witness to hold it
+    /// witnessed it; none when nothing was witnessed yet.
+    ///
+    /// # Errors
+    /// `TrustFile` when a file cannot be read or a line is not a head.
+    pub fn heads(&self) -> Result<Vec<TreeHead>, StoreError> {
+        let mut all: Vec<TreeHead> = Vec::new();
+        for file in &self.files {
+            for head in heads_of(file)? {
+                if !all.contains(&head) {
+                    all.push(head);
+                }
+            }
+        }
+        Ok(all)
+    }
+
+    /// Whether every witness holds `head`, given what each holds ([`Witness::heads_by_file`]).
+    fn everywhere(&self, heads_by_file: &[Vec<TreeHead>], head: &TreeHead) -> bool {
+        debug_assert_eq!(heads_by_file.len(), self.files.len());
+        heads_by_file.iter().all(|held| held.contains(head))
+    }
+
+    fn heads_by_file(&self) -> Result<Vec<Vec<TreeHead>>, StoreError> {
+        self.files.iter().map(|file| heads_of(file)).collect()
+    }
+}
+
+fn append_head(file: &Path, head: &TreeHead) -> Result<(), StoreError> {
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| file_error("cannot create", dir, e))?;
+    }
+    let line = serde_json::to_string(head).map_err(|e| file_error("cannot encode a head for", file, e))?;
+    append_line(file, &line)
+}
+
+/// The heads one witness file holds, in order.
+fn heads_of(file: &Path) -> Result<Vec<TreeHead>, StoreError> {
+    let text = match std::fs::read_to_string(file) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(file_error("cannot read", file, e)),
+    };
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, l)| serde_json::from_str(l).map_err(|e| file_error(&format!("line {} of", i + 1), file, e)))
+        .collect()
 }
 
 /// The files heads are checked from, outside the database: the keyring and the witness.
@@ -543,8 +593,9 @@ pub struct HeadCheck {
     pub problems: Vec<Problem>,
     /// The leaves of the whole visible log, for the [`Notary`] that signs next.
     pub leaves: Leaves,
-    /// Heads of the database that verified and match the log but that the witness lacks (a
-    /// signer stopped between recording a head and witnessing it): for [`Witness::append`].
+    /// Heads of the database that verified and match the log but that a witness lacks (a
+    /// signer stopped between recording a head and witnessing it, a witness added later): for
+    /// [`Witness::append_where_missing`].
     pub unwitnessed: Vec<TreeHead>,
 }
 
@@ -577,6 +628,7 @@ pub async fn check_leaves(
 ) -> Result<HeadCheck, StoreError> {
     let recorded = store.tree_heads().await?;
     let witnessed = witness.heads()?;
+    let witnessed_by_file = witness.heads_by_file()?;
     let mut problems = Vec::new();
     for w in &witnessed {
         let detail = match recorded.iter().find(|r| r.tree_size == w.tree_size) {
@@ -655,7 +707,7 @@ pub async fn check_leaves(
         ));
         break;
     }
-    let unwitnessed = matched.into_iter().filter(|h| !witnessed.contains(h)).cloned().collect();
+    let unwitnessed = matched.into_iter().filter(|h| !witness.everywhere(&witnessed_by_file, h)).cloned().collect();
     Ok(HeadCheck { heads_checked, problems, leaves, unwitnessed })
 }
 

@@ -141,8 +141,8 @@ async fn sign_with_a_second_key(s: &Subject, trust: &mut Trust, recorded: bool) 
         provenance: provenance(),
     };
     store.append(batch).await.unwrap();
-    let count = store.read_all(0, 10_000).await.unwrap().len();
-    visible(store.as_ref(), count).await;
+    // The six events of `seed`, the rotation when recorded, and this one.
+    visible(store.as_ref(), 7 + usize::from(recorded)).await;
     integrity::seal_all(store.as_ref()).await.unwrap();
     trust.keyring =
         Keyring::parse(&format!("{}\n{}", old.public_key().to_base64(), new.public_key().to_base64())).unwrap();
@@ -294,6 +294,33 @@ autos_store::on_both_backends!(
         let mismatch = first_mismatch(&problems);
         assert_eq!(mismatch.position, Some(events[4].position));
         assert!(mismatch.detail.contains("só 4"), "{}", mismatch.detail);
+    }
+
+    async fn a_second_witness_added_later_gets_the_history_and_a_fork_between_witnesses_is_found(s: &Subject) {
+        let mut trust = Trust::new();
+        seed(s, &mut trust).await;
+        let (first, second) = (trust.dir.join("witness"), trust.dir.join("second-witness"));
+        trust.witness = Witness::in_dirs(&[first.clone(), second.clone()]);
+        let check = tree_heads::check(s.store().as_ref(), &trust.keyring, &trust.witness).await.unwrap();
+        assert!(check.problems.is_empty(), "{:?}", check.problems);
+        assert_eq!(check.unwitnessed.len(), 6, "the new witness lacks every head");
+        for head in &check.unwitnessed {
+            trust.witness.append_where_missing(head).unwrap();
+        }
+        let lines = |dir: &PathBuf| std::fs::read_to_string(dir.join("heads.jsonl")).unwrap().lines().count();
+        assert_eq!((lines(&first), lines(&second)), (6, 6), "given the history, nothing written twice");
+        // The second witness is made to hold another head for the last tree size: a fork.
+        let mut forked = s.store().tree_heads().await.unwrap().pop().unwrap();
+        forked.root[0] ^= 1;
+        Witness::in_dir(&second).append(&forked).unwrap();
+        let problems = trust.check(s.store().as_ref()).await;
+        let found =
+            problems.iter().find(|p| p.kind == ProblemKind::HeadMissing).unwrap_or_else(|| panic!("{problems:?}"));
+        assert_eq!(found.position, Some(forked.position), "{found:?}");
+        assert!(
+            problems.iter().any(|p| p.kind == ProblemKind::HeadSignature),
+            "the forged head's signature: {problems:?}"
+        );
     }
 
     async fn wiped_heads_are_missing_heads_and_the_untouched_events_still_match(s: &Subject) {
