@@ -74,9 +74,11 @@ mod tests {
 
     #[test]
     fn the_index_is_per_ten_thousand_beneficiaries_rounded_half_away_from_zero() {
-        assert_eq!(igr(3, 20_000).to_string(), "1.50");
-        assert_eq!(igr(1, 30_000).to_string(), "0.33");
-        assert_eq!(igr(1, 16_000).to_string(), "0.63", "0.625 rounds up");
-        assert_eq!(igr(0, 5).to_string(), "0.00");
+        let two_places = |complaints, members| format!("{:.2}", igr(complaints, members));
+        assert_eq!(two_places(3, 20_000), "1.50");
+        assert_eq!(two_places(1, 30_000), "0.33");
+        assert_eq!(two_places(1, 16_000), "0.63", "0.625 rounds up");
+        assert_eq!(two_places(0, 5), "0.00");
+        assert_eq!(two_places(7, 3), "23333.33");
     }
 }
