@@ -445,8 +445,13 @@ async fn operator(
                     && (signed_in || t.family.as_deref().is_none_or(|f| PUBLIC_FAMILIES.contains(&f)))
             })
             .await?;
-        let igr = igr_lines(&state, registro, &doc.state.igr_publicado, as_of.unwrap_or_else(|| chrono::Local::now().date_naive()))
-            .await?;
+        let igr = igr_lines(
+            &state,
+            registro,
+            &doc.state.igr_publicado,
+            as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        )
+        .await?;
         let path = format!("/operadoras/{key}");
         let params =
             [("as_of", query.as_of.as_deref()), ("casos", query.casos.as_deref()), ("linha", query.linha.as_deref())];
