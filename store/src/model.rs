@@ -128,10 +128,14 @@ pub(crate) mod hex_bytes {
 }
 
 /// The kinds of stream the store accepts, by id prefix.
-pub const STREAM_PREFIXES: [&str; 3] = ["operadora-", "caso-", "titular-"];
+pub const STREAM_PREFIXES: [&str; 4] = ["operadora-", "caso-", "titular-", "parceiro-"];
+
+/// The one stream of the Parceiros da Cidadania programme (docs/DOMAIN.md §6).
+pub const PROGRAMME_STREAM: &str = "programa-parceiros-da-cidadania";
 
 /// Checks a stream id: `operadora-` + the registro's 6 digits (5 for the registros issued in
-/// 1998–2001), `caso-` or `titular-` + a lowercase UUID.
+/// 1998–2001), `caso-`, `titular-` or `parceiro-` + a lowercase UUID, or the programme's
+/// stream.
 ///
 /// # Errors
 /// `InvalidInput` naming the rule broken.
@@ -143,7 +147,10 @@ pub fn validate_stream_id(id: &str) -> Result<(), StoreError> {
         }
         return bad("an operator stream is operadora- followed by the registro ANS (6 digits, or 5 for 1998–2001)");
     }
-    for prefix in ["caso-", "titular-"] {
+    if id == PROGRAMME_STREAM {
+        return Ok(());
+    }
+    for prefix in ["caso-", "titular-", "parceiro-"] {
         if let Some(rest) = id.strip_prefix(prefix) {
             return match Uuid::parse_str(rest) {
                 Ok(u) if u.hyphenated().to_string() == rest => Ok(()),
@@ -151,7 +158,7 @@ pub fn validate_stream_id(id: &str) -> Result<(), StoreError> {
             };
         }
     }
-    bad("unknown stream kind (operadora-, caso- or titular-)")
+    bad("unknown stream kind (operadora-, caso-, titular-, parceiro- or the programme's stream)")
 }
 
 fn validate_event_type(t: &str) -> bool {
