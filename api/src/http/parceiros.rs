@@ -41,16 +41,16 @@ pub const WRITERS: &[Role] = &[Role::Fiscal, Role::Diretoria];
 /// Who reads the programme's records.
 pub const READERS: &[Role] = &[Role::Fiscal, Role::Diretoria, Role::Auditor];
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-fn parceiro_id(text: &str) -> Result<Uuid, ApiError> {
+pub(crate) fn parceiro_id(text: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(text).map_err(|_| ApiError::InvalidInput(format!("identificador de parceiro inválido: {text:?}")))
 }
 
 /// The partner's document in the read model.
-async fn partner_doc(state: &AppState, id: Uuid) -> Result<ParceiroDoc, ApiError> {
+pub(crate) async fn partner_doc(state: &AppState, id: Uuid) -> Result<ParceiroDoc, ApiError> {
     state.views.get(PARTNER, &keys::parceiro(id)).await?.ok_or_else(|| ApiError::NotFound(format!("parceiro {id}")))
 }
 
@@ -167,16 +167,36 @@ pub(super) async fn act(
     signed.require(WRITERS)?;
     let id = parceiro_id(&text)?;
     require_json(&headers)?;
-    let body = with_bulletin_content(&state, id, &body).await?;
-    let (cmd, envelope): (ParceiroCommand, _) = sealed_command(&state, &body, PARTNER_PERSONAL_FIELDS, None).await?;
+    let service = state.service.keyed(seed.map(|e| e.0));
+    let request_id = request_id.as_ref().map(|e| &e.0);
+    let outcome = partner_act(&state, &service, &signed, id, &body, if_match(&headers)?, request_id).await?;
+    Ok((StatusCode::CREATED, Json(PartnerOutcome { parceiro_id: id, outcome })))
+}
+
+/// Files an act on partner `id` from its JSON (the API's body, or a page's decoded form):
+/// a bulletin's content built by the server, the contact person sealed, the version pinned by
+/// `pinned` or the body's `expected_version`.
+///
+/// # Errors
+/// `InvalidInput` for a malformed act or a registration; the service's refusals.
+pub(crate) async fn partner_act(
+    state: &AppState,
+    service: &autos_app::service::Service,
+    signed: &Signed,
+    id: Uuid,
+    body: &[u8],
+    pinned: Option<i64>,
+    request_id: Option<&RequestId>,
+) -> Result<Outcome, ApiError> {
+    signed.require(WRITERS)?;
+    let body = with_bulletin_content(state, id, body).await?;
+    let (cmd, envelope): (ParceiroCommand, _) = sealed_command(state, &body, PARTNER_PERSONAL_FIELDS, None).await?;
     if matches!(cmd, ParceiroCommand::CadastrarParceiro { .. }) {
         return Err(ApiError::InvalidInput("cadastrar_parceiro: use POST /api/v1/parceiros".into()));
     }
-    let pinned = if_match(&headers)?.or(envelope.expected_version);
-    let request = service_request(&signed, Vec::new(), envelope.occurred_on, request_id.as_ref().map(|e| &e.0));
-    let service = state.service.keyed(seed.map(|e| e.0));
-    let outcome = service.parceiro_command(id, cmd, pinned, &request).await?;
-    Ok((StatusCode::CREATED, Json(PartnerOutcome { parceiro_id: id, outcome })))
+    let pinned = pinned.or(envelope.expected_version);
+    let request = service_request(signed, Vec::new(), envelope.occurred_on, request_id);
+    Ok(service.parceiro_command(id, cmd, pinned, &request).await?)
 }
 
 /// A bulletin issued to the partner, with its content exactly as frozen when issued.
