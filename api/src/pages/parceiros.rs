@@ -157,7 +157,7 @@ fn agreement_block(a: &autos_projections::parceiros::AcordoView) -> AgreementBlo
                 .obrigacoes
                 .iter()
                 .map(|o| {
-                    let value = serde_json::to_value(&o.situacao).unwrap_or(Value::Null);
+                    let value = serde_json::to_value(o.situacao).unwrap_or(Value::Null);
                     let code = value["situacao"].as_str().unwrap_or_default().to_owned();
                     let prazo = value["prazo"].as_str().and_then(forms::parse_date);
                     let texto = match prazo {
