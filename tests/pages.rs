@@ -472,6 +472,15 @@ autos_e2e::e2e_on_both_backends!(
         let api = server.get(&format!("/api/v1/parceiros/{id}/boletins/2024-T1"), Some(Role::Auditor)).await;
         assert_eq!(browser.text("#sha256").await, api.body["sha256"].as_str().unwrap());
         screenshot(&browser, server, "parceiro-boletim-emitido").await;
+        // Anyone sees the agreements in force on a date, by UF.
+        browser.goto(&format!("{base}/publico/parceiros?uf=MG&data=2024-06-30")).await;
+        let public = browser.wait_for_text("#acordos-vigentes", "ACT 3/2024").await;
+        assert!(
+            public.contains("Procon Estadual de Minas Gerais") && public.contains("01/02/2024 a 31/01/2025"),
+            "{public}"
+        );
+        browser.goto(&format!("{base}/publico/parceiros?uf=MG&data=2025-02-01")).await;
+        assert!(browser.wait_for_text("main", "Nenhum acordo vigente").await.contains("na UF MG"));
         browser.quit().await;
     }
 
@@ -522,6 +531,7 @@ autos_e2e::e2e_on_both_backends!(
             ("/parceiros?uf=MG".into(), SIGN_IN, vec![(At, NO), (In, NO), (Ad, NO)], OK),
             (format!("/parceiros/{parceiro}"), SIGN_IN, vec![(At, NO), (In, NO), (Ad, NO)], OK),
             (format!("/parceiros/{parceiro}/atos/emitir_boletim"), SIGN_IN, vec![(Fi, OK), (Di, OK)], NO),
+            ("/publico/parceiros?uf=MG&data=2024-06-30".into(), OK, vec![], OK),
             ("/nada-aqui".into(), 404, vec![], 404),
         ];
         for (path, visitor, special, others) in matrix {

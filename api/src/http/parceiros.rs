@@ -243,7 +243,7 @@ pub(crate) struct InForce {
 }
 
 /// Every agreement in force on `on`, by UF and partner, from the validity dates (and
-/// terminations) the partners' streams record.
+/// terminations) the partners' streams record (the API's list and the public page's).
 pub(crate) async fn in_force(state: &AppState, on: NaiveDate, uf: Option<&str>) -> Result<Vec<InForce>, ApiError> {
     let uf = uf.map(autos_domain::Uf::parse).transpose()?;
     let mut rows = Vec::new();

@@ -4,7 +4,9 @@
 //! description (`/parceiros/{id}/atos/{ato}`, filed through the same path as the API's
 //! `POST /api/v1/parceiros/{id}/atos`), and the printable page of an issued bulletin
 //! (`/parceiros/{id}/boletins/{trimestre}`), shown from its frozen content. Fiscal and diretoria
-//! act; auditors read; no other role reaches them.
+//! act; auditors read; no other role reaches them. Without sign-in, `/publico/parceiros` lists
+//! the agreements in force on a date by UF — agreements are published acts (DOU), and the list
+//! names only the institutions and their agreements.
 
 use askama::Template;
 use autos_app::officers::Officer;
@@ -22,7 +24,8 @@ use serde_json::Value;
 
 use super::forms::{self as form_html, Envelope, Filled, Pickers};
 use super::{date_br, error_page, page, redirect, PageOfficer};
-use crate::http::parceiros::{parceiro_id, partner_act, partner_doc, today, READERS, WRITERS};
+use crate::auth::MaybeSigned;
+use crate::http::parceiros::{in_force, parceiro_id, partner_act, partner_doc, today, InForce, READERS, WRITERS};
 use crate::state::AppState;
 use crate::ApiError;
 
@@ -33,6 +36,55 @@ pub fn routes() -> Router<AppState> {
         .route("/parceiros/{id}", get(partner))
         .route("/parceiros/{id}/atos/{ato}", get(act_form).post(file_act))
         .route("/parceiros/{id}/boletins/{trimestre}", get(bulletin))
+        .route("/publico/parceiros", get(public_agreements))
+}
+
+#[derive(Deserialize, Default)]
+struct PublicFilter {
+    uf: Option<String>,
+    data: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "publico_parceiros.html")]
+struct PublicPage {
+    officer: Option<Officer>,
+    uf: String,
+    data: String,
+    data_br: String,
+    erro: Option<String>,
+    linhas: Vec<InForce>,
+}
+
+/// The agreements in force on a day (today when absent), by UF, for anyone.
+async fn public_agreements(
+    State(state): State<AppState>,
+    MaybeSigned(officer): MaybeSigned,
+    Query(filter): Query<PublicFilter>,
+) -> Response {
+    let uf = filter.uf.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_uppercase);
+    let typed = filter.data.as_deref().map(str::trim).filter(|d| !d.is_empty());
+    let (day, mut erro) = match typed.map(|d| forms::parse_date(d).ok_or(d)) {
+        None => (today(), None),
+        Some(Ok(day)) => (day, None),
+        Some(Err(text)) => (today(), Some(format!("data inválida: {text:?}; use DD/MM/AAAA"))),
+    };
+    let linhas = match in_force(&state, day, uf.as_deref()).await {
+        Ok(rows) => rows,
+        Err(ApiError::Domain(e)) => {
+            erro = Some(e.to_string());
+            Vec::new()
+        }
+        Err(e) => return error_page(officer, e),
+    };
+    page(&PublicPage {
+        officer,
+        uf: uf.unwrap_or_default(),
+        data: day.format("%Y-%m-%d").to_string(),
+        data_br: date_br(Some(day)),
+        erro,
+        linhas,
+    })
 }
 
 #[derive(Deserialize, Default)]
