@@ -105,7 +105,9 @@ autos_store::on_both_backends!(
         assert_eq!(store.read_stream(&stream, 3).await.unwrap().len(), 1);
     }
 
-    async fn existing_streams_names_exactly_the_streams_with_events_among_more_ids_than_one_query_takes(s: &Subject) {
+    async fn existing_streams_names_exactly_the_streams_with_events_among_more_ids_than_one_query_takes(
+        s: &Subject,
+    ) {
         let store = s.store();
         let written: Vec<String> = (0..3).map(|_| case_stream()).collect();
         for stream in &written {

@@ -65,7 +65,8 @@ pub(super) async fn export(
         let doc: OperatorDoc = serde_json::from_value(value)
             .map_err(|e| ApiError::Projection(autos_projections::ProjectionError::Corrupt(e.to_string())))?;
         let Ok(registro) = autos_domain::Registro::parse(&doc.registro) else { continue };
-        let Some(computed) = state.views.computed_igr(registro, std::slice::from_ref(&competencia)).await?.pop() else {
+        let Some(computed) = state.views.computed_igr(registro, std::slice::from_ref(&competencia)).await?.pop()
+        else {
             continue;
         };
         lines.push(

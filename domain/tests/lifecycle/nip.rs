@@ -389,8 +389,7 @@ fn a_published_demand_keeps_its_reference_month_and_modalidade_and_a_month_that_
     let outcome = world.when(case_act(case, atendente(), d(2024, 3, 4), published("2024-03")));
     let [emitted] = outcome.events() else { panic!("one event expected: {:?}", outcome.events()) };
     let autos_domain::DomainEvent::Case(autos_domain::CaseEvent::Nip(NipEvent::DemandaPublicadaRegistrada {
-        demanda,
-        ..
+        demanda, ..
     })) = &emitted.event
     else {
         panic!("a published demand expected: {emitted:?}")
