@@ -6,7 +6,7 @@
 //! same after any rebuild of the read models.
 
 use autos_domain::parceiro::programa::ProgramaState;
-use autos_domain::{ParceiroState, Trimestre};
+use autos_domain::{DomainError, ParceiroState, Trimestre};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -24,7 +24,7 @@ pub fn digest(conteudo: &Value) -> String {
 /// The bulletin of `trimestre` for the partner under agreement `acordo`.
 ///
 /// # Errors
-/// `InvalidInput` when the partner has no agreement of that number.
+/// `Domain` (`Invalid`, field `acordo`) when the partner has no agreement of that number.
 pub fn conteudo(
     parceiro: &ParceiroState,
     acordo: &str,
@@ -33,7 +33,8 @@ pub fn conteudo(
     programa: &ProgramaState,
 ) -> Result<Value, AppError> {
     let Some(acordo) = parceiro.acordo(acordo) else {
-        return Err(AppError::InvalidInput(format!("acordo: o parceiro não tem acordo de número {acordo:?}")));
+        let message = format!("o parceiro não tem acordo de número {acordo:?}");
+        return Err(DomainError::invalid("acordo", message).into());
     };
     let itens: Vec<Value> = programa
         .itens_do_trimestre(trimestre)

@@ -266,3 +266,23 @@ pub struct PositionGap {
     pub from_position: i64,
     pub to_position: i64,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::validate_stream_id;
+
+    #[test]
+    fn the_programme_streams_are_accepted_and_near_misses_refused() {
+        for id in [
+            "operadora-326305",
+            "caso-0190a6b2-6d1c-7f00-8000-000000000001",
+            "parceiro-0190a6b2-6d1c-7f00-8000-000000000002",
+            "programa-parceiros-da-cidadania",
+        ] {
+            assert!(validate_stream_id(id).is_ok(), "{id}");
+        }
+        for id in ["parceiro-0190A6B2-6D1C-7F00-8000-000000000002", "parceiro-1", "programa-parceiros", "parceira-x"] {
+            assert!(validate_stream_id(id).is_err(), "{id}");
+        }
+    }
+}

@@ -108,7 +108,7 @@ pub(super) async fn register(
             Ok(StreamRef::Parceiro(id)) => Some(id),
             _ => None,
         })
-        .ok_or_else(|| ApiError::InvalidInput("o cadastro não gravou parceiro".into()))?;
+        .ok_or_else(|| ApiError::Internal("o cadastro não gravou o parceiro".into()))?;
     Ok((StatusCode::CREATED, Json(PartnerOutcome { parceiro_id, outcome })))
 }
 
