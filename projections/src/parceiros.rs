@@ -93,6 +93,7 @@ pub enum StatusAcordo {
 }
 
 impl StatusAcordo {
+    /// How `acordo` stands on `today`.
     pub fn of(acordo: &Acordo, today: NaiveDate) -> StatusAcordo {
         if acordo.encerrado() {
             StatusAcordo::Encerrado
@@ -144,6 +145,7 @@ pub struct TrimestreObrigacoes {
     pub obrigacoes: Vec<ObrigacaoNoTrimestre>,
 }
 
+/// One obligation's situation in a quarter.
 #[derive(Debug, Clone, Serialize)]
 pub struct ObrigacaoNoTrimestre {
     pub obrigacao: Obrigacao,
@@ -173,6 +175,8 @@ impl BoletimResumo {
 }
 
 impl AcordoView {
+    /// The agreement as read on `today`, with every quarter from its start to its last day or
+    /// `today`, whichever comes first.
     pub fn of(acordo: &Acordo, today: NaiveDate) -> AcordoView {
         let mut trimestres = Vec::new();
         let last = Trimestre::of(acordo.ultimo_dia().min(today));
