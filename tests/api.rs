@@ -451,6 +451,7 @@ autos_e2e::e2e_on_both_backends!(
                 .replace("{uf}", "SP")
                 .replace("{year}", "2002")
                 .replace("{quarter}", "1")
+                .replace("{trimestre}", "2002-T1")
                 .replace("/complaint-index", &format!("/complaint-index?registro={REGISTRO}&mes=2002-01"));
             let method = Method::from_bytes(method.as_bytes()).unwrap();
             let body = match template {

@@ -3,7 +3,8 @@
 //! sanctioning process from the auto de infração to the defence, an attendant registers a
 //! denúncia whose complainant only a fiscal with a stated purpose reads, the board decrees a
 //! direção fiscal and sees the asset freeze, a refused act keeps its form, paging reaches an
-//! operator's newest act, and the public sees the bulletin. The role × page matrix is checked
+//! operator's newest act, the public sees the bulletin, and a coordinator issues a partner's
+//! quarterly bulletin. The role × page matrix is checked
 //! over HTTP, like the API's.
 
 use autos_domain::Role;
@@ -35,6 +36,29 @@ async fn sign_in(browser: &Browser, server: &Server, role: Role) {
 
 async fn screenshot(browser: &Browser, server: &Server, name: &str) {
     browser.screenshot(&format!("{name}-{}", server.backend())).await;
+}
+
+/// A Parceiros da Cidadania partner in MG with an agreement in force in 2024 and its quarterly
+/// information for 2024-T1; the partner's id.
+async fn partner_with_agreement(server: &Server) -> String {
+    let partner = json!({"tipo": "procon", "nome": "Procon Estadual de Minas Gerais", "uf": "MG",
+        "responsavel": {"nome": "Carla Mendes"}, "occurred_on": "2024-01-05"});
+    let answer = server.post("/api/v1/parceiros", Role::Fiscal, &partner).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    let id = answer.body["parceiro_id"].as_str().unwrap().to_owned();
+    let acts = format!("/api/v1/parceiros/{id}/atos");
+    let sign = json!({"act": "assinar_acordo", "numero": "ACT 3/2024", "assinatura": "2024-01-10",
+        "vigencia_inicio": "2024-02-01", "vigencia_fim": "2025-01-31",
+        "obrigacoes": ["reunioes", "informacao_trimestral_do_parceiro", "boletim_trimestral_da_ans"],
+        "documento": "ACT 3/2024", "occurred_on": "2024-01-10"});
+    let info = json!({"act": "registrar_informacao_trimestral", "acordo": "ACT 3/2024", "trimestre": "2024-T1",
+        "linhas": [{"registro": REGISTRO, "tema": "reembolso", "quantidade": 7}], "documento": "Ofício Procon 9/2024",
+        "occurred_on": "2024-04-03"});
+    for body in [sign, info] {
+        let answer = server.post(&acts, Role::Fiscal, &body).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    }
+    id
 }
 
 autos_e2e::e2e_on_both_backends!(
@@ -411,6 +435,55 @@ autos_e2e::e2e_on_both_backends!(
         browser.quit().await;
     }
 
+    /// (g) A DIFIS coordinator (a fiscal) finds the partner by UF, sees the obligations of each
+    /// quarter, is told why a bulletin of a quarter not yet ended is refused, issues the bulletin
+    /// of the quarter that ended, and opens its printable page.
+    async fn a_coordinator_issues_a_partners_quarterly_bulletin_and_prints_it(server: &Server) {
+        register_operator(server).await;
+        let id = partner_with_agreement(server).await;
+        server.settle().await;
+        let browser = Browser::start().await;
+        let base = &server.base;
+        browser.goto(&format!("{base}/parceiros?uf=MG")).await;
+        sign_in(&browser, server, Role::Fiscal).await;
+        let list = browser.wait_for_text("#parceiros", "Procon Estadual").await;
+        assert!(list.contains("ACT 3/2024 (Expirado)") && list.contains("Sudeste"), "{list}");
+        browser.click("#parceiros a").await;
+        let quarters = browser.wait_for_text("#acordo-1 table.obrigacoes", "2024-T1").await;
+        assert!(quarters.contains("Atrasada") && quarters.contains("Cumprida"), "{quarters}");
+
+        browser.click("#atos-parceiro a[href$='/atos/emitir_boletim']").await;
+        assert!(browser.wait_for_text("h1", "Emitir boletim").await.contains("Emitir boletim trimestral"));
+        assert_eq!(browser.value("#campo-acordo").await, "ACT 3/2024", "the agreement comes filled in");
+        browser.set("#campo-_data", "2024-04-10").await;
+        browser.fill("#campo-trimestre", "2024-T2").await;
+        browser.click(SUBMIT).await;
+        let refused = browser.wait_for_text("#erro-ato", "boletim.trimestre_nao_encerrado").await;
+        assert!(refused.contains("Lei 9.961/2000"), "the rule and its norm: {refused}");
+        browser.fill("#campo-trimestre", "2024-T1").await;
+        browser.click(SUBMIT).await;
+        let issued = browser.wait_for_text(".boletins", "Boletim 2024-T1").await;
+        assert!(issued.contains("SHA-256"), "{issued}");
+        browser.click(".boletins a").await;
+        let bulletin = browser.wait_for_text("#boletim", "em complemento").await;
+        assert!(bulletin.contains("Procon Estadual de Minas Gerais") && bulletin.contains("ACT 3/2024"), "{bulletin}");
+        assert!(bulletin.contains("Reembolso") && bulletin.contains("UF MG"), "{bulletin}");
+        assert!(!browser.source().await.contains("Carla Mendes"), "the contact person stays sealed");
+        let api = server.get(&format!("/api/v1/parceiros/{id}/boletins/2024-T1"), Some(Role::Auditor)).await;
+        assert_eq!(browser.text("#sha256").await, api.body["sha256"].as_str().unwrap());
+        screenshot(&browser, server, "parceiro-boletim-emitido").await;
+        // Anyone sees the agreements in force on a date, by UF.
+        browser.goto(&format!("{base}/publico/parceiros?uf=MG&data=2024-06-30")).await;
+        let public = browser.wait_for_text("#acordos-vigentes", "ACT 3/2024").await;
+        assert!(
+            public.contains("Procon Estadual de Minas Gerais") && public.contains("01/02/2024 a 31/01/2025"),
+            "{public}"
+        );
+        browser.goto(&format!("{base}/publico/parceiros?uf=MG&data=2025-02-01")).await;
+        assert!(browser.wait_for_text("main", "Nenhum acordo vigente").await.contains("na UF MG"));
+        browser.quit().await;
+    }
+
     /// The role × page matrix: what each role (and a visitor) gets on every page, without following
     /// redirects (a visitor on an officer page is sent to sign in: 303).
     async fn every_role_gets_what_it_may_use_on_every_page(server: &Server) {
@@ -424,6 +497,7 @@ autos_e2e::e2e_on_both_backends!(
             "tema": "reembolso", "canal": "telefone", "reclamante": {"nome": "José"}, "occurred_on": "2026-02-02"});
         let opened = server.post("/api/v1/cases", Role::Atendente, &demanda).await;
         let demanda = opened.body["case_id"].as_str().unwrap().to_owned();
+        let parceiro = partner_with_agreement(server).await;
         server.settle().await;
 
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
@@ -454,6 +528,10 @@ autos_e2e::e2e_on_both_backends!(
             ("/fila?uf=SP".into(), SIGN_IN, vec![(At, NO), (In, NO)], OK),
             ("/fila?nucleo=NURAF-SP".into(), SIGN_IN, vec![(At, NO), (In, NO)], OK),
             (format!("/casos/{pas}/atos/atribuir_caso"), SIGN_IN, vec![(Fi, OK), (Di, OK)], NO),
+            ("/parceiros?uf=MG".into(), SIGN_IN, vec![(At, NO), (In, NO), (Ad, NO)], OK),
+            (format!("/parceiros/{parceiro}"), SIGN_IN, vec![(At, NO), (In, NO), (Ad, NO)], OK),
+            (format!("/parceiros/{parceiro}/atos/emitir_boletim"), SIGN_IN, vec![(Fi, OK), (Di, OK)], NO),
+            ("/publico/parceiros?uf=MG&data=2024-06-30".into(), OK, vec![], OK),
             ("/nada-aqui".into(), 404, vec![], 404),
         ];
         for (path, visitor, special, others) in matrix {

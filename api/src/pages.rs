@@ -26,6 +26,7 @@ use serde::Deserialize;
 
 mod acts;
 mod forms;
+mod parceiros;
 mod queue;
 mod sanctions;
 
@@ -49,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .merge(acts::routes())
         .merge(queue::routes())
         .merge(sanctions::routes())
+        .merge(parceiros::routes())
         .route("/prazos", get(deadlines))
         .route("/painel", get(dashboard))
         .route("/auditoria", get(audit))

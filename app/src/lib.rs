@@ -9,6 +9,7 @@
 //! - [`idempotency`]: the claims, leases and settling behind `Idempotency-Key`, and the
 //!   [`idempotency::Seed`] an idempotent act takes its event ids from.
 //! - [`personal_data`]: complainants' data sealed at the edge and opened, logged, for the roles that need it.
+//! - [`parceiros`]: the content of a bulletin issued to a partner and its SHA-256.
 //! - [`views`]: reading the live read models and time travel.
 //! - [`igr`]: the IGR computed from the read models.
 //! - [`labels`]: text folding for search and the pt-BR labels the API and the pages share.
@@ -20,6 +21,7 @@ pub mod idempotency;
 pub mod igr;
 pub mod labels;
 pub mod officers;
+pub mod parceiros;
 pub mod personal_data;
 pub mod service;
 pub mod views;

@@ -1,5 +1,6 @@
 //! Complainants' and beneficiaries' personal data at the HTTP edge (LGPD; docs/ARCHITECTURE.md §4b):
-//! an act arrives with the data in clear under `reclamante` or `beneficiario`; the server checks
+//! an act arrives with the data in clear under `reclamante` or `beneficiario` (a case act) or
+//! `responsavel` (a Parceiros da Cidadania partner's contact person); the server checks
 //! the act with placeholders first (so malformed input is refused before anything is written),
 //! then seals each object under its data subject's key and hands the domain only the sealed
 //! reference. Reading the data back is a separate, logged operation for the roles that need it.
@@ -12,8 +13,14 @@ use uuid::Uuid;
 
 use crate::AppError;
 
-/// The command fields that carry a person's data.
-pub const PERSONAL_FIELDS: [&str; 2] = ["reclamante", "beneficiario"];
+/// The command fields that carry a person's data, by the commands they are in: a case act's
+/// complainant and beneficiary, a partner's contact person. They are told apart because a case
+/// act's `responsavel` (`atribuir_caso`) names an officer, not a person to seal.
+pub const PERSONAL_FIELDS: [&str; 3] = ["reclamante", "beneficiario", "responsavel"];
+/// The personal fields of a case act.
+pub const CASE_PERSONAL_FIELDS: &[&str] = &[PERSONAL_FIELDS[0], PERSONAL_FIELDS[1]];
+/// The personal fields of a partner act.
+pub const PARTNER_PERSONAL_FIELDS: &[&str] = &[PERSONAL_FIELDS[2]];
 
 /// A placeholder the domain accepts as sealed data while the act's shape is checked.
 const PLACEHOLDER_CIPHERTEXT: &str = "AAAA";
@@ -26,16 +33,16 @@ pub struct PersonalFields {
 }
 
 impl PersonalFields {
-    /// Takes the personal objects out of `body`, leaving placeholders. A body that is not a JSON
+    /// Takes the personal objects under `fields` out of `body`, leaving placeholders. A body that is not a JSON
     /// object is passed through untouched (the act's parser explains what is wrong with it).
     ///
     /// # Errors
     /// `InvalidInput` for personal data that is not an object, is empty, arrives already
     /// "sealed", or names a `titular_id` that is not a UUID.
-    pub fn extract(body: &[u8]) -> Result<Option<PersonalFields>, AppError> {
+    pub fn extract(body: &[u8], fields: &[&str]) -> Result<Option<PersonalFields>, AppError> {
         let Ok(Value::Object(mut object)) = serde_json::from_slice::<Value>(body) else { return Ok(None) };
         let mut found = Vec::new();
-        for field in PERSONAL_FIELDS {
+        for &field in fields {
             let Some(value) = object.get_mut(field) else { continue };
             let data = match value {
                 Value::Null => continue,

@@ -7,6 +7,9 @@
 //! demonstration history) take the same decisions through `operator_commands` and
 //! `open_cases`, which append many acts in one transaction, each with its own provenance.
 //!
+//! Acts decided on one stream alone — operator registry acts and the Parceiros da Cidadania
+//! acts on a partner or on the programme — share one path (`on_one_stream`).
+//!
 //! A service [`Service::keyed`] to a request's idempotency [`Seed`] appends the act's events
 //! with ids derived from the seed, and answers an act the seed's request already appended
 //! from the log instead of deciding it again (`crate::idempotency` says why).
@@ -16,10 +19,12 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use autos_domain::case::DeadlineKey;
+use autos_domain::parceiro::programa::{decide_programa, ProgramaCommand, ProgramaState};
 use autos_domain::stored::{decode, EncodedEvent};
 use autos_domain::{
-    decide_case, decide_operator, ActInfo, Actor, CaseCommand, CaseState, Context, DomainError, DomainEvent, Emitted,
-    OperatorCommand, OperatorState, Registro, RuleBook, StreamRef,
+    decide_case, decide_operator, decide_parceiro, ActInfo, Actor, CaseCommand, CaseState, Context, DomainError,
+    DomainEvent, Emitted, OperatorCommand, OperatorState, ParceiroCommand, ParceiroState, Registro, RuleBook,
+    StreamRef,
 };
 use autos_store::{on_db, AppendBatch, EventStore, ExpectedVersion, Provenance, StoreError};
 use chrono::NaiveDate;
@@ -137,7 +142,8 @@ impl Service {
     }
 
     /// This service acting for the request `seed` identifies, when it has one: the single acts
-    /// ([`Service::operator_command`], [`Service::case_command`]) then append with event ids
+    /// ([`Service::operator_command`], [`Service::case_command`], [`Service::parceiro_command`],
+    /// [`Service::programa_command`]) then append with event ids
     /// derived from the seed, and answer an act already appended under it from the log. Bulk
     /// calls ignore the seed.
     pub fn keyed(&self, seed: Option<Seed>) -> Service {
@@ -168,12 +174,7 @@ impl Service {
     }
 
     async fn operator(&self, registro: Registro) -> Result<Folded<OperatorState>, AppError> {
-        self.fold(StreamRef::Operadora(registro), |state: &mut OperatorState, event| {
-            if let DomainEvent::Operator(e) = event {
-                state.evolve(&e);
-            }
-        })
-        .await
+        self.fold(StreamRef::Operadora(registro), evolve_operator).await
     }
 
     async fn case(&self, case_id: Uuid) -> Result<Folded<CaseState>, AppError> {
@@ -283,16 +284,97 @@ impl Service {
         command: OperatorCommand,
         request: &Request,
     ) -> Result<Outcome, AppError> {
-        let command_json = serde_json::to_value(&command).map_err(|e| AppError::InvalidInput(e.to_string()))?;
-        let (command, command_json) = (&command, &command_json);
-        retrying(true, move || async move {
-            let operator = self.operator(registro).await?;
-            let ctx = self.context(request);
-            let emitted = decide_operator(&operator.state, command.clone(), &ctx)?;
-            let versions = BTreeMap::from([(StreamRef::Operadora(registro), operator.version)]);
-            self.append(emitted, &versions, request, command_json).await
+        let stream = StreamRef::Operadora(registro);
+        self.on_one_stream(stream, None, request, &command, evolve_operator, |state, command| {
+            decide_operator(state, command, &self.context(request))
         })
         .await
+    }
+
+    /// The one path of the acts decided on a single stream (operator registry acts, the
+    /// Parceiros da Cidadania acts): folds the stream with `evolve`, checks the `pinned` version
+    /// (a mismatch is a conflict returned as is), has `decide` decide `command` on the state, and
+    /// appends with the version read — retried on fresh state after a conflict when nothing was
+    /// pinned.
+    async fn on_one_stream<S, C>(
+        &self,
+        stream: StreamRef,
+        pinned: Option<i64>,
+        request: &Request,
+        command: &C,
+        evolve: fn(&mut S, DomainEvent),
+        decide: impl Fn(&S, C) -> Result<Vec<Emitted>, DomainError>,
+    ) -> Result<Outcome, AppError>
+    where
+        S: Default,
+        C: Clone + Serialize,
+    {
+        let command_json = serde_json::to_value(command).map_err(|e| AppError::InvalidInput(e.to_string()))?;
+        let (command_json, decide) = (&command_json, &decide);
+        retrying(pinned.is_none(), move || async move {
+            let folded = self.fold(stream, evolve).await?;
+            if let Some(p) = pinned.filter(|p| *p != folded.version) {
+                return Err(StoreError::Conflict {
+                    stream: stream.to_string(),
+                    expected: p.to_string(),
+                    actual: folded.version,
+                }
+                .into());
+            }
+            let emitted = decide(&folded.state, command.clone())?;
+            self.append(emitted, &BTreeMap::from([(stream, folded.version)]), request, command_json).await
+        })
+        .await
+    }
+
+    /// An act on a partner of the Parceiros da Cidadania programme (its registration included);
+    /// `pinned` is the partner's stream version the client saw.
+    ///
+    /// # Errors
+    /// `Domain` when refused, `Store` on conflicts or database faults.
+    pub async fn parceiro_command(
+        &self,
+        parceiro_id: Uuid,
+        command: ParceiroCommand,
+        pinned: Option<i64>,
+        request: &Request,
+    ) -> Result<Outcome, AppError> {
+        refuse_date_out_of_range(request)?;
+        let stream = StreamRef::Parceiro(parceiro_id);
+        let act = self.on_one_stream(stream, pinned, request, &command, evolve_parceiro, |state, command| {
+            decide_parceiro(state, command, &self.context(request).on_parceiro(parceiro_id))
+        });
+        self.once(act).await
+    }
+
+    /// An act on the programme's stream (the bulletin items of a quarter).
+    ///
+    /// # Errors
+    /// `Domain` when refused, `Store` on conflicts after the retries or database faults.
+    pub async fn programa_command(&self, command: ProgramaCommand, request: &Request) -> Result<Outcome, AppError> {
+        refuse_date_out_of_range(request)?;
+        let stream = StreamRef::ProgramaParceiros;
+        let act = self.on_one_stream(stream, None, request, &command, evolve_programa, |state, command| {
+            decide_programa(state, command, &self.context(request))
+        });
+        self.once(act).await
+    }
+
+    /// The current state of a partner (None when it has no events), with its version.
+    ///
+    /// # Errors
+    /// `Store` on database faults.
+    pub async fn parceiro_state(&self, parceiro_id: Uuid) -> Result<Option<(ParceiroState, i64)>, AppError> {
+        let folded = self.fold(StreamRef::Parceiro(parceiro_id), evolve_parceiro).await?;
+        Ok((folded.version > 0).then_some((folded.state, folded.version)))
+    }
+
+    /// The programme's curated bulletin items, folded from its stream.
+    ///
+    /// # Errors
+    /// `Store` on database faults.
+    pub async fn programa_state(&self) -> Result<ProgramaState, AppError> {
+        Ok(self.fold(StreamRef::ProgramaParceiros, evolve_programa).await?.state)
     }
 
     /// Operator registry acts, many at once, for bulk loads where one commit per act would
@@ -602,6 +684,24 @@ impl Service {
             None => Ok(Outcome { case_id: None, events: Vec::new(), stream_versions: BTreeMap::new() }),
             Some((batch, types)) => Ok(self.outcome(self.store.append(batch).await?, types)),
         }
+    }
+}
+
+fn evolve_operator(state: &mut OperatorState, event: DomainEvent) {
+    if let DomainEvent::Operator(e) = event {
+        state.evolve(&e);
+    }
+}
+
+fn evolve_parceiro(state: &mut ParceiroState, event: DomainEvent) {
+    if let DomainEvent::Parceiro(e) = event {
+        state.evolve(&e);
+    }
+}
+
+fn evolve_programa(state: &mut ProgramaState, event: DomainEvent) {
+    if let DomainEvent::Programa(e) = event {
+        state.evolve(&e);
     }
 }
 

@@ -257,8 +257,8 @@ const PROGRAMA: &[Role] = &[Fiscal, Diretoria];
 
 /// The acts of the Parceiros da Cidadania programme (docs/DOMAIN.md §6) on a partner's stream or
 /// the programme's. They belong to no case family and are no operator act, so they are kept
-/// apart from [`act_catalogue`], from which the pages and the API draw their forms and routes;
-/// they join those when the API exposes the programme.
+/// apart from [`act_catalogue`], from which the case and operator forms and routes are drawn;
+/// the API's programme routes (`/api/v1/parceiros`) take these.
 static PROGRAMME_CATALOGUE: &[ActInfo] = &[
     op("cadastrar_parceiro", PROGRAMA, "Cadastrar parceiro do programa Parceiros da Cidadania"),
     op("assinar_acordo", PROGRAMA, "Registrar assinatura de acordo de cooperação técnica"),

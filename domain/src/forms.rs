@@ -877,9 +877,70 @@ static FORMS: &[(&str, &[Field])] = &[
     ("habilitar_credito_na_massa", &[DOCUMENTO]),
 ];
 
-/// The fields of an act, by its catalogue name; `None` for a name outside the catalogue.
+const ACORDO: Field = req("acordo", "Acordo", Text, "Número do acordo de cooperação técnica (ACT nº 12/2024).", "");
+const TRIMESTRE: Field = req("trimestre", "Trimestre", Text, "AAAA-Tn, por exemplo 2024-T1.", "");
+const OBRIGACOES: &[Choice] = &[
+    ("eventos", "Participação em eventos"),
+    ("grupos_de_trabalho_e_camaras_tecnicas", "Grupos de trabalho e câmaras técnicas"),
+    ("resposta_a_oficios", "Resposta a ofícios"),
+    ("reunioes", "Reuniões"),
+    ("material_informativo", "Material informativo (cartilhas)"),
+    ("capacitacao_regional", "Capacitação regional"),
+    ("informacao_trimestral_do_parceiro", "Informação trimestral do parceiro sobre operadoras"),
+    ("boletim_trimestral_da_ans", "Boletim trimestral da ANS"),
+];
+const CANAIS_ENVIO: &[Choice] =
+    &[("email", "E-mail"), ("oficio", "Ofício"), ("correio", "Correio"), ("sei", "SEI"), ("outro", "Outro")];
+const LINHA_INFORMACAO: &[Field] = &[
+    req("registro", "Operadora", Operator, "", ""),
+    req("tema", "Tema", Kind::Choice(THEMES), "", ""),
+    req("quantidade", "Quantidade de demandas", Count, "", ""),
+];
+
+/// The forms of the Parceiros da Cidadania acts on an agreement (`crate::parceiro`), drawn on the
+/// partner's page; registration and signature, whose lists of obligations and contacts no form
+/// kind draws, are filed through the API.
+static PROGRAMME_FORMS: &[(&str, &[Field])] = &[
+    ("publicar_acordo", &[ACORDO, req("data", "Data da publicação", Date, "", ""), DOCUMENTO]),
+    ("renovar_acordo", &[ACORDO, req("nova_vigencia_fim", "Novo fim da vigência", Date, "", ""), DOCUMENTO]),
+    ("encerrar_acordo", &[ACORDO, req("data", "Encerrado a partir de", Date, "", ""), MOTIVO_TEXTO, DOCUMENTO]),
+    (
+        "registrar_cumprimento_obrigacao",
+        &[
+            ACORDO,
+            req("obrigacao", "Obrigação", Kind::Choice(OBRIGACOES), "", ""),
+            req("data", "Data do cumprimento", Date, "", ""),
+            TRIMESTRE,
+            req("descricao", "Descrição", LongText, "", ""),
+            DOCUMENTO,
+        ],
+    ),
+    (
+        "registrar_informacao_trimestral",
+        &[
+            ACORDO,
+            TRIMESTRE,
+            req("linhas", "Demandas por operadora e tema", Kind::Group(LINHA_INFORMACAO), "", ""),
+            DOCUMENTO,
+        ],
+    ),
+    ("emitir_boletim", &[ACORDO, TRIMESTRE]),
+    (
+        "registrar_envio_boletim",
+        &[
+            ACORDO,
+            TRIMESTRE,
+            req("data", "Data do envio", Date, "", ""),
+            req("canal", "Canal", Kind::Choice(CANAIS_ENVIO), "", ""),
+            DOCUMENTO,
+        ],
+    ),
+];
+
+/// The fields of an act, by its catalogue name; `None` for a name outside the catalogue or an
+/// act without a form.
 pub fn fields(act: &str) -> Option<&'static [Field]> {
-    FORMS.iter().find(|(name, _)| *name == act).map(|(_, fields)| *fields)
+    FORMS.iter().chain(PROGRAMME_FORMS).find(|(name, _)| *name == act).map(|(_, fields)| *fields)
 }
 
 /// A field that could not be read, with its form path (`multa.valor_base`, `parcelas.1.valor`).

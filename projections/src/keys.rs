@@ -30,6 +30,9 @@
 //! ([`bulletin_theme`], [`BulletinThemeKey`]), `boletim_operadoras/{trimestre}/{escopo}/{registro}`
 //! ([`bulletin_operator`]), both scanned from [`of_bulletin_scope`], and
 //! `boletim_atos/{trimestre}/{occurred_on}/{position}` ([`bulletin_act`]).
+//!
+//! Parceiros da Cidadania ([`crate::parceiros`]): `parceiro/{parceiro_id}` ([`parceiro`]) and
+//! the programme's items, `programa_parceiros/itens` ([`PROGRAMME_ITEMS`]).
 
 use std::fmt::Display;
 
@@ -334,6 +337,14 @@ pub fn bulletin_acts_of(quarter: &str) -> String {
 pub fn bulletin_act(quarter: &str, occurred_on: NaiveDate, position: i64) -> String {
     format!("{quarter}/{occurred_on}/{position:012}")
 }
+
+/// `parceiro/{parceiro_id}`.
+pub fn parceiro(parceiro_id: impl Display) -> String {
+    parceiro_id.to_string()
+}
+
+/// `programa_parceiros/itens`: the programme's one document.
+pub const PROGRAMME_ITEMS: &str = "itens";
 
 #[cfg(test)]
 mod tests {

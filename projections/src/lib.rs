@@ -11,6 +11,8 @@
 //! - [`models`]: the read models themselves, fed the typed [`DomainEvent`] of each stored event.
 //! - [`keys`]: the document keys of every read model, for the projections and their readers.
 //! - [`bulletin`]: the quarterly Parceiros da Cidadania bulletin per UF and region.
+//! - [`parceiros`]: the Parceiros da Cidadania partners, their agreements and issued
+//!   bulletins, and the programme's curated items.
 //! - [`enforcement`]: the sanctions ledger, fines totals, freezes by person, transfer and
 //!   process counters.
 
@@ -21,6 +23,7 @@ pub mod enforcement;
 mod error;
 pub mod keys;
 pub mod models;
+pub mod parceiros;
 pub mod runner;
 pub mod sql;
 pub mod time_travel;

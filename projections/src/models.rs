@@ -3,7 +3,8 @@
 //! the case list, the open deadlines (*prazos*) and the intervention timeline, so that all of
 //! them move together and cost one decode per event.
 //!
-//! Each sub-projection (these counters, [`crate::enforcement`], [`crate::bulletin`]) is handed the
+//! The Parceiros da Cidadania streams feed [`crate::parceiros`]. Each sub-projection (these
+//! counters, [`crate::enforcement`], [`crate::bulletin`]) is handed the
 //! typed [`CaseEvent`] and matches on its variants, never on the stored event type, so renaming an
 //! event fails to compile instead of silently emptying a read model. Keys are built by
 //! [`crate::keys`] (keys sort as bytes):
@@ -644,9 +645,12 @@ impl Projection for Estado {
                 let (registro, case_id, family) = Self::case_event(stored, case_id, e, docs).await?;
                 (registro, Some(case_id), family)
             }
-            // The Parceiros da Cidadania streams have no read model here yet.
-            (StreamRef::Parceiro(_), DomainEvent::Parceiro(_))
-            | (StreamRef::ProgramaParceiros, DomainEvent::Programa(_)) => return Ok(()),
+            (StreamRef::Parceiro(parceiro_id), DomainEvent::Parceiro(e)) => {
+                return crate::parceiros::apply_parceiro(stored, parceiro_id, e, docs).await
+            }
+            (StreamRef::ProgramaParceiros, DomainEvent::Programa(e)) => {
+                return crate::parceiros::apply_programa(e, docs).await
+            }
             _ => {
                 return Err(ProjectionError::Corrupt(format!(
                     "position {}: event of another kind of stream on {}",

@@ -127,12 +127,16 @@ pub(crate) mod hex_bytes {
     }
 }
 
+/// The one stream of the Parceiros da Cidadania programme (docs/DOMAIN.md §6).
+pub const PROGRAMME_STREAM: &str = "programa-parceiros-da-cidadania";
+
 /// The streams of which there is only one, accepted by their whole id: the signing keys'
-/// rotations (`crate::tree_heads::KEY_STREAM`).
-pub const SINGLE_STREAMS: [&str; 1] = ["chaves-de-assinatura"];
+/// rotations (`crate::tree_heads::KEY_STREAM`) and the programme's stream.
+pub const SINGLE_STREAMS: [&str; 2] = ["chaves-de-assinatura", PROGRAMME_STREAM];
 
 /// Checks a stream id: `operadora-` + the registro's 6 digits (5 for the registros issued in
-/// 1998–2001), `caso-` or `titular-` + a lowercase UUID, or one of [`SINGLE_STREAMS`].
+/// 1998–2001), `caso-`, `titular-` or `parceiro-` + a lowercase UUID, or one of
+/// [`SINGLE_STREAMS`].
 ///
 /// # Errors
 /// `InvalidInput` naming the rule broken.
@@ -147,7 +151,7 @@ pub fn validate_stream_id(id: &str) -> Result<(), StoreError> {
         }
         return bad("an operator stream is operadora- followed by the registro ANS (6 digits, or 5 for 1998–2001)");
     }
-    for prefix in ["caso-", "titular-"] {
+    for prefix in ["caso-", "titular-", "parceiro-"] {
         if let Some(rest) = id.strip_prefix(prefix) {
             return match Uuid::parse_str(rest) {
                 Ok(u) if u.hyphenated().to_string() == rest => Ok(()),
@@ -155,7 +159,7 @@ pub fn validate_stream_id(id: &str) -> Result<(), StoreError> {
             };
         }
     }
-    bad("unknown stream kind (operadora-, caso-, titular- or chaves-de-assinatura)")
+    bad("unknown stream kind (operadora-, caso-, titular-, parceiro-, chaves-de-assinatura or the programme's stream)")
 }
 
 fn validate_event_type(t: &str) -> bool {
@@ -262,4 +266,25 @@ pub struct TreeHead {
 pub struct PositionGap {
     pub from_position: i64,
     pub to_position: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::validate_stream_id;
+
+    #[test]
+    fn the_programme_streams_are_accepted_and_near_misses_refused() {
+        for id in [
+            "operadora-326305",
+            "caso-0190a6b2-6d1c-7f00-8000-000000000001",
+            "parceiro-0190a6b2-6d1c-7f00-8000-000000000002",
+            "programa-parceiros-da-cidadania",
+            "chaves-de-assinatura",
+        ] {
+            assert!(validate_stream_id(id).is_ok(), "{id}");
+        }
+        for id in ["parceiro-0190A6B2-6D1C-7F00-8000-000000000002", "parceiro-1", "programa-parceiros", "parceira-x"] {
+            assert!(validate_stream_id(id).is_err(), "{id}");
+        }
+    }
 }

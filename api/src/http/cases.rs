@@ -21,14 +21,14 @@ use crate::auth::Signed;
 use crate::idempotency::Seed;
 use crate::state::AppState;
 use crate::ApiError;
-use autos_app::personal_data::{self, OpenedPersonalData, PersonalFields};
+use autos_app::personal_data::{self, OpenedPersonalData, PersonalFields, CASE_PERSONAL_FIELDS};
 
 fn case_id(text: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(text).map_err(|_| ApiError::InvalidInput(format!("identificador de caso inválido: {text:?}")))
 }
 
 /// The version pinned by `If-Match: "7"` (or `If-Match: 7`).
-fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+pub(super) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     headers
         .get(axum::http::header::IF_MATCH)
         .map(|v| {
@@ -37,7 +37,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
                 .map(|s| s.trim().trim_matches('"'))
                 .and_then(|s| s.parse::<i64>().ok())
                 .filter(|n| *n >= 0)
-                .ok_or_else(|| ApiError::InvalidInput("If-Match deve conter a versão do caso".into()))
+                .ok_or_else(|| ApiError::InvalidInput("If-Match deve conter a versão (ETag) lida".into()))
         })
         .transpose()
 }
@@ -60,19 +60,31 @@ pub(crate) async fn parse_case_act(
     body: &[u8],
     opening: bool,
 ) -> Result<(CaseCommand, super::operators::Envelope), ApiError> {
-    let (cmd, envelope): (CaseCommand, _) = match PersonalFields::extract(body)? {
-        None => command(body, None)?,
-        Some(personal) => {
-            command::<CaseCommand>(&personal.placeholder_body(), None)?;
-            command(&personal.seal(&state.personal).await?, None)?
-        }
-    };
+    let (cmd, envelope): (CaseCommand, _) = sealed_command(state, body, CASE_PERSONAL_FIELDS, None).await?;
     match (find_act(cmd.act())?.opens_case, opening) {
         (true, false) => Err(ApiError::InvalidInput(format!("o ato {} abre um novo caso; use POST /cases", cmd.act()))),
         (false, true) => {
             Err(ApiError::InvalidInput(format!("o ato {} não abre um caso; use POST /cases/{{id}}/acts", cmd.act())))
         }
         _ => Ok((cmd, envelope)),
+    }
+}
+
+/// Parses an act's JSON as [`command`] does (`act` fixing the act when the route implies it),
+/// the personal data in clear under `fields` sealed only once the rest of the act has parsed
+/// with placeholders.
+pub(crate) async fn sealed_command<T: serde::de::DeserializeOwned + serde::Serialize>(
+    state: &AppState,
+    body: &[u8],
+    fields: &[&str],
+    act: Option<&str>,
+) -> Result<(T, super::operators::Envelope), ApiError> {
+    match PersonalFields::extract(body, fields)? {
+        None => command(body, act),
+        Some(personal) => {
+            command::<T>(&personal.placeholder_body(), act)?;
+            command(&personal.seal(&state.personal).await?, act)
+        }
     }
 }
 

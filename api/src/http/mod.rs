@@ -13,6 +13,7 @@ mod nul;
 pub mod openapi;
 mod operators;
 mod origin;
+pub mod parceiros;
 pub(crate) mod reads;
 
 use std::collections::BTreeMap;
@@ -67,6 +68,13 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/complaint-index", get(reads::complaint_index))
         .route("/igr", get(igr::export))
         .route("/bulletins/{uf}/{year}/{quarter}", get(reads::bulletin))
+        .route("/parceiros", post(parceiros::register).get(parceiros::list))
+        .route("/parceiros/acordos", get(parceiros::agreements))
+        .route("/parceiros/{id}", get(parceiros::show))
+        .route("/parceiros/{id}/atos", post(parceiros::act))
+        .route("/parceiros/{id}/boletins/{trimestre}", get(parceiros::bulletin))
+        .route("/programa-parceiros/atos", post(parceiros::programme_act))
+        .route("/programa-parceiros/itens", get(parceiros::programme_items))
         .route("/events", get(events::list))
         .route("/events/stream", get(events::stream))
         .route("/audit/verify", get(audit::verify).post(audit::start_verify))

@@ -2,6 +2,7 @@
 //! below, the act catalogue of the domain (every `act` a command may name) and the
 //! [`Problem`](crate::error::Problem) schema derived from the error type itself.
 
+use autos_domain::acts::programme_act_catalogue;
 use autos_domain::forms::{self, Field, Kind};
 use autos_domain::{act_catalogue, Role};
 use axum::Json;
@@ -16,6 +17,7 @@ use utoipa::openapi::{
 };
 use utoipa::PartialSchema;
 
+use super::parceiros::{READERS, WRITERS};
 use crate::error::Problem;
 
 /// What a route takes as its JSON body.
@@ -377,6 +379,94 @@ const ROUTES: &[Route] = &[
         errors: &["400", "500", "503"],
     },
     Route {
+        method: HttpMethod::Post,
+        path: "/api/v1/parceiros",
+        tag: "parceiros",
+        summary: "Cadastra um parceiro do programa Parceiros da Cidadania (responsavel: dados pessoais em claro, cifrados pelo servidor)",
+        access: Access::Roles(WRITERS),
+        body: Body::Fields,
+        params: &[],
+        ok: "201",
+        errors: WRITE_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/api/v1/parceiros",
+        tag: "parceiros",
+        summary: "Lista os parceiros (UF, região, acordos e sua situação hoje)",
+        access: Access::Roles(READERS),
+        body: Body::None,
+        params: &[("uf", false, "UF do parceiro"), PAGE, LIMIT],
+        ok: "200",
+        errors: READ_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/api/v1/parceiros/acordos",
+        tag: "parceiros",
+        summary: "Acordos de cooperação técnica vigentes em uma data, com a UF do parceiro",
+        access: Access::Roles(READERS),
+        body: Body::None,
+        params: &[("vigentes_em", false, "data AAAA-MM-DD (padrão: hoje)"), ("uf", false, "UF do parceiro")],
+        ok: "200",
+        errors: READ_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/api/v1/parceiros/{id}",
+        tag: "parceiros",
+        summary: "Parceiro com seus acordos, obrigações por trimestre (devida, cumprida, atrasada), informações e boletins (ETag = versão)",
+        access: Access::Roles(READERS),
+        body: Body::None,
+        params: &[("id", true, "identificador do parceiro")],
+        ok: "200",
+        errors: READ_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Post,
+        path: "/api/v1/parceiros/{id}/atos",
+        tag: "parceiros",
+        summary: "Pratica um ato sobre o parceiro ou seus acordos (If-Match ou expected_version); emitir_boletim leva só acordo e trimestre: o servidor monta o conteúdo e o SHA-256",
+        access: Access::Roles(WRITERS),
+        body: Body::Acts(ActSet::Parceiro),
+        params: &[("id", true, "identificador do parceiro")],
+        ok: "201",
+        errors: WRITE_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/api/v1/parceiros/{id}/boletins/{trimestre}",
+        tag: "parceiros",
+        summary: "Boletim emitido ao parceiro, com o conteúdo exatamente como emitido e seu SHA-256",
+        access: Access::Roles(READERS),
+        body: Body::None,
+        params: &[("id", true, "identificador do parceiro"), ("trimestre", true, "AAAA-Tn (2024-T1)")],
+        ok: "200",
+        errors: READ_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Post,
+        path: "/api/v1/programa-parceiros/atos",
+        tag: "parceiros",
+        summary: "Inclui ou retira ação ou documento do boletim do trimestre",
+        access: Access::Roles(WRITERS),
+        body: Body::Acts(ActSet::Programa),
+        params: &[],
+        ok: "201",
+        errors: WRITE_ERRORS,
+    },
+    Route {
+        method: HttpMethod::Get,
+        path: "/api/v1/programa-parceiros/itens",
+        tag: "parceiros",
+        summary: "Ações e documentos do boletim: os do trimestre não retirados, ou todos",
+        access: Access::Roles(READERS),
+        body: Body::None,
+        params: &[("trimestre", false, "AAAA-Tn")],
+        ok: "200",
+        errors: READ_ERRORS,
+    },
+    Route {
         method: HttpMethod::Get,
         path: "/api/v1/events",
         tag: "auditoria",
@@ -499,14 +589,26 @@ enum ActSet {
     Opening,
     /// The acts on an open case (`/cases/{id}/acts`).
     FollowUp,
+    /// The acts on a registered partner (`/parceiros/{id}/atos`).
+    Parceiro,
+    /// The acts on the programme's stream (`/programa-parceiros/atos`).
+    Programa,
 }
 
+/// The programme acts decided on the programme's stream rather than a partner's.
+const PROGRAMME_STREAM_ACTS: [&str; 2] = ["incluir_item_boletim", "retirar_item_boletim"];
+
 impl ActSet {
-    fn holds(self, info: &autos_domain::ActInfo) -> bool {
+    fn acts(self) -> Vec<&'static autos_domain::ActInfo> {
+        let programme = programme_act_catalogue().iter();
         match self {
-            ActSet::Operator => info.families.is_empty(),
-            ActSet::Opening => info.opens_case,
-            ActSet::FollowUp => !info.opens_case && !info.families.is_empty(),
+            ActSet::Operator => act_catalogue().iter().filter(|a| a.families.is_empty()).collect(),
+            ActSet::Opening => act_catalogue().iter().filter(|a| a.opens_case).collect(),
+            ActSet::FollowUp => act_catalogue().iter().filter(|a| !a.opens_case && !a.families.is_empty()).collect(),
+            ActSet::Parceiro => programme
+                .filter(|a| a.name != "cadastrar_parceiro" && !PROGRAMME_STREAM_ACTS.contains(&a.name))
+                .collect(),
+            ActSet::Programa => programme.filter(|a| PROGRAMME_STREAM_ACTS.contains(&a.name)).collect(),
         }
     }
 }
@@ -578,14 +680,14 @@ fn object_schema(fields: &[Field]) -> ObjectBuilder {
 /// description, the same description the pages draw their forms from and decode them with.
 fn acts_schema(set: ActSet) -> OneOfBuilder {
     let mut one_of = OneOfBuilder::new();
-    for info in act_catalogue().iter().filter(|a| set.holds(a)) {
+    for info in set.acts() {
         let fields = forms::fields(info.name).unwrap_or_default();
         let mut object = object_schema(fields)
             .title(Some(info.label))
             .property("act", typed(Type::String).enum_values(Some([info.name])))
             .required("act")
             .property("occurred_on", typed(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))));
-        if matches!(set, ActSet::FollowUp) {
+        if matches!(set, ActSet::FollowUp | ActSet::Parceiro) {
             object = object.property("expected_version", typed(Type::Integer).minimum(Some(0)));
         }
         one_of = one_of.item(object);
