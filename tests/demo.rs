@@ -1,7 +1,8 @@
 //! Golden tests: after the demonstration history, the dashboards return the tables of ANS's
 //! 2000–2003 report exactly, on both backends — interventions (by type and modalidade),
 //! portfolio transfers, sanctioning processes and Disque ANS demandas — and every operator has
-//! its UF, so the bulletin's UF panels add up to the national one. The expected values are
+//! its UF, so the bulletin's UF panels add up to the national one; the Parceiros da Cidadania
+//! programme has agreements in force in every region. The expected values are
 //! read from the report's tables (`cli/data/`), not written here; only the report's own stated
 //! totals are, as cross-checks.
 
@@ -161,6 +162,23 @@ async fn demandas(server: &Server) {
     assert_eq!((share(consultas), share(denuncias)), (914, 86), "the table's shares, in tenths of a percent");
 }
 
+/// The programme: partners in every region since 2003, agreements in force today in all five,
+/// and the one that ended in 2015 in force only before it did.
+async fn parceiros(server: &Server) {
+    let auditor = Some(autos_domain::Role::Auditor);
+    let in_force = |on: &str| {
+        let path = format!("/api/v1/parceiros/acordos?vigentes_em={on}");
+        async move { server.get(&path, auditor).await.body["items"].as_array().cloned().unwrap_or_default() }
+    };
+    let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
+    let now = in_force(&today).await;
+    let regions: std::collections::BTreeSet<&str> = now.iter().filter_map(|a| a["regiao"].as_str()).collect();
+    assert_eq!(regions.len(), 5, "agreements in force in every region: {now:?}");
+    assert_eq!(now.len(), 9, "ten partners, one agreement ended: {now:?}");
+    assert_eq!(in_force("2014-06-30").await.len(), 10, "before it ended, all ten");
+    assert!(in_force("2002-12-31").await.is_empty(), "the programme started in 2003");
+}
+
 autos_e2e::e2e_on_both_backends!(
     async fn the_dashboards_reproduce_the_reports_tables(server: &Server) {
         // Arrange / Act: the whole demonstration history, through the application service.
@@ -175,5 +193,6 @@ autos_e2e::e2e_on_both_backends!(
         transfers(server).await;
         sanctions(server).await;
         demandas(server).await;
+        parceiros(server).await;
     }
 );

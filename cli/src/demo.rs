@@ -3,7 +3,8 @@
 //! fiscais, 9 direções técnicas, 2 combined, 21 liquidações and the 62 closures, distributed by
 //! modalidade as the report's tables give them; the 124 alienações de carteira by year, total and
 //! partial; the 16,879 sanctioning processes by subject and period; and the 160,450 Disque ANS
-//! demandas by theme, year and type — every act issued through the application service by an
+//! demandas by theme, year and type; and a *Parceiros da Cidadania* programme of ten partners in
+//! the five regions since 2003 — every act issued through the application service by an
 //! officer of the right role, on dates inside the report's period. The history is deterministic
 //! for a given `--seed`; `--scale` multiplies the processes and demandas for load work.
 //!
@@ -11,10 +12,11 @@
 //! - this module: officers, the operator register, beneficiary counts and the interventions;
 //! - `kit`: the desk every act goes through (with progress), the beneficiary counts, tables and dates;
 //! - `transfers`: the alienações de carteira; `sanctions`: the autos de infração; `demandas`:
-//!   the Disque ANS demandas.
+//!   the Disque ANS demandas; `parceiros`: the Parceiros da Cidadania programme.
 
 mod demandas;
 mod kit;
+mod parceiros;
 mod sanctions;
 mod transfers;
 
@@ -213,7 +215,9 @@ pub async fn load(
     let sanctions = sanctions::plan(&mut rng, options.scale, &members, rules_start)?;
     let demandas = demandas::plan(&mut rng, options.scale, &members)?;
     let counts = members.counts();
-    desk.planned = desk.commands
+    let today = chrono::Local::now().date_naive();
+    desk.planned = parceiros::acts(today)
+        + desk.commands
         + counts.len()
         + planned.iter().map(Planned::acts).sum::<usize>()
         + transfers.len() * transfers::ACTS_EACH
@@ -230,6 +234,8 @@ pub async fn load(
     desk.open_cases(Role::Fiscal, sanctions).await?;
     desk.step("demandas do Disque ANS");
     demandas::issue(&mut desk, demandas).await?;
+    desk.step("Parceiros da Cidadania");
+    parceiros::issue(&mut desk, today).await?;
     Ok(DemoReport { operators, commands: desk.commands, events: desk.events })
 }
 
