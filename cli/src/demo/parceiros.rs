@@ -14,30 +14,60 @@ use uuid::Uuid;
 use super::kit::{date, Desk};
 use crate::CliError;
 
-/// (kind, institution, UF, município, signature date) of each partner.
-const PARTNERS: [(TipoParceiro, &str, Uf, &str, (i32, u32, u32)); 10] = [
-    (TipoParceiro::Procon, "Fundação Procon-SP", Uf::Sp, "São Paulo", (2003, 6, 16)),
-    (
+/// A partner of the demo and the day its agreement was signed.
+struct Partner {
+    tipo: TipoParceiro,
+    nome: &'static str,
+    uf: Uf,
+    municipio: &'static str,
+    assinatura: (i32, u32, u32),
+}
+
+const fn partner(
+    tipo: TipoParceiro,
+    nome: &'static str,
+    uf: Uf,
+    municipio: &'static str,
+    assinatura: (i32, u32, u32),
+) -> Partner {
+    Partner { tipo, nome, uf, municipio, assinatura }
+}
+
+const PARTNERS: [Partner; 10] = [
+    partner(TipoParceiro::Procon, "Fundação Procon-SP", Uf::Sp, "São Paulo", (2003, 6, 16)),
+    partner(
         TipoParceiro::MinisterioPublico,
-        "Ministério Público do Estado de Minas Gerais",
+        "Ministério Público de Minas Gerais",
         Uf::Mg,
         "Belo Horizonte",
         (2003, 9, 2),
     ),
-    (TipoParceiro::Procon, "Procon Pernambuco", Uf::Pe, "Recife", (2003, 11, 10)),
-    (TipoParceiro::DefensoriaPublica, "Defensoria Pública do Estado da Bahia", Uf::Ba, "Salvador", (2004, 3, 22)),
-    (TipoParceiro::Procon, "Procon Rio Grande do Sul", Uf::Rs, "Porto Alegre", (2004, 5, 4)),
-    (TipoParceiro::MinisterioPublico, "Ministério Público do Estado do Paraná", Uf::Pr, "Curitiba", (2004, 8, 17)),
-    (TipoParceiro::Procon, "Procon Amazonas", Uf::Am, "Manaus", (2005, 2, 14)),
-    (
-        TipoParceiro::OrganizacaoSociedadeCivil,
-        "Instituto Paraense de Defesa do Consumidor",
-        Uf::Pa,
-        "Belém",
-        (2005, 7, 5),
+    partner(TipoParceiro::Procon, "Procon Pernambuco", Uf::Pe, "Recife", (2003, 11, 10)),
+    partner(
+        TipoParceiro::DefensoriaPublica,
+        "Defensoria Pública do Estado da Bahia",
+        Uf::Ba,
+        "Salvador",
+        (2004, 3, 22),
     ),
-    (TipoParceiro::Procon, "Procon Goiás", Uf::Go, "Goiânia", (2006, 4, 11)),
-    (TipoParceiro::DefensoriaPublica, "Defensoria Pública do Distrito Federal", Uf::Df, "Brasília", (2006, 10, 3)),
+    partner(TipoParceiro::Procon, "Procon Rio Grande do Sul", Uf::Rs, "Porto Alegre", (2004, 5, 4)),
+    partner(
+        TipoParceiro::MinisterioPublico,
+        "Ministério Público do Estado do Paraná",
+        Uf::Pr,
+        "Curitiba",
+        (2004, 8, 17),
+    ),
+    partner(TipoParceiro::Procon, "Procon Amazonas", Uf::Am, "Manaus", (2005, 2, 14)),
+    partner(TipoParceiro::OrganizacaoSociedadeCivil, "Instituto Paraense do Consumidor", Uf::Pa, "Belém", (2005, 7, 5)),
+    partner(TipoParceiro::Procon, "Procon Goiás", Uf::Go, "Goiânia", (2006, 4, 11)),
+    partner(
+        TipoParceiro::DefensoriaPublica,
+        "Defensoria Pública do Distrito Federal",
+        Uf::Df,
+        "Brasília",
+        (2006, 10, 3),
+    ),
 ];
 
 /// Years an agreement (and each renewal) runs.
@@ -59,11 +89,8 @@ pub(crate) fn acts(today: NaiveDate) -> usize {
 }
 
 /// The acts of one partner, in date order.
-fn plan(
-    index: usize,
-    (tipo, nome, uf, municipio, (y, m, d)): &(TipoParceiro, &str, Uf, &str, (i32, u32, u32)),
-    today: NaiveDate,
-) -> Vec<(NaiveDate, ParceiroCommand)> {
+fn plan(index: usize, partner: &Partner, today: NaiveDate) -> Vec<(NaiveDate, ParceiroCommand)> {
+    let Partner { tipo, nome, uf, municipio, assinatura: (y, m, d) } = partner;
     let signed = date(*y, *m, *d);
     let numero = format!("ACT {:02}/{y}", index + 1);
     let years = |n: u32| signed.checked_add_months(Months::new(12 * n)).unwrap_or(signed);
@@ -175,7 +202,7 @@ mod tests {
     #[test]
     fn every_region_has_two_partners_and_agreements_in_force_are_renewed_up_to_today() {
         let regions: std::collections::BTreeMap<_, usize> = PARTNERS.iter().fold(Default::default(), |mut by, p| {
-            *by.entry(p.2.region()).or_default() += 1;
+            *by.entry(p.uf.region()).or_default() += 1;
             by
         });
         assert_eq!(regions.len(), 5);
