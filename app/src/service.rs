@@ -212,7 +212,7 @@ impl Service {
     pub async fn existing_cases(&self, case_ids: &[Uuid]) -> Result<HashSet<Uuid>, AppError> {
         let streams: Vec<String> = case_ids.iter().map(|id| StreamRef::Caso(*id).to_string()).collect();
         let found = self.store.existing_streams(&streams).await?;
-        Ok(case_ids.iter().copied().filter(|id| found.contains(&StreamRef::Caso(*id).to_string())).collect())
+        Ok(case_ids.iter().zip(&streams).filter(|(_, stream)| found.contains(*stream)).map(|(id, _)| *id).collect())
     }
 
     /// The follow-up acts the request's actor may perform on the case in its current phase

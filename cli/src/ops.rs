@@ -280,15 +280,12 @@ fn print_report(report: &VerifyReport) {
 /// forgotten — then nothing is recorded; `Store` on database faults.
 pub async fn lgpd_forget(url: &str, subject: Uuid, officer: Uuid) -> Result<(), CliError> {
     let store = open_store(url).await?;
-    let officer = acting_officer(store.as_ref(), Some(officer)).await?;
-    if officer.role != autos_domain::Role::Admin {
-        return Err(CliError::Config(format!(
-            "{} ({}) não pode eliminar dados pessoais: a eliminação a pedido do titular (Lei 13.709/2018 art. 18, VI) cabe ao papel {}",
-            officer.name,
-            officer.role.label(),
-            autos_domain::Role::Admin.label()
-        )));
-    }
+    let officer = acting_admin(
+        store.as_ref(),
+        Some(officer),
+        "eliminar dados pessoais: a eliminação a pedido do titular (Lei 13.709/2018 art. 18, VI)",
+    )
+    .await?;
     match store.subject_key(subject).await? {
         autos_store::SubjectKey::Live(_) => {}
         autos_store::SubjectKey::Destroyed => {
@@ -298,13 +295,7 @@ pub async fn lgpd_forget(url: &str, subject: Uuid, officer: Uuid) -> Result<(), 
             return Err(CliError::Config(format!("nenhum dado pessoal selado do titular {subject}")))
         }
     }
-    let provenance = Provenance {
-        actor_id: officer.officer_id,
-        actor_role: officer.role.as_str().to_owned(),
-        correlation_id: Some(Uuid::now_v7()),
-        causation_id: None,
-        command: Some(serde_json::json!({ "act": "lgpd_forget", "subject_id": subject })),
-    };
+    let provenance = provenance_of(&officer, serde_json::json!({ "act": "lgpd_forget", "subject_id": subject }));
     let today = chrono::Local::now().date_naive();
     personal::forget(store.as_ref(), subject, provenance, "Lei 13.709/2018 art. 18, VI", today).await?;
     println!(
@@ -513,6 +504,39 @@ pub async fn acting_officer(store: &dyn EventStore, officer: Option<Uuid>) -> Re
             "nenhum servidor ativo para registrar o ato: cadastre um com `autos officer add --role admin`".into(),
         )
     })
+}
+
+/// The active admin a command-line act that only an admin may perform is recorded under (the
+/// one named, or the first); `what` says, in pt-BR, what the act does, for the refusal.
+///
+/// # Errors
+/// `Config` when there is no such officer or the officer named is not an admin.
+pub async fn acting_admin(
+    store: &dyn EventStore,
+    officer: Option<Uuid>,
+    what: &str,
+) -> Result<officers::Officer, CliError> {
+    let officer = acting_officer(store, officer).await?;
+    if officer.role != autos_domain::Role::Admin {
+        return Err(CliError::Config(format!(
+            "{} ({}) não pode {what}: cabe ao papel {}",
+            officer.name,
+            officer.role.label(),
+            autos_domain::Role::Admin.label()
+        )));
+    }
+    Ok(officer)
+}
+
+/// The provenance of a command-line act of `officer`, recording `command` as given.
+pub fn provenance_of(officer: &officers::Officer, command: serde_json::Value) -> Provenance {
+    Provenance {
+        actor_id: officer.officer_id,
+        actor_role: officer.role.as_str().to_owned(),
+        correlation_id: Some(Uuid::now_v7()),
+        causation_id: None,
+        command: Some(command),
+    }
 }
 
 /// `autos demo`: the demonstration history on an empty database.

@@ -91,11 +91,7 @@ pub async fn check_heads(store: &dyn EventStore) -> Result<HeadCheck, CliError> 
 /// # Errors
 /// `Store` (`TrustFile`) when a witness cannot be written.
 pub fn witness_unwitnessed(check: &HeadCheck) -> Result<(), CliError> {
-    let witness = witness();
-    for head in &check.unwitnessed {
-        witness.append_where_missing(head)?;
-    }
-    Ok(())
+    Ok(witness().append_where_missing(&check.unwitnessed)?)
 }
 
 /// Prints each problem found.
@@ -216,26 +212,11 @@ pub async fn keys_rotate(url: &str, officer: Option<uuid::Uuid>) -> Result<(), C
         )));
     };
     let store = autos_store::open(url, 2).await?;
-    let officer = crate::ops::acting_officer(store.as_ref(), officer).await?;
-    if officer.role != autos_domain::Role::Admin {
-        return Err(CliError::Config(format!(
-            "{} ({}) não pode trocar a chave de assinatura: cabe ao papel {}",
-            officer.name,
-            officer.role.label(),
-            autos_domain::Role::Admin.label()
-        )));
-    }
+    let officer = crate::ops::acting_admin(store.as_ref(), officer, "trocar a chave de assinatura").await?;
     let check = check_heads(store.as_ref()).await?;
     let new = SigningKey::generate();
-    let provenance = autos_store::Provenance {
-        actor_id: officer.officer_id,
-        actor_role: officer.role.as_str().to_owned(),
-        correlation_id: Some(uuid::Uuid::now_v7()),
-        causation_id: None,
-        command: Some(
-            serde_json::json!({ "act": "trocar_chave_de_assinatura", "chave_nova": new.public_key().key_id() }),
-        ),
-    };
+    let command = serde_json::json!({ "act": "trocar_chave_de_assinatura", "chave_nova": new.public_key().key_id() });
+    let provenance = crate::ops::provenance_of(&officer, command);
     let today = chrono::Local::now().date_naive();
     autos_store::tree_heads::record_rotation(store.as_ref(), &old.public_key(), &new.public_key(), provenance, today)
         .await?;

@@ -333,14 +333,15 @@ impl Witness {
         self.files.iter().try_for_each(|file| append_head(file, head))
     }
 
-    /// Appends `head` to each witness that lacks it (a witness added later, or one a signer
-    /// stopped before reaching).
+    /// Appends to each witness the heads of `heads` it lacks (a witness added later, or one a
+    /// signer stopped before reaching), in order; each file is read once.
     ///
     /// # Errors
     /// `TrustFile` when a file cannot be read or written.
-    pub fn append_where_missing(&self, head: &TreeHead) -> Result<(), StoreError> {
+    pub fn append_where_missing(&self, heads: &[TreeHead]) -> Result<(), StoreError> {
         for file in &self.files {
-            if !heads_of(file)?.contains(head) {
+            let held = heads_of(file)?;
+            for head in heads.iter().filter(|h| !held.contains(h)) {
                 append_head(file, head)?;
             }
         }
@@ -353,26 +354,24 @@ impl Witness {
     /// # Errors
     /// `TrustFile` when a file cannot be read or a line is not a head.
     pub fn heads(&self) -> Result<Vec<TreeHead>, StoreError> {
-        let mut all: Vec<TreeHead> = Vec::new();
-        for file in &self.files {
-            for head in heads_of(file)? {
-                if !all.contains(&head) {
-                    all.push(head);
-                }
-            }
-        }
-        Ok(all)
+        Ok(union(&self.heads_by_file()?))
     }
 
-    /// Whether every witness holds `head`, given what each holds ([`Witness::heads_by_file`]).
-    fn everywhere(&self, heads_by_file: &[Vec<TreeHead>], head: &TreeHead) -> bool {
-        debug_assert_eq!(heads_by_file.len(), self.files.len());
-        heads_by_file.iter().all(|held| held.contains(head))
-    }
-
+    /// What each witness holds, in the order of the witnesses.
     fn heads_by_file(&self) -> Result<Vec<Vec<TreeHead>>, StoreError> {
         self.files.iter().map(|file| heads_of(file)).collect()
     }
+}
+
+/// The heads of several witnesses, each once, in first-witnessed order.
+fn union(by_file: &[Vec<TreeHead>]) -> Vec<TreeHead> {
+    let mut all: Vec<TreeHead> = Vec::new();
+    for head in by_file.iter().flatten() {
+        if !all.contains(head) {
+            all.push(head.clone());
+        }
+    }
+    all
 }
 
 fn append_head(file: &Path, head: &TreeHead) -> Result<(), StoreError> {
@@ -627,8 +626,8 @@ pub async fn check_leaves(
     leaves: Leaves,
 ) -> Result<HeadCheck, StoreError> {
     let recorded = store.tree_heads().await?;
-    let witnessed = witness.heads()?;
     let witnessed_by_file = witness.heads_by_file()?;
+    let witnessed = union(&witnessed_by_file);
     let mut problems = Vec::new();
     for w in &witnessed {
         let detail = match recorded.iter().find(|r| r.tree_size == w.tree_size) {
@@ -707,7 +706,8 @@ pub async fn check_leaves(
         ));
         break;
     }
-    let unwitnessed = matched.into_iter().filter(|h| !witness.everywhere(&witnessed_by_file, h)).cloned().collect();
+    let unwitnessed =
+        matched.into_iter().filter(|h| !witnessed_by_file.iter().all(|held| held.contains(h))).cloned().collect();
     Ok(HeadCheck { heads_checked, problems, leaves, unwitnessed })
 }
 

@@ -304,9 +304,7 @@ autos_store::on_both_backends!(
         let check = tree_heads::check(s.store().as_ref(), &trust.keyring, &trust.witness).await.unwrap();
         assert!(check.problems.is_empty(), "{:?}", check.problems);
         assert_eq!(check.unwitnessed.len(), 6, "the new witness lacks every head");
-        for head in &check.unwitnessed {
-            trust.witness.append_where_missing(head).unwrap();
-        }
+        trust.witness.append_where_missing(&check.unwitnessed).unwrap();
         let lines = |dir: &PathBuf| std::fs::read_to_string(dir.join("heads.jsonl")).unwrap().lines().count();
         assert_eq!((lines(&first), lines(&second)), (6, 6), "given the history, nothing written twice");
         // The second witness is made to hold another head for the last tree size: a fork.
