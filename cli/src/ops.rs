@@ -288,6 +288,9 @@ pub async fn lgpd_forget(url: &str, subject: Uuid, officer: Uuid) -> Result<(), 
     .await?;
     match store.subject_key(subject).await? {
         autos_store::SubjectKey::Live(_) => {}
+        // A key destroyed with no erasure recorded is an erasure cut short: record it now.
+        autos_store::SubjectKey::Destroyed
+            if store.read_stream(&personal::erasure_stream(subject), 1).await?.is_empty() => {}
         autos_store::SubjectKey::Destroyed => {
             return Err(CliError::Config(format!("os dados pessoais do titular {subject} já foram eliminados")))
         }

@@ -233,6 +233,12 @@ async fn only_an_admin_forgets_a_subject_and_only_once(backend: Backend) {
     let again = db.autos(&["lgpd", "forget", &subject, "--officer", &admin_id]);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("já foram eliminados"), "{again:?}");
+    // An erasure cut short after the key was destroyed (its event never written) is completed.
+    db.tamper(&["DELETE FROM events WHERE event_type = 'lgpd.titular_esquecido'"]).await;
+    assert_eq!(db.scalar(erasures).await, 0);
+    let completed = db.autos(&["lgpd", "forget", &subject, "--officer", &admin_id]);
+    assert!(completed.status.success(), "{completed:?}");
+    assert_eq!(db.scalar(erasures).await, 1, "the erasure is recorded once the key is gone");
     let unknown = db.autos(&["lgpd", "forget", "0190a6b2-6d1c-7f00-8000-000000000001", "--officer", &admin_id]);
     assert!(!unknown.status.success());
     assert_eq!(db.scalar(erasures).await, 1, "neither a second erasure nor one of an unknown subject is recorded");

@@ -194,6 +194,11 @@ impl PersonalVault {
     }
 }
 
+/// The stream the erasure of `subject` is recorded on.
+pub fn erasure_stream(subject: Uuid) -> String {
+    format!("titular-{subject}")
+}
+
 /// Destroys the subject's key and records the erasure on `titular-{subject}`.
 ///
 /// # Errors
@@ -209,7 +214,7 @@ pub async fn forget(
     store
         .append(AppendBatch {
             streams: vec![StreamAppend {
-                stream_id: format!("titular-{subject}"),
+                stream_id: erasure_stream(subject),
                 expected: ExpectedVersion::Any,
                 events: vec![NewEvent {
                     event_id: Uuid::now_v7(),
