@@ -3,8 +3,8 @@
 //! sanctioning process from the auto de infração to the defence, an attendant registers a
 //! denúncia whose complainant only a fiscal with a stated purpose reads, the board decrees a
 //! direção fiscal and sees the asset freeze, a refused act keeps its form, paging reaches an
-//! operator's newest act, the public sees the bulletin, and a coordinator issues a partner's
-//! quarterly bulletin. The role × page matrix is checked
+//! operator's newest act, the public sees the bulletin, a coordinator registers a partner and its
+//! agreement and the public map shows it, and a coordinator issues a partner's quarterly bulletin. The role × page matrix is checked
 //! over HTTP, like the API's.
 
 use autos_domain::Role;
@@ -484,6 +484,96 @@ autos_e2e::e2e_on_both_backends!(
         browser.quit().await;
     }
 
+    /// (h) A DIFIS coordinator registers a partner through the pages (an e-mail that is not one is
+    /// refused next to its field), signs its agreement unticking one obligation of the standard
+    /// work plan (a validity that ends before it starts is refused next to its field), records
+    /// an obligation met and includes an ANS action in the quarter's bulletin; anyone then sees
+    /// the partner's UF coloured on the public map, picks it there, and downloads the CSV.
+    async fn a_coordinator_registers_a_partner_and_its_agreement_and_the_public_map_shows_it(server: &Server) {
+        let browser = Browser::start().await;
+        let base = &server.base;
+        browser.goto(&format!("{base}/parceiros")).await;
+        sign_in(&browser, server, Role::Fiscal).await;
+        browser.click("#acoes-programa a[href='/parceiros/novo']").await;
+        assert!(browser.wait_for_text("h1", "Cadastrar parceiro").await.contains("Parceiros da Cidadania"));
+        browser.set("#campo-_data", "2023-03-01").await;
+        browser.set("#campo-tipo", "defensoria_publica").await;
+        browser.fill("#campo-nome", "Defensoria Pública do Estado da Bahia").await;
+        browser.set("#campo-uf", "BA").await;
+        browser.fill("#campo-municipio", "Salvador").await;
+        browser.fill("#campo-contatos-email", "consumidor@defensoria").await;
+        browser.fill("#campo-responsavel-nome", "João Prado").await;
+        browser.click(SUBMIT).await;
+        let refused = browser.wait_for_text("#campo-contatos-email-erro", "e-mail").await;
+        assert!(refused.contains("e-mail institucional inválido"), "{refused}");
+        assert_eq!(browser.value("#campo-nome").await, "Defensoria Pública do Estado da Bahia", "what was typed stays");
+        browser.fill("#campo-contatos-email", "consumidor@defensoria.ba.def.br").await;
+        browser.click(SUBMIT).await;
+        let header = browser.wait_for_text("main", "Nordeste").await;
+        assert!(header.contains("Defensoria Pública do Estado da Bahia") && header.contains("Salvador"), "{header}");
+        assert!(!browser.source().await.contains("João Prado"), "the contact person is sealed");
+
+        browser.click("#atos-parceiro a[href$='/atos/assinar_acordo']").await;
+        browser.wait_for_text("h1", "assinatura de acordo").await;
+        browser.click("#campo-obrigacoes-0").await; // unticks "Participação em eventos"
+        browser.set("#campo-_data", "2023-03-10").await;
+        browser.fill("#campo-numero", "ACT 7/2023").await;
+        browser.set("#campo-assinatura", "2023-03-10").await;
+        browser.set("#campo-vigencia_inicio", "2023-04-01").await;
+        browser.set("#campo-vigencia_fim", "2023-03-31").await;
+        browser.fill("#campo-documento", "SEI 25351.000123/2023-11").await;
+        browser.click(SUBMIT).await;
+        let refused = browser.wait_for_text("#campo-vigencia_fim-erro", "vigência").await;
+        assert!(refused.contains("posterior ao início"), "{refused}");
+        browser.set("#campo-vigencia_fim", "2028-03-31").await;
+        browser.click(SUBMIT).await;
+        let agreement = browser.wait_for_text("#acordo-1", "ACT 7/2023").await;
+        assert!(agreement.contains("Reuniões") && !agreement.contains("Participação em eventos"), "{agreement}");
+
+        browser.click("#atos-parceiro a[href$='/atos/registrar_cumprimento_obrigacao']").await;
+        browser.wait_for_text("h1", "cumprimento").await;
+        browser.set("#campo-_data", "2023-05-15").await;
+        browser.set("#campo-obrigacao", "reunioes").await;
+        browser.set("#campo-data", "2023-05-15").await;
+        browser.fill("#campo-trimestre", "2023-T2").await;
+        browser.fill("#campo-descricao", "Reunião de alinhamento com a Defensoria").await;
+        browser.fill("#campo-documento", "Ata 1/2023").await;
+        browser.click(SUBMIT).await;
+        let quarters = browser.wait_for_text("#acordo-1 table.obrigacoes", "2023-T2").await;
+        assert!(quarters.contains("Cumprida"), "{quarters}");
+
+        browser.goto(&format!("{base}/parceiros/programa")).await;
+        browser.click("#incluir-item").await;
+        browser.wait_for_text("h1", "Incluir ação").await;
+        browser.set("#campo-_data", "2023-05-20").await;
+        browser.fill("#campo-trimestre", "2023-T2").await;
+        browser.set("#campo-tipo", "acao_ans").await;
+        browser.fill("#campo-titulo", "Ação fiscalizatória sobre reembolso").await;
+        browser.set("#campo-data", "2023-05-20").await;
+        browser.click(SUBMIT).await;
+        let items = browser.wait_for_text("#itens-boletim", "Ação fiscalizatória").await;
+        assert!(items.contains("2023-T2") && items.contains("No boletim"), "{items}");
+
+        browser.goto(&format!("{base}/publico/parceiros?data=2024-01-15")).await;
+        let public = browser.wait_for_text("#acordos-vigentes", "ACT 7/2023").await;
+        assert!(public.contains("Defensoria Pública do Estado da Bahia") && public.contains("BA"), "{public}");
+        let source = browser.source().await;
+        assert!(source.contains("id=\"uf-BA\" data-quantidade=\"1\""), "Bahia is coloured by its one agreement");
+        assert!(source.contains("id=\"uf-SP\" data-quantidade=\"0\""), "São Paulo has none");
+        screenshot(&browser, server, "parceiros-mapa-publico").await;
+        browser.click("#uf-BA").await;
+        assert!(browser.wait_for_text("#acordos-vigentes caption", "na UF BA").await.contains("15/01/2024"));
+        browser.quit().await;
+        let csv = server.get("/publico/parceiros?data=2024-01-15&formato=csv", None).await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(csv.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+        let lines: Vec<&str> = csv.text.lines().collect();
+        assert_eq!(lines[0], "vigente_em,uf,regiao,parceiro,tipo,acordo,inicio_vigencia,fim_vigencia");
+        assert!(lines.contains(
+            &"15/01/2024,BA,Nordeste,Defensoria Pública do Estado da Bahia,Defensoria Pública,ACT 7/2023,01/04/2023,31/03/2028"
+        ), "{lines:?}");
+    }
+
     /// The role × page matrix: what each role (and a visitor) gets on every page, without following
     /// redirects (a visitor on an officer page is sent to sign in: 303).
     async fn every_role_gets_what_it_may_use_on_every_page(server: &Server) {
@@ -531,6 +621,10 @@ autos_e2e::e2e_on_both_backends!(
             ("/parceiros?uf=MG".into(), SIGN_IN, vec![(At, NO), (In, NO), (Ad, NO)], OK),
             (format!("/parceiros/{parceiro}"), SIGN_IN, vec![(At, NO), (In, NO), (Ad, NO)], OK),
             (format!("/parceiros/{parceiro}/atos/emitir_boletim"), SIGN_IN, vec![(Fi, OK), (Di, OK)], NO),
+            (format!("/parceiros/{parceiro}/atos/assinar_acordo"), SIGN_IN, vec![(Fi, OK), (Di, OK)], NO),
+            ("/parceiros/novo".into(), SIGN_IN, vec![(Fi, OK), (Di, OK)], NO),
+            ("/parceiros/programa".into(), SIGN_IN, vec![(At, NO), (In, NO), (Ad, NO)], OK),
+            ("/parceiros/programa/atos/incluir_item_boletim".into(), SIGN_IN, vec![(Fi, OK), (Di, OK)], NO),
             ("/publico/parceiros?uf=MG&data=2024-06-30".into(), OK, vec![], OK),
             ("/nada-aqui".into(), 404, vec![], 404),
         ];

@@ -1,7 +1,8 @@
 //! The Parceiros da Cidadania programme through the HTTP API, on both backends: a partner from
 //! registration to a bulletin issued and dispatched, the programme's refusals (422 with rule id
 //! and norm), bad input (400, nothing stored), stale versions (409), idempotent registration,
-//! the issued bulletin unchanged by a full rebuild of the read models, and the role matrix.
+//! the issued bulletin unchanged by a full rebuild of the read models, the agreements in force as
+//! CSV (formula cells neutralised) and on the public map, and the role matrix.
 
 use autos_domain::Role;
 use autos_e2e::{Answer, Server};
@@ -224,6 +225,41 @@ autos_e2e::e2e_on_both_backends!(
         let again = server.call(Method::POST, "/api/v1/parceiros", Some(Role::Fiscal), Some(&procon), &key).await;
         assert_eq!(again.body["parceiro_id"], first.body["parceiro_id"], "{:?}", again.body);
         assert_eq!(server.event_count().await, count, "the repeated request appends nothing");
+    }
+
+    async fn the_agreements_in_force_on_a_day_are_a_csv_whose_cells_never_run_as_formulas(server: &Server) {
+        with_agreement(server).await;
+        let mut formula = partner_body();
+        formula["nome"] = json!("=HYPERLINK(\"http://x\",\"Procon\")");
+        formula["uf"] = json!("BA");
+        let answer = server.post("/api/v1/parceiros", Role::Fiscal, &formula).await;
+        assert_created(&answer);
+        let other = answer.body["parceiro_id"].as_str().unwrap().to_owned();
+        let sign = agreement("ACT 2/2024", "2024-03-01", "2026-02-28", "2024-02-20");
+        assert_created(&server.post(&format!("/api/v1/parceiros/{other}/atos"), Role::Fiscal, &sign).await);
+        server.settle().await;
+        let csv = server.get("/api/v1/parceiros/acordos?vigentes_em=2024-06-30&formato=csv", Some(Role::Auditor)).await;
+        assert_eq!(csv.status, StatusCode::OK, "{}", csv.text);
+        assert!(csv.headers["content-disposition"].to_str().unwrap().contains("acordos-parceiros-da-cidadania.csv"));
+        let lines: Vec<&str> = csv.text.lines().collect();
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert!(
+            lines[1].starts_with("30/06/2024,BA,Nordeste,\"'=HYPERLINK("),
+            "the formula is written as text: {lines:?}"
+        );
+        assert!(lines[2].contains("MG,Sudeste,Ministério Público do Estado de Minas Gerais"), "{lines:?}");
+        // The public page answers the same file without sign-in; a day before both agreements, none.
+        let public = server.get("/publico/parceiros?data=2024-06-30&uf=MG&formato=csv", None).await;
+        assert_eq!(public.text.lines().count(), 2, "{}", public.text);
+        let before = server.get("/publico/parceiros?data=2024-01-31&formato=csv", None).await;
+        assert_eq!(before.text.lines().count(), 1, "only the header: {}", before.text);
+        let map = server.get("/publico/parceiros?data=2024-06-30", None).await;
+        assert!(
+            map.text.contains("id=\"uf-BA\" data-quantidade=\"1\"")
+                && map.text.contains("id=\"uf-MG\" data-quantidade=\"1\"")
+        );
+        let wrong = server.get("/api/v1/parceiros/acordos?separador=ponto_e_virgula", Some(Role::Auditor)).await;
+        assert_problem(&wrong, StatusCode::BAD_REQUEST, "invalid_input");
     }
 
     async fn only_fiscal_and_diretoria_act_and_auditors_read(server: &Server) {

@@ -26,6 +26,7 @@ use serde::Deserialize;
 
 mod acts;
 mod forms;
+mod mapa;
 mod parceiros;
 mod queue;
 mod sanctions;
@@ -64,6 +65,24 @@ pub fn routes() -> Router<AppState> {
 
 fn redirect(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(LOCATION, to.to_owned())]).into_response()
+}
+
+/// Waits, at most three seconds, until `shows` says the read model shows the act just filed, so
+/// the page the officer lands on shows it (read-your-writes across instances: the read model is
+/// asked, not this instance's projection runner). A read that fails ends the wait: the page
+/// then says what it can.
+async fn wait_until<F, Fut>(shows: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<bool, ApiError>>,
+{
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
+    while tokio::time::Instant::now() < deadline {
+        match shows().await {
+            Ok(false) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+            Ok(true) | Err(_) => return,
+        }
+    }
 }
 
 /// A signed-in officer on a page. A visitor who is not signed in is sent to the sign-in page,

@@ -283,6 +283,21 @@ pub fn programme_act_catalogue() -> &'static [ActInfo] {
     PROGRAMME_CATALOGUE
 }
 
+/// The programme acts on one partner's stream after its registration (its agreements, their
+/// obligations, information and bulletins), in catalogue order.
+pub fn partner_acts() -> impl Iterator<Item = &'static ActInfo> {
+    use strum::VariantNames;
+    PROGRAMME_CATALOGUE.iter().filter(|a| {
+        a.name != crate::ParceiroCommand::REGISTRATION && crate::ParceiroCommand::VARIANTS.contains(&a.name)
+    })
+}
+
+/// The acts on the programme's own stream (the bulletin's curated items).
+pub fn programme_item_acts() -> impl Iterator<Item = &'static ActInfo> {
+    use strum::VariantNames;
+    PROGRAMME_CATALOGUE.iter().filter(|a| crate::parceiro::programa::ProgramaCommand::VARIANTS.contains(&a.name))
+}
+
 /// The catalogue entry of an act name, in either catalogue.
 ///
 /// # Errors

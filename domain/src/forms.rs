@@ -43,6 +43,12 @@ pub enum Kind {
     Flag,
     /// One of a fixed list.
     Choice(&'static [Choice]),
+    /// Any of a fixed list, at least one when required (checkboxes; a JSON list of the values).
+    Choices(&'static [Choice]),
+    /// A federative unit, by its two-letter code.
+    Uf,
+    /// A calendar quarter, `AAAA-Tn`.
+    Quarter,
     /// A registro ANS typed for a new operator.
     Registro,
     /// A CNPJ.
@@ -878,7 +884,7 @@ static FORMS: &[(&str, &[Field])] = &[
 ];
 
 const ACORDO: Field = req("acordo", "Acordo", Text, "Número do acordo de cooperação técnica (ACT nº 12/2024).", "");
-const TRIMESTRE: Field = req("trimestre", "Trimestre", Text, "AAAA-Tn, por exemplo 2024-T1.", "");
+const TRIMESTRE: Field = req("trimestre", "Trimestre", Kind::Quarter, "AAAA-Tn, por exemplo 2024-T1.", "");
 const OBRIGACOES: &[Choice] = &[
     ("eventos", "Participação em eventos"),
     ("grupos_de_trabalho_e_camaras_tecnicas", "Grupos de trabalho e câmaras técnicas"),
@@ -897,10 +903,66 @@ const LINHA_INFORMACAO: &[Field] = &[
     req("quantidade", "Quantidade de demandas", Count, "", ""),
 ];
 
-/// The forms of the Parceiros da Cidadania acts on an agreement (`crate::parceiro`), drawn on the
-/// partner's page; registration and signature, whose lists of obligations and contacts no form
-/// kind draws, are filed through the API.
+const TIPOS_PARCEIRO: &[Choice] = &[
+    ("procon", "Procon"),
+    ("ministerio_publico", "Ministério Público"),
+    ("defensoria_publica", "Defensoria Pública"),
+    ("poder_judiciario", "Poder Judiciário"),
+    ("outro_orgao_defesa_consumidor", "Outro órgão de defesa do consumidor"),
+    ("organizacao_sociedade_civil", "Organização da sociedade civil"),
+];
+const CONTATOS_INSTITUCIONAIS: &[Field] = &[
+    opt("email", "E-mail institucional", Text, "", ""),
+    opt("telefone", "Telefone institucional", Text, "", ""),
+    opt("endereco", "Endereço", Text, "", ""),
+];
+const TIPOS_ITEM: &[Choice] =
+    &[("acao_ans", "Principal ação adotada pela ANS"), ("documento_relevante", "Documento relevante do período")];
+
+/// The forms of the Parceiros da Cidadania acts (`crate::parceiro`): the registration of a
+/// partner, every act on a partner and its agreements (drawn on the partner's page), and the
+/// programme's curated bulletin items.
 static PROGRAMME_FORMS: &[(&str, &[Field])] = &[
+    (
+        "cadastrar_parceiro",
+        &[
+            req("tipo", "Tipo de instituição", Kind::Choice(TIPOS_PARCEIRO), "", "Lei 8.078/1990 art. 105"),
+            req("nome", "Nome da instituição", Text, "Por exemplo: Procon Estadual de Minas Gerais.", ""),
+            req("uf", "UF", Kind::Uf, "", ""),
+            opt("municipio", "Município", Text, "", ""),
+            opt(
+                "contatos",
+                "Contatos institucionais",
+                Object(CONTATOS_INSTITUCIONAIS),
+                "Da instituição, não de pessoas.",
+                "",
+            ),
+            opt(
+                "responsavel",
+                "Pessoa de contato",
+                Person,
+                "Dado pessoal: cifrado antes de ser gravado.",
+                "Lei 13.709/2018 (LGPD)",
+            ),
+        ],
+    ),
+    (
+        "assinar_acordo",
+        &[
+            req("numero", "Número do acordo", Text, "Por exemplo: ACT nº 12/2024.", crate::parceiro::NORM_ACORDO),
+            req("assinatura", "Data da assinatura", Date, "", ""),
+            req("vigencia_inicio", "Início da vigência", Date, "", ""),
+            req("vigencia_fim", "Fim da vigência", Date, "", ""),
+            req(
+                "obrigacoes",
+                "Obrigações pactuadas",
+                Kind::Choices(OBRIGACOES),
+                "As do plano de trabalho do acordo.",
+                "",
+            ),
+            DOCUMENTO,
+        ],
+    ),
     ("publicar_acordo", &[ACORDO, req("data", "Data da publicação", Date, "", ""), DOCUMENTO]),
     ("renovar_acordo", &[ACORDO, req("nova_vigencia_fim", "Novo fim da vigência", Date, "", ""), DOCUMENTO]),
     ("encerrar_acordo", &[ACORDO, req("data", "Encerrado a partir de", Date, "", ""), MOTIVO_TEXTO, DOCUMENTO]),
@@ -935,6 +997,18 @@ static PROGRAMME_FORMS: &[(&str, &[Field])] = &[
             DOCUMENTO,
         ],
     ),
+    (
+        "incluir_item_boletim",
+        &[
+            req("item_id", "Item", NewId, "", ""),
+            TRIMESTRE,
+            req("tipo", "Seção do boletim", Kind::Choice(TIPOS_ITEM), "", ""),
+            req("titulo", "Título", Text, "", ""),
+            req("data", "Data da ação ou do documento", Date, "Dentro do trimestre.", ""),
+            opt("referencia", "Referência", Text, "Número do documento ou endereço da página.", ""),
+        ],
+    ),
+    ("retirar_item_boletim", &[req("item_id", "Item", NewId, "", ""), MOTIVO_TEXTO]),
 ];
 
 /// The fields of an act, by its catalogue name; `None` for a name outside the catalogue or an
@@ -1077,6 +1151,26 @@ fn decode_field(field: &Field, values: &FormValues, path: &str) -> Result<Option
             )),
         },
         Kind::Flag => Some(Value::Bool(matches!(text, "on" | "sim" | "true" | "1"))),
+        Kind::Uf => match text {
+            "" => None,
+            t => Some(Value::String(crate::Uf::parse(t).map_err(|e| one(path, e.to_string()))?.code().to_owned())),
+        },
+        Kind::Quarter => match text {
+            "" => None,
+            t => Some(Value::String(crate::Trimestre::parse(t).map_err(|e| one(path, e.to_string()))?.to_string())),
+        },
+        Kind::Choices(options) => {
+            let mut items = Vec::new();
+            for i in rows(values, path) {
+                let item_path = format!("{path}.{i}");
+                match text_at(values, &item_path) {
+                    "" => {}
+                    t if options.iter().any(|(value, _)| *value == t) => items.push(Value::String(t.to_owned())),
+                    _ => return Err(one(&item_path, "escolha uma das opções da lista")),
+                }
+            }
+            list(field, items)
+        }
         Kind::Choice(_) | Kind::Deadline if text.is_empty() => None,
         Kind::Choice(_) | Kind::Deadline => {
             if !options_or_empty(field.kind).iter().any(|(value, _)| *value == text) {
@@ -1234,6 +1328,9 @@ fn sample(fields: &[Field], prefix: &str, values: &mut FormValues) {
             Kind::Count => put(path, "3"),
             Kind::Flag => put(path, "on"),
             Kind::Choice(options) => put(path, options[0].0),
+            Kind::Choices(options) => put(format!("{path}.0"), options[0].0),
+            Kind::Uf => put(path, "SP"),
+            Kind::Quarter => put(path, "2024-T1"),
             Kind::Deadline => put(path, "defesa"),
             Kind::Registro | Kind::Operator => put(path, PROBE_REGISTRO),
             Kind::Cnpj => put(path, "11.222.333/0001-81"),

@@ -19,7 +19,7 @@ use crate::ApiError;
 /// The answer's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub(super) enum Formato {
+pub(crate) enum Formato {
     Json,
     Csv,
 }
@@ -27,7 +27,7 @@ pub(super) enum Formato {
 /// The CSV field separator.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub(super) enum Separador {
+pub(crate) enum Separador {
     #[default]
     Virgula,
     PontoEVirgula,
@@ -36,7 +36,7 @@ pub(super) enum Separador {
 /// How numbers are written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub(super) enum Numeros {
+pub(crate) enum Numeros {
     /// `1234.56`, as programs read them.
     #[default]
     Simples,
@@ -46,7 +46,7 @@ pub(super) enum Numeros {
 
 /// How a CSV answer is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Style {
+pub(crate) struct Style {
     separador: Separador,
     numeros: Numeros,
 }
@@ -56,7 +56,7 @@ impl Style {
     ///
     /// # Errors
     /// `InvalidInput` when a separator or number format comes without `formato=csv`.
-    pub(super) fn of(
+    pub(crate) fn of(
         formato: Option<Formato>,
         separador: Option<Separador>,
         numeros: Option<Numeros>,

@@ -6,7 +6,7 @@
 mod audit;
 pub(crate) mod cases;
 mod events;
-mod export;
+pub(crate) mod export;
 pub mod extract;
 pub mod igr;
 mod nul;

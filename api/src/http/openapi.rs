@@ -2,7 +2,7 @@
 //! below, the act catalogue of the domain (every `act` a command may name) and the
 //! [`Problem`](crate::error::Problem) schema derived from the error type itself.
 
-use autos_domain::acts::programme_act_catalogue;
+use autos_domain::acts::{partner_acts, programme_item_acts};
 use autos_domain::forms::{self, Field, Kind};
 use autos_domain::{act_catalogue, Role};
 use axum::Json;
@@ -407,7 +407,13 @@ const ROUTES: &[Route] = &[
         summary: "Acordos de cooperação técnica vigentes em uma data, com a UF do parceiro",
         access: Access::Roles(READERS),
         body: Body::None,
-        params: &[("vigentes_em", false, "data AAAA-MM-DD (padrão: hoje)"), ("uf", false, "UF do parceiro")],
+        params: &[
+            ("vigentes_em", false, "data AAAA-MM-DD (padrão: hoje)"),
+            ("uf", false, "UF do parceiro"),
+            FORMATO,
+            SEPARADOR,
+            NUMEROS,
+        ],
         ok: "200",
         errors: READ_ERRORS,
     },
@@ -595,20 +601,14 @@ enum ActSet {
     Programa,
 }
 
-/// The programme acts decided on the programme's stream rather than a partner's.
-const PROGRAMME_STREAM_ACTS: [&str; 2] = ["incluir_item_boletim", "retirar_item_boletim"];
-
 impl ActSet {
     fn acts(self) -> Vec<&'static autos_domain::ActInfo> {
-        let programme = programme_act_catalogue().iter();
         match self {
             ActSet::Operator => act_catalogue().iter().filter(|a| a.families.is_empty()).collect(),
             ActSet::Opening => act_catalogue().iter().filter(|a| a.opens_case).collect(),
             ActSet::FollowUp => act_catalogue().iter().filter(|a| !a.opens_case && !a.families.is_empty()).collect(),
-            ActSet::Parceiro => programme
-                .filter(|a| a.name != "cadastrar_parceiro" && !PROGRAMME_STREAM_ACTS.contains(&a.name))
-                .collect(),
-            ActSet::Programa => programme.filter(|a| PROGRAMME_STREAM_ACTS.contains(&a.name)).collect(),
+            ActSet::Parceiro => partner_acts().collect(),
+            ActSet::Programa => programme_item_acts().collect(),
         }
     }
 }
@@ -630,6 +630,11 @@ fn field_schema(field: &Field) -> RefOr<Schema> {
         Kind::Choice(_) | Kind::Deadline => {
             typed(Type::String).enum_values(Some(forms::options_or_empty(field.kind).iter().map(|(v, _)| *v))).into()
         }
+        Kind::Choices(options) => {
+            ArrayBuilder::new().items(typed(Type::String).enum_values(Some(options.iter().map(|(v, _)| *v)))).into()
+        }
+        Kind::Quarter => text(Some("^[0-9]{4}-T[1-4]$")).into(),
+        Kind::Uf => typed(Type::String).enum_values(Some(autos_domain::Uf::ALL.iter().map(|uf| uf.code()))).into(),
         Kind::Registro | Kind::Operator => text(Some("^[0-9]{5,6}$")).into(),
         Kind::Cnpj => text(None).into(),
         Kind::Case | Kind::Administrator | Kind::NewId => {

@@ -2,7 +2,7 @@
 //! (docs/DOMAIN.md §6) — registering partners and every act on them and their agreements, the
 //! programme's curated bulletin items, and the reads: partners by UF, one partner with its
 //! agreements and obligations per quarter, the agreements in force on a date, and an issued
-//! bulletin exactly as frozen. Issuing a bulletin (`emitir_boletim`) takes only the agreement
+//! bulletin exactly as frozen; the agreements in force also as CSV (`formato=csv`). Issuing a bulletin (`emitir_boletim`) takes only the agreement
 //! and the quarter: the server builds the content from the bulletin read model of the partner's
 //! UF, the programme's items and the partner's information, and records it with its SHA-256.
 //!
@@ -20,7 +20,7 @@ use autos_projections::parceiros::{ParceiroDoc, ParceiroView, PARTNER, PROGRAMME
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -29,6 +29,7 @@ use tower_http::request_id::RequestId;
 use uuid::Uuid;
 
 use super::cases::{if_match, sealed_command};
+use super::export::{Cell, Formato, Numeros, Separador, Style, Table};
 use super::extract::Params;
 use super::operators::require_json;
 use crate::auth::{service_request, Signed};
@@ -95,10 +96,28 @@ pub(super) async fn register(
 ) -> Result<impl IntoResponse, ApiError> {
     signed.require(WRITERS)?;
     require_json(&headers)?;
-    let (cmd, envelope): (ParceiroCommand, _) =
-        sealed_command(&state, &body, PARTNER_PERSONAL_FIELDS, Some("cadastrar_parceiro")).await?;
-    let request = service_request(&signed, Vec::new(), envelope.occurred_on, request_id.as_ref().map(|e| &e.0));
     let service = state.service.keyed(seed.map(|e| e.0));
+    let (parceiro_id, outcome) =
+        register_partner(&state, &service, &signed, &body, request_id.as_ref().map(|e| &e.0)).await?;
+    Ok((StatusCode::CREATED, Json(PartnerOutcome { parceiro_id, outcome })))
+}
+
+/// Registers a partner from its `cadastrar_parceiro` JSON (the API's body, or the page's decoded
+/// form), the contact person sealed; answers the new partner's id.
+///
+/// # Errors
+/// `InvalidInput` for a malformed registration; the service's refusals.
+pub(crate) async fn register_partner(
+    state: &AppState,
+    service: &autos_app::service::Service,
+    signed: &Signed,
+    body: &[u8],
+    request_id: Option<&RequestId>,
+) -> Result<(Uuid, Outcome), ApiError> {
+    signed.require(WRITERS)?;
+    let (cmd, envelope): (ParceiroCommand, _) =
+        sealed_command(state, body, PARTNER_PERSONAL_FIELDS, Some(ParceiroCommand::REGISTRATION)).await?;
+    let request = service_request(signed, Vec::new(), envelope.occurred_on, request_id);
     let outcome = service.parceiro_command(Uuid::now_v7(), cmd, None, &request).await?;
     // A repeated request is answered from the log: the partner is the stream it appended to.
     let parceiro_id = outcome
@@ -109,7 +128,7 @@ pub(super) async fn register(
             _ => None,
         })
         .ok_or_else(|| ApiError::Internal("o cadastro não gravou o parceiro".into()))?;
-    Ok((StatusCode::CREATED, Json(PartnerOutcome { parceiro_id, outcome })))
+    Ok((parceiro_id, outcome))
 }
 
 /// One partner as it stands today (ETag = its stream version).
@@ -192,7 +211,7 @@ pub(crate) async fn partner_act(
     let body = with_bulletin_content(state, id, body).await?;
     let (cmd, envelope): (ParceiroCommand, _) = sealed_command(state, &body, PARTNER_PERSONAL_FIELDS, None).await?;
     if matches!(cmd, ParceiroCommand::CadastrarParceiro { .. }) {
-        return Err(ApiError::InvalidInput("cadastrar_parceiro: use POST /api/v1/parceiros".into()));
+        return Err(ApiError::InvalidInput(format!("{}: use POST /api/v1/parceiros", ParceiroCommand::REGISTRATION)));
     }
     let pinned = pinned.or(envelope.expected_version);
     let request = service_request(signed, Vec::new(), envelope.occurred_on, request_id);
@@ -227,10 +246,13 @@ pub(super) struct InForceQuery {
     /// The day (today when absent).
     vigentes_em: Option<NaiveDate>,
     uf: Option<String>,
+    formato: Option<Formato>,
+    separador: Option<Separador>,
+    numeros: Option<Numeros>,
 }
 
 /// One agreement in force on a day.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub(crate) struct InForce {
     pub(crate) parceiro_id: String,
     pub(crate) parceiro: String,
@@ -271,16 +293,49 @@ pub(crate) async fn in_force(state: &AppState, on: NaiveDate, uf: Option<&str>) 
     Ok(rows)
 }
 
-/// The agreements in force on a day (today when absent), optionally in one UF.
+/// The agreements in force on a day (today when absent), optionally in one UF; CSV with
+/// `formato=csv`.
 pub(super) async fn agreements(
     State(state): State<AppState>,
     signed: Signed,
     Params(query): Params<InForceQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     signed.require(READERS)?;
+    let style = Style::of(query.formato, query.separador, query.numeros)?;
     let on = query.vigentes_em.unwrap_or_else(today);
     let items = in_force(&state, on, query.uf.as_deref()).await?;
-    Ok(Json(json!({ "vigentes_em": on, "items": items })))
+    match style {
+        Some(style) => in_force_csv(&items, on, style),
+        None => Ok(Json(json!({ "vigentes_em": on, "items": items })).into_response()),
+    }
+}
+
+/// The agreements in force on `on` as a CSV file (the API's and the public page's).
+///
+/// # Errors
+/// `Internal` if the writer fails.
+pub(crate) fn in_force_csv(rows: &[InForce], on: NaiveDate, style: Style) -> Result<Response, ApiError> {
+    let day = on.format("%d/%m/%Y").to_string();
+    let table = Table {
+        name: "acordos-parceiros-da-cidadania",
+        headers: vec!["vigente_em", "uf", "regiao", "parceiro", "tipo", "acordo", "inicio_vigencia", "fim_vigencia"],
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::from(day.as_str()),
+                    Cell::from(r.uf.unwrap_or_default()),
+                    Cell::from(r.regiao.unwrap_or_default()),
+                    Cell::from(r.parceiro.as_str()),
+                    Cell::from(r.tipo.unwrap_or_default()),
+                    Cell::from(r.numero.as_str()),
+                    Cell::from(r.vigencia_inicio.format("%d/%m/%Y").to_string()),
+                    Cell::from(r.ultimo_dia.format("%d/%m/%Y").to_string()),
+                ]
+            })
+            .collect(),
+    };
+    table.response(style)
 }
 
 /// An act on the programme's stream (including or withdrawing a bulletin item).
@@ -292,12 +347,31 @@ pub(super) async fn programme_act(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
-    signed.require(WRITERS)?;
     require_json(&headers)?;
-    let (cmd, envelope): (ProgramaCommand, _) = super::operators::command(&body, None)?;
-    let request = service_request(&signed, Vec::new(), envelope.occurred_on, request_id.as_ref().map(|e| &e.0));
     let service = state.service.keyed(seed.map(|e| e.0));
-    Ok((StatusCode::CREATED, Json(service.programa_command(cmd, &request).await?)))
+    let request_id = request_id.as_ref().map(|e| &e.0);
+    Ok((StatusCode::CREATED, Json(programme_act_filed(&service, &signed, &body, request_id).await?)))
+}
+
+/// Files an act on the programme's stream from its JSON (the API's body, or a page's form).
+///
+/// # Errors
+/// `InvalidInput` for a malformed act; the service's refusals.
+pub(crate) async fn programme_act_filed(
+    service: &autos_app::service::Service,
+    signed: &Signed,
+    body: &[u8],
+    request_id: Option<&RequestId>,
+) -> Result<Outcome, ApiError> {
+    signed.require(WRITERS)?;
+    let (cmd, envelope): (ProgramaCommand, _) = super::operators::command(body, None)?;
+    let request = service_request(signed, Vec::new(), envelope.occurred_on, request_id);
+    Ok(service.programa_command(cmd, &request).await?)
+}
+
+/// The programme's curated items (the read model's, empty before the first).
+pub(crate) async fn programme_state(state: &AppState) -> Result<ProgramaState, ApiError> {
+    Ok(state.views.get(PROGRAMME, keys::PROGRAMME_ITEMS).await?.unwrap_or_default())
 }
 
 #[derive(Debug, Deserialize)]
@@ -313,7 +387,7 @@ pub(super) async fn programme_items(
     Params(query): Params<ItemsQuery>,
 ) -> Result<Json<Value>, ApiError> {
     signed.require(READERS)?;
-    let programa: ProgramaState = state.views.get(PROGRAMME, keys::PROGRAMME_ITEMS).await?.unwrap_or_default();
+    let programa = programme_state(&state).await?;
     let items: Vec<Value> = match query.trimestre.as_deref().map(Trimestre::parse).transpose()? {
         Some(t) => {
             programa.itens_do_trimestre(t).into_iter().map(|(id, i)| json!({"item_id": id, "item": i})).collect()

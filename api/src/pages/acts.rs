@@ -10,8 +10,8 @@ use askama::Template;
 use autos_app::officers;
 use autos_app::service::Request;
 use autos_domain::acts::{act_catalogue, find_act, ActInfo};
-use autos_domain::forms::{self, Field, FieldError, Kind};
-use autos_domain::{DomainError, Registro, Role};
+use autos_domain::forms::{self, Field, Kind};
+use autos_domain::{Registro, Role};
 use autos_projections::models::{self, CaseRef, OperatorDoc};
 use autos_projections::time_travel::Cut;
 use axum::extract::{Form, Path, Query, State};
@@ -392,29 +392,9 @@ where
         return show(filled, None, StatusCode::OK).await;
     }
     let fields = forms::fields(info.name).unwrap_or_default();
-    let occurred_on = match envelope.date.trim() {
-        "" => None,
-        text => match forms::parse_date(text) {
-            Some(date) => Some(date),
-            None => {
-                filled.errors.insert("_data".into(), "data inválida; use DD/MM/AAAA".into());
-                None
-            }
-        },
+    let Some((json, occurred_on)) = form_html::read(info.name, fields, envelope, &mut filled) else {
+        return show(filled, Some(form_html::CHECK_FIELDS.into()), StatusCode::BAD_REQUEST).await;
     };
-    let decoded = forms::decode(fields, &filled.values);
-    let object = match decoded {
-        Ok(object) if filled.errors.is_empty() => object,
-        Ok(_) => return show(filled, Some(CHECK_FIELDS.into()), StatusCode::BAD_REQUEST).await,
-        Err(errors) => {
-            for FieldError { path, message } in errors {
-                filled.errors.insert(path, message);
-            }
-            return show(filled, Some(CHECK_FIELDS.into()), StatusCode::BAD_REQUEST).await;
-        }
-    };
-    let mut json = serde_json::Value::Object(object);
-    json["act"] = serde_json::Value::String(info.name.to_owned());
     let version = envelope.version;
     let outcome = async {
         let (command, _) = crate::http::cases::parse_case_act(state, json.to_string().as_bytes(), opening).await?;
@@ -423,25 +403,17 @@ where
     .await;
     match outcome {
         Ok((case_id, version)) => {
-            wait_for_case(state, case_id, version).await;
+            super::wait_until(|| async move {
+                let doc = state.views.get::<models::CaseDoc>(models::CASE, &case_id.to_string()).await?;
+                Ok(doc.is_some_and(|d| d.version >= version))
+            })
+            .await;
             redirect(&format!("/casos/{case_id}"))
         }
-        Err(ApiError::Domain(DomainError::Invalid { field, message })) if fields.iter().any(|f| f.name == field) => {
-            filled.errors.insert(field, message);
-            show(filled, Some(CHECK_FIELDS.into()), StatusCode::BAD_REQUEST).await
-        }
-        Err(e) => {
-            let problem = e.problem();
-            let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::BAD_REQUEST);
-            let message = match (&problem.rule_id, &problem.norm) {
-                (Some(rule), Some(norm)) => format!("{} (regra {rule}; {norm})", problem.detail),
-                _ => problem.detail.clone(),
-            };
-            if status.is_server_error() {
-                return super::error_page(Some(officer.0.clone()), e);
-            }
-            show(filled, Some(message), status).await
-        }
+        Err(e) => match form_html::refusal(e, fields, &mut filled) {
+            Ok((status, message)) => show(filled, Some(message), status).await,
+            Err(e) => super::error_page(Some(officer.0.clone()), e),
+        },
     }
 }
 
@@ -449,22 +421,6 @@ where
 fn case_version(outcome: &autos_app::service::Outcome, id: Uuid) -> (Uuid, i64) {
     (id, outcome.stream_versions.get(&autos_domain::StreamRef::Caso(id).to_string()).copied().unwrap_or(0))
 }
-
-/// Waits, a bounded time, until the case's read model shows `version`, so that the page the
-/// officer lands on shows the act just filed (read-your-writes across instances: the read model
-/// is asked, not this instance's projection runner).
-async fn wait_for_case(state: &AppState, id: Uuid, version: i64) {
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
-    while tokio::time::Instant::now() < deadline {
-        match state.views.get::<models::CaseDoc>(models::CASE, &id.to_string()).await {
-            Ok(Some(doc)) if doc.version >= version => return,
-            Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
-            Err(_) => return,
-        }
-    }
-}
-
-const CHECK_FIELDS: &str = "Confira os campos indicados abaixo.";
 
 /// The opening acts the officer's role may perform, for the operator page's menu.
 pub fn openings_for(role: Role) -> Vec<&'static ActInfo> {

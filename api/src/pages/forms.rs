@@ -3,13 +3,23 @@
 //! operator or officer picker, repeatable rows), with what the person typed kept and the message
 //! of a refusal next to its field. A submitted form is split here into its envelope (the act's
 //! legal date, the case version the officer saw, a request for one more row) and the act's
-//! values, which `autos_domain::forms::decode` turns into the act's JSON.
+//! values, which `autos_domain::forms::decode` turns into the act's JSON ([`read`]); a refusal
+//! of the filed act becomes the message the form shows ([`refusal`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use askama::filters::{escape, Html};
-use autos_domain::forms::{self, Field, FormValues, Kind, PERSON};
+use autos_domain::forms::{self, Field, FieldError, FormValues, Kind, PERSON};
+use autos_domain::DomainError;
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+
+use crate::ApiError;
+
+/// The message at the top of a form refused for its fields.
+pub const CHECK_FIELDS: &str = "Confira os campos indicados abaixo.";
 
 /// The lists the pickers offer, looked up by the page.
 #[derive(Debug, Default)]
@@ -65,6 +75,66 @@ pub fn split(pairs: Vec<(String, String)>) -> (Envelope, Filled) {
         }
     }
     (envelope, filled)
+}
+
+/// A submitted form read as the act `act`: its JSON (with the `act` tag) and its legal date, or
+/// `None` when a field or the date could not be read — each message then is in `filled`.
+pub fn read(
+    act: &str,
+    fields: &[Field],
+    envelope: &Envelope,
+    filled: &mut Filled,
+) -> Option<(Value, Option<NaiveDate>)> {
+    let occurred_on = match envelope.date.trim() {
+        "" => None,
+        text => {
+            let date = forms::parse_date(text);
+            if date.is_none() {
+                filled.errors.insert("_data".into(), "data inválida; use DD/MM/AAAA".into());
+            }
+            date
+        }
+    };
+    let mut object: Map<String, Value> = match forms::decode(fields, &filled.values) {
+        Ok(object) => object,
+        Err(errors) => {
+            for FieldError { path, message } in errors {
+                filled.errors.insert(path, message);
+            }
+            return None;
+        }
+    };
+    if !filled.errors.is_empty() {
+        return None;
+    }
+    object.insert("act".into(), act.into());
+    Some((Value::Object(object), occurred_on))
+}
+
+/// How the form shows a refusal of the act it filed: a problem with one of its fields goes next
+/// to the field (and [`CHECK_FIELDS`] at the top); the law's refusal at the top with its rule and
+/// norm; a stale version or a missing record with its status.
+///
+/// # Errors
+/// The error itself when the server failed (5xx): the page shows it, not the form.
+pub fn refusal(error: ApiError, fields: &[Field], filled: &mut Filled) -> Result<(StatusCode, String), ApiError> {
+    if let ApiError::Domain(DomainError::Invalid { field, message }) = &error {
+        let root = field.split('.').next().unwrap_or(field);
+        if fields.iter().any(|f| f.name == root) {
+            filled.errors.insert(field.clone(), message.clone());
+            return Ok((StatusCode::BAD_REQUEST, CHECK_FIELDS.into()));
+        }
+    }
+    let problem = error.problem();
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::BAD_REQUEST);
+    if status.is_server_error() {
+        return Err(error);
+    }
+    let message = match (&problem.rule_id, &problem.norm) {
+        (Some(rule), Some(norm)) => format!("{} (regra {rule}; {norm})", problem.detail),
+        _ => problem.detail,
+    };
+    Ok((status, message))
 }
 
 fn esc(text: &str) -> String {
@@ -198,6 +268,18 @@ fn more_rows_button(html: &mut String, path: &str) {
     let _ = write!(html, "<button type=\"submit\" class=\"secundario\" name=\"_acrescentar\" value=\"{}\" formnovalidate>Mais uma linha</button>", esc(path));
 }
 
+/// Opens the fieldset of a field of several inputs: its legend (marked when required), hint and
+/// message.
+fn open_fieldset(html: &mut String, field: &Field, path: &str, filled: &Filled, class: &str) {
+    let _ = write!(html, "<fieldset class=\"{class}\" id=\"{}\"><legend>{}", input_id(path), esc(field.label));
+    if field.required {
+        html.push_str(" <span class=\"obrigatorio\" aria-hidden=\"true\">*</span>");
+    }
+    html.push_str("</legend>");
+    hint(html, field, path);
+    error(html, path, filled);
+}
+
 /// A one-line input with its label, hint and message.
 fn text_field(html: &mut String, field: &Field, path: &str, filled: &Filled, attributes: &str) {
     html.push_str("<div class=\"campo\">");
@@ -248,6 +330,7 @@ fn render_field(html: &mut String, field: &Field, path: &str, filled: &Filled, p
             text_field(html, field, path, filled, " type=\"text\" inputmode=\"decimal\" placeholder=\"1,5\"")
         }
         Kind::Count => text_field(html, field, path, filled, " type=\"number\" min=\"0\" step=\"1\""),
+        Kind::Quarter => text_field(html, field, path, filled, " type=\"text\" placeholder=\"2024-T1\" size=\"8\""),
         Kind::Flag => {
             let checked = if matches!(value(filled, path), "on" | "sim" | "true") { " checked" } else { "" };
             let _ = write!(
@@ -262,6 +345,31 @@ fn render_field(html: &mut String, field: &Field, path: &str, filled: &Filled, p
             html.push_str("</div>");
         }
         Kind::Choice(options) => select_field(html, field, path, filled, &owned(options)),
+        Kind::Uf => {
+            let ufs: Vec<(String, String)> = autos_domain::Uf::ALL
+                .iter()
+                .map(|uf| (uf.code().to_owned(), format!("{} — {}", uf.code(), uf.name())))
+                .collect();
+            select_field(html, field, path, filled, &ufs);
+        }
+        Kind::Choices(options) => {
+            open_fieldset(html, field, path, filled, "campo opcoes");
+            for (i, (option, text)) in options.iter().enumerate() {
+                let option_path = format!("{path}.{i}");
+                let checked = if value(filled, &option_path) == *option { " checked" } else { "" };
+                let _ = write!(
+                    html,
+                    "<div class=\"marcar\"><input type=\"checkbox\" id=\"{}\" name=\"{}\" value=\"{}\"{checked}> <label for=\"{}\">{}</label></div>",
+                    input_id(&option_path),
+                    esc(&option_path),
+                    esc(option),
+                    input_id(&option_path),
+                    esc(text)
+                );
+                error(html, &option_path, filled);
+            }
+            html.push_str("</fieldset>");
+        }
         Kind::Deadline => {
             let options =
                 if pickers.deadlines.is_empty() { owned(forms::DEADLINES) } else { pickers.deadlines.clone() };
@@ -280,13 +388,7 @@ fn render_field(html: &mut String, field: &Field, path: &str, filled: &Filled, p
             text_field(html, field, path, filled, " type=\"text\" list=\"lista-operadoras\" autocomplete=\"off\"")
         }
         Kind::Lines | Kind::Operators => {
-            let _ = write!(html, "<fieldset class=\"campo repetido\" id=\"{id}\"><legend>{}", esc(field.label));
-            if field.required {
-                html.push_str(" <span class=\"obrigatorio\" aria-hidden=\"true\">*</span>");
-            }
-            html.push_str("</legend>");
-            hint(html, field, path);
-            error(html, path, filled);
+            open_fieldset(html, field, path, filled, "campo repetido");
             let list =
                 if field.kind == Kind::Operators { " list=\"lista-operadoras\" autocomplete=\"off\"" } else { "" };
             for row in shown_rows(filled, path) {
@@ -443,6 +545,14 @@ fn summarise(
             Kind::NewId => continue,
             Kind::Flag => if value.as_bool() == Some(true) { "sim" } else { "não" }.to_owned(),
             Kind::Choice(options) => forms::label_of(options, &text(value)).to_owned(),
+            Kind::Choices(options) => value
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|v| forms::label_of(options, &text(v)).to_owned())
+                .collect::<Vec<_>>()
+                .join("; "),
+            Kind::Uf => autos_domain::Uf::parse(&text(value)).map_or_else(|_| text(value), |uf| uf.name().to_owned()),
             Kind::Deadline => forms::label_of(forms::DEADLINES, &text(value)).to_owned(),
             Kind::Date => {
                 forms::parse_date(&text(value)).map_or_else(|| text(value), |d| d.format("%d/%m/%Y").to_string())
@@ -463,7 +573,7 @@ fn summarise(
                 .map(|v| names.get(&text(v)).cloned().unwrap_or_else(|| text(v)))
                 .collect::<Vec<_>>()
                 .join("; "),
-            Kind::Count | Kind::Text | Kind::LongText | Kind::Registro | Kind::Cnpj => text(value),
+            Kind::Count | Kind::Text | Kind::LongText | Kind::Registro | Kind::Cnpj | Kind::Quarter => text(value),
         };
         if !shown.is_empty() {
             lines.push((label, shown));
@@ -515,6 +625,25 @@ mod tests {
         filled.more_rows = Some("motivos".into());
         let html = render(fields, &filled, &Pickers::default());
         assert!(html.contains("name=\"motivos.2\""), "{html}");
+    }
+
+    #[test]
+    fn a_list_of_choices_is_drawn_as_checkboxes_that_keep_what_was_ticked_and_reads_by_its_labels() {
+        let fields = forms::fields("assinar_acordo").unwrap();
+        let mut filled = Filled::default();
+        filled.values.insert("obrigacoes.1".into(), "grupos_de_trabalho_e_camaras_tecnicas".into());
+        let html = render(fields, &filled, &Pickers::default());
+        assert!(
+            html.contains("name=\"obrigacoes.1\" value=\"grupos_de_trabalho_e_camaras_tecnicas\" checked"),
+            "{html}"
+        );
+        assert!(html.contains("name=\"obrigacoes.0\" value=\"eventos\">"), "an unticked box: {html}");
+        let act = serde_json::json!({"obrigacoes": ["eventos", "reunioes"]});
+        let lines = summary(fields, &act, &BTreeMap::new());
+        assert!(
+            lines.contains(&("Obrigações pactuadas".into(), "Participação em eventos; Reuniões".into())),
+            "{lines:?}"
+        );
     }
 
     #[test]

@@ -1,18 +1,24 @@
-//! The Parceiros da Cidadania pages (docs/DOMAIN.md §6): the partners by UF (`/parceiros`), a
-//! partner with its agreements, the obligations of each quarter (devida, cumprida, atrasada) and
-//! the bulletins issued (`/parceiros/{id}`), a form per act on an agreement drawn from the act's
-//! description (`/parceiros/{id}/atos/{ato}`, filed through the same path as the API's
-//! `POST /api/v1/parceiros/{id}/atos`), and the printable page of an issued bulletin
-//! (`/parceiros/{id}/boletins/{trimestre}`), shown from its frozen content. Fiscal and diretoria
-//! act; auditors read; no other role reaches them. Without sign-in, `/publico/parceiros` lists
-//! the agreements in force on a date by UF — agreements are published acts (DOU), and the list
-//! names only the institutions and their agreements.
+//! The Parceiros da Cidadania pages (docs/DOMAIN.md §6): the partners by UF with the map of
+//! the agreements in force on a day (`/parceiros`), the registration of a partner
+//! (`/parceiros/novo`), a partner with its agreements, the obligations of each quarter (devida,
+//! cumprida, atrasada) and the bulletins issued (`/parceiros/{id}`), a form per act on the partner
+//! and its agreements — signature with its obligations, publication, renewal, termination,
+//! fulfilment, the partner's quarterly information, issue and dispatch of the bulletin —
+//! (`/parceiros/{id}/atos/{ato}`), the programme's curated bulletin items with their forms
+//! (`/parceiros/programa`), and the printable page of an issued bulletin
+//! (`/parceiros/{id}/boletins/{trimestre}`), shown from its frozen content. Every form is drawn
+//! from the act's description and filed through the same path as the API's. Fiscal and
+//! diretoria act; auditors read; no other role reaches them. Without sign-in,
+//! `/publico/parceiros` shows the map and the list of the agreements in force on a date by UF
+//! (and the same as CSV) — agreements are published acts (DOU), and the page names only the
+//! institutions and their agreements.
 
 use askama::Template;
 use autos_app::officers::Officer;
-use autos_domain::acts::{programme_act_catalogue, ActInfo};
-use autos_domain::forms::{self, FieldError};
-use autos_domain::{DomainError, Trimestre};
+use autos_domain::acts::{find_act, partner_acts, programme_item_acts, ActInfo};
+use autos_domain::forms::{self, Kind};
+use autos_domain::parceiro::programa::ProgramaCommand;
+use autos_domain::{ParceiroCommand, StreamRef, Trimestre, Uf};
 use autos_projections::parceiros::{ParceiroDoc, ParceiroView, StatusAcordo, PARTNER};
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
@@ -21,11 +27,17 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 use serde_json::Value;
+use uuid::Uuid;
 
 use super::forms::{self as form_html, Envelope, Filled, Pickers};
-use super::{date_br, error_page, page, redirect, PageOfficer};
+use super::mapa::{self, Counted};
+use super::{date_br, error_page, page, redirect, wait_until, PageOfficer};
 use crate::auth::MaybeSigned;
-use crate::http::parceiros::{in_force, parceiro_id, partner_act, partner_doc, today, InForce, READERS, WRITERS};
+use crate::http::export::{Formato, Numeros, Separador, Style};
+use crate::http::parceiros::{
+    in_force, in_force_csv, parceiro_id, partner_act, partner_doc, programme_act_filed, programme_state,
+    register_partner, today, InForce, READERS, WRITERS,
+};
 use crate::state::AppState;
 use crate::ApiError;
 
@@ -33,6 +45,9 @@ use crate::ApiError;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/parceiros", get(list))
+        .route("/parceiros/novo", get(registration_form).post(register))
+        .route("/parceiros/programa", get(programme))
+        .route("/parceiros/programa/atos/{ato}", get(programme_form).post(file_programme_act))
         .route("/parceiros/{id}", get(partner))
         .route("/parceiros/{id}/atos/{ato}", get(act_form).post(file_act))
         .route("/parceiros/{id}/boletins/{trimestre}", get(bulletin))
@@ -40,9 +55,34 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Deserialize, Default)]
-struct PublicFilter {
+struct AgreementsFilter {
     uf: Option<String>,
     data: Option<String>,
+    formato: Option<Formato>,
+    separador: Option<Separador>,
+    numeros: Option<Numeros>,
+}
+
+/// The UF and the day a filter asks for (today when absent or unreadable, with the message).
+fn uf_and_day(filter: &AgreementsFilter) -> (Option<String>, chrono::NaiveDate, Option<String>) {
+    let uf = filter.uf.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_uppercase);
+    let typed = filter.data.as_deref().map(str::trim).filter(|d| !d.is_empty());
+    match typed.map(|d| forms::parse_date(d).ok_or(d)) {
+        None => (uf, today(), None),
+        Some(Ok(day)) => (uf, day, None),
+        Some(Err(text)) => (uf, today(), Some(format!("data inválida: {text:?}; use DD/MM/AAAA"))),
+    }
+}
+
+/// The map of the agreements in force on `day` by UF, each UF linking to `page` filtered by it.
+fn agreements_map(rows: &[InForce], day: chrono::NaiveDate, page: &str) -> String {
+    let mut counts = std::collections::BTreeMap::new();
+    for uf in rows.iter().filter_map(|r| r.uf).filter_map(|u| Uf::parse(u).ok()) {
+        *counts.entry(uf).or_insert(0) += 1;
+    }
+    let counted = Counted { one: "acordo vigente", many: "acordos vigentes" };
+    let title = format!("Mapa do Brasil: acordos vigentes em {} por UF", date_br(Some(day)));
+    mapa::svg(&counts, &counted, &title, |uf| format!("{page}?uf={uf}&data={day}"))
 }
 
 #[derive(Template)]
@@ -53,43 +93,47 @@ struct PublicPage {
     data: String,
     data_br: String,
     erro: Option<String>,
+    mapa: String,
     linhas: Vec<InForce>,
 }
 
-/// The agreements in force on a day (today when absent), by UF, for anyone.
+/// The agreements in force on a day (today when absent), on the map by UF and listed, for
+/// anyone; as CSV with `formato=csv`.
 async fn public_agreements(
     State(state): State<AppState>,
     MaybeSigned(officer): MaybeSigned,
-    Query(filter): Query<PublicFilter>,
+    Query(filter): Query<AgreementsFilter>,
 ) -> Response {
-    let uf = filter.uf.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_uppercase);
-    let typed = filter.data.as_deref().map(str::trim).filter(|d| !d.is_empty());
-    let (day, mut erro) = match typed.map(|d| forms::parse_date(d).ok_or(d)) {
-        None => (today(), None),
-        Some(Ok(day)) => (day, None),
-        Some(Err(text)) => (today(), Some(format!("data inválida: {text:?}; use DD/MM/AAAA"))),
-    };
-    let linhas = match in_force(&state, day, uf.as_deref()).await {
-        Ok(rows) => rows,
-        Err(ApiError::Domain(e)) => {
-            erro = Some(e.to_string());
-            Vec::new()
+    let (uf, day, mut erro) = uf_and_day(&filter);
+    let shown = async {
+        let style = Style::of(filter.formato, filter.separador, filter.numeros)?;
+        let every = match in_force(&state, day, None).await {
+            Ok(rows) => rows,
+            Err(e) => return Err(e),
+        };
+        let chosen = uf.as_deref().map(Uf::parse).transpose();
+        let linhas: Vec<InForce> = match chosen {
+            Ok(chosen) => every.iter().filter(|r| chosen.is_none_or(|u| r.uf == Some(u.code()))).cloned().collect(),
+            Err(e) => {
+                erro = Some(e.to_string());
+                Vec::new()
+            }
+        };
+        if let Some(style) = style {
+            return in_force_csv(&linhas, day, style);
         }
-        Err(e) => return error_page(officer, e),
-    };
-    page(&PublicPage {
-        officer,
-        uf: uf.unwrap_or_default(),
-        data: day.format("%Y-%m-%d").to_string(),
-        data_br: date_br(Some(day)),
-        erro,
-        linhas,
-    })
-}
-
-#[derive(Deserialize, Default)]
-struct ListFilter {
-    uf: Option<String>,
+        Ok(page(&PublicPage {
+            officer: officer.clone(),
+            uf: uf.clone().unwrap_or_default(),
+            data: day.format("%Y-%m-%d").to_string(),
+            data_br: date_br(Some(day)),
+            erro: erro.clone(),
+            mapa: agreements_map(&every, day, "/publico/parceiros"),
+            linhas,
+        }))
+    }
+    .await;
+    shown.unwrap_or_else(|e| error_page(officer.clone(), e))
 }
 
 struct PartnerRow {
@@ -107,15 +151,22 @@ struct PartnerRow {
 struct ListPage {
     officer: Option<Officer>,
     uf: String,
+    data: String,
+    data_br: String,
+    erro: Option<String>,
+    mapa: String,
     linhas: Vec<PartnerRow>,
+    /// Whether the officer may register partners and curate the bulletin.
+    escreve: bool,
 }
 
-async fn list(State(state): State<AppState>, officer: PageOfficer, Query(filter): Query<ListFilter>) -> Response {
+/// The partners (of one UF, or all) with their agreements as they stood on a day, and the map
+/// of the agreements in force that day.
+async fn list(State(state): State<AppState>, officer: PageOfficer, Query(filter): Query<AgreementsFilter>) -> Response {
+    let (uf, day, erro) = uf_and_day(&filter);
     let result = async {
         officer.signed().require(READERS)?;
-        let uf =
-            filter.uf.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(autos_domain::Uf::parse).transpose()?;
-        let today = today();
+        let uf = uf.as_deref().map(Uf::parse).transpose()?;
         let mut linhas = Vec::new();
         for (key, value) in state.views.entries(PARTNER, "").await? {
             let doc: ParceiroDoc = serde_json::from_value(value)
@@ -123,7 +174,7 @@ async fn list(State(state): State<AppState>, officer: PageOfficer, Query(filter)
             if uf.is_some_and(|u| doc.state.uf != Some(u)) {
                 continue;
             }
-            let view = doc.view(today);
+            let view = doc.view(day);
             let acordos: Vec<String> =
                 view.acordos.iter().map(|a| format!("{} ({})", a.numero, a.situacao.label())).collect();
             linhas.push(PartnerRow {
@@ -137,10 +188,16 @@ async fn list(State(state): State<AppState>, officer: PageOfficer, Query(filter)
             });
         }
         linhas.sort_by(|a, b| (&a.uf, &a.nome).cmp(&(&b.uf, &b.nome)));
+        let every = in_force(&state, day, None).await?;
         Ok::<_, ApiError>(page(&ListPage {
             officer: Some(officer.0.clone()),
             uf: uf.map(|u| u.code().to_owned()).unwrap_or_default(),
+            data: day.format("%Y-%m-%d").to_string(),
+            data_br: date_br(Some(day)),
+            erro: erro.clone(),
+            mapa: agreements_map(&every, day, "/parceiros"),
             linhas,
+            escreve: WRITERS.contains(&officer.0.role),
         }))
     }
     .await;
@@ -241,11 +298,6 @@ fn agreement_block(a: &autos_projections::parceiros::AcordoView) -> AgreementBlo
     }
 }
 
-/// The programme acts on an agreement that have a form.
-fn acts_with_forms() -> impl Iterator<Item = &'static ActInfo> {
-    programme_act_catalogue().iter().filter(|a| forms::fields(a.name).is_some())
-}
-
 async fn partner(State(state): State<AppState>, officer: PageOfficer, Path(id): Path<String>) -> Response {
     let result = async {
         officer.signed().require(READERS)?;
@@ -279,21 +331,21 @@ struct ActPage {
     lista: String,
 }
 
-/// The act `act` on the partner, checked to have a form and to be the officer's to file.
-async fn target(
-    state: &AppState,
-    officer: &PageOfficer,
-    id: &str,
-    act: &str,
-) -> Result<(ParceiroDoc, &'static ActInfo), ApiError> {
-    officer.signed().require(WRITERS)?;
-    let info = acts_with_forms().find(|a| a.name == act).ok_or_else(|| ApiError::NotFound(format!("ato {act}")))?;
-    Ok((partner_doc(state, parceiro_id(id)?).await?, info))
+/// Where a programme form is filed and where it leads back.
+struct Place {
+    contexto: String,
+    voltar: String,
+    voltar_texto: &'static str,
+    acao: String,
+    /// The stream version the officer saw (`_versao`); empty where nothing is pinned.
+    versao: String,
 }
 
+/// The form of `info` at `place`, with what was typed, the field messages and the message at
+/// the top.
 fn render(
     officer: &PageOfficer,
-    doc: &ParceiroDoc,
+    place: &Place,
     info: &ActInfo,
     envelope: &Envelope,
     filled: &Filled,
@@ -301,26 +353,108 @@ fn render(
 ) -> Response {
     let fields = forms::fields(info.name).unwrap_or_default();
     let data = if envelope.date.is_empty() { today().format("%Y-%m-%d").to_string() } else { envelope.date.clone() };
+    let pickers = Pickers { fresh_id: Uuid::now_v7().to_string(), ..Pickers::default() };
+    let lista = if form_html::uses(fields, &|k| matches!(k, Kind::Operator)) {
+        form_html::operator_list(&pickers)
+    } else {
+        String::new()
+    };
     page(&ActPage {
         officer: Some(officer.0.clone()),
         titulo: info.label.to_owned(),
-        contexto: format!("Parceiros da Cidadania · {}", doc.state.nome),
-        voltar: format!("/parceiros/{}", doc.parceiro_id),
-        voltar_texto: "Voltar ao parceiro".into(),
-        acao: format!("/parceiros/{}/atos/{}", doc.parceiro_id, info.name),
-        versao: doc.version.to_string(),
+        contexto: place.contexto.clone(),
+        voltar: place.voltar.clone(),
+        voltar_texto: place.voltar_texto.to_owned(),
+        acao: place.acao.clone(),
+        versao: place.versao.clone(),
         data,
         erro_data: filled.errors.get("_data").cloned(),
         erro: top,
         prazos_pendentes: Vec::new(),
-        campos: form_html::render(fields, filled, &Pickers::default()),
-        lista: String::new(),
+        campos: form_html::render(fields, filled, &pickers),
+        lista,
     })
+}
+
+/// Files the submitted form as `info` with `perform` (given the act's JSON and the version the
+/// officer saw, it answers the page to go to); a form with something to fix, or refused, is
+/// shown again with everything typed and the messages.
+async fn file<Fut>(
+    officer: &PageOfficer,
+    place: &Place,
+    info: &ActInfo,
+    pairs: Vec<(String, String)>,
+    perform: impl FnOnce(Value, Option<i64>) -> Fut,
+) -> Response
+where
+    Fut: std::future::Future<Output = Result<String, ApiError>>,
+{
+    let (envelope, mut filled) = form_html::split(pairs);
+    if filled.more_rows.is_some() {
+        return render(officer, place, info, &envelope, &filled, None);
+    }
+    let fields = forms::fields(info.name).unwrap_or_default();
+    let Some((mut json, occurred_on)) = form_html::read(info.name, fields, &envelope, &mut filled) else {
+        let shown = render(officer, place, info, &envelope, &filled, Some(form_html::CHECK_FIELDS.into()));
+        return (StatusCode::BAD_REQUEST, shown).into_response();
+    };
+    if let Some(day) = occurred_on {
+        json["occurred_on"] = day.to_string().into();
+    }
+    match perform(json, envelope.version).await {
+        Ok(to) => redirect(&to),
+        Err(e) => match form_html::refusal(e, fields, &mut filled) {
+            Ok((status, message)) => {
+                (status, render(officer, place, info, &envelope, &filled, Some(message))).into_response()
+            }
+            Err(e) => error_page(Some(officer.0.clone()), e),
+        },
+    }
+}
+
+/// The programme acts on a partner that have a form.
+fn acts_with_forms() -> impl Iterator<Item = &'static ActInfo> {
+    partner_acts().filter(|a| forms::fields(a.name).is_some())
+}
+
+/// The act `act` on the partner, checked to have a form and to be the officer's to file, and
+/// where its form is filed.
+async fn partner_target(
+    state: &AppState,
+    officer: &PageOfficer,
+    id: &str,
+    act: &str,
+) -> Result<(ParceiroDoc, Place, &'static ActInfo), ApiError> {
+    officer.signed().require(WRITERS)?;
+    let info = acts_with_forms().find(|a| a.name == act).ok_or_else(|| ApiError::NotFound(format!("ato {act}")))?;
+    let doc = partner_doc(state, parceiro_id(id)?).await?;
+    let place = Place {
+        contexto: format!("Parceiros da Cidadania · {}", doc.state.nome),
+        voltar: format!("/parceiros/{}", doc.parceiro_id),
+        voltar_texto: "Voltar ao parceiro",
+        acao: format!("/parceiros/{}/atos/{}", doc.parceiro_id, info.name),
+        versao: doc.version.to_string(),
+    };
+    Ok((doc, place, info))
 }
 
 #[derive(Deserialize, Default)]
 struct ActQuery {
     acordo: Option<String>,
+}
+
+/// A form first shown: every box of a list of choices ticked — the obligations of a new
+/// agreement are those of the programme's standard work plan unless the officer unticks one.
+fn first_filled(fields: &[forms::Field]) -> Filled {
+    let mut filled = Filled::default();
+    for field in fields {
+        if let Kind::Choices(options) = field.kind {
+            for (i, (value, _)) in options.iter().enumerate() {
+                filled.values.insert(format!("{}.{i}", field.name), (*value).to_owned());
+            }
+        }
+    }
+    filled
 }
 
 async fn act_form(
@@ -330,19 +464,17 @@ async fn act_form(
     Query(query): Query<ActQuery>,
 ) -> Response {
     let shown = async {
-        let (doc, info) = target(&state, &officer, &id, &act).await?;
-        let mut filled = Filled::default();
+        let (doc, place, info) = partner_target(&state, &officer, &id, &act).await?;
+        let mut filled = first_filled(forms::fields(info.name).unwrap_or_default());
         let current = doc.state.acordos.last().map(|a| a.numero.clone());
         if let Some(numero) = query.acordo.or(current) {
             filled.values.insert("acordo".into(), numero);
         }
-        Ok::<_, ApiError>(render(&officer, &doc, info, &Envelope::default(), &filled, None))
+        Ok::<_, ApiError>(render(&officer, &place, info, &Envelope::default(), &filled, None))
     }
     .await;
     shown.unwrap_or_else(|e| error_page(Some(officer.0.clone()), e))
 }
-
-const CHECK_FIELDS: &str = "Confira os campos indicados abaixo.";
 
 async fn file_act(
     State(state): State<AppState>,
@@ -350,84 +482,219 @@ async fn file_act(
     Path((id, act)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (envelope, mut filled) = form_html::split(pairs);
-    let (doc, info) = match target(&state, &officer, &id, &act).await {
+    let (doc, place, info) = match partner_target(&state, &officer, &id, &act).await {
         Ok(found) => found,
         Err(e) => return error_page(Some(officer.0.clone()), e),
     };
-    let show = |filled: &Filled, top: Option<String>, status: StatusCode| {
-        (status, render(&officer, &doc, info, &envelope, filled, top)).into_response()
+    let (state, signed) = (&state, officer.signed());
+    file(&officer, &place, info, pairs, |json, version| async move {
+        let id = parceiro_id(&doc.parceiro_id)?;
+        let body = json.to_string();
+        let outcome = partner_act(state, &state.service, &signed, id, body.as_bytes(), version, None).await?;
+        let version = outcome.stream_versions.get(&StreamRef::Parceiro(id).to_string()).copied().unwrap_or(0);
+        wait_for_partner(state, id, version).await;
+        Ok(format!("/parceiros/{id}"))
+    })
+    .await
+}
+
+/// Waits until the partner's read model shows `version` (see [`wait_until`]).
+async fn wait_for_partner(state: &AppState, id: Uuid, version: i64) {
+    wait_until(|| async move {
+        match partner_doc(state, id).await {
+            Ok(doc) => Ok(doc.version >= version),
+            Err(ApiError::NotFound(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
+    })
+    .await;
+}
+
+/// The registration form, and where it is filed.
+fn registration(officer: &PageOfficer) -> Result<(Place, &'static ActInfo), ApiError> {
+    officer.signed().require(WRITERS)?;
+    let info = find_act(ParceiroCommand::REGISTRATION)?;
+    let place = Place {
+        contexto: "Parceiros da Cidadania · nova instituição parceira".into(),
+        voltar: "/parceiros".into(),
+        voltar_texto: "Voltar aos parceiros",
+        acao: "/parceiros/novo".into(),
+        versao: String::new(),
     };
-    if filled.more_rows.is_some() {
-        return show(&filled, None, StatusCode::OK);
-    }
-    let fields = forms::fields(info.name).unwrap_or_default();
-    let mut object = match forms::decode(fields, &filled.values) {
-        Ok(object) => object,
-        Err(errors) => {
-            for FieldError { path, message } in errors {
-                filled.errors.insert(path, message);
-            }
-            return show(&filled, Some(CHECK_FIELDS.into()), StatusCode::BAD_REQUEST);
-        }
-    };
-    object.insert("act".into(), info.name.into());
-    match envelope.date.trim() {
-        "" => {}
-        text => match forms::parse_date(text) {
-            Some(date) => {
-                object.insert("occurred_on".into(), date.to_string().into());
-            }
-            None => {
-                filled.errors.insert("_data".into(), "data inválida; use DD/MM/AAAA".into());
-                return show(&filled, Some(CHECK_FIELDS.into()), StatusCode::BAD_REQUEST);
-            }
-        },
-    }
-    let id = match parceiro_id(&doc.parceiro_id) {
-        Ok(id) => id,
-        Err(e) => return error_page(Some(officer.0.clone()), e),
-    };
-    let body = Value::Object(object).to_string();
-    let signed = officer.signed();
-    let filed = partner_act(&state, &state.service, &signed, id, body.as_bytes(), envelope.version, None).await;
-    match filed {
-        Ok(outcome) => {
-            let stream = autos_domain::StreamRef::Parceiro(id).to_string();
-            let version = outcome.stream_versions.get(&stream).copied().unwrap_or(0);
-            wait_for_partner(&state, id, version).await;
-            redirect(&format!("/parceiros/{id}"))
-        }
-        Err(ApiError::Domain(DomainError::Invalid { field, message })) if fields.iter().any(|f| f.name == field) => {
-            filled.errors.insert(field, message);
-            show(&filled, Some(CHECK_FIELDS.into()), StatusCode::BAD_REQUEST)
-        }
-        Err(e) => {
-            let problem = e.problem();
-            let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::BAD_REQUEST);
-            if status.is_server_error() {
-                return error_page(Some(officer.0.clone()), e);
-            }
-            let message = match (&problem.rule_id, &problem.norm) {
-                (Some(rule), Some(norm)) => format!("{} (regra {rule}; {norm})", problem.detail),
-                _ => problem.detail.clone(),
-            };
-            show(&filled, Some(message), status)
-        }
+    Ok((place, info))
+}
+
+async fn registration_form(officer: PageOfficer) -> Response {
+    match registration(&officer) {
+        Ok((place, info)) => render(&officer, &place, info, &Envelope::default(), &Filled::default(), None),
+        Err(e) => error_page(Some(officer.0.clone()), e),
     }
 }
 
-/// Waits, a bounded time, until the partner's read model shows `version`, so the page the
-/// officer lands on shows the act just filed.
-async fn wait_for_partner(state: &AppState, id: uuid::Uuid, version: i64) {
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
-    while tokio::time::Instant::now() < deadline {
-        match partner_doc(state, id).await {
-            Ok(doc) if doc.version >= version => return,
-            Err(ApiError::NotFound(_)) | Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
-            Err(_) => return,
-        }
+async fn register(
+    State(state): State<AppState>,
+    officer: PageOfficer,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let (place, info) = match registration(&officer) {
+        Ok(found) => found,
+        Err(e) => return error_page(Some(officer.0.clone()), e),
+    };
+    let (state, signed) = (&state, officer.signed());
+    file(&officer, &place, info, pairs, |json, _| async move {
+        let body = json.to_string();
+        let (id, outcome) = register_partner(state, &state.service, &signed, body.as_bytes(), None).await?;
+        let version = outcome.stream_versions.get(&StreamRef::Parceiro(id).to_string()).copied().unwrap_or(1);
+        wait_for_partner(state, id, version).await;
+        Ok(format!("/parceiros/{id}"))
+    })
+    .await
+}
+
+#[derive(Deserialize, Default)]
+struct ProgrammeQuery {
+    trimestre: Option<String>,
+}
+
+/// One curated item of the programme's page.
+struct ItemRow {
+    id: String,
+    trimestre: String,
+    secao: &'static str,
+    data: String,
+    titulo: String,
+    referencia: String,
+    /// The withdrawal's reason, once withdrawn.
+    retirado: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "programa_parceiros.html")]
+struct ProgrammePage {
+    officer: Option<Officer>,
+    trimestre: String,
+    linhas: Vec<ItemRow>,
+    /// Whether the officer may include and withdraw items.
+    escreve: bool,
+}
+
+/// The programme's curated items ("principais ações adotadas pela ANS" and the period's
+/// documents), of one quarter or all, newest first, withdrawn ones marked.
+async fn programme(
+    State(state): State<AppState>,
+    officer: PageOfficer,
+    Query(query): Query<ProgrammeQuery>,
+) -> Response {
+    let shown = async {
+        officer.signed().require(READERS)?;
+        let chosen =
+            query.trimestre.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(Trimestre::parse).transpose()?;
+        let programa = programme_state(&state).await?;
+        let mut linhas: Vec<ItemRow> = programa
+            .itens
+            .iter()
+            .filter(|(_, item)| chosen.is_none_or(|t| item.trimestre == t))
+            .map(|(id, item)| ItemRow {
+                id: id.to_string(),
+                trimestre: item.trimestre.to_string(),
+                secao: item.tipo.label(),
+                data: date_br(Some(item.data)),
+                titulo: item.titulo.clone(),
+                referencia: item.referencia.clone().unwrap_or_default(),
+                retirado: item.retirado.clone(),
+            })
+            .collect();
+        linhas.sort_by(|a, b| b.trimestre.cmp(&a.trimestre).then_with(|| a.titulo.cmp(&b.titulo)));
+        Ok::<_, ApiError>(page(&ProgrammePage {
+            officer: Some(officer.0.clone()),
+            trimestre: chosen.map(|t| t.to_string()).unwrap_or_default(),
+            linhas,
+            escreve: WRITERS.contains(&officer.0.role),
+        }))
     }
+    .await;
+    shown.unwrap_or_else(|e| error_page(Some(officer.0.clone()), e))
+}
+
+#[derive(Deserialize, Default)]
+struct ItemQuery {
+    item: Option<String>,
+    trimestre: Option<String>,
+}
+
+/// The programme act `act`, checked to be the officer's to file, and where its form is filed.
+fn programme_target(officer: &PageOfficer, act: &str) -> Result<(Place, &'static ActInfo), ApiError> {
+    officer.signed().require(WRITERS)?;
+    let info = programme_item_acts().find(|a| a.name == act).ok_or_else(|| ApiError::NotFound(format!("ato {act}")))?;
+    let place = Place {
+        contexto: "Parceiros da Cidadania · boletim trimestral".into(),
+        voltar: "/parceiros/programa".into(),
+        voltar_texto: "Voltar aos itens do boletim",
+        acao: format!("/parceiros/programa/atos/{}", info.name),
+        versao: String::new(),
+    };
+    Ok((place, info))
+}
+
+async fn programme_form(
+    State(state): State<AppState>,
+    officer: PageOfficer,
+    Path(act): Path<String>,
+    Query(query): Query<ItemQuery>,
+) -> Response {
+    let shown = async {
+        let (mut place, info) = programme_target(&officer, &act)?;
+        let mut filled = Filled::default();
+        if let Some(trimestre) = query.trimestre {
+            filled.values.insert("trimestre".into(), trimestre);
+        }
+        if let Some(text) = query.item {
+            let id = Uuid::parse_str(&text).map_err(|_| ApiError::InvalidInput(format!("item inválido: {text:?}")))?;
+            let programa = programme_state(&state).await?;
+            let item = programa.itens.get(&id).ok_or_else(|| ApiError::NotFound(format!("item {id}")))?;
+            place.contexto = format!("{} · {} ({})", place.contexto, item.titulo, item.trimestre);
+            filled.values.insert("item_id".into(), id.to_string());
+        }
+        Ok::<_, ApiError>(render(&officer, &place, info, &Envelope::default(), &filled, None))
+    }
+    .await;
+    shown.unwrap_or_else(|e| error_page(Some(officer.0.clone()), e))
+}
+
+async fn file_programme_act(
+    State(state): State<AppState>,
+    officer: PageOfficer,
+    Path(act): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let (place, info) = match programme_target(&officer, &act) {
+        Ok(found) => found,
+        Err(e) => return error_page(Some(officer.0.clone()), e),
+    };
+    let (state, signed) = (&state, officer.signed());
+    file(&officer, &place, info, pairs, |json, _| async move {
+        let filed: ProgramaCommand = serde_json::from_value(json.clone())
+            .map_err(|_| ApiError::InvalidInput("ato do programa ilegível".into()))?;
+        programme_act_filed(&state.service, &signed, json.to_string().as_bytes(), None).await?;
+        let filed = &filed;
+        wait_until(|| async move {
+            let programa = programme_state(state).await?;
+            Ok(match filed {
+                ProgramaCommand::IncluirItemBoletim { item_id, .. } => programa.itens.contains_key(item_id),
+                ProgramaCommand::RetirarItemBoletim { item_id, .. } => {
+                    programa.itens.get(item_id).is_some_and(|i| i.retirado.is_some())
+                }
+            })
+        })
+        .await;
+        Ok(match filed {
+            ProgramaCommand::IncluirItemBoletim { trimestre, .. } => {
+                format!("/parceiros/programa?trimestre={trimestre}")
+            }
+            ProgramaCommand::RetirarItemBoletim { .. } => "/parceiros/programa".to_owned(),
+        })
+    })
+    .await
 }
 
 /// One ranking row of the printable bulletin.

@@ -1,5 +1,5 @@
-//! The catalogue test: every act of the catalogue has a form, every form decodes into its
-//! command, the fields marked required are exactly those the command cannot do without, the
+//! The catalogue test: every act of the catalogues (cases and operators, and the Parceiros da
+//! Cidadania programme) has a form, every form decodes into its command, the fields marked required are exactly those the command cannot do without, the
 //! command has no field its form lacks, and every choice offers exactly the command's values.
 
 use std::collections::BTreeSet;
@@ -7,14 +7,31 @@ use std::collections::BTreeSet;
 use serde_json::{json, Value};
 
 use super::*;
-use crate::acts::act_catalogue;
-use crate::{CaseCommand, OperatorCommand};
+use crate::acts::{act_catalogue, programme_act_catalogue, ActInfo};
+use crate::parceiro::programa::ProgramaCommand;
+use crate::{CaseCommand, OperatorCommand, ParceiroCommand};
 
-/// Decodes as a case or an operator act, by the catalogue.
+/// The act whose form holds less than its command: the server builds the bulletin's content
+/// and digest (`emitir_boletim` takes only the agreement and the quarter from the officer).
+const SERVER_COMPLETED: &[&str] = &["emitir_boletim"];
+
+/// Every act with a form that the form alone completes.
+fn formed_acts() -> impl Iterator<Item = &'static ActInfo> {
+    act_catalogue().iter().chain(programme_act_catalogue().iter().filter(|a| !SERVER_COMPLETED.contains(&a.name)))
+}
+
+/// Decodes as a case, operator, partner or programme act, by the catalogue.
 /// Also checks that the decoded command names itself (`act()`) as the catalogue does.
 fn decodes(act: &str, value: Value) -> Result<Value, String> {
     let info = crate::acts::find_act(act).unwrap();
-    let (name, json) = if info.families.is_empty() {
+    let programme = programme_act_catalogue().iter().any(|a| a.name == act);
+    let (name, json) = if programme && <ParceiroCommand as strum::VariantNames>::VARIANTS.contains(&act) {
+        let command = serde_json::from_value::<ParceiroCommand>(value).map_err(|e| e.to_string())?;
+        (command.act(), serde_json::to_value(command).unwrap())
+    } else if programme {
+        let command = serde_json::from_value::<ProgramaCommand>(value).map_err(|e| e.to_string())?;
+        (command.act(), serde_json::to_value(command).unwrap())
+    } else if info.families.is_empty() {
         let command = serde_json::from_value::<OperatorCommand>(value).map_err(|e| e.to_string())?;
         (command.act(), serde_json::to_value(command).unwrap())
     } else {
@@ -34,7 +51,7 @@ fn full_json(act: &str) -> Value {
 
 #[test]
 fn every_act_of_the_catalogue_has_a_form_that_decodes_into_its_command() {
-    for info in act_catalogue() {
+    for info in formed_acts() {
         let described = fields(info.name).unwrap_or_else(|| panic!("{}: ato sem formulário", info.name));
         let round_trip = decodes(info.name, full_json(info.name))
             .unwrap_or_else(|e| panic!("{}: o JSON do formulário não é o do ato: {e}", info.name));
@@ -47,7 +64,7 @@ fn every_act_of_the_catalogue_has_a_form_that_decodes_into_its_command() {
 
 #[test]
 fn required_marks_match_what_the_command_cannot_do_without() {
-    for info in act_catalogue() {
+    for info in formed_acts() {
         let described = fields(info.name).unwrap();
         for field in described {
             let mut values = probe_values(described);
@@ -87,9 +104,10 @@ fn required_marks_match_what_the_command_cannot_do_without() {
 fn accepted_values(act: &str, field: &Field, nested: Option<&str>) -> BTreeSet<String> {
     let mut value = full_json(act);
     let slot = &mut value[field.name];
-    match nested {
-        Some(tag) => slot[tag] = json!("__nenhum__"),
-        None => *slot = json!("__nenhum__"),
+    match (nested, field.kind) {
+        (Some(tag), _) => slot[tag] = json!("__nenhum__"),
+        (None, Kind::Choices(_)) => *slot = json!(["__nenhum__"]),
+        (None, _) => *slot = json!("__nenhum__"),
     }
     let message = decodes(act, value).expect_err("a value outside the list is refused");
     let list = message.split("expected").nth(1).unwrap_or_else(|| panic!("{act}.{}: {message}", field.name));
@@ -98,11 +116,11 @@ fn accepted_values(act: &str, field: &Field, nested: Option<&str>) -> BTreeSet<S
 
 #[test]
 fn every_choice_offers_exactly_the_values_of_its_command() {
-    for info in act_catalogue() {
+    for info in formed_acts() {
         for field in fields(info.name).unwrap() {
             let offered = |options: &[Choice]| options.iter().map(|(v, _)| (*v).to_owned()).collect::<BTreeSet<_>>();
             match field.kind {
-                Kind::Choice(options) if field.name != "canal" && field.name != "uf" => {
+                Kind::Choice(options) | Kind::Choices(options) if field.name != "canal" && field.name != "uf" => {
                     assert_eq!(
                         offered(options),
                         accepted_values(info.name, field, None),

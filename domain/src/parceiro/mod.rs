@@ -38,7 +38,7 @@ use acordo::{
 pub const NORM: &str = "Lei 9.961/2000 art. 4 XXXVI; Lei 8.078/1990";
 /// Agreements the public administration signs: Lei 8.666/1993 art. 116 when the programme began,
 /// Lei 14.133/2021 art. 184 today.
-const NORM_ACORDO: &str =
+pub(crate) const NORM_ACORDO: &str =
     "Lei 9.961/2000 art. 4 XXXVI; Lei 8.078/1990; Lei 8.666/1993 art. 116; Lei 14.133/2021 art. 184";
 
 /// The kind of institution a partner is.
@@ -161,7 +161,7 @@ pub enum ParceiroEvent {
 
 /// Acts on a partner (the JSON `act` tag is the catalogue name). Acts on an agreement name it by
 /// its number (`acordo`), compared by letters and digits only.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantNames)]
 #[serde(tag = "act", rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum ParceiroCommand {
@@ -236,6 +236,9 @@ pub enum ParceiroCommand {
 }
 
 impl ParceiroCommand {
+    /// The act that registers a partner, the first of its stream.
+    pub const REGISTRATION: &'static str = "cadastrar_parceiro";
+
     /// The catalogue name of the act.
     pub fn act(&self) -> &'static str {
         self.into()
@@ -684,6 +687,20 @@ mod tests {
             let unknown = errors.iter().filter(|e| e.contains("unknown variant")).count();
             assert_eq!(unknown, 1, "{}: {errors:?}", info.name);
         }
+    }
+
+    #[test]
+    fn the_partner_acts_are_those_of_a_partner_stream_after_its_registration() {
+        use strum::VariantNames;
+        let partner: Vec<&str> = crate::acts::partner_acts().map(|a| a.name).collect();
+        let items: Vec<&str> = crate::acts::programme_item_acts().map(|a| a.name).collect();
+        assert!(ParceiroCommand::VARIANTS.contains(&ParceiroCommand::REGISTRATION));
+        assert!(
+            !partner.contains(&ParceiroCommand::REGISTRATION) && partner.contains(&"assinar_acordo"),
+            "{partner:?}"
+        );
+        assert_eq!(items, ["incluir_item_boletim", "retirar_item_boletim"]);
+        assert_eq!(partner.len() + items.len() + 1, crate::acts::programme_act_catalogue().len());
     }
 
     #[test]

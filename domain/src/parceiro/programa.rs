@@ -73,7 +73,7 @@ pub enum ProgramaEvent {
 }
 
 /// Acts on the programme stream.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::VariantNames)]
 #[serde(tag = "act", rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum ProgramaCommand {

@@ -104,6 +104,40 @@ impl Uf {
         CODES[self as usize]
     }
 
+    /// The UF's name (`São Paulo`).
+    pub fn name(self) -> &'static str {
+        const NAMES: [&str; 27] = [
+            "Acre",
+            "Alagoas",
+            "Amapá",
+            "Amazonas",
+            "Bahia",
+            "Ceará",
+            "Distrito Federal",
+            "Espírito Santo",
+            "Goiás",
+            "Maranhão",
+            "Mato Grosso",
+            "Mato Grosso do Sul",
+            "Minas Gerais",
+            "Pará",
+            "Paraíba",
+            "Paraná",
+            "Pernambuco",
+            "Piauí",
+            "Rio de Janeiro",
+            "Rio Grande do Norte",
+            "Rio Grande do Sul",
+            "Rondônia",
+            "Roraima",
+            "Santa Catarina",
+            "São Paulo",
+            "Sergipe",
+            "Tocantins",
+        ];
+        NAMES[self as usize]
+    }
+
     /// Parses a two-letter code, case-insensitively.
     ///
     /// # Errors
