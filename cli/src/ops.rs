@@ -119,7 +119,7 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(listen).await?;
     tracing::info!(%listen, backend = store.backend_name(), instance = %board.instance(), "Autos no ar: http://{listen}/");
     let state = AppState::new(store.clone(), board.clone(), metrics, Arc::new(rules), master_key()?)
-        .checking_heads(crate::trust::files())
+        .checking_heads(crate::trust::files()?)
         .with_secure_cookie(secure_cookie);
     autos_api::serve::serve(listener, router(state), limits, shutdown_signal()).await?;
     runner::step_down(store.as_ref(), &board, runners).await;
@@ -130,11 +130,17 @@ pub async fn serve(
 /// the head of each new checkpoint, woken by commits and at least every [`SEAL_INTERVAL`]. A
 /// log that no longer matches its heads is neither sealed nor signed: `autos verify` says why.
 async fn seal_forever(store: Arc<dyn EventStore>, key: autos_store::tree_heads::SigningKey) {
-    let witness = crate::trust::witness();
+    let (witness, files) = match (crate::trust::witness(), crate::trust::files()) {
+        (Ok(witness), Ok(files)) => (witness, files),
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::error!(error = %e, "the witnesses are misconfigured; not sealing");
+            return;
+        }
+    };
     let leaves = loop {
-        match crate::trust::files().check(store.as_ref()).await {
+        match files.check(store.as_ref()).await {
             Ok(check) if check.problems.is_empty() => {
-                if let Err(e) = crate::trust::witness_unwitnessed(&check) {
+                if let Err(e) = crate::trust::witness_unwitnessed(&check).await {
                     tracing::warn!(error = %e, "the witness lacks heads and cannot be written");
                 }
                 break check.leaves;
@@ -232,7 +238,7 @@ pub async fn verify(url: &str, mode: VerifyMode) -> Result<(), CliError> {
     }
     let key = crate::trust::existing_signing_key()?;
     let bar = spinner("verificando");
-    let files = crate::trust::files();
+    let files = crate::trust::files()?;
     let full = integrity::verify_and_seal(store.as_ref(), Some(&files), &|n| bar.set_position(n as u64)).await?;
     bar.finish_and_clear();
     let heads = full.heads.unwrap_or_default();
@@ -243,10 +249,10 @@ pub async fn verify(url: &str, mode: VerifyMode) -> Result<(), CliError> {
         println!("Nada foi selado: o registro não confere com o que foi selado ou assinado.");
         return Err(CliError::IntegrityFailed(report.problems.len()));
     }
-    crate::trust::witness_unwitnessed(&heads)?;
+    crate::trust::witness_unwitnessed(&heads).await?;
     match key {
         Some(key) => {
-            let mut notary = tree_heads::Notary::new(key, crate::trust::witness(), heads.leaves);
+            let mut notary = tree_heads::Notary::new(key, crate::trust::witness()?, heads.leaves);
             crate::trust::sign_latest(&mut notary, store.as_ref()).await?;
         }
         None => println!(

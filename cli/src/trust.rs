@@ -21,19 +21,30 @@ const KEYRING_FILE: &str = "./autos.signing.pub";
 /// The witness directory: every signed head is appended there too.
 const WITNESS_DIR: &str = "./autos.witness";
 
-/// The witnesses: the directory beside the key file, and those `AUTOS_WITNESS_DIRS` names
-/// (separated by `:`, e.g. a mount of another machine), each getting every signed head.
-pub fn witness() -> Witness {
+/// The witnesses: the directory beside the key file, the directories `AUTOS_WITNESS_DIRS` names
+/// (separated by `:`, e.g. a mount of another machine) and the databases `AUTOS_WITNESS_DATABASES`
+/// names (URLs separated by spaces: `sqlite:/mnt/outra/testemunha.db`,
+/// `postgres://testemunha@outro-servidor/autos_testemunha`), each getting every signed head.
+///
+/// # Errors
+/// `Store` (`Witness`) for a database URL of neither kind.
+pub fn witness() -> Result<Witness, CliError> {
     let mut dirs = vec![std::path::PathBuf::from(WITNESS_DIR)];
     if let Some(more) = std::env::var_os("AUTOS_WITNESS_DIRS") {
         dirs.extend(std::env::split_paths(&more).filter(|d| !d.as_os_str().is_empty()));
     }
-    Witness::in_dirs(&dirs)
+    let databases: Vec<String> = std::env::var("AUTOS_WITNESS_DATABASES")
+        .map(|urls| urls.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default();
+    Ok(Witness::in_dirs(&dirs).and_databases(&databases)?)
 }
 
-/// The keyring and the witness, which heads are checked from.
-pub fn files() -> TrustFiles {
-    TrustFiles { keyring: KEYRING_FILE.into(), witness: witness() }
+/// The keyring and the witnesses, which heads are checked from.
+///
+/// # Errors
+/// As [`witness`].
+pub fn files() -> Result<TrustFiles, CliError> {
+    Ok(TrustFiles { keyring: KEYRING_FILE.into(), witness: witness()? })
 }
 
 /// The server's signing key: [`existing_signing_key`], or a fresh one written to
@@ -75,10 +86,10 @@ pub fn existing_signing_key() -> Result<Option<SigningKey>, CliError> {
 /// # Errors
 /// `IntegrityFailed` when a head is missing, unsigned or no longer matched; `Store` on faults.
 pub async fn check_heads(store: &dyn EventStore) -> Result<HeadCheck, CliError> {
-    let check = files().check(store).await?;
+    let check = files()?.check(store).await?;
     println!("{} cabeçalhos assinados verificados (banco e testemunha).", check.heads_checked);
     if check.problems.is_empty() {
-        witness_unwitnessed(&check)?;
+        witness_unwitnessed(&check).await?;
         return Ok(check);
     }
     print_problems(&check.problems);
@@ -89,9 +100,9 @@ pub async fn check_heads(store: &dyn EventStore) -> Result<HeadCheck, CliError> 
 /// Gives each witness the verified heads it lacks.
 ///
 /// # Errors
-/// `Store` (`TrustFile`) when a witness cannot be written.
-pub fn witness_unwitnessed(check: &HeadCheck) -> Result<(), CliError> {
-    Ok(witness().append_where_missing(&check.unwitnessed)?)
+/// `Store` (`TrustFile`, `Witness`) when a witness cannot be written.
+pub async fn witness_unwitnessed(check: &HeadCheck) -> Result<(), CliError> {
+    Ok(witness()?.append_where_missing(&check.unwitnessed).await?)
 }
 
 /// Prints each problem found.
@@ -145,7 +156,7 @@ pub fn kept_head(text: &str) -> Result<Option<TreeHead>, CliError> {
 /// # Errors
 /// `IntegrityFailed` when it does not hold, `Store` on faults.
 pub async fn verify_against_head(store: &dyn EventStore, head: &TreeHead) -> Result<(), CliError> {
-    let why = match files().check_signature(head)? {
+    let why = match files()?.check_signature(head)? {
         SignatureCheck::Valid => {
             let leaves = Leaves::read(store, Some(head.position)).await?;
             if leaves.matches(head) {
@@ -230,7 +241,7 @@ pub async fn keys_rotate(url: &str, officer: Option<uuid::Uuid>) -> Result<(), C
     print_public(&new);
     println!("Reinicie `autos serve`: até lá ele assina com a chave anterior, que segue válida.");
     autos_store::integrity::seal_all(store.as_ref()).await?;
-    sign_latest(&mut Notary::new(new, witness(), check.leaves), store.as_ref()).await
+    sign_latest(&mut Notary::new(new, witness()?, check.leaves), store.as_ref()).await
 }
 
 /// `autos proof check`: verifies a receipt (`GET /api/v1/audit/proof/{position}`) or a

@@ -4,7 +4,8 @@
 //! `autos verify` finds a log whose last events were removed and whose heads and checkpoints
 //! were wiped from the witness alone, names the first bad position, and seals nothing — nor
 //! does a server started on it, whose background verification (`POST`, then `GET
-//! /api/v1/audit/verify`) reports the same.
+//! /api/v1/audit/verify`) reports the same; and a witness database elsewhere finds it after the
+//! witness directory beside the key was removed too.
 
 mod support;
 
@@ -147,6 +148,52 @@ async fn sqlite_signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_lo
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_log() {
     signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_log(Backend::Postgres).await;
+}
+
+/// A witness database on another machine (here an SQLite file outside the installation's
+/// directory): an attacker who holds the server — its database and the witness directory beside
+/// the key — removes the last act, every head and checkpoint, and the witness directory; `autos
+/// verify` still finds it from the witness database, and without that database it could not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_witness_database_elsewhere_finds_a_cut_log_whose_local_witness_was_removed_too() {
+    let db = TestDb::new(Backend::Sqlite);
+    let elsewhere = std::env::temp_dir().join(format!("autos-testemunha-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let url = format!("sqlite:{}", elsewhere.join("testemunha.db").display());
+    let witnessed = [("AUTOS_WITNESS_DATABASES", url.as_str())];
+    let admin = db.officer("admin");
+    let attendant = db.officer("atendente");
+    let auditor = db.officer("auditor");
+    let serve = Serve::start(&db, &witnessed).await;
+    register_operator(&serve.base, &admin).await;
+    let mut last = 0;
+    for _ in 0..2 {
+        let answer = post(&client(), &serve.base, "/api/v1/cases", &attendant, &demanda(), &[]).await;
+        assert_eq!(answer.status, Some(201), "{:?}", answer.body);
+        last = positions(&answer)[0];
+        let end = *positions(&answer).last().unwrap();
+        eventually(Duration::from_secs(60), "a signed head covering the act", || async {
+            let (status, receipt) = get(&serve.base, &format!("/api/v1/audit/proof/{end}"), &auditor).await;
+            status == 200 && receipt["head"]["position"].as_i64() == Some(end)
+        })
+        .await;
+    }
+    drop(serve);
+    assert!(db.autos_with(&witnessed, &["verify"]).status.success());
+
+    let cut = format!("DELETE FROM events WHERE position >= {last}");
+    db.tamper(&[&cut, "DELETE FROM tree_heads", "DELETE FROM seal_checkpoints", "DELETE FROM position_gaps"]).await;
+    std::fs::remove_dir_all(db.dir.join("autos.witness")).unwrap();
+    let found = db.autos_with(&witnessed, &["verify"]);
+    let report = stdout(&found);
+    assert_eq!(found.status.code(), Some(2), "{report}");
+    assert!(report.contains("cabeçalho assinado ausente do banco"), "{report}");
+    assert!(report.contains(&format!("posição={last}")), "the first act removed is named: {report}");
+    assert_eq!(db.scalar("SELECT count(*) FROM seal_checkpoints").await, 0, "verify sealed nothing");
+    // Without the witness database, nothing outside the server remembers the heads.
+    let blind = db.autos(&["verify"]);
+    assert!(blind.status.success(), "{}", stdout(&blind));
+    std::fs::remove_dir_all(elsewhere).unwrap();
 }
 
 /// Keys: a second `create` is refused; after a rotation the old heads still verify and new

@@ -25,6 +25,9 @@ pub enum StoreError {
     /// parsed.
     #[error("tree-head file: {0}")]
     TrustFile(String),
+    /// A witness database of the signed tree heads cannot be reached, read or written.
+    #[error("witness: {0}")]
+    Witness(String),
     /// A stored row cannot be decoded (corruption or a schema the code does not know).
     #[error("corrupt stored row: {0}")]
     Corrupt(String),

@@ -37,6 +37,7 @@ mod tables;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tree_heads;
+pub mod witness;
 
 use std::collections::HashSet;
 use std::sync::Arc;

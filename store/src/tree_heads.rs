@@ -3,7 +3,7 @@
 //! position order, each `position ‖ hash` with the hash recomputed from the event's content. A
 //! head — tree size, last position, root, instant — is signed with Ed25519 by a key kept in a
 //! file outside the database, recorded in the append-only `tree_heads` and appended to a
-//! [`Witness`], a file outside the database too. [`check`] compares the log with every head the
+//! [`Witness`] outside the database too (`crate::witness`). [`check`] compares the log with every head the
 //! database and the witness hold, before anything new is sealed; a [`Receipt`] proves one event
 //! is in the log, and a [`Consistency`] that a later head extends an earlier one, to anyone who
 //! holds the public key.
@@ -13,7 +13,7 @@
 //! log never introduced before the head's position is reported, so a key slipped into the
 //! keyring file leaves a trace or a finding.
 //!
-//! It owns the formats of the key, keyring and witness files and the bytes that are signed;
+//! It owns the formats of the key and keyring files and the bytes that are signed;
 //! where the files live is the caller's choice (`autos` keeps them beside the master key).
 
 use std::io::Write;
@@ -29,6 +29,8 @@ use sha2::{Digest, Sha256};
 use crate::hashing::{now_micros, stored_event_hash};
 use crate::integrity::{Problem, ProblemKind};
 use crate::merkle::{self, Frontier, Hash};
+use crate::witness::union;
+pub use crate::witness::Witness;
 use crate::{
     AppendBatch, AppendOutcome, EventStore, ExpectedVersion, NewEvent, Provenance, StoreError, StoredEvent,
     StreamAppend, TreeHead,
@@ -268,7 +270,7 @@ impl Keyring {
         if Self::load(path)?.0.contains(key) {
             return Ok(());
         }
-        append_line(path, &key.to_base64())
+        append_synced_line(path, &key.to_base64())
     }
 
     /// The id of the keyring's first key, the one that needs no rotation event.
@@ -293,7 +295,8 @@ impl Keyring {
 }
 
 /// Appends one line to `path`, creating it, and syncs file (and, when new, its directory).
-fn append_line(path: &Path, line: &str) -> Result<(), StoreError> {
+/// Appends one line to a file and syncs it (and, for a new file, its directory).
+pub(crate) fn append_synced_line(path: &Path, line: &str) -> Result<(), StoreError> {
     let created = !path.exists();
     let appended = std::fs::OpenOptions::new().append(true).create(true).open(path).and_then(|mut f| {
         writeln!(f, "{line}")?;
@@ -302,98 +305,6 @@ fn append_line(path: &Path, line: &str) -> Result<(), StoreError> {
     appended
         .and_then(|()| if created { sync_parent(path) } else { Ok(()) })
         .map_err(|e| file_error("cannot append to", path, e))
-}
-
-/// The witnesses outside the database: directories (another disk, a mount of another
-/// machine) whose `heads.jsonl` gets every signed head, one JSON object a line, appended and
-/// synced before the head is reported signed. What they hold is checked together: a head any
-/// of them holds must be in the database as it holds it, so two witnesses that disagree (a fork)
-/// or a head one of them lacks in the database are findings.
-#[derive(Debug, Clone)]
-pub struct Witness {
-    files: Vec<PathBuf>,
-}
-
-impl Witness {
-    /// The witness kept in `dir` (created on the first head).
-    pub fn in_dir(dir: &Path) -> Self {
-        Self::in_dirs(&[dir.to_path_buf()])
-    }
-
-    /// The witnesses kept in `dirs`, each created on its first head.
-    pub fn in_dirs(dirs: &[PathBuf]) -> Self {
-        Witness { files: dirs.iter().map(|dir| dir.join("heads.jsonl")).collect() }
-    }
-
-    /// Appends a head to every witness.
-    ///
-    /// # Errors
-    /// `TrustFile` when a directory or file cannot be written.
-    pub fn append(&self, head: &TreeHead) -> Result<(), StoreError> {
-        self.files.iter().try_for_each(|file| append_head(file, head))
-    }
-
-    /// Appends to each witness the heads of `heads` it lacks (a witness added later, or one a
-    /// signer stopped before reaching), in order; each file is read once.
-    ///
-    /// # Errors
-    /// `TrustFile` when a file cannot be read or written.
-    pub fn append_where_missing(&self, heads: &[TreeHead]) -> Result<(), StoreError> {
-        for file in &self.files {
-            let held = heads_of(file)?;
-            for head in heads.iter().filter(|h| !held.contains(h)) {
-                append_head(file, head)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Every head any witness holds, each once, in the order the first witness to hold it
-    /// witnessed it; none when nothing was witnessed yet.
-    ///
-    /// # Errors
-    /// `TrustFile` when a file cannot be read or a line is not a head.
-    pub fn heads(&self) -> Result<Vec<TreeHead>, StoreError> {
-        Ok(union(&self.heads_by_file()?))
-    }
-
-    /// What each witness holds, in the order of the witnesses.
-    fn heads_by_file(&self) -> Result<Vec<Vec<TreeHead>>, StoreError> {
-        self.files.iter().map(|file| heads_of(file)).collect()
-    }
-}
-
-/// The heads of several witnesses, each once, in first-witnessed order.
-fn union(by_file: &[Vec<TreeHead>]) -> Vec<TreeHead> {
-    let mut all: Vec<TreeHead> = Vec::new();
-    for head in by_file.iter().flatten() {
-        if !all.contains(head) {
-            all.push(head.clone());
-        }
-    }
-    all
-}
-
-fn append_head(file: &Path, head: &TreeHead) -> Result<(), StoreError> {
-    if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| file_error("cannot create", dir, e))?;
-    }
-    let line = serde_json::to_string(head).map_err(|e| file_error("cannot encode a head for", file, e))?;
-    append_line(file, &line)
-}
-
-/// The heads one witness file holds, in order.
-fn heads_of(file: &Path) -> Result<Vec<TreeHead>, StoreError> {
-    let text = match std::fs::read_to_string(file) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(file_error("cannot read", file, e)),
-    };
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .enumerate()
-        .map(|(i, l)| serde_json::from_str(l).map_err(|e| file_error(&format!("line {} of", i + 1), file, e)))
-        .collect()
 }
 
 /// The files heads are checked from, outside the database: the keyring and the witness.
@@ -579,7 +490,7 @@ impl Notary {
         if !store.record_tree_head(&head).await? {
             return Ok(None);
         }
-        self.witness.append(&head)?;
+        self.witness.append(&head).await?;
         Ok(Some(head))
     }
 }
@@ -626,8 +537,8 @@ pub async fn check_leaves(
     leaves: Leaves,
 ) -> Result<HeadCheck, StoreError> {
     let recorded = store.tree_heads().await?;
-    let witnessed_by_file = witness.heads_by_file()?;
-    let witnessed = union(&witnessed_by_file);
+    let witnessed_by_witness = witness.heads_by_witness().await?;
+    let witnessed = union(&witnessed_by_witness);
     let mut problems = Vec::new();
     for w in &witnessed {
         let detail = match recorded.iter().find(|r| r.tree_size == w.tree_size) {
@@ -707,7 +618,7 @@ pub async fn check_leaves(
         break;
     }
     let unwitnessed =
-        matched.into_iter().filter(|h| !witnessed_by_file.iter().all(|held| held.contains(h))).cloned().collect();
+        matched.into_iter().filter(|h| !witnessed_by_witness.iter().all(|held| held.contains(h))).cloned().collect();
     Ok(HeadCheck { heads_checked, problems, leaves, unwitnessed })
 }
 
@@ -892,20 +803,6 @@ mod tests {
         let loaded = SigningKey::load(&path).unwrap().expect("written");
         assert_eq!(loaded.public_key(), key.public_key());
         assert!(!format!("{loaded:?}").contains(&key.to_base64()));
-        std::fs::remove_dir_all(dir).unwrap();
-    }
-
-    #[test]
-    fn a_witness_gives_back_what_it_was_given() {
-        let dir = std::env::temp_dir().join(format!("autos-witness-{}", uuid::Uuid::new_v4().simple()));
-        let witness = Witness::in_dir(&dir);
-        assert!(witness.heads().unwrap().is_empty());
-        let key = SigningKey::generate();
-        witness.append(&head(&key)).unwrap();
-        witness.append(&head(&key)).unwrap();
-        assert_eq!(witness.heads().unwrap(), vec![head(&key)], "each head once, however often held");
-        let lines = std::fs::read_to_string(dir.join("heads.jsonl")).unwrap().lines().count();
-        assert_eq!(lines, 2, "appended as given");
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

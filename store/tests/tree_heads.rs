@@ -2,7 +2,8 @@
 //! tampering — an event changed with its hash recomputed, one deleted (a gap inserted to explain
 //! it or not), two swapped, the last ones cut off, the heads and checkpoints wiped, a head
 //! forged — is found by
-//! `tree_heads::check` from the witness and the signed heads alone, at the first bad position;
+//! `tree_heads::check` from the witness (a directory, or another database) and the signed heads
+//! alone, at the first bad position;
 //! receipts and consistency proofs verify with the public key only.
 
 use std::path::PathBuf;
@@ -28,11 +29,16 @@ struct Trust {
 
 impl Trust {
     fn new() -> Trust {
+        Trust::witnessed_by(|dir| Witness::in_dir(&dir.join("witness")))
+    }
+
+    /// The files in a directory of the test's own, and the witnesses `witness` names in it.
+    fn witnessed_by(witness: impl FnOnce(&std::path::Path) -> Witness) -> Trust {
         let dir = std::env::temp_dir().join(format!("autos-trust-{}", Uuid::new_v4().simple()));
         std::fs::create_dir_all(&dir).unwrap();
         let key = SigningKey::generate();
         let keyring = Keyring::parse(&key.public_key().to_base64()).unwrap();
-        let witness = Witness::in_dir(&dir.join("witness"));
+        let witness = witness(&dir);
         let first_key = key.to_base64();
         let notary = Notary::new(key, witness.clone(), Leaves::default());
         Trust { dir, keyring, witness, notary, first_key }
@@ -182,7 +188,7 @@ autos_store::on_both_backends!(
         assert!(check.problems.is_empty(), "{:?}", check.problems);
         assert_eq!(check.heads_checked, 6);
         let heads = store.tree_heads().await.unwrap();
-        assert_eq!(heads, trust.witness.heads().unwrap());
+        assert_eq!(heads, trust.witness.heads().await.unwrap());
         let latest = heads.last().unwrap();
         for ev in &events {
             let receipt = Receipt::build(&check.leaves, latest, ev).expect("covered by the head");
@@ -221,7 +227,7 @@ autos_store::on_both_backends!(
         assert_eq!(first_mismatch(&problems).position, Some(target.position));
         // No receipt leads the changed event to a head the witness holds.
         let leaves = Leaves::read(s.store().as_ref(), None).await.unwrap();
-        let witnessed = trust.witness.heads().unwrap().pop().unwrap();
+        let witnessed = trust.witness.heads().await.unwrap().pop().unwrap();
         let changed = s.store().read_all(target.position - 1, 1).await.unwrap().remove(0);
         assert_eq!(Receipt::build(&leaves, &witnessed, &changed), None);
     }
@@ -296,6 +302,38 @@ autos_store::on_both_backends!(
         assert!(mismatch.detail.contains("só 4"), "{}", mismatch.detail);
     }
 
+    /// A witness that is a database of the other kind (a PostgreSQL database for the SQLite log,
+    /// an SQLite file for the PostgreSQL log), and no witness directory at all.
+    async fn a_witness_database_alone_finds_wiped_heads_and_the_last_events_cut_off(s: &Subject) {
+        let (url, pg_database) = match s {
+            Subject::Sqlite(..) => {
+                let name = format!("autos_t_{}", Uuid::new_v4().simple());
+                let admin = sqlx::PgPool::connect(&autos_store::testing::pg_admin_url()).await.unwrap();
+                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
+                let base = autos_store::testing::pg_admin_url();
+                (format!("{}/{name}", base.rsplit_once('/').unwrap().0), Some((admin, name)))
+            }
+            Subject::Postgres(..) => {
+                let file = std::env::temp_dir().join(format!("autos-witness-{}.db", Uuid::new_v4().simple()));
+                (format!("sqlite:{}", file.display()), None)
+            }
+        };
+        let mut trust = Trust::witnessed_by(|_| Witness::default().and_databases(std::slice::from_ref(&url)).unwrap());
+        let events = seed(s, &mut trust).await;
+        assert_eq!(trust.witness.heads().await.unwrap().len(), 6, "every head witnessed in {url}");
+        let cut = format!("DELETE FROM events WHERE position >= {}", events[4].position);
+        let mut statements = vec![cut.as_str()];
+        statements.extend(WIPE_HEADS_AND_CHECKPOINTS);
+        s.tamper(&statements).await;
+        let problems = trust.check(s.store().as_ref()).await;
+        assert_eq!(problems.iter().filter(|p| p.kind == ProblemKind::HeadMissing).count(), 6, "{problems:?}");
+        assert_eq!(first_mismatch(&problems).position, Some(events[4].position), "{problems:?}");
+        drop(trust);
+        if let Some((admin, name)) = pg_database {
+            sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&admin).await.unwrap();
+        }
+    }
+
     async fn a_second_witness_added_later_gets_the_history_and_a_fork_between_witnesses_is_found(s: &Subject) {
         let mut trust = Trust::new();
         seed(s, &mut trust).await;
@@ -304,13 +342,13 @@ autos_store::on_both_backends!(
         let check = tree_heads::check(s.store().as_ref(), &trust.keyring, &trust.witness).await.unwrap();
         assert!(check.problems.is_empty(), "{:?}", check.problems);
         assert_eq!(check.unwitnessed.len(), 6, "the new witness lacks every head");
-        trust.witness.append_where_missing(&check.unwitnessed).unwrap();
+        trust.witness.append_where_missing(&check.unwitnessed).await.unwrap();
         let lines = |dir: &PathBuf| std::fs::read_to_string(dir.join("heads.jsonl")).unwrap().lines().count();
         assert_eq!((lines(&first), lines(&second)), (6, 6), "given the history, nothing written twice");
         // The second witness is made to hold another head for the last tree size: a fork.
         let mut forked = s.store().tree_heads().await.unwrap().pop().unwrap();
         forked.root[0] ^= 1;
-        Witness::in_dir(&second).append(&forked).unwrap();
+        Witness::in_dir(&second).append(&forked).await.unwrap();
         let problems = trust.check(s.store().as_ref()).await;
         let found =
             problems.iter().find(|p| p.kind == ProblemKind::HeadMissing).unwrap_or_else(|| panic!("{problems:?}"));

@@ -83,6 +83,16 @@ impl TestDb {
         autos_in(&self.dir, &self.url, args)
     }
 
+    /// [`TestDb::autos`] with extra environment.
+    pub fn autos_with(&self, env: &[(&str, &str)], args: &[&str]) -> Output {
+        let mut command = Command::new(AUTOS);
+        command.args(args).current_dir(&self.dir).env("DATABASE_URL", &self.url).env("RUST_LOG", "warn");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        command.stdin(Stdio::null()).output().unwrap()
+    }
+
     /// A new officer of `role` and its bearer token (the last line `officer add` prints).
     pub fn officer(&self, role: &str) -> String {
         let out = self.autos(&["officer", "add", "--name", &format!("Servidor {role}"), "--role", role]);
