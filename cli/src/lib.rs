@@ -4,7 +4,8 @@
 //!
 //! # Layout
 //! - [`ops`]: serve, migrate, verify, rules, rebuild, replay, officers, `lgpd forget`, the rule book in force.
-//! - [`trust`]: the signed tree heads' files, `autos keys`, the head check, `autos proof check`.
+//! - [`trust`]: the signed tree heads' files, `autos keys`, the head check, `autos proof check`;
+//!   [`witness_service`]: `autos witness serve`, a witness for another machine.
 //! - [`backup`]: `autos backup` and `autos restore` on both backends.
 //! - [`demo`]: the demonstration history of ANS's 2000–2003 report (its tables in `cli/data/`).
 //! - [`import`]: operator registers (the seed report and every CADOP layout ANS published) and the IBGE municipalities;
@@ -24,5 +25,6 @@ pub mod import;
 pub mod imports;
 pub mod ops;
 pub mod trust;
+pub mod witness_service;
 
 pub use error::CliError;

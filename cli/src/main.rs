@@ -87,6 +87,11 @@ enum Command {
         #[command(subcommand)]
         action: KeysAction,
     },
+    /// A witness of another installation's signed tree heads, for a machine of its own.
+    Witness {
+        #[command(subcommand)]
+        action: WitnessAction,
+    },
     /// Proofs for outsiders, checked without the database.
     Proof {
         #[command(subcommand)]
@@ -153,6 +158,22 @@ enum KeysAction {
         /// The admin carrying out the rotation (default: the first active admin).
         #[arg(long)]
         officer: Option<Uuid>,
+    },
+}
+
+#[derive(Subcommand)]
+enum WitnessAction {
+    /// Keep every head POSTed to /cabecalhos that the keyring verifies, and give them back on GET.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        listen: SocketAddr,
+        /// Directory whose heads.jsonl keeps the heads.
+        #[arg(long)]
+        dir: std::path::PathBuf,
+        /// The installation's public keys (a copy of its autos.signing.pub).
+        #[arg(long)]
+        keyring: std::path::PathBuf,
     },
 }
 
@@ -303,6 +324,9 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Keys { action: KeysAction::Create } => autos_cli::trust::keys_create(),
         Command::Keys { action: KeysAction::Rotate { officer } } => autos_cli::trust::keys_rotate(&url, officer).await,
+        Command::Witness { action: WitnessAction::Serve { listen, dir, keyring } } => {
+            autos_cli::witness_service::serve(listen, &dir, &keyring).await
+        }
         Command::Proof { action: ProofAction::Check { public_key, proof } } => {
             autos_cli::trust::proof_check(&public_key, &proof)
         }

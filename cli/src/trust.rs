@@ -22,21 +22,22 @@ const KEYRING_FILE: &str = "./autos.signing.pub";
 const WITNESS_DIR: &str = "./autos.witness";
 
 /// The witnesses: the directory beside the key file, the directories `AUTOS_WITNESS_DIRS` names
-/// (separated by `:`, e.g. a mount of another machine) and the databases `AUTOS_WITNESS_DATABASES`
-/// names (URLs separated by spaces: `sqlite:/mnt/outra/testemunha.db`,
-/// `postgres://testemunha@outro-servidor/autos_testemunha`), each getting every signed head.
+/// (separated by `:`, e.g. a mount of another machine) and the databases and services
+/// `AUTOS_WITNESS_URLS` names (separated by spaces: `sqlite:/mnt/outra/testemunha.db`,
+/// `postgres://testemunha@outro-servidor/autos_testemunha`,
+/// `https://testemunha.exemplo.gov.br/cabecalhos`), each getting every signed head.
 ///
 /// # Errors
-/// `Store` (`Witness`) for a database URL of neither kind.
+/// `Store` (`Witness`) for a URL of none of those kinds.
 pub fn witness() -> Result<Witness, CliError> {
     let mut dirs = vec![std::path::PathBuf::from(WITNESS_DIR)];
     if let Some(more) = std::env::var_os("AUTOS_WITNESS_DIRS") {
         dirs.extend(std::env::split_paths(&more).filter(|d| !d.as_os_str().is_empty()));
     }
-    let databases: Vec<String> = std::env::var("AUTOS_WITNESS_DATABASES")
+    let urls: Vec<String> = std::env::var("AUTOS_WITNESS_URLS")
         .map(|urls| urls.split_whitespace().map(str::to_owned).collect())
         .unwrap_or_default();
-    Ok(Witness::in_dirs(&dirs).and_databases(&databases)?)
+    Ok(Witness::in_dirs(&dirs).and_urls(&urls)?)
 }
 
 /// The keyring and the witnesses, which heads are checked from.

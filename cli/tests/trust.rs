@@ -4,8 +4,9 @@
 //! `autos verify` finds a log whose last events were removed and whose heads and checkpoints
 //! were wiped from the witness alone, names the first bad position, and seals nothing — nor
 //! does a server started on it, whose background verification (`POST`, then `GET
-//! /api/v1/audit/verify`) reports the same; and a witness database elsewhere finds it after the
-//! witness directory beside the key was removed too.
+//! /api/v1/audit/verify`) reports the same; and a witness database or a witness service
+//! (`autos witness serve`) elsewhere finds it after the witness directory beside the key was
+//! removed too.
 
 mod support;
 
@@ -150,21 +151,16 @@ async fn postgres_signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_
     signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_log(Backend::Postgres).await;
 }
 
-/// A witness database on another machine (here an SQLite file outside the installation's
-/// directory): an attacker who holds the server — its database and the witness directory beside
-/// the key — removes the last act, every head and checkpoint, and the witness directory; `autos
-/// verify` still finds it from the witness database, and without that database it could not.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_witness_database_elsewhere_finds_a_cut_log_whose_local_witness_was_removed_too() {
-    let db = TestDb::new(Backend::Sqlite);
-    let elsewhere = std::env::temp_dir().join(format!("autos-testemunha-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&elsewhere).unwrap();
-    let url = format!("sqlite:{}", elsewhere.join("testemunha.db").display());
-    let witnessed = [("AUTOS_WITNESS_DATABASES", url.as_str())];
+/// Files two acts through a server that gives every head to the witness `witness_url` too, waits
+/// until each is signed; then an attacker who holds the server — its database and the witness
+/// directory beside the key — removes the last act, every head and checkpoint, and the witness
+/// directory. `autos verify` still finds it from that witness alone, and without it could not.
+async fn a_cut_log_is_found_from_the_witness_at(db: &TestDb, witness_url: &str) {
+    let witnessed = [("AUTOS_WITNESS_URLS", witness_url)];
     let admin = db.officer("admin");
     let attendant = db.officer("atendente");
     let auditor = db.officer("auditor");
-    let serve = Serve::start(&db, &witnessed).await;
+    let serve = Serve::start(db, &witnessed).await;
     register_operator(&serve.base, &admin).await;
     let mut last = 0;
     for _ in 0..2 {
@@ -190,9 +186,64 @@ async fn a_witness_database_elsewhere_finds_a_cut_log_whose_local_witness_was_re
     assert!(report.contains("cabeçalho assinado ausente do banco"), "{report}");
     assert!(report.contains(&format!("posição={last}")), "the first act removed is named: {report}");
     assert_eq!(db.scalar("SELECT count(*) FROM seal_checkpoints").await, 0, "verify sealed nothing");
-    // Without the witness database, nothing outside the server remembers the heads.
+    // Without that witness, nothing outside the server remembers the heads.
     let blind = db.autos(&["verify"]);
     assert!(blind.status.success(), "{}", stdout(&blind));
+}
+
+/// A witness database on another machine (here an SQLite file outside the installation's
+/// directory).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_witness_database_elsewhere_finds_a_cut_log_whose_local_witness_was_removed_too() {
+    let db = TestDb::new(Backend::Sqlite);
+    let elsewhere = std::env::temp_dir().join(format!("autos-testemunha-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let url = format!("sqlite:{}", elsewhere.join("testemunha.db").display());
+    a_cut_log_is_found_from_the_witness_at(&db, &url).await;
+    std::fs::remove_dir_all(elsewhere).unwrap();
+}
+
+/// A witness service on another machine (`autos witness serve`, here a process with a directory
+/// and a copy of the keyring of its own): it keeps the heads the server signs, refuses a forged
+/// one and one it cannot parse, and finds the cut log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_witness_service_elsewhere_refuses_forged_heads_and_finds_a_cut_log() {
+    let db = TestDb::new(Backend::Sqlite);
+    assert!(db.autos(&["keys", "create"]).status.success());
+    let elsewhere = std::env::temp_dir().join(format!("autos-testemunha-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let keyring = elsewhere.join("chaveiro.pub");
+    std::fs::copy(db.dir.join("autos.signing.pub"), &keyring).unwrap();
+    let port = support::free_port();
+    let mut service = std::process::Command::new(support::AUTOS)
+        .args(["witness", "serve", "--listen", &format!("127.0.0.1:{port}"), "--keyring", path(&keyring)])
+        .args(["--dir", path(&elsewhere.join("cabecalhos"))])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}/cabecalhos");
+    eventually(Duration::from_secs(30), "the witness service", || async {
+        client().get(&url).send().await.is_ok_and(|r| r.status().is_success())
+    })
+    .await;
+
+    a_cut_log_is_found_from_the_witness_at(&db, &url).await;
+
+    let kept: Vec<Value> = client().get(&url).send().await.unwrap().json().await.unwrap();
+    assert!(kept.len() >= 2, "{kept:?}");
+    let mut forged = kept.last().unwrap().clone();
+    forged["tree_size"] = Value::from(forged["tree_size"].as_i64().unwrap() + 1);
+    let refused = client().post(&url).json(&forged).send().await.unwrap();
+    assert_eq!(refused.status().as_u16(), 422);
+    assert!(refused.text().await.unwrap().contains("assinatura não confere"));
+    let junk = client().post(&url).body("{\"tree_size\": 1}").send().await.unwrap();
+    assert_eq!(junk.status().as_u16(), 400);
+    let again = client().post(&url).json(kept.last().unwrap()).send().await.unwrap();
+    assert_eq!(again.status().as_u16(), 200, "a head it holds is kept once");
+    let after: Vec<Value> = client().get(&url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(after.len(), kept.len(), "nothing forged or repeated was kept");
+    service.kill().unwrap();
+    let _ = service.wait();
     std::fs::remove_dir_all(elsewhere).unwrap();
 }
 

@@ -2,9 +2,11 @@
 //! database that get every signed head before it is reported signed, so that whoever holds the
 //! database cannot rewrite the log and its heads together. A witness is a directory (another
 //! disk, a mount of another machine) whose `heads.jsonl` gets one JSON head a line, appended and
-//! synced; or another database — an SQLite file or a PostgreSQL database, by URL, ideally on
+//! synced; another database — an SQLite file or a PostgreSQL database, by URL, ideally on
 //! another machine and under another administrator — whose table `witnessed_heads` gets one row
-//! a head, refused any change or removal by its triggers. What the witnesses hold is checked
+//! a head, refused any change or removal by its triggers; or a URL that accepts heads: `POST`
+//! of the head's JSON, answered 2xx once it is kept, and `GET` of every head it keeps, as a JSON
+//! list (what `autos witness serve` offers on a machine of its own). What the witnesses hold is checked
 //! together (`crate::tree_heads::check`): a head any of them holds must be in the log's database
 //! as it holds it, so two witnesses that disagree (a fork) or a head the database lacks are
 //! findings.
@@ -31,7 +33,12 @@ enum Place {
     File(PathBuf),
     /// The table `witnessed_heads` of another database, connected on first use.
     Database { url: String, connection: Arc<OnceCell<WitnessDatabase>> },
+    /// A service that keeps heads, over HTTP(S).
+    Service { url: String, client: reqwest::Client },
 }
+
+/// How long a witness service may take to answer.
+const SERVICE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// A connected witness database.
 #[derive(Debug)]
@@ -51,18 +58,29 @@ impl Witness {
         Witness { places: dirs.iter().map(|dir| Place::File(dir.join("heads.jsonl"))).collect() }
     }
 
-    /// These witnesses and the databases at `urls` (`sqlite:…` or `postgres://…`).
+    /// These witnesses and those at `urls`: databases (`sqlite:…`, `postgres://…`) and services
+    /// (`https://…`, `http://…`).
     ///
     /// # Errors
-    /// `Witness` for a URL of neither kind.
-    pub fn and_databases(mut self, urls: &[String]) -> Result<Self, StoreError> {
+    /// `Witness` for a URL of none of those kinds.
+    pub fn and_urls(mut self, urls: &[String]) -> Result<Self, StoreError> {
         for url in urls {
-            if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            let database = ["sqlite:", "postgres://", "postgresql://"].iter().any(|p| url.starts_with(p));
+            let place = if database {
+                Place::Database { url: url.clone(), connection: Arc::new(OnceCell::new()) }
+            } else if url.starts_with("https://") || url.starts_with("http://") {
+                let client = reqwest::Client::builder()
+                    .timeout(SERVICE_TIMEOUT)
+                    .build()
+                    .map_err(|e| service_error(url, &e.to_string()))?;
+                Place::Service { url: url.clone(), client }
+            } else {
                 return Err(StoreError::Witness(format!(
-                    "a testemunha {url:?} não é um banco SQLite (sqlite:…) nem PostgreSQL (postgres://…)"
+                    "a testemunha {:?} não é um banco (sqlite:…, postgres://…) nem um serviço (https://…)",
+                    without_password(url)
                 )));
-            }
-            self.places.push(Place::Database { url: url.clone(), connection: Arc::new(OnceCell::new()) });
+            };
+            self.places.push(place);
         }
         Ok(self)
     }
@@ -140,6 +158,22 @@ impl Place {
                 }
                 .map_err(|e| witness_error(url, e))
             }
+            Place::Service { url, client } => {
+                let failed = |e: reqwest::Error| service_error(url, &e.to_string());
+                let answer = client
+                    .post(url)
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(line)
+                    .send()
+                    .await
+                    .map_err(failed)?;
+                if answer.status().is_success() {
+                    return Ok(());
+                }
+                let status = answer.status();
+                let detail = answer.text().await.unwrap_or_default();
+                Err(service_error(url, &format!("recusou o cabeçalho ({status}): {detail}")))
+            }
         }
     }
 
@@ -161,6 +195,11 @@ impl Place {
                         })
                     })
                     .collect()
+            }
+            Place::Service { url, client } => {
+                let failed = |e: reqwest::Error| service_error(url, &e.to_string());
+                let answer = client.get(url).send().await.map_err(failed)?.error_for_status().map_err(failed)?;
+                answer.json().await.map_err(failed)
             }
         }
     }
@@ -226,7 +265,12 @@ async fn connect(url: &str) -> Result<WitnessDatabase, StoreError> {
 
 /// A witness database's fault, named by its URL without the password.
 fn witness_error(url: &str, e: sqlx::Error) -> StoreError {
-    StoreError::Witness(format!("testemunha {}: {e}", without_password(url)))
+    service_error(url, &e.to_string())
+}
+
+/// A witness's fault, named by its URL without the password.
+fn service_error(url: &str, detail: &str) -> StoreError {
+    StoreError::Witness(format!("testemunha {}: {detail}", without_password(url)))
 }
 
 fn without_password(url: &str) -> String {
@@ -295,7 +339,7 @@ mod tests {
     async fn a_witness_database_keeps_each_head_once_in_order_and_refuses_to_change_or_drop_one() {
         let file = std::env::temp_dir().join(format!("autos-witness-{}.db", uuid::Uuid::new_v4().simple()));
         let url = format!("sqlite:{}", file.display());
-        let witness = Witness::default().and_databases(std::slice::from_ref(&url)).unwrap();
+        let witness = Witness::default().and_urls(std::slice::from_ref(&url)).unwrap();
         let key = SigningKey::generate();
         for size in [3, 5, 3] {
             witness.append(&head(&key, size)).await.unwrap();
@@ -322,8 +366,8 @@ mod tests {
 
     #[test]
     fn a_witness_url_other_than_a_database_is_refused() {
-        let refused = Witness::default().and_databases(&["https://testemunha.example/heads".into()]).unwrap_err();
-        assert!(refused.to_string().contains("nem PostgreSQL"), "{refused}");
+        let refused = Witness::default().and_urls(&["ftp://testemunha.example/heads".into()]).unwrap_err();
+        assert!(refused.to_string().contains("nem um serviço"), "{refused}");
     }
 
     #[test]

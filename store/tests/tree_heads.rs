@@ -318,7 +318,7 @@ autos_store::on_both_backends!(
                 (format!("sqlite:{}", file.display()), None)
             }
         };
-        let mut trust = Trust::witnessed_by(|_| Witness::default().and_databases(std::slice::from_ref(&url)).unwrap());
+        let mut trust = Trust::witnessed_by(|_| Witness::default().and_urls(std::slice::from_ref(&url)).unwrap());
         let events = seed(s, &mut trust).await;
         assert_eq!(trust.witness.heads().await.unwrap().len(), 6, "every head witnessed in {url}");
         let cut = format!("DELETE FROM events WHERE position >= {}", events[4].position);
