@@ -96,6 +96,8 @@ pub(crate) trait AppendBackend: EventStore {
     async fn find_event_ids(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, String, i64, i64)>, StoreError>;
     /// The cache of heads this process has seen.
     fn heads(&self) -> &HeadCache;
+    /// The appends waiting to be committed together (`crate::group_commit`).
+    fn group(&self) -> &crate::group_commit::GroupCommit;
 }
 
 /// Last known head per stream. Events are immutable, so a cached (version, hash) pair is
@@ -156,28 +158,7 @@ pub(crate) async fn append<B: AppendBackend + ?Sized>(
             Err(InsertFailure::UniqueViolation) => {}
         }
         match inserted {
-            Ok(positions) => {
-                let mut outcomes = Vec::with_capacity(batches.len());
-                let mut rows = plan.rows.iter().zip(positions);
-                for (batch, heads) in batches.iter().zip(&heads) {
-                    let taken: Vec<(&PlannedRow, i64)> = rows.by_ref().take(batch.len()).collect();
-                    for s in &batch.streams {
-                        if let Some((last, _)) = taken.iter().rev().find(|(r, _)| r.stream_id == s.stream_id) {
-                            let head = StreamHead { version: last.version, hash: last.hash.clone() };
-                            backend.heads().put(&s.stream_id, head);
-                        }
-                    }
-                    let stream_versions = batch
-                        .streams
-                        .iter()
-                        .zip(heads)
-                        .map(|(s, h)| (s.stream_id.clone(), h.version + s.events.len() as i64))
-                        .collect();
-                    let positions = taken.into_iter().map(|(_, p)| p).collect();
-                    outcomes.push(AppendOutcome { positions, stream_versions, duplicate: false });
-                }
-                return Ok(outcomes);
-            }
+            Ok(positions) => return Ok(outcomes(backend, batches, &plan, &heads, positions)),
             Err(InsertFailure::Other(e)) => return Err(e),
             Err(InsertFailure::UniqueViolation) => {
                 if let Some(outcomes) = existing_outcomes(backend, batches).await? {
@@ -200,6 +181,37 @@ pub(crate) async fn append<B: AppendBackend + ?Sized>(
             }
         }
     }
+}
+
+/// The outcome of each batch of an inserted plan (positions in row order), the head cache
+/// moved to what the batches leave.
+pub(crate) fn outcomes<B: AppendBackend + ?Sized>(
+    backend: &B,
+    batches: &[AppendBatch],
+    plan: &PlannedAppend,
+    heads: &[Vec<StreamHead>],
+    positions: Vec<i64>,
+) -> Vec<AppendOutcome> {
+    let mut outcomes = Vec::with_capacity(batches.len());
+    let mut rows = plan.rows.iter().zip(positions);
+    for (batch, heads) in batches.iter().zip(heads) {
+        let taken: Vec<(&PlannedRow, i64)> = rows.by_ref().take(batch.len()).collect();
+        for s in &batch.streams {
+            if let Some((last, _)) = taken.iter().rev().find(|(r, _)| r.stream_id == s.stream_id) {
+                let head = StreamHead { version: last.version, hash: last.hash.clone() };
+                backend.heads().put(&s.stream_id, head);
+            }
+        }
+        let stream_versions = batch
+            .streams
+            .iter()
+            .zip(heads)
+            .map(|(s, h)| (s.stream_id.clone(), h.version + s.events.len() as i64))
+            .collect();
+        let positions = taken.into_iter().map(|(_, p)| p).collect();
+        outcomes.push(AppendOutcome { positions, stream_versions, duplicate: false });
+    }
+    outcomes
 }
 
 async fn current_version<B: AppendBackend + ?Sized>(backend: &B, stream: &str) -> Result<i64, StoreError> {
@@ -242,7 +254,7 @@ fn canonical_json(value: &serde_json::Value) -> String {
 
 /// Versions and chained hashes of every row, and the head each stream of each batch was
 /// appended after.
-async fn plan<B: AppendBackend + ?Sized>(
+pub(crate) async fn plan<B: AppendBackend + ?Sized>(
     backend: &B,
     batches: &[AppendBatch],
 ) -> Result<(PlannedAppend, Vec<Vec<StreamHead>>), StoreError> {

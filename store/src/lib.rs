@@ -24,6 +24,7 @@
 
 mod append;
 mod error;
+mod group_commit;
 pub mod hashing;
 pub mod health;
 pub mod integrity;

@@ -40,6 +40,7 @@ use tokio::sync::{watch, Notify};
 use uuid::Uuid;
 
 use crate::append::{self, AppendBackend, HeadCache, InsertFailure, PlannedAppend};
+use crate::group_commit::GroupCommit;
 use crate::health::WriteHealth;
 use crate::{AppendBatch, AppendOutcome, Database, EventStore, StoreError, StoredEvent};
 
@@ -69,6 +70,7 @@ pub struct PgStore {
     pool: PgPool,
     epoch: i32,
     heads: HeadCache,
+    group: GroupCommit,
     health: WriteHealth,
     commits: Arc<watch::Sender<u64>>,
     appended: Arc<Notify>,
@@ -107,7 +109,15 @@ impl PgStore {
         let appended = Arc::new(Notify::new());
         tokio::spawn(notifier(pool.clone(), appended.clone()));
         tokio::spawn(listener(url.to_owned(), pool.clone(), commits.clone()));
-        Ok(PgStore { pool, epoch, heads: HeadCache::default(), health: WriteHealth::default(), commits, appended })
+        Ok(PgStore {
+            pool,
+            epoch,
+            heads: HeadCache::default(),
+            group: GroupCommit::default(),
+            health: WriteHealth::default(),
+            commits,
+            appended,
+        })
     }
 
     /// Appends like [`EventStore::append`] but keeps the transaction open for `hold` before
@@ -307,6 +317,10 @@ impl AppendBackend for PgStore {
     fn heads(&self) -> &HeadCache {
         &self.heads
     }
+
+    fn group(&self) -> &GroupCommit {
+        &self.group
+    }
 }
 
 #[async_trait]
@@ -320,8 +334,7 @@ impl EventStore for PgStore {
     }
 
     async fn append(&self, batch: AppendBatch) -> Result<AppendOutcome, StoreError> {
-        let mut outcomes = append::append(self, std::slice::from_ref(&batch), None).await?;
-        Ok(outcomes.remove(0))
+        crate::group_commit::append(self, batch).await
     }
 
     async fn append_many(&self, batches: Vec<AppendBatch>) -> Result<Vec<AppendOutcome>, StoreError> {

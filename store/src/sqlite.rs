@@ -31,6 +31,7 @@ use tokio::sync::watch;
 use uuid::Uuid;
 
 use crate::append::{self, AppendBackend, HeadCache, InsertFailure, PlannedAppend};
+use crate::group_commit::GroupCommit;
 use crate::health::WriteHealth;
 use crate::{AppendBatch, AppendOutcome, Database, EventStore, StoreError, StoredEvent};
 
@@ -46,6 +47,7 @@ pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     heads: HeadCache,
+    group: GroupCommit,
     health: WriteHealth,
     commits: watch::Sender<u64>,
 }
@@ -97,7 +99,14 @@ impl SqliteStore {
             .connect_with(options.read_only(false))
             .await?;
         let (commits, _) = watch::channel(0);
-        Ok(SqliteStore { writer, reader, heads: HeadCache::default(), health: WriteHealth::default(), commits })
+        Ok(SqliteStore {
+            writer,
+            reader,
+            heads: HeadCache::default(),
+            group: GroupCommit::default(),
+            health: WriteHealth::default(),
+            commits,
+        })
     }
 
     /// Appends like [`EventStore::append`] but keeps the transaction open for `hold` before
@@ -243,6 +252,10 @@ impl AppendBackend for SqliteStore {
     fn heads(&self) -> &HeadCache {
         &self.heads
     }
+
+    fn group(&self) -> &GroupCommit {
+        &self.group
+    }
 }
 
 #[async_trait]
@@ -256,8 +269,7 @@ impl EventStore for SqliteStore {
     }
 
     async fn append(&self, batch: AppendBatch) -> Result<AppendOutcome, StoreError> {
-        let mut outcomes = append::append(self, std::slice::from_ref(&batch), None).await?;
-        Ok(outcomes.remove(0))
+        crate::group_commit::append(self, batch).await
     }
 
     async fn append_many(&self, batches: Vec<AppendBatch>) -> Result<Vec<AppendOutcome>, StoreError> {

@@ -291,6 +291,55 @@ autos_store::on_both_backends!(
         assert_eq!(committed.len(), WRITERS * APPENDS_EACH * 2);
     }
 
+    /// Group commit: concurrent appends to different streams share transactions, and each keeps
+    /// its own expected-version check and its own answer — a stale one fails alone, two copies
+    /// of one append racing each other store it once and both get its outcome, every other one
+    /// is stored — and a reader sees every committed event once, in position order.
+    async fn concurrent_appends_share_commits_and_each_keeps_its_own_answer(s: &Subject) {
+        const APPENDS: i64 = 40;
+        let store = s.store();
+        let at_one = case_stream();
+        store.append(batch(&at_one, ExpectedVersion::NoStream, vec![event(0)])).await.unwrap();
+        let raced = batch(&case_stream(), ExpectedVersion::NoStream, vec![event(1)]);
+        let mut tasks = Vec::new();
+        for i in 0..APPENDS {
+            let b = match i {
+                7 => batch(&at_one, ExpectedVersion::NoStream, vec![event(i)]),
+                11 | 12 => raced.clone(),
+                _ => batch(&case_stream(), ExpectedVersion::NoStream, vec![event(i), event(i + 100)]),
+            };
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move { store.append(b).await }));
+        }
+        let mut answers = Vec::new();
+        for task in tasks {
+            answers.push(task.await.unwrap());
+        }
+        match &answers[7] {
+            Err(StoreError::Conflict { stream, actual, .. }) => assert_eq!((stream, *actual), (&at_one, 1)),
+            other => panic!("the stale append conflicts alone: {other:?}"),
+        }
+        let (first, second) = (answers[11].as_ref().unwrap(), answers[12].as_ref().unwrap());
+        assert_eq!(first.positions, second.positions, "the raced append is stored once");
+        assert!(first.duplicate != second.duplicate, "one stored it, the other got its outcome");
+        let mut positions = BTreeSet::new();
+        for (i, answer) in answers.iter().enumerate().filter(|(i, _)| ![7, 12].contains(i)) {
+            let outcome = answer.as_ref().unwrap_or_else(|e| panic!("append {i}: {e}"));
+            assert!(outcome.positions.iter().all(|p| positions.insert(*p)), "append {i} got positions of its own");
+        }
+        let stored = visible_events(store.as_ref(), positions.len() + 1).await;
+        let read: Vec<i64> = stored.iter().map(|e| e.position).filter(|p| positions.contains(p)).collect();
+        assert_eq!(read, positions.iter().copied().collect::<Vec<_>>(), "every committed event, once, in order");
+        assert_eq!(store.stream_version(&at_one).await.unwrap(), 1, "the stale append wrote nothing");
+        let instants: BTreeSet<_> =
+            stored.iter().filter(|e| positions.contains(&e.position)).map(|e| e.recorded_at).collect();
+        assert!(
+            instants.len() < APPENDS as usize - 1,
+            "concurrent appends shared transactions: {} commits",
+            instants.len()
+        );
+    }
+
     async fn update_and_delete_on_the_events_table_fail(s: &Subject) {
         let store = s.store();
         store.append(batch(&case_stream(), ExpectedVersion::NoStream, vec![event(1)])).await.unwrap();
