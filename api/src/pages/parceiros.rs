@@ -9,7 +9,6 @@
 //! names only the institutions and their agreements.
 
 use askama::Template;
-use autos_app::officers::Officer;
 use autos_domain::acts::{programme_act_catalogue, ActInfo};
 use autos_domain::forms::{self, FieldError};
 use autos_domain::{DomainError, Trimestre};
@@ -23,8 +22,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::forms::{self as form_html, Envelope, Filled, Pickers};
-use super::{date_br, error_page, page, redirect, PageOfficer};
-use crate::auth::MaybeSigned;
+use super::{date_br, error_page, page, redirect, MaybePageOfficer, PageOfficer};
 use crate::http::parceiros::{in_force, parceiro_id, partner_act, partner_doc, today, InForce, READERS, WRITERS};
 use crate::state::AppState;
 use crate::ApiError;
@@ -48,7 +46,7 @@ struct PublicFilter {
 #[derive(Template)]
 #[template(path = "publico_parceiros.html")]
 struct PublicPage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     uf: String,
     data: String,
     data_br: String,
@@ -59,7 +57,7 @@ struct PublicPage {
 /// The agreements in force on a day (today when absent), by UF, for anyone.
 async fn public_agreements(
     State(state): State<AppState>,
-    MaybeSigned(officer): MaybeSigned,
+    MaybePageOfficer(officer): MaybePageOfficer,
     Query(filter): Query<PublicFilter>,
 ) -> Response {
     let uf = filter.uf.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_uppercase);
@@ -105,7 +103,7 @@ struct PartnerRow {
 #[derive(Template)]
 #[template(path = "parceiros.html")]
 struct ListPage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     uf: String,
     linhas: Vec<PartnerRow>,
 }
@@ -138,13 +136,13 @@ async fn list(State(state): State<AppState>, officer: PageOfficer, Query(filter)
         }
         linhas.sort_by(|a, b| (&a.uf, &a.nome).cmp(&(&b.uf, &b.nome)));
         Ok::<_, ApiError>(page(&ListPage {
-            officer: Some(officer.0.clone()),
+            officer: Some(officer.clone()),
             uf: uf.map(|u| u.code().to_owned()).unwrap_or_default(),
             linhas,
         }))
     }
     .await;
-    result.unwrap_or_else(|e| error_page(Some(officer.0.clone()), e))
+    result.unwrap_or_else(|e| error_page(Some(officer.clone()), e))
 }
 
 /// The CSS class of an obligation's situation.
@@ -191,7 +189,7 @@ struct AgreementBlock {
 #[derive(Template)]
 #[template(path = "parceiro.html")]
 struct PartnerPage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     parceiro: ParceiroView,
     acordos: Vec<AgreementBlock>,
     /// (act, label) of the forms the officer may file.
@@ -252,19 +250,19 @@ async fn partner(State(state): State<AppState>, officer: PageOfficer, Path(id): 
         let doc = partner_doc(&state, parceiro_id(&id)?).await?;
         let parceiro = doc.view(today());
         let acordos = parceiro.acordos.iter().rev().map(agreement_block).collect();
-        let writer = WRITERS.contains(&officer.0.role);
+        let writer = WRITERS.contains(&officer.role);
         let atos = if writer { acts_with_forms().map(|a| (a.name, a.label)).collect() } else { Vec::new() };
-        Ok::<_, ApiError>(page(&PartnerPage { officer: Some(officer.0.clone()), parceiro, acordos, atos }))
+        Ok::<_, ApiError>(page(&PartnerPage { officer: Some(officer.clone()), parceiro, acordos, atos }))
     }
     .await;
-    result.unwrap_or_else(|e| error_page(Some(officer.0.clone()), e))
+    result.unwrap_or_else(|e| error_page(Some(officer.clone()), e))
 }
 
 /// The act form's page (the same template as the case acts').
 #[derive(Template)]
 #[template(path = "ato.html")]
 struct ActPage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     titulo: String,
     contexto: String,
     voltar: String,
@@ -302,7 +300,7 @@ fn render(
     let fields = forms::fields(info.name).unwrap_or_default();
     let data = if envelope.date.is_empty() { today().format("%Y-%m-%d").to_string() } else { envelope.date.clone() };
     page(&ActPage {
-        officer: Some(officer.0.clone()),
+        officer: Some(officer.clone()),
         titulo: info.label.to_owned(),
         contexto: format!("Parceiros da Cidadania · {}", doc.state.nome),
         voltar: format!("/parceiros/{}", doc.parceiro_id),
@@ -339,7 +337,7 @@ async fn act_form(
         Ok::<_, ApiError>(render(&officer, &doc, info, &Envelope::default(), &filled, None))
     }
     .await;
-    shown.unwrap_or_else(|e| error_page(Some(officer.0.clone()), e))
+    shown.unwrap_or_else(|e| error_page(Some(officer.clone()), e))
 }
 
 const CHECK_FIELDS: &str = "Confira os campos indicados abaixo.";
@@ -353,7 +351,7 @@ async fn file_act(
     let (envelope, mut filled) = form_html::split(pairs);
     let (doc, info) = match target(&state, &officer, &id, &act).await {
         Ok(found) => found,
-        Err(e) => return error_page(Some(officer.0.clone()), e),
+        Err(e) => return error_page(Some(officer.clone()), e),
     };
     let show = |filled: &Filled, top: Option<String>, status: StatusCode| {
         (status, render(&officer, &doc, info, &envelope, filled, top)).into_response()
@@ -386,7 +384,7 @@ async fn file_act(
     }
     let id = match parceiro_id(&doc.parceiro_id) {
         Ok(id) => id,
-        Err(e) => return error_page(Some(officer.0.clone()), e),
+        Err(e) => return error_page(Some(officer.clone()), e),
     };
     let body = Value::Object(object).to_string();
     let signed = officer.signed();
@@ -406,7 +404,7 @@ async fn file_act(
             let problem = e.problem();
             let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::BAD_REQUEST);
             if status.is_server_error() {
-                return error_page(Some(officer.0.clone()), e);
+                return error_page(Some(officer.clone()), e);
             }
             let message = match (&problem.rule_id, &problem.norm) {
                 (Some(rule), Some(norm)) => format!("{} (regra {rule}; {norm})", problem.detail),
@@ -445,7 +443,7 @@ struct Scope {
 #[derive(Template)]
 #[template(path = "boletim_parceiro.html")]
 struct BulletinPage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     parceiro_id: String,
     titulo: String,
     parceiro: String,
@@ -526,7 +524,7 @@ async fn bulletin(
             .map(|rows| rows.iter().map(|l| (text(&l["registro"]), text(&l["tema"]), text(&l["quantidade"]))).collect())
             .unwrap_or_default();
         Ok::<_, ApiError>(page(&BulletinPage {
-            officer: Some(officer.0.clone()),
+            officer: Some(officer.clone()),
             parceiro_id: doc.parceiro_id.clone(),
             titulo: text(&c["titulo"]),
             parceiro: text(&c["parceiro"]["nome"]),
@@ -546,5 +544,5 @@ async fn bulletin(
         }))
     }
     .await;
-    result.unwrap_or_else(|e| error_page(Some(officer.0.clone()), e))
+    result.unwrap_or_else(|e| error_page(Some(officer.clone()), e))
 }
