@@ -47,6 +47,7 @@ pub enum Signature {
 }
 
 impl Signature {
+    /// The officer who signed the request.
     pub fn officer(&self) -> &Officer {
         match self {
             Signature::Bearer(officer) => officer,
@@ -105,7 +106,7 @@ pub(crate) async fn signature_counting_guesses(
     parts: &mut Parts,
     state: &AppState,
 ) -> Result<Option<Signature>, ApiError> {
-    if !parts.headers.contains_key(AUTHORIZATION) {
+    if bearer(&parts.headers).is_none() {
         return signature(&parts.headers, &parts.extensions, state).await;
     }
     let Ok(Peer(peer)) = Peer::from_request_parts(parts, state).await;
@@ -183,5 +184,23 @@ pub fn service_request(
         actor_id: officer.officer_id,
         occurred_on: occurred_on.unwrap_or_else(|| chrono::Local::now().date_naive()),
         correlation_id: correlation_id(request_id),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cookie_session_id;
+    use axum::http::{header, HeaderMap, HeaderValue};
+
+    #[test]
+    fn only_the_session_cookie_of_a_request_without_authorization_signs_it() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_static("autos_token=autos_abc; autos_sessao=3f9a"));
+        assert_eq!(cookie_session_id(&headers), Some("3f9a"));
+        headers.insert(header::COOKIE, HeaderValue::from_static("autos_token=autos_abc"));
+        assert_eq!(cookie_session_id(&headers), None, "the retired token cookie signs nothing");
+        headers.insert(header::COOKIE, HeaderValue::from_static("autos_sessao=3f9a"));
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer autos_abc"));
+        assert_eq!(cookie_session_id(&headers), None, "the header, when sent, is the only credential read");
     }
 }
