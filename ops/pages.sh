@@ -15,6 +15,11 @@ requests=${REQUESTS:-40}
 export RUST_LOG=warn
 tokens=$("$bin" demo)
 token() { echo "$tokens" | awk -v role="$1" '$1 == role { print $2 }'; }
+# A page session of a role, signed in as a browser signs in: the cookie carries the session's id.
+session() {
+    curl -s -o /dev/null -D - --data-urlencode "token=$(token "$1")" "$base/entrar" \
+        | tr -d '\r' | sed -n 's/^set-cookie: \(autos_sessao=[^;]*\).*/\1/Ip'
+}
 "$bin" serve --listen "127.0.0.1:$port" & server=$!
 trap 'kill $server 2>/dev/null' EXIT
 base="http://127.0.0.1:$port"
@@ -68,7 +73,7 @@ for entry in "${pages[@]}"; do
     role=${entry%% *}
     path=${entry#* }
     cookie=()
-    [ "$role" != visitante ] && cookie=(-H "Cookie: autos_token=$(token "$role")")
+    [ "$role" != visitante ] && cookie=(-H "Cookie: $(session "$role")")
     for _ in $(seq 1 "$requests"); do
         curl -s -o /dev/null "${cookie[@]}" -w '%{http_code} %{time_starttransfer}\n' "$base$path"
     done | python3 -c '

@@ -1,7 +1,8 @@
 //! The end-to-end harness: an Autos server on an ephemeral port over a fresh database of
 //! either backend (the same router and projection runner `autos serve` starts), officers of
-//! every role with their tokens, and a small HTTP client that speaks the API's JSON;
-//! [`browser`] drives headless Chromium for the page tests.
+//! every role with their tokens, a small HTTP client that speaks the API's JSON, and page
+//! sessions signed in as a browser signs in ([`Server::sign_in`]); [`browser`] drives headless
+//! Chromium for the page tests.
 
 pub mod browser;
 
@@ -40,6 +41,15 @@ pub struct Answer {
     pub body: Value,
     pub headers: reqwest::header::HeaderMap,
     pub text: String,
+}
+
+/// A page session, signed in at `/entrar` as a browser signs in.
+#[derive(Debug, Clone)]
+pub struct PageSession {
+    /// The `cookie` header that signs a request by the session (`autos_sessao=…`).
+    pub cookie: String,
+    /// The session's CSRF token, as its pages carry it (`_csrf`, or the `x-csrf-token` header).
+    pub csrf: String,
 }
 
 impl Server {
@@ -129,6 +139,30 @@ impl Server {
         let headers = response.headers().clone();
         let text = response.text().await.unwrap();
         Answer { status, body: serde_json::from_str(&text).unwrap_or(Value::Null), headers, text }
+    }
+
+    /// Signs in at `/entrar` with `token`: the session cookie the answer sets, and the CSRF token a
+    /// page signed by it carries (its `autos-csrf` meta).
+    pub async fn sign_in(&self, token: &str) -> PageSession {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let answer = client.post(format!("{}/entrar", self.base)).form(&[("token", token)]).send().await.unwrap();
+        assert_eq!(answer.status(), StatusCode::SEE_OTHER, "signed in");
+        let cookie = answer
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok()?.split(';').next())
+            .find(|pair| pair.starts_with("autos_sessao="))
+            .expect("a session cookie")
+            .to_owned();
+        let page = client.get(format!("{}/operadoras", self.base)).header("cookie", &cookie).send().await.unwrap();
+        let html = page.text().await.unwrap();
+        let csrf = html
+            .split_once("<meta name=\"autos-csrf\" content=\"")
+            .and_then(|(_, rest)| rest.split_once('"'))
+            .map(|(token, _)| token.to_owned())
+            .expect("the page names the session's CSRF token");
+        PageSession { cookie, csrf }
     }
 
     /// Number of events in the log (what "nothing stored" is checked against).

@@ -631,9 +631,10 @@ autos_e2e::e2e_on_both_backends!(
         let nul_query = server.get("/api/v1/operators?after=%00", Some(Role::Fiscal)).await;
         assert_problem(&nul_query, StatusCode::BAD_REQUEST, "invalid_input");
         assert!(nul_query.body["detail"].as_str().unwrap().contains("caractere nulo"), "{}", nul_query.text);
-        let cookie = format!("autos_token={}", server.tokens[&Role::Fiscal]);
-        let nul_page =
-            server.call(reqwest::Method::GET, "/busca?documento=AI%001", None, None, &[("cookie", &cookie)]).await;
+        let session = server.sign_in(&server.tokens[&Role::Fiscal]).await;
+        let nul_page = server
+            .call(reqwest::Method::GET, "/busca?documento=AI%001", None, None, &[("cookie", &session.cookie)])
+            .await;
         assert_eq!(nul_page.status, StatusCode::BAD_REQUEST);
         assert!(nul_page.text.contains("caractere nulo") && nul_page.text.contains("<html lang=\"pt-BR\">"));
         let form = format!("registro={REGISTRO}&fatos=negativa%00de+cobertura").into_bytes();
@@ -686,10 +687,15 @@ autos_e2e::e2e_on_both_backends!(
             server.call(Method::POST, "/api/v1/cases", Some(Role::Diretoria), Some(&df_body("RO 2/2002")), &key).await;
         assert_problem(&other, StatusCode::BAD_REQUEST, "invalid_input");
 
-        // Signed in by the pages' cookie, the key holds the same way.
-        let cookie = format!("autos_token={}", server.tokens[&Role::Diretoria]);
+        // Signed in by a page session, the key holds the same way.
+        let session = server.sign_in(&server.tokens[&Role::Diretoria]).await;
         let origin = server.base.clone();
-        let by_cookie = [("idempotency-key", "df-by-cookie"), ("cookie", cookie.as_str()), ("origin", origin.as_str())];
+        let by_cookie = [
+            ("idempotency-key", "df-by-cookie"),
+            ("cookie", session.cookie.as_str()),
+            ("origin", origin.as_str()),
+            ("x-csrf-token", session.csrf.as_str()),
+        ];
         let mut body = df_body("RO 2/2002");
         body["registro"] = json!("000701");
         let other_operator = json!({"registro": "000701", "cnpj": "11.444.777/0001-61", "razao_social": "Carioca Saúde",

@@ -4,9 +4,11 @@
 //! denúncia whose complainant only a fiscal with a stated purpose reads, the board decrees a
 //! direção fiscal and sees the asset freeze, a refused act keeps its form, paging reaches an
 //! operator's newest act, the public sees the bulletin, a coordinator registers a partner and its
-//! agreement and the public map shows it, and a coordinator issues a partner's quarterly bulletin. The role × page matrix is checked
-//! over HTTP, like the API's.
+//! agreement and the public map shows it, and a coordinator issues a partner's quarterly
+//! bulletin. The role × page matrix, the CSRF checks and the page sessions' life are checked over
+//! HTTP, like the API's.
 
+use autos_app::{officers, sessions};
 use autos_domain::Role;
 use autos_e2e::browser::Browser;
 use autos_e2e::Server;
@@ -32,6 +34,12 @@ async fn sign_in(browser: &Browser, server: &Server, role: Role) {
     browser.click("button[type=submit]").await;
     let name = format!("Servidor {}", role.as_str());
     assert!(browser.wait_for_text("header", &name).await.contains(&name), "signed in as {name}");
+}
+
+/// Signs out with the header's button (a POST that carries the session's token).
+async fn sign_out(browser: &Browser) {
+    browser.click("header form.sair button").await;
+    assert!(browser.wait_for_text("header", "Entrar").await.contains("Entrar"), "signed out");
 }
 
 async fn screenshot(browser: &Browser, server: &Server, name: &str) {
@@ -142,7 +150,7 @@ autos_e2e::e2e_on_both_backends!(
         assert!(!browser.source().await.contains("Maria das Dores"), "the case page never shows the data by itself");
         let case_url = browser.url().await;
 
-        browser.goto(&format!("{base}/sair")).await;
+        sign_out(&browser).await;
         browser.goto(&case_url).await;
         sign_in(&browser, server, Role::Fiscal).await;
         browser.click("a[href$='/dados-pessoais']").await;
@@ -155,7 +163,7 @@ autos_e2e::e2e_on_both_backends!(
         assert!(data.contains("Maria das Dores Silva") && data.contains("(11) 5555-0101"), "{data}");
         screenshot(&browser, server, "b-dados-pessoais").await;
 
-        browser.goto(&format!("{base}/sair")).await;
+        sign_out(&browser).await;
         for public in [format!("{base}/operadoras/{REGISTRO}"), format!("{base}/publico"), format!("{base}/operadoras")]
         {
             browser.goto(&public).await;
@@ -322,7 +330,7 @@ autos_e2e::e2e_on_both_backends!(
         browser.goto(&format!("{base}/fila?nucleo=NURAF-SP")).await;
         assert!(browser.wait_for_text("#fila", "Saúde Exemplo").await.contains("Processo administrativo sancionador"));
 
-        browser.goto(&format!("{base}/sair")).await;
+        sign_out(&browser).await;
         browser.goto(&format!("{base}/entrar")).await;
         sign_in(&browser, server, Role::Fiscal).await;
         browser.click("header a[href='/meus-casos']").await;
@@ -628,6 +636,10 @@ autos_e2e::e2e_on_both_backends!(
             ("/publico/parceiros?uf=MG&data=2024-06-30".into(), OK, vec![], OK),
             ("/nada-aqui".into(), 404, vec![], 404),
         ];
+        let mut sessions = std::collections::BTreeMap::new();
+        for role in Role::ALL {
+            sessions.insert(role, server.sign_in(&server.tokens[&role]).await);
+        }
         for (path, visitor, special, others) in matrix {
             for role in [None, Some(At), Some(Fi), Some(Di), Some(In), Some(Au), Some(Ad)] {
                 let expected = match role {
@@ -636,7 +648,7 @@ autos_e2e::e2e_on_both_backends!(
                 };
                 let mut request = client.get(format!("{}{path}", server.base));
                 if let Some(r) = role {
-                    request = request.header("cookie", format!("autos_token={}", server.tokens[&r]));
+                    request = request.header("cookie", &sessions[&r].cookie);
                 }
                 let answer = request.send().await.unwrap();
                 for (name, value) in [("x-content-type-options", "nosniff"), ("x-frame-options", "DENY")] {
@@ -684,10 +696,11 @@ autos_e2e::e2e_on_both_backends!(
             "diretor_fiscal": "diretor", "documento": "RO 20/2026", "occurred_on": today});
         assert_eq!(server.post("/api/v1/cases", Role::Diretoria, &decree).await.status, StatusCode::CREATED);
         server.settle().await;
+        let session = server.sign_in(&server.tokens[&Role::Fiscal]).await;
+        let cookie = session.cookie.as_str();
         let page = |query: &'static str| async move {
-            let cookie = format!("autos_token={}", server.tokens[&Role::Fiscal]);
             let answer =
-                server.call(reqwest::Method::GET, &format!("/prazos{query}"), None, None, &[("cookie", &cookie)]).await;
+                server.call(reqwest::Method::GET, &format!("/prazos{query}"), None, None, &[("cookie", cookie)]).await;
             assert_eq!(answer.status, StatusCode::OK, "{query}");
             answer.text
         };
@@ -716,7 +729,7 @@ autos_e2e::e2e_on_both_backends!(
             "diretor_fiscal": "diretor", "documento": "RO 21/2026", "occurred_on": "2026-03-01"});
         assert_eq!(server.post("/api/v1/cases", Role::Diretoria, &decree).await.status, StatusCode::CREATED);
         server.settle().await;
-        let cookie = format!("autos_token={}", server.tokens[&Role::Fiscal]);
+        let cookie = server.sign_in(&server.tokens[&Role::Fiscal]).await.cookie;
         let get = |path: String| {
             let cookie = cookie.clone();
             async move { server.call(reqwest::Method::GET, &path, None, None, &[("cookie", &cookie)]).await }
@@ -774,15 +787,12 @@ autos_e2e::e2e_on_both_backends!(
         server.settle().await;
 
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let session = server.sign_in(&server.tokens[&Role::Fiscal]).await;
         let get = |path: String| {
-            let client = client.clone();
+            let (client, cookie) = (client.clone(), session.cookie.clone());
             async move {
-                let answer = client
-                    .get(format!("{}{path}", server.base))
-                    .header("cookie", format!("autos_token={}", server.tokens[&Role::Fiscal]))
-                    .send()
-                    .await
-                    .unwrap();
+                let answer =
+                    client.get(format!("{}{path}", server.base)).header("cookie", cookie).send().await.unwrap();
                 let status = answer.status().as_u16();
                 let location =
                     answer.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned();
@@ -832,17 +842,21 @@ autos_e2e::e2e_on_both_backends!(
 
         let (_, _, text) = get(format!("/casos/{old}/atos/notificar_autuada")).await;
         assert!(text.contains("Prazo ainda não confirmado") && text.contains("<li>Defesa</li>"), "RDC era: {text}");
-        // A change signed by the cookie must come from this site (CSRF): refused from elsewhere or
-        // from nowhere named, stored only from the site's own page.
+        // A change signed by the session cookie must come from this site and carry the session's
+        // token (CSRF): refused from elsewhere, from nowhere named, or without the token or with
+        // another; stored only from the site's own page with its token.
         let before = server.event_count().await;
-        let form = format!("_versao=3&responsavel={board}&nucleo=NURAF-RJ");
         let act_path = format!("{}/casos/{recent}/atos/atribuir_caso", server.base);
-        let post = |origin: Option<String>| {
-            let (client, form, act_path) = (client.clone(), form.clone(), act_path.clone());
+        let post = |origin: Option<String>, csrf: Option<&str>| {
+            let mut form = format!("_versao=3&responsavel={board}&nucleo=NURAF-RJ");
+            if let Some(csrf) = csrf {
+                form.push_str(&format!("&_csrf={csrf}"));
+            }
+            let (client, act_path, cookie) = (client.clone(), act_path.clone(), session.cookie.clone());
             async move {
                 let mut request = client
                     .post(act_path)
-                    .header("cookie", format!("autos_token={}", server.tokens[&Role::Fiscal]))
+                    .header("cookie", cookie)
                     .header("content-type", "application/x-www-form-urlencoded")
                     .body(form);
                 if let Some(origin) = origin {
@@ -852,11 +866,16 @@ autos_e2e::e2e_on_both_backends!(
                 (answer.status().as_u16(), answer.text().await.unwrap())
             }
         };
-        let (status, text) = post(None).await;
+        let token = Some(session.csrf.as_str());
+        let (status, text) = post(None, token).await;
         assert!(status == 403 && text.contains("não veio de uma página do Autos"), "{status}: {text}");
-        assert_eq!(post(Some("http://intruso.example".into())).await.0, 403);
-        assert_eq!(server.event_count().await, before, "nothing stored from another site");
-        assert_eq!(post(Some(server.base.clone())).await.0, 303, "filed from the site's own page");
+        assert_eq!(post(Some("http://intruso.example".into()), token).await.0, 403);
+        let (status, text) = post(Some(server.base.clone()), None).await;
+        assert!(status == 403 && text.contains("o formulário expirou"), "without the token: {status}: {text}");
+        let (status, text) = post(Some(server.base.clone()), Some("0123456789abcdef")).await;
+        assert!(status == 403 && text.contains("o formulário expirou"), "another token: {status}: {text}");
+        assert_eq!(server.event_count().await, before, "nothing stored from a forged form");
+        assert_eq!(post(Some(server.base.clone()), token).await.0, 303, "filed from the site's own page");
         assert_eq!(server.event_count().await, before + 1);
 
         let (_, _, text) = get(format!("/casos/{recent}/atos/registrar_defesa")).await;
@@ -893,5 +912,100 @@ autos_e2e::e2e_on_both_backends!(
         assert!(ledger.contains("Saúde Exemplo") && ledger.contains("a decidir"), "{ledger}");
         screenshot(&browser, server, "h-sancoes").await;
         browser.quit().await;
+    }
+
+    /// Signing in opens a page session: the cookie carries the session's id, never the token; it
+    /// signs pages, and its forms are stored only with its CSRF token; it ends at sign-out, when it
+    /// expires or sits idle, and when its officer is revoked; the cookie of older versions, which
+    /// held the token itself, signs nothing; the API's bearer token works as before.
+    async fn a_page_session_is_not_the_token_and_ends_at_sign_out_expiry_and_revocation(server: &Server) {
+        register_operator(server).await;
+        server.settle().await;
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let get = |cookie: String| {
+            let client = client.clone();
+            async move {
+                let answer =
+                    client.get(format!("{}/prazos", server.base)).header("cookie", cookie).send().await.unwrap();
+                let location = answer.headers().get("location").and_then(|l| l.to_str().ok()).map(str::to_owned);
+                (answer.status().as_u16(), location.unwrap_or_default())
+            }
+        };
+        let post = |path: &'static str, cookie: String, form: String| {
+            let client = client.clone();
+            async move {
+                let answer = client
+                    .post(format!("{}{path}", server.base))
+                    .header("cookie", cookie)
+                    .header("origin", server.base.clone())
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(form)
+                    .send()
+                    .await
+                    .unwrap();
+                let set_cookie = answer.headers().get("set-cookie").and_then(|v| v.to_str().ok()).map(str::to_owned);
+                (answer.status().as_u16(), set_cookie.unwrap_or_default(), answer.text().await.unwrap())
+            }
+        };
+        let token = &server.tokens[&Role::Fiscal];
+        let session = server.sign_in(token).await;
+        let id = session.cookie.strip_prefix("autos_sessao=").unwrap();
+        assert!(id.len() == 64 && !token.contains(id) && !id.contains(token.trim_start_matches("autos_")));
+        assert_eq!(get(session.cookie.clone()).await.0, 200, "the session signs the pages");
+        let (status, location) = get(format!("autos_token={token}")).await;
+        assert!(status == 303 && location.starts_with("/entrar"), "the old token cookie signs nothing: {status}");
+
+        let before = server.event_count().await;
+        let auto = format!(
+            "_data=2026-02-02&registro={REGISTRO}&processo=33910.000001%2F2026-11&tipo_infracao=rn124.art77\
+             &data_infracao=2026-01-05&fatos=negativa+de+cobertura&beneficiarios_expostos=500&documento=AI+10%2F2026"
+        );
+        let open = "/casos/novo/lavrar_auto_infracao";
+        for (form, case) in [(auto.clone(), "without the token"), (format!("{auto}&_csrf=00ff"), "with another")] {
+            let (status, _, text) = post(open, session.cookie.clone(), form).await;
+            assert!(status == 403 && text.contains("o formulário expirou"), "{case}: {status}: {text}");
+            assert!(text.contains("<html lang=\"pt-BR\">"), "{case}: a page");
+        }
+        assert_eq!(server.event_count().await, before, "nothing stored from a form without its token");
+        let (status, _, text) = post(open, session.cookie.clone(), format!("{auto}&_csrf={}", session.csrf)).await;
+        assert_eq!(status, 303, "{text}");
+        assert!(server.event_count().await > before, "stored with the session's token");
+
+        // The API's bearer token needs no CSRF token, even beside a session cookie.
+        let operator = json!({"registro": "000701", "cnpj": "11.444.777/0001-61", "razao_social": "Carioca Saúde",
+            "modalidade": "medicina_de_grupo", "uf": "RJ", "registro_provisorio": false, "occurred_on": "2001-06-01"});
+        let cookie = [("cookie", session.cookie.as_str())];
+        let by_bearer =
+            server.call(reqwest::Method::POST, "/api/v1/operators", Some(Role::Admin), Some(&operator), &cookie).await;
+        assert_eq!(by_bearer.status, StatusCode::CREATED, "{}", by_bearer.text);
+
+        // Signing out needs the token too, and ends the session on the server: a copy of the cookie
+        // signs nothing afterwards.
+        assert_eq!(post("/sair", session.cookie.clone(), String::new()).await.0, 403);
+        let (status, cleared, _) = post("/sair", session.cookie.clone(), format!("_csrf={}", session.csrf)).await;
+        assert!(status == 303 && cleared.starts_with("autos_sessao=;") && cleared.contains("Max-Age=0"), "{cleared}");
+        let (status, location) = get(session.cookie.clone()).await;
+        assert!(status == 303 && location.starts_with("/entrar"), "signed out: {status}");
+
+        // A session opened 8 h ago, or idle for more than an hour, signs nothing; one opened now does.
+        let db = server.store().database();
+        let officer = officers::authenticate(&db, token).await.unwrap().unwrap();
+        let now = chrono::Utc::now();
+        let minute = chrono::Duration::minutes(1);
+        for (opened, signs) in
+            [(now - sessions::LIFETIME - minute, false), (now - sessions::IDLE_LIMIT - minute, false), (now, true)]
+        {
+            let (id, _) = sessions::open(&db, officer.clone(), opened).await.unwrap();
+            let (status, _) = get(format!("autos_sessao={id}")).await;
+            assert_eq!(status == 200, signs, "a session opened at {opened}: {status}");
+        }
+
+        // A revoked officer's sessions end with the token.
+        let (temporary, temporary_token) = officers::add(&db, "Servidora temporária", Role::Fiscal).await.unwrap();
+        let session = server.sign_in(&temporary_token).await;
+        assert_eq!(get(session.cookie.clone()).await.0, 200);
+        assert!(officers::revoke(&db, temporary.officer_id).await.unwrap());
+        let (status, location) = get(session.cookie.clone()).await;
+        assert!(status == 303 && location.starts_with("/entrar"), "revoked: {status}");
     }
 );

@@ -3,12 +3,12 @@
 //! nothing; the same key with another request (path, `If-Match` or body) is refused. The
 //! claims, leases and settling live in `autos_app::idempotency`, whose doc says how a key
 //! survives interruptions; this module hashes the request, replays kept answers and hands the
-//! handlers the request's [`Seed`].
+//! handlers the request's [`Seed`]. Keys belong to the signed officer, by bearer token or by page
+//! session alike (`crate::auth::signature`).
 
 use std::time::Duration;
 
 use autos_app::idempotency::{claim, lease, settle, Claim};
-use autos_app::officers;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -72,15 +72,12 @@ async fn run_once(state: &AppState, key: String, request: Request, next: Next) -
     if key.is_empty() || key.len() > 200 {
         return Err(reject(ApiError::InvalidInput("Idempotency-Key deve ter de 1 a 200 caracteres".into())));
     }
-    let token = crate::auth::bearer(request.headers());
-    let officer = match token {
-        Some(t) => officers::authenticate(&state.store.database(), &t).await.map_err(|e| reject(e.into()))?,
-        None => None,
-    };
-    let Some(officer) = officer else {
+    // Keys are the officer's, however the request is signed: a retry by bearer token, or from a
+    // page session (any session of the same officer), gets the first answer back.
+    let signature = crate::auth::signature(request.headers(), request.extensions(), state).await.map_err(reject)?;
+    let Some(officer) = signature.map(|s| s.officer().officer_id) else {
         return Ok(next.run(request).await);
     };
-    let officer = officer.officer_id;
     let (parts, body) = request.into_parts();
     let bytes = to_bytes(body, MAX_BODY)
         .await

@@ -8,7 +8,7 @@
 //!   endpoints and the OpenAPI document.
 //! - [`pages`]: the server-rendered web pages (askama templates, SVG charts).
 //! - [`state`]: [`AppState`], shared by every handler and middleware.
-//! - [`auth`]: who is calling (bearer token or cookie) and the service request of a signed officer.
+//! - [`auth`]: who is calling (bearer token or page session) and the service request of a signed officer.
 //! - [`idempotency`]: the `Idempotency-Key` middleware over `autos_app::idempotency`.
 //! - [`abuse`]: the per-address limit on token guesses; [`serve`]: the TCP server with its header
 //!   deadline and connection cap.

@@ -1,8 +1,10 @@
 //! The web pages officers and auditors use, in pt-BR and rendered on the server (askama): sign
-//! in with a token, operator search, the operator page (status now or at a past date, cases,
-//! intervention timeline), the case page (acts, deadlines, a form for each act the officer's
-//! role may perform), deadlines, the sanctions ledger, the dashboard with an SVG chart, the audit page, and the public
-//! page (no sign-in) with the quarterly bulletin and the complaint index ranking.
+//! in with a token (which opens a page session, `autos_app::sessions`) and out, operator search,
+//! the operator page (status now or at a past date, cases, intervention timeline), the case page
+//! (acts, deadlines, a form for each act the officer's role may perform), deadlines, the
+//! sanctions ledger, the dashboard with an SVG chart, the audit page, and the public page (no
+//! sign-in) with the quarterly bulletin and the complaint index ranking. Every POST form puts
+//! `{% include "csrf.html" %}` inside it (the rule is in `crate::http::csrf`).
 
 use std::collections::BTreeMap;
 
@@ -17,7 +19,7 @@ use autos_store::integrity;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{AppendHeaders, Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use chrono::{Datelike, NaiveDate};
@@ -31,19 +33,20 @@ mod parceiros;
 mod queue;
 mod sanctions;
 
-use crate::auth::{MaybeSigned, Signed, TOKEN_COOKIE};
+use crate::auth::{signature_counting_guesses, Signature, Signed, RETIRED_TOKEN_COOKIE, SESSION_COOKIE};
 use crate::http::reads;
 use crate::state::AppState;
 use crate::ApiError;
 use autos_app::labels::{fold, porte_label, standing};
 use autos_app::officers::{self, Officer};
+use autos_app::sessions;
 
 /// The pages, mounted at `/`.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { redirect("/operadoras") }))
         .route("/entrar", get(sign_in_form).post(sign_in))
-        .route("/sair", get(sign_out))
+        .route("/sair", axum::routing::post(sign_out))
         .route("/operadoras", get(operators))
         .route("/operadoras/{registro}", get(operator))
         .route("/casos/{id}", get(case))
@@ -85,15 +88,37 @@ where
     }
 }
 
-/// A signed-in officer on a page. A visitor who is not signed in is sent to the sign-in page,
-/// which brings them back here afterwards.
+/// A signed-in officer on a page, with the CSRF token of the session the page's forms send back
+/// (`templates/csrf.html`; empty for a request signed by a bearer header, which needs none — see
+/// `crate::http::csrf`). Every page template's `officer` field is an `Option` of this. A visitor
+/// who is not signed in is sent to the sign-in page, which brings them back here afterwards.
 #[derive(Debug, Clone)]
-pub struct PageOfficer(pub Officer);
+pub struct PageOfficer {
+    pub officer: Officer,
+    pub csrf: String,
+}
+
+impl std::ops::Deref for PageOfficer {
+    type Target = Officer;
+
+    fn deref(&self) -> &Officer {
+        &self.officer
+    }
+}
+
+impl From<Signature> for PageOfficer {
+    fn from(signature: Signature) -> Self {
+        match signature {
+            Signature::Bearer(officer) => PageOfficer { officer, csrf: String::new() },
+            Signature::Session(session) => PageOfficer { officer: session.officer, csrf: session.csrf_token },
+        }
+    }
+}
 
 impl PageOfficer {
     /// The officer as the API's extractor gives it, for role checks and service requests.
     fn signed(&self) -> Signed {
-        Signed(self.0.clone())
+        Signed(self.officer.clone())
     }
 }
 
@@ -101,13 +126,27 @@ impl axum::extract::FromRequestParts<AppState> for PageOfficer {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Response> {
-        match MaybeSigned::from_request_parts(parts, state).await {
-            Ok(MaybeSigned(Some(officer))) => Ok(PageOfficer(officer)),
-            Ok(MaybeSigned(None)) => {
+        match MaybePageOfficer::from_request_parts(parts, state).await? {
+            MaybePageOfficer(Some(officer)) => Ok(officer),
+            MaybePageOfficer(None) => {
                 let back = parts.uri.path_and_query().map_or("/", |p| p.as_str());
                 let back = askama::filters::urlencode(back).map(|b| b.to_string()).unwrap_or_default();
                 Err(redirect(&format!("/entrar?volta={back}")))
             }
+        }
+    }
+}
+
+/// The officer on a page anyone may see, when one is signed in.
+#[derive(Debug, Clone)]
+pub struct MaybePageOfficer(pub Option<PageOfficer>);
+
+impl axum::extract::FromRequestParts<AppState> for MaybePageOfficer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Response> {
+        match signature_counting_guesses(parts, state).await {
+            Ok(signature) => Ok(MaybePageOfficer(signature.map(PageOfficer::from))),
             Err(e) => Err(error_page(None, e)),
         }
     }
@@ -131,7 +170,7 @@ fn page<T: Template>(template: &T) -> Response {
 #[derive(Template)]
 #[template(path = "erro.html")]
 struct ErrorPage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     titulo: String,
     detalhe: String,
     incidente: Option<String>,
@@ -139,7 +178,7 @@ struct ErrorPage {
 
 /// An error page in the layout: the problem's title and detail in Portuguese, with its status.
 /// A 5xx names its incident id, which the log line carries too.
-pub(crate) fn error_page(officer: Option<Officer>, error: impl Into<ApiError>) -> Response {
+pub(crate) fn error_page(officer: Option<PageOfficer>, error: impl Into<ApiError>) -> Response {
     let error = error.into();
     let retry_after = error.retry_after();
     let (status, problem, failure) = error.report();
@@ -155,7 +194,7 @@ pub(crate) fn error_page(officer: Option<Officer>, error: impl Into<ApiError>) -
 }
 
 /// The page for an address no route serves (the JSON API answers its own 404 as a problem).
-pub async fn not_found(MaybeSigned(officer): MaybeSigned, uri: axum::http::Uri) -> Response {
+pub async fn not_found(MaybePageOfficer(officer): MaybePageOfficer, uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
         return ApiError::NotFound(uri.path().to_owned()).into_response();
     }
@@ -178,7 +217,7 @@ async fn favicon() -> Response {
 #[derive(Template)]
 #[template(path = "entrar.html")]
 struct SignIn {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     error: Option<String>,
     volta: String,
 }
@@ -188,7 +227,7 @@ struct BackQuery {
     volta: Option<String>,
 }
 
-async fn sign_in_form(MaybeSigned(officer): MaybeSigned, Query(query): Query<BackQuery>) -> Response {
+async fn sign_in_form(MaybePageOfficer(officer): MaybePageOfficer, Query(query): Query<BackQuery>) -> Response {
     page(&SignIn { officer, error: None, volta: local_path(query.volta.as_deref()).to_owned() })
 }
 
@@ -198,16 +237,24 @@ struct TokenForm {
     volta: Option<String>,
 }
 
+/// Signs in: a valid token opens a page session (`autos_app::sessions`), whose id alone the cookie
+/// carries; the cookie of older versions, which held the token itself, is cleared.
 async fn sign_in(State(state): State<AppState>, peer: crate::auth::Peer, Form(form): Form<TokenForm>) -> Response {
     let volta = local_path(form.volta.as_deref()).to_owned();
     if let Err(e) = state.guesses.admit(peer.0) {
         return error_page(None, e);
     }
-    match officers::authenticate(&state.store.database(), &form.token).await {
-        Ok(Some(_)) => {
-            let cookie = sign_in_cookie(form.token.trim(), None, state.secure_cookie);
-            (StatusCode::SEE_OTHER, [(LOCATION, volta), (SET_COOKIE, cookie)]).into_response()
-        }
+    let db = state.store.database();
+    match officers::authenticate(&db, &form.token).await {
+        Ok(Some(officer)) => match sessions::open(&db, officer, chrono::Utc::now()).await {
+            Ok((session_id, _)) => {
+                let session = session_cookie(&session_id, None, state.secure_cookie);
+                let retired = format!("{RETIRED_TOKEN_COOKIE}=; Max-Age=0; Path=/");
+                let cookies = AppendHeaders([(SET_COOKIE, session), (SET_COOKIE, retired)]);
+                (StatusCode::SEE_OTHER, [(LOCATION, volta)], cookies).into_response()
+            }
+            Err(e) => error_page(None, e),
+        },
         Ok(None) => match state.guesses.failed(peer.0) {
             Err(too_many) => error_page(None, too_many),
             Ok(()) => (
@@ -220,15 +267,22 @@ async fn sign_in(State(state): State<AppState>, peer: crate::auth::Peer, Form(fo
     }
 }
 
-async fn sign_out(State(state): State<AppState>) -> Response {
-    let cookie = sign_in_cookie("", Some(0), state.secure_cookie);
+/// Signs out: the session ends on the server, so its cookie, even a copy of it, signs nothing more.
+async fn sign_out(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if let Some(session_id) = crate::auth::cookie_session_id(&headers) {
+        if let Err(e) = sessions::close(&state.store.database(), session_id).await {
+            return error_page(None, e);
+        }
+    }
+    let cookie = session_cookie("", Some(0), state.secure_cookie);
     (StatusCode::SEE_OTHER, [(LOCATION, "/operadoras".to_owned()), (SET_COOKIE, cookie)]).into_response()
 }
 
-/// The sign-in cookie: never readable by scripts, never sent by another site, `Secure` when the
-/// server is reached over HTTPS; `max_age` 0 clears it.
-fn sign_in_cookie(value: &str, max_age: Option<u32>, secure: bool) -> String {
-    let mut cookie = format!("{TOKEN_COOKIE}={value}; HttpOnly; SameSite=Strict; Path=/");
+/// The session cookie: never readable by scripts, never sent by another site, `Secure` when the
+/// server is reached over HTTPS; `max_age` 0 clears it. Without `max_age` it lasts until the
+/// browser closes; the session itself ends on the server (`autos_app::sessions::LIFETIME`).
+fn session_cookie(session_id: &str, max_age: Option<u32>, secure: bool) -> String {
+    let mut cookie = format!("{SESSION_COOKIE}={session_id}; HttpOnly; SameSite=Strict; Path=/");
     if let Some(seconds) = max_age {
         cookie.push_str(&format!("; Max-Age={seconds}"));
     }
@@ -255,7 +309,7 @@ struct OperatorRow {
 #[derive(Template)]
 #[template(path = "operadoras.html")]
 struct Operators {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     q: String,
     uf: String,
     rows: Vec<OperatorRow>,
@@ -271,7 +325,7 @@ struct SearchQuery {
 
 async fn operators(
     State(state): State<AppState>,
-    MaybeSigned(officer): MaybeSigned,
+    MaybePageOfficer(officer): MaybePageOfficer,
     Query(query): Query<SearchQuery>,
 ) -> Response {
     let q = query.q.unwrap_or_default();
@@ -384,7 +438,7 @@ async fn igr_lines(
 #[derive(Template)]
 #[template(path = "operadora.html")]
 struct OperatorPage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     registro: String,
     registro_formatado: String,
     razao_social: String,
@@ -448,7 +502,7 @@ fn family_label(family: Option<&str>) -> String {
 
 async fn operator(
     State(state): State<AppState>,
-    MaybeSigned(officer): MaybeSigned,
+    MaybePageOfficer(officer): MaybePageOfficer,
     Path(text): Path<String>,
     Query(query): Query<OperatorQuery>,
 ) -> Response {
@@ -569,7 +623,7 @@ struct ActRow {
 #[derive(Template)]
 #[template(path = "caso.html")]
 struct CasePage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     case_id: String,
     registro: String,
     registro_formatado: String,
@@ -596,7 +650,7 @@ type OpenedItem = (String, String, Vec<(String, String)>);
 #[derive(Template)]
 #[template(path = "dados_pessoais.html")]
 struct PersonalDataPage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     case_id: String,
     finalidade: String,
     itens: Vec<OpenedItem>,
@@ -648,9 +702,9 @@ async fn personal_data(
             None,
         ),
         Err(ApiError::InvalidInput(m)) => (Vec::new(), Some(m.replace("finalidade: ", ""))),
-        Err(e) => return error_page(Some(signed.0), e),
+        Err(e) => return error_page(Some(officer.clone()), e),
     };
-    page(&PersonalDataPage { officer: Some(signed.0.clone()), case_id: text, finalidade, itens, erro })
+    page(&PersonalDataPage { officer: Some(officer.clone()), case_id: text, finalidade, itens, erro })
 }
 
 /// Whether a deadline is overdue, due today or open, as on the page.
@@ -667,7 +721,8 @@ async fn officer_names(state: &AppState) -> Result<BTreeMap<String, String>, Api
     Ok(officers::list(&state.store.database()).await?.into_iter().map(|o| (o.officer_id.to_string(), o.name)).collect())
 }
 
-async fn case_page(state: &AppState, signed: &Signed, text: &str) -> Result<CasePage, ApiError> {
+async fn case_page(state: &AppState, officer: &PageOfficer, text: &str) -> Result<CasePage, ApiError> {
+    let signed = &officer.signed();
     signed.require(&Role::ALL)?;
     let id = uuid::Uuid::parse_str(text).map_err(|_| ApiError::NotFound(format!("caso {text}")))?;
     let doc = state.views.case(state.store.as_ref(), id, Cut::default()).await?;
@@ -712,7 +767,7 @@ async fn case_page(state: &AppState, signed: &Signed, text: &str) -> Result<Case
         });
     }
     Ok(CasePage {
-        officer: Some(signed.0.clone()),
+        officer: Some(officer.clone()),
         case_id: doc.case_id.clone(),
         registro_formatado: registro_formatado(&registro),
         razao_social: operator.map(|o| o.state.razao_social).unwrap_or_default(),
@@ -762,15 +817,14 @@ async fn case_page(state: &AppState, signed: &Signed, text: &str) -> Result<Case
             _ => Vec::new(),
         },
         dados_pessoais: matches!(doc.family.as_deref(), Some("demanda_disque_ans" | "nip"))
-            && crate::http::cases::PERSONAL_DATA_READERS.contains(&signed.0.role),
+            && crate::http::cases::PERSONAL_DATA_READERS.contains(&officer.role),
     })
 }
 
 async fn case(State(state): State<AppState>, officer: PageOfficer, Path(text): Path<String>) -> Response {
-    let signed = officer.signed();
-    match case_page(&state, &signed, &text).await {
+    match case_page(&state, &officer, &text).await {
         Ok(p) => page(&p),
-        Err(e) => error_page(Some(signed.0), e),
+        Err(e) => error_page(Some(officer.clone()), e),
     }
 }
 
@@ -791,7 +845,7 @@ struct DeadlineLine {
 #[derive(Template)]
 #[template(path = "prazos.html")]
 struct DeadlinesPage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     vencidos: usize,
     hoje: usize,
     prazos: Vec<DeadlineLine>,
@@ -874,7 +928,6 @@ async fn deadlines(
     officer: PageOfficer,
     Query(filtro): Query<DeadlineFilter>,
 ) -> Response {
-    let signed = officer.signed();
     let today = chrono::Local::now().date_naive();
     let result = async {
         let keep = filtro.clone();
@@ -892,7 +945,7 @@ async fn deadlines(
         ];
         let officers = officer_names(&state).await?;
         Ok::<_, ApiError>(DeadlinesPage {
-            officer: Some(signed.0.clone()),
+            officer: Some(officer.clone()),
             vencidos: found.items.iter().filter(|d| d.due < today).count(),
             hoje: found.items.iter().filter(|d| d.due == today).count(),
             seguinte: found.next.as_deref().map(|n| with_param("/prazos", &params, ("apos", n))),
@@ -926,14 +979,14 @@ async fn deadlines(
     .await;
     match result {
         Ok(p) => page(&p),
-        Err(e) => error_page(Some(signed.0), e),
+        Err(e) => error_page(Some(officer.clone()), e),
     }
 }
 
 #[derive(Template)]
 #[template(path = "painel.html")]
 struct Dashboard {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     grafico: String,
     intervencoes: Vec<(String, i64)>,
     total_intervencoes: i64,
@@ -997,7 +1050,6 @@ fn bar_chart(rows: &[(String, f64)], title: &str) -> String {
 }
 
 async fn dashboard(State(state): State<AppState>, officer: PageOfficer) -> Response {
-    let signed = officer.signed();
     let mut all = Vec::new();
     let mut after: Option<String> = None;
     loop {
@@ -1009,7 +1061,7 @@ async fn dashboard(State(state): State<AppState>, officer: PageOfficer) -> Respo
                     None => break,
                 }
             }
-            Err(e) => return error_page(Some(signed.0), e),
+            Err(e) => return error_page(Some(officer.clone()), e),
         }
     }
     let mut by_family: BTreeMap<String, u32> = BTreeMap::new();
@@ -1024,14 +1076,14 @@ async fn dashboard(State(state): State<AppState>, officer: PageOfficer) -> Respo
             .into_iter()
             .filter_map(|(k, v)| Some((keys::intervention_total(&k)?, v["quantidade"].as_i64().unwrap_or(0))))
             .collect(),
-        Err(e) => return error_page(Some(signed.0), e),
+        Err(e) => return error_page(Some(officer.clone()), e),
     };
     let intervencoes: Vec<(String, i64)> =
         InterventionKind::TABLE.iter().map(|k| (k.label().to_owned(), counters.get(k).copied().unwrap_or(0))).collect();
     page(&Dashboard {
         total_intervencoes: intervencoes.iter().map(|(_, n)| n).sum(),
         intervencoes,
-        officer: Some(signed.0.clone()),
+        officer: Some(officer.clone()),
         grafico: bar_chart(
             &linhas.iter().map(|(l, n)| (l.clone(), f64::from(*n))).collect::<Vec<_>>(),
             "Casos abertos por família",
@@ -1056,7 +1108,7 @@ struct ReadRow {
 #[derive(Template)]
 #[template(path = "auditoria.html")]
 struct AuditPage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     /// The full verification: state line, whether it found nothing, its findings.
     completa: String,
     completa_ok: Option<bool>,
@@ -1124,7 +1176,7 @@ async fn audit_start_verify(State(state): State<AppState>, officer: PageOfficer)
             state.audit.start_verify(state.store.clone());
             redirect("/auditoria")
         }
-        Err(e) => error_page(Some(officer.0), e),
+        Err(e) => error_page(Some(officer), e),
     }
 }
 
@@ -1134,7 +1186,7 @@ async fn audit_start_replay(State(state): State<AppState>, officer: PageOfficer)
             state.audit.start_replay(state.store.clone());
             redirect("/auditoria")
         }
-        Err(e) => error_page(Some(officer.0), e),
+        Err(e) => error_page(Some(officer), e),
     }
 }
 
@@ -1249,7 +1301,7 @@ async fn audit_page(state: &AppState, officer: &PageOfficer, before: Option<i64>
             .flatten();
         let checkpoint = state.store.checkpoints().await?.pop().map(|c| integrity::export_checkpoint(&c));
         Ok::<_, ApiError>(AuditPage {
-            officer: Some(signed.0.clone()),
+            officer: Some(officer.clone()),
             completa,
             completa_ok,
             em_andamento,
@@ -1280,14 +1332,14 @@ async fn audit_page(state: &AppState, officer: &PageOfficer, before: Option<i64>
     .await;
     match result {
         Ok(p) => page(&p),
-        Err(e) => error_page(Some(signed.0), e),
+        Err(e) => error_page(Some(officer.clone()), e),
     }
 }
 
 #[derive(Template)]
 #[template(path = "publico.html")]
 struct PublicPage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     b: reads::Bulletin,
     de: String,
     ate: String,
@@ -1333,7 +1385,7 @@ async fn latest_quarter_with_data(state: &AppState) -> Result<(i32, u32), ApiErr
 
 async fn public_bulletin(
     State(state): State<AppState>,
-    MaybeSigned(officer): MaybeSigned,
+    MaybePageOfficer(officer): MaybePageOfficer,
     Query(choice): Query<BulletinChoice>,
 ) -> Response {
     let (latest_year, latest_quarter) = match latest_quarter_with_data(&state).await {
@@ -1399,16 +1451,16 @@ async fn public_bulletin(
 
 #[cfg(test)]
 mod tests {
-    use super::sign_in_cookie;
+    use super::session_cookie;
 
     #[test]
-    fn the_sign_in_cookie_is_http_only_strict_and_secure_when_asked() {
-        let plain = sign_in_cookie("autos_x", None, false);
-        assert_eq!(plain, "autos_token=autos_x; HttpOnly; SameSite=Strict; Path=/");
-        assert!(sign_in_cookie("autos_x", None, true).ends_with("; Secure"));
+    fn the_session_cookie_is_http_only_strict_and_secure_when_asked() {
+        let plain = session_cookie("3f9a", None, false);
+        assert_eq!(plain, "autos_sessao=3f9a; HttpOnly; SameSite=Strict; Path=/");
+        assert!(session_cookie("3f9a", None, true).ends_with("; Secure"));
         assert_eq!(
-            sign_in_cookie("", Some(0), true),
-            "autos_token=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure"
+            session_cookie("", Some(0), true),
+            "autos_sessao=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure"
         );
     }
 }

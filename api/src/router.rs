@@ -8,5 +8,5 @@ use crate::state::AppState;
 /// The router `autos serve` runs and the end-to-end tests start.
 pub fn router(state: AppState) -> Router {
     let routes = crate::http::routes(&state).merge(crate::pages::routes()).fallback(crate::pages::not_found);
-    crate::http::layered(routes).with_state(state)
+    crate::http::layered(routes, &state).with_state(state)
 }

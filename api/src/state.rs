@@ -25,7 +25,7 @@ pub struct AppState {
     pub audit: autos_app::audit::AuditJobs,
     /// Failed token checks by address (sign-in, unknown tokens).
     pub guesses: crate::abuse::TokenGuesses,
-    /// Whether the sign-in cookie carries `Secure` (sent over HTTPS only).
+    /// Whether the session cookie carries `Secure` (sent over HTTPS only).
     pub secure_cookie: bool,
 }
 
@@ -45,7 +45,7 @@ impl AppState {
         AppState { store, service, views, board, metrics, personal, audit, guesses, secure_cookie: false }
     }
 
-    /// The same state, whose sign-in cookie is `Secure` when `secure` (see [`secure_by_default`]).
+    /// The same state, whose session cookie is `Secure` when `secure` (see [`secure_by_default`]).
     pub fn with_secure_cookie(mut self, secure: bool) -> Self {
         self.secure_cookie = secure;
         self

@@ -6,6 +6,7 @@
 //! # Layout
 //! - [`service`]: load, decide, append — the one command path, with its bounded retries.
 //! - [`officers`]: officers and their bearer tokens.
+//! - [`sessions`]: the web pages' sessions (the cookie's id, its lifetime, its CSRF token).
 //! - [`idempotency`]: the claims, leases and settling behind `Idempotency-Key`, and the
 //!   [`idempotency::Seed`] an idempotent act takes its event ids from.
 //! - [`personal_data`]: complainants' data sealed at the edge and opened, logged, for the roles that need it.
@@ -24,6 +25,7 @@ pub mod officers;
 pub mod parceiros;
 pub mod personal_data;
 pub mod service;
+pub mod sessions;
 pub mod views;
 
 pub use error::AppError;

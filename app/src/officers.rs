@@ -1,5 +1,6 @@
 //! Officers and their bearer tokens: `autos officer add` prints a token once and keeps only its
-//! SHA-256; every request's actor is the officer its token names, never a client-given field.
+//! SHA-256; every request's actor is the officer its token (or the page session it opened,
+//! [`crate::sessions`]) names, never a client-given field.
 
 use autos_domain::Role;
 use autos_store::hashing::now_micros;
@@ -33,9 +34,9 @@ fn parse_role(text: &str) -> Result<Role, AppError> {
     })
 }
 
-type OfficerRow = (Uuid, String, String, Option<chrono::DateTime<chrono::Utc>>);
+pub(crate) type OfficerRow = (Uuid, String, String, Option<chrono::DateTime<chrono::Utc>>);
 
-fn officer_from_row((officer_id, name, role, revoked_at): OfficerRow) -> Result<Officer, AppError> {
+pub(crate) fn officer_from_row((officer_id, name, role, revoked_at): OfficerRow) -> Result<Officer, AppError> {
     Ok(Officer { officer_id, name, role: parse_role(&role)?, revoked: revoked_at.is_some() })
 }
 

@@ -54,7 +54,7 @@ enum Command {
         /// is closed after them).
         #[arg(long, env = "AUTOS_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
         header_timeout: u64,
-        /// Mark the sign-in cookie `Secure` (HTTPS only): `true` or `false`; by default true
+        /// Mark the session cookie `Secure` (HTTPS only): `true` or `false`; by default true
         /// unless the server listens on loopback.
         #[arg(long, env = "AUTOS_SECURE_COOKIE")]
         secure_cookie: Option<bool>,

@@ -4,8 +4,8 @@
 //!   and the writers are not held up; restored into a fresh place (SQLite: another file;
 //!   PostgreSQL: a database in a second cluster of the test's own, whose transaction ids differ
 //!   from the source's), the log verifies against the checkpoint file, a server on it returns
-//!   every event the copy holds — every act acknowledged before the backup began among them —
-//!   and new acts append and are read after the restored ones.
+//!   every event the copy holds — every act acknowledged before the backup began among them —,
+//!   the pages sign in on it, and new acts append and are read after the restored ones.
 //! - `autos restore` into a database that already has data is refused and changes nothing.
 //! - A restored log that does not extend the checkpoint given exits 2, like `autos verify`.
 //! - Without pg_dump, a PostgreSQL backup fails with a message that names it.
@@ -145,6 +145,11 @@ async fn backup_under_load_restores_every_event(backend: Backend) {
     let held = restored.scalar("SELECT count(*) FROM events").await;
     assert_eq!(held, copied, "the restored database holds what the backup reported");
     let serve = Serve::start(&restored, &[]).await;
+    // The pages sign in on the restored store: on PostgreSQL the server's role holds its grant on
+    // the sessions table again (the dump carries no privileges).
+    let sign_in =
+        client.post(format!("{}/entrar", serve.base)).form(&[("token", attendant.as_str())]).send().await.unwrap();
+    assert_eq!((sign_in.status().as_u16(), sign_in.url().path()), (200, "/operadoras"), "signed in after the restore");
     let seen = event_positions(&serve, &attendant, 0).await;
     assert_eq!(seen.len() as i64, held, "GET /events returns every restored event");
     let seen: BTreeSet<i64> = seen.into_iter().collect();

@@ -61,9 +61,13 @@ const IDLE_IN_TRANSACTION: &str = "30s";
 /// change or remove what is there (migrations/postgres/0011).
 const TAKE_APP_ROLE: &str = "SET ROLE autos_app";
 
-/// The application role and its grants, as migration 0011 creates them: `autos restore` runs them
-/// again on a restored database, whose dump carries no privileges.
-pub const APP_ROLE_GRANTS: &str = include_str!("../../migrations/postgres/0011_least_privilege_role.sql");
+/// The application role and its grants, as migrations 0011 and 0012 (the sessions table) create
+/// them: `autos restore` runs them again on a restored database, whose dump carries no privileges.
+pub const APP_ROLE_GRANTS: &str = concat!(
+    include_str!("../../migrations/postgres/0011_least_privilege_role.sql"),
+    include_str!("../../migrations/postgres/0012_sessions.sql"),
+    include_str!("../../migrations/postgres/0013_application_schema.sql")
+);
 
 /// The PostgreSQL event store.
 pub struct PgStore {

@@ -649,3 +649,31 @@ autos_store::on_both_backends!(
         assert_eq!(store.head_position().await.unwrap(), events[2].position);
     }
 );
+
+/// A deployment may keep Autos in a schema of its own (the URL's `search_path`): the migrations
+/// run there as the owner, and the least-privileged application role reads and appends there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_works_in_a_schema_of_its_own_under_the_application_role() {
+    let name = format!("autos_t_{}", Uuid::new_v4().simple());
+    let admin_url = autos_store::testing::pg_admin_url();
+    let admin = sqlx::PgPool::connect(&admin_url).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
+    let url = format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0);
+    let owner = sqlx::PgPool::connect(&url).await.unwrap();
+    sqlx::query("CREATE SCHEMA autos").execute(&owner).await.unwrap();
+    owner.close().await;
+    let store =
+        autos_store::postgres::PgStore::open(&format!("{url}?options=-c%20search_path%3Dautos"), 2).await.unwrap();
+    let stream = case_stream();
+    let outcome = store.append(batch(&stream, ExpectedVersion::NoStream, vec![event(1), event(2)])).await.unwrap();
+    assert_eq!(outcome.positions.len(), 2);
+    assert_eq!(store.read_stream(&stream, 1).await.unwrap().len(), 2);
+    let tables: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'autos' AND tablename = 'events'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(tables, 1, "the log lives in the schema the URL names");
+    drop(store);
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&admin).await.unwrap();
+}

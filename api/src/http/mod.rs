@@ -1,10 +1,12 @@
 //! The JSON API: the `/api/v1` routes and their handlers, the operational endpoints
 //! (`/healthz`, `/readyz`, `/metrics`, `/openapi.json`) and the layers every request passes
 //! (request ids that also land in the events' `correlation_id`, tracing, metrics, the log of
-//! failed requests, body limit, NUL characters refused; idempotency on the API). `crate::router` joins it to the pages.
+//! failed requests, body limit, NUL characters and forged page requests refused; idempotency on
+//! the API). `crate::router` joins it to the pages.
 
 mod audit;
 pub(crate) mod cases;
+pub(crate) mod csrf;
 mod events;
 pub(crate) mod export;
 pub mod extract;
@@ -12,7 +14,6 @@ pub mod igr;
 mod nul;
 pub mod openapi;
 mod operators;
-mod origin;
 pub mod parceiros;
 pub(crate) mod reads;
 
@@ -92,8 +93,9 @@ pub fn routes(state: &AppState) -> Router<AppState> {
 }
 
 /// Wraps `routes` in the layers of every request: metrics, security headers, `no-store`, the
-/// refusal of NUL characters and of cookie-signed changes from another site, the log of failed requests, the body limit, request ids and tracing.
-pub fn layered(routes: Router<AppState>) -> Router<AppState> {
+/// refusal of NUL characters and of forged cookie-signed changes ([`csrf`]), the log of failed
+/// requests, the body limit, request ids and tracing.
+pub fn layered(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
     let header = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(header::HeaderName::from_static(name), HeaderValue::from_static(value))
     };
@@ -108,7 +110,7 @@ pub fn layered(routes: Router<AppState>) -> Router<AppState> {
         // Nothing a page or an answer holds is for a shared cache (the favicon says otherwise).
         .layer(header("cache-control", "no-store"))
         .layer(middleware::from_fn(nul::refuse_nul))
-        .layer(middleware::from_fn(origin::same_origin_changes))
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::forged_changes_refused))
         .layer(middleware::from_fn(bounded))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(REQUEST_LIMIT))
         .layer(middleware::from_fn(crate::error::log_failures))

@@ -38,7 +38,7 @@ pub fn routes() -> Router<AppState> {
 #[derive(Template)]
 #[template(path = "ato.html")]
 struct ActPage {
-    officer: Option<autos_app::officers::Officer>,
+    officer: Option<PageOfficer>,
     titulo: String,
     contexto: String,
     voltar: String,
@@ -95,7 +95,7 @@ async fn render(
     };
     let prazos_pendentes = unconfirmed_deadlines(state, officer, info, target).await?;
     let body = ActPage {
-        officer: Some(officer.0.clone()),
+        officer: Some(officer.clone()),
         titulo: info.label.to_owned(),
         contexto,
         voltar,
@@ -124,7 +124,7 @@ async fn unconfirmed_deadlines(
             (Some(*id), Some(*registro), service_request(state, officer, *id, None).await?)
         }
         Target::Opening { registro } => {
-            let signed = crate::auth::Signed(officer.0.clone());
+            let signed = officer.signed();
             (None, *registro, crate::auth::service_request(&signed, Vec::new(), None, None))
         }
     };
@@ -251,7 +251,7 @@ async fn service_request(
     case: Uuid,
     occurred_on: Option<NaiveDate>,
 ) -> Result<Request, ApiError> {
-    let signed = crate::auth::Signed(officer.0.clone());
+    let signed = officer.signed();
     let appointed = crate::http::cases::appointed(state, &signed, case).await?;
     Ok(crate::auth::service_request(&signed, appointed, occurred_on, None))
 }
@@ -266,7 +266,7 @@ async fn case_act_form(
         render(&state, &officer, info, &target, &Envelope::default(), &Filled::default(), None).await
     }
     .await;
-    shown.unwrap_or_else(|e| super::error_page(Some(officer.0.clone()), e))
+    shown.unwrap_or_else(|e| super::error_page(Some(officer.clone()), e))
 }
 
 async fn file_case_act(
@@ -293,7 +293,7 @@ async fn file_case_act(
         )
     }
     .await;
-    filed.unwrap_or_else(|e| super::error_page(Some(officer.0.clone()), e))
+    filed.unwrap_or_else(|e| super::error_page(Some(officer.clone()), e))
 }
 
 #[derive(Deserialize, Default)]
@@ -307,10 +307,10 @@ fn opening_act(officer: &PageOfficer, act: &str) -> Result<&'static ActInfo, Api
     if !info.opens_case {
         return Err(ApiError::NotFound(format!("ato {act}")));
     }
-    if !info.roles.contains(&officer.0.role) {
+    if !info.roles.contains(&officer.role) {
         return Err(ApiError::Forbidden(format!(
             "o papel {} não pode praticar o ato \"{}\"",
-            officer.0.role.label(),
+            officer.role.label(),
             info.label
         )));
     }
@@ -333,7 +333,7 @@ async fn opening_form(
         render(&state, &officer, info, &Target::Opening { registro }, &Envelope::default(), &filled, None).await
     }
     .await;
-    shown.unwrap_or_else(|e| super::error_page(Some(officer.0.clone()), e))
+    shown.unwrap_or_else(|e| super::error_page(Some(officer.clone()), e))
 }
 
 async fn file_opening(
@@ -351,7 +351,7 @@ async fn file_opening(
                 let state = state.clone();
                 let officer = officer.clone();
                 async move {
-                    let signed = crate::auth::Signed(officer.0.clone());
+                    let signed = officer.signed();
                     let request = crate::auth::service_request(&signed, Vec::new(), occurred_on, None);
                     let outcome = state.service.case_command(None, command.0, None, &request).await?;
                     let id = outcome.case_id.ok_or_else(|| ApiError::Internal("ato de abertura sem caso".into()))?;
@@ -362,7 +362,7 @@ async fn file_opening(
         )
     }
     .await;
-    filed.unwrap_or_else(|e| super::error_page(Some(officer.0.clone()), e))
+    filed.unwrap_or_else(|e| super::error_page(Some(officer.clone()), e))
 }
 
 /// Reads a submitted form into the act and files it with `perform`; on success, goes to the case;
@@ -385,7 +385,7 @@ where
     let show = |filled: Filled, top: Option<String>, status: StatusCode| async move {
         match render(state, officer, info, target, envelope, &filled, top).await {
             Ok(response) => (status, response).into_response(),
-            Err(e) => super::error_page(Some(officer.0.clone()), e),
+            Err(e) => super::error_page(Some(officer.clone()), e),
         }
     };
     if filled.more_rows.is_some() {
@@ -412,7 +412,7 @@ where
         }
         Err(e) => match form_html::refusal(e, fields, &mut filled) {
             Ok((status, message)) => show(filled, Some(message), status).await,
-            Err(e) => super::error_page(Some(officer.0.clone()), e),
+            Err(e) => super::error_page(Some(officer.clone()), e),
         },
     }
 }

@@ -2,9 +2,9 @@
 //! each field as the input its kind asks for (a date input, money in pt-BR, a select, an
 //! operator or officer picker, repeatable rows), with what the person typed kept and the message
 //! of a refusal next to its field. A submitted form is split here into its envelope (the act's
-//! legal date, the case version the officer saw, a request for one more row) and the act's
-//! values, which `autos_domain::forms::decode` turns into the act's JSON ([`read`]); a refusal
-//! of the filed act becomes the message the form shows ([`refusal`]).
+//! legal date, the case version the officer saw, a request for one more row, the session's CSRF
+//! token) and the act's values, which `autos_domain::forms::decode` turns into the act's JSON
+//! ([`read`]); a refusal of the filed act becomes the message the form shows ([`refusal`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -68,6 +68,8 @@ pub fn split(pairs: Vec<(String, String)>) -> (Envelope, Filled) {
             "_data" => envelope.date = value,
             "_versao" => envelope.version = value.trim().parse().ok(),
             "_acrescentar" => filled.more_rows = Some(value),
+            // The session's token (`_csrf`), checked before any handler runs (`crate::http::csrf`),
+            // and any other envelope field: never one of the act's values.
             other if other.starts_with('_') => {}
             _ => {
                 filled.values.insert(name, value);
@@ -652,6 +654,7 @@ mod tests {
             ("_data".into(), "2026-01-10".into()),
             ("_versao".into(), "3".into()),
             ("_acrescentar".into(), "parcelas".into()),
+            ("_csrf".into(), "9c1d".into()),
             ("documento".into(), "SEI 1".into()),
         ]);
         assert_eq!(envelope.date, "2026-01-10");

@@ -14,7 +14,6 @@
 //! institutions and their agreements.
 
 use askama::Template;
-use autos_app::officers::Officer;
 use autos_domain::acts::{find_act, partner_acts, programme_item_acts, ActInfo};
 use autos_domain::forms::{self, Kind};
 use autos_domain::parceiro::programa::ProgramaCommand;
@@ -31,8 +30,7 @@ use uuid::Uuid;
 
 use super::forms::{self as form_html, Envelope, Filled, Pickers};
 use super::mapa::{self, Counted};
-use super::{date_br, error_page, page, redirect, wait_until, PageOfficer};
-use crate::auth::MaybeSigned;
+use super::{date_br, error_page, page, redirect, wait_until, MaybePageOfficer, PageOfficer};
 use crate::http::export::{Formato, Numeros, Separador, Style};
 use crate::http::parceiros::{
     in_force, in_force_csv, parceiro_id, partner_act, partner_doc, programme_act_filed, programme_state,
@@ -88,7 +86,7 @@ fn agreements_map(rows: &[InForce], day: chrono::NaiveDate, page: &str) -> Strin
 #[derive(Template)]
 #[template(path = "publico_parceiros.html")]
 struct PublicPage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     uf: String,
     data: String,
     data_br: String,
@@ -101,7 +99,7 @@ struct PublicPage {
 /// anyone; as CSV with `formato=csv`.
 async fn public_agreements(
     State(state): State<AppState>,
-    MaybeSigned(officer): MaybeSigned,
+    MaybePageOfficer(officer): MaybePageOfficer,
     Query(filter): Query<AgreementsFilter>,
 ) -> Response {
     let (uf, day, mut erro) = uf_and_day(&filter);
@@ -149,7 +147,7 @@ struct PartnerRow {
 #[derive(Template)]
 #[template(path = "parceiros.html")]
 struct ListPage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     uf: String,
     data: String,
     data_br: String,
@@ -190,18 +188,18 @@ async fn list(State(state): State<AppState>, officer: PageOfficer, Query(filter)
         linhas.sort_by(|a, b| (&a.uf, &a.nome).cmp(&(&b.uf, &b.nome)));
         let every = in_force(&state, day, None).await?;
         Ok::<_, ApiError>(page(&ListPage {
-            officer: Some(officer.0.clone()),
+            officer: Some(officer.clone()),
             uf: uf.map(|u| u.code().to_owned()).unwrap_or_default(),
             data: day.format("%Y-%m-%d").to_string(),
             data_br: date_br(Some(day)),
             erro: erro.clone(),
             mapa: agreements_map(&every, day, "/parceiros"),
             linhas,
-            escreve: WRITERS.contains(&officer.0.role),
+            escreve: WRITERS.contains(&officer.officer.role),
         }))
     }
     .await;
-    result.unwrap_or_else(|e| error_page(Some(officer.0.clone()), e))
+    result.unwrap_or_else(|e| error_page(Some(officer.clone()), e))
 }
 
 /// The CSS class of an obligation's situation.
@@ -248,7 +246,7 @@ struct AgreementBlock {
 #[derive(Template)]
 #[template(path = "parceiro.html")]
 struct PartnerPage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     parceiro: ParceiroView,
     acordos: Vec<AgreementBlock>,
     /// (act, label) of the forms the officer may file.
@@ -304,19 +302,19 @@ async fn partner(State(state): State<AppState>, officer: PageOfficer, Path(id): 
         let doc = partner_doc(&state, parceiro_id(&id)?).await?;
         let parceiro = doc.view(today());
         let acordos = parceiro.acordos.iter().rev().map(agreement_block).collect();
-        let writer = WRITERS.contains(&officer.0.role);
+        let writer = WRITERS.contains(&officer.role);
         let atos = if writer { acts_with_forms().map(|a| (a.name, a.label)).collect() } else { Vec::new() };
-        Ok::<_, ApiError>(page(&PartnerPage { officer: Some(officer.0.clone()), parceiro, acordos, atos }))
+        Ok::<_, ApiError>(page(&PartnerPage { officer: Some(officer.clone()), parceiro, acordos, atos }))
     }
     .await;
-    result.unwrap_or_else(|e| error_page(Some(officer.0.clone()), e))
+    result.unwrap_or_else(|e| error_page(Some(officer.clone()), e))
 }
 
 /// The act form's page (the same template as the case acts').
 #[derive(Template)]
 #[template(path = "ato.html")]
 struct ActPage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     titulo: String,
     contexto: String,
     voltar: String,
@@ -360,7 +358,7 @@ fn render(
         String::new()
     };
     page(&ActPage {
-        officer: Some(officer.0.clone()),
+        officer: Some(officer.clone()),
         titulo: info.label.to_owned(),
         contexto: place.contexto.clone(),
         voltar: place.voltar.clone(),
@@ -407,7 +405,7 @@ where
             Ok((status, message)) => {
                 (status, render(officer, place, info, &envelope, &filled, Some(message))).into_response()
             }
-            Err(e) => error_page(Some(officer.0.clone()), e),
+            Err(e) => error_page(Some(officer.clone()), e),
         },
     }
 }
@@ -473,7 +471,7 @@ async fn act_form(
         Ok::<_, ApiError>(render(&officer, &place, info, &Envelope::default(), &filled, None))
     }
     .await;
-    shown.unwrap_or_else(|e| error_page(Some(officer.0.clone()), e))
+    shown.unwrap_or_else(|e| error_page(Some(officer.clone()), e))
 }
 
 async fn file_act(
@@ -484,7 +482,7 @@ async fn file_act(
 ) -> Response {
     let (doc, place, info) = match partner_target(&state, &officer, &id, &act).await {
         Ok(found) => found,
-        Err(e) => return error_page(Some(officer.0.clone()), e),
+        Err(e) => return error_page(Some(officer.clone()), e),
     };
     let (state, signed) = (&state, officer.signed());
     file(&officer, &place, info, pairs, |json, version| async move {
@@ -527,7 +525,7 @@ fn registration(officer: &PageOfficer) -> Result<(Place, &'static ActInfo), ApiE
 async fn registration_form(officer: PageOfficer) -> Response {
     match registration(&officer) {
         Ok((place, info)) => render(&officer, &place, info, &Envelope::default(), &Filled::default(), None),
-        Err(e) => error_page(Some(officer.0.clone()), e),
+        Err(e) => error_page(Some(officer.clone()), e),
     }
 }
 
@@ -538,7 +536,7 @@ async fn register(
 ) -> Response {
     let (place, info) = match registration(&officer) {
         Ok(found) => found,
-        Err(e) => return error_page(Some(officer.0.clone()), e),
+        Err(e) => return error_page(Some(officer.clone()), e),
     };
     let (state, signed) = (&state, officer.signed());
     file(&officer, &place, info, pairs, |json, _| async move {
@@ -571,7 +569,7 @@ struct ItemRow {
 #[derive(Template)]
 #[template(path = "programa_parceiros.html")]
 struct ProgrammePage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     trimestre: String,
     linhas: Vec<ItemRow>,
     /// Whether the officer may include and withdraw items.
@@ -606,14 +604,14 @@ async fn programme(
             .collect();
         linhas.sort_by(|a, b| b.trimestre.cmp(&a.trimestre).then_with(|| a.titulo.cmp(&b.titulo)));
         Ok::<_, ApiError>(page(&ProgrammePage {
-            officer: Some(officer.0.clone()),
+            officer: Some(officer.clone()),
             trimestre: chosen.map(|t| t.to_string()).unwrap_or_default(),
             linhas,
-            escreve: WRITERS.contains(&officer.0.role),
+            escreve: WRITERS.contains(&officer.officer.role),
         }))
     }
     .await;
-    shown.unwrap_or_else(|e| error_page(Some(officer.0.clone()), e))
+    shown.unwrap_or_else(|e| error_page(Some(officer.clone()), e))
 }
 
 #[derive(Deserialize, Default)]
@@ -658,7 +656,7 @@ async fn programme_form(
         Ok::<_, ApiError>(render(&officer, &place, info, &Envelope::default(), &filled, None))
     }
     .await;
-    shown.unwrap_or_else(|e| error_page(Some(officer.0.clone()), e))
+    shown.unwrap_or_else(|e| error_page(Some(officer.clone()), e))
 }
 
 async fn file_programme_act(
@@ -669,7 +667,7 @@ async fn file_programme_act(
 ) -> Response {
     let (place, info) = match programme_target(&officer, &act) {
         Ok(found) => found,
-        Err(e) => return error_page(Some(officer.0.clone()), e),
+        Err(e) => return error_page(Some(officer.clone()), e),
     };
     let (state, signed) = (&state, officer.signed());
     file(&officer, &place, info, pairs, |json, _| async move {
@@ -712,7 +710,7 @@ struct Scope {
 #[derive(Template)]
 #[template(path = "boletim_parceiro.html")]
 struct BulletinPage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     parceiro_id: String,
     titulo: String,
     parceiro: String,
@@ -793,7 +791,7 @@ async fn bulletin(
             .map(|rows| rows.iter().map(|l| (text(&l["registro"]), text(&l["tema"]), text(&l["quantidade"]))).collect())
             .unwrap_or_default();
         Ok::<_, ApiError>(page(&BulletinPage {
-            officer: Some(officer.0.clone()),
+            officer: Some(officer.clone()),
             parceiro_id: doc.parceiro_id.clone(),
             titulo: text(&c["titulo"]),
             parceiro: text(&c["parceiro"]["nome"]),
@@ -813,5 +811,5 @@ async fn bulletin(
         }))
     }
     .await;
-    result.unwrap_or_else(|e| error_page(Some(officer.0.clone()), e))
+    result.unwrap_or_else(|e| error_page(Some(officer.clone()), e))
 }

@@ -6,7 +6,6 @@
 use std::cmp::Ordering;
 
 use askama::Template;
-use autos_app::officers::Officer;
 use autos_domain::{Family, Role, Uf};
 use autos_projections::keys::{self, Queue};
 use autos_projections::models::{self, ActDocumentRef, CaseRef, ProcessRef, QueueEntry};
@@ -89,7 +88,7 @@ impl Names {
 #[derive(Template)]
 #[template(path = "fila.html")]
 struct QueuePage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     titulo: String,
     nucleo: String,
     uf: String,
@@ -125,12 +124,12 @@ async fn queue_page(
         Queue::Officer(_) => (String::new(), String::new()),
     };
     Ok(QueuePage {
-        officer: Some(officer.0.clone()),
+        officer: Some(officer.clone()),
         titulo,
         nucleo,
         uf,
         ufs: Uf::ALL.iter().map(|u| u.code()).collect(),
-        gestor: MANAGERS.contains(&officer.0.role),
+        gestor: MANAGERS.contains(&officer.role),
         mais: found.next.is_some(),
         casos: CaseRow::rows(entries, &names),
     })
@@ -140,10 +139,10 @@ async fn queue_page(
 const MANAGERS: [Role; 4] = [Role::Diretoria, Role::Fiscal, Role::Auditor, Role::Admin];
 
 async fn my_cases(State(state): State<AppState>, officer: PageOfficer) -> Response {
-    let id = officer.0.officer_id.to_string();
+    let id = officer.officer_id.to_string();
     match queue_page(&state, &officer, Queue::Officer(&id), "Meus casos".to_owned()).await {
         Ok(p) => page(&p),
-        Err(e) => error_page(Some(officer.0), e),
+        Err(e) => error_page(Some(officer), e),
     }
 }
 
@@ -167,7 +166,7 @@ async fn unit_queue(State(state): State<AppState>, officer: PageOfficer, Query(q
             return queue_page(&state, &officer, Queue::Uf(uf.code()), title).await;
         }
         Ok(QueuePage {
-            officer: Some(officer.0.clone()),
+            officer: Some(officer.clone()),
             titulo: "Fila de um Núcleo, unidade ou UF".to_owned(),
             nucleo: String::new(),
             uf: String::new(),
@@ -180,7 +179,7 @@ async fn unit_queue(State(state): State<AppState>, officer: PageOfficer, Query(q
     .await;
     match result {
         Ok(p) => page(&p),
-        Err(e) => error_page(Some(officer.0), e),
+        Err(e) => error_page(Some(officer), e),
     }
 }
 
@@ -230,7 +229,7 @@ impl SearchQuery {
 #[derive(Template)]
 #[template(path = "busca.html")]
 struct SearchPage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     filtro: SearchQuery,
     buscou: bool,
     casos: Vec<CaseRow>,
@@ -329,7 +328,7 @@ async fn search(State(state): State<AppState>, officer: PageOfficer, Query(query
         }
         let responsaveis = assignees(&state).await?;
         let mut body = SearchPage {
-            officer: Some(officer.0.clone()),
+            officer: Some(officer.clone()),
             filtro: query.clone(),
             buscou: !query.is_empty(),
             casos: Vec::new(),
@@ -365,6 +364,6 @@ async fn search(State(state): State<AppState>, officer: PageOfficer, Query(query
     match result {
         Ok(Ok(body)) => page(&body),
         Ok(Err(redirected)) => redirected,
-        Err(e) => error_page(Some(officer.0), e),
+        Err(e) => error_page(Some(officer), e),
     }
 }

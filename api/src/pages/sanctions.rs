@@ -3,7 +3,6 @@
 //! standing (owed, in dívida ativa, settled) and listed with cursor paging.
 
 use askama::Template;
-use autos_app::officers::Officer;
 use autos_domain::case::Penalty;
 use autos_domain::Registro;
 use autos_projections::enforcement::{SanctionEntry, SANCTIONS};
@@ -67,7 +66,7 @@ struct SanctionRow {
 #[derive(Template)]
 #[template(path = "sancoes.html")]
 struct SanctionsPage {
-    officer: Option<Officer>,
+    officer: Option<PageOfficer>,
     filtro: SanctionFilter,
     linhas: Vec<SanctionRow>,
     seguinte: Option<String>,
@@ -99,7 +98,7 @@ async fn sanctions(
             ("situacao", filtro.situacao.as_deref()),
         ];
         Ok::<_, ApiError>(SanctionsPage {
-            officer: Some(officer.0.clone()),
+            officer: Some(officer.clone()),
             seguinte: found.next.as_deref().map(|n| with_param("/sancoes", &params, ("apos", n))),
             linhas: found
                 .items
@@ -129,6 +128,6 @@ async fn sanctions(
     .await;
     match result {
         Ok(p) => page(&p),
-        Err(e) => error_page(Some(officer.0), e),
+        Err(e) => error_page(Some(officer), e),
     }
 }
