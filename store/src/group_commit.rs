@@ -8,10 +8,13 @@
 //! callers' appends for long. An append that shares a stream or an event id with an earlier
 //! member waits for the next group, which then sees the first one's head.
 //!
-//! A group that fails as a whole — one member's version is stale, one is an idempotent retry, a
-//! disk is full — is not answered with that one failure: every member is then appended on its
-//! own, in order, through the ordinary path, so one conflict fails that append only, a retry
-//! gets its recorded outcome, and each member gets its own error. Nothing is answered before its
+//! A group that fails as a whole because of one member — a stale version, an idempotent retry,
+//! a row the database refuses — is not answered with that one failure: every member is then
+//! appended on its own, in order, through the ordinary path, so one conflict fails that append
+//! only and a retry gets its recorded outcome. A fault all members share — the database out of
+//! reach, a full disk — answers each member with it at once, and the appends that queued while
+//! the group waited for it too (none of them tried, none stored), so that none waits for the
+//! fault more than once. Nothing is answered before its
 //! transaction committed.
 //!
 //! A leader whose caller goes away (a request cut short) drops its group: the members it had
@@ -150,28 +153,99 @@ impl Drop for Lead<'_> {
 /// Takes the queued appends that can share a transaction and writes them; answers each.
 async fn write_one_group<B: AppendBackend + ?Sized>(backend: &B) {
     let members = take_group(backend.group());
-    if members.is_empty() {
-        return;
-    }
-    if let [only] = members.as_slice() {
-        let outcome = append_alone(backend, &only.batch).await;
-        let _ = only.reply.try_send(Reply::Done(outcome));
-        return;
-    }
-    let batches: Vec<AppendBatch> = members.iter().map(|m| m.batch.clone()).collect();
-    match write_together(backend, &batches).await {
-        Some(outcomes) => {
+    let together = match members.len() {
+        0 => return,
+        1 => Err(GroupFailure::EachAlone),
+        _ => {
+            let batches: Vec<AppendBatch> = members.iter().map(|m| m.batch.clone()).collect();
+            write_together(backend, &batches).await
+        }
+    };
+    let mut waiting = members.iter();
+    let fault = match together {
+        Ok(outcomes) => {
             for (member, outcome) in members.iter().zip(outcomes) {
                 let _ = member.reply.try_send(Reply::Done(Ok(outcome)));
             }
+            return;
         }
-        None => {
-            for member in &members {
-                let outcome = append_alone(backend, &member.batch).await;
-                let _ = member.reply.try_send(Reply::Done(outcome));
+        Err(GroupFailure::Fault(fault)) => fault,
+        Err(GroupFailure::EachAlone) => loop {
+            let Some(member) = waiting.next() else { return };
+            let outcome = append_alone(backend, &member.batch).await;
+            let shared = outcome.as_ref().err().and_then(SharedFault::of);
+            let _ = member.reply.try_send(Reply::Done(outcome));
+            if let Some(fault) = shared {
+                break fault;
+            }
+        },
+    };
+    // The database is out of reach or out of space: every member not yet answered would wait
+    // for the same fault again, one after the other, and so would every append that queued
+    // meanwhile; each is answered with it at once (none of them was tried, so none is stored).
+    let queued = std::mem::take(&mut backend.group().lock().pending);
+    for member in waiting.chain(&queued) {
+        let _ = member.reply.try_send(Reply::Done(Err(fault.copy())));
+    }
+}
+
+/// Why a group did not commit as a whole (nothing of it is stored either way).
+enum GroupFailure {
+    /// A member is stale, a retry, malformed, or the database refused a row: each member is
+    /// appended on its own and gets its own answer.
+    EachAlone,
+    /// The database cannot be reached, or has no space: the same for every member.
+    Fault(SharedFault),
+}
+
+/// A fault every member of a group shares, copied for each.
+enum SharedFault {
+    DiskFull(String),
+    Unreachable(String),
+}
+
+impl SharedFault {
+    /// The fault `error` is when every append would meet it too, if it is one.
+    fn of(error: &StoreError) -> Option<Self> {
+        match error {
+            StoreError::DiskFull(e) => Some(SharedFault::DiskFull(e.to_string())),
+            StoreError::Database(
+                e @ (sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::Protocol(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed),
+            ) => Some(SharedFault::Unreachable(e.to_string())),
+            // PostgreSQL: connection exception, insufficient resources, operator intervention
+            // (shutdown), system error.
+            StoreError::Database(sqlx::Error::Database(db))
+                if db.code().is_some_and(|c| ["08", "53", "57", "58"].iter().any(|class| c.starts_with(class))) =>
+            {
+                Some(SharedFault::Unreachable(db.to_string()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The fault as one member's error: a full disk stays one, an unreachable database stays a
+    /// connection failure (the API answers 507 and 503 as for an append alone).
+    fn copy(&self) -> StoreError {
+        match self {
+            SharedFault::DiskFull(detail) => StoreError::DiskFull(sqlx::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::StorageFull,
+                detail.clone(),
+            ))),
+            SharedFault::Unreachable(detail) => {
+                StoreError::Database(sqlx::Error::Io(std::io::Error::other(detail.clone())))
             }
         }
     }
+}
+
+/// A fault of the group's write: shared by every member when it is one, each alone otherwise.
+fn group_failure(error: StoreError) -> GroupFailure {
+    SharedFault::of(&error).map_or(GroupFailure::EachAlone, GroupFailure::Fault)
 }
 
 /// The queued appends, in arrival order, that touch no stream and no event id an earlier one
@@ -199,27 +273,29 @@ fn take_group(group: &GroupCommit) -> Vec<Pending> {
     members
 }
 
-/// Writes `batches` as one transaction; `None` when it did not commit as a whole (nothing of it
-/// is stored then), for each to be appended on its own.
-async fn write_together<B: AppendBackend + ?Sized>(backend: &B, batches: &[AppendBatch]) -> Option<Vec<AppendOutcome>> {
+/// Writes `batches` as one transaction, or says why it did not commit as a whole.
+async fn write_together<B: AppendBackend + ?Sized>(
+    backend: &B,
+    batches: &[AppendBatch],
+) -> Result<Vec<AppendOutcome>, GroupFailure> {
     if batches.iter().any(|b| b.validate().is_err()) {
-        return None;
+        return Err(GroupFailure::EachAlone);
     }
     let ids: Vec<uuid::Uuid> =
         batches.iter().flat_map(|b| &b.streams).flat_map(|s| &s.events).map(|e| e.event_id).collect();
     if ids.iter().collect::<std::collections::HashSet<_>>().len() != ids.len() {
-        return None;
+        return Err(GroupFailure::EachAlone);
     }
-    let (plan, heads) = append::plan(backend, batches).await.ok()?;
+    let (plan, heads) = append::plan(backend, batches).await.map_err(group_failure)?;
     match backend.insert(&plan, None).await {
         Ok(positions) => {
             backend.write_health().record(Ok(()));
-            Some(append::outcomes(backend, batches, &plan, &heads, positions))
+            Ok(append::outcomes(backend, batches, &plan, &heads, positions))
         }
-        Err(InsertFailure::UniqueViolation) => None,
+        Err(InsertFailure::UniqueViolation) => Err(GroupFailure::EachAlone),
         Err(InsertFailure::Other(e)) => {
             backend.write_health().record(Err(&e));
-            None
+            Err(group_failure(e))
         }
     }
 }
