@@ -149,33 +149,6 @@ fn internal() -> Problem {
     )
 }
 
-/// True for a database error that says the database cannot be reached or cannot serve now
-/// (connection, IO, pool, shutdown, lock contention) — a retry later may succeed — rather
-/// than that the data or the statement is wrong.
-fn is_unreachable(e: &sqlx::Error) -> bool {
-    match e {
-        sqlx::Error::Io(_)
-        | sqlx::Error::Tls(_)
-        | sqlx::Error::Protocol(_)
-        | sqlx::Error::PoolTimedOut
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::WorkerCrashed => true,
-        sqlx::Error::Database(db) => {
-            let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
-            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
-                // SQLite's primary result codes: BUSY, LOCKED, NOMEM, READONLY, IOERR, FULL, CANTOPEN.
-                code.parse::<i64>().is_ok_and(|c| matches!(c & 0xff, 5 | 6 | 7 | 8 | 10 | 13 | 14))
-            } else {
-                // PostgreSQL SQLSTATE classes: connection exception, transaction rollback
-                // (serialization, deadlock), insufficient resources, operator intervention
-                // (shutdown, cancel), system error (IO).
-                ["08", "40", "53", "57", "58"].iter().any(|class| code.starts_with(class))
-            }
-        }
-        _ => false,
-    }
-}
-
 fn store_problem(e: &StoreError) -> Problem {
     let invalid = |detail: String| Problem::new(StatusCode::BAD_REQUEST, "invalid_input", "Entrada inválida", detail);
     match e {
@@ -199,7 +172,7 @@ fn store_problem(e: &StoreError) -> Problem {
             "Armazenamento esgotado",
             "o banco de dados está sem espaço em disco e o ato não foi registrado; tente de novo quando o espaço for liberado".into(),
         ),
-        StoreError::Database(e) if is_unreachable(e) => unavailable(),
+        StoreError::Database(e) if autos_store::is_unreachable(e) => unavailable(),
         _ => internal(),
     }
 }
@@ -225,7 +198,7 @@ impl ApiError {
                 Problem::new(StatusCode::NOT_FOUND, "not_found", "Não encontrado", what.clone())
             }
             ApiError::Projection(ProjectionError::Store(e)) => store_problem(e),
-            ApiError::Projection(ProjectionError::Database(e)) if is_unreachable(e) => unavailable(),
+            ApiError::Projection(ProjectionError::Database(e)) if autos_store::is_unreachable(e) => unavailable(),
             ApiError::Projection(ProjectionError::Apply { .. }) => Problem::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",

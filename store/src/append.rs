@@ -8,6 +8,7 @@
 //! all are written in one transaction or none, and a stream written by an earlier batch of the
 //! call is checked and chained against the head that batch leaves.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -185,16 +186,16 @@ pub(crate) async fn append<B: AppendBackend + ?Sized>(
 
 /// The outcome of each batch of an inserted plan (positions in row order), the head cache
 /// moved to what the batches leave.
-pub(crate) fn outcomes<B: AppendBackend + ?Sized>(
+pub(crate) fn outcomes<B: AppendBackend + ?Sized, Batch: Borrow<AppendBatch>>(
     backend: &B,
-    batches: &[AppendBatch],
+    batches: &[Batch],
     plan: &PlannedAppend,
     heads: &[Vec<StreamHead>],
     positions: Vec<i64>,
 ) -> Vec<AppendOutcome> {
     let mut outcomes = Vec::with_capacity(batches.len());
     let mut rows = plan.rows.iter().zip(positions);
-    for (batch, heads) in batches.iter().zip(heads) {
+    for (batch, heads) in batches.iter().map(Borrow::borrow).zip(heads) {
         let taken: Vec<(&PlannedRow, i64)> = rows.by_ref().take(batch.len()).collect();
         for s in &batch.streams {
             if let Some((last, _)) = taken.iter().rev().find(|(r, _)| r.stream_id == s.stream_id) {
@@ -254,16 +255,16 @@ fn canonical_json(value: &serde_json::Value) -> String {
 
 /// Versions and chained hashes of every row, and the head each stream of each batch was
 /// appended after.
-pub(crate) async fn plan<B: AppendBackend + ?Sized>(
+pub(crate) async fn plan<B: AppendBackend + ?Sized, Batch: Borrow<AppendBatch> + Sync>(
     backend: &B,
-    batches: &[AppendBatch],
+    batches: &[Batch],
 ) -> Result<(PlannedAppend, Vec<Vec<StreamHead>>), StoreError> {
     let recorded_at = now_micros();
-    let mut rows = Vec::with_capacity(batches.iter().map(AppendBatch::len).sum());
+    let mut rows = Vec::with_capacity(batches.iter().map(|b| b.borrow().len()).sum());
     let mut provenances = Vec::with_capacity(batches.len());
     let mut all_heads = Vec::with_capacity(batches.len());
     let mut written: HashMap<String, StreamHead> = HashMap::new();
-    for (index, batch) in batches.iter().enumerate() {
+    for (index, batch) in batches.iter().map(Borrow::borrow).enumerate() {
         let p = &batch.provenance;
         let command = p.command.as_ref().map(canonical_json);
         let mut heads = Vec::with_capacity(batch.streams.len());

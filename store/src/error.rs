@@ -57,6 +57,34 @@ fn is_disk_full(e: &sqlx::Error) -> bool {
     }
 }
 
+/// True for a database error that says the database cannot be reached or cannot serve now
+/// (connection, IO, pool, shutdown, lock contention) — a retry later may succeed — rather
+/// than that the data or the statement is wrong. The API answers such a fault 503; group commit
+/// answers every append of a group with it.
+pub fn is_unreachable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // SQLite's primary result codes: BUSY, LOCKED, NOMEM, READONLY, IOERR, FULL, CANTOPEN.
+                code.parse::<i64>().is_ok_and(|c| matches!(c & 0xff, 5 | 6 | 7 | 8 | 10 | 13 | 14))
+            } else {
+                // PostgreSQL SQLSTATE classes: connection exception, transaction rollback
+                // (serialization, deadlock), insufficient resources, operator intervention
+                // (shutdown, cancel), system error (IO).
+                ["08", "40", "53", "57", "58"].iter().any(|class| code.starts_with(class))
+            }
+        }
+        _ => false,
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         if is_disk_full(&e) {

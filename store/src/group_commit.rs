@@ -22,7 +22,7 @@
 //! event id, so an append the dropped group did commit is answered with its recorded outcome —
 //! and the lead passes to the first append still queued.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
 
@@ -42,7 +42,8 @@ enum Reply {
 }
 
 struct Pending {
-    batch: AppendBatch,
+    /// Shared with its caller, which appends it alone if its group is dropped.
+    batch: Arc<AppendBatch>,
     reply: mpsc::Sender<Reply>,
 }
 
@@ -73,6 +74,7 @@ pub(crate) async fn append<B: AppendBackend + ?Sized>(
     backend: &B,
     batch: AppendBatch,
 ) -> Result<AppendOutcome, StoreError> {
+    let batch = Arc::new(batch);
     let (reply, answer) = mpsc::channel(2);
     let mut leads = {
         let mut queue = backend.group().lock();
@@ -82,9 +84,8 @@ pub(crate) async fn append<B: AppendBackend + ?Sized>(
     let mut waiting = Waiting { group: backend.group(), answer };
     loop {
         if leads {
-            let lead = Lead { group: backend.group(), handed_over: false };
+            let _lead = Lead(backend.group());
             write_one_group(backend).await;
-            lead.hand_over();
         }
         match waiting.answer.recv().await {
             Some(Reply::Done(outcome)) => return outcome,
@@ -107,29 +108,19 @@ impl Drop for Waiting<'_> {
         self.answer.close();
         while let Ok(reply) = self.answer.try_recv() {
             if matches!(reply, Reply::Lead) {
-                Lead { group: self.group, handed_over: false }.hand_over();
+                drop(Lead(self.group));
             }
         }
     }
 }
 
-/// The lead, while an append holds it: handed to the first append still queued when the group is
-/// written, or when the leader is dropped half-way.
-struct Lead<'a> {
-    group: &'a GroupCommit,
-    handed_over: bool,
-}
+/// The lead, while an append holds it: dropped — once its group is written, or half-way when the
+/// leader's caller goes away — it is handed to the first append still queued.
+struct Lead<'a>(&'a GroupCommit);
 
-impl Lead<'_> {
-    fn hand_over(mut self) {
-        self.pass();
-    }
-
-    fn pass(&mut self) {
-        if std::mem::replace(&mut self.handed_over, true) {
-            return;
-        }
-        let mut queue = self.group.lock();
+impl Drop for Lead<'_> {
+    fn drop(&mut self) {
+        let mut queue = self.0.lock();
         loop {
             let Some(next) = queue.pending.first() else {
                 queue.leading = false;
@@ -144,12 +135,6 @@ impl Lead<'_> {
     }
 }
 
-impl Drop for Lead<'_> {
-    fn drop(&mut self) {
-        self.pass();
-    }
-}
-
 /// Takes the queued appends that can share a transaction and writes them; answers each.
 async fn write_one_group<B: AppendBackend + ?Sized>(backend: &B) {
     let members = take_group(backend.group());
@@ -157,7 +142,7 @@ async fn write_one_group<B: AppendBackend + ?Sized>(backend: &B) {
         0 => return,
         1 => Err(GroupFailure::EachAlone),
         _ => {
-            let batches: Vec<AppendBatch> = members.iter().map(|m| m.batch.clone()).collect();
+            let batches: Vec<&AppendBatch> = members.iter().map(|m| m.batch.as_ref()).collect();
             write_together(backend, &batches).await
         }
     };
@@ -209,21 +194,7 @@ impl SharedFault {
     fn of(error: &StoreError) -> Option<Self> {
         match error {
             StoreError::DiskFull(e) => Some(SharedFault::DiskFull(e.to_string())),
-            StoreError::Database(
-                e @ (sqlx::Error::Io(_)
-                | sqlx::Error::Tls(_)
-                | sqlx::Error::Protocol(_)
-                | sqlx::Error::PoolTimedOut
-                | sqlx::Error::PoolClosed
-                | sqlx::Error::WorkerCrashed),
-            ) => Some(SharedFault::Unreachable(e.to_string())),
-            // PostgreSQL: connection exception, insufficient resources, operator intervention
-            // (shutdown), system error.
-            StoreError::Database(sqlx::Error::Database(db))
-                if db.code().is_some_and(|c| ["08", "53", "57", "58"].iter().any(|class| c.starts_with(class))) =>
-            {
-                Some(SharedFault::Unreachable(db.to_string()))
-            }
+            StoreError::Database(e) if crate::is_unreachable(e) => Some(SharedFault::Unreachable(e.to_string())),
             _ => None,
         }
     }
@@ -276,7 +247,7 @@ fn take_group(group: &GroupCommit) -> Vec<Pending> {
 /// Writes `batches` as one transaction, or says why it did not commit as a whole.
 async fn write_together<B: AppendBackend + ?Sized>(
     backend: &B,
-    batches: &[AppendBatch],
+    batches: &[&AppendBatch],
 ) -> Result<Vec<AppendOutcome>, GroupFailure> {
     if batches.iter().any(|b| b.validate().is_err()) {
         return Err(GroupFailure::EachAlone);

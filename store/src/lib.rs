@@ -46,7 +46,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use uuid::Uuid;
 
-pub use error::StoreError;
+pub use error::{is_unreachable, StoreError};
 pub use model::{
     validate_stream_id, AppendBatch, AppendOutcome, Checkpoint, ExpectedVersion, NewEvent, PositionGap, Provenance,
     StoredEvent, StreamAppend, TreeHead,

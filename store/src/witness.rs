@@ -31,14 +31,21 @@ pub struct Witness {
 enum Place {
     /// `heads.jsonl` in a directory (created on the first head).
     File(PathBuf),
-    /// The table `witnessed_heads` of another database, connected on first use.
-    Database { url: String, connection: Arc<OnceCell<WitnessDatabase>> },
+    /// The table `witnessed_heads` of another database.
+    Database(DatabaseWitness),
     /// A service that keeps heads, over HTTP(S).
     Service { url: String, client: reqwest::Client },
 }
 
 /// How long a witness service may take to answer.
 const SERVICE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A witness database by its URL, connected (and its table created) on first use.
+#[derive(Debug, Clone)]
+struct DatabaseWitness {
+    url: String,
+    connection: Arc<OnceCell<WitnessDatabase>>,
+}
 
 /// A connected witness database.
 #[derive(Debug)]
@@ -67,7 +74,7 @@ impl Witness {
         for url in urls {
             let database = ["sqlite:", "postgres://", "postgresql://"].iter().any(|p| url.starts_with(p));
             let place = if database {
-                Place::Database { url: url.clone(), connection: Arc::new(OnceCell::new()) }
+                Place::Database(DatabaseWitness { url: url.clone(), connection: Arc::new(OnceCell::new()) })
             } else if url.starts_with("https://") || url.starts_with("http://") {
                 let client = reqwest::Client::builder()
                     .timeout(SERVICE_TIMEOUT)
@@ -150,9 +157,10 @@ impl Place {
         let line = serde_json::to_string(head).map_err(|e| StoreError::Witness(format!("cabeçalho ilegível: {e}")))?;
         match self {
             Place::File(file) => append_line(file, &line),
-            Place::Database { url, .. } => {
+            Place::Database(witness) => {
                 let insert = "INSERT INTO witnessed_heads (head) VALUES ($1) ON CONFLICT (head) DO NOTHING";
-                match self.database().await? {
+                let url = &witness.url;
+                match witness.connected().await? {
                     WitnessDatabase::Sqlite(pool) => sqlx::query(insert).bind(&line).execute(pool).await.map(drop),
                     WitnessDatabase::Postgres(pool) => sqlx::query(insert).bind(&line).execute(pool).await.map(drop),
                 }
@@ -180,9 +188,10 @@ impl Place {
     async fn heads(&self) -> Result<Vec<TreeHead>, StoreError> {
         match self {
             Place::File(file) => heads_of_file(file),
-            Place::Database { url, .. } => {
+            Place::Database(witness) => {
                 let select = "SELECT head FROM witnessed_heads ORDER BY seq";
-                let rows: Vec<String> = match self.database().await? {
+                let url = &witness.url;
+                let rows: Vec<String> = match witness.connected().await? {
                     WitnessDatabase::Sqlite(pool) => sqlx::query_scalar(select).fetch_all(pool).await,
                     WitnessDatabase::Postgres(pool) => sqlx::query_scalar(select).fetch_all(pool).await,
                 }
@@ -190,9 +199,8 @@ impl Place {
                 rows.iter()
                     .enumerate()
                     .map(|(i, row)| {
-                        serde_json::from_str(row).map_err(|e| {
-                            StoreError::Witness(format!("{url}: a linha {} não é um cabeçalho: {e}", i + 1))
-                        })
+                        serde_json::from_str(row)
+                            .map_err(|e| service_error(url, &format!("a linha {} não é um cabeçalho: {e}", i + 1)))
                     })
                     .collect()
             }
@@ -203,13 +211,12 @@ impl Place {
             }
         }
     }
+}
 
-    /// The witness database, connected and its table created on first use.
-    async fn database(&self) -> Result<&WitnessDatabase, StoreError> {
-        let Place::Database { url, connection } = self else {
-            unreachable!("only a database witness has a connection")
-        };
-        connection.get_or_try_init(|| connect(url)).await
+impl DatabaseWitness {
+    /// The connection, made and the table created on first use.
+    async fn connected(&self) -> Result<&WitnessDatabase, StoreError> {
+        self.connection.get_or_try_init(|| connect(&self.url)).await
     }
 }
 

@@ -264,18 +264,30 @@ pub(crate) struct InForce {
     pub(crate) ultimo_dia: NaiveDate,
 }
 
+/// Every partner's document in the read model.
+pub(crate) async fn partner_docs(state: &AppState) -> Result<Vec<ParceiroDoc>, ApiError> {
+    let mut docs = Vec::new();
+    for (key, value) in state.views.entries(PARTNER, "").await? {
+        docs.push(
+            serde_json::from_value(value)
+                .map_err(|e| autos_projections::ProjectionError::Corrupt(format!("{key}: {e}")))?,
+        );
+    }
+    Ok(docs)
+}
+
 /// Every agreement in force on `on`, by UF and partner, from the validity dates (and
 /// terminations) the partners' streams record (the API's list and the public page's).
 pub(crate) async fn in_force(state: &AppState, on: NaiveDate, uf: Option<&str>) -> Result<Vec<InForce>, ApiError> {
     let uf = uf.map(autos_domain::Uf::parse).transpose()?;
+    Ok(in_force_among(&partner_docs(state).await?, on, uf))
+}
+
+/// The agreements of `docs` in force on `on`, in `uf` or everywhere, sorted by UF and partner.
+pub(crate) fn in_force_among(docs: &[ParceiroDoc], on: NaiveDate, uf: Option<autos_domain::Uf>) -> Vec<InForce> {
     let mut rows = Vec::new();
-    for (key, value) in state.views.entries(PARTNER, "").await? {
-        let doc: ParceiroDoc = serde_json::from_value(value)
-            .map_err(|e| autos_projections::ProjectionError::Corrupt(format!("{key}: {e}")))?;
+    for doc in docs.iter().filter(|d| uf.is_none_or(|u| d.state.uf == Some(u))) {
         let s = &doc.state;
-        if uf.is_some_and(|u| s.uf != Some(u)) {
-            continue;
-        }
         for a in s.acordos_vigentes_em(on) {
             rows.push(InForce {
                 parceiro_id: doc.parceiro_id.clone(),
@@ -290,7 +302,7 @@ pub(crate) async fn in_force(state: &AppState, on: NaiveDate, uf: Option<&str>) 
         }
     }
     rows.sort_by(|a, b| (a.uf, &a.parceiro, &a.numero).cmp(&(b.uf, &b.parceiro, &b.numero)));
-    Ok(rows)
+    rows
 }
 
 /// The agreements in force on a day (today when absent), optionally in one UF; CSV with

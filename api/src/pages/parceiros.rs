@@ -16,9 +16,10 @@
 use askama::Template;
 use autos_domain::acts::{find_act, partner_acts, programme_item_acts, ActInfo};
 use autos_domain::forms::{self, Kind};
+use autos_domain::parceiro::acordo::Situacao;
 use autos_domain::parceiro::programa::ProgramaCommand;
 use autos_domain::{ParceiroCommand, StreamRef, Trimestre, Uf};
-use autos_projections::parceiros::{ParceiroDoc, ParceiroView, StatusAcordo, PARTNER};
+use autos_projections::parceiros::{ParceiroDoc, ParceiroView, StatusAcordo};
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -33,8 +34,8 @@ use super::mapa::{self, Counted};
 use super::{date_br, error_page, page, redirect, wait_until, MaybePageOfficer, PageOfficer};
 use crate::http::export::{Formato, Numeros, Separador, Style};
 use crate::http::parceiros::{
-    in_force, in_force_csv, parceiro_id, partner_act, partner_doc, programme_act_filed, programme_state,
-    register_partner, today, InForce, READERS, WRITERS,
+    in_force, in_force_among, in_force_csv, parceiro_id, partner_act, partner_doc, partner_docs, programme_act_filed,
+    programme_state, register_partner, today, InForce, READERS, WRITERS,
 };
 use crate::state::AppState;
 use crate::ApiError;
@@ -105,10 +106,7 @@ async fn public_agreements(
     let (uf, day, mut erro) = uf_and_day(&filter);
     let shown = async {
         let style = Style::of(filter.formato, filter.separador, filter.numeros)?;
-        let every = match in_force(&state, day, None).await {
-            Ok(rows) => rows,
-            Err(e) => return Err(e),
-        };
+        let every = in_force(&state, day, None).await?;
         let chosen = uf.as_deref().map(Uf::parse).transpose();
         let linhas: Vec<InForce> = match chosen {
             Ok(chosen) => every.iter().filter(|r| chosen.is_none_or(|u| r.uf == Some(u.code()))).cloned().collect(),
@@ -165,13 +163,9 @@ async fn list(State(state): State<AppState>, officer: PageOfficer, Query(filter)
     let result = async {
         officer.signed().require(READERS)?;
         let uf = uf.as_deref().map(Uf::parse).transpose()?;
+        let docs = partner_docs(&state).await?;
         let mut linhas = Vec::new();
-        for (key, value) in state.views.entries(PARTNER, "").await? {
-            let doc: ParceiroDoc = serde_json::from_value(value)
-                .map_err(|e| autos_projections::ProjectionError::Corrupt(format!("{key}: {e}")))?;
-            if uf.is_some_and(|u| doc.state.uf != Some(u)) {
-                continue;
-            }
+        for doc in docs.iter().filter(|d| uf.is_none_or(|u| d.state.uf == Some(u))) {
             let view = doc.view(day);
             let acordos: Vec<String> =
                 view.acordos.iter().map(|a| format!("{} ({})", a.numero, a.situacao.label())).collect();
@@ -186,7 +180,7 @@ async fn list(State(state): State<AppState>, officer: PageOfficer, Query(filter)
             });
         }
         linhas.sort_by(|a, b| (&a.uf, &a.nome).cmp(&(&b.uf, &b.nome)));
-        let every = in_force(&state, day, None).await?;
+        let every = in_force_among(&docs, day, None);
         Ok::<_, ApiError>(page(&ListPage {
             officer: Some(officer.clone()),
             uf: uf.map(|u| u.code().to_owned()).unwrap_or_default(),
@@ -202,23 +196,20 @@ async fn list(State(state): State<AppState>, officer: PageOfficer, Query(filter)
     result.unwrap_or_else(|e| error_page(Some(officer.clone()), e))
 }
 
-/// The CSS class of an obligation's situation.
-fn situation_class(situacao: &str) -> &'static str {
-    match situacao {
-        "cumprida" => "ok",
-        "atrasada" => "alerta",
-        _ => "",
-    }
-}
-
-fn situation_label(situacao: &str) -> &'static str {
-    match situacao {
-        "cumprida" => "Cumprida",
-        "devida" => "Devida",
-        "atrasada" => "Atrasada",
-        "quando_ocorrer" => "Quando ocorrer",
-        _ => "Fora da vigência",
-    }
+/// The text and CSS class of an obligation's situation in a quarter.
+fn situation_cell(situacao: Situacao) -> Cell {
+    let (label, classe, prazo) = match situacao {
+        Situacao::Cumprida => ("Cumprida", "ok", None),
+        Situacao::Devida { prazo } => ("Devida", "", Some(prazo)),
+        Situacao::Atrasada { prazo } => ("Atrasada", "alerta", Some(prazo)),
+        Situacao::QuandoOcorrer => ("Quando ocorrer", "", None),
+        Situacao::ForaDaVigencia => ("Fora da vigência", "", None),
+    };
+    let texto = match prazo {
+        Some(p) => format!("{label} (prazo {})", date_br(Some(p))),
+        None => label.to_owned(),
+    };
+    Cell { texto, classe }
 }
 
 /// One cell of the obligations table.
@@ -260,20 +251,7 @@ fn agreement_block(a: &autos_projections::parceiros::AcordoView) -> AgreementBlo
         .rev()
         .map(|t| QuarterRow {
             trimestre: t.trimestre.to_string(),
-            celulas: t
-                .obrigacoes
-                .iter()
-                .map(|o| {
-                    let value = serde_json::to_value(o.situacao).unwrap_or(Value::Null);
-                    let code = value["situacao"].as_str().unwrap_or_default().to_owned();
-                    let prazo = value["prazo"].as_str().and_then(forms::parse_date);
-                    let texto = match prazo {
-                        Some(p) => format!("{} (prazo {})", situation_label(&code), date_br(Some(p))),
-                        None => situation_label(&code).to_owned(),
-                    };
-                    Cell { texto, classe: situation_class(&code) }
-                })
-                .collect(),
+            celulas: t.obrigacoes.iter().map(|o| situation_cell(o.situacao)).collect(),
         })
         .collect();
     AgreementBlock {
