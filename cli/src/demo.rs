@@ -20,6 +20,7 @@ mod parceiros;
 mod sanctions;
 mod transfers;
 
+use autos_domain::NonEmptyText;
 pub use kit::Progress;
 use kit::{csv_rows, date, Desk, Members};
 
@@ -331,15 +332,16 @@ async fn interventions(desk: &mut Desk<'_>, planned: &[Planned]) -> Result<(), C
         match *step {
             Planned::DirecaoFiscal { registro, on, end, outcome } => {
                 let case = desk.case(Role::Diretoria, None, on, direcao_fiscal(registro, &document(on))).await?;
-                let closing = |motivo| CaseCommand::EncerrarRegime { motivo, documento: String::new() };
+                let mut closing =
+                    |motivo| CaseCommand::EncerrarRegime { motivo, documento: NonEmptyText::written(document(end)) };
                 let act = match outcome {
                     DfOutcome::Liquidation => Some((
                         None,
                         CaseCommand::DecretarLiquidacao {
                             registro,
-                            liquidante: "liquidante".into(),
+                            liquidante: NonEmptyText::written("liquidante"),
                             fundamento: autos_domain::case::LeGround::MetasDeSaneamentoNaoAtingidas,
-                            documento: document(end),
+                            documento: NonEmptyText::written(document(end)),
                         },
                     )),
                     DfOutcome::ClosedCancelling => {
@@ -348,10 +350,7 @@ async fn interventions(desk: &mut Desk<'_>, planned: &[Planned]) -> Result<(), C
                     DfOutcome::Closed => Some((Some(case), closing(RegimeClosure::GravidadeSuperada))),
                     DfOutcome::Open => None,
                 };
-                if let Some((target, mut command)) = act {
-                    if let CaseCommand::EncerrarRegime { documento, .. } = &mut command {
-                        *documento = document(end);
-                    }
+                if let Some((target, command)) = act {
                     desk.case(Role::Diretoria, target, end, command).await?;
                 }
             }
@@ -360,7 +359,7 @@ async fn interventions(desk: &mut Desk<'_>, planned: &[Planned]) -> Result<(), C
                     registro,
                     falhas: vec!["rede assistencial insuficiente".into()],
                     recebido_em: notice,
-                    documento: format!("Ofício DIPRO {}/{}", notice.ordinal(), notice.year()),
+                    documento: NonEmptyText::written(format!("Ofício DIPRO {}/{}", notice.ordinal(), notice.year())),
                 };
                 let case = desk.case(Role::Diretoria, None, notice, anomaly).await?;
                 let on = notice + Days::new(30);
@@ -369,16 +368,16 @@ async fn interventions(desk: &mut Desk<'_>, planned: &[Planned]) -> Result<(), C
                     desk.case(Role::Diretoria, None, on, direcao_fiscal(registro, &doc)).await?;
                 }
                 let dt = CaseCommand::InstaurarDirecaoTecnica {
-                    diretor_tecnico: "diretor técnico".into(),
+                    diretor_tecnico: NonEmptyText::written("diretor técnico"),
                     hipotese: autos_domain::case::DtHypothesis::SemComprovacaoNoPrazo,
-                    documento: doc,
+                    documento: NonEmptyText::written(doc),
                     vigencia_dias: None,
                 };
                 desk.case(Role::Diretoria, Some(case), on, dt).await?;
                 if let Some(closed_on) = closed_on {
                     let close = CaseCommand::EncerrarRegime {
                         motivo: RegimeClosure::GravidadeSuperada,
-                        documento: document(closed_on),
+                        documento: NonEmptyText::written(document(closed_on)),
                     };
                     desk.case(Role::Diretoria, Some(case), closed_on, close).await?;
                 }
@@ -392,8 +391,8 @@ fn direcao_fiscal(registro: Registro, documento: &str) -> CaseCommand {
     CaseCommand::InstaurarDirecaoFiscal {
         registro,
         motivos: vec!["insuficiência de garantias financeiras (RDC 40/2000)".into()],
-        diretor_fiscal: "diretor fiscal".into(),
-        documento: documento.to_owned(),
+        diretor_fiscal: NonEmptyText::written("diretor fiscal"),
+        documento: NonEmptyText::written(documento),
         vigencia_dias: None,
     }
 }

@@ -3,6 +3,7 @@
 //! own decisions (so replays and read models see exactly what production would write) and
 //! written in large multi-stream appends.
 
+use autos_domain::NonEmptyText;
 use std::sync::Arc;
 
 use autos_domain::{
@@ -53,7 +54,7 @@ pub fn operator_decisions(rules: &RuleBook, n: u32, events: usize) -> Result<(Re
     let register = OperatorCommand::RegistrarOperadora {
         registro,
         cnpj: Some(Cnpj::parse("11.222.333/0001-81")?),
-        razao_social: format!("Operadora Sintética {n}"),
+        razao_social: NonEmptyText::written(format!("Operadora Sintética {n}")),
         modalidade: Modalidade::MedicinaDeGrupo,
         uf: Some(Uf::Sp),
         registro_provisorio: false,
@@ -82,8 +83,8 @@ pub fn operator_decisions(rules: &RuleBook, n: u32, events: usize) -> Result<(Re
     let decree = CaseCommand::InstaurarDirecaoFiscal {
         registro,
         motivos: vec!["insuficiência de garantias financeiras".into()],
-        diretor_fiscal: "gerador".into(),
-        documento: format!("RO {n}/2002"),
+        diretor_fiscal: NonEmptyText::written("gerador"),
+        documento: NonEmptyText::written(format!("RO {n}/2002")),
         vigencia_dias: None,
     };
     let emitted = decide_case(&case, &operator, decree, &board)?;
@@ -94,8 +95,8 @@ pub fn operator_decisions(rules: &RuleBook, n: u32, events: usize) -> Result<(Re
         let on = decree_on + Days::new(1 + i % 300);
         let ctx = Context::new(interventor.clone(), on, rules).on_case(case_id);
         let instruction = CaseCommand::EmitirInstrucaoDiretiva {
-            numero: format!("ID {i}/{}", on.year()),
-            assunto: "remessa de balancetes".into(),
+            numero: NonEmptyText::written(format!("ID {i}/{}", on.year())),
+            assunto: NonEmptyText::written("remessa de balancetes"),
         };
         let emitted = decide_case(&case, &operator, instruction, &ctx)?;
         fold(&mut out, &mut operator, Some((case_id, &mut case)), emitted);

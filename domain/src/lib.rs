@@ -50,4 +50,6 @@ pub use operator::{decide_operator, OperatorCommand, OperatorEvent, OperatorStat
 pub use parceiro::{decide_parceiro, ParceiroCommand, ParceiroEvent, ParceiroState};
 pub use rules::{DeadlineSetting, RuleBook, RuleSet, Setting};
 pub use stream::StreamRef;
-pub use values::{number_pt_br, Cnpj, Modalidade, Money, Porte, Region, Registro, SealedPersonalData, Trimestre, Uf};
+pub use values::{
+    number_pt_br, Cnpj, Modalidade, Money, NonEmptyText, Porte, Region, Registro, SealedPersonalData, Trimestre, Uf,
+};

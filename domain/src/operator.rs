@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::acts::{authorize, find_act};
-use crate::{Cnpj, Context, Deadline, DomainError, Emitted, Modalidade, Region, Registro, Uf};
+use crate::{Cnpj, Context, Deadline, DomainError, Emitted, Modalidade, NonEmptyText, Region, Registro, Uf};
 
 /// DF or DT: the two *regimes especiais* that may coexist (a flag set, docs/DOMAIN.md §4 `status`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -277,7 +277,7 @@ pub enum OperatorCommand {
         /// Required for new registrations by law; absent only in historical registers.
         #[serde(default)]
         cnpj: Option<Cnpj>,
-        razao_social: String,
+        razao_social: NonEmptyText,
         modalidade: Modalidade,
         #[serde(default)]
         uf: Option<Uf>,
@@ -292,7 +292,7 @@ pub enum OperatorCommand {
         referencia: Option<NaiveDate>,
     },
     ConcederAutorizacaoFuncionamento {
-        documento: String,
+        documento: NonEmptyText,
     },
     AlterarCadastro {
         #[serde(default)]
@@ -311,12 +311,12 @@ pub enum OperatorCommand {
     /// Records a cancellation from ANS's register of cancelled operators, on its legal date.
     RegistrarCancelamentoPublicado {
         motivo: CancellationMotive,
-        motivo_publicado: String,
+        motivo_publicado: NonEmptyText,
     },
     RegistrarAdministrador {
         administrador_id: Uuid,
-        nome: String,
-        cargo: String,
+        nome: NonEmptyText,
+        cargo: NonEmptyText,
         inicio: NaiveDate,
     },
     RegistrarSaidaAdministrador {
@@ -332,7 +332,7 @@ pub enum OperatorCommand {
     RegistrarIgrPublicado {
         /// `AAAA-MM`.
         competencia: String,
-        cobertura: String,
+        cobertura: NonEmptyText,
         igr: Decimal,
         #[serde(default)]
         reclamacoes: Option<u64>,
@@ -340,11 +340,11 @@ pub enum OperatorCommand {
         beneficiarios: Option<u64>,
     },
     SuspenderComercializacao {
-        escopo: String,
-        documento: String,
+        escopo: NonEmptyText,
+        documento: NonEmptyText,
     },
     RestabelecerComercializacao {
-        documento: String,
+        documento: NonEmptyText,
     },
 }
 
@@ -636,7 +636,7 @@ pub fn decide_operator(
             }
             None => {}
         }
-        let razao_social = non_empty("razao_social", razao_social)?;
+        let razao_social = String::from(razao_social);
         let basis = if registro_provisorio {
             "RDC 05/2000 (registro provisório)"
         } else {
@@ -674,7 +674,8 @@ pub fn decide_operator(
             if let Some(c) = &cnpj {
                 check_cnpj_date(c, ctx.today)?;
             }
-            let razao_social = razao_social.map(|r| non_empty("razao_social", r)).transpose()?;
+            let razao_social =
+                razao_social.map(|r| NonEmptyText::parse("razao_social", r).map(String::from)).transpose()?;
             let historico = referencia.zip(state.cadastro_referencia).is_some_and(|(new, current)| new < current);
             // A newer snapshot with the same data confirms it as of its reference date, so that
             // an older snapshot imported later is known to be older.
@@ -691,7 +692,7 @@ pub fn decide_operator(
         C::RegistrarCancelamentoPublicado { motivo, motivo_publicado } => one(
             E::CancelamentoPublicadoRegistrado {
                 motivo,
-                motivo_publicado: non_empty("motivo_publicado", motivo_publicado)?,
+                motivo_publicado: String::from(motivo_publicado),
                 em: ctx.today,
             },
             NORM_PUBLISHED_CANCELLATION,
@@ -701,7 +702,7 @@ pub fn decide_operator(
             if state.administrators.iter().any(|a| a.administrador_id == administrador_id && a.fim.is_none()) {
                 return Err(DomainError::invalid("administrador_id", "administrador já está em exercício"));
             }
-            let (nome, cargo) = (non_empty("nome", nome)?, non_empty("cargo", cargo)?);
+            let (nome, cargo) = (String::from(nome), String::from(cargo));
             one(
                 E::AdministradorEmpossado { administrador_id, nome, cargo, inicio },
                 "RDC 79/2001 (administradores)",
@@ -732,17 +733,12 @@ pub fn decide_operator(
             if igr.is_sign_negative() {
                 return Err(DomainError::invalid("igr", "o IGR não pode ser negativo"));
             }
-            let publicado = IgrPublicado {
-                competencia,
-                cobertura: non_empty("cobertura", cobertura)?,
-                igr,
-                reclamacoes,
-                beneficiarios,
-            };
+            let publicado =
+                IgrPublicado { competencia, cobertura: String::from(cobertura), igr, reclamacoes, beneficiarios };
             one(E::IgrPublicadoRegistrado { publicado }, NORM_PUBLISHED_IGR, None)
         }
         C::SuspenderComercializacao { escopo, documento } => one(
-            E::ComercializacaoSuspensa { escopo: non_empty("escopo", escopo)? },
+            E::ComercializacaoSuspensa { escopo: String::from(escopo) },
             "Lei 9.656/1998 art. 9 §4",
             Some(&documento),
         ),
@@ -767,18 +763,6 @@ fn check_cnpj_date(cnpj: &Cnpj, today: NaiveDate) -> Result<(), DomainError> {
         ));
     }
     Ok(())
-}
-
-/// Trims a required text field.
-///
-/// # Errors
-/// `Invalid` when blank.
-pub(crate) fn non_empty(field: &str, text: String) -> Result<String, DomainError> {
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return Err(DomainError::invalid(field, "campo obrigatório"));
-    }
-    Ok(trimmed.to_owned())
 }
 
 impl OperatorState {

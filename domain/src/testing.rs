@@ -6,13 +6,13 @@
 //!
 //! ```
 //! use autos_domain::testing::{actor, d, operator_act, World};
-//! use autos_domain::{Modalidade, OperatorCommand, OperatorEvent, Registro, Role};
+//! use autos_domain::{Modalidade, NonEmptyText, OperatorCommand, OperatorEvent, Registro, Role};
 //!
 //! let registro = Registro::parse("326305").unwrap();
 //! let register = OperatorCommand::RegistrarOperadora {
 //!     registro,
 //!     cnpj: None,
-//!     razao_social: "Operadora do Relatório".into(),
+//!     razao_social: NonEmptyText::written("Operadora do Relatório"),
 //!     modalidade: Modalidade::Filantropia,
 //!     uf: None,
 //!     registro_provisorio: false,
@@ -20,7 +20,7 @@
 //!     municipio: None,
 //!     referencia: None,
 //! };
-//! let authorise = OperatorCommand::ConcederAutorizacaoFuncionamento { documento: "RO 1/2000".into() };
+//! let authorise = OperatorCommand::ConcederAutorizacaoFuncionamento { documento: NonEmptyText::written("RO 1/2000") };
 //! let admin = actor(Role::Admin, &[]);
 //! World::default()
 //!     .given([operator_act(registro, admin.clone(), d(2000, 1, 3), register)])
@@ -765,7 +765,7 @@ impl Outcome<'_> {
 mod tests {
     use super::*;
     use crate::operator::Licence;
-    use crate::Modalidade;
+    use crate::{Modalidade, NonEmptyText};
 
     fn registro() -> Registro {
         Registro::parse("326305").unwrap()
@@ -779,7 +779,7 @@ mod tests {
         OperatorCommand::RegistrarOperadora {
             registro: registro(),
             cnpj: None,
-            razao_social: "Operadora do Relatório".into(),
+            razao_social: NonEmptyText::written("Operadora do Relatório"),
             modalidade: Modalidade::Filantropia,
             uf: None,
             registro_provisorio: false,
@@ -790,7 +790,8 @@ mod tests {
     }
 
     fn authorise() -> Act {
-        let command = OperatorCommand::ConcederAutorizacaoFuncionamento { documento: "RO 1/2000".into() };
+        let command =
+            OperatorCommand::ConcederAutorizacaoFuncionamento { documento: NonEmptyText::written("RO 1/2000") };
         operator_act(registro(), admin(), d(2000, 2, 1), command)
     }
 

@@ -15,6 +15,7 @@ use autos_domain::operator::{CancellationMotive, Licence};
 use autos_domain::rules::DiscountKind;
 use autos_domain::stored::{decode, encode};
 use autos_domain::testing::{actor, d, rule_book_configured_for_tests, World};
+use autos_domain::NonEmptyText;
 use autos_domain::{
     CaseCommand, CaseEvent, CaseState, Cnpj, DomainEvent, FineComputation, HolidayCalendar, Modalidade, Money,
     OperatorCommand, Registro, Role, SealedPersonalData, Uf,
@@ -103,7 +104,7 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
         OperatorCommand::RegistrarOperadora {
             registro,
             cnpj: Some(Cnpj::parse("11222333000181").unwrap()),
-            razao_social: "Operadora".into(),
+            razao_social: NonEmptyText::written("Operadora"),
             modalidade: Modalidade::CooperativaMedica,
             uf: Some(Uf::Mg),
             registro_provisorio: false,
@@ -118,8 +119,8 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
         today,
         OperatorCommand::RegistrarAdministrador {
             administrador_id: Uuid::from_u128(1),
-            nome: "A".into(),
-            cargo: "diretor".into(),
+            nome: NonEmptyText::written("A"),
+            cargo: NonEmptyText::written("diretor"),
             inicio: today,
         },
     );
@@ -136,7 +137,7 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
         OperatorCommand::RegistrarOperadora {
             registro: acquirer(),
             cnpj: Some(Cnpj::parse("11444777000161").unwrap()),
-            razao_social: "Adquirente".into(),
+            razao_social: NonEmptyText::written("Adquirente"),
             modalidade: Modalidade::MedicinaDeGrupo,
             uf: Some(Uf::Sp),
             registro_provisorio: false,
@@ -352,23 +353,27 @@ fn fine_inputs(today: NaiveDate) -> FineInputs {
 
 fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool) {
     use CaseCommand as C;
-    let doc = || "RO 1/2020".to_owned();
+    let doc = || NonEmptyText::written("RO 1/2020");
     match pick {
         0 => (
             C::InstaurarDirecaoFiscal {
                 registro,
                 motivos: vec!["x".into()],
-                diretor_fiscal: "df".into(),
+                diretor_fiscal: NonEmptyText::written("df"),
                 documento: doc(),
                 vigencia_dias: None,
             },
             true,
         ),
         1 => (C::SolicitarProgramaSaneamento { recebido_em: today }, false),
-        2 => (C::RegistrarProgramaApresentado { protocolo: "p".into() }, false),
-        3 => {
-            (C::DecidirProgramaSaneamento { aprovado: today.day().is_multiple_of(2), fundamentacao: "f".into() }, false)
-        }
+        2 => (C::RegistrarProgramaApresentado { protocolo: NonEmptyText::written("p") }, false),
+        3 => (
+            C::DecidirProgramaSaneamento {
+                aprovado: today.day().is_multiple_of(2),
+                fundamentacao: NonEmptyText::written("f"),
+            },
+            false,
+        ),
         4 => (
             C::EncerrarRegime {
                 motivo: [
@@ -380,11 +385,14 @@ fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool
             },
             false,
         ),
-        5 => (C::RenovarRegime { vigencia_dias: 200, justificativa: "j".into(), documento: doc() }, false),
+        5 => (
+            C::RenovarRegime { vigencia_dias: 200, justificativa: NonEmptyText::written("j"), documento: doc() },
+            false,
+        ),
         6 => (
             C::DecretarLiquidacao {
                 registro,
-                liquidante: "l".into(),
+                liquidante: NonEmptyText::written("l"),
                 fundamento: LeGround::ViolacaoGrave,
                 documento: doc(),
             },
@@ -407,13 +415,13 @@ fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool
             },
             false,
         ),
-        14 => (C::ProrrogarPrazo { prazo: DeadlineKey::ProgramaSaneamento, motivo: "m".into() }, false),
+        14 => (C::ProrrogarPrazo { prazo: DeadlineKey::ProgramaSaneamento, motivo: NonEmptyText::written("m") }, false),
         15 => (C::RegistrarProgramaNaoApresentado {}, false),
         16 => (
             C::RequererTcac {
                 registro,
                 processos: vec!["p".into()],
-                conduta: "c".into(),
+                conduta: NonEmptyText::written("c"),
                 oferecido_pela_ans: false,
                 conduta_em_nip: false,
                 negativa_de_urgencia: false,
@@ -421,18 +429,21 @@ fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool
             },
             true,
         ),
-        17 => (C::TriarTcac { admitido: !today.day().is_multiple_of(5), fundamentacao: "f".into() }, false),
+        17 => (
+            C::TriarTcac { admitido: !today.day().is_multiple_of(5), fundamentacao: NonEmptyText::written("f") },
+            false,
+        ),
         18 => (C::AprovarMinutaTcac { documento: doc() }, false),
         19 => (C::RegistrarAssinaturaCompromissaria {}, false),
-        20 => (C::AutorizarTcac { numero: "TCAC nº 1".into(), documento: doc() }, false),
+        20 => (C::AutorizarTcac { numero: NonEmptyText::written("TCAC nº 1"), documento: doc() }, false),
         21 => (C::ComprovarPagamentoAntecipadoTcac {}, false),
         22 => (
             C::LavrarAutoInfracao {
                 registro,
-                processo: "p".into(),
-                tipo_infracao: "rn489.art101".into(),
+                processo: NonEmptyText::written("p"),
+                tipo_infracao: NonEmptyText::written("rn489.art101"),
                 data_infracao: today,
-                fatos: "f".into(),
+                fatos: NonEmptyText::written("f"),
                 beneficiarios_expostos: u64::from(today.day()) * 400,
                 origem: None,
                 documento: doc(),
@@ -440,7 +451,7 @@ fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool
             true,
         ),
         23 => (C::NotificarAutuada { documento: doc() }, false),
-        24 => (C::RegistrarDefesa { protocolo: "p".into() }, false),
+        24 => (C::RegistrarDefesa { protocolo: NonEmptyText::written("p") }, false),
         25 => (
             C::OptarPagamentoComDesconto {
                 desconto: [
@@ -459,12 +470,12 @@ fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool
                     1 => FirstInstanceDecision::Advertencia,
                     _ => FirstInstanceDecision::Multa { multa: fine_inputs(today) },
                 },
-                fundamentacao: "f".into(),
+                fundamentacao: NonEmptyText::written("f"),
                 documento: doc(),
             },
             false,
         ),
-        27 => (C::InterporRecurso { protocolo: "r".into() }, false),
+        27 => (C::InterporRecurso { protocolo: NonEmptyText::written("r") }, false),
         28 => (
             C::JulgarRecurso {
                 julgamento: match today.day() % 3 {
@@ -472,7 +483,7 @@ fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool
                     1 => AppealDecision::Cancelada,
                     _ => AppealDecision::Reduzida { multa: fine_inputs(today.pred_opt().unwrap()) },
                 },
-                fundamentacao: "f".into(),
+                fundamentacao: NonEmptyText::written("f"),
                 documento: doc(),
             },
             false,
@@ -524,7 +535,7 @@ fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool
             C::DecidirAlienacaoVoluntaria {
                 autorizada: !today.day().is_multiple_of(4),
                 adquirente: acquirer(),
-                fundamentacao: "f".into(),
+                fundamentacao: NonEmptyText::written("f"),
                 documento: doc(),
             },
             false,
@@ -562,8 +573,10 @@ fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool
             },
             false,
         ),
-        42 => (C::RegistrarDescumprimentoAlienacao { descricao: "d".into() }, false),
-        43 => (C::ProrrogarPrazo { prazo: DeadlineKey::AlienacaoDeterminada, motivo: "m".into() }, false),
+        42 => (C::RegistrarDescumprimentoAlienacao { descricao: NonEmptyText::written("d") }, false),
+        43 => {
+            (C::ProrrogarPrazo { prazo: DeadlineKey::AlienacaoDeterminada, motivo: NonEmptyText::written("m") }, false)
+        }
         44 => (
             C::DeterminarMedida {
                 medida: [
@@ -578,7 +591,7 @@ fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool
         45 => (
             C::RegistrarReclamacaoNip {
                 registro,
-                canal: "telefone".into(),
+                canal: NonEmptyText::written("telefone"),
                 protocolo_operadora: "123".into(),
                 tema: DemandTheme::ALL[today.day() as usize % DemandTheme::ALL.len()],
                 beneficiario: SealedPersonalData { subject_id: Uuid::from_u128(3), ciphertext: "c2VsYWRv".into() },
@@ -609,10 +622,10 @@ fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool
                     NipClassification::DadosInsuficientes,
                     NipClassification::AgenteNaoResponsavel,
                 ][today.day() as usize % 7],
-                fundamentacao: "f".into(),
+                fundamentacao: NonEmptyText::written("f"),
             },
             false,
         ),
-        _ => (C::RevisarRve { fundamentacao: "f".into(), documento: doc() }, false),
+        _ => (C::RevisarRve { fundamentacao: NonEmptyText::written("f"), documento: doc() }, false),
     }
 }

@@ -3,6 +3,7 @@
 //! is reported with the rule version.
 
 use autos_domain::testing::{actor, d, rule_book_configured_for_tests};
+use autos_domain::NonEmptyText;
 use autos_domain::{
     decide_case, decide_operator, CaseCommand, Cnpj, Context, Emitted, Modalidade, OperatorCommand, OperatorState,
     Registro, Role, Uf,
@@ -36,7 +37,7 @@ autos_store::on_both_backends!(
         let register = OperatorCommand::RegistrarOperadora {
             registro,
             cnpj: Some(Cnpj::parse("11.222.333/0001-81").unwrap()),
-            razao_social: "Saúde Exemplo S.A.".into(),
+            razao_social: NonEmptyText::written("Saúde Exemplo S.A."),
             modalidade: Modalidade::MedicinaDeGrupo,
             uf: Some(Uf::Sp),
             registro_provisorio: false,
@@ -56,8 +57,8 @@ autos_store::on_both_backends!(
         let df = CaseCommand::InstaurarDirecaoFiscal {
             registro,
             motivos: vec!["insuficiência de garantias".into()],
-            diretor_fiscal: "df".into(),
-            documento: "RO 1/2002".into(),
+            diretor_fiscal: NonEmptyText::written("df"),
+            documento: NonEmptyText::written("RO 1/2002"),
             vigencia_dias: None,
         };
         let mut board = Context::new(actor(Role::Diretoria, &[]), d(2002, 3, 1), &rules).on_case(Uuid::now_v7());

@@ -10,6 +10,7 @@ use autos_domain::case::{DemandKind, DemandTheme, DtHypothesis, LeGround, Regime
 use autos_domain::parceiro::programa::{ProgramaCommand, TipoItem};
 use autos_domain::parceiro::{ContatosInstitucionais, TipoParceiro};
 use autos_domain::testing::{actor, d, parceiro_act, programa_act, World};
+use autos_domain::NonEmptyText;
 use autos_domain::{
     CaseCommand, Cnpj, DomainEvent, Modalidade, OperatorCommand, ParceiroCommand, Registro, Role, SealedPersonalData,
     Trimestre, Uf,
@@ -36,7 +37,7 @@ fn operator(world: &mut World, r: Registro, modalidade: Modalidade, uf: Option<U
     let register = OperatorCommand::RegistrarOperadora {
         registro: r,
         cnpj: Some(Cnpj::parse("11.222.333/0001-81").unwrap()),
-        razao_social: format!("Operadora {r}"),
+        razao_social: NonEmptyText::written(format!("Operadora {r}")),
         modalidade,
         uf,
         registro_provisorio: true,
@@ -45,7 +46,7 @@ fn operator(world: &mut World, r: Registro, modalidade: Modalidade, uf: Option<U
         referencia: None,
     };
     world.given_operator(r, admin.clone(), on, register);
-    let authorise = OperatorCommand::ConcederAutorizacaoFuncionamento { documento: "RO 1/2000".into() };
+    let authorise = OperatorCommand::ConcederAutorizacaoFuncionamento { documento: NonEmptyText::written("RO 1/2000") };
     world.given_operator(r, admin.clone(), on, authorise);
     for m in 0..3 {
         let month = on + chrono::Months::new(m);
@@ -64,7 +65,7 @@ fn notify(registro: Registro, recebido_em: NaiveDate) -> CaseCommand {
         registro,
         falhas: vec!["rede assistencial insuficiente".into()],
         recebido_em,
-        documento: format!("Ofício DIPRO {recebido_em}"),
+        documento: NonEmptyText::written(format!("Ofício DIPRO {recebido_em}")),
     }
 }
 
@@ -81,41 +82,47 @@ fn history() -> World {
     let open_df = CaseCommand::InstaurarDirecaoFiscal {
         registro: a,
         motivos: vec!["insuficiência de garantias financeiras".into()],
-        diretor_fiscal: "diretor fiscal".into(),
-        documento: "RO 10/2017".into(),
+        diretor_fiscal: NonEmptyText::written("diretor fiscal"),
+        documento: NonEmptyText::written("RO 10/2017"),
         vigencia_dias: None,
     };
     world.given_case(df, a, diretoria.clone(), d(2017, 3, 1), open_df);
     let dt = world.new_case_id();
     world.given_case(dt, a, diretoria.clone(), d(2017, 2, 1), notify(a, d(2017, 1, 30)));
     let open_dt = CaseCommand::InstaurarDirecaoTecnica {
-        diretor_tecnico: "diretor técnico".into(),
+        diretor_tecnico: NonEmptyText::written("diretor técnico"),
         hipotese: DtHypothesis::RiscoIminente,
-        documento: "RO 10/2017".into(),
+        documento: NonEmptyText::written("RO 10/2017"),
         vigencia_dias: None,
     };
     world.given_case(dt, a, diretoria.clone(), d(2017, 3, 1), open_dt);
-    let close = CaseCommand::EncerrarRegime { motivo: RegimeClosure::GravidadeSuperada, documento: "RO 7/2018".into() };
+    let close = CaseCommand::EncerrarRegime {
+        motivo: RegimeClosure::GravidadeSuperada,
+        documento: NonEmptyText::written("RO 7/2018"),
+    };
     world.given_case(df, a, diretoria.clone(), d(2018, 3, 5), close);
 
     let dt_alone = world.new_case_id();
     world.given_case(dt_alone, b, diretoria.clone(), d(2017, 5, 2), notify(b, d(2017, 4, 28)));
     let open_dt_alone = CaseCommand::InstaurarDirecaoTecnica {
-        diretor_tecnico: "outro diretor técnico".into(),
+        diretor_tecnico: NonEmptyText::written("outro diretor técnico"),
         hipotese: DtHypothesis::RiscoIminente,
-        documento: "RO 3/2017".into(),
+        documento: NonEmptyText::written("RO 3/2017"),
         vigencia_dias: None,
     };
     world.given_case(dt_alone, b, diretoria.clone(), d(2017, 6, 5), open_dt_alone);
-    let close = CaseCommand::EncerrarRegime { motivo: RegimeClosure::PrazoEncerrado, documento: "RO 8/2018".into() };
+    let close = CaseCommand::EncerrarRegime {
+        motivo: RegimeClosure::PrazoEncerrado,
+        documento: NonEmptyText::written("RO 8/2018"),
+    };
     world.given_case(dt_alone, b, diretoria.clone(), d(2018, 1, 8), close);
 
     let le = world.new_case_id();
     let decree = CaseCommand::DecretarLiquidacao {
         registro: b,
-        liquidante: "liquidante-1".into(),
+        liquidante: NonEmptyText::written("liquidante-1"),
         fundamento: LeGround::ViolacaoGrave,
-        documento: "RO 20/2018".into(),
+        documento: NonEmptyText::written("RO 20/2018"),
     };
     world.given_case(le, b, diretoria, d(2018, 5, 2), decree);
 
@@ -133,7 +140,7 @@ fn history() -> World {
             registro: a,
             tipo,
             tema,
-            canal: "telefone".into(),
+            canal: NonEmptyText::written("telefone"),
             reclamante: Some(sealed(100 + n as u128)),
         };
         world.given_case(case, a, atendente.clone(), on, register);
@@ -141,7 +148,7 @@ fn history() -> World {
     let nip = world.new_case_id();
     let complaint = CaseCommand::RegistrarReclamacaoNip {
         registro: a,
-        canal: "formulário eletrônico".into(),
+        canal: NonEmptyText::written("formulário eletrônico"),
         protocolo_operadora: "2026021300123".into(),
         tema: DemandTheme::CoberturaAssistencial,
         beneficiario: sealed(200),
@@ -151,13 +158,13 @@ fn history() -> World {
     let pas = world.new_case_id();
     let auto = CaseCommand::LavrarAutoInfracao {
         registro: a,
-        processo: "33902.000001/2017-01".into(),
-        tipo_infracao: "rn124.art77".into(),
+        processo: NonEmptyText::written("33902.000001/2017-01"),
+        tipo_infracao: NonEmptyText::written("rn124.art77"),
         data_infracao: d(2017, 2, 10),
-        fatos: "negativa de cobertura de procedimento do rol".into(),
+        fatos: NonEmptyText::written("negativa de cobertura de procedimento do rol"),
         beneficiarios_expostos: 500,
         origem: None,
-        documento: "Auto de Infração nº 1.234/2017".into(),
+        documento: NonEmptyText::written("Auto de Infração nº 1.234/2017"),
     };
     world.given_case(pas, a, actor(Role::Fiscal, &[]), d(2017, 3, 6), auto);
     world
@@ -240,7 +247,7 @@ async fn the_programme_streams_leave_every_core_document_as_it_was() {
     let fiscal = actor(Role::Fiscal, &[]);
     let register = ParceiroCommand::CadastrarParceiro {
         tipo: TipoParceiro::MinisterioPublico,
-        nome: "Ministério Público do Estado de Minas Gerais".into(),
+        nome: NonEmptyText::written("Ministério Público do Estado de Minas Gerais"),
         uf: Uf::Mg,
         municipio: None,
         contatos: ContatosInstitucionais::default(),
@@ -250,7 +257,7 @@ async fn the_programme_streams_leave_every_core_document_as_it_was() {
         item_id: Uuid::from_u128(78),
         trimestre: Trimestre::new(2004, 1).unwrap(),
         tipo: TipoItem::DocumentoRelevante,
-        titulo: "RN 77/2004".into(),
+        titulo: NonEmptyText::written("RN 77/2004"),
         data: d(2004, 2, 2),
         referencia: None,
     };

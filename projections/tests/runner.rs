@@ -3,6 +3,7 @@
 //! a standby taking over from a dead or hung leader, and a leader whose lease is gone unable
 //! to write. Histories are produced by the domain's own decisions (its given/when harness).
 
+use autos_domain::NonEmptyText;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -51,7 +52,7 @@ fn operator_history(world: &mut World, n: u32, months: u32, acts: usize) -> Vec<
         OperatorCommand::RegistrarOperadora {
             registro: r,
             cnpj: Some(Cnpj::parse("11.222.333/0001-81").unwrap()),
-            razao_social: format!("Operadora de Teste {n}"),
+            razao_social: NonEmptyText::written(format!("Operadora de Teste {n}")),
             modalidade: Modalidade::MedicinaDeGrupo,
             uf: Some(Uf::Sp),
             registro_provisorio: false,
@@ -74,15 +75,15 @@ fn operator_history(world: &mut World, n: u32, months: u32, acts: usize) -> Vec<
         let open = CaseCommand::InstaurarDirecaoFiscal {
             registro: r,
             motivos: vec!["insuficiência de garantias financeiras".into()],
-            diretor_fiscal: "diretor fiscal".into(),
-            documento: "RO 10/2002".into(),
+            diretor_fiscal: NonEmptyText::written("diretor fiscal"),
+            documento: NonEmptyText::written("RO 10/2002"),
             vigencia_dias: None,
         };
         out.push(world.given_case(case, r, actor(Role::Diretoria, &[]), d(2002, 3, 1), open));
         for i in 0..acts {
             let instruction = CaseCommand::EmitirInstrucaoDiretiva {
-                numero: format!("ID {i}/2002"),
-                assunto: "documentos contábeis".into(),
+                numero: NonEmptyText::written(format!("ID {i}/2002")),
+                assunto: NonEmptyText::written("documentos contábeis"),
             };
             out.push(world.given_case(
                 case,

@@ -2,6 +2,7 @@
 //! `application/problem+json`: a JSON body that must be a JSON object of the expected shape with
 //! no unknown fields, and query strings.
 
+use autos_domain::DomainError;
 use axum::body::{to_bytes, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -133,7 +134,8 @@ pub fn parse_json<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<T, Ap
         if path.is_empty() || path == "." {
             ApiError::InvalidInput(inner)
         } else {
-            ApiError::InvalidInput(format!("campo {path}: {inner}"))
+            // By its field, so the problem names it and a page shows it next to the input.
+            ApiError::Domain(DomainError::invalid(&path, inner))
         }
     })?;
     let round_trip = serde_json::to_value(&parsed).map_err(|e| ApiError::InvalidInput(e.to_string()))?;
@@ -201,7 +203,7 @@ mod tests {
     #[derive(Debug, serde::Deserialize, Serialize)]
     struct Probe {
         act: Act,
-        documento: String,
+        documento: autos_domain::NonEmptyText,
         quantidade: u32,
         data: chrono::NaiveDate,
     }
@@ -209,6 +211,7 @@ mod tests {
     fn message(body: &str) -> String {
         match parse_json::<Probe>(body.as_bytes()) {
             Err(ApiError::InvalidInput(m)) => m,
+            Err(ApiError::Domain(e @ DomainError::Invalid { .. })) => e.to_string(),
             other => panic!("expected a refusal, got {other:?}"),
         }
     }
@@ -226,6 +229,10 @@ mod tests {
                 "campo data: data inválida (use AAAA-MM-DD)",
             ),
             (r#"{"act": "outro"}"#, "campo act: valor desconhecido \"outro\"; valores aceitos: registrar"),
+            (
+                r#"{"act": "registrar", "documento": " ", "quantidade": 1, "data": "2026-01-01"}"#,
+                "campo documento: campo obrigatório",
+            ),
             (r#"{1: 2}"#, "as chaves de um objeto JSON devem ser textos entre aspas (linha 1, coluna 2)"),
             (r#"{"act": "registrar""#, "o JSON termina antes do fim (linha 1, coluna 19)"),
         ];

@@ -7,6 +7,7 @@
 //! Generated demandas carry no complainant: the field is optional, and personal data is never
 //! invented.
 
+use autos_domain::NonEmptyText;
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
@@ -115,7 +116,7 @@ pub(super) async fn issue(desk: &mut Desk<'_>, demandas: Vec<Demanda>) -> Result
                     registro: d.registro,
                     tipo: d.kind,
                     tema: d.theme,
-                    canal: if d.by_web { "Fale Conosco" } else { "telefone" }.into(),
+                    canal: NonEmptyText::written(if d.by_web { "Fale Conosco" } else { "telefone" }),
                     reclamante: None,
                 };
                 (d.on, command)

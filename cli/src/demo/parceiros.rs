@@ -7,6 +7,7 @@
 
 use autos_domain::parceiro::acordo::Obrigacao;
 use autos_domain::parceiro::{ContatosInstitucionais, TipoParceiro};
+use autos_domain::NonEmptyText;
 use autos_domain::{ParceiroCommand, Role, Trimestre, Uf};
 use chrono::{Months, NaiveDate};
 use uuid::Uuid;
@@ -101,7 +102,7 @@ fn plan(index: usize, partner: &Partner, today: NaiveDate) -> Vec<(NaiveDate, Pa
             signed,
             ParceiroCommand::CadastrarParceiro {
                 tipo: *tipo,
-                nome: (*nome).to_owned(),
+                nome: NonEmptyText::written(*nome),
                 uf: *uf,
                 municipio: Some((*municipio).to_owned()),
                 contatos: ContatosInstitucionais {
@@ -115,12 +116,12 @@ fn plan(index: usize, partner: &Partner, today: NaiveDate) -> Vec<(NaiveDate, Pa
         (
             signed,
             ParceiroCommand::AssinarAcordo {
-                numero: numero.clone(),
+                numero: NonEmptyText::written(numero.clone()),
                 assinatura: signed,
                 vigencia_inicio: signed,
                 vigencia_fim: years(TERM_YEARS),
                 obrigacoes: Obrigacao::ALL.to_vec(),
-                documento: format!("Acordo de Cooperação Técnica nº {:02}/{y}", index + 1),
+                documento: NonEmptyText::written(format!("Acordo de Cooperação Técnica nº {:02}/{y}", index + 1)),
             },
         ),
         (
@@ -128,7 +129,10 @@ fn plan(index: usize, partner: &Partner, today: NaiveDate) -> Vec<(NaiveDate, Pa
             ParceiroCommand::PublicarAcordo {
                 acordo: numero.clone(),
                 data: signed + chrono::Days::new(20),
-                documento: format!("Extrato no DOU de {}", (signed + chrono::Days::new(20)).format("%d/%m/%Y")),
+                documento: NonEmptyText::written(format!(
+                    "Extrato no DOU de {}",
+                    (signed + chrono::Days::new(20)).format("%d/%m/%Y")
+                )),
             },
         ),
     ];
@@ -141,7 +145,7 @@ fn plan(index: usize, partner: &Partner, today: NaiveDate) -> Vec<(NaiveDate, Pa
             ParceiroCommand::RenovarAcordo {
                 acordo: numero.clone(),
                 nova_vigencia_fim: years((term + 1) * TERM_YEARS),
-                documento: format!("Termo Aditivo nº {term} ao {numero}"),
+                documento: NonEmptyText::written(format!("Termo Aditivo nº {term} ao {numero}")),
             },
         ));
         term += 1;
@@ -157,8 +161,8 @@ fn plan(index: usize, partner: &Partner, today: NaiveDate) -> Vec<(NaiveDate, Pa
                         obrigacao,
                         data: on,
                         trimestre: Trimestre::of(on),
-                        descricao: format!("{descricao} ({year})"),
-                        documento: format!("Relatório {:02}/{year} do {numero}", month),
+                        descricao: NonEmptyText::written(format!("{descricao} ({year})")),
+                        documento: NonEmptyText::written(format!("Relatório {:02}/{year} do {numero}", month)),
                     },
                 ));
             }
@@ -170,8 +174,8 @@ fn plan(index: usize, partner: &Partner, today: NaiveDate) -> Vec<(NaiveDate, Pa
             ParceiroCommand::EncerrarAcordo {
                 acordo: numero,
                 data: on,
-                motivo: "denúncia do acordo pelo parceiro".into(),
-                documento: "Ofício de denúncia do acordo".into(),
+                motivo: NonEmptyText::written("denúncia do acordo pelo parceiro"),
+                documento: NonEmptyText::written("Ofício de denúncia do acordo"),
             },
         ));
     }

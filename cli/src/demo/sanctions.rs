@@ -9,6 +9,7 @@
 //! factors and circumstances, which docs/DOMAIN.md leaves unconfirmed. Process and document numbers
 //! are marked as demonstration numbers: the ANS issues the real ones.
 
+use autos_domain::NonEmptyText;
 use autos_domain::{CaseCommand, Registro};
 use chrono::{Datelike, Days, NaiveDate};
 use rand::distributions::{Distribution, WeightedIndex};
@@ -91,13 +92,13 @@ pub(super) fn plan(
             number += 1;
             let auto = CaseCommand::LavrarAutoInfracao {
                 registro,
-                processo: format!("PAS {number:06}/{year} (demonstração)"),
-                fatos: format!("{subject}: conduta apurada pela fiscalização"),
-                tipo_infracao: subject,
+                processo: NonEmptyText::written(format!("PAS {number:06}/{year} (demonstração)")),
+                fatos: NonEmptyText::written(format!("{subject}: conduta apurada pela fiscalização")),
+                tipo_infracao: NonEmptyText::written(subject),
                 data_infracao: conduct,
                 beneficiarios_expostos: exposed,
                 origem: None,
-                documento: format!("Auto de Infração {number}/{year} (demonstração)"),
+                documento: NonEmptyText::written(format!("Auto de Infração {number}/{year} (demonstração)")),
             };
             (on, auto)
         })

@@ -12,6 +12,7 @@
 //! acquirer in trouble would not be realistic either); a seller of its whole carteira keeps no
 //! members afterwards and never acquires, and the acquirer's counts grow by what it received.
 
+use autos_domain::NonEmptyText;
 use std::collections::{BTreeMap, BTreeSet};
 
 use autos_domain::case::Abrangencia;
@@ -139,14 +140,16 @@ pub(super) async fn issue(desk: &mut Desk<'_>, transfers: &[Transfer]) -> Result
             abrangencia: t.scope,
             beneficiarios: t.members,
             data_pretendida: t.intended,
-            documento: format!("Pedido de alienação {process}"),
+            documento: NonEmptyText::written(format!("Pedido de alienação {process}")),
         };
         let case = desk.case(Role::Fiscal, None, t.requested, request).await?;
         let decision = CaseCommand::DecidirAlienacaoVoluntaria {
             autorizada: true,
             adquirente: t.acquirer,
-            fundamentacao: "contratos mantidos integralmente; adquirente com registro ativo (RDC 25/2000)".into(),
-            documento: format!("Decisão DICOL sobre a alienação {process}"),
+            fundamentacao: NonEmptyText::written(
+                "contratos mantidos integralmente; adquirente com registro ativo (RDC 25/2000)",
+            ),
+            documento: NonEmptyText::written(format!("Decisão DICOL sobre a alienação {process}")),
         };
         desk.case(Role::Diretoria, Some(case), t.decided, decision).await?;
         let proof = CaseCommand::ComprovarTransferenciaCarteira {
@@ -154,7 +157,7 @@ pub(super) async fn issue(desk: &mut Desk<'_>, transfers: &[Transfer]) -> Result
             beneficiarios: t.members,
             nova_carencia: false,
             aniversario_mantido: true,
-            documento: format!("Comprovação da transferência {process}"),
+            documento: NonEmptyText::written(format!("Comprovação da transferência {process}")),
         };
         desk.case(Role::Fiscal, Some(case), t.proven, proof).await?;
     }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use autos_app::service::{Request, Service};
 use autos_domain::operator::IgrPublicado;
-use autos_domain::{OperatorCommand, Registro};
+use autos_domain::{NonEmptyText, OperatorCommand, Registro};
 use rust_decimal::Decimal;
 
 use super::beneficiaries::competencia;
@@ -187,6 +187,10 @@ pub async fn import_igr(
             None => Tally::Imported,
         };
         let IgrPublicado { competencia, cobertura, igr, reclamacoes, beneficiarios } = value.publicado;
+        let Some(cobertura) = NonEmptyText::new(cobertura) else {
+            report.rejected.push((value.line, "cobertura ausente".into()));
+            continue;
+        };
         let command =
             OperatorCommand::RegistrarIgrPublicado { competencia, cobertura, igr, reclamacoes, beneficiarios };
         planned.push(Planned { line: value.line, tally, acts: vec![(value.registro, command, request.clone())] });

@@ -24,7 +24,7 @@ pub mod nip;
 use std::collections::HashMap;
 
 use autos_domain::operator::{CancellationMotive, Licence};
-use autos_domain::{Cnpj, Modalidade, OperatorCommand, OperatorState, Region, Registro, Uf};
+use autos_domain::{Cnpj, Modalidade, NonEmptyText, OperatorCommand, OperatorState, Region, Registro, Uf};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -56,7 +56,7 @@ pub struct ImportReport {
 pub struct OperatorRow {
     pub registro: Registro,
     pub cnpj: Option<Cnpj>,
-    pub razao_social: String,
+    pub razao_social: NonEmptyText,
     pub modalidade: Modalidade,
     pub uf: Option<Uf>,
     pub regiao: Option<Region>,
@@ -71,7 +71,7 @@ pub struct Cancellation {
     pub on: NaiveDate,
     pub motivo: CancellationMotive,
     /// The motive as ANS wrote it.
-    pub published: String,
+    pub published: NonEmptyText,
 }
 
 /// The modalidade a register names, regardless of case and accents. The seed's plain
@@ -196,7 +196,7 @@ fn date_field(row: &RawRow, field: Field, name: &str) -> Result<Option<NaiveDate
 pub fn check_row(row: &RawRow) -> Result<OperatorRow, String> {
     let registro = registro_of(row.get(Field::Registro).ok_or("registro ANS ausente")?)?;
     let cnpj = row.get(Field::Cnpj).map(Cnpj::parse).transpose().map_err(|e| e.to_string())?;
-    let razao_social = row.get(Field::RazaoSocial).ok_or("razão social ausente")?.to_owned();
+    let razao_social = row.get(Field::RazaoSocial).and_then(NonEmptyText::new).ok_or("razão social ausente")?;
     let modalidade_text = row.get(Field::Modalidade).ok_or("modalidade ausente")?;
     let modalidade =
         modalidade(modalidade_text).ok_or_else(|| format!("modalidade desconhecida: {modalidade_text:?}"))?;
@@ -209,7 +209,8 @@ pub fn check_row(row: &RawRow) -> Result<OperatorRow, String> {
     let cancelled_on = date_field(row, Field::DataDescredenciamento, "data de descredenciamento")?;
     let cancellation = match (cancelled_on, row.get(Field::MotivoDescredenciamento)) {
         (Some(on), Some(text)) => {
-            Some(Cancellation { on, motivo: cancellation_motive(text), published: text.to_owned() })
+            let published = NonEmptyText::new(text).ok_or("motivo do descredenciamento ausente")?;
+            Some(Cancellation { on, motivo: cancellation_motive(text), published })
         }
         (None, None) => None,
         (None, Some(_)) => return Err("data de descredenciamento ausente".into()),
@@ -239,7 +240,7 @@ pub fn locate(row: &mut OperatorRow, table: &Municipalities) -> Option<String> {
     let municipio = row.municipio.as_deref()?;
     match row.uf {
         Some(uf) => table.check(municipio, uf).err(),
-        None => match table.seat(municipio, row.regiao, &row.razao_social) {
+        None => match table.seat(municipio, row.regiao, row.razao_social.as_str()) {
             Ok(uf) => {
                 row.uf = Some(uf);
                 row.regiao = Some(uf.region());
@@ -262,7 +263,7 @@ fn cadastral_change(
     if older && state.historico_cadastral.iter().any(|h| Some(h.referencia) == referencia) {
         return None;
     }
-    let razao_social = (state.razao_social != row.razao_social).then(|| row.razao_social.clone());
+    let razao_social = (state.razao_social != row.razao_social.as_str()).then(|| row.razao_social.to_string());
     let cnpj = row.cnpj.clone().filter(|c| state.cnpj.as_ref() != Some(c));
     let modalidade = Some(row.modalidade).filter(|m| state.modalidade != Some(*m));
     let uf = row.uf.filter(|u| state.uf != Some(*u));
@@ -542,7 +543,7 @@ mod tests {
         OperatorRow {
             registro: Registro::parse("326305").unwrap(),
             cnpj: Some(Cnpj::parse("11.222.333/0001-81").unwrap()),
-            razao_social: "Saúde S.A.".into(),
+            razao_social: NonEmptyText::written("Saúde S.A."),
             modalidade: Modalidade::MedicinaDeGrupo,
             uf: Some(Uf::Sp),
             regiao: Some(Region::Sudeste),
@@ -556,7 +557,7 @@ mod tests {
         OperatorState {
             registro: Some(row.registro),
             cnpj: row.cnpj.clone(),
-            razao_social: row.razao_social.clone(),
+            razao_social: row.razao_social.to_string(),
             modalidade: Some(row.modalidade),
             uf: row.uf,
             ..OperatorState::default()
@@ -584,7 +585,7 @@ mod tests {
         let mut row = row();
         let mut state = state_of(&row);
         state.cadastro_referencia = NaiveDate::from_ymd_opt(2025, 3, 1);
-        row.razao_social = "Nome de 2021".into();
+        row.razao_social = NonEmptyText::written("Nome de 2021");
         let old = NaiveDate::from_ymd_opt(2021, 3, 15);
         let fallback = NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
         assert!(matches!(acts_for(&row, Some(&state), old, fallback).unwrap(), Outcome::Changed(_)));
@@ -602,10 +603,11 @@ mod tests {
     fn a_cancelled_row_cancels_once_and_a_different_cancellation_is_rejected() {
         let mut row = row();
         let on = NaiveDate::from_ymd_opt(2004, 6, 30).unwrap();
-        row.cancellation =
-            Some(Cancellation {
-                on, motivo: CancellationMotive::Outro, published: "Transferência de controle".into()
-            });
+        row.cancellation = Some(Cancellation {
+            on,
+            motivo: CancellationMotive::Outro,
+            published: NonEmptyText::written("Transferência de controle"),
+        });
         let fallback = NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
         let Outcome::Imported(acts) = acts_for(&row, None, None, fallback).unwrap() else { panic!("registration") };
         assert!(matches!(acts[1], (OperatorCommand::RegistrarCancelamentoPublicado { .. }, d) if d == on));

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use autos_app::service::{Request, Service};
 use autos_domain::case::{DemandTheme, NipClassification, NipKind};
-use autos_domain::{CaseCommand, Registro, Uf};
+use autos_domain::{CaseCommand, NonEmptyText, Registro, Uf};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -125,13 +125,14 @@ fn date_of(text: &str) -> Option<chrono::NaiveDate> {
 
 fn check(line: usize, cell: &dyn Fn(&str) -> Option<String>) -> Result<Demand, String> {
     let required = |name: &str| cell(name).ok_or_else(|| format!("{name} ausente"));
-    let numero = required("NUMERO_DA_DEMANDA")?;
+    let required_text = |name: &str| cell(name).and_then(NonEmptyText::new).ok_or_else(|| format!("{name} ausente"));
+    let numero = required_text("NUMERO_DA_DEMANDA")?;
     let opened_text = required("ABERTURA_DA_DEMANDA")?;
     let opened_on = date_of(&opened_text).ok_or_else(|| format!("ABERTURA_DA_DEMANDA inválida: {opened_text:?}"))?;
     let registro = registro_of(&required("REGISTRO_OPERADORA")?)?;
     let natureza_text = required("NATUREZA_DA_NIP")?;
     let natureza = nature(&natureza_text).ok_or_else(|| format!("NATUREZA_DA_NIP desconhecida: {natureza_text:?}"))?;
-    let assunto = required("ASSUNTO")?;
+    let assunto = required_text("ASSUNTO")?;
     let classificacao_publicada = cell("CLASSIFICACAO_DA_NIP");
     let data_do_auto = match cell("DATA_DO_AUTO") {
         Some(text) => Some(date_of(&text).ok_or_else(|| format!("DATA_DO_AUTO inválida: {text:?}"))?),
@@ -153,7 +154,9 @@ fn check(line: usize, cell: &dyn Fn(&str) -> Option<String>) -> Result<Demand, S
     let command = CaseCommand::RegistrarDemandaNipPublicada {
         registro,
         numero_demanda: numero.clone(),
-        canal: cell("FORMA_DE_CONTATO_COM_A_ANS").unwrap_or_else(|| "não informada".into()),
+        canal: cell("FORMA_DE_CONTATO_COM_A_ANS")
+            .and_then(NonEmptyText::new)
+            .unwrap_or_else(|| NonEmptyText::written("não informada")),
         tema: theme(&assunto),
         assunto,
         natureza,

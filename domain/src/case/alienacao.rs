@@ -23,7 +23,6 @@ use serde::{Deserialize, Serialize};
 
 use super::{wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState, DeadlineKey, Measure};
 use crate::acts::Family;
-use crate::operator::non_empty;
 use crate::DeadlineSetting;
 use crate::{Calendar, Deadline, DomainError, Emitted, HolidayCalendar, OperatorEvent, Registro};
 
@@ -241,7 +240,7 @@ fn ongoing(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainEr
             if autorizada {
                 check_acquirer(act, adquirente)?;
             }
-            let fundamentacao = non_empty("fundamentacao", fundamentacao)?;
+            let fundamentacao = String::from(fundamentacao);
             one(AlienationEvent::VoluntariaDecidida { autorizada, fundamentacao }, NORM_VOLUNTARIA, Some(&documento))
         }
         (P::EmLeilao, C::RegistrarResultadoLeilao { arrematantes, documento }) => {
@@ -262,7 +261,7 @@ fn ongoing(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainEr
         }
         (P::Determinada, C::RegistrarDescumprimentoAlienacao { descricao }) => {
             act.require_expired(DeadlineKey::AlienacaoDeterminada, NORM_DETERMINADA)?;
-            one(AlienationEvent::Descumprida { descricao: non_empty("descricao", descricao)? }, NORM_DETERMINADA, None)
+            one(AlienationEvent::Descumprida { descricao: String::from(descricao) }, NORM_DETERMINADA, None)
         }
         (P::Frustrada, C::DeterminarMedida { medida, documento }) => {
             one(AlienationEvent::MedidaDeterminada { medida }, NORM_MEDIDA, Some(&documento))

@@ -18,7 +18,7 @@ use super::DeadlineKey;
 use crate::fine::FineInputs;
 use crate::operator::CancellationMotive;
 use crate::rules::DiscountKind;
-use crate::{Money, Registro, SealedPersonalData, Uf};
+use crate::{Money, NonEmptyText, Registro, SealedPersonalData, Uf};
 
 /// A case act.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
@@ -27,7 +27,7 @@ use crate::{Money, Registro, SealedPersonalData, Uf};
 pub enum CaseCommand {
     ProrrogarPrazo {
         prazo: DeadlineKey,
-        motivo: String,
+        motivo: NonEmptyText,
     },
     /// Assigns (or reassigns) the case to an officer (by id), a Núcleo, or both.
     AtribuirCaso {
@@ -42,8 +42,8 @@ pub enum CaseCommand {
     InstaurarDirecaoFiscal {
         registro: Registro,
         motivos: Vec<String>,
-        diretor_fiscal: String,
-        documento: String,
+        diretor_fiscal: NonEmptyText,
+        documento: NonEmptyText,
         #[serde(default)]
         vigencia_dias: Option<u32>,
     },
@@ -51,88 +51,88 @@ pub enum CaseCommand {
         registro: Registro,
         falhas: Vec<String>,
         recebido_em: NaiveDate,
-        documento: String,
+        documento: NonEmptyText,
     },
     ComprovarCessacaoAnomalias {
-        descricao: String,
+        descricao: NonEmptyText,
     },
     InstaurarDirecaoTecnica {
-        diretor_tecnico: String,
+        diretor_tecnico: NonEmptyText,
         hipotese: DtHypothesis,
-        documento: String,
+        documento: NonEmptyText,
         #[serde(default)]
         vigencia_dias: Option<u32>,
     },
     EmitirInstrucaoDiretiva {
-        numero: String,
-        assunto: String,
+        numero: NonEmptyText,
+        assunto: NonEmptyText,
     },
     AfastarAdministrador {
         administrador_id: Uuid,
-        motivo: String,
-        documento: String,
+        motivo: NonEmptyText,
+        documento: NonEmptyText,
     },
     RenovarRegime {
         vigencia_dias: u32,
-        justificativa: String,
-        documento: String,
+        justificativa: NonEmptyText,
+        documento: NonEmptyText,
     },
     DeterminarMedida {
         medida: Measure,
-        documento: String,
+        documento: NonEmptyText,
     },
     EncerrarRegime {
         motivo: RegimeClosure,
-        documento: String,
+        documento: NonEmptyText,
     },
     SolicitarProgramaSaneamento {
         recebido_em: NaiveDate,
     },
     RegistrarProgramaApresentado {
-        protocolo: String,
+        protocolo: NonEmptyText,
     },
     RegistrarProgramaNaoApresentado {},
     DecidirProgramaSaneamento {
         aprovado: bool,
-        fundamentacao: String,
+        fundamentacao: NonEmptyText,
     },
     RegistrarDescumprimentoPrograma {
-        descricao: String,
+        descricao: NonEmptyText,
     },
     InterporRecursoPrograma {
         efeito_suspensivo_pedido: bool,
     },
     JulgarRecursoPrograma {
         provido: bool,
-        documento: String,
+        documento: NonEmptyText,
     },
     RegistrarProgramaAssistencial {
         etapa: DtProgramStage,
     },
     DispensarProgramaAssistencial {
-        motivo: String,
+        motivo: NonEmptyText,
     },
     // — indisponibilidade de bens (§2.10)
     EstenderIndisponibilidade {
         pessoa_id: Uuid,
-        nome: String,
-        cargo: String,
+        nome: NonEmptyText,
+        cargo: NonEmptyText,
         motivacao: String,
     },
     RegistrarResultadoApuracao {
         houve_prejuizo: bool,
-        documento: String,
+        documento: NonEmptyText,
     },
     RegistrarDecisaoJudicial {
         efeito: CourtEffect,
-        documento: String,
+        documento: NonEmptyText,
     },
     // — liquidação extrajudicial (§2.4)
     DecretarLiquidacao {
         registro: Registro,
-        liquidante: String,
+        liquidante: NonEmptyText,
         fundamento: LeGround,
-        documento: String,
+        documento: NonEmptyText,
     },
     RegistrarTransferenciaBeneficiarios {
         forma: MemberTransfer,
@@ -145,28 +145,28 @@ pub enum CaseCommand {
     },
     ConcluirInquerito {
         houve_prejuizo: bool,
-        documento: String,
+        documento: NonEmptyText,
     },
     AutorizarRequerimentoFalencia {
         fundamento: BankruptcyGround,
-        documento: String,
+        documento: NonEmptyText,
     },
     EncerrarLiquidacao {
         motivo: LeClosure,
-        documento: String,
+        documento: NonEmptyText,
     },
     // — cancelamento de registro (§2.11)
     IniciarCancelamentoRegistro {
         registro: Registro,
         motivo: CancellationMotive,
-        documento: String,
+        documento: NonEmptyText,
     },
     DecretarPortabilidadeEspecial {
         publicada_em: NaiveDate,
-        documento: String,
+        documento: NonEmptyText,
     },
     CancelarRegistro {
-        documento: String,
+        documento: NonEmptyText,
     },
     // — demandas do Disque ANS (§2.8, 2001–2003)
     RegistrarDemandaDisqueAns {
@@ -174,30 +174,30 @@ pub enum CaseCommand {
         tipo: DemandKind,
         tema: DemandTheme,
         /// telefone, fale conosco, presencial…
-        canal: String,
+        canal: NonEmptyText,
         /// The complainant, sealed by the store's personal-data vault; never clear text.
         #[serde(default)]
         reclamante: Option<SealedPersonalData>,
     },
     ResponderConsulta {
-        resposta: String,
+        resposta: NonEmptyText,
     },
     AvaliarDenuncia {
         potencialmente_irregular: bool,
-        fundamentacao: String,
+        fundamentacao: NonEmptyText,
     },
     /// Reconsiders the last evaluation of a denúncia (Lei 9.784/1999 art. 56 §1): the
     /// evaluation stands recorded and the denúncia returns to the instance that made it.
     ReconsiderarAvaliacaoDenuncia {
-        fundamentacao: String,
-        documento: String,
+        fundamentacao: NonEmptyText,
+        documento: NonEmptyText,
     },
     EncaminharAoNucleo {
-        nucleo: String,
+        nucleo: NonEmptyText,
     },
     ConcluirApuracao {
         procedente: bool,
-        relatorio: String,
+        relatorio: NonEmptyText,
     },
     // — alienação de carteira (§2.5)
     RequererAlienacaoVoluntaria {
@@ -208,32 +208,32 @@ pub enum CaseCommand {
         /// Members the transfer covers.
         beneficiarios: u64,
         data_pretendida: NaiveDate,
-        documento: String,
+        documento: NonEmptyText,
     },
     DecidirAlienacaoVoluntaria {
         autorizada: bool,
         /// The acquirer of the request, named again so that its stream is loaded and pinned
         /// (`related_registros`) and the acquirer bar is decided against it.
         adquirente: Registro,
-        fundamentacao: String,
-        documento: String,
+        fundamentacao: NonEmptyText,
+        documento: NonEmptyText,
     },
     DeterminarAlienacao {
         registro: Registro,
         /// Receipt of the decision by the operator, from which the term runs (RDC 84/2001).
         recebido_em: NaiveDate,
         motivos: Vec<String>,
-        documento: String,
+        documento: NonEmptyText,
     },
     IniciarAlienacaoCompulsoria {
         registro: Registro,
         fundamento: CompulsoryGround,
-        documento: String,
+        documento: NonEmptyText,
     },
     RegistrarResultadoLeilao {
         /// Winning operators; empty when no bid came (*leilão deserto*).
         arrematantes: Vec<Registro>,
-        documento: String,
+        documento: NonEmptyText,
     },
     ComprovarTransferenciaCarteira {
         /// Operators that received members: required for an ordered alienação, whose acquirers
@@ -244,16 +244,16 @@ pub enum CaseCommand {
         /// Declared facts of RDC 84/2001 art. 2: contracts kept, no new waiting periods.
         nova_carencia: bool,
         aniversario_mantido: bool,
-        documento: String,
+        documento: NonEmptyText,
     },
     RegistrarDescumprimentoAlienacao {
-        descricao: String,
+        descricao: NonEmptyText,
     },
     // — NIP (§2.8, RN 343/2013 onwards)
     RegistrarReclamacaoNip {
         registro: Registro,
         /// Disque ANS, formulário eletrônico, presencial…
-        canal: String,
+        canal: NonEmptyText,
         /// The protocol the operator gave the beneficiary before the complaint.
         protocolo_operadora: String,
         tema: DemandTheme,
@@ -265,11 +265,11 @@ pub enum CaseCommand {
     RegistrarDemandaNipPublicada {
         registro: Registro,
         /// ANS's demand number (`NUMERO_DA_DEMANDA`): one case per demand.
-        numero_demanda: String,
+        numero_demanda: NonEmptyText,
         /// `FORMA_DE_CONTATO_COM_A_ANS`.
-        canal: String,
+        canal: NonEmptyText,
         /// `ASSUNTO`, the `>>` path of themes as published.
-        assunto: String,
+        assunto: NonEmptyText,
         tema: DemandTheme,
         /// `NATUREZA_DA_NIP`.
         natureza: NipKind,
@@ -307,16 +307,16 @@ pub enum CaseCommand {
         #[serde(default)]
         reparacao_em: Option<NaiveDate>,
         /// Reference of the answer filed in the Espaço da Operadora (its text is not kept).
-        documento: String,
+        documento: NonEmptyText,
     },
     ClassificarNip {
         classificacao: NipClassification,
-        fundamentacao: String,
+        fundamentacao: NonEmptyText,
     },
     RevisarRve {
         /// The RVE requisite found missing.
-        fundamentacao: String,
-        documento: String,
+        fundamentacao: NonEmptyText,
+        documento: NonEmptyText,
     },
     // — representações (§2.9)
     RegistrarRepresentacao {
@@ -324,23 +324,23 @@ pub enum CaseCommand {
         origem: OriginArea,
         assunto: RepresentationSubject,
         /// The legal or infralegal obligation the operator failed (e.g. "RN 124/2006 art. 2").
-        obrigacao: String,
+        obrigacao: NonEmptyText,
         periodo_inicio: NaiveDate,
         periodo_fim: NaiveDate,
-        documento: String,
+        documento: NonEmptyText,
     },
     DistribuirRepresentacao {
-        unidade: String,
+        unidade: NonEmptyText,
     },
     ArquivarRepresentacao {
-        motivo: String,
+        motivo: NonEmptyText,
     },
     // — TCAC (§2.6)
     RequererTcac {
         registro: Registro,
         /// Numbers of the sanctioning processes the term would cover.
         processos: Vec<String>,
-        conduta: String,
+        conduta: NonEmptyText,
         #[serde(default)]
         oferecido_pela_ans: bool,
         /// The conduct is still inside a NIP (RN 372 art. 5: no TCAC).
@@ -349,53 +349,53 @@ pub enum CaseCommand {
         /// The conduct is a denial of urgency/emergency coverage (RN 372 art. 5: no TCAC).
         #[serde(default)]
         negativa_de_urgencia: bool,
-        documento: String,
+        documento: NonEmptyText,
     },
     TriarTcac {
         admitido: bool,
-        fundamentacao: String,
+        fundamentacao: NonEmptyText,
     },
     AprovarMinutaTcac {
-        documento: String,
+        documento: NonEmptyText,
     },
     RegistrarAssinaturaCompromissaria {},
     AutorizarTcac {
-        numero: String,
-        documento: String,
+        numero: NonEmptyText,
+        documento: NonEmptyText,
     },
     ComprovarPagamentoAntecipadoTcac {},
     DeclararNulidadeTcac {
-        documento: String,
+        documento: NonEmptyText,
     },
     DecidirCumprimentoTcac {
         cumprido: bool,
         #[serde(default)]
         data_descumprimento: Option<NaiveDate>,
-        documento: String,
+        documento: NonEmptyText,
     },
     // — processo administrativo sancionador (§2.7, §3)
     LavrarAutoInfracao {
         registro: Registro,
         /// Process number (NUP); a TCAC names the processes it suspends by this number.
-        processo: String,
+        processo: NonEmptyText,
         /// Code of the infraction type in the penalties norm (e.g. "rn489.art101").
-        tipo_infracao: String,
+        tipo_infracao: NonEmptyText,
         /// Date of the infringing conduct: it binds the rule version (tempus regit actum).
         data_infracao: NaiveDate,
-        fatos: String,
+        fatos: NonEmptyText,
         /// Members of the affected product, region or contract (RN 124 art. 9 §7).
         beneficiarios_expostos: u64,
         /// The NIP, representação or demanda the auto comes from.
         #[serde(default)]
         origem: Option<Uuid>,
         /// Number of the auto de infração.
-        documento: String,
+        documento: NonEmptyText,
     },
     NotificarAutuada {
-        documento: String,
+        documento: NonEmptyText,
     },
     RegistrarDefesa {
-        protocolo: String,
+        protocolo: NonEmptyText,
     },
     OptarPagamentoComDesconto {
         desconto: DiscountKind,
@@ -405,19 +405,19 @@ pub enum CaseCommand {
     },
     DecidirPrimeiraInstancia {
         decisao: FirstInstanceDecision,
-        fundamentacao: String,
-        documento: String,
+        fundamentacao: NonEmptyText,
+        documento: NonEmptyText,
     },
     InterporRecurso {
-        protocolo: String,
+        protocolo: NonEmptyText,
     },
     JulgarRecurso {
         julgamento: AppealDecision,
-        fundamentacao: String,
-        documento: String,
+        fundamentacao: NonEmptyText,
+        documento: NonEmptyText,
     },
     CertificarTransitoEmJulgado {
-        documento: String,
+        documento: NonEmptyText,
     },
     RegistrarPagamento {
         valor: Money,
@@ -425,19 +425,19 @@ pub enum CaseCommand {
         #[serde(default)]
         parcela: Option<u32>,
         /// The GRU.
-        documento: String,
+        documento: NonEmptyText,
     },
     ConcederParcelamento {
         parcelas: Vec<InstalmentPlan>,
-        documento: String,
+        documento: NonEmptyText,
     },
     DeclararInadimplencia {},
     InscreverDividaAtiva {
         /// The certidão de dívida ativa.
-        documento: String,
+        documento: NonEmptyText,
     },
     HabilitarCreditoNaMassa {
-        documento: String,
+        documento: NonEmptyText,
     },
 }
 

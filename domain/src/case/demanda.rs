@@ -209,7 +209,7 @@ fn ev(e: DemandEvent) -> CaseEvent {
 pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainError> {
     use CaseCommand as C;
     if let C::RegistrarDemandaDisqueAns { tipo, tema, canal, reclamante, .. } = command {
-        let canal = crate::operator::non_empty("canal", canal)?;
+        let canal = String::from(canal);
         let registered = DemandEvent::Registrada { abertura: act.abertura(None), tipo, tema, canal, reclamante };
         return Ok(vec![act.case_event(ev(registered), NORM, None)]);
     }
@@ -220,7 +220,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
     let one = |event| Ok(vec![act.case_event(ev(event), NORM, None)]);
     match (s.tipo, s.phase, command) {
         (DemandKind::Consulta, DemandPhase::Registrada, C::ResponderConsulta { resposta }) => {
-            one(DemandEvent::ConsultaRespondida { resposta: crate::operator::non_empty("resposta", resposta)? })
+            one(DemandEvent::ConsultaRespondida { resposta: String::from(resposta) })
         }
         (
             DemandKind::Denuncia,
@@ -228,7 +228,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
             C::AvaliarDenuncia { potencialmente_irregular, fundamentacao },
         ) => {
             let instancia = if phase == DemandPhase::Registrada { 1 } else { 2 };
-            let fundamentacao = crate::operator::non_empty("fundamentacao", fundamentacao)?;
+            let fundamentacao = String::from(fundamentacao);
             one(DemandEvent::DenunciaAvaliada { instancia, potencialmente_irregular, fundamentacao })
         }
         (DemandKind::Denuncia, phase, C::ReconsiderarAvaliacaoDenuncia { fundamentacao, documento }) => {
@@ -249,20 +249,17 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
                     ));
                 }
             };
-            let documento = crate::operator::non_empty("documento", documento)?;
-            let fundamentacao = crate::operator::non_empty("fundamentacao", fundamentacao)?;
+            let documento = String::from(documento);
+            let fundamentacao = String::from(fundamentacao);
             let reconsidered =
                 DemandEvent::AvaliacaoReconsiderada { instancia, fundamentacao, documento: documento.clone() };
             Ok(vec![act.case_event(ev(reconsidered), NORM_RECONSIDERATION, Some(&documento))])
         }
         (DemandKind::Denuncia, DemandPhase::PotencialmenteIrregular, C::EncaminharAoNucleo { nucleo }) => {
-            one(DemandEvent::EncaminhadaAoNucleo { nucleo: crate::operator::non_empty("nucleo", nucleo)? })
+            one(DemandEvent::EncaminhadaAoNucleo { nucleo: String::from(nucleo) })
         }
         (DemandKind::Denuncia, DemandPhase::EncaminhadaAoNucleo, C::ConcluirApuracao { procedente, relatorio }) => {
-            one(DemandEvent::ApuracaoConcluida {
-                procedente,
-                relatorio: crate::operator::non_empty("relatorio", relatorio)?,
-            })
+            one(DemandEvent::ApuracaoConcluida { procedente, relatorio: String::from(relatorio) })
         }
         (_, phase, _) => Err(wrong_phase("demanda", phase, name)),
     }

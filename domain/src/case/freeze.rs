@@ -9,7 +9,6 @@ use uuid::Uuid;
 
 use super::{wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState};
 use crate::acts::Family;
-use crate::operator::non_empty;
 use crate::{DomainError, Emitted, OperatorEvent};
 
 const NORM: &str = "Lei 9.656/1998 art. 24-A";
@@ -174,8 +173,8 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
             }
             let pessoa = FrozenPerson {
                 pessoa_id,
-                nome: non_empty("nome", nome)?,
-                cargo: non_empty("cargo", cargo)?,
+                nome: String::from(nome),
+                cargo: String::from(cargo),
                 inicio: None,
                 fim: None,
             };

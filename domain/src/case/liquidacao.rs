@@ -10,9 +10,9 @@ use super::{
     RegimeClosure,
 };
 use crate::acts::Family;
-use crate::operator::{non_empty, CancellationMotive};
+use crate::operator::CancellationMotive;
 use crate::DeadlineSetting;
-use crate::{Deadline, DomainError, Emitted, OperatorEvent};
+use crate::{Deadline, DomainError, Emitted, NonEmptyText, OperatorEvent};
 
 const NORM: &str = "Lei 9.656/1998 arts. 23 e 24; RN 316/2012";
 
@@ -274,7 +274,12 @@ fn next_inquiry_phase(current: InquiryPhase) -> InquiryPhase {
     }
 }
 
-fn decree(act: &Act<'_>, liquidante: String, fundamento: LeGround, doc: &str) -> Result<Vec<Emitted>, DomainError> {
+fn decree(
+    act: &Act<'_>,
+    liquidante: NonEmptyText,
+    fundamento: LeGround,
+    doc: &str,
+) -> Result<Vec<Emitted>, DomainError> {
     if act.op.liquidation_case.is_some() {
         return Err(DomainError::rule(
             "liquidacao.ja_decretada",
@@ -289,7 +294,7 @@ fn decree(act: &Act<'_>, liquidante: String, fundamento: LeGround, doc: &str) ->
         act.case_event(
             ev(LeEvent::Decretada {
                 abertura,
-                liquidante: non_empty("liquidante", liquidante)?,
+                liquidante: String::from(liquidante),
                 fundamento,
                 prazo_balanco,
                 prazo_inquerito,

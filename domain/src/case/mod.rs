@@ -53,7 +53,7 @@ pub use tcac::{TcacEvent, TcacPhase, TcacState};
 
 use crate::acts::{authorize, find_act, Family};
 use crate::rules::DeadlineSetting;
-use crate::{Context, Deadline, DomainError, Emitted, OperatorEvent, OperatorState, Registro, RuleSet};
+use crate::{Context, Deadline, DomainError, Emitted, NonEmptyText, OperatorEvent, OperatorState, Registro, RuleSet};
 
 /// Which deadline of a case (one open deadline per key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -524,9 +524,9 @@ fn extend_deadline(
     act: &Act<'_>,
     family: Family,
     key: DeadlineKey,
-    motivo: String,
+    motivo: NonEmptyText,
 ) -> Result<Vec<Emitted>, DomainError> {
-    let motivo = crate::operator::non_empty("motivo", motivo)?;
+    let motivo = String::from(motivo);
     let rule = match (family, key) {
         (Family::DirecaoFiscal, DeadlineKey::ProgramaSaneamento) => {
             act.rules.deadline_rule(DeadlineSetting::DfProgramExtension)?.0.clone()

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState, DeadlineKey, DemandTheme};
 use crate::acts::Family;
-use crate::operator::{competencia_of, non_empty};
+use crate::operator::competencia_of;
 use crate::rules::ComplaintProcedure;
 use crate::{Deadline, DeadlineSetting, DomainError, Emitted, SealedPersonalData, Uf};
 
@@ -269,7 +269,7 @@ fn register(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainE
     beneficiario.validate("beneficiario")?;
     let registered = NipEvent::ReclamacaoRegistrada {
         abertura: act.abertura(None),
-        canal: non_empty("canal", canal)?,
+        canal: String::from(canal),
         protocolo_operadora: protocolo_operadora.trim().to_owned(),
         tema,
         beneficiario,
@@ -310,9 +310,9 @@ fn register_published(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted
         encaminhada_para_pas: classificacao == Some(NipClassification::NaoResolvida),
         classificacao,
         demanda: Box::new(PublishedDemand {
-            numero_demanda: non_empty("numero_demanda", numero_demanda)?,
-            canal: non_empty("canal", canal)?,
-            assunto: non_empty("assunto", assunto)?,
+            numero_demanda: String::from(numero_demanda),
+            canal: String::from(canal),
+            assunto: String::from(assunto),
             classificacao_publicada,
             situacao_demanda: text(situacao_demanda),
             situacao_nip: text(situacao_nip),
@@ -356,7 +356,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
             one(NipEvent::OperadoraNotificada { tipo, prazo_resolucao, prazo_resposta }, NORM, None)
         }
         (P::OperadoraNotificada, C::RegistrarRespostaOperadora { reparacao_em, documento }) => {
-            let documento = non_empty("documento", documento)?;
+            let documento = String::from(documento);
             if reparacao_em.is_some_and(|d| d > act.ctx.today) {
                 return Err(DomainError::invalid("reparacao_em", "a reparação comprovada não pode ser futura"));
             }
@@ -384,7 +384,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
             }
             let classified = NipEvent::Classificada {
                 classificacao,
-                fundamentacao: non_empty("fundamentacao", fundamentacao)?,
+                fundamentacao: String::from(fundamentacao),
                 sem_resposta,
                 encaminhada_para_pas: classificacao == NipClassification::NaoResolvida,
                 pas_somente_se_nao_resolvida: only_unresolved,
@@ -393,7 +393,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
         }
         (P::Finalizada, C::RevisarRve { fundamentacao, documento }) if s.admits_review() => {
             let reviewed = NipEvent::RveRevisada {
-                fundamentacao: non_empty("fundamentacao", fundamentacao)?,
+                fundamentacao: String::from(fundamentacao),
                 pas_somente_se_nao_resolvida: only_unresolved,
             };
             one(reviewed, NORM_REVIEW, Some(&documento))

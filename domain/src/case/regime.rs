@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{freeze, wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState, DeadlineKey};
 use crate::acts::Family;
-use crate::operator::{non_empty, RegimeKind};
+use crate::operator::RegimeKind;
 use crate::DeadlineSetting;
 use crate::{Deadline, DomainError, Emitted, OperatorEvent};
 
@@ -326,15 +326,7 @@ pub(super) fn decide(act: &Act<'_>, family: Family, command: CaseCommand) -> Res
         C::InstaurarDirecaoFiscal { motivos, diretor_fiscal, documento, vigencia_dias, .. } => {
             let days = check_can_start(act, kind, vigencia_dias)?;
             let motivos = required_list("motivos", motivos)?;
-            start(
-                act,
-                kind,
-                act.abertura(None),
-                non_empty("diretor_fiscal", diretor_fiscal)?,
-                motivos,
-                days,
-                &documento,
-            )
+            start(act, kind, act.abertura(None), String::from(diretor_fiscal), motivos, days, &documento)
         }
         C::NotificarAnomaliaAssistencial { falhas, recebido_em, documento, .. } => {
             act.op.require_not_cancelled()?;
@@ -383,7 +375,7 @@ fn decide_ongoing(
     match command {
         C::ComprovarCessacaoAnomalias { descricao } if phase == P::AnomaliaNotificada => {
             act.require_timely(DeadlineKey::ComprovacaoCessacao, "direcao_tecnica.cessacao_fora_do_prazo", NORM_DT)?;
-            one(RegimeEvent::CessacaoComprovada { descricao: non_empty("descricao", descricao)? }, NORM_DT, None)
+            one(RegimeEvent::CessacaoComprovada { descricao: String::from(descricao) }, NORM_DT, None)
         }
         C::InstaurarDirecaoTecnica { diretor_tecnico, hipotese, documento, vigencia_dias }
             if phase == P::AnomaliaNotificada =>
@@ -398,13 +390,10 @@ fn decide_ongoing(
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default()];
-            start(act, kind, abertura, non_empty("diretor_tecnico", diretor_tecnico)?, motivos, days, &documento)
+            start(act, kind, abertura, String::from(diretor_tecnico), motivos, days, &documento)
         }
         C::EmitirInstrucaoDiretiva { numero, assunto } if in_regime => one(
-            RegimeEvent::InstrucaoDiretivaEmitida {
-                numero: non_empty("numero", numero)?,
-                assunto: non_empty("assunto", assunto)?,
-            },
+            RegimeEvent::InstrucaoDiretivaEmitida { numero: String::from(numero), assunto: String::from(assunto) },
             "RN 316/2012 art. 6 §1",
             None,
         ),
@@ -418,7 +407,7 @@ fn decide_ongoing(
             let basis = "Lei 9.656/1998 art. 24 §§1–2";
             Ok(vec![
                 act.case_event(
-                    ev(RegimeEvent::AdministradorAfastado { administrador_id, motivo: non_empty("motivo", motivo)? }),
+                    ev(RegimeEvent::AdministradorAfastado { administrador_id, motivo: String::from(motivo) }),
                     basis,
                     Some(&documento),
                 ),
@@ -451,7 +440,7 @@ fn decide_ongoing(
             let due = vigencia.due;
             Ok(vec![
                 act.case_event(
-                    ev(RegimeEvent::Renovado { vigencia, justificativa: non_empty("justificativa", justificativa)? }),
+                    ev(RegimeEvent::Renovado { vigencia, justificativa: String::from(justificativa) }),
                     NORM_ART24,
                     Some(&documento),
                 ),
@@ -478,11 +467,7 @@ fn decide_ongoing(
                 "direcao_fiscal.programa_fora_do_prazo",
                 "RN 316/2012 art. 8",
             )?;
-            one(
-                RegimeEvent::ProgramaApresentado { protocolo: non_empty("protocolo", protocolo)? },
-                "RN 316/2012 art. 8",
-                None,
-            )
+            one(RegimeEvent::ProgramaApresentado { protocolo: String::from(protocolo) }, "RN 316/2012 art. 8", None)
         }
         C::RegistrarProgramaNaoApresentado {} if df && phase == P::AguardandoPrograma => {
             act.require_expired(DeadlineKey::ProgramaSaneamento, "RN 316/2012 art. 8")?;
@@ -491,11 +476,7 @@ fn decide_ongoing(
         C::DecidirProgramaSaneamento { aprovado, fundamentacao } if df && phase == P::ProgramaEmAnalise => {
             let prazo_recurso = Some(act.deadline(DeadlineSetting::DfProgramAppeal, act.ctx.today)?);
             one(
-                RegimeEvent::ProgramaDecidido {
-                    aprovado,
-                    fundamentacao: non_empty("fundamentacao", fundamentacao)?,
-                    prazo_recurso,
-                },
+                RegimeEvent::ProgramaDecidido { aprovado, fundamentacao: String::from(fundamentacao), prazo_recurso },
                 "RN 316/2012 arts. 9–10",
                 None,
             )
@@ -503,7 +484,7 @@ fn decide_ongoing(
         C::RegistrarDescumprimentoPrograma { descricao }
             if phase == P::ProgramaAprovado || (!df && phase == P::Ativa && s.programa_assistencial.is_some()) =>
         {
-            one(RegimeEvent::ProgramaDescumprido { descricao: non_empty("descricao", descricao)? }, norm, None)
+            one(RegimeEvent::ProgramaDescumprido { descricao: String::from(descricao) }, norm, None)
         }
         C::InterporRecursoPrograma { efeito_suspensivo_pedido }
             if df && matches!(phase, P::ProgramaFrustrado | P::ProgramaAprovado) =>
@@ -530,11 +511,9 @@ fn decide_ongoing(
         C::RegistrarProgramaAssistencial { etapa } if !df && phase == P::Ativa => {
             one(RegimeEvent::ProgramaAssistencialRegistrado { etapa }, "RN 417/2016 art. 27", None)
         }
-        C::DispensarProgramaAssistencial { motivo } if !df && phase == P::Ativa => one(
-            RegimeEvent::ProgramaAssistencialDispensado { motivo: non_empty("motivo", motivo)? },
-            "RN 417/2016",
-            None,
-        ),
+        C::DispensarProgramaAssistencial { motivo } if !df && phase == P::Ativa => {
+            one(RegimeEvent::ProgramaAssistencialDispensado { motivo: String::from(motivo) }, "RN 417/2016", None)
+        }
         _ => refuse(),
     }
 }

@@ -116,7 +116,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
         command
     {
         // docs/DOMAIN.md §2.9: a representação names a concrete obligation and period.
-        let obrigacao = crate::operator::non_empty("obrigacao", obrigacao)?;
+        let obrigacao = String::from(obrigacao);
         if periodo_fim < periodo_inicio {
             return Err(DomainError::invalid("periodo_fim", "o fim do período é anterior ao início"));
         }
@@ -139,11 +139,11 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
     let name = command.act();
     match (s.phase, command) {
         (RepresentationPhase::Registrada, C::DistribuirRepresentacao { unidade }) => {
-            let unidade = crate::operator::non_empty("unidade", unidade)?;
+            let unidade = String::from(unidade);
             Ok(vec![act.case_event(ev(RepresentationEvent::Distribuida { unidade }), NORM, None)])
         }
         (RepresentationPhase::Registrada | RepresentationPhase::Distribuida, C::ArquivarRepresentacao { motivo }) => {
-            let motivo = crate::operator::non_empty("motivo", motivo)?;
+            let motivo = String::from(motivo);
             Ok(vec![act.case_event(ev(RepresentationEvent::Arquivada { motivo }), NORM, None)])
         }
         (phase, _) => Err(wrong_phase("representacao", phase, name)),

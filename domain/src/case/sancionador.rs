@@ -18,7 +18,7 @@ use crate::acts::Family;
 use crate::fine::{FineComputation, FineInputs};
 use crate::rules::DiscountKind;
 use crate::DeadlineSetting;
-use crate::{Deadline, DomainError, Emitted, Money};
+use crate::{Deadline, DomainError, Emitted, Money, NonEmptyText};
 
 const NORM: &str = "Lei 9.656/1998 art. 29; RN 48/2003";
 const NORM_DEFENCE: &str = "Lei 9.784/1999 art. 2; RN 48/2003";
@@ -378,10 +378,10 @@ fn draw_up(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainEr
     else {
         return Err(DomainError::invalid("act", "auto de infração esperado"));
     };
-    let processo = crate::operator::non_empty("processo", processo)?;
-    let tipo_infracao = crate::operator::non_empty("tipo_infracao", tipo_infracao)?;
-    let fatos = crate::operator::non_empty("fatos", fatos)?;
-    let documento = crate::operator::non_empty("documento", documento)?;
+    let processo = String::from(processo);
+    let tipo_infracao = String::from(tipo_infracao);
+    let fatos = String::from(fatos);
+    let documento = String::from(documento);
     if data_infracao > act.ctx.today {
         return Err(DomainError::invalid("data_infracao", "a infração não pode ser posterior à lavratura do auto"));
     }
@@ -444,10 +444,10 @@ fn first_instance(
     act: &Act<'_>,
     s: &SanctionState,
     decisao: FirstInstanceDecision,
-    fundamentacao: String,
+    fundamentacao: NonEmptyText,
     documento: &str,
 ) -> Result<Vec<Emitted>, DomainError> {
-    let fundamentacao = crate::operator::non_empty("fundamentacao", fundamentacao)?;
+    let fundamentacao = String::from(fundamentacao);
     require_not_suspended(act, s)?;
     let (penalidade, multa) = match decisao {
         // Archiving imposes nothing, so it does not wait for the defence.
@@ -516,10 +516,10 @@ fn judge_appeal(
     act: &Act<'_>,
     s: &SanctionState,
     julgamento: AppealDecision,
-    fundamentacao: String,
+    fundamentacao: NonEmptyText,
     documento: &str,
 ) -> Result<Vec<Emitted>, DomainError> {
-    let fundamentacao = crate::operator::non_empty("fundamentacao", fundamentacao)?;
+    let fundamentacao = String::from(fundamentacao);
     require_not_suspended(act, s)?;
     let (resultado, multa) = match julgamento {
         AppealDecision::Mantida => (AppealOutcome::Mantida, None),
@@ -738,7 +738,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
             one(SanctionEvent::AutuadaNotificada { prazo_defesa }, NORM_DEFENCE, Some(&documento))
         }
         (P::AguardandoDefesa, C::RegistrarDefesa { protocolo }) => {
-            let protocolo = crate::operator::non_empty("protocolo", protocolo)?;
+            let protocolo = String::from(protocolo);
             if act.case.deadlines.contains_key(&DeadlineKey::Defesa) {
                 act.require_timely(DeadlineKey::Defesa, "pas.defesa_intempestiva", NORM_DEFENCE)?;
             }
@@ -750,7 +750,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
             C::DecidirPrimeiraInstancia { decisao, fundamentacao, documento },
         ) => first_instance(act, s, decisao, fundamentacao, &documento),
         (P::Decidido, C::InterporRecurso { protocolo }) => {
-            let protocolo = crate::operator::non_empty("protocolo", protocolo)?;
+            let protocolo = String::from(protocolo);
             if act.case.deadlines.contains_key(&DeadlineKey::Recurso) {
                 act.require_timely(DeadlineKey::Recurso, "pas.recurso_intempestivo", NORM_APPEAL)?;
             }

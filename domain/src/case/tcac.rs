@@ -181,7 +181,7 @@ fn request(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainEr
     if processos.iter().all(|p| p.trim().is_empty()) {
         return Err(DomainError::invalid("processos", "informe ao menos um processo sancionador abrangido pelo termo"));
     }
-    let conduta = crate::operator::non_empty("conduta", conduta)?;
+    let conduta = String::from(conduta);
     let requested = TcacEvent::Requerido { abertura: act.abertura(None), processos, conduta, oferecido_pela_ans };
     Ok(vec![act.case_event(ev(requested), NORM, Some(&documento))])
 }
@@ -204,10 +204,9 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
     let name = command.act();
     let one = |event: TcacEvent, doc: Option<&str>| Ok(vec![act.case_event(ev(event), NORM, doc)]);
     match (s.phase, command) {
-        (TcacPhase::Requerido, C::TriarTcac { admitido, fundamentacao }) => one(
-            TcacEvent::Triado { admitido, fundamentacao: crate::operator::non_empty("fundamentacao", fundamentacao)? },
-            None,
-        ),
+        (TcacPhase::Requerido, C::TriarTcac { admitido, fundamentacao }) => {
+            one(TcacEvent::Triado { admitido, fundamentacao: String::from(fundamentacao) }, None)
+        }
         (TcacPhase::AjusteAberto, C::AprovarMinutaTcac { documento }) => {
             let prazo = if rn372 { Some(act.deadline(DeadlineSetting::TcacStep, act.ctx.today)?) } else { None };
             one(TcacEvent::MinutaAprovada { prazo_assinatura: prazo }, Some(&documento))
@@ -225,7 +224,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
             one(TcacEvent::AssinadoPelaCompromissaria {}, None)
         }
         (TcacPhase::AutorizacaoDicol, C::AutorizarTcac { numero, documento }) => {
-            let numero = crate::operator::non_empty("numero", numero)?;
+            let numero = String::from(numero);
             let prazo = if rn372 { Some(act.deadline(DeadlineSetting::TcacStep, act.ctx.today)?) } else { None };
             let mut out = vec![act.case_event(
                 ev(TcacEvent::Autorizado { numero, prazo_pagamento: prazo }),

@@ -27,8 +27,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::acts::{authorize, find_act};
-use crate::operator::non_empty;
-use crate::{Context, DomainError, Emitted, Region, SealedPersonalData, Trimestre, Uf};
+use crate::{Context, DomainError, Emitted, NonEmptyText, Region, SealedPersonalData, Trimestre, Uf};
 use acordo::{
     same_number, Acordo, Boletim, CanalEnvio, Cumprimento, Encerramento, Envio, InformacaoTrimestral, LinhaInformacao,
     Obrigacao, Publicacao, Renovacao,
@@ -167,7 +166,7 @@ pub enum ParceiroEvent {
 pub enum ParceiroCommand {
     CadastrarParceiro {
         tipo: TipoParceiro,
-        nome: String,
+        nome: NonEmptyText,
         uf: Uf,
         #[serde(default)]
         municipio: Option<String>,
@@ -178,45 +177,45 @@ pub enum ParceiroCommand {
         responsavel: Option<SealedPersonalData>,
     },
     AssinarAcordo {
-        numero: String,
+        numero: NonEmptyText,
         assinatura: NaiveDate,
         vigencia_inicio: NaiveDate,
         vigencia_fim: NaiveDate,
         obrigacoes: Vec<Obrigacao>,
-        documento: String,
+        documento: NonEmptyText,
     },
     PublicarAcordo {
         acordo: String,
         data: NaiveDate,
         /// The DOU extract or the publishing document.
-        documento: String,
+        documento: NonEmptyText,
     },
     /// Renews on the act's legal date, which must fall within the validity.
     RenovarAcordo {
         acordo: String,
         nova_vigencia_fim: NaiveDate,
-        documento: String,
+        documento: NonEmptyText,
     },
     EncerrarAcordo {
         acordo: String,
         data: NaiveDate,
-        motivo: String,
-        documento: String,
+        motivo: NonEmptyText,
+        documento: NonEmptyText,
     },
     RegistrarCumprimentoObrigacao {
         acordo: String,
         obrigacao: Obrigacao,
         data: NaiveDate,
         trimestre: Trimestre,
-        descricao: String,
-        documento: String,
+        descricao: NonEmptyText,
+        documento: NonEmptyText,
     },
     /// The partner's information for a quarter; a second one for the same quarter corrects it.
     RegistrarInformacaoTrimestral {
         acordo: String,
         trimestre: Trimestre,
         linhas: Vec<LinhaInformacao>,
-        documento: String,
+        documento: NonEmptyText,
     },
     /// Issues, on the act's legal date, the bulletin of an ended quarter with its frozen content.
     EmitirBoletim {
@@ -231,7 +230,7 @@ pub enum ParceiroCommand {
         trimestre: Trimestre,
         data: NaiveDate,
         canal: CanalEnvio,
-        documento: String,
+        documento: NonEmptyText,
     },
 }
 
@@ -467,7 +466,7 @@ pub fn decide_parceiro(
         let event = E::Cadastrado {
             parceiro_id: id,
             tipo,
-            nome: non_empty("nome", nome)?,
+            nome: String::from(nome),
             uf,
             regiao: uf.region(),
             municipio,
@@ -482,7 +481,7 @@ pub fn decide_parceiro(
     match command {
         C::CadastrarParceiro { .. } => Err(DomainError::invalid("act", "cadastro tratado acima")),
         C::AssinarAcordo { numero, assinatura, vigencia_inicio, vigencia_fim, obrigacoes, documento } => {
-            let numero = non_empty("numero", numero)?;
+            let numero = String::from(numero);
             if let Some(existing) = state.acordo(&numero) {
                 return Err(DomainError::rule(
                     "acordo.numero_ja_registrado",
@@ -504,7 +503,7 @@ pub fn decide_parceiro(
                 return Err(DomainError::invalid("obrigacoes", format!("obrigação repetida: {}", o.label())));
             }
             require_no_overlap(state, None, vigencia_inicio, vigencia_fim)?;
-            let documento = non_empty("documento", documento)?;
+            let documento = String::from(documento);
             let event = E::AcordoAssinado {
                 numero,
                 assinatura,
@@ -528,7 +527,7 @@ pub fn decide_parceiro(
             if data < acordo.assinatura {
                 return Err(DomainError::invalid("data", "a publicação não pode anteceder a assinatura"));
             }
-            let documento = non_empty("documento", documento)?;
+            let documento = String::from(documento);
             let publicacao = Publicacao { data, documento: documento.clone() };
             one(E::AcordoPublicado { numero: acordo.numero.clone(), publicacao }, NORM_ACORDO, Some(&documento))
         }
@@ -551,7 +550,7 @@ pub fn decide_parceiro(
                 ));
             }
             require_no_overlap(state, Some(&acordo.numero), acordo.vigencia_inicio, nova_vigencia_fim)?;
-            let documento = non_empty("documento", documento)?;
+            let documento = String::from(documento);
             let renovacao = Renovacao {
                 em: ctx.today,
                 vigencia_fim_anterior: acordo.vigencia_fim,
@@ -575,9 +574,8 @@ pub fn decide_parceiro(
                     ),
                 ));
             }
-            let documento = non_empty("documento", documento)?;
-            let encerramento =
-                Encerramento { data, motivo: non_empty("motivo", motivo)?, documento: documento.clone() };
+            let documento = String::from(documento);
+            let encerramento = Encerramento { data, motivo: String::from(motivo), documento: documento.clone() };
             one(E::AcordoEncerrado { numero: acordo.numero.clone(), encerramento }, NORM_ACORDO, Some(&documento))
         }
         C::RegistrarCumprimentoObrigacao { acordo, obrigacao, data, trimestre, descricao, documento } => {
@@ -604,12 +602,12 @@ pub fn decide_parceiro(
                 ));
             }
             require_covered(acordo, trimestre)?;
-            let documento = non_empty("documento", documento)?;
+            let documento = String::from(documento);
             let cumprimento = Cumprimento {
                 obrigacao,
                 data,
                 trimestre,
-                descricao: non_empty("descricao", descricao)?,
+                descricao: String::from(descricao),
                 documento: documento.clone(),
             };
             one(E::ObrigacaoCumprida { numero: acordo.numero.clone(), cumprimento }, NORM_ACORDO, Some(&documento))
@@ -621,7 +619,7 @@ pub fn decide_parceiro(
                 return Err(DomainError::invalid("trimestre", format!("o trimestre {trimestre} ainda não começou")));
             }
             let versao = acordo.informacao(trimestre).map_or(1, |i| i.versao + 1);
-            let documento = non_empty("documento", documento)?;
+            let documento = String::from(documento);
             let informacao =
                 InformacaoTrimestral { trimestre, linhas: checked_rows(linhas)?, documento: documento.clone(), versao };
             one(E::InformacaoTrimestralRegistrada { numero: acordo.numero.clone(), informacao }, NORM, Some(&documento))
@@ -664,7 +662,7 @@ pub fn decide_parceiro(
             if data < boletim.emitido_em {
                 return Err(DomainError::invalid("data", "o envio não pode anteceder a emissão do boletim"));
             }
-            let documento = non_empty("documento", documento)?;
+            let documento = String::from(documento);
             let envio = Envio { data, canal, documento: documento.clone() };
             one(E::BoletimEnviado { numero: acordo.numero.clone(), trimestre, envio }, NORM, Some(&documento))
         }

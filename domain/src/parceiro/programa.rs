@@ -13,8 +13,7 @@ use uuid::Uuid;
 
 use super::NORM;
 use crate::acts::{authorize, find_act};
-use crate::operator::non_empty;
-use crate::{Context, DomainError, Emitted, Trimestre};
+use crate::{Context, DomainError, Emitted, NonEmptyText, Trimestre};
 
 /// Which section of the bulletin an item goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,7 +81,7 @@ pub enum ProgramaCommand {
         item_id: Uuid,
         trimestre: Trimestre,
         tipo: TipoItem,
-        titulo: String,
+        titulo: NonEmptyText,
         /// The date of the action or document, within the quarter.
         data: NaiveDate,
         #[serde(default)]
@@ -90,7 +89,7 @@ pub enum ProgramaCommand {
     },
     RetirarItemBoletim {
         item_id: Uuid,
-        motivo: String,
+        motivo: NonEmptyText,
     },
 }
 
@@ -160,14 +159,7 @@ pub fn decide_programa(
                 return Err(DomainError::invalid("data", format!("data futura: {data}")));
             }
             let referencia = referencia.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
-            ProgramaEvent::ItemIncluido {
-                item_id,
-                trimestre,
-                tipo,
-                titulo: non_empty("titulo", titulo)?,
-                data,
-                referencia,
-            }
+            ProgramaEvent::ItemIncluido { item_id, trimestre, tipo, titulo: String::from(titulo), data, referencia }
         }
         ProgramaCommand::RetirarItemBoletim { item_id, motivo } => {
             if state.itens.get(&item_id).is_none_or(|i| i.retirado.is_some()) {
@@ -176,7 +168,7 @@ pub fn decide_programa(
                     "não há item incluído com este identificador para retirar",
                 ));
             }
-            ProgramaEvent::ItemRetirado { item_id, motivo: non_empty("motivo", motivo)? }
+            ProgramaEvent::ItemRetirado { item_id, motivo: String::from(motivo) }
         }
     };
     Ok(vec![Emitted::programa(event, ctx, NORM)])

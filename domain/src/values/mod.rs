@@ -7,6 +7,7 @@ mod money;
 mod operator_kind;
 mod personal;
 mod registro;
+mod text;
 mod trimestre;
 
 pub use cnpj::Cnpj;
@@ -15,4 +16,5 @@ pub use money::{number_pt_br, Money};
 pub use operator_kind::{Modalidade, Porte};
 pub use personal::SealedPersonalData;
 pub use registro::Registro;
+pub use text::{NonEmptyText, REQUIRED};
 pub use trimestre::Trimestre;

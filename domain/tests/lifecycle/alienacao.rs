@@ -6,6 +6,7 @@
 use autos_domain::case::{Abertura, Abrangencia, AlienationEvent, CompulsoryGround, DeadlineKey, Measure, SharedEvent};
 use autos_domain::stored::encode;
 use autos_domain::testing::{actor, case_act, d, deadline, Expect, World};
+use autos_domain::NonEmptyText;
 use autos_domain::{Actor, Calendar, CaseCommand, OperatorEvent, OperatorState, Registro, Role};
 use chrono::NaiveDate;
 use uuid::Uuid;
@@ -42,7 +43,7 @@ fn voluntary(abrangencia: Abrangencia, data_pretendida: NaiveDate) -> CaseComman
         abrangencia,
         beneficiarios: 12_000,
         data_pretendida,
-        documento: "Protocolo 33910.000123/2017-11".into(),
+        documento: NonEmptyText::written("Protocolo 33910.000123/2017-11"),
     }
 }
 
@@ -60,8 +61,8 @@ fn decide(autorizada: bool) -> CaseCommand {
     CaseCommand::DecidirAlienacaoVoluntaria {
         autorizada,
         adquirente: acquirer(),
-        fundamentacao: "documentação completa".into(),
-        documento: "Ofício DIPRO".into(),
+        fundamentacao: NonEmptyText::written("documentação completa"),
+        documento: NonEmptyText::written("Ofício DIPRO"),
     }
 }
 
@@ -75,7 +76,7 @@ fn transfer(adquirentes: Vec<Registro>) -> CaseCommand {
         beneficiarios: 12_000,
         nova_carencia: false,
         aniversario_mantido: true,
-        documento: "Termo de responsabilidade".into(),
+        documento: NonEmptyText::written("Termo de responsabilidade"),
     }
 }
 
@@ -95,24 +96,31 @@ fn order(recebido_em: NaiveDate) -> CaseCommand {
         registro: registro(),
         recebido_em,
         motivos: vec!["risco à continuidade do atendimento".into()],
-        documento: "RO 200/2004".into(),
+        documento: NonEmptyText::written("RO 200/2004"),
     }
 }
 
 fn extend() -> CaseCommand {
-    CaseCommand::ProrrogarPrazo { prazo: DeadlineKey::AlienacaoDeterminada, motivo: "negociação em curso".into() }
+    CaseCommand::ProrrogarPrazo {
+        prazo: DeadlineKey::AlienacaoDeterminada,
+        motivo: NonEmptyText::written("negociação em curso"),
+    }
 }
 
 fn compulsory(fundamento: CompulsoryGround) -> CaseCommand {
-    CaseCommand::IniciarAlienacaoCompulsoria { registro: registro(), fundamento, documento: "RO 300/2004".into() }
+    CaseCommand::IniciarAlienacaoCompulsoria {
+        registro: registro(),
+        fundamento,
+        documento: NonEmptyText::written("RO 300/2004"),
+    }
 }
 
 fn df_on(registro: Registro) -> CaseCommand {
     CaseCommand::InstaurarDirecaoFiscal {
         registro,
         motivos: vec!["insuficiência de garantias".into()],
-        diretor_fiscal: "Diretor Fiscal".into(),
-        documento: "RO 10/2004".into(),
+        diretor_fiscal: NonEmptyText::written("Diretor Fiscal"),
+        documento: NonEmptyText::written("RO 10/2004"),
         vigencia_dias: None,
     }
 }
@@ -227,8 +235,8 @@ fn the_decision_must_name_the_requested_acquirer_and_a_registered_one() {
     let other = CaseCommand::DecidirAlienacaoVoluntaria {
         autorizada: true,
         adquirente: Registro::parse("301337").unwrap(),
-        fundamentacao: "ok".into(),
-        documento: "Ofício".into(),
+        fundamentacao: NonEmptyText::written("ok"),
+        documento: NonEmptyText::written("Ofício"),
     };
     world.when(case_act(case, diretoria(), d(2017, 3, 15), other)).then_invalid("adquirente");
     let mut unknown = market(d(2016, 2, 1));
@@ -301,7 +309,8 @@ fn a_missed_ordered_alienation_fails_only_after_the_deadline_then_dicol_records_
     let mut world = market(d(2003, 1, 6));
     let case = world.new_case_id();
     world.given([case_act(case, diretoria(), d(2004, 5, 3), order(d(2004, 5, 5)))]);
-    let missed = CaseCommand::RegistrarDescumprimentoAlienacao { descricao: "nenhuma adquirente".into() };
+    let missed =
+        CaseCommand::RegistrarDescumprimentoAlienacao { descricao: NonEmptyText::written("nenhuma adquirente") };
     world.when(case_act(case, fiscal(), d(2004, 6, 4), missed.clone())).then_refused("prazo.nao_vencido");
     world
         .when(case_act(case, fiscal(), d(2004, 6, 7), missed))
@@ -313,8 +322,10 @@ fn a_missed_ordered_alienation_fails_only_after_the_deadline_then_dicol_records_
     world
         .when(case_act(case, fiscal(), d(2004, 6, 8), transfer(vec![acquirer()])))
         .then_refused("alienacao.transicao_invalida");
-    let measure =
-        CaseCommand::DeterminarMedida { medida: Measure::LiquidacaoExtrajudicial, documento: "RO 230/2004".into() };
+    let measure = CaseCommand::DeterminarMedida {
+        medida: Measure::LiquidacaoExtrajudicial,
+        documento: NonEmptyText::written("RO 230/2004"),
+    };
     world
         .when(case_act(case, diretoria(), d(2004, 6, 15), measure))
         .then_events([AlienationEvent::MedidaDeterminada { medida: Measure::LiquidacaoExtrajudicial }])
@@ -332,7 +343,7 @@ fn a_transfer_that_imposes_new_waiting_periods_or_a_new_anniversary_is_refused()
         beneficiarios: 12_000,
         nova_carencia,
         aniversario_mantido,
-        documento: "Termo".into(),
+        documento: NonEmptyText::written("Termo"),
     };
     for (nova_carencia, aniversario_mantido) in [(true, true), (false, false)] {
         world
@@ -359,8 +370,10 @@ fn a_compulsory_auction_with_winners_ends_in_the_transfer() {
         ])
         .then_state(|a| assert_eq!(a.phase(), "em_leilao"))
         .then_operator(|op| assert_eq!(op.compulsory_alienation_case, Some(case)));
-    let result =
-        CaseCommand::RegistrarResultadoLeilao { arrematantes: vec![acquirer()], documento: "Ata do leilão".into() };
+    let result = CaseCommand::RegistrarResultadoLeilao {
+        arrematantes: vec![acquirer()],
+        documento: NonEmptyText::written("Ata do leilão"),
+    };
     world
         .when(case_act(case, diretoria(), d(2004, 9, 1), result))
         .then_events([AlienationEvent::ResultadoLeilaoRegistrado { arrematantes: vec![acquirer()] }])
@@ -384,8 +397,10 @@ fn a_deserted_auction_fails_and_awaits_the_next_measure() {
     // RDC 82/2001; docs/DOMAIN.md §2.5: a failed alienação leads to portabilidade especial, LE or cancelamento.
     let mut world = market(d(2003, 1, 6));
     let case = auction(&mut world);
-    let deserted =
-        CaseCommand::RegistrarResultadoLeilao { arrematantes: vec![], documento: "Ata: leilão deserto".into() };
+    let deserted = CaseCommand::RegistrarResultadoLeilao {
+        arrematantes: vec![],
+        documento: NonEmptyText::written("Ata: leilão deserto"),
+    };
     world
         .when(case_act(case, diretoria(), d(2004, 9, 1), deserted))
         .then_events([
@@ -394,8 +409,10 @@ fn a_deserted_auction_fails_and_awaits_the_next_measure() {
         ])
         .then_state(|a| assert_eq!(a.phase(), "frustrada"))
         .then_operator(|op| assert!(op.compulsory_alienation_case.is_none()));
-    let measure =
-        CaseCommand::DeterminarMedida { medida: Measure::PortabilidadeEspecial, documento: "RO 310/2004".into() };
+    let measure = CaseCommand::DeterminarMedida {
+        medida: Measure::PortabilidadeEspecial,
+        documento: NonEmptyText::written("RO 310/2004"),
+    };
     world
         .when(case_act(case, diretoria(), d(2004, 9, 15), measure))
         .then_events([AlienationEvent::MedidaDeterminada { medida: Measure::PortabilidadeEspecial }])
@@ -428,12 +445,16 @@ fn acts_out_of_order_are_refused_with_their_rule() {
     world.given([case_act(case, fiscal(), d(2017, 3, 1), voluntary(Abrangencia::Total, d(2017, 4, 3)))]);
     let on = d(2017, 3, 2);
     world.when(case_act(case, fiscal(), on, transfer(vec![]))).then_refused("alienacao.transicao_invalida");
-    let missed = CaseCommand::RegistrarDescumprimentoAlienacao { descricao: "x".into() };
+    let missed = CaseCommand::RegistrarDescumprimentoAlienacao { descricao: NonEmptyText::written("x") };
     world.when(case_act(case, fiscal(), on, missed)).then_refused("alienacao.transicao_invalida");
-    let result = CaseCommand::RegistrarResultadoLeilao { arrematantes: vec![], documento: "Ata".into() };
+    let result =
+        CaseCommand::RegistrarResultadoLeilao { arrematantes: vec![], documento: NonEmptyText::written("Ata") };
     world.when(case_act(case, diretoria(), on, result)).then_refused("alienacao.transicao_invalida");
     world.when(case_act(case, diretoria(), on, extend())).then_refused("prazo.inexistente");
-    let measure = CaseCommand::DeterminarMedida { medida: Measure::CancelamentoDeRegistro, documento: "RO".into() };
+    let measure = CaseCommand::DeterminarMedida {
+        medida: Measure::CancelamentoDeRegistro,
+        documento: NonEmptyText::written("RO"),
+    };
     world.when(case_act(case, diretoria(), on, measure)).then_refused("alienacao.transicao_invalida");
     world.given([case_act(case, diretoria(), d(2017, 3, 15), decide(false))]);
     world.when(case_act(case, diretoria(), d(2017, 3, 16), decide(true))).then_refused("caso.encerrado");

@@ -2,6 +2,7 @@
 //! every family starts from the same realistic ground.
 
 use autos_domain::testing::{actor, World};
+use autos_domain::NonEmptyText;
 use autos_domain::{Cnpj, Modalidade, OperatorCommand, Registro, Role, Uf};
 use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
@@ -18,7 +19,7 @@ pub fn operator(world: &mut World, registro: Registro, on: NaiveDate, members: u
     let register = OperatorCommand::RegistrarOperadora {
         registro,
         cnpj: Some(Cnpj::parse("11.222.333/0001-81").unwrap()),
-        razao_social: "Saúde Exemplo S.A.".into(),
+        razao_social: NonEmptyText::written("Saúde Exemplo S.A."),
         modalidade: Modalidade::MedicinaDeGrupo,
         uf: Some(Uf::Sp),
         registro_provisorio: true,
@@ -31,12 +32,12 @@ pub fn operator(world: &mut World, registro: Registro, on: NaiveDate, members: u
         registro,
         admin.clone(),
         on,
-        OperatorCommand::ConcederAutorizacaoFuncionamento { documento: "RO 1/2000".into() },
+        OperatorCommand::ConcederAutorizacaoFuncionamento { documento: NonEmptyText::written("RO 1/2000") },
     );
     let administrator = OperatorCommand::RegistrarAdministrador {
         administrador_id: ADMIN_ID,
-        nome: "Diretor Presidente".into(),
-        cargo: "diretor-presidente".into(),
+        nome: NonEmptyText::written("Diretor Presidente"),
+        cargo: NonEmptyText::written("diretor-presidente"),
         inicio: on,
     };
     world.given_operator(registro, admin.clone(), on, administrator);

@@ -4,6 +4,7 @@
 
 use autos_domain::case::{Abertura, DemandEvent, DemandKind, DemandTheme};
 use autos_domain::testing::{actor, case_act, d, World};
+use autos_domain::NonEmptyText;
 use autos_domain::{Actor, CaseCommand, Role, SealedPersonalData};
 use uuid::Uuid;
 
@@ -18,7 +19,7 @@ fn demanda(tipo: DemandKind) -> CaseCommand {
         registro: registro(),
         tipo,
         tema: DemandTheme::AumentoDeMensalidade,
-        canal: "telefone".into(),
+        canal: NonEmptyText::written("telefone"),
         reclamante: Some(complainant()),
     }
 }
@@ -38,7 +39,10 @@ fn opened(world: &mut World, tipo: DemandKind) -> Uuid {
 }
 
 fn evaluate(irregular: bool) -> CaseCommand {
-    CaseCommand::AvaliarDenuncia { potencialmente_irregular: irregular, fundamentacao: "análise".into() }
+    CaseCommand::AvaliarDenuncia {
+        potencialmente_irregular: irregular,
+        fundamentacao: NonEmptyText::written("análise"),
+    }
 }
 
 fn evaluated(instancia: u8, potencialmente_irregular: bool) -> DemandEvent {
@@ -64,7 +68,7 @@ fn a_consulta_is_registered_answered_and_ends() {
             reclamante: Some(complainant()),
         },
     ]);
-    let answer = CaseCommand::ResponderConsulta { resposta: "orientação sobre reajuste".into() };
+    let answer = CaseCommand::ResponderConsulta { resposta: NonEmptyText::written("orientação sobre reajuste") };
     world
         .when(case_act(case, atendente(), d(2002, 4, 8), answer))
         .then_events([DemandEvent::ConsultaRespondida { resposta: "orientação sobre reajuste".into() }])
@@ -76,14 +80,15 @@ fn a_denuncia_goes_through_two_instances_to_the_nucleo_and_its_investigation() {
     // Seed flow: two internal evaluation instances → Núcleo Regional de Fiscalização → apuração.
     let mut world = world_with_operator(d(2001, 2, 1), 5_000);
     let case = opened(&mut world, DemandKind::Denuncia);
-    let nucleo = CaseCommand::EncaminharAoNucleo { nucleo: "Núcleo SP".into() };
+    let nucleo = CaseCommand::EncaminharAoNucleo { nucleo: NonEmptyText::written("Núcleo SP") };
     world.when(case_act(case, fiscal(), d(2002, 4, 10), evaluate(true))).then_events([evaluated(1, true)]);
     world.when(case_act(case, fiscal(), d(2002, 4, 11), nucleo.clone())).then_refused("demanda.transicao_invalida");
     world.when(case_act(case, fiscal(), d(2002, 4, 12), evaluate(true))).then_events([evaluated(2, true)]);
     world
         .when(case_act(case, fiscal(), d(2002, 4, 15), nucleo))
         .then_events([DemandEvent::EncaminhadaAoNucleo { nucleo: "Núcleo SP".into() }]);
-    let conclude = CaseCommand::ConcluirApuracao { procedente: true, relatorio: "infração constatada".into() };
+    let conclude =
+        CaseCommand::ConcluirApuracao { procedente: true, relatorio: NonEmptyText::written("infração constatada") };
     world
         .when(case_act(case, fiscal(), d(2002, 6, 3), conclude))
         .then_events([DemandEvent::ApuracaoConcluida { procedente: true, relatorio: "infração constatada".into() }])
@@ -115,8 +120,8 @@ fn the_complainant_travels_only_sealed() {
 
 fn reconsider() -> CaseCommand {
     CaseCommand::ReconsiderarAvaliacaoDenuncia {
-        fundamentacao: "a gravação da ligação mostra negativa de cobertura".into(),
-        documento: "Despacho 12/2002".into(),
+        fundamentacao: NonEmptyText::written("a gravação da ligação mostra negativa de cobertura"),
+        documento: NonEmptyText::written("Despacho 12/2002"),
     }
 }
 
@@ -155,7 +160,12 @@ fn nothing_is_reconsidered_before_an_evaluation_or_once_the_nucleo_has_the_denun
     world.given([
         case_act(case, fiscal(), d(2002, 4, 10), evaluate(true)),
         case_act(case, fiscal(), d(2002, 4, 12), evaluate(true)),
-        case_act(case, fiscal(), d(2002, 4, 15), CaseCommand::EncaminharAoNucleo { nucleo: "Núcleo SP".into() }),
+        case_act(
+            case,
+            fiscal(),
+            d(2002, 4, 15),
+            CaseCommand::EncaminharAoNucleo { nucleo: NonEmptyText::written("Núcleo SP") },
+        ),
     ]);
     world
         .when(case_act(case, fiscal(), d(2002, 4, 16), reconsider()))

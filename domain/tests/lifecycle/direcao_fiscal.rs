@@ -7,6 +7,7 @@ use autos_domain::case::{
 };
 use autos_domain::operator::RegimeKind;
 use autos_domain::testing::{actor, case_act, d, deadline, Expect, World};
+use autos_domain::NonEmptyText;
 use autos_domain::{Actor, Calendar, CaseCommand, OperatorEvent, Role, StreamRef};
 use uuid::Uuid;
 
@@ -16,8 +17,8 @@ fn decree() -> CaseCommand {
     CaseCommand::InstaurarDirecaoFiscal {
         registro: registro(),
         motivos: vec!["ativos garantidores insuficientes".into()],
-        diretor_fiscal: "interventor-1".into(),
-        documento: "RO 101/2017 DOU 2017-03-02".into(),
+        diretor_fiscal: NonEmptyText::written("interventor-1"),
+        documento: NonEmptyText::written("RO 101/2017 DOU 2017-03-02"),
         vigencia_dias: None,
     }
 }
@@ -114,9 +115,15 @@ fn after_the_term_ends_without_renewal_only_closure_is_admitted() {
     // docs/DOMAIN.md §2.2 invariant 1: continuation needs an explicit renewal.
     let (mut world, case) = df_world();
     let interventor = actor(Role::Interventor, &[case]);
-    let id = CaseCommand::EmitirInstrucaoDiretiva { numero: "ID 1".into(), assunto: "documentos".into() };
+    let id = CaseCommand::EmitirInstrucaoDiretiva {
+        numero: NonEmptyText::written("ID 1"),
+        assunto: NonEmptyText::written("documentos"),
+    };
     world.when(case_act(case, interventor, d(2018, 3, 5), id)).then_refused("regime.vigencia_expirada");
-    let close = CaseCommand::EncerrarRegime { motivo: RegimeClosure::GravidadeSuperada, documento: "RO 7/2018".into() };
+    let close = CaseCommand::EncerrarRegime {
+        motivo: RegimeClosure::GravidadeSuperada,
+        documento: NonEmptyText::written("RO 7/2018"),
+    };
     world
         .when(case_act(case, diretoria(), d(2018, 3, 5), close))
         .then_events([
@@ -133,8 +140,8 @@ fn a_renewal_extends_the_term_before_it_ends() {
     let (mut world, case) = df_world();
     let renew = |vigencia_dias| CaseCommand::RenovarRegime {
         vigencia_dias,
-        justificativa: "acompanhamento presencial necessário".into(),
-        documento: "RO 5/2018".into(),
+        justificativa: NonEmptyText::written("acompanhamento presencial necessário"),
+        documento: NonEmptyText::written("RO 5/2018"),
     };
     world.when(case_act(case, diretoria(), d(2018, 2, 1), renew(366))).then_refused("regime.prazo_maximo");
     world
@@ -158,7 +165,10 @@ fn a_renewal_extends_the_term_before_it_ends() {
 fn an_interventor_acts_only_on_the_case_they_are_appointed_to() {
     // RN 300/2012; docs/ARCHITECTURE.md §6.
     let (mut world, case) = df_world();
-    let id = CaseCommand::EmitirInstrucaoDiretiva { numero: "ID 1".into(), assunto: "balancetes".into() };
+    let id = CaseCommand::EmitirInstrucaoDiretiva {
+        numero: NonEmptyText::written("ID 1"),
+        assunto: NonEmptyText::written("balancetes"),
+    };
     world
         .when(case_act(case, actor(Role::Interventor, &[Uuid::nil()]), d(2017, 4, 1), id.clone()))
         .then_refused("acesso.interventor_nao_designado");
@@ -177,25 +187,33 @@ fn the_programme_runs_from_request_to_approval_and_closure() {
     world.when(case_act(case, interventor.clone(), d(2017, 4, 3), request)).then_events([
         RegimeEvent::ProgramaSolicitado { prazo: deadline(d(2017, 4, 3), 30, Calendar::Corridos, d(2017, 5, 3)) },
     ]);
-    let extend =
-        CaseCommand::ProrrogarPrazo { prazo: DeadlineKey::ProgramaSaneamento, motivo: "pedido motivado".into() };
+    let extend = CaseCommand::ProrrogarPrazo {
+        prazo: DeadlineKey::ProgramaSaneamento,
+        motivo: NonEmptyText::written("pedido motivado"),
+    };
     world.when(case_act(case, diretoria(), d(2017, 4, 20), extend.clone())).then_events([SharedEvent::Prorrogado {
         prazo: DeadlineKey::ProgramaSaneamento,
         novo: deadline(d(2017, 5, 3), 30, Calendar::Corridos, d(2017, 6, 2)),
         motivo: "pedido motivado".into(),
     }]);
     world.when(case_act(case, diretoria(), d(2017, 4, 21), extend)).then_refused("prazo.ja_prorrogado");
-    let presented = CaseCommand::RegistrarProgramaApresentado { protocolo: "P-1".into() };
+    let presented = CaseCommand::RegistrarProgramaApresentado { protocolo: NonEmptyText::written("P-1") };
     world
         .when(case_act(case, interventor, d(2017, 5, 30), presented))
         .then_events([RegimeEvent::ProgramaApresentado { protocolo: "P-1".into() }]);
-    let approve = CaseCommand::DecidirProgramaSaneamento { aprovado: true, fundamentacao: "metas factíveis".into() };
+    let approve = CaseCommand::DecidirProgramaSaneamento {
+        aprovado: true,
+        fundamentacao: NonEmptyText::written("metas factíveis"),
+    };
     world.when(case_act(case, diretoria(), d(2017, 6, 30), approve)).then_events([RegimeEvent::ProgramaDecidido {
         aprovado: true,
         fundamentacao: "metas factíveis".into(),
         prazo_recurso: Some(deadline(d(2017, 6, 30), 10, Calendar::Corridos, d(2017, 7, 10))),
     }]);
-    let close = CaseCommand::EncerrarRegime { motivo: RegimeClosure::ProgramaAprovado, documento: "RO 9/2017".into() };
+    let close = CaseCommand::EncerrarRegime {
+        motivo: RegimeClosure::ProgramaAprovado,
+        documento: NonEmptyText::written("RO 9/2017"),
+    };
     world
         .when(case_act(case, diretoria(), d(2017, 7, 10), close))
         .then_events([
@@ -219,7 +237,7 @@ fn a_programme_not_presented_cannot_be_declared_missing_before_the_deadline() {
         .when(case_act(case, interventor.clone(), d(2017, 5, 4), missing))
         .then_events([RegimeEvent::ProgramaNaoApresentado {}])
         .then_state(|df| assert!(!df.deadlines.contains_key(&DeadlineKey::ProgramaSaneamento)));
-    let late = CaseCommand::RegistrarProgramaApresentado { protocolo: "tarde".into() };
+    let late = CaseCommand::RegistrarProgramaApresentado { protocolo: NonEmptyText::written("tarde") };
     world.when(case_act(case, interventor, d(2017, 5, 5), late)).then_refused("direcao_fiscal.transicao_invalida");
 }
 
@@ -229,7 +247,7 @@ fn closing_df_with_cancellation_requires_members_to_be_provided_for() {
     let (mut world, case) = df_world();
     let close = CaseCommand::EncerrarRegime {
         motivo: RegimeClosure::ComCancelamentoDeRegistro,
-        documento: "RO 12/2017".into(),
+        documento: NonEmptyText::written("RO 12/2017"),
     };
     world
         .when(case_act(case, diretoria(), d(2017, 8, 1), close))
@@ -243,8 +261,8 @@ fn an_administrator_removed_by_ans_leaves_office_on_the_operator_stream() {
     let (mut world, case) = df_world();
     let remove = |administrador_id| CaseCommand::AfastarAdministrador {
         administrador_id,
-        motivo: "descumpriu instrução diretiva".into(),
-        documento: "RO 3/2017".into(),
+        motivo: NonEmptyText::written("descumpriu instrução diretiva"),
+        documento: NonEmptyText::written("RO 3/2017"),
     };
     world.when(case_act(case, diretoria(), d(2017, 5, 1), remove(Uuid::from_u128(7)))).then_invalid("administrador_id");
     world
@@ -271,8 +289,8 @@ fn the_freeze_is_lifted_only_by_an_inquiry_outcome_or_a_court_order() {
     let freeze = *world.operator(registro()).active_freezes.iter().next().unwrap();
     let extend = |motivacao: &str| CaseCommand::EstenderIndisponibilidade {
         pessoa_id: Uuid::from_u128(7),
-        nome: "Conselheiro".into(),
-        cargo: "conselho".into(),
+        nome: NonEmptyText::written("Conselheiro"),
+        cargo: NonEmptyText::written("conselho"),
         motivacao: motivacao.into(),
     };
     world
@@ -292,7 +310,7 @@ fn the_freeze_is_lifted_only_by_an_inquiry_outcome_or_a_court_order() {
     ]);
     let result = |houve_prejuizo| CaseCommand::RegistrarResultadoApuracao {
         houve_prejuizo,
-        documento: "Relatório final".into(),
+        documento: NonEmptyText::written("Relatório final"),
     };
     world
         .when(case_act(freeze, diretoria(), d(2018, 6, 1), result(true)))
@@ -301,7 +319,10 @@ fn the_freeze_is_lifted_only_by_an_inquiry_outcome_or_a_court_order() {
     world
         .when(case_act(freeze, diretoria(), d(2018, 7, 1), result(false)))
         .then_refused("indisponibilidade.apuracao_ja_concluida");
-    let lift = CaseCommand::RegistrarDecisaoJudicial { efeito: CourtEffect::Levanta, documento: "Proc. 123".into() };
+    let lift = CaseCommand::RegistrarDecisaoJudicial {
+        efeito: CourtEffect::Levanta,
+        documento: NonEmptyText::written("Proc. 123"),
+    };
     world
         .when(case_act(freeze, diretoria(), d(2019, 1, 1), lift))
         .then_events([
@@ -324,7 +345,7 @@ fn the_diretor_fiscal_named_by_officer_id_is_the_cases_appointed_officer_and_a_n
     let appointing = CaseCommand::InstaurarDirecaoFiscal {
         registro,
         motivos,
-        diretor_fiscal: officer.to_string(),
+        diretor_fiscal: NonEmptyText::parse("diretor_fiscal", officer.to_string()).unwrap(),
         documento,
         vigencia_dias,
     };

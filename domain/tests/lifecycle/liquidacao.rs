@@ -8,6 +8,7 @@ use autos_domain::case::{
 };
 use autos_domain::operator::{CancellationMotive, Licence, RegimeKind};
 use autos_domain::testing::{actor, case_act, d, deadline, Expect, World};
+use autos_domain::NonEmptyText;
 use autos_domain::{Actor, Calendar, CaseCommand, OperatorEvent, Role, StreamRef};
 use uuid::Uuid;
 
@@ -16,9 +17,9 @@ use crate::common::{registro, world_with_operator};
 fn decree() -> CaseCommand {
     CaseCommand::DecretarLiquidacao {
         registro: registro(),
-        liquidante: "liquidante-1".into(),
+        liquidante: NonEmptyText::written("liquidante-1"),
         fundamento: LeGround::ViolacaoGrave,
-        documento: "RO 20/2018".into(),
+        documento: NonEmptyText::written("RO 20/2018"),
     }
 }
 
@@ -26,8 +27,8 @@ fn df() -> CaseCommand {
     CaseCommand::InstaurarDirecaoFiscal {
         registro: registro(),
         motivos: vec!["passivo a descoberto".into()],
-        diretor_fiscal: "df-1".into(),
-        documento: "RO 1/2017".into(),
+        diretor_fiscal: NonEmptyText::written("df-1"),
+        documento: NonEmptyText::written("RO 1/2017"),
         vigencia_dias: None,
     }
 }
@@ -122,14 +123,14 @@ fn bankruptcy_closure_needs_ans_authorisation_first() {
     let (mut world, _, le) = le_world();
     let close = CaseCommand::EncerrarLiquidacao {
         motivo: LeClosure::FalenciaOuInsolvenciaDecretada,
-        documento: "sentença".into(),
+        documento: NonEmptyText::written("sentença"),
     };
     world
         .when(case_act(le, diretoria(), d(2018, 1, 1), close.clone()))
         .then_refused("liquidacao.falencia_nao_autorizada");
     let authorise = CaseCommand::AutorizarRequerimentoFalencia {
         fundamento: BankruptcyGround::AtivoInferiorAMetadeDosQuirografarios,
-        documento: "RO 3/2018".into(),
+        documento: NonEmptyText::written("RO 3/2018"),
     };
     world.when(case_act(le, diretoria(), d(2018, 1, 1), authorise)).then_events([LeEvent::FalenciaAutorizada {
         fundamento: BankruptcyGround::AtivoInferiorAMetadeDosQuirografarios,
@@ -161,7 +162,8 @@ fn the_inquiry_advances_in_order_and_a_no_loss_conclusion_lifts_the_freeze() {
     ] {
         world.when(advance(fase)).then_events([LeEvent::InqueritoAvancou { fase }]);
     }
-    let conclude = CaseCommand::ConcluirInquerito { houve_prejuizo: false, documento: "Relatório final".into() };
+    let conclude =
+        CaseCommand::ConcluirInquerito { houve_prejuizo: false, documento: NonEmptyText::written("Relatório final") };
     world
         .when(case_act(le, diretoria(), d(2017, 12, 1), conclude))
         .then_events([
@@ -182,8 +184,10 @@ fn the_liquidante_files_the_balance_sheet_and_members_are_transferred() {
         Expect::from(LeEvent::BeneficiariosTransferidos { forma: MemberTransfer::PortabilidadeEspecial }),
         OperatorEvent::CarteiraTransferida { caso: le, beneficiarios: 5_000 }.into(),
     ]);
-    let close =
-        CaseCommand::EncerrarLiquidacao { motivo: LeClosure::ContasFinaisAprovadas, documento: "RO 1/2019".into() };
+    let close = CaseCommand::EncerrarLiquidacao {
+        motivo: LeClosure::ContasFinaisAprovadas,
+        documento: NonEmptyText::written("RO 1/2019"),
+    };
     world.when(case_act(le, diretoria(), d(2017, 10, 2), close.clone())).then_refused("liquidacao.contas_sem_balanco");
     world
         .when(case_act(le, liquidante, d(2017, 11, 1), CaseCommand::ApresentarBalancoECredores { credores: 312 }))
@@ -215,7 +219,7 @@ fn a_compulsory_cancellation_waits_for_the_special_portability_window() {
     let start = CaseCommand::IniciarCancelamentoRegistro {
         registro: registro(),
         motivo: CancellationMotive::SancaoArt25VI,
-        documento: "RO 4/2019".into(),
+        documento: NonEmptyText::written("RO 4/2019"),
     };
     world.when(case_act(case, diretoria(), d(2019, 2, 1), start)).then_events([
         Expect::from(CancelEvent::Iniciado {
@@ -229,13 +233,15 @@ fn a_compulsory_cancellation_waits_for_the_special_portability_window() {
         }),
         OperatorEvent::CancelamentoIniciado { caso: case, motivo: CancellationMotive::SancaoArt25VI }.into(),
     ]);
-    let cancel = CaseCommand::CancelarRegistro { documento: "RO 9/2019".into() };
+    let cancel = CaseCommand::CancelarRegistro { documento: NonEmptyText::written("RO 9/2019") };
     world
         .when(case_act(case, diretoria(), d(2019, 2, 2), cancel.clone()))
         .then_refused("cancelamento.beneficiarios_sem_transferencia");
     let window = deadline(d(2019, 2, 4), 60, Calendar::Corridos, d(2019, 4, 5));
-    let portability =
-        CaseCommand::DecretarPortabilidadeEspecial { publicada_em: d(2019, 2, 4), documento: "RO 5/2019".into() };
+    let portability = CaseCommand::DecretarPortabilidadeEspecial {
+        publicada_em: d(2019, 2, 4),
+        documento: NonEmptyText::written("RO 5/2019"),
+    };
     world.when(case_act(case, diretoria(), d(2019, 2, 4), portability)).then_events([
         Expect::from(CancelEvent::PortabilidadeEspecialDecretada { prazo: window.clone() }),
         OperatorEvent::PortabilidadeEspecialDecretada { caso: case, prazo: window }.into(),
@@ -266,14 +272,14 @@ fn a_voluntary_cancellation_needs_no_portability() {
     let start = CaseCommand::IniciarCancelamentoRegistro {
         registro: registro(),
         motivo: CancellationMotive::PorSolicitacaoDaOperadora,
-        documento: "RO 2/2001".into(),
+        documento: NonEmptyText::written("RO 2/2001"),
     };
     world.given([case_act(case, diretoria(), d(2001, 5, 1), start)]);
     let again = world.new_case_id();
     let liquidation_motive = CaseCommand::IniciarCancelamentoRegistro {
         registro: registro(),
         motivo: CancellationMotive::LiquidacaoExtrajudicial,
-        documento: "RO 3/2001".into(),
+        documento: NonEmptyText::written("RO 3/2001"),
     };
     world.when(case_act(again, diretoria(), d(2001, 5, 2), liquidation_motive)).then_invalid("motivo");
     world
@@ -281,7 +287,7 @@ fn a_voluntary_cancellation_needs_no_portability() {
             case,
             diretoria(),
             d(2001, 6, 1),
-            CaseCommand::CancelarRegistro { documento: "RO 3/2001".into() },
+            CaseCommand::CancelarRegistro { documento: NonEmptyText::written("RO 3/2001") },
         ))
         .then_events([
             Expect::from(CancelEvent::RegistroCancelado {}),

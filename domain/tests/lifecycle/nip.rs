@@ -6,6 +6,7 @@
 use autos_domain::case::{Abertura, DeadlineKey, DemandTheme, NipClassification, NipEvent, NipKind};
 use autos_domain::stored::encode;
 use autos_domain::testing::{actor, case_act, d, deadline, Act, World};
+use autos_domain::NonEmptyText;
 use autos_domain::{Actor, Calendar, CaseCommand, Role, SealedPersonalData};
 use chrono::NaiveDate;
 use uuid::Uuid;
@@ -21,7 +22,7 @@ fn beneficiary() -> SealedPersonalData {
 fn complaint() -> CaseCommand {
     CaseCommand::RegistrarReclamacaoNip {
         registro: registro(),
-        canal: "formulário eletrônico".into(),
+        canal: NonEmptyText::written("formulário eletrônico"),
         protocolo_operadora: "2026021300123".into(),
         tema: DemandTheme::CoberturaAssistencial,
         beneficiario: beneficiary(),
@@ -52,7 +53,8 @@ fn notified(world: &mut World, on: NaiveDate, tipo: NipKind) -> Uuid {
 
 fn answer(reparacao_em: Option<NaiveDate>) -> CaseCommand {
     CaseCommand::RegistrarRespostaOperadora {
-        reparacao_em, documento: "Resposta nº 4567 (Espaço da Operadora)".into()
+        reparacao_em,
+        documento: NonEmptyText::written("Resposta nº 4567 (Espaço da Operadora)"),
     }
 }
 
@@ -61,7 +63,7 @@ fn answered(no_prazo: bool, reparacao_em: Option<NaiveDate>, reparacao_no_prazo:
 }
 
 fn classify(classificacao: NipClassification) -> CaseCommand {
-    CaseCommand::ClassificarNip { classificacao, fundamentacao: GROUNDS.into() }
+    CaseCommand::ClassificarNip { classificacao, fundamentacao: NonEmptyText::written(GROUNDS) }
 }
 
 /// The classification event: `sem_resposta` on silence; RN 579/2023 bound when `only_unresolved`.
@@ -77,7 +79,8 @@ fn classified(classificacao: NipClassification, sem_resposta: bool, only_unresol
 
 fn review() -> CaseCommand {
     CaseCommand::RevisarRve {
-        fundamentacao: "a reparação não foi efetiva".into(), documento: "Despacho DIFIS".into()
+        fundamentacao: NonEmptyText::written("a reparação não foi efetiva"),
+        documento: NonEmptyText::written("Despacho DIFIS"),
     }
 }
 
@@ -327,7 +330,8 @@ fn acts_out_of_order_are_refused_with_their_rule() {
     let notify = CaseCommand::NotificarOperadoraNip { tipo: NipKind::Assistencial };
     world.given([by_fiscal(case, d(2026, 2, 13), notify.clone())]);
     world.when(by_fiscal(case, d(2026, 2, 16), notify)).then_refused("nip.transicao_invalida");
-    let extend = CaseCommand::ProrrogarPrazo { prazo: DeadlineKey::ResolucaoNip, motivo: "pedido".into() };
+    let extend =
+        CaseCommand::ProrrogarPrazo { prazo: DeadlineKey::ResolucaoNip, motivo: NonEmptyText::written("pedido") };
     world
         .when(case_act(case, actor(Role::Diretoria, &[]), d(2026, 2, 16), extend))
         .then_refused("caso.ato_incompativel");
@@ -362,9 +366,9 @@ fn only_the_roles_of_the_catalogue_act_on_a_nip() {
 fn published(competencia: &str) -> CaseCommand {
     CaseCommand::RegistrarDemandaNipPublicada {
         registro: registro(),
-        numero_demanda: "5000123".into(),
-        canal: "Central de atendimento".into(),
-        assunto: "Cobertura >> Rol de Procedimentos".into(),
+        numero_demanda: NonEmptyText::written("5000123"),
+        canal: NonEmptyText::written("Central de atendimento"),
+        assunto: NonEmptyText::written("Cobertura >> Rol de Procedimentos"),
         tema: DemandTheme::CoberturaAssistencial,
         natureza: NipKind::Assistencial,
         classificacao: Some(NipClassification::Rve),

@@ -3,6 +3,7 @@
 //! refusal by its rule id.
 
 use autos_domain::testing::{actor, d, operator_act, World};
+use autos_domain::NonEmptyText;
 use autos_domain::{Actor, Cnpj, Modalidade, OperatorCommand, OperatorEvent, Region, Role, Uf};
 
 use crate::common::{registro, world_with_operator};
@@ -11,7 +12,7 @@ fn register_again() -> OperatorCommand {
     OperatorCommand::RegistrarOperadora {
         registro: registro(),
         cnpj: Some(Cnpj::parse("11.222.333/0001-81").unwrap()),
-        razao_social: "Outra".into(),
+        razao_social: NonEmptyText::written("Outra"),
         modalidade: Modalidade::Filantropia,
         uf: Some(Uf::Rj),
         registro_provisorio: false,
@@ -90,12 +91,14 @@ fn sales_are_suspended_and_restored_but_never_restored_unsuspended() {
     // Lei 9.656/1998 art. 9 §4.
     let mut world = world_with_operator(d(2003, 1, 10), 100);
     let diretoria = actor(Role::Diretoria, &[]);
-    let restore = OperatorCommand::RestabelecerComercializacao { documento: "RO 9/2003".into() };
+    let restore = OperatorCommand::RestabelecerComercializacao { documento: NonEmptyText::written("RO 9/2003") };
     world
         .when(operator_act(registro(), diretoria.clone(), d(2003, 2, 1), restore.clone()))
         .then_refused("operadora.comercializacao_nao_suspensa");
-    let suspend =
-        OperatorCommand::SuspenderComercializacao { escopo: "todos os produtos".into(), documento: "RO 8/2003".into() };
+    let suspend = OperatorCommand::SuspenderComercializacao {
+        escopo: NonEmptyText::written("todos os produtos"),
+        documento: NonEmptyText::written("RO 8/2003"),
+    };
     world
         .when(operator_act(registro(), diretoria.clone(), d(2003, 2, 1), suspend))
         .then_events([OperatorEvent::ComercializacaoSuspensa { escopo: "todos os produtos".into() }])
@@ -113,7 +116,7 @@ fn a_historical_registration_may_lack_the_cnpj_but_a_current_one_may_not() {
     let historical = OperatorCommand::RegistrarOperadora {
         registro: registro(),
         cnpj: None,
-        razao_social: "Operadora do Relatório".into(),
+        razao_social: NonEmptyText::written("Operadora do Relatório"),
         modalidade: Modalidade::MedicinaDeGrupo,
         uf: None,
         registro_provisorio: false,
@@ -188,7 +191,7 @@ fn a_published_cancellation_keeps_the_motive_as_written_and_is_terminal() {
     let mut world = world_with_operator(d(2001, 1, 10), 0);
     let cancel = OperatorCommand::RegistrarCancelamentoPublicado {
         motivo: autos_domain::operator::CancellationMotive::Outro,
-        motivo_publicado: "Transferência de controle societário".into(),
+        motivo_publicado: NonEmptyText::written("Transferência de controle societário"),
     };
     world.when(operator_act(registro(), admin(), d(2004, 6, 30), cancel.clone())).then_operator(|op| {
         assert!(matches!(op.licence, autos_domain::operator::Licence::Cancelada { em, .. } if em == d(2004, 6, 30)));

@@ -11,6 +11,7 @@ use autos_domain::parceiro::acordo::{
 use autos_domain::parceiro::programa::{ProgramaCommand, ProgramaEvent, TipoItem};
 use autos_domain::parceiro::{ContatosInstitucionais, TipoParceiro};
 use autos_domain::testing::{actor, d, parceiro_act, programa_act, Act, World};
+use autos_domain::NonEmptyText;
 use autos_domain::{
     Actor, ParceiroCommand, ParceiroEvent, Region, Registro, Role, SealedPersonalData, StreamRef, Trimestre, Uf,
 };
@@ -48,7 +49,7 @@ fn contatos() -> ContatosInstitucionais {
 fn cadastrar() -> ParceiroCommand {
     ParceiroCommand::CadastrarParceiro {
         tipo: TipoParceiro::Procon,
-        nome: "Fundação Procon-SP".into(),
+        nome: NonEmptyText::written("Fundação Procon-SP"),
         uf: Uf::Sp,
         municipio: Some("3550308".into()),
         contatos: contatos(),
@@ -58,7 +59,7 @@ fn cadastrar() -> ParceiroCommand {
 
 fn assinar(numero: &str, assinatura: NaiveDate, inicio: NaiveDate, fim: NaiveDate) -> ParceiroCommand {
     ParceiroCommand::AssinarAcordo {
-        numero: numero.into(),
+        numero: NonEmptyText::parse("numero", numero).unwrap(),
         assinatura,
         vigencia_inicio: inicio,
         vigencia_fim: fim,
@@ -67,7 +68,7 @@ fn assinar(numero: &str, assinatura: NaiveDate, inicio: NaiveDate, fim: NaiveDat
             Obrigacao::InformacaoTrimestralDoParceiro,
             Obrigacao::BoletimTrimestralDaAns,
         ],
-        documento: "Processo 33910.000001/2024-01".into(),
+        documento: NonEmptyText::written("Processo 33910.000001/2024-01"),
     }
 }
 
@@ -90,7 +91,7 @@ fn informar(trimestre: Trimestre, linhas: Vec<LinhaInformacao>) -> ParceiroComma
         acordo: ACORDO.into(),
         trimestre,
         linhas,
-        documento: "Ofício Procon 7/2024".into(),
+        documento: NonEmptyText::written("Ofício Procon 7/2024"),
     }
 }
 
@@ -109,7 +110,7 @@ fn enviar(trimestre: Trimestre, data: NaiveDate) -> ParceiroCommand {
         trimestre,
         data,
         canal: CanalEnvio::Sei,
-        documento: "SEI 0012345".into(),
+        documento: NonEmptyText::written("SEI 0012345"),
     }
 }
 
@@ -119,8 +120,8 @@ fn cumprir(obrigacao: Obrigacao, data: NaiveDate, trimestre: Trimestre) -> Parce
         obrigacao,
         data,
         trimestre,
-        descricao: "Reunião de alinhamento com o Procon".into(),
-        documento: "Ata 3/2024".into(),
+        descricao: NonEmptyText::written("Reunião de alinhamento com o Procon"),
+        documento: NonEmptyText::written("Ata 3/2024"),
     }
 }
 
@@ -128,13 +129,17 @@ fn encerrar(data: NaiveDate) -> ParceiroCommand {
     ParceiroCommand::EncerrarAcordo {
         acordo: ACORDO.into(),
         data,
-        motivo: "denúncia pelo parceiro".into(),
-        documento: "Ofício 45/2024".into(),
+        motivo: NonEmptyText::written("denúncia pelo parceiro"),
+        documento: NonEmptyText::written("Ofício 45/2024"),
     }
 }
 
 fn renovar(nova_vigencia_fim: NaiveDate) -> ParceiroCommand {
-    ParceiroCommand::RenovarAcordo { acordo: ACORDO.into(), nova_vigencia_fim, documento: "Termo aditivo 1".into() }
+    ParceiroCommand::RenovarAcordo {
+        acordo: ACORDO.into(),
+        nova_vigencia_fim,
+        documento: NonEmptyText::written("Termo aditivo 1"),
+    }
 }
 
 #[test]
@@ -171,7 +176,7 @@ fn a_contact_person_in_clear_text_or_a_malformed_email_is_refused() {
     let mut world = World::default();
     let clear = ParceiroCommand::CadastrarParceiro {
         tipo: TipoParceiro::DefensoriaPublica,
-        nome: "Defensoria Pública do Estado do Rio de Janeiro".into(),
+        nome: NonEmptyText::written("Defensoria Pública do Estado do Rio de Janeiro"),
         uf: Uf::Rj,
         municipio: None,
         contatos: ContatosInstitucionais::default(),
@@ -180,7 +185,7 @@ fn a_contact_person_in_clear_text_or_a_malformed_email_is_refused() {
     world.when(act(d(2024, 1, 5), clear)).then_invalid("responsavel");
     let bad_email = ParceiroCommand::CadastrarParceiro {
         tipo: TipoParceiro::DefensoriaPublica,
-        nome: "Defensoria Pública do Estado do Rio de Janeiro".into(),
+        nome: NonEmptyText::written("Defensoria Pública do Estado do Rio de Janeiro"),
         uf: Uf::Rj,
         municipio: None,
         contatos: ContatosInstitucionais { email: Some("nudecon@".into()), ..ContatosInstitucionais::default() },
@@ -214,7 +219,7 @@ fn the_whole_life_of_an_agreement_from_signature_to_termination() {
     let publicar = ParceiroCommand::PublicarAcordo {
         acordo: "act nº 1-2024".into(),
         data: d(2024, 1, 15),
-        documento: "DOU 2024-01-15 seção 3".into(),
+        documento: NonEmptyText::written("DOU 2024-01-15 seção 3"),
     };
     world.when(act(d(2024, 1, 16), publicar)).then_events([ParceiroEvent::AcordoPublicado {
         numero: ACORDO.into(),
@@ -295,8 +300,11 @@ fn no_act_is_practised_on_a_terminated_agreement() {
     let mut world = with_agreement();
     world.given([act(d(2024, 8, 1), encerrar(d(2024, 8, 1)))]);
     let on = d(2024, 8, 2);
-    let publicar =
-        ParceiroCommand::PublicarAcordo { acordo: ACORDO.into(), data: d(2024, 8, 2), documento: "DOU".into() };
+    let publicar = ParceiroCommand::PublicarAcordo {
+        acordo: ACORDO.into(),
+        data: d(2024, 8, 2),
+        documento: NonEmptyText::written("DOU"),
+    };
     for command in [
         publicar,
         renovar(d(2026, 1, 31)),
@@ -363,12 +371,12 @@ fn dates_that_make_no_sense_are_refused_when_signing() {
     world.when(act(on, assinar(ACORDO, on, d(2024, 1, 9), d(2025, 1, 9)))).then_invalid("vigencia_inicio");
     world.when(act(on, assinar(ACORDO, d(2024, 1, 11), d(2024, 2, 1), d(2025, 1, 31)))).then_invalid("assinatura");
     let without = ParceiroCommand::AssinarAcordo {
-        numero: ACORDO.into(),
+        numero: NonEmptyText::written(ACORDO),
         assinatura: on,
         vigencia_inicio: on,
         vigencia_fim: d(2025, 1, 9),
         obrigacoes: vec![Obrigacao::Eventos, Obrigacao::Eventos],
-        documento: "Processo".into(),
+        documento: NonEmptyText::written("Processo"),
     };
     world.when(act(on, without)).then_invalid("obrigacoes");
     world.given([act(on, assinar(ACORDO, on, d(2024, 2, 1), d(2025, 1, 31)))]);
@@ -381,14 +389,18 @@ fn dates_that_make_no_sense_are_refused_when_signing() {
 fn a_publication_is_not_before_the_signature_and_happens_once() {
     // Lei 14.133/2021 arts. 94 e 184: the agreement's extract is published after it is signed.
     let mut world = with_agreement();
-    let publicar = |data| ParceiroCommand::PublicarAcordo { acordo: ACORDO.into(), data, documento: "DOU".into() };
+    let publicar =
+        |data| ParceiroCommand::PublicarAcordo { acordo: ACORDO.into(), data, documento: NonEmptyText::written("DOU") };
     world.when(act(d(2024, 1, 20), publicar(d(2024, 1, 9)))).then_invalid("data");
     world.when(act(d(2024, 1, 20), publicar(d(2024, 1, 20)))).then_parceiro(|p| {
         assert_eq!(p.acordo(ACORDO).unwrap().publicacao.as_ref().map(|x| x.data), Some(d(2024, 1, 20)))
     });
     world.when(act(d(2024, 1, 21), publicar(d(2024, 1, 21)))).then_refused("acordo.ja_publicado");
-    let unknown =
-        ParceiroCommand::PublicarAcordo { acordo: "ACT 9/2024".into(), data: d(2024, 1, 21), documento: "DOU".into() };
+    let unknown = ParceiroCommand::PublicarAcordo {
+        acordo: "ACT 9/2024".into(),
+        data: d(2024, 1, 21),
+        documento: NonEmptyText::written("DOU"),
+    };
     world.when(act(d(2024, 1, 21), unknown)).then_invalid("acordo");
 }
 
@@ -540,7 +552,7 @@ fn programme_acts_are_for_difis_and_the_directorate_only() {
         item_id: Uuid::from_u128(0x17),
         trimestre: q(2024, 2),
         tipo: TipoItem::AcaoAns,
-        titulo: "Operação de fiscalização".into(),
+        titulo: NonEmptyText::written("Operação de fiscalização"),
         data: d(2024, 5, 1),
         referencia: None,
     };
@@ -557,7 +569,7 @@ fn curated_bulletin_items_are_included_per_quarter_and_withdrawn_by_a_new_act() 
         item_id: Uuid::from_u128(id),
         trimestre: q(2024, 2),
         tipo,
-        titulo: titulo.into(),
+        titulo: NonEmptyText::parse("titulo", titulo).unwrap(),
         data,
         referencia: Some("https://www.gov.br/ans/pt-br".into()),
     };
@@ -591,7 +603,8 @@ fn curated_bulletin_items_are_included_per_quarter_and_withdrawn_by_a_new_act() 
         world.programa.itens_do_trimestre(q(2024, 2)).iter().map(|(id, _)| id.as_u128()).collect()
     };
     assert_eq!(ids(&world), [2, 1], "in date order");
-    let retirar = ProgramaCommand::RetirarItemBoletim { item_id: Uuid::from_u128(2), motivo: "duplicado".into() };
+    let retirar =
+        ProgramaCommand::RetirarItemBoletim { item_id: Uuid::from_u128(2), motivo: NonEmptyText::written("duplicado") };
     world
         .when(programa_act(fiscal(), d(2024, 6, 11), retirar.clone()))
         .then_events([ProgramaEvent::ItemRetirado { item_id: Uuid::from_u128(2), motivo: "duplicado".into() }]);

@@ -3,6 +3,7 @@
 
 use autos_domain::case::{Abertura, OriginArea, RepresentationEvent, RepresentationSubject};
 use autos_domain::testing::{actor, case_act, d};
+use autos_domain::NonEmptyText;
 use autos_domain::{Actor, CaseCommand, Role};
 use chrono::NaiveDate;
 
@@ -13,10 +14,10 @@ fn register(obrigacao: &str, inicio: NaiveDate, fim: NaiveDate) -> CaseCommand {
         registro: registro(),
         origem: OriginArea::Dides,
         assunto: RepresentationSubject::Sib,
-        obrigacao: obrigacao.into(),
+        obrigacao: NonEmptyText::parse("obrigacao", obrigacao).unwrap(),
         periodo_inicio: inicio,
         periodo_fim: fim,
-        documento: "Memorando DIDES 45/2002".into(),
+        documento: NonEmptyText::written("Memorando DIDES 45/2002"),
     }
 }
 
@@ -51,7 +52,7 @@ fn a_representacao_is_registered_distributed_and_archived() {
             case,
             fiscal(),
             d(2002, 9, 3),
-            CaseCommand::DistribuirRepresentacao { unidade: "Núcleo RJ".into() },
+            CaseCommand::DistribuirRepresentacao { unidade: NonEmptyText::written("Núcleo RJ") },
         ))
         .then_events([RepresentationEvent::Distribuida { unidade: "Núcleo RJ".into() }]);
     world
@@ -59,7 +60,7 @@ fn a_representacao_is_registered_distributed_and_archived() {
             case,
             fiscal(),
             d(2002, 10, 1),
-            CaseCommand::ArquivarRepresentacao { motivo: "dados enviados".into() },
+            CaseCommand::ArquivarRepresentacao { motivo: NonEmptyText::written("dados enviados") },
         ))
         .then_events([RepresentationEvent::Arquivada { motivo: "dados enviados".into() }])
         .then_state(|r| assert!(r.is_closed()));
@@ -70,9 +71,13 @@ fn a_representacao_must_name_a_concrete_obligation_and_a_sensible_period() {
     // docs/DOMAIN.md §2.9 invariant: a concrete legal/infralegal obligation and period.
     let mut world = world_with_operator(d(2001, 2, 1), 5_000);
     let case = world.new_case_id();
-    world
-        .when(case_act(case, fiscal(), d(2002, 9, 2), register("  ", d(2002, 1, 1), d(2002, 6, 30))))
-        .then_invalid("obrigacao");
+    let mut blank = serde_json::to_value(register("RN 4/2000", d(2002, 1, 1), d(2002, 6, 30))).unwrap();
+    blank["obrigacao"] = "  ".into();
+    let refused = serde_json::from_value::<CaseCommand>(blank).unwrap_err();
+    assert!(
+        refused.to_string().starts_with(autos_domain::values::REQUIRED),
+        "a blank obligation never reaches the decision: {refused}"
+    );
     world
         .when(case_act(case, fiscal(), d(2002, 9, 2), register("RN 4/2000", d(2002, 6, 30), d(2002, 1, 1))))
         .then_invalid("periodo_fim");
@@ -89,9 +94,19 @@ fn an_archived_representacao_takes_no_more_acts() {
     let case = world.new_case_id();
     world.given([
         case_act(case, fiscal(), d(2002, 9, 2), register("RN 4/2000", d(2002, 1, 1), d(2002, 6, 30))),
-        case_act(case, fiscal(), d(2002, 9, 3), CaseCommand::ArquivarRepresentacao { motivo: "improcedente".into() }),
+        case_act(
+            case,
+            fiscal(),
+            d(2002, 9, 3),
+            CaseCommand::ArquivarRepresentacao { motivo: NonEmptyText::written("improcedente") },
+        ),
     ]);
     world
-        .when(case_act(case, fiscal(), d(2002, 9, 4), CaseCommand::DistribuirRepresentacao { unidade: "DIFIS".into() }))
+        .when(case_act(
+            case,
+            fiscal(),
+            d(2002, 9, 4),
+            CaseCommand::DistribuirRepresentacao { unidade: NonEmptyText::written("DIFIS") },
+        ))
         .then_refused("caso.encerrado");
 }

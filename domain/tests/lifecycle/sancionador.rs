@@ -10,6 +10,7 @@ use autos_domain::case::{
 use autos_domain::fine::{AppliedCircumstance, AppliedDiscount, FineComputation, FineInputs, Rounding};
 use autos_domain::rules::{CircumstanceKind, DiscountKind};
 use autos_domain::testing::{actor, case_act, d, deadline, Act, Expect, World};
+use autos_domain::NonEmptyText;
 use autos_domain::{Actor, Calendar, CaseCommand, CaseEvent, Deadline, Money, Role};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -24,13 +25,13 @@ const GROUNDS: &str = "infração comprovada";
 fn auto() -> CaseCommand {
     CaseCommand::LavrarAutoInfracao {
         registro: registro(),
-        processo: PROCESSO.into(),
-        tipo_infracao: "rn124.art77".into(),
+        processo: NonEmptyText::written(PROCESSO),
+        tipo_infracao: NonEmptyText::written("rn124.art77"),
         data_infracao: d(2017, 2, 10),
-        fatos: "negativa de cobertura de procedimento do rol".into(),
+        fatos: NonEmptyText::written("negativa de cobertura de procedimento do rol"),
         beneficiarios_expostos: 500,
         origem: None,
-        documento: "Auto de Infração nº 1.234/2017".into(),
+        documento: NonEmptyText::written("Auto de Infração nº 1.234/2017"),
     }
 }
 
@@ -105,17 +106,25 @@ fn fined(multa: FineComputation, prazo_recurso: Option<Deadline>) -> SanctionEve
 fn decide_fine(base: u32) -> CaseCommand {
     CaseCommand::DecidirPrimeiraInstancia {
         decisao: FirstInstanceDecision::Multa { multa: fine(base) },
-        fundamentacao: GROUNDS.into(),
-        documento: "Decisão DIFIS nº 10/2017".into(),
+        fundamentacao: NonEmptyText::written(GROUNDS),
+        documento: NonEmptyText::written("Decisão DIFIS nº 10/2017"),
     }
 }
 
 fn pay(reais: u32) -> CaseCommand {
-    CaseCommand::RegistrarPagamento { valor: Money::reais(reais), parcela: None, documento: "GRU 1".into() }
+    CaseCommand::RegistrarPagamento {
+        valor: Money::reais(reais),
+        parcela: None,
+        documento: NonEmptyText::written("GRU 1"),
+    }
 }
 
 fn pay_instalment(reais: u32, parcela: u32) -> CaseCommand {
-    CaseCommand::RegistrarPagamento { valor: Money::reais(reais), parcela: Some(parcela), documento: "GRU 2".into() }
+    CaseCommand::RegistrarPagamento {
+        valor: Money::reais(reais),
+        parcela: Some(parcela),
+        documento: NonEmptyText::written("GRU 2"),
+    }
 }
 
 fn paid(valor: u32, parcela: Option<u32>, saldo: u32) -> SanctionEvent {
@@ -139,15 +148,15 @@ fn by_diretoria(case: Uuid, on: NaiveDate, command: CaseCommand) -> Act {
 }
 
 fn defence(protocolo: &str) -> CaseCommand {
-    CaseCommand::RegistrarDefesa { protocolo: protocolo.into() }
+    CaseCommand::RegistrarDefesa { protocolo: NonEmptyText::parse("protocolo", protocolo).unwrap() }
 }
 
 fn appeal() -> CaseCommand {
-    CaseCommand::InterporRecurso { protocolo: "R-1".into() }
+    CaseCommand::InterporRecurso { protocolo: NonEmptyText::written("R-1") }
 }
 
 fn certify() -> CaseCommand {
-    CaseCommand::CertificarTransitoEmJulgado { documento: "Certidão".into() }
+    CaseCommand::CertificarTransitoEmJulgado { documento: NonEmptyText::written("Certidão") }
 }
 
 /// An auto de infração drawn up and notified on 6 Mar 2017 (rules of RN 388/2015).
@@ -155,7 +164,7 @@ fn notified(world: &mut World) -> Uuid {
     let case = world.new_case_id();
     world.given([
         by_fiscal(case, d(2017, 3, 6), auto()),
-        by_fiscal(case, d(2017, 3, 6), CaseCommand::NotificarAutuada { documento: "AR".into() }),
+        by_fiscal(case, d(2017, 3, 6), CaseCommand::NotificarAutuada { documento: NonEmptyText::written("AR") }),
     ]);
     case
 }
@@ -194,7 +203,7 @@ fn a_fine_runs_from_the_auto_de_infracao_to_payment() {
         beneficiarios_expostos: 500,
     }]);
     world
-        .when(by_fiscal(case, d(2017, 3, 6), CaseCommand::NotificarAutuada { documento: "AR".into() }))
+        .when(by_fiscal(case, d(2017, 3, 6), CaseCommand::NotificarAutuada { documento: NonEmptyText::written("AR") }))
         .then_events([SanctionEvent::AutuadaNotificada { prazo_defesa: defence_deadline() }])
         .then_state(|pas| assert_eq!(pas.phase(), "aguardando_defesa"));
     world
@@ -228,8 +237,8 @@ fn a_paid_or_archived_process_is_immutable() {
     let archived = notified(&mut world);
     let archive = CaseCommand::DecidirPrimeiraInstancia {
         decisao: FirstInstanceDecision::Arquivamento,
-        fundamentacao: "conduta não comprovada".into(),
-        documento: "Decisão".into(),
+        fundamentacao: NonEmptyText::written("conduta não comprovada"),
+        documento: NonEmptyText::written("Decisão"),
     };
     world
         .when(by_diretoria(archived, d(2017, 3, 8), archive))
@@ -322,8 +331,8 @@ fn the_appeal_may_reduce_the_fine_and_the_reduced_fine_is_paid() {
         .then_state(|pas| assert_eq!(pas.phase(), "recurso"));
     let judge = |base| CaseCommand::JulgarRecurso {
         julgamento: AppealDecision::Reduzida { multa: fine(base) },
-        fundamentacao: "atenuante reconhecida".into(),
-        documento: "Deliberação DICOL".into(),
+        fundamentacao: NonEmptyText::written("atenuante reconhecida"),
+        documento: NonEmptyText::written("Deliberação DICOL"),
     };
     world.when(by_diretoria(case, d(2017, 5, 2), judge(40_000))).then_refused("pas.reducao_invalida");
     world
@@ -349,8 +358,8 @@ fn an_appeal_that_cancels_the_penalty_archives_the_process() {
     world.given([by_fiscal(case, d(2017, 4, 10), appeal())]);
     let cancel = CaseCommand::JulgarRecurso {
         julgamento: AppealDecision::Cancelada,
-        fundamentacao: "nulidade da notificação".into(),
-        documento: "Deliberação DICOL".into(),
+        fundamentacao: NonEmptyText::written("nulidade da notificação"),
+        documento: NonEmptyText::written("Deliberação DICOL"),
     };
     world
         .when(by_diretoria(case, d(2017, 5, 2), cancel))
@@ -384,7 +393,7 @@ fn instalments_sum_exactly_to_the_fine_and_their_payments_settle_it() {
             .zip(due)
             .map(|(v, vencimento)| InstalmentPlan { vencimento, valor: Money::reais(*v) })
             .collect(),
-        documento: "Termo de parcelamento".into(),
+        documento: NonEmptyText::written("Termo de parcelamento"),
     };
     world
         .when(by_diretoria(case, d(2017, 5, 5), plan([5_000, 5_000, 4_000])))
@@ -417,7 +426,7 @@ fn an_overdue_instalment_puts_the_operator_in_default() {
             InstalmentPlan { vencimento: d(2017, 6, 5), valor: Money::reais(7_500) },
             InstalmentPlan { vencimento: d(2017, 7, 5), valor: Money::reais(7_500) },
         ],
-        documento: "Termo".into(),
+        documento: NonEmptyText::written("Termo"),
     };
     world.given([by_diretoria(case, d(2017, 5, 5), plan), by_fiscal(case, d(2017, 6, 5), pay_instalment(7_500, 1))]);
     world
@@ -434,7 +443,7 @@ fn an_unpaid_fine_goes_to_divida_ativa_only_after_default_is_declared() {
     // RN 48/2003 (30 d to pay, to 17 May 2017); Lei 6.830/1980; Lei 10.522/2002 (CADIN).
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
     let case = final_fine(&mut world, 30_000);
-    let inscribe = CaseCommand::InscreverDividaAtiva { documento: "CDA 77/2017".into() };
+    let inscribe = CaseCommand::InscreverDividaAtiva { documento: NonEmptyText::written("CDA 77/2017") };
     world.when(by_diretoria(case, d(2017, 5, 10), inscribe.clone())).then_refused("pas.divida_ativa_sem_inadimplencia");
     world
         .when(by_fiscal(case, d(2017, 5, 17), CaseCommand::DeclararInadimplencia {}))
@@ -460,7 +469,11 @@ fn no_sanction_before_the_defence_opportunity() {
     let case = world.new_case_id();
     world.given([by_fiscal(case, d(2017, 3, 6), auto())]);
     world.when(by_diretoria(case, d(2017, 3, 6), decide_fine(30_000))).then_refused("pas.sancao_sem_defesa");
-    world.given([by_fiscal(case, d(2017, 3, 6), CaseCommand::NotificarAutuada { documento: "AR".into() })]);
+    world.given([by_fiscal(
+        case,
+        d(2017, 3, 6),
+        CaseCommand::NotificarAutuada { documento: NonEmptyText::written("AR") },
+    )]);
     world.when(by_diretoria(case, d(2017, 3, 20), decide_fine(30_000))).then_refused("pas.sancao_sem_defesa");
     world.when(by_fiscal(case, d(2017, 3, 21), defence("P"))).then_refused("pas.defesa_intempestiva");
     world
@@ -480,21 +493,24 @@ fn a_process_covered_by_a_tcac_in_force_cannot_be_decided() {
     let request = CaseCommand::RequererTcac {
         registro: registro(),
         processos: vec!["33910018565201758".into()],
-        conduta: "negativa de cobertura".into(),
+        conduta: NonEmptyText::written("negativa de cobertura"),
         oferecido_pela_ans: false,
         conduta_em_nip: false,
         negativa_de_urgencia: false,
-        documento: "Protocolo".into(),
+        documento: NonEmptyText::written("Protocolo"),
     };
     world.given([
         by_fiscal(tcac, on, request),
-        by_fiscal(tcac, on, CaseCommand::TriarTcac { admitido: true, fundamentacao: "ok".into() }),
-        by_diretoria(tcac, on, CaseCommand::AprovarMinutaTcac { documento: "Minuta".into() }),
+        by_fiscal(tcac, on, CaseCommand::TriarTcac { admitido: true, fundamentacao: NonEmptyText::written("ok") }),
+        by_diretoria(tcac, on, CaseCommand::AprovarMinutaTcac { documento: NonEmptyText::written("Minuta") }),
         by_fiscal(tcac, on, CaseCommand::RegistrarAssinaturaCompromissaria {}),
         by_diretoria(
             tcac,
             on,
-            CaseCommand::AutorizarTcac { numero: "TCAC nº 3/2017".into(), documento: "DICOL".into() },
+            CaseCommand::AutorizarTcac {
+                numero: NonEmptyText::written("TCAC nº 3/2017"),
+                documento: NonEmptyText::written("DICOL"),
+            },
         ),
         by_fiscal(tcac, on, CaseCommand::ComprovarPagamentoAntecipadoTcac {}),
     ]);
@@ -503,7 +519,7 @@ fn a_process_covered_by_a_tcac_in_force_cannot_be_decided() {
     let breach = CaseCommand::DecidirCumprimentoTcac {
         cumprido: false,
         data_descumprimento: None,
-        documento: "Deliberação DICOL".into(),
+        documento: NonEmptyText::written("Deliberação DICOL"),
     };
     world.given([by_diretoria(tcac, d(2017, 9, 1), breach)]);
     assert_eq!(world.operator(registro()).tcac_suspending(PROCESSO), None);
@@ -532,8 +548,8 @@ fn a_decided_fine_stays_within_the_statutory_bounds() {
                 multiplicador_coletivo: Decimal::ONE,
             },
         },
-        fundamentacao: GROUNDS.into(),
-        documento: "Decisão".into(),
+        fundamentacao: NonEmptyText::written(GROUNDS),
+        documento: NonEmptyText::written("Decisão"),
     };
     // 900 000 × 0,5 × (1 + 0,5) = 675 000, within the bounds.
     let aggravated = FineComputation {
@@ -552,8 +568,8 @@ fn a_decided_fine_stays_within_the_statutory_bounds() {
                 multiplicador_coletivo: dec!(2),
             },
         },
-        fundamentacao: "efeito coletivo".into(),
-        documento: "Decisão".into(),
+        fundamentacao: NonEmptyText::written("efeito coletivo"),
+        documento: NonEmptyText::written("Decisão"),
     };
     let case = notified(&mut world);
     world
@@ -573,7 +589,7 @@ fn a_fine_above_the_maximum_after_every_multiplier_is_clamped() {
     }
     world.given([
         by_fiscal(case, d(2017, 3, 6), wide),
-        by_fiscal(case, d(2017, 3, 6), CaseCommand::NotificarAutuada { documento: "AR".into() }),
+        by_fiscal(case, d(2017, 3, 6), CaseCommand::NotificarAutuada { documento: NonEmptyText::written("AR") }),
     ]);
     let decision = CaseCommand::DecidirPrimeiraInstancia {
         decisao: FirstInstanceDecision::Multa {
@@ -583,8 +599,8 @@ fn a_fine_above_the_maximum_after_every_multiplier_is_clamped() {
                 multiplicador_coletivo: dec!(15),
             },
         },
-        fundamentacao: GROUNDS.into(),
-        documento: "Decisão".into(),
+        fundamentacao: NonEmptyText::written(GROUNDS),
+        documento: NonEmptyText::written("Decisão"),
     };
     // 250 000 × 1 × 1,5 × 15 = 5 625 000, clamped to 1 000 000.
     let clamped = FineComputation {
@@ -612,7 +628,8 @@ fn payments_must_be_positive_and_never_exceed_what_is_owed() {
     // RN 48/2003: the GRU settles what the decision fixed, no more.
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
     let case = final_fine(&mut world, 30_000);
-    let zero = CaseCommand::RegistrarPagamento { valor: Money::ZERO, parcela: None, documento: "GRU".into() };
+    let zero =
+        CaseCommand::RegistrarPagamento { valor: Money::ZERO, parcela: None, documento: NonEmptyText::written("GRU") };
     world.when(by_fiscal(case, d(2017, 5, 2), zero)).then_refused("pas.pagamento_nao_positivo");
     world.when(by_fiscal(case, d(2017, 5, 2), pay(15_001))).then_refused("pas.pagamento_excede_devido");
     world.when(by_fiscal(case, d(2017, 5, 2), pay_instalment(5_000, 1))).then_invalid("parcela");
@@ -625,14 +642,14 @@ fn a_credit_is_filed_in_the_estate_only_when_the_operator_is_in_liquidation() {
     // Lei 9.656/1998 art. 24-D; Lei 6.024/1974: ANS's claim joins the liquidation estate.
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
     let case = final_fine(&mut world, 30_000);
-    let file = CaseCommand::HabilitarCreditoNaMassa { documento: "Ofício de habilitação".into() };
+    let file = CaseCommand::HabilitarCreditoNaMassa { documento: NonEmptyText::written("Ofício de habilitação") };
     world.when(by_fiscal(case, d(2017, 5, 2), file.clone())).then_refused("pas.operadora_fora_de_liquidacao");
     let le = world.new_case_id();
     let decree = CaseCommand::DecretarLiquidacao {
         registro: registro(),
-        liquidante: "liquidante-1".into(),
+        liquidante: NonEmptyText::written("liquidante-1"),
         fundamento: LeGround::ViolacaoGrave,
-        documento: "RO 20/2017".into(),
+        documento: NonEmptyText::written("RO 20/2017"),
     };
     world.given([by_diretoria(le, d(2017, 5, 3), decree)]);
     world
@@ -675,7 +692,7 @@ fn the_process_binds_to_the_rules_in_force_on_the_infraction_date() {
         },
     )]);
     world
-        .when(by_fiscal(case, d(2003, 10, 6), CaseCommand::NotificarAutuada { documento: "AR".into() }))
+        .when(by_fiscal(case, d(2003, 10, 6), CaseCommand::NotificarAutuada { documento: NonEmptyText::written("AR") }))
         .then_events([SanctionEvent::AutuadaNotificada { prazo_defesa: None }])
         .then_state(|pas| assert!(pas.deadlines.is_empty()));
     world.when(by_diretoria(case, d(2004, 1, 5), decide_fine(30_000))).then_unconfigured("pas_defence");
@@ -689,11 +706,11 @@ fn an_auto_comes_only_from_a_complaint_or_referral_of_the_same_operator() {
     let request = CaseCommand::RequererTcac {
         registro: registro(),
         processos: vec!["1".into()],
-        conduta: "c".into(),
+        conduta: NonEmptyText::written("c"),
         oferecido_pela_ans: false,
         conduta_em_nip: false,
         negativa_de_urgencia: false,
-        documento: "Protocolo".into(),
+        documento: NonEmptyText::written("Protocolo"),
     };
     world.given([by_fiscal(tcac, d(2017, 1, 9), request)]);
     let with_origin = |origem: Uuid| {
@@ -710,10 +727,10 @@ fn an_auto_comes_only_from_a_complaint_or_referral_of_the_same_operator() {
         registro: registro(),
         origem: autos_domain::case::OriginArea::Dides,
         assunto: autos_domain::case::RepresentationSubject::Sib,
-        obrigacao: "RN 124/2006 art. 2".into(),
+        obrigacao: NonEmptyText::written("RN 124/2006 art. 2"),
         periodo_inicio: d(2016, 6, 1),
         periodo_fim: d(2016, 12, 31),
-        documento: "Memorando".into(),
+        documento: NonEmptyText::written("Memorando"),
     };
     world.given([by_fiscal(representation, d(2017, 1, 9), referral)]);
     world.when(by_fiscal(case, d(2017, 3, 6), with_origin(representation))).then_events([Expect::case_like(
@@ -725,13 +742,13 @@ fn an_auto_comes_only_from_a_complaint_or_referral_of_the_same_operator() {
     )]);
     let future = CaseCommand::LavrarAutoInfracao {
         registro: registro(),
-        processo: PROCESSO.into(),
-        tipo_infracao: "rn124.art77".into(),
+        processo: NonEmptyText::written(PROCESSO),
+        tipo_infracao: NonEmptyText::written("rn124.art77"),
         data_infracao: d(2017, 3, 7),
-        fatos: "f".into(),
+        fatos: NonEmptyText::written("f"),
         beneficiarios_expostos: 1,
         origem: None,
-        documento: "Auto".into(),
+        documento: NonEmptyText::written("Auto"),
     };
     let other = world.new_case_id();
     world.when(by_fiscal(other, d(2017, 3, 6), future)).then_invalid("data_infracao");

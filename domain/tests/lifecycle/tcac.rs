@@ -4,6 +4,7 @@
 
 use autos_domain::case::{Abertura, TcacEvent, TcacPhase};
 use autos_domain::testing::{actor, case_act, d, deadline, Act, Expect, World};
+use autos_domain::NonEmptyText;
 use autos_domain::{Actor, Calendar, CaseCommand, OperatorEvent, Role};
 use chrono::NaiveDate;
 use uuid::Uuid;
@@ -16,11 +17,11 @@ fn request() -> CaseCommand {
     CaseCommand::RequererTcac {
         registro: registro(),
         processos: vec![PROCESSO.into()],
-        conduta: "reajuste aplicado sem autorização".into(),
+        conduta: NonEmptyText::written("reajuste aplicado sem autorização"),
         oferecido_pela_ans: false,
         conduta_em_nip: false,
         negativa_de_urgencia: false,
-        documento: "Protocolo 123/2017".into(),
+        documento: NonEmptyText::written("Protocolo 123/2017"),
     }
 }
 
@@ -40,15 +41,23 @@ fn up_to_authorisation(case: Uuid, on: NaiveDate) -> Vec<Act> {
             case,
             fiscal(),
             on,
-            CaseCommand::TriarTcac { admitido: true, fundamentacao: "requisitos atendidos".into() },
+            CaseCommand::TriarTcac { admitido: true, fundamentacao: NonEmptyText::written("requisitos atendidos") },
         ),
-        case_act(case, diretoria(), on, CaseCommand::AprovarMinutaTcac { documento: "Minuta aprovada".into() }),
+        case_act(
+            case,
+            diretoria(),
+            on,
+            CaseCommand::AprovarMinutaTcac { documento: NonEmptyText::written("Minuta aprovada") },
+        ),
         case_act(case, fiscal(), on, CaseCommand::RegistrarAssinaturaCompromissaria {}),
         case_act(
             case,
             diretoria(),
             on,
-            CaseCommand::AutorizarTcac { numero: "TCAC nº 017/2017".into(), documento: "Deliberação DICOL".into() },
+            CaseCommand::AutorizarTcac {
+                numero: NonEmptyText::written("TCAC nº 017/2017"),
+                documento: NonEmptyText::written("Deliberação DICOL"),
+            },
         ),
     ]
 }
@@ -62,7 +71,11 @@ fn in_force(world: &mut World, on: NaiveDate) -> Uuid {
 }
 
 fn decide_fulfilment(cumprido: bool) -> CaseCommand {
-    CaseCommand::DecidirCumprimentoTcac { cumprido, data_descumprimento: None, documento: "Deliberação DICOL".into() }
+    CaseCommand::DecidirCumprimentoTcac {
+        cumprido,
+        data_descumprimento: None,
+        documento: NonEmptyText::written("Deliberação DICOL"),
+    }
 }
 
 #[test]
@@ -84,17 +97,26 @@ fn a_tcac_runs_from_request_to_fulfilment_under_rn_372() {
         conduta: "reajuste aplicado sem autorização".into(),
         oferecido_pela_ans: false,
     }]);
-    let screen = CaseCommand::TriarTcac { admitido: true, fundamentacao: "requisitos atendidos".into() };
+    let screen =
+        CaseCommand::TriarTcac { admitido: true, fundamentacao: NonEmptyText::written("requisitos atendidos") };
     world
         .when(case_act(case, fiscal(), on, screen))
         .then_events([TcacEvent::Triado { admitido: true, fundamentacao: "requisitos atendidos".into() }]);
     world
-        .when(case_act(case, diretoria(), on, CaseCommand::AprovarMinutaTcac { documento: "Minuta".into() }))
+        .when(case_act(
+            case,
+            diretoria(),
+            on,
+            CaseCommand::AprovarMinutaTcac { documento: NonEmptyText::written("Minuta") },
+        ))
         .then_events([TcacEvent::MinutaAprovada { prazo_assinatura: Some(step.clone()) }]);
     world
         .when(case_act(case, fiscal(), on, CaseCommand::RegistrarAssinaturaCompromissaria {}))
         .then_events([TcacEvent::AssinadoPelaCompromissaria {}]);
-    let authorise = CaseCommand::AutorizarTcac { numero: "TCAC nº 017/2017".into(), documento: "DICOL".into() };
+    let authorise = CaseCommand::AutorizarTcac {
+        numero: NonEmptyText::written("TCAC nº 017/2017"),
+        documento: NonEmptyText::written("DICOL"),
+    };
     world
         .when(case_act(case, diretoria(), on, authorise))
         .then_events([TcacEvent::Autorizado { numero: "TCAC nº 017/2017".into(), prazo_pagamento: Some(step) }])
@@ -169,7 +191,10 @@ fn a_tcac_is_authorised_only_after_the_draft_and_the_signature() {
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
     let case = world.new_case_id();
     world.given([case_act(case, fiscal(), d(2017, 3, 6), request())]);
-    let authorise = CaseCommand::AutorizarTcac { numero: "TCAC nº 1/2017".into(), documento: "DICOL".into() };
+    let authorise = CaseCommand::AutorizarTcac {
+        numero: NonEmptyText::written("TCAC nº 1/2017"),
+        documento: NonEmptyText::written("DICOL"),
+    };
     world.when(case_act(case, diretoria(), d(2017, 3, 7), authorise)).then_refused("tcac.transicao_invalida");
 }
 
@@ -193,7 +218,7 @@ fn a_tcac_is_null_only_once_the_upfront_payment_deadline_passed() {
     let mut world = world_with_operator(d(2016, 2, 1), 5_000);
     let case = world.new_case_id();
     world.given(up_to_authorisation(case, d(2017, 3, 6)));
-    let null = CaseCommand::DeclararNulidadeTcac { documento: "Despacho".into() };
+    let null = CaseCommand::DeclararNulidadeTcac { documento: NonEmptyText::written("Despacho") };
     world.when(case_act(case, fiscal(), d(2017, 3, 16), null.clone())).then_refused("prazo.nao_vencido");
     world
         .when(case_act(case, fiscal(), d(2017, 3, 17), CaseCommand::ComprovarPagamentoAntecipadoTcac {}))
