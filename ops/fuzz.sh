@@ -11,10 +11,10 @@ bin=${1:-${CARGO_TARGET_DIR:-target}/debug/autos}
 pg=${AUTOS_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 version=4.32.5
 if ! command -v schemathesis >/dev/null 2>&1; then
-    echo "Instalando schemathesis $version (PyPI)…" >&2
+    echo "Installing schemathesis $version (PyPI)…" >&2
     python3 -m pip install -q "schemathesis==$version"
 fi
-[ -x "$bin" ] || { echo "erro: $bin não existe (cargo build -p autos-cli --bin autos)" >&2; exit 1; }
+[ -x "$bin" ] || { echo "error: $bin does not exist (cargo build -p autos-cli --bin autos)" >&2; exit 1; }
 bin=$(realpath "$bin")
 
 work=$(mktemp -d)

@@ -40,7 +40,7 @@ print(len(json.load(urllib.request.urlopen(request))["items"]))')
     sleep 1
 done
 first=$(echo "$REGISTROS" | awk '{print $1}')
-echo "== GET /api/v1/operators/$first — 64 conexões, $duration ($backend)"
+echo "== GET /api/v1/operators/$first — 64 connections, $duration ($backend)"
 wrk -t2 -c64 -d"$duration" --latency "http://127.0.0.1:$port/api/v1/operators/$first" | grep -E "Requests/sec|99%|50%|Non-2xx|Socket errors"
-echo "== POST /api/v1/operators/{registro}/beneficiaries — 8 clientes, $duration ($backend)"
+echo "== POST /api/v1/operators/{registro}/beneficiaries — 8 clients, $duration ($backend)"
 wrk -t2 -c8 -d"$duration" --latency -s "$root/ops/load-acts.lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|99%|50%|Non-2xx|Socket errors"

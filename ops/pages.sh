@@ -40,7 +40,7 @@ done
 head=$(curl -s "$base/readyz" | python3 -c '
 import json, sys
 print(max(p.get("head_position", 0) for p in json.load(sys.stdin)["detail"]["projections"].values()))')
-echo "== $head eventos; projeções em dia após $(( $(date +%s) - started )) s ($backend)"
+echo "== $head events; read models caught up after $(( $(date +%s) - started )) s ($backend)"
 fiscal=$(token fiscal)
 # The operator with the most cases, one of its sanctioning processes and a NUP.
 read -r registro case nup <<<"$(curl -s -H "Authorization: Bearer $fiscal" "$base/api/v1/sanctions?limit=500" | python3 -c '
@@ -68,7 +68,7 @@ pages=(
     "visitante /publico"
     "auditor /auditoria"
 )
-printf '%-62s %8s %8s %8s\n' "página" "p50 ms" "p95 ms" "máx ms"
+printf '%-62s %8s %8s %8s\n' "page" "p50 ms" "p95 ms" "max ms"
 for entry in "${pages[@]}"; do
     role=${entry%% *}
     path=${entry#* }

@@ -12,18 +12,18 @@ ready() { pg_isready -q -h "$host" -p "$port" 2>/dev/null; }
 if ready; then exit 0; fi
 
 if ! command -v pg_ctlcluster >/dev/null 2>&1; then
-    echo "PostgreSQL não instalado: instalando (apt-get)…" >&2
+    echo "PostgreSQL not installed: installing (apt-get)…" >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
 fi
 
 version=$(ls /etc/postgresql | sort -n | tail -1)
-echo "Iniciando o cluster PostgreSQL $version/main…" >&2
+echo "Starting the PostgreSQL cluster $version/main…" >&2
 pg_ctlcluster --skip-systemctl-redirect "$version" main start || pg_ctlcluster "$version" main start
 
 for _ in $(seq 1 30); do
     if ready; then exit 0; fi
     sleep 1
 done
-echo "erro: PostgreSQL não respondeu em $host:$port" >&2
+echo "error: PostgreSQL did not answer on $host:$port" >&2
 exit 1

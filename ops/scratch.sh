@@ -15,6 +15,6 @@ case "$1" in
         admin=${AUTOS_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
         psql -q "$admin" -c "DROP DATABASE IF EXISTS $2 WITH (FORCE)" -c "CREATE DATABASE $2"
         DATABASE_URL="${admin%/*}/$2" ;;
-    *) echo "uso: $0 sqlite|postgres" >&2; exit 2 ;;
+    *) echo "usage: $0 sqlite|postgres" >&2; exit 2 ;;
 esac
 export DATABASE_URL

@@ -17,7 +17,7 @@ cargo fmt --all -- --check
 io_crates=$(cargo tree -p autos-domain -e normal --prefix none --locked | awk '{print $1}' |
     grep -xE 'tokio|sqlx|sqlx-core|mio|socket2|hyper|reqwest|axum|async-std|libsqlite3-sys' | sort -u || true)
 if [ -n "$io_crates" ]; then
-    echo "erro: o domínio (autos-domain) depende de crates de E/S: $io_crates" >&2
+    echo "error: the domain (autos-domain) depends on IO crates: $io_crates" >&2
     exit 1
 fi
 cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -25,7 +25,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 ops/postgres-up.sh
 # The page tests drive headless Chromium through ChromeDriver (Debian packages).
 if ! command -v chromedriver >/dev/null 2>&1 || ! [ -x /usr/bin/chromium ]; then
-    echo "Instalando Chromium e ChromeDriver para os testes das páginas…" >&2
+    echo "Installing Chromium and ChromeDriver for the page tests…" >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null \
         || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 fi

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use autos_domain::acts::find_act;
 use autos_domain::{number_pt_br, Registro, Role};
-use autos_projections::bulletin;
+use autos_projections::boletim;
 use autos_projections::keys;
 use autos_projections::models::{self, CaseRef, DeadlineDoc, InterventionKind, OperatorDoc, TimelineEntry};
 use autos_projections::time_travel::Cut;
@@ -1363,12 +1363,12 @@ struct BulletinChoice {
 async fn latest_quarter_with_data(state: &AppState) -> Result<(i32, u32), ApiError> {
     let mut day = chrono::Local::now().date_naive();
     for _ in 0..160 {
-        let quarter = bulletin::quarter_of(day);
+        let quarter = boletim::quarter_of(day);
         let found = state
             .views
             .page::<serde_json::Value>(
-                bulletin::THEMES,
-                &keys::of_bulletin_scope(&quarter, bulletin::NATIONAL),
+                boletim::THEMES,
+                &keys::of_bulletin_scope(&quarter, boletim::NATIONAL),
                 None,
                 1,
                 |_| true,

@@ -35,7 +35,7 @@ impl DomainError {
         DomainError::Forbidden { rule_id: rule_id.to_owned(), norm: norm.to_owned(), message: message.into() }
     }
 
-    /// The stable rule id (`tcac.barred_after_breach`, …); for input errors, `invalid.{field}`.
+    /// The stable rule id (`tcac.vedado_apos_descumprimento`, …); for input errors, `invalid.{field}`.
     pub fn rule_id(&self) -> String {
         match self {
             DomainError::Invalid { field, .. } => format!("invalid.{field}"),

@@ -16,7 +16,7 @@
 //! - [`enforcement`]: the sanctions ledger, fines totals, freezes by person, transfer and
 //!   process counters.
 
-pub mod bulletin;
+pub mod boletim;
 pub mod decisions;
 pub mod docs;
 pub mod enforcement;

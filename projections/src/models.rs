@@ -525,7 +525,7 @@ impl Estado {
             Self::count_interventions(stored, event, &case, registro, docs).await?;
             Self::count_demands(stored, event, registro, docs).await?;
             crate::enforcement::apply(stored, event, &case, registro, docs).await?;
-            crate::bulletin::apply(stored, event, &case, registro, docs).await?;
+            crate::boletim::apply(stored, event, &case, registro, docs).await?;
         }
         let listing_moved = opened_now
             || was_open != open

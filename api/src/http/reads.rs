@@ -4,7 +4,7 @@
 //! quarterly Parceiros da Cidadania bulletin; the sanctions ledger and asset freezes by person.
 
 use autos_domain::Role;
-use autos_projections::bulletin::{self, PublishedAct};
+use autos_projections::boletim::{self, PublishedAct};
 use autos_projections::enforcement::{FrozenAssetsEntry, SanctionEntry, FREEZES_BY_PERSON, SANCTIONS};
 use autos_projections::keys::{self, ComplaintKey, InterventionCounter};
 use autos_projections::models::{self, ComplaintKind, DeadlineDoc, InterventionKind};
@@ -450,7 +450,7 @@ impl Bulletin {
 async fn operator_counts(state: &AppState, quarter: &str, scope: &str) -> Result<Vec<(String, i64, i64)>, ApiError> {
     Ok(state
         .views
-        .entries(bulletin::OPERATORS, &keys::of_bulletin_scope(quarter, scope))
+        .entries(boletim::OPERATORS, &keys::of_bulletin_scope(quarter, scope))
         .await?
         .into_iter()
         .map(|(key, doc)| {
@@ -501,7 +501,7 @@ pub(crate) async fn index_ranking(
     limit: usize,
 ) -> Result<Vec<IndexRank>, ApiError> {
     const SCALE: u32 = 10_000;
-    let quarter = bulletin::quarter_of(de);
+    let quarter = boletim::quarter_of(de);
     let months: Vec<String> = (0..3)
         .filter_map(|k| de.checked_add_months(chrono::Months::new(k)))
         .map(|m| m.format("%Y-%m").to_string())
@@ -545,7 +545,7 @@ pub(crate) async fn index_ranking(
 
 async fn panorama(state: &AppState, quarter: &str, scope: &str, limit: usize) -> Result<Panorama, ApiError> {
     let mut themes: std::collections::BTreeMap<String, [i64; 3]> = std::collections::BTreeMap::new();
-    for (key, doc) in state.views.entries(bulletin::THEMES, &keys::of_bulletin_scope(quarter, scope)).await? {
+    for (key, doc) in state.views.entries(boletim::THEMES, &keys::of_bulletin_scope(quarter, scope)).await? {
         if let Some(k) = keys::BulletinThemeKey::parse(&key) {
             if let Some(slot) = ComplaintKind::ALL.iter().position(|kind| *kind == k.kind) {
                 themes.entry(k.theme.to_owned()).or_default()[slot] += doc["quantidade"].as_i64().unwrap_or(0);
@@ -611,13 +611,13 @@ pub(crate) async fn build_bulletin(
     }
     let (de, ate) = Bulletin::quarter_bounds(ano, trimestre)
         .ok_or_else(|| ApiError::InvalidInput(format!("trimestre {ano}/{trimestre} inválido")))?;
-    let quarter = bulletin::quarter_of(de);
+    let quarter = boletim::quarter_of(de);
     let limit = limit.clamp(1, 100);
     let (national, regional, local) =
-        (bulletin::NATIONAL.to_owned(), bulletin::region_scope(uf.region().label()), bulletin::uf_scope(uf));
+        (boletim::NATIONAL.to_owned(), boletim::region_scope(uf.region().label()), boletim::uf_scope(uf));
     let mut atos_nacionais = std::collections::BTreeMap::new();
     let mut atos_na_uf = Vec::new();
-    for (key, doc) in state.views.entries(bulletin::ACTS, &keys::bulletin_acts_of(&quarter)).await? {
+    for (key, doc) in state.views.entries(boletim::ACTS, &keys::bulletin_acts_of(&quarter)).await? {
         let act: PublishedAct = serde_json::from_value(doc)
             .map_err(|e| autos_projections::ProjectionError::Corrupt(format!("{key}: {e}")))?;
         *atos_nacionais.entry(act.event_type.clone()).or_insert(0) += 1;

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::alienacao::{Abrangencia, CompulsoryGround};
 use super::demanda::{DemandKind, DemandTheme};
-use super::freeze::CourtEffect;
+use super::indisponibilidade::CourtEffect;
 use super::liquidacao::{BankruptcyGround, InquiryPhase, LeClosure, LeGround, MemberTransfer};
 use super::nip::{NipClassification, NipKind};
 use super::regime::{DtHypothesis, DtProgramStage, Measure, RegimeClosure};

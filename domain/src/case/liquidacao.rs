@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    freeze, regime, wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState, DeadlineKey,
+    indisponibilidade, regime, wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState, DeadlineKey,
     RegimeClosure,
 };
 use crate::acts::Family;
@@ -226,7 +226,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
                 Some(&documento),
             )];
             for freeze_id in &act.op.active_freezes {
-                out.extend(freeze::outcome(act, *freeze_id, houve_prejuizo, &documento));
+                out.extend(indisponibilidade::outcome(act, *freeze_id, houve_prejuizo, &documento));
             }
             Ok(out)
         }
@@ -316,7 +316,7 @@ fn decree(
         out.extend(regime::closing_events(regime.caso, act, *kind, RegimeClosure::LiquidacaoDecretada, doc));
     }
     if act.op.active_freezes.is_empty() {
-        out.extend(freeze::impose(act, doc)?);
+        out.extend(indisponibilidade::impose(act, doc)?);
     }
     Ok(out)
 }

@@ -20,7 +20,7 @@ mod alienacao;
 mod cancelamento;
 pub mod commands;
 mod demanda;
-mod freeze;
+mod indisponibilidade;
 mod liquidacao;
 mod nip;
 mod regime;
@@ -38,7 +38,7 @@ pub use alienacao::{Abrangencia, AlienationEvent, AlienationForm, AlienationPhas
 pub use cancelamento::{CancelEvent, CancelPhase, CancelState};
 pub use commands::CaseCommand;
 pub use demanda::{DemandEvent, DemandKind, DemandPhase, DemandState, DemandTheme};
-pub use freeze::{CourtEffect, FreezeEvent, FreezePhase, FreezeState, FrozenPerson};
+pub use indisponibilidade::{CourtEffect, FreezeEvent, FreezePhase, FreezeState, FrozenPerson};
 pub use liquidacao::{BankruptcyGround, InquiryPhase, LeClosure, LeEvent, LeGround, LePhase, LeState, MemberTransfer};
 pub use nip::{NipClassification, NipEvent, NipKind, NipPhase, NipState, PublishedDemand};
 pub use regime::{DtHypothesis, DtProgramStage, Measure, RegimeClosure, RegimeEvent, RegimePhase, RegimeState};
@@ -174,7 +174,7 @@ impl CaseState {
                 self.atribuicao = Some(atribuicao.clone());
             }
             CaseEvent::Regime(e) => regime::evolve(self, e),
-            CaseEvent::Indisponibilidade(e) => freeze::evolve(self, e),
+            CaseEvent::Indisponibilidade(e) => indisponibilidade::evolve(self, e),
             CaseEvent::Liquidacao(e) => liquidacao::evolve(self, e),
             CaseEvent::Cancelamento(e) => cancelamento::evolve(self, e),
             CaseEvent::Tcac(e) => tcac::evolve(self, e),
@@ -477,7 +477,7 @@ pub fn decide_case(
     }
     match family {
         Family::DirecaoFiscal | Family::DirecaoTecnica => regime::decide(&act, family, command),
-        Family::IndisponibilidadeBens => freeze::decide(&act, command),
+        Family::IndisponibilidadeBens => indisponibilidade::decide(&act, command),
         Family::LiquidacaoExtrajudicial => liquidacao::decide(&act, command),
         Family::CancelamentoRegistro => cancelamento::decide(&act, command),
         Family::Tcac => tcac::decide(&act, command),

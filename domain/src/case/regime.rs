@@ -7,7 +7,9 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{freeze, wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState, DeadlineKey};
+use super::{
+    indisponibilidade, wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState, DeadlineKey,
+};
 use crate::acts::Family;
 use crate::operator::RegimeKind;
 use crate::DeadlineSetting;
@@ -304,7 +306,7 @@ fn start(
         ),
     ];
     if kind == RegimeKind::DirecaoFiscal {
-        out.extend(freeze::impose(act, doc)?);
+        out.extend(indisponibilidade::impose(act, doc)?);
     }
     Ok(out)
 }

@@ -152,7 +152,7 @@ fn request(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainEr
     op.require_not_cancelled()?;
     if let Some(until) = op.tcac_barred_until.filter(|until| act.ctx.today < *until) {
         return Err(DomainError::rule(
-            "tcac.barred_after_breach",
+            "tcac.vedado_apos_descumprimento",
             NORM_BAR,
             format!("a operadora descumpriu um TCAC e não pode firmar outro até {}", until.format("%d/%m/%Y")),
         ));

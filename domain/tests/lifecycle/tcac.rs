@@ -154,7 +154,7 @@ fn a_breached_tcac_bars_a_new_one_for_two_years() {
         ])
         .then_operator(|op| assert_eq!(op.tcac_barred_until, Some(d(2020, 5, 10))));
     let again = world.new_case_id();
-    world.when(case_act(again, fiscal(), d(2020, 5, 9), request())).then_refused("tcac.barred_after_breach");
+    world.when(case_act(again, fiscal(), d(2020, 5, 9), request())).then_refused("tcac.vedado_apos_descumprimento");
     let later = world.new_case_id();
     world
         .when(case_act(later, fiscal(), d(2020, 5, 11), request()))
