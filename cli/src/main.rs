@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use autos_cli::{backup, bench, ops, CliError};
 use autos_domain::{Role, RuleBook};
-use clap::{Parser, Subcommand};
+use clap::{Arg, ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 use uuid::Uuid;
 
@@ -18,11 +18,11 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Parser)]
 #[command(name = "autos", version)]
 struct Cli {
-    /// Event store: a SQLite file path (default) or a postgres:// URL.
+    /// Registro de eventos: caminho de um arquivo SQLite (padrão) ou uma URL postgres://.
     #[arg(long, env = "DATABASE_URL", default_value = "./autos.db", global = true)]
     database_url: String,
-    /// Rule values confirmed by the domain owners (JSON; see `autos rules`), over the built-in
-    /// rule book.
+    /// Valores normativos confirmados pelos responsáveis pelo domínio (JSON; veja `autos rules`),
+    /// sobre o livro de regras embutido.
     #[arg(long, env = "AUTOS_RULES", global = true)]
     rules: Option<std::path::PathBuf>,
     #[command(subcommand)]
@@ -31,68 +31,68 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Apply pending schema migrations and exit.
+    /// Aplica as migrações pendentes do esquema e sai.
     Migrate,
-    /// Run the HTTP server (migrating on start).
+    /// Executa o servidor HTTP (migrando ao iniciar).
     Serve {
-        /// Address to listen on.
+        /// Endereço em que escutar.
         #[arg(long, env = "AUTOS_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
-        /// On an empty database, load the demonstration history first (see `autos demo`).
+        /// Num banco vazio, carrega antes o histórico de demonstração (veja `autos demo`).
         #[arg(long)]
         demo: bool,
-        /// With --demo: the seed of the demonstration history.
+        /// Com --demo: a semente do histórico de demonstração.
         #[arg(long, default_value_t = 2003, requires = "demo")]
         seed: u64,
-        /// With --demo: multiplies the sanctioning processes and demandas (see `autos demo`).
+        /// Com --demo: multiplica os processos sancionadores e as demandas (veja `autos demo`).
         #[arg(long, default_value_t = 1, requires = "demo", value_parser = clap::value_parser!(u32).range(1..))]
         scale: u32,
-        /// Connections open at once; one more is closed as soon as it is accepted.
+        /// Conexões abertas ao mesmo tempo; uma a mais é fechada assim que aceita.
         #[arg(long, env = "AUTOS_MAX_CONNECTIONS", default_value_t = 1_024, value_parser = clap::value_parser!(u32).range(1..))]
         max_connections: u32,
-        /// Seconds a client may take to send a request's headers (an idle kept-alive connection
-        /// is closed after them).
+        /// Segundos que um cliente tem para enviar os cabeçalhos de uma requisição (uma conexão
+        /// mantida aberta e ociosa é fechada depois deles).
         #[arg(long, env = "AUTOS_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
         header_timeout: u64,
-        /// Mark the session cookie `Secure` (HTTPS only): `true` or `false`; by default true
-        /// unless the server listens on loopback.
+        /// Marca o cookie de sessão como `Secure` (só HTTPS): `true` ou `false`; por padrão true,
+        /// a menos que o servidor escute no loopback.
         #[arg(long, env = "AUTOS_SECURE_COOKIE")]
         secure_cookie: Option<bool>,
     },
-    /// Load the 512 operators of ANS's 2000–2003 report and the report's history (interventions,
-    /// portfolio transfers, sanctioning processes, Disque ANS demandas) into an empty database,
-    /// and print a token per role to sign in with.
+    /// Carrega num banco vazio as 512 operadoras do relatório da ANS de 2000–2003 e o histórico
+    /// do relatório (intervenções, alienações de carteira, processos sancionadores, demandas do
+    /// Disque ANS) e imprime um token por papel para entrar.
     Demo {
-        /// The history is deterministic for a given seed.
+        /// O histórico é o mesmo para a mesma semente.
         #[arg(long, default_value_t = 2003)]
         seed: u64,
-        /// Multiplies the sanctioning processes and demandas, for load and benchmark work; the
-        /// dashboards equal the report's tables only at scale 1.
+        /// Multiplica os processos sancionadores e as demandas, para testes de carga e medições; os
+        /// painéis só reproduzem as tabelas do relatório na escala 1.
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
         scale: u32,
     },
-    /// Check every signed tree head (database and witness), then recompute every hash chain and
-    /// checkpoint; non-zero exit when anything was altered.
+    /// Confere cada cabeçalho assinado (do banco e das testemunhas) e recalcula cada cadeia de
+    /// hashes e cada checkpoint; sai com código diferente de zero se algo foi alterado.
     Verify {
-        /// Also print the latest checkpoint, for an auditor to keep.
+        /// Imprime também o último checkpoint, para o auditor guardar.
         #[arg(long)]
         checkpoint: bool,
-        /// Prove the log still extends a checkpoint exported earlier, or a signed tree head kept
-        /// earlier (a file holding its JSON, e.g. a line of the witness).
+        /// Prova que o registro ainda estende um checkpoint exportado antes, ou um cabeçalho assinado
+        /// guardado antes (um arquivo com o seu JSON, por exemplo uma linha da testemunha).
         #[arg(long, value_name = "CHECKPOINT", conflicts_with = "checkpoint")]
         against: Option<String>,
     },
-    /// Signing keys of the tree heads (kept beside the master key, never in the database).
+    /// Chaves que assinam os cabeçalhos (guardadas junto da chave mestra, nunca no banco).
     Keys {
         #[command(subcommand)]
         action: KeysAction,
     },
-    /// A witness of another installation's signed tree heads, for a machine of its own.
+    /// Testemunha dos cabeçalhos assinados de outra instalação, para uma máquina própria.
     Witness {
         #[command(subcommand)]
         action: WitnessAction,
     },
-    /// Proofs for outsiders, checked without the database.
+    /// Provas para terceiros, conferidas sem o banco.
     Proof {
         #[command(subcommand)]
         action: ProofAction,
@@ -112,50 +112,50 @@ enum Command {
         #[arg(long, value_name = "CHECKPOINT")]
         against: Option<String>,
     },
-    /// Personal data (LGPD) administration.
+    /// Administração de dados pessoais (LGPD).
     Lgpd {
         #[command(subcommand)]
         action: LgpdAction,
     },
-    /// Officers and their tokens.
+    /// Servidores e seus tokens.
     Officer {
         #[command(subcommand)]
         action: OfficerAction,
     },
-    /// Import data into the log through the application service.
+    /// Importa dados para o registro pelo serviço de aplicação.
     Import {
         #[command(subcommand)]
         what: ImportWhat,
     },
-    /// Read-model maintenance.
+    /// Manutenção dos modelos de leitura.
     Project {
         #[command(subcommand)]
         action: ProjectAction,
     },
-    /// Audit replays: of the read models (`--check`) or of every recorded decision (`--decisions`).
+    /// Reexecuções de auditoria: dos modelos de leitura (`--check`) ou de cada decisão registrada (`--decisions`).
     Replay {
-        /// Rebuild every read model into scratch tables and compare them with the live ones.
+        /// Reconstrói cada modelo de leitura em tabelas de rascunho e as compara com as em uso.
         #[arg(long, required_unless_present = "decisions")]
         check: bool,
-        /// Decide every recorded command again with today's rules and report what would differ.
+        /// Decide de novo cada comando registrado com as regras de hoje e relata o que mudaria.
         #[arg(long)]
         decisions: bool,
     },
-    /// Print the rule book in force (built in, plus `--rules`) as JSON: every version, its norms,
-    /// and the values still awaiting confirmation.
+    /// Imprime em JSON o livro de regras em vigor (o embutido, mais `--rules`): cada versão, suas
+    /// normas e os valores que ainda aguardam confirmação.
     Rules,
-    /// Event-store benchmarks (see ops/bench.sh).
+    /// Medições do registro de eventos (veja ops/bench.sh).
     Bench(bench::BenchArgs),
 }
 
 #[derive(Subcommand)]
 enum KeysAction {
-    /// Create the first signing key (./autos.signing.key) and add its public key to ./autos.signing.pub.
+    /// Cria a primeira chave de assinatura (./autos.signing.key) e acrescenta a chave pública a ./autos.signing.pub.
     Create,
-    /// Check the log, record the rotation in it, then sign from now on with a new key; the old
-    /// public key stays in the keyring.
+    /// Confere o registro, registra nele a troca e passa a assinar com uma chave nova; a chave
+    /// pública antiga continua no chaveiro.
     Rotate {
-        /// The admin carrying out the rotation (default: the first active admin).
+        /// O administrador que faz a troca (padrão: o primeiro administrador ativo).
         #[arg(long)]
         officer: Option<Uuid>,
     },
@@ -163,15 +163,15 @@ enum KeysAction {
 
 #[derive(Subcommand)]
 enum WitnessAction {
-    /// Keep every head POSTed to /cabecalhos that the keyring verifies, and give them back on GET.
+    /// Guarda cada cabeçalho enviado por POST a /cabecalhos que o chaveiro confirma e os devolve no GET.
     Serve {
-        /// Address to listen on.
+        /// Endereço em que escutar.
         #[arg(long, default_value = "127.0.0.1:8090")]
         listen: SocketAddr,
-        /// Directory whose heads.jsonl keeps the heads.
+        /// Diretório cujo heads.jsonl guarda os cabeçalhos.
         #[arg(long)]
         dir: std::path::PathBuf,
-        /// The installation's public keys (a copy of its autos.signing.pub).
+        /// As chaves públicas da instalação (uma cópia do seu autos.signing.pub).
         #[arg(long)]
         keyring: std::path::PathBuf,
     },
@@ -179,13 +179,13 @@ enum WitnessAction {
 
 #[derive(Subcommand)]
 enum ProofAction {
-    /// Verify a receipt (GET /api/v1/audit/proof/{position}) or a consistency proof (GET
-    /// /api/v1/audit/consistency?from=N) with the public keys only.
+    /// Confere um recibo (GET /api/v1/audit/proof/{position}) ou uma prova de consistência (GET
+    /// /api/v1/audit/consistency?from=N) só com as chaves públicas.
     Check {
-        /// The public keys, one base64 key a line (./autos.signing.pub).
+        /// As chaves públicas, uma chave base64 por linha (./autos.signing.pub).
         #[arg(long)]
         public_key: std::path::PathBuf,
-        /// The proof, as the API returned it (JSON).
+        /// A prova, como a API a devolveu (JSON).
         #[arg(long)]
         proof: std::path::PathBuf,
     },
@@ -193,17 +193,18 @@ enum ProofAction {
 
 #[derive(Subcommand)]
 enum OfficerAction {
-    /// Register an officer; prints the bearer token once.
+    /// Cadastra um servidor; imprime o token uma única vez.
     Add {
+        /// Nome do servidor.
         #[arg(long)]
         name: String,
-        /// atendente, fiscal, diretoria, interventor, auditor or admin.
+        /// atendente, fiscal, diretoria, interventor, auditor ou admin.
         #[arg(long, value_parser = parse_role)]
         role: Role,
     },
-    /// Revoke an officer's token.
+    /// Revoga o token de um servidor.
     Revoke { officer_id: Uuid },
-    /// List officers.
+    /// Lista os servidores.
     List,
 }
 
@@ -213,7 +214,7 @@ enum ImportWhat {
     /// qualquer layout publicado (2021–2022, 2025, atual) ou o cadastro de canceladas.
     Operators {
         file: std::path::PathBuf,
-        /// The officer the acts are recorded under (default: the first active admin).
+        /// O servidor em nome de quem os atos são registrados (padrão: o primeiro administrador ativo).
         #[arg(long)]
         officer: Option<Uuid>,
         /// Data de referência do cadastro (AAAA-MM-DD); sem ela, a que o arquivo informa ou hoje.
@@ -223,21 +224,21 @@ enum ImportWhat {
     /// As demandas NIP dos dados abertos da ANS (`;`): uma NIP por número de demanda.
     Nip {
         file: std::path::PathBuf,
-        /// The officer the acts are recorded under (default: the first active admin).
+        /// O servidor em nome de quem os atos são registrados (padrão: o primeiro administrador ativo).
         #[arg(long)]
         officer: Option<Uuid>,
     },
     /// Beneficiários por operadora e mês: registro, competência e quantidade.
     Beneficiarios {
         file: std::path::PathBuf,
-        /// The officer the acts are recorded under (default: the first active admin).
+        /// O servidor em nome de quem os atos são registrados (padrão: o primeiro administrador ativo).
         #[arg(long)]
         officer: Option<Uuid>,
     },
     /// O IGR publicado pela ANS (dados abertos atuais ou a tabela antiga com meses como Dez/19).
     Igr {
         file: std::path::PathBuf,
-        /// The officer the acts are recorded under (default: the first active admin).
+        /// O servidor em nome de quem os atos são registrados (padrão: o primeiro administrador ativo).
         #[arg(long)]
         officer: Option<Uuid>,
     },
@@ -245,7 +246,7 @@ enum ImportWhat {
 
 #[derive(Subcommand)]
 enum ProjectAction {
-    /// Replay the log into fresh read-model tables and swap them in (all, or one by name).
+    /// Reproduz o registro em tabelas novas dos modelos de leitura e as põe em uso (todos, ou um pelo nome).
     Rebuild { name: Option<String> },
 }
 
@@ -255,20 +256,54 @@ fn parse_role(text: &str) -> Result<Role, String> {
     })
 }
 
+/// How every command's `--help` is laid out, with clap's own words in Portuguese.
+const HELP_TEMPLATE: &str = "{about-with-newline}\nUso: {usage}\n\n{all-args}{after-help}";
+
+/// The help of `command` and of every subcommand in Portuguese: the headings, the usage line and
+/// the help and version flags clap would otherwise write in English.
+fn in_portuguese(command: clap::Command) -> clap::Command {
+    let top_level = command.get_name() == "autos";
+    let ids: Vec<(clap::Id, bool)> = command.get_arguments().map(|a| (a.get_id().clone(), a.is_positional())).collect();
+    let mut command = command
+        .help_template(HELP_TEMPLATE)
+        .subcommand_help_heading("Comandos")
+        .subcommand_value_name("COMANDO")
+        .disable_help_subcommand(true)
+        .disable_help_flag(true)
+        .arg(Arg::new("ajuda").short('h').long("help").action(ArgAction::Help).help("Mostra esta ajuda"));
+    if top_level {
+        command = command.disable_version_flag(true).arg(
+            Arg::new("versao")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("Mostra a versão")
+                .help_heading("Opções"),
+        );
+    }
+    for (id, positional) in ids {
+        command = command.mut_arg(id, |a| a.help_heading(if positional { "Argumentos" } else { "Opções" }));
+    }
+    command.mut_arg("ajuda", |a| a.help_heading("Opções")).mut_subcommands(in_portuguese)
+}
+
 #[derive(Subcommand)]
 enum LgpdAction {
-    /// Destroy a data subject's key: their personal data becomes unreadable everywhere.
+    /// Destrói a chave de um titular: seus dados pessoais ficam ilegíveis em toda parte.
     Forget {
-        /// The data subject's id.
+        /// O identificador do titular.
         subject: Uuid,
-        /// The officer carrying out the erasure.
+        /// O servidor que faz a eliminação.
         #[arg(long)]
         officer: Uuid,
     },
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::from_arg_matches(&in_portuguese(Cli::command()).get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
@@ -363,5 +398,29 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Bench(args) => bench::run(args, &url).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(command: &mut clap::Command, path: &str) {
+        let help = command.render_long_help().to_string();
+        for english in ["Usage:", "Options:", "Commands:", "Arguments:", "Print help", "Print version"] {
+            assert!(!help.contains(english), "`{path} --help` says {english:?}:\n{help}");
+        }
+        assert!(help.contains("Uso: ") && help.contains("Mostra esta ajuda"), "`{path} --help`:\n{help}");
+        for sub in command.get_subcommands_mut() {
+            let name = format!("{path} {}", sub.get_name());
+            check(sub, &name);
+        }
+    }
+
+    #[test]
+    fn every_commands_help_speaks_portuguese() {
+        let mut command = in_portuguese(Cli::command());
+        command.build();
+        check(&mut command, "autos");
     }
 }

@@ -36,10 +36,10 @@ pub enum Backend {
 pub struct BenchArgs {
     #[arg(long, value_enum)]
     pub backend: Backend,
-    /// SQLite file for `--backend sqlite`.
+    /// Arquivo SQLite para `--backend sqlite`.
     #[arg(long, env = "SQLITE_PATH", default_value = "bench.db")]
     pub sqlite_path: PathBuf,
-    /// Print only the JSON line (it is always the last line of stdout).
+    /// Imprime só a linha JSON (é sempre a última linha da saída).
     #[arg(long, global = true)]
     pub json: bool,
     #[command(subcommand)]
@@ -49,11 +49,11 @@ pub struct BenchArgs {
 /// The workloads of the yardstick.
 #[derive(Debug, Subcommand)]
 pub enum Workload {
-    /// Create the schema (idempotent).
+    /// Cria o esquema (idempotente).
     Setup,
-    /// Remove every event and keep the schema.
+    /// Remove todos os eventos e mantém o esquema.
     Reset,
-    /// Timed appends of `batch` events per transaction with an expected version.
+    /// Gravações medidas de `batch` eventos por transação, com versão esperada.
     Append {
         #[arg(long, default_value_t = 1)]
         writers: usize,
@@ -63,16 +63,16 @@ pub enum Workload {
         streams: usize,
         #[arg(long, default_value_t = 1)]
         batch: usize,
-        /// All writers share the streams: read the version, append, retry on conflict.
+        /// Todos os escritores compartilham os fluxos: lê a versão, grava e repete em caso de conflito.
         #[arg(long)]
         contended: bool,
     },
-    /// Read everything in global order and fold it.
+    /// Lê tudo na ordem global e o acumula.
     Replay {
         #[arg(long, default_value_t = 1_000)]
         page_size: i64,
     },
-    /// Seed streams, then time sequential loads of one stream folded into its state.
+    /// Semeia fluxos e mede leituras sequenciais de um fluxo acumulado no seu estado.
     Load {
         #[arg(long, default_value_t = 20)]
         streams: usize,
@@ -83,24 +83,24 @@ pub enum Workload {
         #[arg(long, default_value_t = 1)]
         writers: usize,
     },
-    /// The read models: full rebuild of a synthetic history, time travel for a large operator
-    /// and projection lag under a steady append rate. Needs an empty database.
+    /// Os modelos de leitura: reconstrução completa de um histórico sintético, viagem no tempo de
+    /// uma operadora grande e atraso das projeções sob gravação constante. Exige banco vazio.
     Project {
-        /// Events in the synthetic history.
+        /// Eventos do histórico sintético.
         #[arg(long, default_value_t = 1_000_000)]
         events: usize,
-        /// Events of the operator time travel is measured on.
+        /// Eventos da operadora em que a viagem no tempo é medida.
         #[arg(long, default_value_t = 2_000)]
         large_operator_events: usize,
         #[arg(long, default_value_t = 200)]
         time_travel_ops: usize,
-        /// Appends per second while projection lag is measured.
+        /// Gravações por segundo enquanto o atraso das projeções é medido.
         #[arg(long, default_value_t = 1_000)]
         rate: u64,
         #[arg(long, default_value_t = 10)]
         lag_seconds: u64,
     },
-    /// The bulk import path: `batch` events per transaction across the streams.
+    /// O caminho de importação em lote: `batch` eventos por transação entre os fluxos.
     Bulk {
         #[arg(long, default_value_t = 20_000)]
         events: usize,
