@@ -259,32 +259,28 @@ fn parse_role(text: &str) -> Result<Role, String> {
 /// How every command's `--help` is laid out, with clap's own words in Portuguese.
 const HELP_TEMPLATE: &str = "{about-with-newline}\nUso: {usage}\n\n{all-args}{after-help}";
 
+/// The `autos` command with its help in Portuguese, its version flag included.
+fn portuguese_cli() -> clap::Command {
+    let version = Arg::new("versao").short('V').long("version").action(ArgAction::Version).help("Mostra a versão");
+    in_portuguese(Cli::command()).disable_version_flag(true).arg(version.help_heading("Opções"))
+}
+
 /// The help of `command` and of every subcommand in Portuguese: the headings, the usage line and
-/// the help and version flags clap would otherwise write in English.
+/// the help flag clap would otherwise write in English.
 fn in_portuguese(command: clap::Command) -> clap::Command {
-    let top_level = command.get_name() == "autos";
     let ids: Vec<(clap::Id, bool)> = command.get_arguments().map(|a| (a.get_id().clone(), a.is_positional())).collect();
+    let help = Arg::new("ajuda").short('h').long("help").action(ArgAction::Help).help("Mostra esta ajuda");
     let mut command = command
         .help_template(HELP_TEMPLATE)
         .subcommand_help_heading("Comandos")
         .subcommand_value_name("COMANDO")
         .disable_help_subcommand(true)
         .disable_help_flag(true)
-        .arg(Arg::new("ajuda").short('h').long("help").action(ArgAction::Help).help("Mostra esta ajuda"));
-    if top_level {
-        command = command.disable_version_flag(true).arg(
-            Arg::new("versao")
-                .short('V')
-                .long("version")
-                .action(ArgAction::Version)
-                .help("Mostra a versão")
-                .help_heading("Opções"),
-        );
-    }
+        .arg(help.help_heading("Opções"));
     for (id, positional) in ids {
         command = command.mut_arg(id, |a| a.help_heading(if positional { "Argumentos" } else { "Opções" }));
     }
-    command.mut_arg("ajuda", |a| a.help_heading("Opções")).mut_subcommands(in_portuguese)
+    command.mut_subcommands(in_portuguese)
 }
 
 #[derive(Subcommand)]
@@ -300,7 +296,7 @@ enum LgpdAction {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::from_arg_matches(&in_portuguese(Cli::command()).get_matches()) {
+    let cli = match Cli::from_arg_matches(&portuguese_cli().get_matches()) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
@@ -419,7 +415,7 @@ mod tests {
 
     #[test]
     fn every_commands_help_speaks_portuguese() {
-        let mut command = in_portuguese(Cli::command());
+        let mut command = portuguese_cli();
         command.build();
         check(&mut command, "autos");
     }

@@ -63,12 +63,6 @@ impl fmt::Display for NonEmptyText {
     }
 }
 
-impl AsRef<str> for NonEmptyText {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
 impl std::ops::Deref for NonEmptyText {
     type Target = str;
     fn deref(&self) -> &str {
@@ -79,18 +73,6 @@ impl std::ops::Deref for NonEmptyText {
 impl From<NonEmptyText> for String {
     fn from(value: NonEmptyText) -> Self {
         value.0
-    }
-}
-
-impl PartialEq<str> for NonEmptyText {
-    fn eq(&self, other: &str) -> bool {
-        self.0 == other
-    }
-}
-
-impl PartialEq<&str> for NonEmptyText {
-    fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
     }
 }
 
