@@ -38,7 +38,7 @@ with open("nip.csv", "w") as f:
         f.write(f"{5000000 + i};{1 + i % 28:02d}/{m:02d}/2024;2024;{m};Finalizada;Central de atendimento;{themes[i % 3]};{registros[i % rows]};Medicina de Grupo;Coletivo empresarial;SP;{'RVE' if i % 4 else 'Não Resolvida'};{'Assistencial' if i % 3 else 'Não Assistencial'};Encerrada;;\n")
 PY
 "$bin" migrate >/dev/null
-"$bin" officer add --name "Importação" --role admin >/dev/null
+"$bin" officer add --name "Importação" --role administrador >/dev/null
 timed() {
     local label=$1 lines=$2; shift 2
     local start end

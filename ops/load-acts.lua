@@ -19,6 +19,6 @@ function request()
   local ano = 2004 + math.floor(month / 12)
   local mes = (month % 12) + 1
   local body = string.format('{"ano": %d, "mes": %d, "quantidade": %d}', ano, mes, 1000 + i % 500)
-  return wrk.format("POST", "/api/v1/operators/" .. registro .. "/beneficiaries",
+  return wrk.format("POST", "/api/v1/operadoras/" .. registro .. "/beneficiarios",
     { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token }, body)
 end

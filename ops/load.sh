@@ -11,7 +11,7 @@ duration=${DURATION:-15s}
 . "$root/ops/scratch.sh" "$backend" autos_load
 export RUST_LOG=warn
 tokens=$("$bin" demo)
-export TOKEN=$(echo "$tokens" | awk '$1 == "admin" { print $2 }')
+export TOKEN=$(echo "$tokens" | awk '$1 == "administrador" { print $2 }')
 "$bin" serve --listen "127.0.0.1:$port" & server=$!
 trap 'kill $server 2>/dev/null' EXIT
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
@@ -19,7 +19,7 @@ for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && 
 # whose registration was not cancelled (a cancelled operator takes no acts).
 previous=0
 for _ in $(seq 1 300); do
-    REGISTROS=$(curl -s "http://127.0.0.1:$port/api/v1/operators?limit=500" | python3 -c 'import json,sys; print(" ".join(o["registro"] for o in json.load(sys.stdin)["items"] if o["state"]["licence"]["situacao"] != "cancelada"))')
+    REGISTROS=$(curl -s "http://127.0.0.1:$port/api/v1/operadoras?limit=500" | python3 -c 'import json,sys; print(" ".join(o["registro"] for o in json.load(sys.stdin)["items"] if o["state"]["situacao_registro"]["situacao"] != "cancelada"))')
     count=$(echo "$REGISTROS" | wc -w)
     [ "$count" -ge 400 ] && [ "$count" -eq "$previous" ] && break
     previous=$count
@@ -33,14 +33,14 @@ for _ in $(seq 1 600); do
 import json, sys, urllib.request
 detail = json.load(sys.stdin)["detail"]
 lowest = min(s.get("position", 0) for s in detail["projections"].values()) if detail["projections"] else 0
-request = urllib.request.Request(f"http://127.0.0.1:'"$port"'/api/v1/events?after={lowest}&limit=1",
+request = urllib.request.Request(f"http://127.0.0.1:'"$port"'/api/v1/eventos?after={lowest}&limit=1",
                                  headers={"Authorization": "Bearer '"$TOKEN"'"})
 print(len(json.load(urllib.request.urlopen(request))["items"]))')
     [ "$behind" = "0" ] && break
     sleep 1
 done
 first=$(echo "$REGISTROS" | awk '{print $1}')
-echo "== GET /api/v1/operators/$first — 64 connections, $duration ($backend)"
-wrk -t2 -c64 -d"$duration" --latency "http://127.0.0.1:$port/api/v1/operators/$first" | grep -E "Requests/sec|99%|50%|Non-2xx|Socket errors"
-echo "== POST /api/v1/operators/{registro}/beneficiaries — 8 clients, $duration ($backend)"
+echo "== GET /api/v1/operadoras/$first — 64 connections, $duration ($backend)"
+wrk -t2 -c64 -d"$duration" --latency "http://127.0.0.1:$port/api/v1/operadoras/$first" | grep -E "Requests/sec|99%|50%|Non-2xx|Socket errors"
+echo "== POST /api/v1/operadoras/{registro}/beneficiarios — 8 clients, $duration ($backend)"
 wrk -t2 -c8 -d"$duration" --latency -s "$root/ops/load-acts.lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|99%|50%|Non-2xx|Socket errors"

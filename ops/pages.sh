@@ -43,7 +43,7 @@ print(max(p.get("head_position", 0) for p in json.load(sys.stdin)["detail"]["pro
 echo "== $head events; read models caught up after $(( $(date +%s) - started )) s ($backend)"
 fiscal=$(token fiscal)
 # The operator with the most cases, one of its sanctioning processes and a NUP.
-read -r registro case nup <<<"$(curl -s -H "Authorization: Bearer $fiscal" "$base/api/v1/sanctions?limit=500" | python3 -c '
+read -r registro case nup <<<"$(curl -s -H "Authorization: Bearer $fiscal" "$base/api/v1/sancoes?limit=500" | python3 -c '
 import json, sys, collections, urllib.parse
 items = json.load(sys.stdin)["items"]
 by_operator = collections.Counter(i["registro"] for i in items)

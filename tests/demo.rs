@@ -28,7 +28,7 @@ fn int(text: &str) -> i64 {
 }
 
 async fn dashboard(server: &Server, name: &str) -> Value {
-    let answer = server.get(&format!("/api/v1/dashboard/{name}"), None).await;
+    let answer = server.get(&format!("/api/v1/painel/{name}"), None).await;
     assert_eq!(answer.status, StatusCode::OK, "{name}: {:?}", answer.body);
     answer.body
 }
@@ -40,7 +40,7 @@ fn themes_total(panorama: &Value) -> i64 {
 
 async fn bulletin_uf_panels(server: &Server) {
     let bulletin = |uf: &'static str| async move {
-        let answer = server.get(&format!("/api/v1/bulletins/{uf}/2002/2?limite=1000"), None).await;
+        let answer = server.get(&format!("/api/v1/boletins/{uf}/2002/2?limite=1000"), None).await;
         assert_eq!(answer.status, StatusCode::OK, "{uf}: {:?}", answer.body);
         answer.body
     };
@@ -52,7 +52,7 @@ async fn bulletin_uf_panels(server: &Server) {
     assert!(!seated_in_sp.is_empty());
     for operator in seated_in_sp {
         let registro = operator["registro"].as_str().unwrap();
-        let status = server.get(&format!("/api/v1/operators/{registro}"), None).await;
+        let status = server.get(&format!("/api/v1/operadoras/{registro}"), None).await;
         assert_eq!(status.body["state"]["uf"], "SP", "{registro}");
     }
     // Every operator has a UF: the UF panels add up to the national one.
@@ -65,7 +65,7 @@ async fn bulletin_uf_panels(server: &Server) {
 }
 
 async fn interventions(server: &Server) {
-    let body = dashboard(server, "interventions").await;
+    let body = dashboard(server, "intervencoes").await;
     let items = body["items"].as_array().unwrap();
     let expected = rows(INTERVENTIONS);
     assert_eq!(items.len(), expected.len());
@@ -98,7 +98,7 @@ async fn interventions(server: &Server) {
 }
 
 async fn transfers(server: &Server) {
-    let body = dashboard(server, "transfers").await;
+    let body = dashboard(server, "alienacoes").await;
     let items = body["items"].as_array().unwrap();
     let expected = rows(TRANSFERS_BY_YEAR);
     assert_eq!(items.len(), expected.len(), "{items:?}");
@@ -117,7 +117,7 @@ async fn transfers(server: &Server) {
 }
 
 async fn sanctions(server: &Server) {
-    let body = dashboard(server, "sanctions").await;
+    let body = dashboard(server, "sancoes").await;
     let actual: BTreeMap<(String, String), i64> = body["items"]
         .as_array()
         .unwrap()

@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use autos_app::service::{Request, Service};
 use autos_cli::import::{import_operators, ImportReport};
-use autos_domain::operator::Licence;
-use autos_domain::{Actor, OperatorState, Registro, Role, RuleBook};
+use autos_domain::operator::SituacaoRegistro;
+use autos_domain::{Actor, OperadoraState, Registro, Role, RuleBook};
 use autos_e2e::Server;
 use chrono::{Days, NaiveDate};
 use reqwest::StatusCode;
@@ -24,7 +24,7 @@ const CANCELADAS: &[u8] = include_bytes!("fixtures/cadop_canceladas.csv");
 fn setup(server: &Server) -> (Service, Request) {
     let service = Service::new(server.store(), Arc::new(RuleBook::builtin()));
     let request = Request {
-        actor: Actor::new("importacao", Role::Admin),
+        actor: Actor::new("importacao", Role::Administrador),
         actor_id: Uuid::now_v7(),
         occurred_on: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
         correlation_id: None,
@@ -46,7 +46,7 @@ fn rows(bytes: &[u8]) -> Vec<BTreeMap<String, String>> {
         .collect()
 }
 
-async fn state(service: &Service, registro: &str) -> Option<OperatorState> {
+async fn state(service: &Service, registro: &str) -> Option<OperadoraState> {
     service.operator_state(Registro::parse(registro).unwrap()).await.unwrap().map(|(s, _)| s)
 }
 
@@ -179,7 +179,7 @@ autos_e2e::e2e_on_both_backends!(
         assert!(cancelled.changed > 0 && cancelled.imported > 0, "known and unknown operators: {cancelled:?}");
         for row in &file {
             let now = state(&service, &row["REGISTRO_OPERADORA"]).await.unwrap();
-            let Licence::Cancelada { motivo, em } = now.licence else {
+            let SituacaoRegistro::Cancelada { motivo, em } = now.situacao_registro else {
                 panic!("{} not cancelled", row["REGISTRO_OPERADORA"])
             };
             assert_eq!(em, date(&row["Data_Descredenciamento"]));
@@ -190,7 +190,7 @@ autos_e2e::e2e_on_both_backends!(
             .iter()
             .find(|r| {
                 autos_cli::import::cancellation_motive(&r["Motivo_do_Descredenciamento"])
-                    == autos_domain::operator::CancellationMotive::Outro
+                    == autos_domain::operator::MotivoCancelamento::Outro
             })
             .expect("the fixture has a motive that maps to nothing");
         reimport_appends_nothing(server, &service, CANCELADAS, &request, None).await;
@@ -200,12 +200,12 @@ autos_e2e::e2e_on_both_backends!(
         for row in [&file[0], outro] {
             let registro = &row["REGISTRO_OPERADORA"];
             let on = date(&row["Data_Descredenciamento"]);
-            let before = server.get(&format!("/api/v1/operators/{registro}?as_of={}", on - Days::new(1)), None).await;
+            let before = server.get(&format!("/api/v1/operadoras/{registro}?as_of={}", on - Days::new(1)), None).await;
             assert_eq!(before.status, StatusCode::OK, "{:?}", before.body);
-            assert_eq!(before.body["state"]["licence"]["situacao"], "registrada", "{:?}", before.body);
-            let after = server.get(&format!("/api/v1/operators/{registro}?as_of={on}"), None).await;
-            assert_eq!(after.body["state"]["licence"]["situacao"], "cancelada", "{:?}", after.body);
-            assert_eq!(after.body["state"]["licence"]["em"], on.to_string());
+            assert_eq!(before.body["state"]["situacao_registro"]["situacao"], "registrada", "{:?}", before.body);
+            let after = server.get(&format!("/api/v1/operadoras/{registro}?as_of={on}"), None).await;
+            assert_eq!(after.body["state"]["situacao_registro"]["situacao"], "cancelada", "{:?}", after.body);
+            assert_eq!(after.body["state"]["situacao_registro"]["em"], on.to_string());
         }
     }
 

@@ -27,7 +27,7 @@ const IGR_OLDER: &[u8] = include_bytes!("fixtures/igr_antigo.csv");
 async fn setup(server: &Server) -> (Service, Request) {
     let service = Service::new(server.store(), Arc::new(RuleBook::builtin()));
     let request = Request {
-        actor: Actor::new("importacao", Role::Admin),
+        actor: Actor::new("importacao", Role::Administrador),
         actor_id: Uuid::now_v7(),
         occurred_on: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
         correlation_id: None,
@@ -65,7 +65,7 @@ autos_e2e::e2e_on_both_backends!(
         for row in file.iter().take(nip.imported) {
             let (case, _) =
                 service.case_state(case_id(&row["NUMERO_DA_DEMANDA"])).await.unwrap().expect("one case per demand");
-            let CaseDetail::Nip(state) = &case.detail else { panic!("a NIP") };
+            let CaseDetail::Nip(state) = &case.detalhe else { panic!("a NIP") };
             let expected = if row["CLASSIFICACAO_DA_NIP"] == "Não Resolvida" {
                 NipPhase::EncaminhadaParaPas
             } else {
@@ -106,7 +106,7 @@ autos_e2e::e2e_on_both_backends!(
             .find(|r| &r["REGISTRO_OPERADORA"] == registro && r["COMPETENCIA"] == month)
             .map(|r| r["QUANTIDADE"].parse().unwrap())
             .unwrap();
-        let index = server.get(&format!("/api/v1/complaint-index?registro={registro}&mes={month}"), None).await;
+        let index = server.get(&format!("/api/v1/indice-reclamacoes?registro={registro}&mes={month}"), None).await;
         assert_eq!(index.body["numerador"], complaints as i64, "{:?}", index.body);
         assert_eq!(index.body["denominador"], members, "{:?}", index.body);
 
@@ -172,7 +172,7 @@ autos_e2e::e2e_on_both_backends!(
         server.settle().await;
         let row = &file[0];
         let index = server
-            .get(&format!("/api/v1/complaint-index?registro={}&mes=2024-02", row["REGISTRO_OPERADORA"]), None)
+            .get(&format!("/api/v1/indice-reclamacoes?registro={}&mes=2024-02", row["REGISTRO_OPERADORA"]), None)
             .await;
         let published = index.body["igr_publicado"].as_array().unwrap();
         let shown = published.iter().find(|p| p["cobertura"] == row["COBERTURA"].as_str()).expect("the published IGR");

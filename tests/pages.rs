@@ -21,7 +21,7 @@ const SUBMIT: &str = "form.ato > p > button[type=submit]";
 async fn register_operator(server: &Server) {
     let register = json!({"registro": REGISTRO, "cnpj": "11.222.333/0001-81", "razao_social": "Saúde Exemplo S.A.",
         "modalidade": "medicina_de_grupo", "uf": "SP", "registro_provisorio": false, "occurred_on": "2001-06-01"});
-    let answer = server.post("/api/v1/operators", Role::Admin, &register).await;
+    let answer = server.post("/api/v1/operadoras", Role::Administrador, &register).await;
     assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
 }
 
@@ -189,7 +189,7 @@ autos_e2e::e2e_on_both_backends!(
         ] {
             let act = json!({"act": "registrar_administrador", "administrador_id": id, "nome": nome, "cargo": cargo,
                 "inicio": "2020-01-01", "occurred_on": "2020-01-01"});
-            let answer = server.post(&format!("/api/v1/operators/{REGISTRO}/acts"), Role::Admin, &act).await;
+            let answer = server.post(&format!("/api/v1/operadoras/{REGISTRO}/atos"), Role::Administrador, &act).await;
             assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
         }
         server.settle().await;
@@ -238,11 +238,11 @@ autos_e2e::e2e_on_both_backends!(
         register_operator(server).await;
         let demanda = json!({"act": "registrar_demanda_disque_ans", "registro": REGISTRO, "tipo": "denuncia",
             "tema": "reembolso", "canal": "telefone", "reclamante": {"nome": "Joana Prado"}, "occurred_on": "2026-02-02"});
-        let opened = server.post("/api/v1/cases", Role::Atendente, &demanda).await;
+        let opened = server.post("/api/v1/casos", Role::Atendente, &demanda).await;
         let case_id = opened.body["case_id"].as_str().unwrap().to_owned();
         let read = server
             .get(
-                &format!("/api/v1/cases/{case_id}/personal-data?finalidade=instruir%20a%20den%C3%BAncia"),
+                &format!("/api/v1/casos/{case_id}/dados-pessoais?finalidade=instruir%20a%20den%C3%BAncia"),
                 Some(Role::Fiscal),
             )
             .await;
@@ -259,11 +259,11 @@ autos_e2e::e2e_on_both_backends!(
         assert!(kept.starts_with("autos-checkpoint:v1:"), "{kept}");
 
         let later = json!({"act": "responder_consulta", "resposta": "orientação dada"});
-        let _ = server.post(&format!("/api/v1/cases/{case_id}/acts"), Role::Atendente, &later).await;
+        let _ = server.post(&format!("/api/v1/casos/{case_id}/atos"), Role::Atendente, &later).await;
         let change =
             json!({"act": "alterar_cadastro", "razao_social": "Saúde Exemplo Ltda.", "occurred_on": "2026-02-03"});
         assert_eq!(
-            server.post(&format!("/api/v1/operators/{REGISTRO}/acts"), Role::Admin, &change).await.status,
+            server.post(&format!("/api/v1/operadoras/{REGISTRO}/atos"), Role::Administrador, &change).await.status,
             StatusCode::CREATED
         );
         browser.goto(&format!("{base}/auditoria")).await;
@@ -307,7 +307,7 @@ autos_e2e::e2e_on_both_backends!(
         let auto = json!({"act": "lavrar_auto_infracao", "registro": REGISTRO, "processo": "33910.000005/2026-55",
             "tipo_infracao": "rn124.art77", "data_infracao": "2026-01-05", "fatos": "negativa de cobertura",
             "beneficiarios_expostos": 10, "documento": "AI 14/2026", "occurred_on": "2026-02-02"});
-        assert_eq!(server.post("/api/v1/cases", Role::Fiscal, &auto).await.status, StatusCode::CREATED);
+        assert_eq!(server.post("/api/v1/casos", Role::Fiscal, &auto).await.status, StatusCode::CREATED);
         server.settle().await;
         let officers = autos_app::officers::list(&server.store().database()).await.unwrap();
         let fiscal = officers.iter().find(|o| o.role == Role::Fiscal).unwrap().officer_id.to_string();
@@ -386,12 +386,13 @@ autos_e2e::e2e_on_both_backends!(
         for n in 0..1_050 {
             let change = json!({"act": "alterar_cadastro", "razao_social": format!("Saúde Exemplo {n} S.A."),
                 "occurred_on": "2005-01-01"});
-            let answer = server.post(&format!("/api/v1/operators/{REGISTRO}/acts"), Role::Admin, &change).await;
+            let answer =
+                server.post(&format!("/api/v1/operadoras/{REGISTRO}/atos"), Role::Administrador, &change).await;
             assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
         }
         let decree = json!({"act": "instaurar_direcao_fiscal", "registro": REGISTRO, "motivos": ["insuficiência"],
             "diretor_fiscal": "diretor", "documento": "RO 99/2026", "occurred_on": "2026-03-01"});
-        assert_eq!(server.post("/api/v1/cases", Role::Diretoria, &decree).await.status, StatusCode::CREATED);
+        assert_eq!(server.post("/api/v1/casos", Role::Diretoria, &decree).await.status, StatusCode::CREATED);
         server.settle().await;
         let browser = Browser::start().await;
         browser.goto(&format!("{}/entrar?volta=/operadoras/{REGISTRO}", server.base)).await;
@@ -414,13 +415,14 @@ autos_e2e::e2e_on_both_backends!(
         register_operator(server).await;
         for (mes, quantidade) in [(7, 2000), (8, 2000), (9, 2000)] {
             let count = json!({"ano": 2002, "mes": mes, "quantidade": quantidade, "occurred_on": "2002-10-10"});
-            let answer = server.post(&format!("/api/v1/operators/{REGISTRO}/beneficiaries"), Role::Admin, &count).await;
+            let answer =
+                server.post(&format!("/api/v1/operadoras/{REGISTRO}/beneficiarios"), Role::Administrador, &count).await;
             assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
         }
         for tipo in ["denuncia", "denuncia", "consulta"] {
             let demanda = json!({"act": "registrar_demanda_disque_ans", "registro": REGISTRO, "tipo": tipo,
                 "tema": "aumento_de_mensalidade", "canal": "telefone", "occurred_on": "2002-08-12"});
-            assert_eq!(server.post("/api/v1/cases", Role::Atendente, &demanda).await.status, StatusCode::CREATED);
+            assert_eq!(server.post("/api/v1/casos", Role::Atendente, &demanda).await.status, StatusCode::CREATED);
         }
         server.settle().await;
 
@@ -572,7 +574,7 @@ autos_e2e::e2e_on_both_backends!(
         browser.click("#uf-BA").await;
         assert!(browser.wait_for_text("#acordos-vigentes caption", "na UF BA").await.contains("15/01/2024"));
         browser.quit().await;
-        let csv = server.get("/publico/parceiros?data=2024-01-15&formato=csv", None).await;
+        let csv = server.get("/publico/parceiros?data=2024-01-15&format=csv", None).await;
         assert_eq!(csv.status, StatusCode::OK);
         assert!(csv.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
         let lines: Vec<&str> = csv.text.lines().collect();
@@ -589,17 +591,19 @@ autos_e2e::e2e_on_both_backends!(
         let auto = json!({"act": "lavrar_auto_infracao", "registro": REGISTRO, "processo": "33910.000003/2026-33",
             "tipo_infracao": "rn124.art77", "data_infracao": "2026-01-05", "fatos": "negativa de cobertura",
             "beneficiarios_expostos": 10, "documento": "AI 12/2026", "occurred_on": "2026-02-02"});
-        let opened = server.post("/api/v1/cases", Role::Fiscal, &auto).await;
+        let opened = server.post("/api/v1/casos", Role::Fiscal, &auto).await;
         let pas = opened.body["case_id"].as_str().unwrap().to_owned();
         let demanda = json!({"act": "registrar_demanda_disque_ans", "registro": REGISTRO, "tipo": "denuncia",
             "tema": "reembolso", "canal": "telefone", "reclamante": {"nome": "José"}, "occurred_on": "2026-02-02"});
-        let opened = server.post("/api/v1/cases", Role::Atendente, &demanda).await;
+        let opened = server.post("/api/v1/casos", Role::Atendente, &demanda).await;
         let demanda = opened.body["case_id"].as_str().unwrap().to_owned();
         let parceiro = partner_with_agreement(server).await;
         server.settle().await;
 
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        use Role::{Admin as Ad, Atendente as At, Auditor as Au, Diretoria as Di, Fiscal as Fi, Interventor as In};
+        use Role::{
+            Administrador as Ad, Atendente as At, Auditor as Au, Diretoria as Di, Fiscal as Fi, Interventor as In,
+        };
         const OK: u16 = 200;
         const SIGN_IN: u16 = 303;
         const NO: u16 = 403;
@@ -684,17 +688,17 @@ autos_e2e::e2e_on_both_backends!(
         let auto = json!({"act": "lavrar_auto_infracao", "registro": REGISTRO, "processo": "33910.000004/2026-44",
             "tipo_infracao": "rn124.art77", "data_infracao": "2026-01-05", "fatos": "negativa de cobertura",
             "beneficiarios_expostos": 10, "documento": "AI 13/2026", "occurred_on": "2026-02-02"});
-        let opened = server.post("/api/v1/cases", Role::Fiscal, &auto).await;
+        let opened = server.post("/api/v1/casos", Role::Fiscal, &auto).await;
         let pas = opened.body["case_id"].as_str().unwrap().to_owned();
         let notify = json!({"act": "notificar_autuada", "documento": "Ofício 9/2026", "occurred_on": "2026-02-10"});
         assert_eq!(
-            server.post(&format!("/api/v1/cases/{pas}/acts"), Role::Fiscal, &notify).await.status,
+            server.post(&format!("/api/v1/casos/{pas}/atos"), Role::Fiscal, &notify).await.status,
             StatusCode::CREATED
         );
         let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
         let decree = json!({"act": "instaurar_direcao_fiscal", "registro": REGISTRO, "motivos": ["insuficiência"],
             "diretor_fiscal": "diretor", "documento": "RO 20/2026", "occurred_on": today});
-        assert_eq!(server.post("/api/v1/cases", Role::Diretoria, &decree).await.status, StatusCode::CREATED);
+        assert_eq!(server.post("/api/v1/casos", Role::Diretoria, &decree).await.status, StatusCode::CREATED);
         server.settle().await;
         let session = server.sign_in(&server.tokens[&Role::Fiscal]).await;
         let cookie = session.cookie.as_str();
@@ -727,7 +731,7 @@ autos_e2e::e2e_on_both_backends!(
         register_operator(server).await;
         let decree = json!({"act": "instaurar_direcao_fiscal", "registro": REGISTRO, "motivos": ["insuficiência"],
             "diretor_fiscal": "diretor", "documento": "RO 21/2026", "occurred_on": "2026-03-01"});
-        assert_eq!(server.post("/api/v1/cases", Role::Diretoria, &decree).await.status, StatusCode::CREATED);
+        assert_eq!(server.post("/api/v1/casos", Role::Diretoria, &decree).await.status, StatusCode::CREATED);
         server.settle().await;
         let cookie = server.sign_in(&server.tokens[&Role::Fiscal]).await.cookie;
         let get = |path: String| {
@@ -747,7 +751,7 @@ autos_e2e::e2e_on_both_backends!(
             .split("href=\"")
             .skip(1)
             .filter_map(|l| l.split('"').next())
-            .filter(|l| l.contains("formato=csv"))
+            .filter(|l| l.contains("format=csv"))
             .map(|l| l.replace("&amp;", "&"))
             .collect();
         assert!(links.len() >= 4, "{links:?}");
@@ -769,7 +773,7 @@ autos_e2e::e2e_on_both_backends!(
                 "beneficiarios_expostos": 10, "documento": documento, "occurred_on": on})
         };
         let open = |body: Value| async move {
-            let opened = server.post("/api/v1/cases", Role::Fiscal, &body).await;
+            let opened = server.post("/api/v1/casos", Role::Fiscal, &body).await;
             assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.text);
             opened.body["case_id"].as_str().unwrap().to_owned()
         };
@@ -779,10 +783,10 @@ autos_e2e::e2e_on_both_backends!(
         let id_of = |role: Role| officers.iter().find(|o| o.role == role).unwrap().officer_id.to_string();
         let (fiscal, board) = (id_of(Role::Fiscal), id_of(Role::Diretoria));
         let assign = json!({"act": "atribuir_caso", "responsavel": fiscal, "nucleo": "NURAF-SP"});
-        let assigned = server.post(&format!("/api/v1/cases/{recent}/acts"), Role::Diretoria, &assign).await;
+        let assigned = server.post(&format!("/api/v1/casos/{recent}/atos"), Role::Diretoria, &assign).await;
         assert_eq!(assigned.status, StatusCode::CREATED, "{}", assigned.text);
         let notify = json!({"act": "notificar_autuada", "documento": "Ofício 21/2026", "occurred_on": "2026-02-10"});
-        let notified = server.post(&format!("/api/v1/cases/{recent}/acts"), Role::Fiscal, &notify).await;
+        let notified = server.post(&format!("/api/v1/casos/{recent}/atos"), Role::Fiscal, &notify).await;
         assert_eq!(notified.status, StatusCode::CREATED, "{}", notified.text);
         server.settle().await;
 
@@ -889,7 +893,7 @@ autos_e2e::e2e_on_both_backends!(
         let auto = json!({"act": "lavrar_auto_infracao", "registro": REGISTRO, "processo": "33910.000031/2002-31",
             "tipo_infracao": "rn124.art77", "data_infracao": "2002-03-01", "fatos": "negativa de cobertura",
             "beneficiarios_expostos": 10, "documento": "AI 31/2002", "occurred_on": "2002-03-01"});
-        let opened = server.post("/api/v1/cases", Role::Fiscal, &auto).await;
+        let opened = server.post("/api/v1/casos", Role::Fiscal, &auto).await;
         assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.text);
         server.settle().await;
 
@@ -975,8 +979,9 @@ autos_e2e::e2e_on_both_backends!(
         let operator = json!({"registro": "000701", "cnpj": "11.444.777/0001-61", "razao_social": "Carioca Saúde",
             "modalidade": "medicina_de_grupo", "uf": "RJ", "registro_provisorio": false, "occurred_on": "2001-06-01"});
         let cookie = [("cookie", session.cookie.as_str())];
-        let by_bearer =
-            server.call(reqwest::Method::POST, "/api/v1/operators", Some(Role::Admin), Some(&operator), &cookie).await;
+        let by_bearer = server
+            .call(reqwest::Method::POST, "/api/v1/operadoras", Some(Role::Administrador), Some(&operator), &cookie)
+            .await;
         assert_eq!(by_bearer.status, StatusCode::CREATED, "{}", by_bearer.text);
 
         // Signing out needs the token too, and ends the session on the server: a copy of the cookie

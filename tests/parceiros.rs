@@ -103,7 +103,7 @@ autos_e2e::e2e_on_both_backends!(
             t1["obrigacoes"].as_array().unwrap().iter().map(|o| o["situacao"].as_str().unwrap()).collect();
         assert_eq!(situations, ["cumprida", "cumprida", "cumprida"], "{t1}");
         assert_eq!(acordo["trimestres"][1]["obrigacoes"][1]["situacao"], "atrasada", "{acordo}");
-        let events = server.get("/api/v1/events?limit=500", Some(Role::Auditor)).await;
+        let events = server.get("/api/v1/eventos?limit=500", Some(Role::Auditor)).await;
         assert!(!events.text.contains("Ana Paula"), "sealed in the log too");
 
         let bulletin = server.get(&format!("/api/v1/parceiros/{id}/boletins/2024-T1"), Some(Role::Auditor)).await;
@@ -238,7 +238,7 @@ autos_e2e::e2e_on_both_backends!(
         let sign = agreement("ACT 2/2024", "2024-03-01", "2026-02-28", "2024-02-20");
         assert_created(&server.post(&format!("/api/v1/parceiros/{other}/atos"), Role::Fiscal, &sign).await);
         server.settle().await;
-        let csv = server.get("/api/v1/parceiros/acordos?vigentes_em=2024-06-30&formato=csv", Some(Role::Auditor)).await;
+        let csv = server.get("/api/v1/parceiros/acordos?vigentes_em=2024-06-30&format=csv", Some(Role::Auditor)).await;
         assert_eq!(csv.status, StatusCode::OK, "{}", csv.text);
         assert!(csv.headers["content-disposition"].to_str().unwrap().contains("acordos-parceiros-da-cidadania.csv"));
         let lines: Vec<&str> = csv.text.lines().collect();
@@ -249,16 +249,16 @@ autos_e2e::e2e_on_both_backends!(
         );
         assert!(lines[2].contains("MG,Sudeste,Ministério Público do Estado de Minas Gerais"), "{lines:?}");
         // The public page answers the same file without sign-in; a day before both agreements, none.
-        let public = server.get("/publico/parceiros?data=2024-06-30&uf=MG&formato=csv", None).await;
+        let public = server.get("/publico/parceiros?data=2024-06-30&uf=MG&format=csv", None).await;
         assert_eq!(public.text.lines().count(), 2, "{}", public.text);
-        let before = server.get("/publico/parceiros?data=2024-01-31&formato=csv", None).await;
+        let before = server.get("/publico/parceiros?data=2024-01-31&format=csv", None).await;
         assert_eq!(before.text.lines().count(), 1, "only the header: {}", before.text);
         let map = server.get("/publico/parceiros?data=2024-06-30", None).await;
         assert!(
             map.text.contains("id=\"uf-BA\" data-quantidade=\"1\"")
                 && map.text.contains("id=\"uf-MG\" data-quantidade=\"1\"")
         );
-        let wrong = server.get("/api/v1/parceiros/acordos?separador=ponto_e_virgula", Some(Role::Auditor)).await;
+        let wrong = server.get("/api/v1/parceiros/acordos?separator=semicolon", Some(Role::Auditor)).await;
         assert_problem(&wrong, StatusCode::BAD_REQUEST, "invalid_input");
     }
 

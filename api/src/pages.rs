@@ -41,6 +41,11 @@ use autos_app::labels::{fold, porte_label, standing};
 use autos_app::officers::{self, Officer};
 use autos_app::sessions;
 
+/// The pt-BR label of a role as events and logs record it (a name no release knows stays as it is).
+fn role_label(name: &str) -> String {
+    Role::parse(name).map_or_else(|| name.to_owned(), |role| role.label().to_owned())
+}
+
 /// The pages, mounted at `/`.
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -575,10 +580,7 @@ async fn operator(
                     data: date_br(Some(t.occurred_on)),
                     ato: t.event_type.replace(['.', '_'], " "),
                     caso: t.case_id.filter(|_| signed_in),
-                    papel: Role::ALL
-                        .iter()
-                        .find(|r| r.as_str() == t.actor_role)
-                        .map_or_else(|| t.actor_role.clone(), |r| r.label().to_owned()),
+                    papel: role_label(&t.actor_role),
                     base_legal: t.legal_basis.unwrap_or_default(),
                     documento: t.document_ref.unwrap_or_default(),
                 })
@@ -755,10 +757,7 @@ async fn case_page(state: &AppState, officer: &PageOfficer, text: &str) -> Resul
             data: date_br(Some(e.occurred_on)),
             ato: info.map_or_else(|| e.event_type.replace(['.', '_'], " "), |a| a.label.to_owned()),
             quem: names.get(&e.actor_id.to_string()).cloned().unwrap_or_else(|| "sistema".to_owned()),
-            papel: Role::ALL
-                .iter()
-                .find(|r| r.as_str() == e.actor_role)
-                .map_or_else(|| e.actor_role.clone(), |r| r.label().to_owned()),
+            papel: role_label(&e.actor_role),
             base_legal: e.legal_basis.clone().unwrap_or_default(),
             documento: e.document_ref.clone().unwrap_or_default(),
             campos: autos_domain::forms::fields(act_name)
@@ -779,7 +778,7 @@ async fn case_page(state: &AppState, officer: &PageOfficer, text: &str) -> Resul
         versao: doc.version,
         prazos: doc
             .state
-            .deadlines
+            .prazos
             .iter()
             .map(|(k, d)| {
                 let (situacao, alerta) = deadline_status(d.due, today);
@@ -801,7 +800,7 @@ async fn case_page(state: &AppState, officer: &PageOfficer, text: &str) -> Resul
             .collect(),
         atos,
         atos_possiveis: offered.iter().map(|a| (a.name, a.label)).collect(),
-        pessoas: match &doc.state.detail {
+        pessoas: match &doc.state.detalhe {
             autos_domain::case::CaseDetail::Indisponibilidade(freeze) => freeze
                 .pessoas
                 .iter()
@@ -1090,7 +1089,7 @@ async fn dashboard(State(state): State<AppState>, officer: PageOfficer) -> Respo
         ),
         operadoras: all.len(),
         em_regime: all.iter().filter(|o| !o.state.regimes.is_empty()).count(),
-        em_liquidacao: all.iter().filter(|o| o.state.liquidation_case.is_some()).count(),
+        em_liquidacao: all.iter().filter(|o| o.state.caso_liquidacao.is_some()).count(),
         canceladas: all.iter().filter(|o| o.state.is_cancelled()).count(),
         linhas,
     })
@@ -1171,7 +1170,7 @@ async fn audit_prove(
 }
 
 async fn audit_start_verify(State(state): State<AppState>, officer: PageOfficer) -> Response {
-    match officer.signed().require(&[Role::Auditor, Role::Admin]) {
+    match officer.signed().require(&[Role::Auditor, Role::Administrador]) {
         Ok(_) => {
             state.audit.start_verify(state.store.clone());
             redirect("/auditoria")
@@ -1181,7 +1180,7 @@ async fn audit_start_verify(State(state): State<AppState>, officer: PageOfficer)
 }
 
 async fn audit_start_replay(State(state): State<AppState>, officer: PageOfficer) -> Response {
-    match officer.signed().require(&[Role::Auditor, Role::Admin]) {
+    match officer.signed().require(&[Role::Auditor, Role::Administrador]) {
         Ok(_) => {
             state.audit.start_replay(state.store.clone());
             redirect("/auditoria")
@@ -1194,7 +1193,7 @@ async fn audit_page(state: &AppState, officer: &PageOfficer, before: Option<i64>
     use autos_app::audit::Job;
     let signed = officer.signed();
     let result = async {
-        signed.require(&[Role::Auditor, Role::Admin])?;
+        signed.require(&[Role::Auditor, Role::Administrador])?;
         if matches!(state.audit.snapshot().verify, Job::Never) {
             state.audit.start_verify(state.store.clone());
         }
@@ -1318,10 +1317,7 @@ async fn audit_page(state: &AppState, officer: &PageOfficer, before: Option<i64>
                 .map(|r| ReadRow {
                     quando: when_br(r.read_at),
                     quem: names.get(&r.reader_id.to_string()).cloned().unwrap_or_else(|| r.reader_id.to_string()),
-                    papel: Role::ALL
-                        .iter()
-                        .find(|role| role.as_str() == r.reader_role)
-                        .map_or_else(|| r.reader_role.clone(), |role| role.label().to_owned()),
+                    papel: role_label(&r.reader_role),
                     finalidade: r.purpose,
                     titular: r.subject_id.to_string(),
                 })

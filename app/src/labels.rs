@@ -26,7 +26,7 @@ pub fn fold(text: &str) -> String {
 pub fn standing(doc: &OperatorDoc) -> Vec<(String, bool)> {
     let s = &doc.state;
     let mut out = Vec::new();
-    let licence = serde_json::to_value(&s.licence)
+    let licence = serde_json::to_value(&s.situacao_registro)
         .ok()
         .and_then(|v| v["situacao"].as_str().map(str::to_owned))
         .unwrap_or_default();
@@ -38,16 +38,16 @@ pub fn standing(doc: &OperatorDoc) -> Vec<(String, bool)> {
         };
         out.push((label.into(), true));
     }
-    if s.liquidation_case.is_some() {
+    if s.caso_liquidacao.is_some() {
         out.push(("liquidação extrajudicial".into(), true));
     }
-    if let Some(scope) = &s.sales_suspended {
+    if let Some(scope) = &s.comercializacao_suspensa {
         out.push((format!("comercialização suspensa ({scope})"), true));
     }
-    if let Some(until) = s.tcac_barred_until {
+    if let Some(until) = s.tcac_vedado_ate {
         out.push((format!("TCAC vedado até {}", until.format("%d/%m/%Y")), true));
     }
-    if !s.active_freezes.is_empty() {
+    if !s.indisponibilidades_ativas.is_empty() {
         out.push(("bens indisponíveis".into(), true));
     }
     out

@@ -29,7 +29,7 @@ fn token_hash(token: &str) -> Vec<u8> {
 }
 
 fn parse_role(text: &str) -> Result<Role, AppError> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|_| {
+    Role::parse(text).ok_or_else(|| {
         AppError::Store(StoreError::Corrupt(format!("papel desconhecido no cadastro de servidores: {text:?}")))
     })
 }

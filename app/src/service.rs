@@ -23,7 +23,7 @@ use autos_domain::parceiro::programa::{decide_programa, ProgramaCommand, Program
 use autos_domain::stored::{decode, EncodedEvent};
 use autos_domain::{
     decide_case, decide_operator, decide_parceiro, ActInfo, Actor, CaseCommand, CaseState, Context, DomainError,
-    DomainEvent, Emitted, OperatorCommand, OperatorState, ParceiroCommand, ParceiroState, Registro, RuleBook,
+    DomainEvent, Emitted, OperadoraState, OperatorCommand, ParceiroCommand, ParceiroState, Registro, RuleBook,
     StreamRef,
 };
 use autos_store::{on_db, AppendBatch, EventStore, ExpectedVersion, Provenance, StoreError};
@@ -116,6 +116,50 @@ fn refuse_date_out_of_range(request: &Request) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Refuses an act dated before the opening of its case.
+///
+/// # Errors
+/// `Domain` with `ato.data_anterior_a_abertura`.
+fn refuse_act_before_opening(case: &Folded<CaseState>, request: &Request) -> Result<(), AppError> {
+    match case.opened_on.filter(|d| request.occurred_on < *d) {
+        Some(opened_on) => Err(DomainError::rule(
+            "ato.data_anterior_a_abertura",
+            NORM_ACT_DATE,
+            format!(
+                "a data do ato ({}) é anterior à abertura do caso ({})",
+                request.occurred_on.format("%d/%m/%Y"),
+                opened_on.format("%d/%m/%Y")
+            ),
+        )
+        .into()),
+        None => Ok(()),
+    }
+}
+
+/// The operator a case act is about: the case's, or for an opening act the one it names.
+///
+/// # Errors
+/// `InvalidInput` for an act on a case not yet opened that names no operator.
+fn case_registro(case: &Folded<CaseState>, command: &CaseCommand) -> Result<Registro, AppError> {
+    match (case.state.abertura.as_ref(), command.target_registro()) {
+        (Some(abertura), _) => Ok(abertura.registro),
+        (None, Some(registro)) => Ok(registro),
+        (None, None) => Err(AppError::InvalidInput(format!(
+            "o ato {} não abre caso de uma operadora: a abertura deve indicar o registro da operadora",
+            command.act()
+        ))),
+    }
+}
+
+/// Where a bulk call finds the cases its acts are on.
+#[derive(Clone, Copy)]
+enum CasesRead {
+    /// Every case is new (a case that exists is a version conflict).
+    NoneYet,
+    /// Each case as the log holds it, or new when it has no events.
+    FromTheLog,
+}
+
 /// Loads, decides and appends.
 #[derive(Clone)]
 pub struct Service {
@@ -173,24 +217,19 @@ impl Service {
         Ok(folded)
     }
 
-    async fn operator(&self, registro: Registro) -> Result<Folded<OperatorState>, AppError> {
+    async fn operator(&self, registro: Registro) -> Result<Folded<OperadoraState>, AppError> {
         self.fold(StreamRef::Operadora(registro), evolve_operator).await
     }
 
     async fn case(&self, case_id: Uuid) -> Result<Folded<CaseState>, AppError> {
-        self.fold(StreamRef::Caso(case_id), |state: &mut CaseState, event| {
-            if let DomainEvent::Case(e) = event {
-                state.evolve(&e);
-            }
-        })
-        .await
+        self.fold(StreamRef::Caso(case_id), evolve_case).await
     }
 
     /// The current state of an operator, folded from its stream (None when it has no events).
     ///
     /// # Errors
     /// `Store` on database faults.
-    pub async fn operator_state(&self, registro: Registro) -> Result<Option<(OperatorState, i64)>, AppError> {
+    pub async fn operator_state(&self, registro: Registro) -> Result<Option<(OperadoraState, i64)>, AppError> {
         let folded = self.operator(registro).await?;
         Ok((folded.version > 0).then_some((folded.state, folded.version)))
     }
@@ -391,7 +430,7 @@ impl Service {
         acts: &[(Registro, OperatorCommand, Request)],
     ) -> Result<Vec<Outcome>, AppError> {
         retrying(true, move || async move {
-            let mut operators: BTreeMap<Registro, Folded<OperatorState>> = BTreeMap::new();
+            let mut operators: BTreeMap<Registro, Folded<OperadoraState>> = BTreeMap::new();
             let mut pending = Pending::default();
             for (registro, command, request) in acts {
                 refuse_date_out_of_range(request)?;
@@ -401,7 +440,13 @@ impl Service {
                 };
                 let emitted = decide_operator(&operator.state, command.clone(), &self.context(request))?;
                 let versions = BTreeMap::from([(StreamRef::Operadora(*registro), operator.version)]);
-                carry_forward(operator, *registro, &emitted);
+                carry_forward(
+                    operator,
+                    StreamRef::Operadora(*registro),
+                    request.occurred_on,
+                    &emitted,
+                    evolve_operator,
+                );
                 let command_json = serde_json::to_value(command).map_err(|e| AppError::InvalidInput(e.to_string()))?;
                 pending.push(None, self.batch(emitted, &versions, request, &command_json, None).await?);
             }
@@ -449,18 +494,7 @@ impl Service {
                 }
                 None => (Uuid::now_v7(), Folded { state: CaseState::default(), version: 0, opened_on: None }),
             };
-            if let Some(opened_on) = case.opened_on.filter(|d| request.occurred_on < *d) {
-                return Err(DomainError::rule(
-                    "ato.data_anterior_a_abertura",
-                    NORM_ACT_DATE,
-                    format!(
-                        "a data do ato ({}) é anterior à abertura do caso ({})",
-                        request.occurred_on.format("%d/%m/%Y"),
-                        opened_on.format("%d/%m/%Y")
-                    ),
-                )
-                .into());
-            }
+            refuse_act_before_opening(&case, request)?;
             if let Some(p) = pinned {
                 if p != case.version {
                     return Err(StoreError::Conflict {
@@ -471,13 +505,7 @@ impl Service {
                     .into());
                 }
             }
-            let registro = match (case.state.abertura.as_ref(), command.target_registro()) {
-                (Some(a), _) => a.registro,
-                (None, Some(r)) => r,
-                (None, None) => {
-                    return Err(AppError::InvalidInput("o ato de abertura deve indicar o registro da operadora".into()))
-                }
-            };
+            let registro = case_registro(&case, command)?;
             let operator = self.operator(registro).await?;
             let (emitted, versions) =
                 self.decide_on_case(id, &case, registro, &operator, command.clone(), request).await?;
@@ -494,7 +522,7 @@ impl Service {
         id: Uuid,
         case: &Folded<CaseState>,
         registro: Registro,
-        operator: &Folded<OperatorState>,
+        operator: &Folded<OperadoraState>,
         command: CaseCommand,
         request: &Request,
     ) -> Result<(Vec<Emitted>, BTreeMap<StreamRef, i64>), AppError> {
@@ -539,22 +567,53 @@ impl Service {
     /// # Errors
     /// As [`Service::open_cases`].
     pub async fn open_cases_as(&self, acts: &[(Uuid, CaseCommand, Request)]) -> Result<Vec<Outcome>, AppError> {
+        self.bulk_case_acts(acts, CasesRead::NoneYet).await
+    }
+
+    /// Case acts, many at once, for bulk loads: each on the case of its id, which is read from
+    /// the log, or opened by an earlier act of the same call, or opened by this one. Each act
+    /// is decided as [`Service::case_command`] decides it, on its case and operator folded once
+    /// per call and carried forward by the events of the earlier acts of the call, and every
+    /// act's events are appended in one transaction, each act with its own provenance. Other
+    /// cases an act names are read as stored before the call. On a version conflict the whole
+    /// call is decided again on fresh state.
+    ///
+    /// # Errors
+    /// As [`Service::open_cases`].
+    pub async fn case_commands(&self, acts: &[(Uuid, CaseCommand, Request)]) -> Result<Vec<Outcome>, AppError> {
+        self.bulk_case_acts(acts, CasesRead::FromTheLog).await
+    }
+
+    /// The bulk path of [`Service::open_cases_as`] and [`Service::case_commands`].
+    async fn bulk_case_acts(
+        &self,
+        acts: &[(Uuid, CaseCommand, Request)],
+        read: CasesRead,
+    ) -> Result<Vec<Outcome>, AppError> {
         retrying(true, move || async move {
-            let mut operators: BTreeMap<Registro, Folded<OperatorState>> = BTreeMap::new();
+            let mut operators: BTreeMap<Registro, Folded<OperadoraState>> = BTreeMap::new();
+            let mut cases: BTreeMap<Uuid, Folded<CaseState>> = BTreeMap::new();
             let mut pending = Pending::default();
             for (id, command, request) in acts {
                 refuse_date_out_of_range(request)?;
-                let registro = command.target_registro().ok_or_else(|| {
-                    AppError::InvalidInput(format!("o ato {} não abre caso de uma operadora", command.act()))
-                })?;
+                let case = match cases.entry(*id) {
+                    Entry::Occupied(slot) => slot.into_mut(),
+                    Entry::Vacant(slot) => slot.insert(match read {
+                        CasesRead::NoneYet => Folded { state: CaseState::default(), version: 0, opened_on: None },
+                        CasesRead::FromTheLog => self.case(*id).await?,
+                    }),
+                };
+                refuse_act_before_opening(case, request)?;
+                let registro = case_registro(case, command)?;
                 let operator = match operators.entry(registro) {
                     Entry::Occupied(slot) => slot.into_mut(),
                     Entry::Vacant(slot) => slot.insert(self.operator(registro).await?),
                 };
-                let fresh = Folded { state: CaseState::default(), version: 0, opened_on: None };
                 let (emitted, versions) =
-                    self.decide_on_case(*id, &fresh, registro, operator, command.clone(), request).await?;
-                carry_forward(operator, registro, &emitted);
+                    self.decide_on_case(*id, case, registro, operator, command.clone(), request).await?;
+                let on = request.occurred_on;
+                carry_forward(operator, StreamRef::Operadora(registro), on, &emitted, evolve_operator);
+                carry_forward(case, StreamRef::Caso(*id), on, &emitted, evolve_case);
                 let command_json = serde_json::to_value(command).map_err(|e| AppError::InvalidInput(e.to_string()))?;
                 pending.push(Some(*id), self.batch(emitted, &versions, request, &command_json, None).await?);
             }
@@ -687,7 +746,13 @@ impl Service {
     }
 }
 
-fn evolve_operator(state: &mut OperatorState, event: DomainEvent) {
+fn evolve_case(state: &mut CaseState, event: DomainEvent) {
+    if let DomainEvent::Case(e) = event {
+        state.evolve(&e);
+    }
+}
+
+fn evolve_operator(state: &mut OperadoraState, event: DomainEvent) {
     if let DomainEvent::Operator(e) = event {
         state.evolve(&e);
     }
@@ -723,14 +788,19 @@ where
     }
 }
 
-/// Moves a folded operator past the events a decision emitted on its stream, so that the next
+/// Moves a folded stream past the events a decision dated `on` emitted on it, so that the next
 /// act of the same call is decided on the state this one leaves.
-fn carry_forward(operator: &mut Folded<OperatorState>, registro: Registro, emitted: &[Emitted]) {
-    for e in emitted.iter().filter(|e| e.stream == StreamRef::Operadora(registro)) {
-        if let DomainEvent::Operator(event) = &e.event {
-            operator.state.evolve(event);
-            operator.version += 1;
-        }
+fn carry_forward<S>(
+    folded: &mut Folded<S>,
+    stream: StreamRef,
+    on: NaiveDate,
+    emitted: &[Emitted],
+    apply: impl Fn(&mut S, DomainEvent),
+) {
+    for e in emitted.iter().filter(|e| e.stream == stream) {
+        apply(&mut folded.state, e.event.clone());
+        folded.version += 1;
+        folded.opened_on.get_or_insert(on);
     }
 }
 

@@ -12,8 +12,11 @@
 //! - this module: officers, the operator register, beneficiary counts and the interventions;
 //! - `kit`: the desk every act goes through (with progress), the beneficiary counts, tables and dates;
 //! - `transfers`: the alienações de carteira; `sanctions`: the autos de infração; `demandas`:
-//!   the Disque ANS demandas; `parceiros`: the Parceiros da Cidadania programme.
+//!   the Disque ANS demandas; `parceiros`: the Parceiros da Cidadania programme;
+//! - `decade`: instead of the report, a decade of national volume for measurements
+//!   (`autos demo --decade`, [`load_decade`]).
 
+mod decade;
 mod demandas;
 mod kit;
 mod parceiros;
@@ -21,6 +24,7 @@ mod sanctions;
 mod transfers;
 
 use autos_domain::NonEmptyText;
+pub use decade::Decade;
 pub use kit::Progress;
 use kit::{csv_rows, date, Desk, Members};
 
@@ -57,11 +61,13 @@ pub struct Options {
     /// Multiplies the sanctioning processes and the demandas (load and benchmark work); the
     /// dashboards equal the report's tables only at scale 1.
     pub scale: u32,
+    /// Instead of the report's history, a decade of national volume ([`load_decade`]).
+    pub decade: Option<Decade>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { seed: 2003, scale: 1 }
+        Options { seed: 2003, scale: 1, decade: None }
     }
 }
 
@@ -97,7 +103,7 @@ struct InterventionRow {
 pub fn rule_book() -> Result<RuleBook, CliError> {
     let mut book = RuleBook::builtin();
     book.configure_from("seed-2000", |r| {
-        r.dt_cessation_proof = Setting::confirmed(
+        r.dt_comprovacao_cessacao = Setting::confirmed(
             DeadlineRule {
                 days: 10,
                 calendar: Calendar::Corridos,
@@ -159,31 +165,20 @@ pub async fn load(
     options: &Options,
     progress: &(dyn Fn(&Progress<'_>) + Sync),
 ) -> Result<DemoReport, CliError> {
-    let officers: BTreeMap<Role, Officer> = acting.iter().map(|o| (o.role, o.clone())).collect();
-    if let Some(missing) = Role::ALL.into_iter().find(|r| !officers.contains_key(r)) {
-        return Err(CliError::Config(format!("a demonstração precisa de um servidor {}", missing.label())));
-    }
+    let officers = officer_of_each_role(acting)?;
     let mut rng = StdRng::seed_from_u64(options.seed);
     let book = rule_book()?;
     let rules_start = book
         .versions
         .iter()
-        .map(|v| v.effective_from)
+        .map(|v| v.vigente_desde)
         .min()
         .ok_or_else(|| CliError::Config("o livro de regras não tem versões".into()))?;
     let service = Service::new(store.clone(), Arc::new(book));
-    let mut desk = Desk {
-        service: &service,
-        officers,
-        commands: 0,
-        events: 0,
-        planned: 0,
-        step: "operadoras do relatório",
-        progress,
-    };
+    let mut desk = Desk::new(&service, officers, "operadoras do relatório", progress);
 
     desk.report();
-    let registration = desk.request(Role::Admin, date(2000, 1, 3), None);
+    let registration = desk.request(Role::Administrador, date(2000, 1, 3), None);
     let step = desk.step;
     let operators = import::import_operators(&service, SEED_OPERATORS, &registration, None, &|done, _| {
         progress(&Progress { step, acts: done, planned: 0, events: 0 });
@@ -237,6 +232,41 @@ pub async fn load(
     demandas::issue(&mut desk, demandas).await?;
     desk.step("Parceiros da Cidadania");
     parceiros::issue(&mut desk, today).await?;
+    Ok(DemoReport { operators, commands: desk.commands, events: desk.events })
+}
+
+/// The officer of each role among `acting`.
+///
+/// # Errors
+/// `Config` when a role has none.
+fn officer_of_each_role(acting: &[Officer]) -> Result<BTreeMap<Role, Officer>, CliError> {
+    let officers: BTreeMap<Role, Officer> = acting.iter().map(|o| (o.role, o.clone())).collect();
+    match Role::ALL.into_iter().find(|r| !officers.contains_key(r)) {
+        Some(missing) => Err(CliError::Config(format!("a demonstração precisa de um servidor {}", missing.label()))),
+        None => Ok(officers),
+    }
+}
+
+/// Instead of [`load`], the decade of national volume of the `decade` module, of the `size`
+/// given, every act issued by the officer of its role among `acting`, the beneficiaries' data
+/// sealed by `vault`.
+///
+/// # Errors
+/// `Config` when `acting` lacks a role; `Domain`/`Store` on a refused act or fault.
+pub async fn load_decade(
+    store: Arc<dyn EventStore>,
+    acting: &[Officer],
+    options: &Options,
+    size: Decade,
+    vault: &autos_store::personal::PersonalVault,
+    progress: &(dyn Fn(&Progress<'_>) + Sync),
+) -> Result<DemoReport, CliError> {
+    let officers = officer_of_each_role(acting)?;
+    let service = Service::new(store, Arc::new(decade::rule_book()?));
+    let mut desk = Desk::new(&service, officers, "operadoras da década", progress);
+    let mut rng = StdRng::seed_from_u64(options.seed);
+    let operators = decade::load(&mut desk, vault, &mut rng, size).await?;
+    let operators = ImportReport { imported: operators, ..ImportReport::default() };
     Ok(DemoReport { operators, commands: desk.commands, events: desk.events })
 }
 

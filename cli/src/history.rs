@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use autos_domain::{
     decide_case, decide_operator, Actor, CaseCommand, CaseState, Cnpj, Context, DomainEvent, Emitted, Modalidade,
-    OperatorCommand, OperatorState, Registro, Role, RuleBook, StreamRef, Uf,
+    OperadoraState, OperatorCommand, Registro, Role, RuleBook, StreamRef, Uf,
 };
 use autos_store::{AppendBatch, EventStore, ExpectedVersion, Provenance};
 use chrono::{Datelike, Days, Months, NaiveDate};
@@ -31,12 +31,12 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 /// `Domain` if a decision is refused (a generator bug, never bad input).
 pub fn operator_decisions(rules: &RuleBook, n: u32, events: usize) -> Result<(Registro, Vec<Emitted>), CliError> {
     let registro = Registro::parse(&format!("{:06}", FIRST_REGISTRO + n))?;
-    let admin = Actor::new("gerador", Role::Admin);
-    let mut operator = OperatorState::default();
+    let admin = Actor::new("gerador", Role::Administrador);
+    let mut operator = OperadoraState::default();
     let mut out = Vec::with_capacity(events);
     // Folds a decision into the operator and the direção fiscal (side cases are not followed).
     let fold = |out: &mut Vec<Emitted>,
-                operator: &mut OperatorState,
+                operator: &mut OperadoraState,
                 case: Option<(Uuid, &mut CaseState)>,
                 emitted: Vec<Emitted>| {
         let mut case = case;
@@ -142,7 +142,7 @@ async fn flush(store: &dyn EventStore, pending: &mut Vec<Emitted>) -> Result<u64
     let streams = autos_projections::group_by_stream(pending, |_| ExpectedVersion::Any);
     let provenance = Provenance {
         actor_id: Uuid::from_u128(0x5e5e),
-        actor_role: "admin".into(),
+        actor_role: autos_domain::Role::Administrador.as_str().into(),
         correlation_id: None,
         causation_id: None,
         command: None,

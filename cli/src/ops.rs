@@ -506,7 +506,7 @@ pub async fn acting_officer(store: &dyn EventStore, officer: Option<Uuid>) -> Re
     let all = officers::list(&store.database()).await?;
     let found = match officer {
         Some(id) => all.into_iter().find(|o| o.officer_id == id && !o.revoked),
-        None => all.into_iter().find(|o| o.role == autos_domain::Role::Admin && !o.revoked),
+        None => all.into_iter().find(|o| o.role == autos_domain::Role::Administrador && !o.revoked),
     };
     found.ok_or_else(|| {
         CliError::Config(
@@ -526,12 +526,12 @@ pub async fn acting_admin(
     what: &str,
 ) -> Result<officers::Officer, CliError> {
     let officer = acting_officer(store, officer).await?;
-    if officer.role != autos_domain::Role::Admin {
+    if officer.role != autos_domain::Role::Administrador {
         return Err(CliError::Config(format!(
             "{} ({}) não pode {what}: cabe ao papel {}",
             officer.name,
             officer.role.label(),
-            autos_domain::Role::Admin.label()
+            autos_domain::Role::Administrador.label()
         )));
     }
     Ok(officer)
@@ -562,7 +562,7 @@ async fn load_demo(store: Arc<dyn EventStore>, options: &crate::demo::Options) -
     let created = crate::demo::register_officers(store.as_ref(), options).await?;
     println!("Tokens para entrar nas páginas (mostrados só agora):");
     for (officer, token) in &created {
-        println!("  {:<12} {token}", officer.role.as_str());
+        println!("  {:<14} {token}", officer.role.as_str());
     }
     let acting: Vec<_> = created.into_iter().map(|(officer, _)| officer).collect();
     let bar = ProgressBar::new(0);
@@ -573,17 +573,24 @@ async fn load_demo(store: Arc<dyn EventStore>, options: &crate::demo::Options) -
     );
     let started = std::time::Instant::now();
     let rate = |events: usize| events as f64 / started.elapsed().as_secs_f64().max(1e-9);
-    let report = crate::demo::load(store, &acting, options, &|p| {
+    let show = |p: &crate::demo::Progress<'_>| {
         bar.set_length(p.planned.max(p.acts) as u64);
         bar.set_position(p.acts as u64);
         bar.set_message(format!("{}: {} eventos ({:.0} eventos/s)", p.step, p.events, rate(p.events)));
-    })
-    .await?;
+    };
+    let report = match options.decade {
+        None => crate::demo::load(store, &acting, options, &show).await?,
+        Some(size) => {
+            let vault = autos_store::personal::PersonalVault::new(store.clone(), master_key()?);
+            crate::demo::load_decade(store, &acting, options, size, &vault, &show).await?
+        }
+    };
     bar.finish_and_clear();
     println!(
-        "Demonstração carregada em {:.1} s: {} operadoras do relatório de 2000–2003, {} atos registrados, {} eventos ({:.0} eventos/s){}.",
+        "Demonstração carregada em {:.1} s: {} operadoras {}, {} atos registrados, {} eventos ({:.0} eventos/s){}.",
         started.elapsed().as_secs_f64(),
         report.operators.imported,
+        if options.decade.is_some() { "da década 2016–2025" } else { "do relatório de 2000–2003" },
         report.commands,
         report.events,
         rate(report.events),

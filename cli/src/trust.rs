@@ -245,8 +245,8 @@ pub async fn keys_rotate(url: &str, officer: Option<uuid::Uuid>) -> Result<(), C
     sign_latest(&mut Notary::new(new, witness()?, check.leaves), store.as_ref()).await
 }
 
-/// `autos proof check`: verifies a receipt (`GET /api/v1/audit/proof/{position}`) or a
-/// consistency proof (`GET /api/v1/audit/consistency?from=N`) with nothing but the public keys
+/// `autos proof check`: verifies a receipt (`GET /api/v1/auditoria/prova/{position}`) or a
+/// consistency proof (`GET /api/v1/auditoria/consistencia?from=N`) with nothing but the public keys
 /// in `public_key` (one base64 key a line, as `./autos.signing.pub`). No database is opened.
 ///
 /// # Errors

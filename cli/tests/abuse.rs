@@ -18,7 +18,7 @@ async fn token_guesses_are_refused_with_429_and_retry_after_even_with_the_right_
     let token = db.officer("fiscal");
     let serve = Serve::start(&db, &[]).await;
     let http = client();
-    let cases = format!("{}/api/v1/deadlines", serve.base);
+    let cases = format!("{}/api/v1/prazos", serve.base);
     let mut statuses = Vec::new();
     for n in 0..25 {
         let answer = http.get(&cases).bearer_auth(format!("palpite-{n}")).send().await.unwrap();

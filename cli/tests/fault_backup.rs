@@ -32,12 +32,12 @@ fn text(out: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
-/// Every position `GET /api/v1/events` returns, page after page from `after`.
+/// Every position `GET /api/v1/eventos` returns, page after page from `after`.
 async fn event_positions(serve: &Serve, token: &str, after: i64) -> Vec<i64> {
     let client = support::client();
     let (mut after, mut all) = (after, Vec::new());
     loop {
-        let url = format!("{}/api/v1/events?after={after}&limit=500", serve.base);
+        let url = format!("{}/api/v1/eventos?after={after}&limit=500", serve.base);
         let page: serde_json::Value =
             client.get(url).bearer_auth(token).send().await.unwrap().error_for_status().unwrap().json().await.unwrap();
         let items = page["items"].as_array().unwrap();
@@ -64,14 +64,14 @@ fn fresh_destination(backend: Backend) -> (TestDb, Option<PgCluster>) {
 async fn backup_under_load_restores_every_event(backend: Backend) {
     // Arrange: acts acknowledged before the backup, then four writers that keep going.
     let db = TestDb::new(backend);
-    let admin = db.officer("admin");
+    let admin = db.officer("administrador");
     let attendant = db.officer("atendente");
     let serve = Serve::start(&db, &[]).await;
     register_operator(&serve.base, &admin).await;
     let client = support::client();
     let mut before = BTreeSet::new();
     for _ in 0..BEFORE {
-        let answer = post(&client, &serve.base, "/api/v1/cases", &attendant, &demanda(), &[]).await;
+        let answer = post(&client, &serve.base, "/api/v1/casos", &attendant, &demanda(), &[]).await;
         assert_eq!(answer.status, Some(201), "{:?}", answer.body);
         before.extend(positions(&answer));
     }
@@ -83,7 +83,7 @@ async fn backup_under_load_restores_every_event(backend: Backend) {
             let (stop, acknowledged) = (stop.clone(), acknowledged.clone());
             tokio::spawn(async move {
                 while !stop.load(Ordering::Relaxed) {
-                    let answer = post(&client, &base, "/api/v1/cases", &token, &demanda(), &[]).await;
+                    let answer = post(&client, &base, "/api/v1/casos", &token, &demanda(), &[]).await;
                     assert_eq!(answer.status, Some(201), "a write failed during the backup: {:?}", answer.body);
                     acknowledged.fetch_add(1, Ordering::Relaxed);
                 }
@@ -161,7 +161,7 @@ async fn backup_under_load_restores_every_event(backend: Backend) {
 
     // Assert: new acts append on the restored store and are read after the restored ones.
     let last = *seen.last().unwrap();
-    let answer = post(&client, &serve.base, "/api/v1/cases", &attendant, &demanda(), &[]).await;
+    let answer = post(&client, &serve.base, "/api/v1/casos", &attendant, &demanda(), &[]).await;
     assert_eq!(answer.status, Some(201), "{:?}", answer.body);
     let new = positions(&answer);
     assert!(new.iter().all(|p| *p > last), "new positions {new:?} must follow the restored {last}");
@@ -209,7 +209,7 @@ async fn state(db: &TestDb) -> (String, i64, i64) {
 async fn restore_into_non_empty_destination_is_refused(backend: Backend) {
     // Arrange: a backup, and a destination that already has an officer.
     let source = TestDb::new(backend);
-    source.officer("admin");
+    source.officer("administrador");
     let target = source.dir.join("autos.backup").display().to_string();
     let backup = source.autos(&["backup", &target]);
     assert!(backup.status.success(), "backup: {}", text(&backup));
@@ -262,7 +262,7 @@ fn postgres_backup_without_pg_dump_fails_clearly() {
 #[tokio::test]
 async fn restore_against_a_checkpoint_the_backup_does_not_extend_exits_2() {
     let source = TestDb::new(Backend::Sqlite);
-    source.officer("admin");
+    source.officer("administrador");
     let target = source.dir.join("autos.backup").display().to_string();
     let backup = source.autos(&["backup", &target]);
     assert!(backup.status.success(), "backup: {}", text(&backup));

@@ -35,7 +35,7 @@ impl Load {
                 tokio::spawn(async move {
                     while !stop.load(Ordering::Relaxed) {
                         let started = Instant::now();
-                        let answer = post(&client, &base, "/api/v1/cases", &token, &demanda(), &[]).await;
+                        let answer = post(&client, &base, "/api/v1/casos", &token, &demanda(), &[]).await;
                         let failed = answer.status.is_none();
                         answers.lock().await.push((answer, started.elapsed()));
                         if failed {
@@ -86,7 +86,7 @@ async fn caught_up(serve: &Serve, head: i64) {
 async fn kill9_under_eight_writers(backend: Backend) {
     // Arrange
     let db = TestDb::new(backend);
-    let admin = db.officer("admin");
+    let admin = db.officer("administrador");
     let attendant = db.officer("atendente");
     let mut serve = Serve::start(&db, &[]).await;
     register_operator(&serve.base, &admin).await;
@@ -187,7 +187,7 @@ async fn postgres_stopped_and_killed_under_load_answers_503_and_recovers_without
     // Arrange: a cluster of the test's own, so that stopping it disturbs no other test.
     let cluster = PgCluster::start_temp();
     let db = TestDb::at(Backend::Postgres, cluster.create_database("autos_outage"));
-    let admin = db.officer("admin");
+    let admin = db.officer("administrador");
     let attendant = db.officer("atendente");
     let serve = Serve::start(&db, &[]).await;
     register_operator(&serve.base, &admin).await;

@@ -82,7 +82,7 @@ async fn full_disk(backend: Backend) {
             (OnDisk::Postgres(cluster), TestDb::at(Backend::Postgres, url))
         }
     };
-    let admin = db.officer("admin");
+    let admin = db.officer("administrador");
     let attendant = db.officer("atendente");
     let serve = Serve::start(&db, &[]).await;
     register_operator(&serve.base, &admin).await;
@@ -99,7 +99,7 @@ async fn full_disk(backend: Backend) {
         writers.push(tokio::spawn(async move {
             let until = std::time::Instant::now() + Duration::from_secs(8);
             while std::time::Instant::now() < until {
-                let answer = post(&client, &base, "/api/v1/cases", &token, &demanda(), &[]).await;
+                let answer = post(&client, &base, "/api/v1/casos", &token, &demanda(), &[]).await;
                 answers.lock().await.push(answer);
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
@@ -142,7 +142,7 @@ async fn full_disk(backend: Backend) {
     .await;
     let mut after_recovery = Vec::new();
     for _ in 0..5 {
-        let answer = post(&client, &serve.base, "/api/v1/cases", &attendant, &demanda(), &[]).await;
+        let answer = post(&client, &serve.base, "/api/v1/casos", &attendant, &demanda(), &[]).await;
         assert_eq!(answer.status, Some(201), "{:?}", answer.body);
         after_recovery.push(answer);
     }

@@ -31,7 +31,7 @@ impl World {
     /// A world whose server has `lease` (seconds) as claim lease, or the default one.
     async fn new(backend: Backend, lease: Option<&'static str>) -> World {
         let db = TestDb::new(backend);
-        let admin = db.officer("admin");
+        let admin = db.officer("administrador");
         let token = db.officer("atendente");
         let env: Vec<_> = lease.map(|l| ("AUTOS_IDEMPOTENCY_LEASE_SECS", l)).into_iter().collect();
         let serve = Serve::start(&db, &env).await;
@@ -48,7 +48,7 @@ impl World {
     /// Files `body` as a new case under `key`.
     async fn file(&self, key: &str, body: &Value) -> Answer {
         let request = support::client()
-            .post(format!("{}/api/v1/cases", self.serve.base))
+            .post(format!("{}/api/v1/casos", self.serve.base))
             .bearer_auth(&self.token)
             .header("idempotency-key", key)
             .json(body);
@@ -193,7 +193,7 @@ on_both_backends!(
             let key = format!("killed-{n}");
             let in_flight = {
                 let request = support::client()
-                    .post(format!("{}/api/v1/cases", world.serve.base))
+                    .post(format!("{}/api/v1/casos", world.serve.base))
                     .bearer_auth(&world.token)
                     .header("idempotency-key", &key)
                     .json(&demanda());

@@ -28,7 +28,7 @@ async fn leads(serve: &Serve) -> bool {
 
 /// Files one demanda through `serve` and returns the last position it wrote.
 async fn file_demanda(serve: &Serve, token: &str) -> i64 {
-    let answer = post(&client(), &serve.base, "/api/v1/cases", token, &demanda(), &[]).await;
+    let answer = post(&client(), &serve.base, "/api/v1/casos", token, &demanda(), &[]).await;
     assert_eq!(answer.status, Some(201), "{:?}", answer.body);
     positions(&answer).into_iter().max().unwrap()
 }
@@ -36,7 +36,7 @@ async fn file_demanda(serve: &Serve, token: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stopped_leader_loses_the_projection_and_writes_nothing_when_resumed() {
     let db = TestDb::new(Backend::Postgres);
-    let admin = db.officer("admin");
+    let admin = db.officer("administrador");
     let atendente = db.officer("atendente");
     let a = Serve::start(&db, &[]).await;
     let b = Serve::start(&db, &[]).await;

@@ -4,7 +4,7 @@
 //! `autos verify` finds a log whose last events were removed and whose heads and checkpoints
 //! were wiped from the witness alone, names the first bad position, and seals nothing — nor
 //! does a server started on it, whose background verification (`POST`, then `GET
-//! /api/v1/audit/verify`) reports the same; and a witness database or a witness service
+//! /api/v1/auditoria/verificacao`) reports the same; and a witness database or a witness service
 //! (`autos witness serve`) elsewhere finds it after the witness directory beside the key was
 //! removed too.
 
@@ -45,7 +45,7 @@ fn path(p: &Path) -> &str {
 
 async fn signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_log(backend: Backend) {
     let db = TestDb::new(backend);
-    let admin = db.officer("admin");
+    let admin = db.officer("administrador");
     let attendant = db.officer("atendente");
     let auditor = db.officer("auditor");
     let serve = Serve::start(&db, &[]).await;
@@ -53,12 +53,12 @@ async fn signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_log(backe
     // Three acts, each signed before the next is filed, so that a head ends right before each.
     let mut filed = Vec::new();
     for _ in 0..3 {
-        let answer = post(&client(), &serve.base, "/api/v1/cases", &attendant, &demanda(), &[]).await;
+        let answer = post(&client(), &serve.base, "/api/v1/casos", &attendant, &demanda(), &[]).await;
         assert_eq!(answer.status, Some(201), "{:?}", answer.body);
         let act = positions(&answer);
         let end = *act.last().unwrap();
         eventually(Duration::from_secs(60), "a signed head covering the act", || async {
-            let (status, receipt) = get(&serve.base, &format!("/api/v1/audit/proof/{end}"), &auditor).await;
+            let (status, receipt) = get(&serve.base, &format!("/api/v1/auditoria/prova/{end}"), &auditor).await;
             status == 200 && receipt["head"]["position"].as_i64() == Some(end)
         })
         .await;
@@ -67,7 +67,7 @@ async fn signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_log(backe
     let (first_act, last_act) = (filed[0][0], filed[2][0]);
 
     // A receipt of the first act, checked with the public key and no database.
-    let (status, receipt) = get(&serve.base, &format!("/api/v1/audit/proof/{first_act}"), &auditor).await;
+    let (status, receipt) = get(&serve.base, &format!("/api/v1/auditoria/prova/{first_act}"), &auditor).await;
     assert_eq!(status, 200, "{receipt:?}");
     let accepted = proof_check(&db, &receipt);
     assert!(accepted.status.success(), "{}{}", stdout(&accepted), String::from_utf8_lossy(&accepted.stderr));
@@ -79,13 +79,14 @@ async fn signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_log(backe
     assert_eq!(refused.status.code(), Some(2), "{}", stdout(&refused));
     assert!(stdout(&refused).contains("PROVA INVÁLIDA"), "{}", stdout(&refused));
     // Only auditors (and admins) get proofs.
-    assert_eq!(get(&serve.base, &format!("/api/v1/audit/proof/{first_act}"), &attendant).await.0, 403);
+    assert_eq!(get(&serve.base, &format!("/api/v1/auditoria/prova/{first_act}"), &attendant).await.0, 403);
 
     // The first head the witness holds is extended by the latest one.
     let witness = std::fs::read_to_string(db.dir.join("autos.witness/heads.jsonl")).unwrap();
     let first: Value = serde_json::from_str(witness.lines().next().unwrap()).unwrap();
     let from = first["tree_size"].as_i64().unwrap();
-    let (status, consistency) = get(&serve.base, &format!("/api/v1/audit/consistency?from={from}"), &auditor).await;
+    let (status, consistency) =
+        get(&serve.base, &format!("/api/v1/auditoria/consistencia?from={from}"), &auditor).await;
     assert_eq!(status, 200, "{consistency:?}");
     assert!(proof_check(&db, &consistency).status.success());
     drop(serve);
@@ -113,13 +114,13 @@ async fn signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_log(backe
     db.tamper(&[&cut, "DELETE FROM tree_heads", "DELETE FROM seal_checkpoints", "DELETE FROM position_gaps"]).await;
     // A server started on it seals nothing, and its verification reports the heads.
     let serve = Serve::start(&db, &[]).await;
-    let started = post(&client(), &serve.base, "/api/v1/audit/verify", &auditor, &Value::Null, &[]).await;
+    let started = post(&client(), &serve.base, "/api/v1/auditoria/verificacao", &auditor, &Value::Null, &[]).await;
     assert_eq!(started.status, Some(202), "{:?}", started.body);
     eventually(Duration::from_secs(60), "the background verification", || async {
-        get(&serve.base, "/api/v1/audit/verify", &auditor).await.1["estado"] == "concluida"
+        get(&serve.base, "/api/v1/auditoria/verificacao", &auditor).await.1["estado"] == "concluida"
     })
     .await;
-    let (status, answer) = get(&serve.base, "/api/v1/audit/verify", &auditor).await;
+    let (status, answer) = get(&serve.base, "/api/v1/auditoria/verificacao", &auditor).await;
     assert_eq!(status, 200, "{answer:?}");
     assert_eq!(answer["ok"], false, "{answer:?}");
     let kinds: Vec<&str> =
@@ -157,19 +158,19 @@ async fn postgres_signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_
 /// directory. `autos verify` still finds it from that witness alone, and without it could not.
 async fn a_cut_log_is_found_from_the_witness_at(db: &TestDb, witness_url: &str) {
     let witnessed = [("AUTOS_WITNESS_URLS", witness_url)];
-    let admin = db.officer("admin");
+    let admin = db.officer("administrador");
     let attendant = db.officer("atendente");
     let auditor = db.officer("auditor");
     let serve = Serve::start(db, &witnessed).await;
     register_operator(&serve.base, &admin).await;
     let mut last = 0;
     for _ in 0..2 {
-        let answer = post(&client(), &serve.base, "/api/v1/cases", &attendant, &demanda(), &[]).await;
+        let answer = post(&client(), &serve.base, "/api/v1/casos", &attendant, &demanda(), &[]).await;
         assert_eq!(answer.status, Some(201), "{:?}", answer.body);
         last = positions(&answer)[0];
         let end = *positions(&answer).last().unwrap();
         eventually(Duration::from_secs(60), "a signed head covering the act", || async {
-            let (status, receipt) = get(&serve.base, &format!("/api/v1/audit/proof/{end}"), &auditor).await;
+            let (status, receipt) = get(&serve.base, &format!("/api/v1/auditoria/prova/{end}"), &auditor).await;
             status == 200 && receipt["head"]["position"].as_i64() == Some(end)
         })
         .await;
@@ -255,7 +256,7 @@ async fn a_rotated_key_leaves_old_heads_valid_and_signs_the_new_ones() {
     let created = db.autos(&["keys", "create"]);
     assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
     assert_eq!(db.autos(&["keys", "create"]).status.code(), Some(1));
-    let admin = db.officer("admin");
+    let admin = db.officer("administrador");
     let serve = Serve::start(&db, &[]).await;
     register_operator(&serve.base, &admin).await;
     drop(serve);
@@ -263,11 +264,11 @@ async fn a_rotated_key_leaves_old_heads_valid_and_signs_the_new_ones() {
     let rotated = db.autos(&["keys", "rotate"]);
     assert!(rotated.status.success(), "{}{}", stdout(&rotated), String::from_utf8_lossy(&rotated.stderr));
     let rotations = "SELECT count(*) FROM events WHERE event_type = 'assinatura.chave_trocada' \
-        AND stream_id = 'chaves-de-assinatura' AND actor_role = 'admin'";
+        AND stream_id = 'chaves-de-assinatura' AND actor_role = 'administrador'";
     assert_eq!(db.scalar(rotations).await, 1, "the rotation is an event of the admin who made it");
     let serve = Serve::start(&db, &[]).await;
     let attendant = db.officer("atendente");
-    assert_eq!(post(&client(), &serve.base, "/api/v1/cases", &attendant, &demanda(), &[]).await.status, Some(201));
+    assert_eq!(post(&client(), &serve.base, "/api/v1/casos", &attendant, &demanda(), &[]).await.status, Some(201));
     eventually(Duration::from_secs(60), "the projections past the rotation event", || async {
         let (status, ready) = serve.readyz().await;
         let projections = ready["detail"]["projections"].as_object().cloned().unwrap_or_default();
@@ -299,14 +300,14 @@ fn officer_id(db: &TestDb, role: &str) -> String {
 /// and a subject already forgotten (or never sealed) is refused with nothing recorded.
 async fn only_an_admin_forgets_a_subject_and_only_once(backend: Backend) {
     let db = TestDb::new(backend);
-    let admin = db.officer("admin");
+    let admin = db.officer("administrador");
     let attendant = db.officer("atendente");
     let serve = Serve::start(&db, &[]).await;
     register_operator(&serve.base, &admin).await;
     let complaint = serde_json::json!({"act": "registrar_reclamacao_nip", "registro": support::REGISTRO,
         "canal": "telefone", "protocolo_operadora": "2017050100123", "tema": "cobertura_assistencial",
         "beneficiario": {"nome": "Maria da Silva", "cpf": "123.456.789-09"}});
-    let answer = post(&client(), &serve.base, "/api/v1/cases", &attendant, &complaint, &[]).await;
+    let answer = post(&client(), &serve.base, "/api/v1/casos", &attendant, &complaint, &[]).await;
     assert_eq!(answer.status, Some(201), "{:?}", answer.body);
     drop(serve);
     let subject: String = {
@@ -321,12 +322,12 @@ async fn only_an_admin_forgets_a_subject_and_only_once(backend: Backend) {
     assert!(String::from_utf8_lossy(&by_attendant.stderr).contains("13.709/2018"), "{by_attendant:?}");
     assert_eq!(db.scalar(erasures).await, 0, "a refused erasure records nothing");
 
-    let admin_id = officer_id(&db, "admin");
+    let admin_id = officer_id(&db, "administrador");
     let forgotten = db.autos(&["lgpd", "forget", &subject, "--officer", &admin_id]);
     assert!(forgotten.status.success(), "{forgotten:?}");
     assert_eq!(db.scalar(erasures).await, 1);
     let recorded = db.scalar_text("SELECT actor_role FROM events WHERE event_type = 'lgpd.titular_esquecido'").await;
-    assert_eq!(recorded, "admin");
+    assert_eq!(recorded, "administrador");
 
     let again = db.autos(&["lgpd", "forget", &subject, "--officer", &admin_id]);
     assert!(!again.status.success());

@@ -18,14 +18,16 @@ pub enum Role {
     Interventor,
     /// Reads everything, writes nothing.
     Auditor,
-    /// Officers and the operator registry.
-    Admin,
+    /// Officers and the operator registry. Events recorded before this role was renamed carry
+    /// its former name `admin`, which their hash covers; it is still read.
+    #[serde(alias = "admin")]
+    Administrador,
 }
 
 impl Role {
     /// Every role.
     pub const ALL: [Role; 6] =
-        [Role::Atendente, Role::Fiscal, Role::Diretoria, Role::Interventor, Role::Auditor, Role::Admin];
+        [Role::Atendente, Role::Fiscal, Role::Diretoria, Role::Interventor, Role::Auditor, Role::Administrador];
 
     /// The serde name (`fiscal`).
     pub fn as_str(self) -> &'static str {
@@ -35,7 +37,15 @@ impl Role {
             Role::Diretoria => "diretoria",
             Role::Interventor => "interventor",
             Role::Auditor => "auditor",
-            Role::Admin => "admin",
+            Role::Administrador => "administrador",
+        }
+    }
+
+    /// The role a stored or typed name stands for, the former name `admin` included.
+    pub fn parse(name: &str) -> Option<Role> {
+        match name {
+            "admin" => Some(Role::Administrador),
+            _ => Role::ALL.into_iter().find(|r| r.as_str() == name),
         }
     }
 
@@ -47,7 +57,7 @@ impl Role {
             Role::Diretoria => "Diretoria",
             Role::Interventor => "Interventor (diretor fiscal/técnico, liquidante)",
             Role::Auditor => "Auditor",
-            Role::Admin => "Administrador",
+            Role::Administrador => "Administrador",
         }
     }
 }
@@ -71,6 +81,14 @@ impl Actor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_former_name_of_the_administrador_is_still_read() {
+        assert_eq!(Role::parse("admin"), Some(Role::Administrador));
+        assert_eq!(serde_json::from_str::<Role>("\"admin\"").unwrap(), Role::Administrador);
+        assert_eq!(Role::parse("administrador"), Some(Role::Administrador));
+        assert_eq!(Role::parse("gerente"), None);
+    }
 
     #[test]
     fn roles_serialize_as_their_snake_case_names() {

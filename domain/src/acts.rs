@@ -93,7 +93,7 @@ pub struct ActInfo {
 }
 
 use Family as F;
-use Role::{Admin, Atendente, Diretoria, Fiscal, Interventor};
+use Role::{Administrador, Atendente, Diretoria, Fiscal, Interventor};
 
 const fn op(name: &'static str, roles: &'static [Role], label: &'static str) -> ActInfo {
     ActInfo { name, roles, families: &[], opens_case: false, label }
@@ -119,16 +119,16 @@ const IND: &[Family] = &[F::IndisponibilidadeBens];
 const CAN: &[Family] = &[F::CancelamentoRegistro];
 
 static CATALOGUE: &[ActInfo] = &[
-    op("registrar_operadora", &[Admin], "Registrar operadora"),
-    op("conceder_autorizacao_funcionamento", &[Admin, Diretoria], "Conceder autorização de funcionamento"),
-    op("alterar_cadastro", &[Admin], "Alterar dados cadastrais"),
-    op("registrar_administrador", &[Admin], "Registrar administrador"),
-    op("registrar_saida_administrador", &[Admin], "Registrar saída de administrador"),
-    op("informar_beneficiarios", &[Admin], "Informar número de beneficiários do mês"),
-    op("registrar_igr_publicado", &[Admin], "Registrar IGR publicado pela ANS"),
+    op("registrar_operadora", &[Administrador], "Registrar operadora"),
+    op("conceder_autorizacao_funcionamento", &[Administrador, Diretoria], "Conceder autorização de funcionamento"),
+    op("alterar_cadastro", &[Administrador], "Alterar dados cadastrais"),
+    op("registrar_administrador", &[Administrador], "Registrar administrador"),
+    op("registrar_saida_administrador", &[Administrador], "Registrar saída de administrador"),
+    op("informar_beneficiarios", &[Administrador], "Informar número de beneficiários do mês"),
+    op("registrar_igr_publicado", &[Administrador], "Registrar IGR publicado pela ANS"),
     op(
         "registrar_cancelamento_publicado",
-        &[Admin],
+        &[Administrador],
         "Registrar cancelamento publicado no cadastro de operadoras canceladas",
     ),
     op("suspender_comercializacao", &[Diretoria], "Suspender comercialização"),
@@ -234,7 +234,12 @@ static CATALOGUE: &[ActInfo] = &[
     act("reconsiderar_avaliacao_denuncia", &[Fiscal], DA, "Reconsiderar a avaliação da denúncia"),
     act("encaminhar_ao_nucleo", &[Fiscal], DA, "Encaminhar denúncia ao Núcleo Regional"),
     act("concluir_apuracao", &[Fiscal], DA, "Concluir apuração do Núcleo"),
-    open("registrar_demanda_nip_publicada", &[Admin, Atendente], NIP, "Registrar demanda NIP dos dados abertos da ANS"),
+    open(
+        "registrar_demanda_nip_publicada",
+        &[Administrador, Atendente],
+        NIP,
+        "Registrar demanda NIP dos dados abertos da ANS",
+    ),
     open("registrar_reclamacao_nip", &[Atendente], NIP, "Registrar reclamação (NIP)"),
     act("notificar_operadora_nip", &[Fiscal], NIP, "Notificar operadora (NIP)"),
     act("registrar_resposta_operadora", &[Fiscal, Atendente], NIP, "Registrar resposta da operadora"),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::{Actor, CaseState, DomainError, OperatorState, Registro, RuleBook};
+use crate::{Actor, CaseState, DomainError, OperadoraState, Registro, RuleBook};
 
 /// Everything `decide_operator`/`decide_case`/`decide_parceiro` may consult.
 #[derive(Debug, Clone)]
@@ -22,7 +22,7 @@ pub struct Context<'a> {
     pub parceiro_id: Option<Uuid>,
     pub rules: &'a RuleBook,
     /// Standing of other operators the act names (the acquirer of a carteira).
-    pub related_operators: BTreeMap<Registro, OperatorState>,
+    pub related_operators: BTreeMap<Registro, OperadoraState>,
     /// States of other cases the act names (the PAS a TCAC covers, the NIP or representação a PAS
     /// comes from); see `CaseCommand::related_case_ids`.
     pub related_cases: BTreeMap<Uuid, CaseState>,
@@ -78,7 +78,7 @@ impl<'a> Context<'a> {
     ///
     /// # Errors
     /// `Invalid` when it was not looked up.
-    pub fn related_operator(&self, registro: Registro) -> Result<&OperatorState, DomainError> {
+    pub fn related_operator(&self, registro: Registro) -> Result<&OperadoraState, DomainError> {
         self.related_operators.get(&registro).ok_or_else(|| {
             DomainError::invalid("registro", format!("situação da operadora {registro} não informada à decisão"))
         })

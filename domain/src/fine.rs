@@ -111,7 +111,7 @@ impl FineComputation {
                         .ok_or_else(|| {
                             DomainError::invalid(
                                 "circunstancias",
-                                format!("circunstância desconhecida na versão {}: {code}", rules.version),
+                                format!("circunstância desconhecida na versão {}: {code}", rules.versao),
                             )
                         })
                 })
@@ -127,12 +127,12 @@ impl FineComputation {
         if inputs.multiplicador_coletivo > maximo {
             return Err(DomainError::rule(
                 "multa.multiplicador_coletivo_acima_do_limite",
-                &rules.collective_norm,
+                &rules.efeito_coletivo_norma,
                 format!("com {beneficiarios_expostos} beneficiários expostos o multiplicador vai até {maximo}"),
             ));
         }
         let mut computation = FineComputation {
-            versao_regras: rules.version.clone(),
+            versao_regras: rules.versao.clone(),
             tipo_infracao: tipo_infracao.to_owned(),
             valor_base: inputs.valor_base,
             beneficiarios_operadora,
@@ -141,12 +141,12 @@ impl FineComputation {
             beneficiarios_expostos,
             multiplicador_coletivo: inputs.multiplicador_coletivo,
             multiplicador_coletivo_maximo: maximo,
-            norma_efeito_coletivo: rules.collective_norm.clone(),
+            norma_efeito_coletivo: rules.efeito_coletivo_norma.clone(),
             arredondamento: Rounding::MeioParaCima,
-            limite_minimo: rules.fine_min,
-            limite_maximo: rules.fine_max,
+            limite_minimo: rules.multa_minima,
+            limite_maximo: rules.multa_maxima,
             desconto: None,
-            piso_apos_desconto: rules.floor_after_discount,
+            piso_apos_desconto: rules.piso_apos_desconto,
             valor_calculado: Decimal::ZERO,
             valor_multa: Money::ZERO,
             valor_devido: Money::ZERO,
@@ -162,7 +162,7 @@ impl FineComputation {
     /// to other infraction types; `Unconfigured` when its percentage is not confirmed.
     pub fn with_discount(&self, kind: DiscountKind, rules: &RuleSet) -> Result<FineComputation, DomainError> {
         let option = rules
-            .discounts
+            .descontos
             .iter()
             .find(|d| d.kind == kind)
             .filter(|d| d.only_types.is_empty() || d.only_types.contains(&self.tipo_infracao));
@@ -173,12 +173,12 @@ impl FineComputation {
                 format!(
                     "a opção de desconto \"{}\" não existe na versão {} para o tipo {}",
                     crate::case::code_label(&kind),
-                    rules.version,
+                    rules.versao,
                     self.tipo_infracao
                 ),
             ));
         };
-        let (percent, norm) = rules.discount_percent(option)?;
+        let (percent, norm) = rules.desconto_percentual(option)?;
         let mut discounted = self.clone();
         discounted.desconto = Some(AppliedDiscount { tipo: kind, percentual: *percent, norma: norm.to_owned() });
         discounted.settle();
@@ -232,14 +232,14 @@ mod tests {
     fn configured(version: &str) -> RuleSet {
         let mut book = RuleBook::builtin();
         book.configure_from("seed-2000", |r| {
-            r.fine_porte_factors = Setting::confirmed(
+            r.multa_fatores_porte = Setting::confirmed(
                 vec![
                     PorteFactorBand { max_beneficiaries: Some(20_000), factor: dec!(0.5) },
                     PorteFactorBand { max_beneficiaries: None, factor: dec!(1) },
                 ],
                 "configuração de teste",
             );
-            r.fine_circumstances = Setting::confirmed(
+            r.multa_circunstancias = Setting::confirmed(
                 vec![
                     CircumstanceRule {
                         code: "reincidencia".into(),
@@ -331,7 +331,7 @@ mod tests {
     fn without_confirmed_porte_factors_no_fine_is_computed() {
         let rules = RuleBook::builtin().version("rn-388-2015").unwrap().clone();
         let err = FineComputation::compute(&inputs(5_000, dec!(1), &[]), "x", 1, 1, &rules).unwrap_err();
-        assert_eq!(err.rule_id(), "config.fine_porte_factors");
+        assert_eq!(err.rule_id(), "config.multa_fatores_porte");
     }
 
     #[test]

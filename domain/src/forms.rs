@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use crate::acts::{act_catalogue, ActInfo};
 use crate::case::DeadlineKey;
 use crate::{
-    decide_case, CaseCommand, CaseState, Cnpj, Context, DomainError, DomainEvent, Money, OperatorState, Registro,
+    decide_case, CaseCommand, CaseState, Cnpj, Context, DomainError, DomainEvent, Money, OperadoraState, Registro,
     RuleBook, StreamRef,
 };
 
@@ -1371,8 +1371,8 @@ pub fn probe(act: &str) -> Option<Value> {
 /// family) is decided on the case with its probe, and left out when the decision refuses it for
 /// the phase, for a closed case or for the actor. A refusal of the probe's values, or by a rule
 /// the real values may satisfy, keeps the act on offer: the officer's own values decide.
-pub fn offered(case: &CaseState, operator: &OperatorState, ctx: &Context<'_>) -> Vec<&'static ActInfo> {
-    let Some(family) = case.family else { return Vec::new() };
+pub fn offered(case: &CaseState, operator: &OperadoraState, ctx: &Context<'_>) -> Vec<&'static ActInfo> {
+    let Some(family) = case.familia else { return Vec::new() };
     act_catalogue()
         .iter()
         .filter(|info| !info.opens_case && info.roles.contains(&ctx.actor.role) && info.families.contains(&family))
@@ -1401,7 +1401,7 @@ pub fn offered(case: &CaseState, operator: &OperatorState, ctx: &Context<'_>) ->
 pub fn unconfirmed_deadlines(
     act: &str,
     case: &CaseState,
-    operator: &OperatorState,
+    operator: &OperadoraState,
     ctx: &Context<'_>,
     placeholder: &RuleBook,
 ) -> Vec<DeadlineKey> {
@@ -1419,7 +1419,7 @@ pub fn unconfirmed_deadlines(
                 }
             }
         }
-        Some(after.deadlines.into_keys().collect::<Vec<_>>())
+        Some(after.prazos.into_keys().collect::<Vec<_>>())
     };
     match (opened(ctx.rules), opened(placeholder)) {
         (Some(now), Some(once_confirmed)) => once_confirmed.into_iter().filter(|k| !now.contains(k)).collect(),

@@ -46,7 +46,7 @@ pub use deadline::{Calendar, Deadline};
 pub use error::DomainError;
 pub use event::{DomainEvent, Emitted};
 pub use fine::{FineComputation, FineInputs};
-pub use operator::{decide_operator, OperatorCommand, OperatorEvent, OperatorState};
+pub use operator::{decide_operator, OperadoraState, OperatorCommand, OperatorEvent};
 pub use parceiro::{decide_parceiro, ParceiroCommand, ParceiroEvent, ParceiroState};
 pub use rules::{DeadlineSetting, RuleBook, RuleSet, Setting};
 pub use stream::StreamRef;

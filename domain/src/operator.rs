@@ -25,7 +25,7 @@ pub enum RegimeKind {
 /// Cancellation motives, the closed list of docs/DOMAIN.md §4.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum CancellationMotive {
+pub enum MotivoCancelamento {
     PorSolicitacaoDaOperadora,
     CircularSusep77_1999,
     DescumprimentoRdc77_2001,
@@ -45,29 +45,29 @@ pub enum CancellationMotive {
     Outro,
 }
 
-impl CancellationMotive {
+impl MotivoCancelamento {
     /// Whether ANS imposes it (as opposed to the operator's own request or corporate fact).
     pub fn is_compulsory(self) -> bool {
         !matches!(
             self,
-            CancellationMotive::PorSolicitacaoDaOperadora
-                | CancellationMotive::Incorporacao
-                | CancellationMotive::Filial
+            MotivoCancelamento::PorSolicitacaoDaOperadora
+                | MotivoCancelamento::Incorporacao
+                | MotivoCancelamento::Filial
         )
     }
 }
 
-/// Licence status (docs/DOMAIN.md §2.11).
+/// SituacaoRegistro status (docs/DOMAIN.md §2.11).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(tag = "situacao", rename_all = "snake_case")]
-pub enum Licence {
+pub enum SituacaoRegistro {
     #[default]
     NaoRegistrada,
     RegistroProvisorio,
     Registrada,
     Autorizada,
     Cancelada {
-        motivo: CancellationMotive,
+        motivo: MotivoCancelamento,
         em: NaiveDate,
     },
 }
@@ -93,7 +93,7 @@ pub struct ActiveRegime {
 
 /// The operator's state, folded from its stream.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct OperatorState {
+pub struct OperadoraState {
     pub registro: Option<Registro>,
     pub cnpj: Option<Cnpj>,
     pub razao_social: String,
@@ -115,27 +115,38 @@ pub struct OperatorState {
     /// The IGR values ANS published for the operator, one per competência and coverage.
     #[serde(default)]
     pub igr_publicado: Vec<IgrPublicado>,
-    pub licence: Licence,
-    pub cancellation_case: Option<Uuid>,
+    #[serde(alias = "licence")]
+    pub situacao_registro: SituacaoRegistro,
+    #[serde(alias = "cancellation_case")]
+    pub caso_cancelamento: Option<Uuid>,
     pub regimes: BTreeMap<RegimeKind, ActiveRegime>,
     /// Last day of any DF/DT, for the 2-year look-backs (RN 417).
-    pub last_regime_end: Option<NaiveDate>,
-    pub liquidation_case: Option<Uuid>,
-    pub tcac_barred_until: Option<NaiveDate>,
+    #[serde(alias = "last_regime_end")]
+    pub fim_ultimo_regime: Option<NaiveDate>,
+    #[serde(alias = "liquidation_case")]
+    pub caso_liquidacao: Option<Uuid>,
+    #[serde(alias = "tcac_barred_until")]
+    pub tcac_vedado_ate: Option<NaiveDate>,
     /// TCACs in force (case id) and the sanctioning processes each suspends (Lei 9.656 art. 29 §1).
-    #[serde(default)]
-    pub tcacs_in_force: BTreeMap<Uuid, Vec<String>>,
-    pub sales_suspended: Option<String>,
-    pub compulsory_alienation_case: Option<Uuid>,
-    pub special_portability: Option<Deadline>,
+    #[serde(alias = "tcacs_in_force", default)]
+    pub tcacs_vigentes: BTreeMap<Uuid, Vec<String>>,
+    #[serde(alias = "sales_suspended")]
+    pub comercializacao_suspensa: Option<String>,
+    #[serde(alias = "compulsory_alienation_case")]
+    pub caso_alienacao_compulsoria: Option<Uuid>,
+    #[serde(alias = "special_portability")]
+    pub portabilidade_especial: Option<Deadline>,
     /// Members moved out by an alienação or portability (a prerequisite of compulsory cancellation).
-    pub carteira_transferred: bool,
-    pub administrators: Vec<Administrator>,
+    #[serde(alias = "carteira_transferred")]
+    pub carteira_transferida: bool,
+    #[serde(alias = "administrators")]
+    pub administradores: Vec<Administrator>,
     /// Beneficiaries by (year, month) as informed (SIB); in JSON `[[ano, mes, quantidade], …]`,
     /// since JSON object keys cannot hold a pair.
-    #[serde(rename = "beneficiarios_mensais", with = "month_counts", default)]
-    pub beneficiaries: BTreeMap<(i32, u32), u64>,
-    pub active_freezes: BTreeSet<Uuid>,
+    #[serde(with = "month_counts", default)]
+    pub beneficiarios_mensais: BTreeMap<(i32, u32), u64>,
+    #[serde(alias = "active_freezes")]
+    pub indisponibilidades_ativas: BTreeSet<Uuid>,
 }
 
 /// Cadastral data of an older register snapshot than the current one: history, not the
@@ -254,13 +265,13 @@ pub enum OperatorEvent {
     #[serde(rename = "operadora.portabilidade_especial_decretada")]
     PortabilidadeEspecialDecretada { caso: Uuid, prazo: Deadline },
     #[serde(rename = "operadora.cancelamento_iniciado")]
-    CancelamentoIniciado { caso: Uuid, motivo: CancellationMotive },
+    CancelamentoIniciado { caso: Uuid, motivo: MotivoCancelamento },
     #[serde(rename = "operadora.registro_cancelado")]
-    RegistroCancelado { caso: Uuid, motivo: CancellationMotive, em: NaiveDate },
+    RegistroCancelado { caso: Uuid, motivo: MotivoCancelamento, em: NaiveDate },
     /// A cancellation ANS published in its register of cancelled operators, recorded from it:
     /// the motive mapped to the closed list where one fits, and as ANS wrote it.
     #[serde(rename = "operadora.cancelamento_publicado_registrado")]
-    CancelamentoPublicadoRegistrado { motivo: CancellationMotive, motivo_publicado: String, em: NaiveDate },
+    CancelamentoPublicadoRegistrado { motivo: MotivoCancelamento, motivo_publicado: String, em: NaiveDate },
     #[serde(rename = "operadora.indisponibilidade_registrada")]
     IndisponibilidadeRegistrada { caso: Uuid },
     #[serde(rename = "operadora.indisponibilidade_encerrada")]
@@ -310,7 +321,7 @@ pub enum OperatorCommand {
     },
     /// Records a cancellation from ANS's register of cancelled operators, on its legal date.
     RegistrarCancelamentoPublicado {
-        motivo: CancellationMotive,
+        motivo: MotivoCancelamento,
         motivo_publicado: NonEmptyText,
     },
     RegistrarAdministrador {
@@ -386,7 +397,7 @@ pub(crate) fn competencia_of(text: &str) -> Result<String, DomainError> {
     Ok(text.to_owned())
 }
 
-impl OperatorState {
+impl OperadoraState {
     /// Folds one event; never fails and holds no business rule.
     pub fn evolve(&mut self, event: &OperatorEvent) {
         use OperatorEvent as E;
@@ -410,9 +421,13 @@ impl OperatorState {
                 self.razao_social.clone_from(razao_social);
                 self.modalidade = Some(*modalidade);
                 self.uf = *uf;
-                self.licence = if *registro_provisorio { Licence::RegistroProvisorio } else { Licence::Registrada };
+                self.situacao_registro = if *registro_provisorio {
+                    SituacaoRegistro::RegistroProvisorio
+                } else {
+                    SituacaoRegistro::Registrada
+                };
             }
-            E::Autorizada {} => self.licence = Licence::Autorizada,
+            E::Autorizada {} => self.situacao_registro = SituacaoRegistro::Autorizada,
             E::CadastroAlterado {
                 razao_social,
                 cnpj,
@@ -441,7 +456,7 @@ impl OperatorState {
                 self.uf = uf.or(self.uf);
             }
             E::AdministradorEmpossado { administrador_id, nome, cargo, inicio } => {
-                self.administrators.push(Administrator {
+                self.administradores.push(Administrator {
                     administrador_id: *administrador_id,
                     nome: nome.clone(),
                     cargo: cargo.clone(),
@@ -451,7 +466,7 @@ impl OperatorState {
             }
             E::AdministradorDesligado { administrador_id, fim, .. } => {
                 for a in self
-                    .administrators
+                    .administradores
                     .iter_mut()
                     .filter(|a| a.administrador_id == *administrador_id && a.fim.is_none())
                 {
@@ -459,7 +474,7 @@ impl OperatorState {
                 }
             }
             E::BeneficiariosInformados { ano, mes, quantidade } => {
-                self.beneficiaries.insert((*ano, *mes), *quantidade);
+                self.beneficiarios_mensais.insert((*ano, *mes), *quantidade);
             }
             E::IgrPublicadoRegistrado { publicado } => {
                 self.igr_publicado
@@ -476,43 +491,43 @@ impl OperatorState {
             }
             E::RegimeEncerrado { regime, em, .. } => {
                 self.regimes.remove(regime);
-                self.last_regime_end = Some(*em);
+                self.fim_ultimo_regime = Some(*em);
             }
-            E::LiquidacaoDecretada { caso } => self.liquidation_case = Some(*caso),
-            E::LiquidacaoEncerrada { .. } => self.liquidation_case = None,
+            E::LiquidacaoDecretada { caso } => self.caso_liquidacao = Some(*caso),
+            E::LiquidacaoEncerrada { .. } => self.caso_liquidacao = None,
             E::TcacVedado { ate, .. } => {
-                self.tcac_barred_until = Some(self.tcac_barred_until.map_or(*ate, |d| d.max(*ate)))
+                self.tcac_vedado_ate = Some(self.tcac_vedado_ate.map_or(*ate, |d| d.max(*ate)))
             }
             E::TcacEmVigor { caso, processos } => {
-                self.tcacs_in_force.insert(*caso, processos.clone());
+                self.tcacs_vigentes.insert(*caso, processos.clone());
             }
             E::TcacEncerrado { caso } => {
-                self.tcacs_in_force.remove(caso);
+                self.tcacs_vigentes.remove(caso);
             }
-            E::ComercializacaoSuspensa { escopo } => self.sales_suspended = Some(escopo.clone()),
-            E::ComercializacaoRestabelecida {} => self.sales_suspended = None,
-            E::CarteiraTransferida { .. } => self.carteira_transferred = true,
-            E::AlienacaoCompulsoriaIniciada { caso } => self.compulsory_alienation_case = Some(*caso),
+            E::ComercializacaoSuspensa { escopo } => self.comercializacao_suspensa = Some(escopo.clone()),
+            E::ComercializacaoRestabelecida {} => self.comercializacao_suspensa = None,
+            E::CarteiraTransferida { .. } => self.carteira_transferida = true,
+            E::AlienacaoCompulsoriaIniciada { caso } => self.caso_alienacao_compulsoria = Some(*caso),
             E::AlienacaoCompulsoriaEncerrada { caso } => {
-                if self.compulsory_alienation_case == Some(*caso) {
-                    self.compulsory_alienation_case = None;
+                if self.caso_alienacao_compulsoria == Some(*caso) {
+                    self.caso_alienacao_compulsoria = None;
                 }
             }
-            E::PortabilidadeEspecialDecretada { prazo, .. } => self.special_portability = Some(prazo.clone()),
-            E::CancelamentoIniciado { caso, .. } => self.cancellation_case = Some(*caso),
+            E::PortabilidadeEspecialDecretada { prazo, .. } => self.portabilidade_especial = Some(prazo.clone()),
+            E::CancelamentoIniciado { caso, .. } => self.caso_cancelamento = Some(*caso),
             E::RegistroCancelado { motivo, em, .. } => {
-                self.licence = Licence::Cancelada { motivo: *motivo, em: *em };
-                self.cancellation_case = None;
+                self.situacao_registro = SituacaoRegistro::Cancelada { motivo: *motivo, em: *em };
+                self.caso_cancelamento = None;
             }
             E::CancelamentoPublicadoRegistrado { motivo, motivo_publicado, em } => {
-                self.licence = Licence::Cancelada { motivo: *motivo, em: *em };
+                self.situacao_registro = SituacaoRegistro::Cancelada { motivo: *motivo, em: *em };
                 self.motivo_cancelamento_publicado = Some(motivo_publicado.clone());
             }
             E::IndisponibilidadeRegistrada { caso } => {
-                self.active_freezes.insert(*caso);
+                self.indisponibilidades_ativas.insert(*caso);
             }
             E::IndisponibilidadeEncerrada { caso } => {
-                self.active_freezes.remove(caso);
+                self.indisponibilidades_ativas.remove(caso);
             }
         }
     }
@@ -524,12 +539,12 @@ impl OperatorState {
 
     /// Whether the registration was cancelled (terminal).
     pub fn is_cancelled(&self) -> bool {
-        matches!(self.licence, Licence::Cancelada { .. })
+        matches!(self.situacao_registro, SituacaoRegistro::Cancelada { .. })
     }
 
     /// Beneficiaries of the last month informed on or before `date`'s month (0 when none).
     pub fn beneficiaries_on(&self, date: NaiveDate) -> u64 {
-        self.beneficiaries.range(..=(date.year(), date.month())).next_back().map_or(0, |(_, n)| *n)
+        self.beneficiarios_mensais.range(..=(date.year(), date.month())).next_back().map_or(0, |(_, n)| *n)
     }
 
     /// The TCAC in force that suspends sanctioning process `processo`, if any. Process numbers
@@ -538,13 +553,13 @@ impl OperatorState {
     pub fn tcac_suspending(&self, processo: &str) -> Option<Uuid> {
         let key = |text: &str| text.chars().filter(char::is_ascii_alphanumeric).collect::<String>();
         let wanted = key(processo);
-        self.tcacs_in_force.iter().find(|(_, listed)| listed.iter().any(|p| key(p) == wanted)).map(|(caso, _)| *caso)
+        self.tcacs_vigentes.iter().find(|(_, listed)| listed.iter().any(|p| key(p) == wanted)).map(|(caso, _)| *caso)
     }
 
     /// Administrators in office at any time within `months` months before `date` (Lei 9.656 art. 24-A).
     pub fn administrators_within(&self, date: NaiveDate, months: u32) -> Vec<Administrator> {
         let from = date.checked_sub_months(Months::new(months)).unwrap_or(date);
-        self.administrators.iter().filter(|a| a.inicio <= date && a.fim.is_none_or(|f| f >= from)).cloned().collect()
+        self.administradores.iter().filter(|a| a.inicio <= date && a.fim.is_none_or(|f| f >= from)).cloned().collect()
     }
 
     /// The registro, for acts that require a registered operator.
@@ -562,7 +577,7 @@ impl OperatorState {
     /// # Errors
     /// `Rule` (`operadora.registro_cancelado`).
     pub fn require_not_cancelled(&self) -> Result<(), DomainError> {
-        if let Licence::Cancelada { em, .. } = self.licence {
+        if let SituacaoRegistro::Cancelada { em, .. } = self.situacao_registro {
             return Err(DomainError::rule(
                 "operadora.registro_cancelado",
                 "Lei 9.656/1998 arts. 8 e 25 VI; RN 85/2004 (registro cancelado)",
@@ -591,7 +606,7 @@ const HISTORICAL_REGISTER_UNTIL: NaiveDate = match NaiveDate::from_ymd_opt(2004,
 /// `Forbidden` for a role not allowed; `Rule` for a registered/cancelled conflict; `Invalid`
 /// for inconsistent input.
 pub fn decide_operator(
-    state: &OperatorState,
+    state: &OperadoraState,
     command: OperatorCommand,
     ctx: &Context<'_>,
 ) -> Result<Vec<Emitted>, DomainError> {
@@ -661,7 +676,7 @@ pub fn decide_operator(
     match command {
         C::RegistrarOperadora { .. } => Err(DomainError::invalid("act", "registro tratado acima")),
         C::ConcederAutorizacaoFuncionamento { documento } => {
-            if state.licence == Licence::Autorizada {
+            if state.situacao_registro == SituacaoRegistro::Autorizada {
                 return Err(DomainError::rule(
                     "operadora.ja_autorizada",
                     "RN 85/2004",
@@ -699,7 +714,7 @@ pub fn decide_operator(
             None,
         ),
         C::RegistrarAdministrador { administrador_id, nome, cargo, inicio } => {
-            if state.administrators.iter().any(|a| a.administrador_id == administrador_id && a.fim.is_none()) {
+            if state.administradores.iter().any(|a| a.administrador_id == administrador_id && a.fim.is_none()) {
                 return Err(DomainError::invalid("administrador_id", "administrador já está em exercício"));
             }
             let (nome, cargo) = (String::from(nome), String::from(cargo));
@@ -711,7 +726,7 @@ pub fn decide_operator(
         }
         C::RegistrarSaidaAdministrador { administrador_id, fim } => {
             let current =
-                state.administrators.iter().find(|a| a.administrador_id == administrador_id && a.fim.is_none());
+                state.administradores.iter().find(|a| a.administrador_id == administrador_id && a.fim.is_none());
             match current {
                 None => Err(DomainError::invalid("administrador_id", "administrador não está em exercício")),
                 Some(a) if fim < a.inicio => Err(DomainError::invalid("fim", "a saída não pode anteceder a posse")),
@@ -743,7 +758,7 @@ pub fn decide_operator(
             Some(&documento),
         ),
         C::RestabelecerComercializacao { documento } => {
-            if state.sales_suspended.is_none() {
+            if state.comercializacao_suspensa.is_none() {
                 return Err(DomainError::rule(
                     "operadora.comercializacao_nao_suspensa",
                     "Lei 9.656/1998 art. 9 §4",
@@ -765,13 +780,13 @@ fn check_cnpj_date(cnpj: &Cnpj, today: NaiveDate) -> Result<(), DomainError> {
     Ok(())
 }
 
-impl OperatorState {
+impl OperadoraState {
     /// Whether the members were provided for before a compulsory cancellation (docs/DOMAIN.md §2.11):
     /// none left, the carteira transferred, or the special portability window over.
     pub fn members_provided_for(&self, today: NaiveDate) -> bool {
         self.beneficiaries_on(today) == 0
-            || self.carteira_transferred
-            || self.special_portability.as_ref().is_some_and(|p| p.has_expired(today))
+            || self.carteira_transferida
+            || self.portabilidade_especial.as_ref().is_some_and(|p| p.has_expired(today))
     }
 
     /// Refuses a compulsory cancellation that would leave members unprovided for.

@@ -21,7 +21,7 @@
 //!     referencia: None,
 //! };
 //! let authorise = OperatorCommand::ConcederAutorizacaoFuncionamento { documento: NonEmptyText::written("RO 1/2000") };
-//! let admin = actor(Role::Admin, &[]);
+//! let admin = actor(Role::Administrador, &[]);
 //! World::default()
 //!     .given([operator_act(registro, admin.clone(), d(2000, 1, 3), register)])
 //!     .when(operator_act(registro, admin, d(2000, 2, 1), authorise))
@@ -60,7 +60,7 @@ use crate::rules::{CircumstanceKind, CircumstanceRule, PorteFactorBand, TcacBarS
 use crate::stored::{decode, encode};
 use crate::{
     decide_case, decide_operator, decide_parceiro, Actor, Calendar, CaseCommand, CaseEvent, CaseState, Context,
-    Deadline, DomainError, DomainEvent, Emitted, OperatorCommand, OperatorEvent, OperatorState, ParceiroCommand,
+    Deadline, DomainError, DomainEvent, Emitted, OperadoraState, OperatorCommand, OperatorEvent, ParceiroCommand,
     ParceiroEvent, ParceiroState, Registro, Role, RuleBook, Setting, StreamRef,
 };
 
@@ -69,14 +69,14 @@ pub fn rule_book_configured_for_tests() -> RuleBook {
     let mut book = RuleBook::builtin();
     let configured = book.configure_from("seed-2000", |r| {
         let test = "configuração de teste";
-        r.fine_porte_factors = Setting::confirmed(
+        r.multa_fatores_porte = Setting::confirmed(
             vec![
                 PorteFactorBand { max_beneficiaries: Some(20_000), factor: dec!(0.5) },
                 PorteFactorBand { max_beneficiaries: None, factor: dec!(1) },
             ],
             test,
         );
-        r.fine_circumstances = Setting::confirmed(
+        r.multa_circunstancias = Setting::confirmed(
             vec![CircumstanceRule {
                 code: "reincidencia".into(),
                 kind: CircumstanceKind::Agravante,
@@ -84,7 +84,7 @@ pub fn rule_book_configured_for_tests() -> RuleBook {
             }],
             test,
         );
-        r.tcac_bar_start = Setting::confirmed(TcacBarStart::DataDaDecisaoDicol, test);
+        r.tcac_vedacao_inicio = Setting::confirmed(TcacBarStart::DataDaDecisaoDicol, test);
     });
     debug_assert!(configured.is_ok());
     book
@@ -182,7 +182,7 @@ struct Decision {
 #[derive(Debug, Clone)]
 pub struct World {
     pub rules: RuleBook,
-    pub operators: BTreeMap<Registro, OperatorState>,
+    pub operators: BTreeMap<Registro, OperadoraState>,
     pub cases: BTreeMap<Uuid, CaseState>,
     pub parceiros: BTreeMap<Uuid, ParceiroState>,
     pub programa: ProgramaState,
@@ -354,7 +354,7 @@ impl World {
     }
 
     /// The state of an operator.
-    pub fn operator(&self, registro: Registro) -> OperatorState {
+    pub fn operator(&self, registro: Registro) -> OperadoraState {
         self.operators.get(&registro).cloned().unwrap_or_default()
     }
 
@@ -754,7 +754,7 @@ impl Outcome<'_> {
     /// # Panics
     /// When the act named no operator.
     #[track_caller]
-    pub fn then_operator(self, check: impl FnOnce(&OperatorState)) -> Self {
+    pub fn then_operator(self, check: impl FnOnce(&OperadoraState)) -> Self {
         let Some(registro) = self.decision.registro else { panic!("{}: the act names no operator", self.act) };
         check(&self.world.operator(registro));
         self
@@ -764,7 +764,7 @@ impl Outcome<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::operator::Licence;
+    use crate::operator::SituacaoRegistro;
     use crate::{Modalidade, NonEmptyText};
 
     fn registro() -> Registro {
@@ -772,7 +772,7 @@ mod tests {
     }
 
     fn admin() -> Actor {
-        actor(Role::Admin, &[])
+        actor(Role::Administrador, &[])
     }
 
     fn register() -> OperatorCommand {
@@ -807,7 +807,7 @@ mod tests {
         world
             .when(authorise())
             .then_events([OperatorEvent::Autorizada {}])
-            .then_operator(|op| assert_eq!(op.licence, Licence::Autorizada));
+            .then_operator(|op| assert_eq!(op.situacao_registro, SituacaoRegistro::Autorizada));
         assert_eq!(world.log.len(), 2);
     }
 

@@ -6,12 +6,12 @@
 //! every emitted event surviving the stored schema round trip.
 
 use autos_domain::case::{
-    Abrangencia, AlienationEvent, AppealDecision, CaseDetail, CompulsoryGround, CourtEffect, DeadlineKey, DemandTheme,
-    FirstInstanceDecision, InquiryPhase, InstalmentPlan, LeClosure, LeGround, Measure, MemberTransfer,
-    NipClassification, NipKind, NipPhase, RegimeClosure, SanctionPhase,
+    Abrangencia, AlienationEvent, AppealDecision, CaseDetail, CompulsoryGround, CourtEffect, DeadlineKey,
+    FirstInstanceDecision, InquiryPhase, InstalmentPlan, LeClosure, LeGround, Medida, MemberTransfer,
+    NipClassification, NipKind, NipPhase, RegimeClosure, SanctionPhase, TemaDemanda,
 };
 use autos_domain::fine::FineInputs;
-use autos_domain::operator::{CancellationMotive, Licence};
+use autos_domain::operator::{MotivoCancelamento, SituacaoRegistro};
 use autos_domain::rules::DiscountKind;
 use autos_domain::stored::{decode, encode};
 use autos_domain::testing::{actor, d, rule_book_configured_for_tests, World};
@@ -65,11 +65,11 @@ proptest! {
         let multiplier = Decimal::ONE + (max - Decimal::ONE) * Decimal::from(fraction) / Decimal::from(100);
         let inputs = FineInputs { valor_base: Money::reais(base), circunstancias: if reincident { vec!["reincidencia".into()] } else { vec![] }, multiplicador_coletivo: multiplier };
         let fine = FineComputation::compute(&inputs, "rn489.art101", members, exposed, rules).unwrap();
-        prop_assert!(fine.valor_multa >= rules.fine_min && fine.valor_multa <= rules.fine_max);
+        prop_assert!(fine.valor_multa >= rules.multa_minima && fine.valor_multa <= rules.multa_maxima);
         prop_assert_eq!(fine.recompute(), fine.clone());
         if let Ok(discounted) = fine.with_discount(discount, rules) {
             prop_assert!(discounted.valor_devido <= discounted.valor_multa);
-            prop_assert!(!discounted.piso_apos_desconto || discounted.valor_devido >= rules.fine_min);
+            prop_assert!(!discounted.piso_apos_desconto || discounted.valor_devido >= rules.multa_minima);
             prop_assert_eq!(discounted.recompute(), discounted);
         }
     }
@@ -95,7 +95,7 @@ proptest! {
 fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
     let registro = Registro::parse("326305").unwrap();
     let mut world = World::default();
-    let admin = actor(Role::Admin, &[]);
+    let admin = actor(Role::Administrador, &[]);
     let mut today = d(2016, 3, 1);
     world.given_operator(
         registro,
@@ -154,7 +154,7 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
         // Mostly the latest case of a family the act applies to, sometimes an older one or any case.
         let families = autos_domain::acts::find_act(command.act()).map(|a| a.families).unwrap_or(&[]);
         let fitting: Vec<Uuid> =
-            cases.iter().copied().filter(|id| world.case(*id).family.is_some_and(|f| families.contains(&f))).collect();
+            cases.iter().copied().filter(|id| world.case(*id).familia.is_some_and(|f| families.contains(&f))).collect();
         let case_id = if opens || cases.is_empty() {
             fresh
         } else if let (0..3, Some(latest)) = (target, fitting.last()) {
@@ -174,7 +174,7 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
         let command = if target.is_multiple_of(2) { fit_to_balance(command, &world.case(case_id)) } else { command };
         let requesting_tcac = matches!(command, CaseCommand::RequererTcac { .. });
         let classifying = matches!(command, CaseCommand::ClassificarNip { .. });
-        let barred_until = world.operator(registro).tcac_barred_until;
+        let barred_until = world.operator(registro).tcac_vedado_ate;
         let deciding_pas = matches!(
             command,
             CaseCommand::DecidirPrimeiraInstancia { .. }
@@ -189,7 +189,7 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
             }
         );
         let before = world.case(case_id);
-        let pas_before = match &before.detail {
+        let pas_before = match &before.detalhe {
             CaseDetail::Sancionador(s) => Some(s.clone()),
             _ => None,
         };
@@ -205,7 +205,7 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
                 // Lei 9.656/1998 art. 29 §1: a PAS under a TCAC in force is not decided.
                 prop_assert!(!deciding_pas || !suspended, "PAS decided under a TCAC in force");
                 // Lei 9.784/1999 art. 2: no sanction before the defence opportunity.
-                let defence_over = before.deadlines.get(&DeadlineKey::Defesa).is_some_and(|dl| dl.has_expired(today));
+                let defence_over = before.prazos.get(&DeadlineKey::Defesa).is_some_and(|dl| dl.has_expired(today));
                 prop_assert!(
                     !sanctioning
                         || s.phase == SanctionPhase::Instrucao
@@ -214,9 +214,9 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
                 );
             }
             // docs/DOMAIN.md §2.8: a NIP is classified after the answer or once the resolution deadline ran out.
-            if let (true, CaseDetail::Nip(nip)) = (classifying, &before.detail) {
+            if let (true, CaseDetail::Nip(nip)) = (classifying, &before.detalhe) {
                 let silent_in_time =
-                    before.deadlines.get(&DeadlineKey::ResolucaoNip).is_some_and(|p| !p.has_expired(today));
+                    before.prazos.get(&DeadlineKey::ResolucaoNip).is_some_and(|p| !p.has_expired(today));
                 prop_assert!(
                     nip.respondida || !silent_in_time,
                     "NIP classified while the operator could still solve it"
@@ -243,32 +243,32 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
             world.apply(&out);
         }
         let op = world.operator(registro);
-        prop_assert!(op.liquidation_case.is_none() || op.regimes.is_empty(), "regime alongside LE");
+        prop_assert!(op.caso_liquidacao.is_none() || op.regimes.is_empty(), "regime alongside LE");
         for regime in op.regimes.values() {
             let case = world.case(regime.caso);
             prop_assert!(!case.is_closed(), "operator lists a closed regime");
             prop_assert!(case
-                .deadlines
+                .prazos
                 .get(&DeadlineKey::Vigencia)
                 .is_some_and(|v| (v.due - v.start).num_days() <= 366 + 10));
         }
-        if let Some(auction) = op.compulsory_alienation_case {
+        if let Some(auction) = op.caso_alienacao_compulsoria {
             prop_assert!(!world.case(auction).is_closed(), "operator under a compulsory alienation already closed");
         }
         for case in world.cases.values() {
-            if let CaseDetail::Nip(nip) = &case.detail {
+            if let CaseDetail::Nip(nip) = &case.detalhe {
                 // RN 483/2022 art. 15 (RN 579/2023): only não resolvida reaches a PAS.
                 prop_assert!(
                     nip.phase != NipPhase::EncaminhadaParaPas
                         || nip.classificacao == Some(NipClassification::NaoResolvida)
                 );
             }
-            let CaseDetail::Sancionador(s) = &case.detail else { continue };
+            let CaseDetail::Sancionador(s) = &case.detalhe else { continue };
             if let Some(fine) = &s.multa {
                 // Lei 9.656/1998 arts. 27 and 35-D, after every multiplier.
                 let rules = world.rules.version(&fine.versao_regras).unwrap();
                 prop_assert!(
-                    fine.valor_multa >= rules.fine_min && fine.valor_multa <= rules.fine_max,
+                    fine.valor_multa >= rules.multa_minima && fine.valor_multa <= rules.multa_maxima,
                     "fine out of bounds"
                 );
                 prop_assert!(
@@ -284,9 +284,9 @@ fn run_sequence(steps: Vec<(usize, usize, u64)>) -> Result<(), TestCaseError> {
             }
         }
         let exempt = matches!(
-            op.licence,
-            Licence::Cancelada {
-                motivo: CancellationMotive::LiquidacaoExtrajudicial | CancellationMotive::PorSolicitacaoDaOperadora,
+            op.situacao_registro,
+            SituacaoRegistro::Cancelada {
+                motivo: MotivoCancelamento::LiquidacaoExtrajudicial | MotivoCancelamento::PorSolicitacaoDaOperadora,
                 ..
             }
         );
@@ -314,7 +314,7 @@ const SANCTION_MENU: [usize; 33] = [
 /// Payments and instalment plans sized to what a sanctioning process owes, so random sequences
 /// reach settlement; other commands unchanged.
 fn fit_to_balance(command: CaseCommand, case: &CaseState) -> CaseCommand {
-    let CaseDetail::Sancionador(s) = &case.detail else { return command };
+    let CaseDetail::Sancionador(s) = &case.detalhe else { return command };
     let owed = s.owed();
     match command {
         CaseCommand::RegistrarPagamento { documento, .. } => {
@@ -402,7 +402,7 @@ fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool
         8 => (C::EncerrarLiquidacao { motivo: LeClosure::ContasFinaisAprovadas, documento: doc() }, false),
         9 => (C::RegistrarTransferenciaBeneficiarios { forma: MemberTransfer::Alienacao }, false),
         10 => (
-            C::IniciarCancelamentoRegistro { registro, motivo: CancellationMotive::SancaoArt25VI, documento: doc() },
+            C::IniciarCancelamentoRegistro { registro, motivo: MotivoCancelamento::SancaoArt25VI, documento: doc() },
             true,
         ),
         11 => (C::DecretarPortabilidadeEspecial { publicada_em: today, documento: doc() }, false),
@@ -579,11 +579,8 @@ fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool
         }
         44 => (
             C::DeterminarMedida {
-                medida: [
-                    Measure::AlienacaoDeCarteira,
-                    Measure::PortabilidadeEspecial,
-                    Measure::LiquidacaoExtrajudicial,
-                ][today.day() as usize % 3],
+                medida: [Medida::AlienacaoDeCarteira, Medida::PortabilidadeEspecial, Medida::LiquidacaoExtrajudicial]
+                    [today.day() as usize % 3],
                 documento: doc(),
             },
             false,
@@ -593,7 +590,7 @@ fn menu(pick: usize, registro: Registro, today: NaiveDate) -> (CaseCommand, bool
                 registro,
                 canal: NonEmptyText::written("telefone"),
                 protocolo_operadora: "123".into(),
-                tema: DemandTheme::ALL[today.day() as usize % DemandTheme::ALL.len()],
+                tema: TemaDemanda::ALL[today.day() as usize % TemaDemanda::ALL.len()],
                 beneficiario: SealedPersonalData { subject_id: Uuid::from_u128(3), ciphertext: "c2VsYWRv".into() },
             },
             true,

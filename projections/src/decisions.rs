@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use autos_domain::stored::encode;
 use autos_domain::{
-    decide_case, decide_operator, Actor, CaseCommand, CaseState, Context, DomainEvent, OperatorCommand, OperatorState,
+    decide_case, decide_operator, Actor, CaseCommand, CaseState, Context, DomainEvent, OperadoraState, OperatorCommand,
     Registro, Role, RuleBook, StreamRef,
 };
 use autos_store::{EventStore, StoredEvent};
@@ -48,7 +48,7 @@ pub struct DecisionReplay {
 /// Folded states of every stream seen so far.
 #[derive(Default)]
 struct States {
-    operators: HashMap<String, OperatorState>,
+    operators: HashMap<String, OperadoraState>,
     cases: HashMap<String, CaseState>,
 }
 
@@ -63,7 +63,7 @@ impl States {
         Ok(())
     }
 
-    fn operator(&self, registro: Registro) -> OperatorState {
+    fn operator(&self, registro: Registro) -> OperadoraState {
         self.operators.get(&StreamRef::Operadora(registro).to_string()).cloned().unwrap_or_default()
     }
 
@@ -84,15 +84,11 @@ fn describe(stream: &str, event_type: &str) -> String {
     format!("{stream} {event_type}")
 }
 
-fn role_of(text: &str) -> Option<Role> {
-    Role::ALL.into_iter().find(|r| r.as_str() == text)
-}
-
 /// Decides one recorded batch again. Returns None when the decision is unchanged.
 fn redecide(batch: &[StoredEvent], states: &States, rules: &RuleBook) -> Option<ChangedDecision> {
     let first = &batch[0];
     let command: serde_json::Value = serde_json::from_str(first.command.as_deref()?).ok()?;
-    let role = role_of(&first.actor_role)?;
+    let role = Role::parse(&first.actor_role)?;
     let case_streams: Vec<Uuid> = batch
         .iter()
         .filter_map(|e| match StreamRef::parse(&e.stream_id) {
@@ -133,7 +129,7 @@ fn redecide(batch: &[StoredEvent], states: &States, rules: &RuleBook) -> Option<
     let mut recorded_events: Vec<&StoredEvent> = batch.iter().collect();
     recorded_events.sort_by(|a, b| a.stream_id.cmp(&b.stream_id));
     let recorded: Vec<String> = recorded_events.iter().map(|e| describe(&e.stream_id, &e.event_type)).collect();
-    let rule_version = rules.in_force_on(first.occurred_on).ok().map(|r| r.version.clone());
+    let rule_version = rules.in_force_on(first.occurred_on).ok().map(|r| r.versao.clone());
     let act = command.get("act").and_then(|a| a.as_str()).unwrap_or_default().to_owned();
     let base = |now, same_acts_other_content| ChangedDecision {
         position: first.position,

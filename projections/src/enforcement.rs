@@ -101,7 +101,7 @@ pub(crate) async fn apply(
     registro: &str,
     docs: &mut dyn Docs,
 ) -> Result<(), ProjectionError> {
-    match &case.state.detail {
+    match &case.state.detalhe {
         CaseDetail::Sancionador(state) => {
             if let CaseEvent::Sancionador(SanctionEvent::AutoLavrado { .. }) = event {
                 count(docs, &keys::processes(&period_of(stored.occurred_on), &state.tipo_infracao), 1).await?;

@@ -29,10 +29,10 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use autos_domain::case::{DemandEvent, DemandKind, DemandTheme, LeEvent, NipEvent, RegimeClosure, RegimeEvent};
+use autos_domain::case::{DemandEvent, DemandKind, LeEvent, NipEvent, RegimeClosure, RegimeEvent, TemaDemanda};
 use autos_domain::operator::RegimeKind;
 use autos_domain::{
-    CaseEvent, CaseState, DomainEvent, Family, OperatorEvent, OperatorState, Porte, Registro, StreamRef,
+    CaseEvent, CaseState, DomainEvent, Family, OperadoraState, OperatorEvent, Porte, Registro, StreamRef,
 };
 use autos_store::StoredEvent;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -119,7 +119,7 @@ const MONTHS_ON_STATUS: usize = 12;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OperatorDoc {
     pub registro: String,
-    pub state: OperatorState,
+    pub state: OperadoraState,
     /// Open cases by family.
     pub open_cases: BTreeMap<String, u32>,
     pub cases_total: u32,
@@ -247,7 +247,7 @@ impl ComplaintKind {
 }
 
 /// The theme and kind of the complaint `event` registers, if it registers one.
-pub(crate) fn complaint_of(event: &CaseEvent) -> Option<(DemandTheme, ComplaintKind)> {
+pub(crate) fn complaint_of(event: &CaseEvent) -> Option<(TemaDemanda, ComplaintKind)> {
     match event {
         CaseEvent::Demanda(DemandEvent::Registrada { tema, tipo, .. }) => Some((
             *tema,
@@ -419,10 +419,10 @@ impl Estado {
             )?;
         }
         // The monthly series lives in its own model; the status keeps the last year of it.
-        while doc.state.beneficiaries.len() > MONTHS_ON_STATUS {
-            doc.state.beneficiaries.pop_first();
+        while doc.state.beneficiarios_mensais.len() > MONTHS_ON_STATUS {
+            doc.state.beneficiarios_mensais.pop_first();
         }
-        doc.porte = doc.state.beneficiaries.values().next_back().map(|n| Porte::from_beneficiarios(*n));
+        doc.porte = doc.state.beneficiarios_mensais.values().next_back().map(|n| Porte::from_beneficiarios(*n));
         doc.last_event_position = stored.position;
         store(docs, OPERATOR, &keys::operator(&registro), &doc)?;
         Ok(registro)
@@ -437,7 +437,7 @@ impl Estado {
         let case_id = case_id.to_string();
         let mut case: CaseDoc = load(docs, CASE, &keys::case(&case_id)).await?;
         let was_open = case.version > 0 && case.closed_on.is_none();
-        let old_deadlines = case.state.deadlines.clone();
+        let old_deadlines = case.state.prazos.clone();
         let old_phase = case.phase.clone();
         let old_assignment = case.state.atribuicao.clone();
         let old_next_deadline = case.next_deadline;
@@ -445,7 +445,7 @@ impl Estado {
         case.case_id.clone_from(&case_id);
         case.version = stored.stream_version;
         case.registro = case.state.abertura.as_ref().map(|a| a.registro.to_string());
-        case.family = case.state.family.as_ref().and_then(label_of);
+        case.family = case.state.familia.as_ref().and_then(label_of);
         case.phase = case.state.phase().to_owned();
         case.opened_on = case.opened_on.or(Some(stored.occurred_on));
         let is_closed = case.state.is_closed();
@@ -456,9 +456,9 @@ impl Estado {
             case.closed_on = None;
         }
         let open = !is_closed;
-        case.next_deadline = if open { case.state.deadlines.values().map(|d| d.due).min() } else { None };
+        case.next_deadline = if open { case.state.prazos.values().map(|d| d.due).min() } else { None };
         let reassigned = old_assignment != case.state.atribuicao;
-        let deadlines_moved = old_deadlines != case.state.deadlines || was_open != open || reassigned;
+        let deadlines_moved = old_deadlines != case.state.prazos || was_open != open || reassigned;
         if deadlines_moved && was_open {
             for (k, d) in &old_deadlines {
                 docs.delete(DEADLINE, &keys::deadline(d.due, &case_id, &label_of(k).unwrap_or_default()));
@@ -474,7 +474,7 @@ impl Estado {
         }
         let uf = case.uf.clone();
         if open && deadlines_moved {
-            for (k, d) in &case.state.deadlines {
+            for (k, d) in &case.state.prazos {
                 let key = label_of(k).unwrap_or_default();
                 let doc = DeadlineDoc {
                     case_id: case_id.clone(),
@@ -547,7 +547,7 @@ impl Estado {
             store_once(docs, ACT_DOCUMENT, &keys::act_document(documento, &case_id), &entry)?;
         }
         if opened_now {
-            if let autos_domain::case::CaseDetail::Sancionador(pas) = &case.state.detail {
+            if let autos_domain::case::CaseDetail::Sancionador(pas) = &case.state.detalhe {
                 store(
                     docs,
                     PROCESS_NUMBER,
@@ -597,7 +597,7 @@ impl Estado {
             }
             CaseEvent::Liquidacao(LeEvent::Decretada { .. }) => InterventionKind::Liquidacao,
             CaseEvent::Regime(RegimeEvent::Encerrado { motivo }) => {
-                match InterventionKind::of_closure(case.state.family, *motivo) {
+                match InterventionKind::of_closure(case.state.familia, *motivo) {
                     Some(kind) => kind,
                     None => return Ok(()),
                 }

@@ -5,7 +5,7 @@
 use autos_domain::testing::{actor, d, rule_book_configured_for_tests};
 use autos_domain::NonEmptyText;
 use autos_domain::{
-    decide_case, decide_operator, CaseCommand, Cnpj, Context, Emitted, Modalidade, OperatorCommand, OperatorState,
+    decide_case, decide_operator, CaseCommand, Cnpj, Context, Emitted, Modalidade, OperadoraState, OperatorCommand,
     Registro, Role, Uf,
 };
 use autos_projections::decisions::replay_decisions;
@@ -45,10 +45,10 @@ autos_store::on_both_backends!(
             municipio: None,
             referencia: None,
         };
-        let admin = Context::new(actor(Role::Admin, &[]), d(2001, 6, 1), &rules);
-        let registered = decide_operator(&OperatorState::default(), register.clone(), &admin).unwrap();
-        record(store.as_ref(), &registered, &serde_json::to_value(&register).unwrap(), Role::Admin).await;
-        let mut operator = OperatorState::default();
+        let admin = Context::new(actor(Role::Administrador, &[]), d(2001, 6, 1), &rules);
+        let registered = decide_operator(&OperadoraState::default(), register.clone(), &admin).unwrap();
+        record(store.as_ref(), &registered, &serde_json::to_value(&register).unwrap(), Role::Administrador).await;
+        let mut operator = OperadoraState::default();
         for e in &registered {
             if let autos_domain::DomainEvent::Operator(ev) = &e.event {
                 operator.evolve(ev);
@@ -82,6 +82,6 @@ autos_store::on_both_backends!(
         let changed = &report.changed[0];
         assert_eq!(changed.act, "instaurar_direcao_fiscal");
         assert!(changed.now.as_ref().unwrap_err().starts_with("regime.ja_ativo"), "{:?}", changed.now);
-        assert_eq!(changed.rule_version.as_deref(), Some(rules.in_force_on(d(2002, 4, 1)).unwrap().version.as_str()));
+        assert_eq!(changed.rule_version.as_deref(), Some(rules.in_force_on(d(2002, 4, 1)).unwrap().versao.as_str()));
     }
 );

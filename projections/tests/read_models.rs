@@ -6,7 +6,7 @@
 //! document fails here; regenerate the snapshot with `AUTOS_UPDATE_SNAPSHOT=1` only when the
 //! change of the documents is intended.
 
-use autos_domain::case::{DemandKind, DemandTheme, DtHypothesis, LeGround, RegimeClosure};
+use autos_domain::case::{DemandKind, DtHypothesis, LeGround, RegimeClosure, TemaDemanda};
 use autos_domain::parceiro::programa::{ProgramaCommand, TipoItem};
 use autos_domain::parceiro::{ContatosInstitucionais, TipoParceiro};
 use autos_domain::testing::{actor, d, parceiro_act, programa_act, World};
@@ -33,7 +33,7 @@ fn sealed(n: u128) -> SealedPersonalData {
 
 /// An authorised operator with beneficiary counts for the months from `on`.
 fn operator(world: &mut World, r: Registro, modalidade: Modalidade, uf: Option<Uf>, on: NaiveDate) {
-    let admin = actor(Role::Admin, &[]);
+    let admin = actor(Role::Administrador, &[]);
     let register = OperatorCommand::RegistrarOperadora {
         registro: r,
         cnpj: Some(Cnpj::parse("11.222.333/0001-81").unwrap()),
@@ -128,9 +128,9 @@ fn history() -> World {
 
     let atendente = actor(Role::Atendente, &[]);
     for (n, (tipo, tema, on)) in [
-        (DemandKind::Consulta, DemandTheme::AumentoDeMensalidade, d(2002, 4, 8)),
-        (DemandKind::Denuncia, DemandTheme::ContratoRegulamento, d(2002, 4, 9)),
-        (DemandKind::Denuncia, DemandTheme::CoberturaAssistencial, d(2003, 2, 10)),
+        (DemandKind::Consulta, TemaDemanda::AumentoDeMensalidade, d(2002, 4, 8)),
+        (DemandKind::Denuncia, TemaDemanda::ContratoRegulamento, d(2002, 4, 9)),
+        (DemandKind::Denuncia, TemaDemanda::CoberturaAssistencial, d(2003, 2, 10)),
     ]
     .into_iter()
     .enumerate()
@@ -150,7 +150,7 @@ fn history() -> World {
         registro: a,
         canal: NonEmptyText::written("formulário eletrônico"),
         protocolo_operadora: "2026021300123".into(),
-        tema: DemandTheme::CoberturaAssistencial,
+        tema: TemaDemanda::CoberturaAssistencial,
         beneficiario: sealed(200),
     };
     world.given_case(nip, a, atendente, d(2026, 2, 13), complaint);

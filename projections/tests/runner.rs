@@ -43,7 +43,7 @@ async fn append(store: &dyn EventStore, emitted: &[Emitted]) -> i64 {
 /// with `acts` directive instructions.
 fn operator_history(world: &mut World, n: u32, months: u32, acts: usize) -> Vec<Vec<Emitted>> {
     let r = registro(n);
-    let admin = actor(Role::Admin, &[]);
+    let admin = actor(Role::Administrador, &[]);
     let start = d(2001, 1, 10);
     let mut out = vec![world.given_operator(
         r,
@@ -258,7 +258,7 @@ autos_store::on_both_backends!(
             .await
             .unwrap();
         assert_eq!(months.len(), 24, "each monthly count applied exactly once");
-        assert_eq!(doc.state.beneficiaries.len(), 12, "the status keeps the last year");
+        assert_eq!(doc.state.beneficiarios_mensais.len(), 12, "the status keeps the last year");
         assert_eq!(doc.open_cases.get("direcao_fiscal"), Some(&1), "one DF opened, counted once");
         assert_equals_rebuild(store.as_ref(), &Estado).await;
     }

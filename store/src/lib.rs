@@ -197,9 +197,10 @@ pub trait EventStore: Send + Sync + 'static {
         tables::gaps(&self.database()).await
     }
 
-    /// Stores a wrapped data key unless one exists.
-    async fn insert_subject_key(&self, subject: Uuid, wrapped: &[u8]) -> Result<(), StoreError> {
-        tables::insert_subject_key(&self.database(), subject, wrapped).await
+    /// Stores each wrapped data key unless its subject has one, a thousand to a statement;
+    /// returns the subjects whose key this call stored.
+    async fn insert_subject_keys(&self, keys: &[(Uuid, Vec<u8>)]) -> Result<HashSet<Uuid>, StoreError> {
+        tables::insert_subject_keys(&self.database(), keys).await
     }
     async fn subject_key(&self, subject: Uuid) -> Result<SubjectKey, StoreError> {
         tables::subject_key(&self.database(), subject).await

@@ -4,6 +4,7 @@
 //! the ciphertext, so `forget` — destroying the key — leaves every chain verifiable while the
 //! data becomes unreadable everywhere. Each decryption is logged with reader, role and purpose.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -145,15 +146,51 @@ impl PersonalVault {
                 SubjectKey::Live(wrapped) => return decrypt(&self.master.0, &wrapped, subject.as_bytes()),
                 SubjectKey::Destroyed => return Err(StoreError::Erased(subject)),
                 SubjectKey::Absent if create => {
-                    let mut key = [0u8; 32];
-                    rand::thread_rng().fill_bytes(&mut key);
-                    let wrapped = encrypt(&self.master.0, &key, subject.as_bytes())?;
-                    // Another writer may have created one first; the loop then reads theirs.
-                    self.store.insert_subject_key(subject, &wrapped).await?;
+                    let (key, wrapped) = self.new_data_key(subject)?;
+                    if !self.store.insert_subject_keys(&[(subject, wrapped)]).await?.is_empty() {
+                        return Ok(key.to_vec());
+                    }
+                    // Another writer created one first; the loop reads theirs.
                 }
                 SubjectKey::Absent => return Err(StoreError::Erased(subject)),
             }
         }
+    }
+
+    /// A fresh data key for `subject`, and the same wrapped under the master key.
+    fn new_data_key(&self, subject: Uuid) -> Result<([u8; 32], Vec<u8>), StoreError> {
+        let mut key = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut key);
+        let wrapped = encrypt(&self.master.0, &key, subject.as_bytes())?;
+        Ok((key, wrapped))
+    }
+
+    /// Encrypts each subject's data under a key of its own, for subjects seen for the first
+    /// time (bulk loads): the keys are created in a few writes instead of one per subject. A
+    /// subject that has a key already is sealed under it, as [`PersonalVault::seal`] does.
+    ///
+    /// # Errors
+    /// `Erased` when a subject was forgotten; `Crypto`; `Database`.
+    pub async fn seal_new(
+        &self,
+        subjects: &[(Uuid, serde_json::Value)],
+    ) -> Result<Vec<SealedPersonalData>, StoreError> {
+        let mut keys = HashMap::with_capacity(subjects.len());
+        let mut wrapped = Vec::with_capacity(subjects.len());
+        for (subject, _) in subjects {
+            let (key, key_wrapped) = self.new_data_key(*subject)?;
+            keys.insert(*subject, key.to_vec());
+            wrapped.push((*subject, key_wrapped));
+        }
+        let created = self.store.insert_subject_keys(&wrapped).await?;
+        let mut sealed = Vec::with_capacity(subjects.len());
+        for (subject, data) in subjects {
+            let key =
+                if created.contains(subject) { keys[subject].clone() } else { self.data_key(*subject, true).await? };
+            let ciphertext = encrypt(&key, data.to_string().as_bytes(), subject.as_bytes())?;
+            sealed.push(SealedPersonalData { subject_id: *subject, ciphertext: B64.encode(ciphertext) });
+        }
+        Ok(sealed)
     }
 
     /// Encrypts `data` under the subject's key, creating the key on first use.

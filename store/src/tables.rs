@@ -222,19 +222,29 @@ pub(crate) async fn gaps(db: &Database) -> Result<Vec<PositionGap>, StoreError> 
     })
 }
 
-/// See [`crate::EventStore::insert_subject_key`].
-pub(crate) async fn insert_subject_key(db: &Database, subject: Uuid, wrapped: &[u8]) -> Result<(), StoreError> {
-    on_db!(db, write, |pool| {
-        sqlx::query(
-            "INSERT INTO subject_keys (subject_id, wrapped_key, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-        )
-        .bind(pool.encode_id(subject))
-        .bind(wrapped)
-        .bind(pool.encode_instant(now_micros()))
-        .execute(pool)
-        .await?;
-    });
-    Ok(())
+/// Subject keys written per statement by [`insert_subject_keys`] (three parameters each; SQLite
+/// takes 32,766 parameters a statement).
+const SUBJECT_KEYS_PER_STATEMENT: usize = 1_000;
+
+/// See [`crate::EventStore::insert_subject_keys`].
+pub(crate) async fn insert_subject_keys(db: &Database, keys: &[(Uuid, Vec<u8>)]) -> Result<HashSet<Uuid>, StoreError> {
+    let created = now_micros();
+    let mut inserted = HashSet::new();
+    for chunk in keys.chunks(SUBJECT_KEYS_PER_STATEMENT) {
+        on_db!(db, write, |pool| {
+            let mut insert = sqlx::QueryBuilder::new("INSERT INTO subject_keys (subject_id, wrapped_key, created_at) ");
+            insert.push_values(chunk, |mut row, (subject, wrapped)| {
+                row.push_bind(pool.encode_id(*subject))
+                    .push_bind(wrapped.as_slice())
+                    .push_bind(pool.encode_instant(created));
+            });
+            let rows = insert.push(" ON CONFLICT DO NOTHING RETURNING subject_id").build().fetch_all(pool).await?;
+            for row in &rows {
+                inserted.insert(pool.decode_id(row, "subject_id")?);
+            }
+        });
+    }
+    Ok(inserted)
 }
 
 /// See [`crate::EventStore::subject_key`].

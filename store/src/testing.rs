@@ -101,7 +101,8 @@ impl Subject {
         self.scalar("SELECT COUNT(*) FROM events").await
     }
 
-    async fn scalar(&self, sql: &str) -> i64 {
+    /// The one integer `sql` selects.
+    pub async fn scalar(&self, sql: &str) -> i64 {
         match self {
             Subject::Sqlite(s, _) => sqlx::query_scalar(sql).fetch_one(s.writer_pool()).await.unwrap(),
             Subject::Postgres(s, _) => sqlx::query_scalar(sql).fetch_one(s.pool()).await.unwrap(),

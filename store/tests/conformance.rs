@@ -551,6 +551,38 @@ autos_store::on_both_backends!(
         assert_eq!(erasure[0].event_type, "lgpd.titular_esquecido");
     }
 
+    async fn subjects_sealed_in_bulk_each_get_a_key_of_their_own(s: &Subject) {
+        let store = s.store();
+        let vault = PersonalVault::new(store.clone(), MasterKey::generate());
+        let reader = PersonalDataReader { officer_id: Uuid::now_v7(), role: "atendente".into(), purpose: "NIP".into() };
+        let known = Uuid::now_v7();
+        let earlier = vault.seal(known, &json!({"nome": "Ana Lima"})).await.unwrap();
+        let subjects: Vec<(Uuid, serde_json::Value)> = (0..2_500)
+            .map(|n| (Uuid::now_v7(), json!({"nome": format!("Beneficiária {n}")})))
+            .chain([(known, json!({"nome": "Ana Lima de Souza"}))])
+            .collect();
+        let sealed = vault.seal_new(&subjects).await.unwrap();
+        assert_eq!(sealed.len(), subjects.len());
+        for ((subject, data), sealed) in subjects.iter().zip(&sealed).step_by(499) {
+            assert_eq!(sealed.subject_id, *subject);
+            assert_eq!(vault.open(sealed, &reader).await.unwrap().as_ref(), Some(data), "{subject}");
+        }
+        let (both, last) =
+            (vault.open(&earlier, &reader).await.unwrap(), vault.open(&sealed[2_500], &reader).await.unwrap());
+        assert_eq!(
+            (both.unwrap()["nome"].clone(), last.unwrap()["nome"].clone()),
+            (json!("Ana Lima"), json!("Ana Lima de Souza")),
+            "a subject with a key keeps it: what it sealed before still opens"
+        );
+        assert_eq!(s.scalar("SELECT count(*) FROM subject_keys").await, 2_501);
+        personal::forget(store.as_ref(), subjects[7].0, provenance(), "Lei 13.709/2018 art. 18 VI", day())
+            .await
+            .unwrap();
+        assert_eq!(vault.open(&sealed[7], &reader).await.unwrap(), None, "one subject forgotten, its data unreadable");
+        assert!(matches!(vault.seal_new(&subjects[7..8]).await, Err(StoreError::Erased(_))));
+        assert!(vault.open(&sealed[8], &reader).await.unwrap().is_some(), "its neighbours untouched");
+    }
+
     async fn any_expected_version_appends_after_whatever_is_there(s: &Subject) {
         let store = s.store();
         let stream = case_stream();

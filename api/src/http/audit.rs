@@ -1,4 +1,4 @@
-//! `/api/v1/audit`: integrity verification of the whole log and the replay check of every read
+//! `/api/v1/auditoria`: integrity verification of the whole log and the replay check of every read
 //! model — long work, run as one background job of each kind at a time (a `POST` starts one or
 //! joins the one running, a `GET` reads its progress and its last result), never inside a
 //! request — and the proofs an outsider checks with the public key alone: an event's receipt
@@ -20,7 +20,7 @@ use crate::http::extract::Params;
 use crate::state::AppState;
 use crate::ApiError;
 
-const AUDIT_ROLES: [Role; 2] = [Role::Auditor, Role::Admin];
+const AUDIT_ROLES: [Role; 2] = [Role::Auditor, Role::Administrador];
 
 /// A background job as the API shows it: `estado` (`nunca`, `em_andamento`, `concluida`,
 /// `falhou`), since when and how far it has got, and the fields `result` gives a finished one.
@@ -65,7 +65,7 @@ fn accepted(location: &'static str, document: Value) -> Response {
 pub(super) async fn start_verify(State(state): State<AppState>, signed: Signed) -> Result<Response, ApiError> {
     signed.require(&AUDIT_ROLES)?;
     state.audit.start_verify(state.store.clone());
-    Ok(accepted("/api/v1/audit/verify", verify_document(&state)))
+    Ok(accepted("/api/v1/auditoria/verificacao", verify_document(&state)))
 }
 
 /// GET: the full verification's progress, or its last result.
@@ -79,7 +79,7 @@ pub(super) async fn verify(State(state): State<AppState>, signed: Signed) -> Res
 pub(super) async fn start_replay(State(state): State<AppState>, signed: Signed) -> Result<Response, ApiError> {
     signed.require(&AUDIT_ROLES)?;
     state.audit.start_replay(state.store.clone());
-    Ok(accepted("/api/v1/audit/replay", replay_document(&state)))
+    Ok(accepted("/api/v1/auditoria/reprocessamento", replay_document(&state)))
 }
 
 /// GET: the replay check's progress (projections done), or its last result.
@@ -101,7 +101,7 @@ fn unmatched() -> ApiError {
     ApiError::LogMismatch("nenhuma prova pode ser dada contra ele; rode a verificação completa".into())
 }
 
-/// GET /api/v1/audit/proof/{position}: the receipt of one event — its hash, its inclusion proof
+/// GET /api/v1/auditoria/prova/{position}: the receipt of one event — its hash, its inclusion proof
 /// and the latest signed head — for `autos proof check`.
 pub(super) async fn proof(
     State(state): State<AppState>,
@@ -129,7 +129,7 @@ pub(super) struct ConsistencyQuery {
     from: Option<i64>,
 }
 
-/// GET /api/v1/audit/consistency?from=N: the proof that the latest signed head extends the
+/// GET /api/v1/auditoria/consistencia?from=N: the proof that the latest signed head extends the
 /// signed head of N events.
 pub(super) async fn consistency(
     State(state): State<AppState>,

@@ -1,4 +1,4 @@
-//! `/api/v1/cases`: opening acts, acts on a case (optimistic concurrency by `If-Match` or
+//! `/api/v1/casos`: opening acts, acts on a case (optimistic concurrency by `If-Match` or
 //! `expected_version`), the case's state now or at a past point, its events, and the personal
 //! data its acts sealed (for the roles that need it, each read logged).
 
@@ -62,9 +62,9 @@ pub(crate) async fn parse_case_act(
 ) -> Result<(CaseCommand, super::operators::Envelope), ApiError> {
     let (cmd, envelope): (CaseCommand, _) = sealed_command(state, body, CASE_PERSONAL_FIELDS, None).await?;
     match (find_act(cmd.act())?.opens_case, opening) {
-        (true, false) => Err(ApiError::InvalidInput(format!("o ato {} abre um novo caso; use POST /cases", cmd.act()))),
+        (true, false) => Err(ApiError::InvalidInput(format!("o ato {} abre um novo caso; use POST /casos", cmd.act()))),
         (false, true) => {
-            Err(ApiError::InvalidInput(format!("o ato {} não abre um caso; use POST /cases/{{id}}/acts", cmd.act())))
+            Err(ApiError::InvalidInput(format!("o ato {} não abre um caso; use POST /casos/{{id}}/atos", cmd.act())))
         }
         _ => Ok((cmd, envelope)),
     }

@@ -1,4 +1,4 @@
-//! `/api/v1/events`: the log in global order, in pages, and as server-sent events that follow
+//! `/api/v1/eventos`: the log in global order, in pages, and as server-sent events that follow
 //! new commits (the store's subscription: woken by commits, polling as the fallback).
 
 use std::convert::Infallible;

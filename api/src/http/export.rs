@@ -1,8 +1,8 @@
 //! CSV exports of what officers take to spreadsheets — the dashboards and the operator
-//! register — chosen with `?formato=csv`: UTF-8 text with a header row in pt-BR, served as
+//! register — chosen with `?format=csv`: UTF-8 text with a header row in pt-BR, served as
 //! `text/csv; charset=utf-8` with a file name. Fields are separated by commas, or by semicolons
-//! after a first `sep=;` line (`separador=ponto_e_virgula`, for spreadsheets set to pt-BR);
-//! numbers are plain (`16879`, `1234.56`) or in pt-BR notation (`numeros=pt_br`: `16.879`,
+//! after a first `sep=;` line (`separator=semicolon`, for spreadsheets set to pt-BR);
+//! numbers are plain (`16879`, `1234.56`) or in pt-BR notation (`numbers=pt_br`: `16.879`,
 //! `1.234,56`). Fields that hold the separator are quoted. A text field that a spreadsheet would
 //! read as a formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage return) is written
 //! with a leading apostrophe, so an operator's name or a theme typed by anyone never runs in the
@@ -19,7 +19,7 @@ use crate::ApiError;
 /// The answer's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub(crate) enum Formato {
+pub(crate) enum Format {
     Json,
     Csv,
 }
@@ -27,19 +27,19 @@ pub(crate) enum Formato {
 /// The CSV field separator.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub(crate) enum Separador {
+pub(crate) enum Separator {
     #[default]
-    Virgula,
-    PontoEVirgula,
+    Comma,
+    Semicolon,
 }
 
 /// How numbers are written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub(crate) enum Numeros {
+pub(crate) enum Numbers {
     /// `1234.56`, as programs read them.
     #[default]
-    Simples,
+    Plain,
     /// `1.234,56`, as people in Brazil write them.
     PtBr,
 }
@@ -47,28 +47,28 @@ pub(crate) enum Numeros {
 /// How a CSV answer is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Style {
-    separador: Separador,
-    numeros: Numeros,
+    separator: Separator,
+    numbers: Numbers,
 }
 
 impl Style {
     /// The CSV style a query asks for, or None for JSON.
     ///
     /// # Errors
-    /// `InvalidInput` when a separator or number format comes without `formato=csv`.
+    /// `InvalidInput` when a separator or number format comes without `format=csv`.
     pub(crate) fn of(
-        formato: Option<Formato>,
-        separador: Option<Separador>,
-        numeros: Option<Numeros>,
+        format: Option<Format>,
+        separator: Option<Separator>,
+        numbers: Option<Numbers>,
     ) -> Result<Option<Style>, ApiError> {
-        match formato {
-            Some(Formato::Csv) => {
-                Ok(Some(Style { separador: separador.unwrap_or_default(), numeros: numeros.unwrap_or_default() }))
+        match format {
+            Some(Format::Csv) => {
+                Ok(Some(Style { separator: separator.unwrap_or_default(), numbers: numbers.unwrap_or_default() }))
             }
-            Some(Formato::Json) | None if separador.is_some() || numeros.is_some() => {
-                Err(ApiError::InvalidInput("separador e numeros só se aplicam com formato=csv".into()))
+            Some(Format::Json) | None if separator.is_some() || numbers.is_some() => {
+                Err(ApiError::InvalidInput("separator e numbers só se aplicam com format=csv".into()))
             }
-            Some(Formato::Json) | None => Ok(None),
+            Some(Format::Json) | None => Ok(None),
         }
     }
 }
@@ -106,14 +106,14 @@ impl From<Decimal> for Cell {
 }
 
 impl Cell {
-    fn text(&self, numeros: Numeros) -> String {
-        match (self, numeros) {
+    fn text(&self, numbers: Numbers) -> String {
+        match (self, numbers) {
             (Cell::Text(text), _) if text.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{text}"),
             (Cell::Text(text), _) => text.clone(),
-            (Cell::Integer(n), Numeros::Simples) => n.to_string(),
-            (Cell::Decimal(n), Numeros::Simples) => n.to_string(),
-            (Cell::Integer(n), Numeros::PtBr) => number_pt_br(&n.to_string()),
-            (Cell::Decimal(n), Numeros::PtBr) => number_pt_br(&n.to_string()),
+            (Cell::Integer(n), Numbers::Plain) => n.to_string(),
+            (Cell::Decimal(n), Numbers::Plain) => n.to_string(),
+            (Cell::Integer(n), Numbers::PtBr) => number_pt_br(&n.to_string()),
+            (Cell::Decimal(n), Numbers::PtBr) => number_pt_br(&n.to_string()),
         }
     }
 }
@@ -133,9 +133,9 @@ impl Table {
     /// # Errors
     /// `Internal` if the writer fails (it writes to memory).
     pub(super) fn csv(&self, style: Style) -> Result<Vec<u8>, ApiError> {
-        let delimiter = match style.separador {
-            Separador::Virgula => b',',
-            Separador::PontoEVirgula => b';',
+        let delimiter = match style.separator {
+            Separator::Comma => b',',
+            Separator::Semicolon => b';',
         };
         let mut out = Vec::new();
         if delimiter == b';' {
@@ -146,7 +146,7 @@ impl Table {
         let failed = |e: csv::Error| ApiError::Internal(format!("CSV: {e}"));
         writer.write_record(&self.headers).map_err(failed)?;
         for row in &self.rows {
-            writer.write_record(row.iter().map(|c| c.text(style.numeros))).map_err(failed)?;
+            writer.write_record(row.iter().map(|c| c.text(style.numbers))).map_err(failed)?;
         }
         writer.into_inner().map_err(|e| ApiError::Internal(format!("CSV: {e}")))
     }
@@ -188,7 +188,7 @@ mod tests {
 
     #[test]
     fn text_a_spreadsheet_would_run_as_a_formula_is_written_as_text() {
-        let style = Style::of(Some(Formato::Csv), None, None).unwrap().unwrap();
+        let style = Style::of(Some(Format::Csv), None, None).unwrap().unwrap();
         let mut table = table();
         table.rows = ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "a=b"]
             .into_iter()
@@ -206,7 +206,7 @@ mod tests {
 
     #[test]
     fn plain_numbers_with_commas_read_back_as_they_were() {
-        let style = Style::of(Some(Formato::Csv), None, None).unwrap().unwrap();
+        let style = Style::of(Some(Format::Csv), None, None).unwrap().unwrap();
         let text = String::from_utf8(table().csv(style).unwrap()).unwrap();
         assert_eq!(
             text,
@@ -217,8 +217,7 @@ mod tests {
 
     #[test]
     fn pt_br_numbers_with_semicolons_group_thousands_and_use_the_decimal_comma() {
-        let style =
-            Style::of(Some(Formato::Csv), Some(Separador::PontoEVirgula), Some(Numeros::PtBr)).unwrap().unwrap();
+        let style = Style::of(Some(Format::Csv), Some(Separator::Semicolon), Some(Numbers::PtBr)).unwrap().unwrap();
         let text = String::from_utf8(table().csv(style).unwrap()).unwrap();
         assert_eq!(
             text,
@@ -229,7 +228,7 @@ mod tests {
 
     #[test]
     fn pt_br_numbers_with_commas_are_quoted() {
-        let style = Style::of(Some(Formato::Csv), Some(Separador::Virgula), Some(Numeros::PtBr)).unwrap().unwrap();
+        let style = Style::of(Some(Format::Csv), Some(Separator::Comma), Some(Numbers::PtBr)).unwrap().unwrap();
         let text = String::from_utf8(table().csv(style).unwrap()).unwrap();
         assert!(text.contains("Contrato / regulamento,16.879,\"1.234.567,5\"\n"), "{text}");
     }
@@ -237,8 +236,8 @@ mod tests {
     #[test]
     fn csv_options_without_formato_csv_are_refused() {
         assert_eq!(Style::of(None, None, None).unwrap(), None);
-        assert_eq!(Style::of(Some(Formato::Json), None, None).unwrap(), None);
-        assert!(Style::of(None, Some(Separador::PontoEVirgula), None).is_err());
-        assert!(Style::of(Some(Formato::Json), None, Some(Numeros::PtBr)).is_err());
+        assert_eq!(Style::of(Some(Format::Json), None, None).unwrap(), None);
+        assert!(Style::of(None, Some(Separator::Semicolon), None).is_err());
+        assert!(Style::of(Some(Format::Json), None, Some(Numbers::PtBr)).is_err());
     }
 }

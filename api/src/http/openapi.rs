@@ -69,21 +69,20 @@ impl Access {
                 "Requer Authorization: Bearer <token>. Papéis: {}.",
                 roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
             ),
-            Access::PerAct => "Requer Authorization: Bearer <token>. Papéis: conforme o ato (GET /api/v1/acts); \
+            Access::PerAct => "Requer Authorization: Bearer <token>. Papéis: conforme o ato (GET /api/v1/atos); \
                  o interventor só nos casos em que foi designado."
                 .into(),
         }
     }
 }
 
-const PAGE: (&str, bool, &str) = ("after", false, "cursor: the `next` of the previous page");
-const LIMIT: (&str, bool, &str) = ("limit", false, "items per page (at most 500)");
-const FORMATO: (&str, bool, &str) =
-    ("formato", false, "json (padrão) | csv: planilha UTF-8 com cabeçalho em português");
-const SEPARADOR: (&str, bool, &str) =
-    ("separador", false, "com formato=csv: virgula (padrão) | ponto_e_virgula (primeira linha sep=;)");
-const NUMEROS: (&str, bool, &str) =
-    ("numeros", false, "com formato=csv: simples (1234.56, padrão) | pt_br (1.234,56; inteiros 16.879)");
+const PAGE: (&str, bool, &str) = ("after", false, "cursor: o `next` da página anterior");
+const LIMIT: (&str, bool, &str) = ("limit", false, "itens por página (no máximo 500)");
+const FORMAT: (&str, bool, &str) = ("format", false, "json (padrão) | csv: planilha UTF-8 com cabeçalho em português");
+const SEPARATOR: (&str, bool, &str) =
+    ("separator", false, "com format=csv: comma (padrão) | semicolon (primeira linha sep=;)");
+const NUMBERS: (&str, bool, &str) =
+    ("numbers", false, "com format=csv: plain (1234.56, padrão) | pt_br (1.234,56; inteiros 16.879)");
 const WRITE_ERRORS: &[&str] = &["400", "401", "403", "404", "409", "410", "413", "422", "500", "503", "507"];
 const READ_ERRORS: &[&str] = &["400", "401", "403", "404", "500", "503"];
 /// A proof also answers 409 when the log no longer gives the signed head it would lead to.
@@ -92,10 +91,10 @@ const PROOF_ERRORS: &[&str] = &["400", "401", "403", "404", "409", "500", "503"]
 const ROUTES: &[Route] = &[
     Route {
         method: HttpMethod::Post,
-        path: "/api/v1/operators",
+        path: "/api/v1/operadoras",
         tag: "operadoras",
         summary: "Registra uma operadora",
-        access: Access::Roles(&[Role::Admin]),
+        access: Access::Roles(&[Role::Administrador]),
         body: Body::Fields,
         params: &[],
         ok: "201",
@@ -103,7 +102,7 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/operators",
+        path: "/api/v1/operadoras",
         tag: "operadoras",
         summary: "Lista operadoras (busca por nome ou registro, UF, modalidade)",
         access: Access::Public,
@@ -114,16 +113,16 @@ const ROUTES: &[Route] = &[
             ("modalidade", false, "modalidade"),
             PAGE,
             LIMIT,
-            ("formato", false, "json (padrão, em páginas) | csv: todo o cadastro do filtro, sem páginas"),
-            SEPARADOR,
-            NUMEROS,
+            ("format", false, "json (padrão, em páginas) | csv: todo o cadastro do filtro, sem páginas"),
+            SEPARATOR,
+            NUMBERS,
         ],
         ok: "200",
         errors: &["400", "500", "503"],
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/operators/{registro}",
+        path: "/api/v1/operadoras/{registro}",
         tag: "operadoras",
         summary: "Situação da operadora, agora ou em uma data (as_of) ou como registrada em um instante (known_at)",
         access: Access::Public,
@@ -138,7 +137,7 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/operators/{registro}/timeline",
+        path: "/api/v1/operadoras/{registro}/linha-do-tempo",
         tag: "operadoras",
         summary: "Linha do tempo das intervenções, em ordem de data legal",
         access: Access::Public,
@@ -149,7 +148,7 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/operators/{registro}/cases",
+        path: "/api/v1/operadoras/{registro}/casos",
         tag: "operadoras",
         summary: "Casos da operadora",
         access: Access::Roles(ANY_OFFICER),
@@ -160,10 +159,10 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Post,
-        path: "/api/v1/operators/{registro}/beneficiaries",
+        path: "/api/v1/operadoras/{registro}/beneficiarios",
         tag: "operadoras",
         summary: "Informa o número de beneficiários do mês",
-        access: Access::Roles(&[Role::Admin]),
+        access: Access::Roles(&[Role::Administrador]),
         body: Body::Fields,
         params: &[("registro", true, "registro ANS")],
         ok: "201",
@@ -171,7 +170,7 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Post,
-        path: "/api/v1/operators/{registro}/acts",
+        path: "/api/v1/operadoras/{registro}/atos",
         tag: "operadoras",
         summary: "Ato cadastral sobre a operadora",
         access: Access::PerAct,
@@ -182,7 +181,7 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Post,
-        path: "/api/v1/cases",
+        path: "/api/v1/casos",
         tag: "casos",
         summary: "Abre um caso com seu ato de abertura",
         access: Access::PerAct,
@@ -193,7 +192,7 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/cases/{id}",
+        path: "/api/v1/casos/{id}",
         tag: "casos",
         summary: "Estado do caso (ETag = versão), agora ou no passado",
         access: Access::Roles(ANY_OFFICER),
@@ -208,7 +207,7 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Post,
-        path: "/api/v1/cases/{id}/acts",
+        path: "/api/v1/casos/{id}/atos",
         tag: "casos",
         summary: "Pratica um ato no caso (If-Match ou expected_version para concorrência otimista)",
         access: Access::PerAct,
@@ -219,7 +218,7 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/cases/{id}/events",
+        path: "/api/v1/casos/{id}/eventos",
         tag: "casos",
         summary: "Eventos do caso com o envelope completo",
         access: Access::Roles(ANY_OFFICER),
@@ -230,7 +229,7 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/cases/{id}/personal-data",
+        path: "/api/v1/casos/{id}/dados-pessoais",
         tag: "casos",
         summary: "Dados pessoais cifrados nos atos do caso, abertos para quem precisa (cada leitura registrada)",
         access: Access::Roles(&[Role::Atendente, Role::Fiscal, Role::Diretoria]),
@@ -241,7 +240,7 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/acts",
+        path: "/api/v1/atos",
         tag: "casos",
         summary: "Catálogo de atos: papéis permitidos e famílias",
         access: Access::Public,
@@ -252,7 +251,7 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/deadlines",
+        path: "/api/v1/prazos",
         tag: "prazos",
         summary: "Prazos abertos, que vencem hoje ou vencidos",
         access: Access::Roles(ANY_OFFICER),
@@ -260,7 +259,7 @@ const ROUTES: &[Route] = &[
         params: &[
             ("status", false, "abertos | vence_hoje | vencidos"),
             ("uf", false, "UF"),
-            ("family", false, "família do caso"),
+            ("familia", false, "família do caso"),
             ("registro", false, "registro ANS"),
             ("on", false, "data de referência"),
             PAGE,
@@ -271,37 +270,37 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/dashboard/interventions",
+        path: "/api/v1/painel/intervencoes",
         tag: "painel",
         summary: "Ações de intervenção por tipo e por modalidade (tabelas do relatório)",
         access: Access::Public,
         body: Body::None,
-        params: &[("tabela", false, "com formato=csv: tipos (padrão) | por_modalidade"), FORMATO, SEPARADOR, NUMEROS],
+        params: &[("table", false, "com format=csv: tipos (padrão) | por_modalidade"), FORMAT, SEPARATOR, NUMBERS],
         ok: "200",
         errors: &["400", "500", "503"],
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/dashboard/demandas",
+        path: "/api/v1/painel/demandas",
         tag: "painel",
         summary: "Demandas do Disque ANS por tema, ano e tipo",
         access: Access::Public,
         body: Body::None,
-        params: &[FORMATO, SEPARADOR, NUMEROS],
+        params: &[FORMAT, SEPARATOR, NUMBERS],
         ok: "200",
         errors: &["400", "500", "503"],
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/bulletins/{uf}/{year}/{quarter}",
+        path: "/api/v1/boletins/{uf}/{ano}/{trimestre}",
         tag: "painel",
         summary: "Boletim Parceiros da Cidadania: temas e operadoras mais demandados (nacional, região, UF) e atos da ANS no trimestre",
         access: Access::Public,
         body: Body::None,
         params: &[
             ("uf", true, "UF da sede das operadoras (SP, RJ…)"),
-            ("year", true, "ano, 2000–2100"),
-            ("quarter", true, "trimestre, 1–4"),
+            ("ano", true, "ano, 2000–2100"),
+            ("trimestre", true, "trimestre, 1–4"),
             ("limite", false, "itens em cada ranking (padrão 10)"),
         ],
         ok: "200",
@@ -309,29 +308,29 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/dashboard/transfers",
+        path: "/api/v1/painel/alienacoes",
         tag: "painel",
         summary: "Alienações de carteira por ano, totais e parciais",
         access: Access::Public,
         body: Body::None,
-        params: &[FORMATO, SEPARADOR, NUMEROS],
+        params: &[FORMAT, SEPARATOR, NUMBERS],
         ok: "200",
         errors: &["400", "500", "503"],
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/dashboard/sanctions",
+        path: "/api/v1/painel/sancoes",
         tag: "painel",
         summary: "Processos sancionadores por assunto e período",
         access: Access::Public,
         body: Body::None,
-        params: &[FORMATO, SEPARADOR, NUMEROS],
+        params: &[FORMAT, SEPARATOR, NUMBERS],
         ok: "200",
         errors: &["400", "500", "503"],
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/sanctions",
+        path: "/api/v1/sancoes",
         tag: "sancoes",
         summary: "Livro de multas: fatores, descontos, pagamentos e parcelas de cada multa",
         access: Access::Roles(ANY_OFFICER),
@@ -342,10 +341,10 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/asset-freezes",
+        path: "/api/v1/indisponibilidades",
         tag: "sancoes",
         summary: "Indisponibilidade de bens por pessoa",
-        access: Access::Roles(&[Role::Fiscal, Role::Diretoria, Role::Interventor, Role::Auditor, Role::Admin]),
+        access: Access::Roles(&[Role::Fiscal, Role::Diretoria, Role::Interventor, Role::Auditor, Role::Administrador]),
         body: Body::None,
         params: &[("pessoa", false, "id da pessoa"), ("registro", false, "registro ANS"), PAGE, LIMIT],
         ok: "200",
@@ -364,7 +363,7 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/complaint-index",
+        path: "/api/v1/indice-reclamacoes",
         tag: "painel",
         summary: "Índice de reclamações: numerador, denominador, janela e escala separados",
         access: Access::Public,
@@ -410,9 +409,9 @@ const ROUTES: &[Route] = &[
         params: &[
             ("vigentes_em", false, "data AAAA-MM-DD (padrão: hoje)"),
             ("uf", false, "UF do parceiro"),
-            FORMATO,
-            SEPARADOR,
-            NUMEROS,
+            FORMAT,
+            SEPARATOR,
+            NUMBERS,
         ],
         ok: "200",
         errors: READ_ERRORS,
@@ -474,7 +473,7 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/events",
+        path: "/api/v1/eventos",
         tag: "auditoria",
         summary: "O registro em ordem global, em páginas",
         access: Access::Roles(ANY_OFFICER),
@@ -485,7 +484,7 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/events/stream",
+        path: "/api/v1/eventos/fluxo",
         tag: "auditoria",
         summary: "Eventos como server-sent events, seguindo novos commits",
         access: Access::Roles(ANY_OFFICER),
@@ -496,10 +495,10 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Post,
-        path: "/api/v1/audit/verify",
+        path: "/api/v1/auditoria/verificacao",
         tag: "auditoria",
         summary: "Inicia em segundo plano a verificação completa (cabeçalhos assinados, cadeias de hash e checkpoints), ou junta-se à que está em andamento; o andamento e o resultado ficam em GET",
-        access: Access::Roles(&[Role::Auditor, Role::Admin]),
+        access: Access::Roles(&[Role::Auditor, Role::Administrador]),
         body: Body::None,
         params: &[],
         ok: "202",
@@ -507,10 +506,10 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/audit/verify",
+        path: "/api/v1/auditoria/verificacao",
         tag: "auditoria",
         summary: "Andamento da verificação completa, ou seu último resultado com o último checkpoint",
-        access: Access::Roles(&[Role::Auditor, Role::Admin]),
+        access: Access::Roles(&[Role::Auditor, Role::Administrador]),
         body: Body::None,
         params: &[],
         ok: "200",
@@ -518,10 +517,10 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Post,
-        path: "/api/v1/audit/replay",
+        path: "/api/v1/auditoria/reprocessamento",
         tag: "auditoria",
         summary: "Inicia em segundo plano a reconstrução dos modelos de leitura em tabelas de rascunho e a comparação com os vivos, ou junta-se à que está em andamento",
-        access: Access::Roles(&[Role::Auditor, Role::Admin]),
+        access: Access::Roles(&[Role::Auditor, Role::Administrador]),
         body: Body::None,
         params: &[],
         ok: "202",
@@ -529,10 +528,10 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/audit/replay",
+        path: "/api/v1/auditoria/reprocessamento",
         tag: "auditoria",
         summary: "Andamento da conferência do reprocessamento, ou seu último resultado por projeção",
-        access: Access::Roles(&[Role::Auditor, Role::Admin]),
+        access: Access::Roles(&[Role::Auditor, Role::Administrador]),
         body: Body::None,
         params: &[],
         ok: "200",
@@ -540,10 +539,10 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/audit/proof/{position}",
+        path: "/api/v1/auditoria/prova/{position}",
         tag: "auditoria",
         summary: "Recibo de um evento: seu hash, a prova de inclusão e o último cabeçalho assinado (verificável com `autos proof check` e a chave pública)",
-        access: Access::Roles(&[Role::Auditor, Role::Admin]),
+        access: Access::Roles(&[Role::Auditor, Role::Administrador]),
         body: Body::None,
         params: &[("position", true, "posição do evento no registro")],
         ok: "200",
@@ -551,10 +550,10 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: HttpMethod::Get,
-        path: "/api/v1/audit/consistency",
+        path: "/api/v1/auditoria/consistencia",
         tag: "auditoria",
         summary: "Prova de que o último cabeçalho assinado estende o cabeçalho de N eventos",
-        access: Access::Roles(&[Role::Auditor, Role::Admin]),
+        access: Access::Roles(&[Role::Auditor, Role::Administrador]),
         body: Body::None,
         params: &[("from", false, "tamanho (eventos) do cabeçalho anterior (obrigatório)")],
         ok: "200",
@@ -571,11 +570,11 @@ fn error_description(code: &str) -> &'static str {
         "400" => "invalid_input: entrada malformada; nada foi gravado",
         "401" => "unauthenticated: token ausente ou inválido",
         "403" => "forbidden: o papel não permite (rule_id e norm quando vem da regra de papéis)",
-        "404" => "not_found",
+        "404" => "not_found: recurso inexistente",
         "409" => {
             "version_conflict: versão desatualizada ou requisição em andamento; nada foi gravado (log_mismatch nas provas: o registro não confere com o cabeçalho assinado)"
         }
-        "413" => "payload_too_large",
+        "413" => "payload_too_large: corpo da requisição acima do limite; nada foi gravado",
         "422" => "rule_violation: ato vedado pelas normas, com rule_id e norm",
         "410" => "erased: os dados pessoais do titular foram eliminados nos termos da LGPD; nada foi gravado",
         "500" => {
@@ -589,11 +588,11 @@ fn error_description(code: &str) -> &'static str {
 /// Which acts a route takes.
 #[derive(Clone, Copy)]
 enum ActSet {
-    /// The operator registry acts (`/operators/{registro}/acts`).
+    /// The operator registry acts (`/operadoras/{registro}/atos`).
     Operator,
-    /// The acts that open a case (`/cases`).
+    /// The acts that open a case (`/casos`).
     Opening,
-    /// The acts on an open case (`/cases/{id}/acts`).
+    /// The acts on an open case (`/casos/{id}/atos`).
     FollowUp,
     /// The acts on a registered partner (`/parceiros/{id}/atos`).
     Parceiro,
@@ -697,7 +696,7 @@ fn acts_schema(set: ActSet) -> OneOfBuilder {
         }
         one_of = one_of.item(object);
     }
-    one_of.description(Some("campos desconhecidos são recusados; ver também GET /api/v1/acts"))
+    one_of.description(Some("campos desconhecidos são recusados; ver também GET /api/v1/atos"))
 }
 
 /// The whole document.
@@ -750,8 +749,8 @@ pub fn document() -> OpenApi {
         if !csv_only {
             ok = ok.content("application/json", ContentBuilder::new().schema(Some(ObjectBuilder::new())).build());
         }
-        // A route that takes `formato` also answers CSV (a download with a file name).
-        if csv_only || route.params.iter().any(|(name, _, _)| *name == "formato") {
+        // A route that takes `format` also answers CSV (a download with a file name).
+        if csv_only || route.params.iter().any(|(name, _, _)| *name == "format") {
             ok = ok.content(
                 "text/csv; charset=utf-8",
                 ContentBuilder::new()

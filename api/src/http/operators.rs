@@ -1,4 +1,4 @@
-//! `/api/v1/operators`: the operator registry (registration, cadastral acts, beneficiary counts)
+//! `/api/v1/operadoras`: the operator registry (registration, cadastral acts, beneficiary counts)
 //! and its reads (list, status now or at a past date, intervention timeline, cases).
 
 use autos_domain::{OperatorCommand, Registro, Role};
@@ -14,7 +14,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use tower_http::request_id::RequestId;
 
-use super::export::{Cell, Formato, Numeros, Separador, Style, Table};
+use super::export::{Cell, Format, Numbers, Separator, Style, Table};
 use super::extract::Params;
 use crate::auth::service_request;
 use crate::auth::{MaybeSigned, Signed};
@@ -155,18 +155,18 @@ pub(super) struct ListQuery {
     after: Option<String>,
     limit: Option<i64>,
     /// `csv`: every operator the filters keep, as a spreadsheet (no pages).
-    formato: Option<Formato>,
-    separador: Option<Separador>,
-    numeros: Option<Numeros>,
+    format: Option<Format>,
+    separator: Option<Separator>,
+    numbers: Option<Numbers>,
 }
 
 /// Operators by registro, filtered by name, UF and modalidade (public); the whole register as
-/// CSV with `formato=csv`.
+/// CSV with `format=csv`.
 pub(super) async fn list(
     State(state): State<AppState>,
     Params(query): Params<ListQuery>,
 ) -> Result<Response, ApiError> {
-    let style = Style::of(query.formato, query.separador, query.numeros)?;
+    let style = Style::of(query.format, query.separator, query.numbers)?;
     let needle = query.q.as_deref().map(fold).unwrap_or_default();
     let uf = query.uf.map(|u| u.to_uppercase());
     let modalidade = query.modalidade.as_deref().map(fold);
@@ -186,9 +186,7 @@ pub(super) async fn list(
         return Ok(Json(page).into_response());
     };
     if query.after.is_some() || query.limit.is_some() {
-        return Err(ApiError::InvalidInput(
-            "after e limit não se aplicam com formato=csv: o arquivo traz todas".into(),
-        ));
+        return Err(ApiError::InvalidInput("after e limit não se aplicam com format=csv: o arquivo traz todas".into()));
     }
     let mut rows = Vec::new();
     for (_, value) in state.views.entries(models::OPERATOR, "").await? {
@@ -225,7 +223,7 @@ const REGISTER_HEADERS: [&str; 16] = [
 /// One operator as a row of the register's CSV.
 fn register_row(doc: &OperatorDoc) -> Vec<Cell> {
     let s = &doc.state;
-    let last_count = s.beneficiaries.iter().next_back();
+    let last_count = s.beneficiarios_mensais.iter().next_back();
     let standing: Vec<String> = standing(doc).into_iter().map(|(label, _)| label).collect();
     vec![
         doc.registro.as_str().into(),

@@ -2,7 +2,7 @@
 //! (docs/DOMAIN.md §6) — registering partners and every act on them and their agreements, the
 //! programme's curated bulletin items, and the reads: partners by UF, one partner with its
 //! agreements and obligations per quarter, the agreements in force on a date, and an issued
-//! bulletin exactly as frozen; the agreements in force also as CSV (`formato=csv`). Issuing a bulletin (`emitir_boletim`) takes only the agreement
+//! bulletin exactly as frozen; the agreements in force also as CSV (`format=csv`). Issuing a bulletin (`emitir_boletim`) takes only the agreement
 //! and the quarter: the server builds the content from the bulletin read model of the partner's
 //! UF, the programme's items and the partner's information, and records it with its SHA-256.
 //!
@@ -29,7 +29,7 @@ use tower_http::request_id::RequestId;
 use uuid::Uuid;
 
 use super::cases::{if_match, sealed_command};
-use super::export::{Cell, Formato, Numeros, Separador, Style, Table};
+use super::export::{Cell, Format, Numbers, Separator, Style, Table};
 use super::extract::Params;
 use super::operators::require_json;
 use crate::auth::{service_request, Signed};
@@ -246,9 +246,9 @@ pub(super) struct InForceQuery {
     /// The day (today when absent).
     vigentes_em: Option<NaiveDate>,
     uf: Option<String>,
-    formato: Option<Formato>,
-    separador: Option<Separador>,
-    numeros: Option<Numeros>,
+    format: Option<Format>,
+    separator: Option<Separator>,
+    numbers: Option<Numbers>,
 }
 
 /// One agreement in force on a day.
@@ -306,14 +306,14 @@ pub(crate) fn in_force_among(docs: &[ParceiroDoc], on: NaiveDate, uf: Option<aut
 }
 
 /// The agreements in force on a day (today when absent), optionally in one UF; CSV with
-/// `formato=csv`.
+/// `format=csv`.
 pub(super) async fn agreements(
     State(state): State<AppState>,
     signed: Signed,
     Params(query): Params<InForceQuery>,
 ) -> Result<Response, ApiError> {
     signed.require(READERS)?;
-    let style = Style::of(query.formato, query.separador, query.numeros)?;
+    let style = Style::of(query.format, query.separator, query.numbers)?;
     let on = query.vigentes_em.unwrap_or_else(today);
     let items = in_force(&state, on, query.uf.as_deref()).await?;
     match style {

@@ -1,6 +1,6 @@
 //! Read-only lists served from the read models: deadlines (*prazos*) open, due today or
 //! overdue, by case, family and UF; the intervention, Disque ANS, portfolio-transfer and
-//! sanctioning-process dashboards (JSON, or CSV with `?formato=csv`); the complaint index; the
+//! sanctioning-process dashboards (JSON, or CSV with `?format=csv`); the complaint index; the
 //! quarterly Parceiros da Cidadania bulletin; the sanctions ledger and asset freezes by person.
 
 use autos_domain::Role;
@@ -14,7 +14,7 @@ use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::export::{Cell, Formato, Numeros, Separador, Style, Table};
+use super::export::{Cell, Format, Numbers, Separator, Style, Table};
 use super::extract::Params;
 use crate::auth::Signed;
 use crate::state::AppState;
@@ -34,7 +34,7 @@ pub(super) enum DeadlineStatus {
 pub(super) struct DeadlineQuery {
     status: Option<DeadlineStatus>,
     uf: Option<String>,
-    family: Option<String>,
+    familia: Option<String>,
     registro: Option<String>,
     /// The reference date for "due today" and "overdue" (today when absent).
     on: Option<NaiveDate>,
@@ -62,7 +62,7 @@ pub(super) async fn deadlines(
             };
             status_ok
                 && uf.as_ref().is_none_or(|u| d.uf.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(u)))
-                && query.family.as_ref().is_none_or(|f| d.family.as_ref() == Some(f))
+                && query.familia.as_ref().is_none_or(|f| d.family.as_ref() == Some(f))
                 && query.registro.as_ref().is_none_or(|r| d.registro.as_ref() == Some(r))
         })
         .await?;
@@ -73,14 +73,14 @@ pub(super) async fn deadlines(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct DashboardQuery {
-    formato: Option<Formato>,
-    separador: Option<Separador>,
-    numeros: Option<Numeros>,
+    format: Option<Format>,
+    separator: Option<Separator>,
+    numbers: Option<Numbers>,
 }
 
 impl DashboardQuery {
     fn style(&self) -> Result<Option<Style>, ApiError> {
-        Style::of(self.formato, self.separador, self.numeros)
+        Style::of(self.format, self.separator, self.numbers)
     }
 }
 
@@ -98,11 +98,11 @@ pub(super) enum InterventionTable {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct InterventionsQuery {
-    /// With `formato=csv`: the table by type (default) or by modalidade.
-    tabela: Option<InterventionTable>,
-    formato: Option<Formato>,
-    separador: Option<Separador>,
-    numeros: Option<Numeros>,
+    /// With `format=csv`: the table by type (default) or by modalidade.
+    table: Option<InterventionTable>,
+    format: Option<Format>,
+    separator: Option<Separator>,
+    numbers: Option<Numbers>,
 }
 
 /// The intervention acts of the seed report's tables, from the log: by type, in the report's
@@ -111,9 +111,9 @@ pub(super) async fn interventions(
     State(state): State<AppState>,
     Params(query): Params<InterventionsQuery>,
 ) -> Result<Response, ApiError> {
-    let style = Style::of(query.formato, query.separador, query.numeros)?;
-    if query.tabela.is_some() && style.is_none() {
-        return Err(ApiError::InvalidInput("tabela só se aplica com formato=csv".into()));
+    let style = Style::of(query.format, query.separator, query.numbers)?;
+    if query.table.is_some() && style.is_none() {
+        return Err(ApiError::InvalidInput("table só se aplica com format=csv".into()));
     }
     let mut by_kind = std::collections::BTreeMap::new();
     let mut by_modalidade = Vec::new();
@@ -142,7 +142,7 @@ pub(super) async fn interventions(
         return Ok(Json(serde_json::json!({ "items": items, "total": total, "por_modalidade": por_modalidade }))
             .into_response());
     };
-    let table = match query.tabela.unwrap_or_default() {
+    let table = match query.table.unwrap_or_default() {
         InterventionTable::Tipos => Table {
             name: "painel-intervencoes",
             headers: vec!["Tipo de ação", "Quantidade"],
@@ -366,7 +366,7 @@ pub(super) async fn asset_freezes(
     signed: Signed,
     Params(query): Params<FreezeQuery>,
 ) -> Result<Json<Page<FrozenAssetsEntry>>, ApiError> {
-    signed.require(&[Role::Fiscal, Role::Diretoria, Role::Interventor, Role::Auditor, Role::Admin])?;
+    signed.require(&[Role::Fiscal, Role::Diretoria, Role::Interventor, Role::Auditor, Role::Administrador])?;
     let prefix = query.pessoa.map(keys::frozen_assets_of).unwrap_or_default();
     let registro = query.registro.as_deref().map(autos_domain::Registro::parse).transpose()?.map(|r| r.to_string());
     let page = state

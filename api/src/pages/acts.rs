@@ -178,7 +178,7 @@ async fn pickers(state: &AppState, fields: &[Field], target: &Target) -> Result<
         let doc = state.views.operator(state.store.as_ref(), registro, Cut::default()).await?;
         pickers.administrators = doc
             .state
-            .administrators
+            .administradores
             .iter()
             .filter(|a| a.fim.is_none())
             .map(|a| (a.administrador_id.to_string(), format!("{} — {}", a.nome, a.cargo)))
@@ -206,7 +206,7 @@ async fn pickers(state: &AppState, fields: &[Field], target: &Target) -> Result<
         let doc = state.views.case(state.store.as_ref(), *id, Cut::default()).await?;
         pickers.deadlines = doc
             .state
-            .deadlines
+            .prazos
             .iter()
             .map(|(key, d)| {
                 let code = autos_domain::case::code_label(key).replace(' ', "_");

@@ -32,7 +32,7 @@ use uuid::Uuid;
 use super::forms::{self as form_html, Envelope, Filled, Pickers};
 use super::mapa::{self, Counted};
 use super::{date_br, error_page, page, redirect, wait_until, MaybePageOfficer, PageOfficer};
-use crate::http::export::{Formato, Numeros, Separador, Style};
+use crate::http::export::{Format, Numbers, Separator, Style};
 use crate::http::parceiros::{
     in_force, in_force_among, in_force_csv, parceiro_id, partner_act, partner_doc, partner_docs, programme_act_filed,
     programme_state, register_partner, today, InForce, READERS, WRITERS,
@@ -57,9 +57,9 @@ pub fn routes() -> Router<AppState> {
 struct AgreementsFilter {
     uf: Option<String>,
     data: Option<String>,
-    formato: Option<Formato>,
-    separador: Option<Separador>,
-    numeros: Option<Numeros>,
+    format: Option<Format>,
+    separator: Option<Separator>,
+    numbers: Option<Numbers>,
 }
 
 /// The UF and the day a filter asks for (today when absent or unreadable, with the message).
@@ -97,7 +97,7 @@ struct PublicPage {
 }
 
 /// The agreements in force on a day (today when absent), on the map by UF and listed, for
-/// anyone; as CSV with `formato=csv`.
+/// anyone; as CSV with `format=csv`.
 async fn public_agreements(
     State(state): State<AppState>,
     MaybePageOfficer(officer): MaybePageOfficer,
@@ -105,7 +105,7 @@ async fn public_agreements(
 ) -> Response {
     let (uf, day, mut erro) = uf_and_day(&filter);
     let shown = async {
-        let style = Style::of(filter.formato, filter.separador, filter.numeros)?;
+        let style = Style::of(filter.format, filter.separator, filter.numbers)?;
         let every = in_force(&state, day, None).await?;
         let chosen = uf.as_deref().map(Uf::parse).transpose();
         let linhas: Vec<InForce> = match chosen {

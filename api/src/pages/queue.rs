@@ -136,7 +136,7 @@ async fn queue_page(
 }
 
 /// The roles that see the queues of a Núcleo or a UF.
-const MANAGERS: [Role; 4] = [Role::Diretoria, Role::Fiscal, Role::Auditor, Role::Admin];
+const MANAGERS: [Role; 4] = [Role::Diretoria, Role::Fiscal, Role::Auditor, Role::Administrador];
 
 async fn my_cases(State(state): State<AppState>, officer: PageOfficer) -> Response {
     let id = officer.officer_id.to_string();

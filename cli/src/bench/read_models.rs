@@ -138,7 +138,7 @@ async fn measure_lag(
         let streams = autos_projections::group_by_stream(std::slice::from_ref(e), |_| ExpectedVersion::Any);
         let provenance = Provenance {
             actor_id: Uuid::from_u128(0x1a9),
-            actor_role: "admin".into(),
+            actor_role: autos_domain::Role::Administrador.as_str().into(),
             correlation_id: None,
             causation_id: None,
             command: None,

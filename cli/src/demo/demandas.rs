@@ -11,7 +11,7 @@ use autos_domain::NonEmptyText;
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
-use autos_domain::case::{DemandKind, DemandTheme};
+use autos_domain::case::{DemandKind, TemaDemanda};
 use autos_domain::{CaseCommand, Registro, Role};
 use chrono::{Datelike, NaiveDate};
 use rand::distributions::{Distribution, WeightedIndex};
@@ -41,14 +41,14 @@ struct ThemeRow {
 pub(super) struct Demanda {
     on: NaiveDate,
     registro: Registro,
-    theme: DemandTheme,
+    theme: TemaDemanda,
     kind: DemandKind,
     by_web: bool,
 }
 
 /// The theme whose label is the report's text.
-fn theme(label: &str) -> Result<DemandTheme, CliError> {
-    DemandTheme::ALL
+fn theme(label: &str) -> Result<TemaDemanda, CliError> {
+    TemaDemanda::ALL
         .into_iter()
         .find(|t| t.label() == label)
         .ok_or_else(|| CliError::Config(format!("tema do Disque ANS desconhecido: {label:?}")))

@@ -51,7 +51,17 @@ pub(crate) struct Desk<'a> {
     pub(crate) progress: &'a (dyn Fn(&Progress<'_>) + Sync),
 }
 
-impl Desk<'_> {
+impl<'a> Desk<'a> {
+    /// A desk of `officers` (one per role) at its first `step`, nothing issued yet.
+    pub(crate) fn new(
+        service: &'a Service,
+        officers: BTreeMap<Role, Officer>,
+        step: &'static str,
+        progress: &'a (dyn Fn(&Progress<'_>) + Sync),
+    ) -> Self {
+        Desk { service, officers, commands: 0, events: 0, planned: 0, step, progress }
+    }
+
     pub(crate) fn request(&self, role: Role, on: NaiveDate, case: Option<Uuid>) -> Request {
         let officer = &self.officers[&role];
         Request {
@@ -101,8 +111,25 @@ impl Desk<'_> {
     ) -> Result<(), CliError> {
         for chunk in acts.chunks(BULK) {
             let requests: Vec<_> =
-                chunk.iter().map(|(r, on, c)| (*r, c.clone(), self.request(Role::Admin, *on, None))).collect();
+                chunk.iter().map(|(r, on, c)| (*r, c.clone(), self.request(Role::Administrador, *on, None))).collect();
             let outcomes = self.service.operator_commands(&requests).await?;
+            self.count(&outcomes);
+        }
+        Ok(())
+    }
+
+    /// Case acts, each by the officer of its role (an interventor appointed to its case),
+    /// [`BULK`] to a transaction; an act may be on a case an earlier act opened.
+    pub(crate) async fn case_acts(&mut self, acts: Vec<(Uuid, Role, NaiveDate, CaseCommand)>) -> Result<(), CliError> {
+        for chunk in acts.chunks(BULK) {
+            let requests: Vec<_> = chunk
+                .iter()
+                .map(|(case, role, on, command)| {
+                    let appointed = (*role == Role::Interventor).then_some(*case);
+                    (*case, command.clone(), self.request(*role, *on, appointed))
+                })
+                .collect();
+            let outcomes = self.service.case_commands(&requests).await?;
             self.count(&outcomes);
         }
         Ok(())

@@ -4,7 +4,7 @@
 //! proven by the fiscal — whose proof falls in the table's year.
 //!
 //! The voluntary form is the one the seed era's rules carry without an unconfirmed value: the
-//! notice before the intended date (`voluntary_alienation_notice`) is `Unconfirmed` for
+//! notice before the intended date (`alienacao_voluntaria_aviso`) is `Unconfirmed` for
 //! `seed-2000`, and the domain then takes a request as filed, so the demo configures nothing;
 //! requests are still dated 30 days or more before the intended date. Partial transfers exist
 //! only in this form. Sellers and acquirers are operators of the same modalidade that never

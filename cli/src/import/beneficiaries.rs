@@ -105,7 +105,7 @@ pub async fn import_beneficiaries(
         let known = match counts.get(&registro) {
             Some(known) => known.clone(),
             None => {
-                let state = service.operator_state(registro).await?.map(|(s, _)| s.beneficiaries);
+                let state = service.operator_state(registro).await?.map(|(s, _)| s.beneficiarios_mensais);
                 counts.insert(registro, state.clone());
                 state
             }

@@ -23,8 +23,8 @@ pub mod nip;
 
 use std::collections::HashMap;
 
-use autos_domain::operator::{CancellationMotive, Licence};
-use autos_domain::{Cnpj, Modalidade, NonEmptyText, OperatorCommand, OperatorState, Region, Registro, Uf};
+use autos_domain::operator::{MotivoCancelamento, SituacaoRegistro};
+use autos_domain::{Cnpj, Modalidade, NonEmptyText, OperadoraState, OperatorCommand, Region, Registro, Uf};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -69,7 +69,7 @@ pub struct OperatorRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cancellation {
     pub on: NaiveDate,
-    pub motivo: CancellationMotive,
+    pub motivo: MotivoCancelamento,
     /// The motive as ANS wrote it.
     pub published: NonEmptyText,
 }
@@ -99,8 +99,8 @@ pub fn region(text: &str) -> Option<Region> {
 /// The cancellation motive of the closed list that a motive of ANS's register of cancelled
 /// operators names ("Pedido de cancelamento", "Por incorporação", "Alternat. à Liquidação -
 /// Deliberação de Diretoria Colegiada"…), or `Outro` when none fits.
-pub fn cancellation_motive(text: &str) -> CancellationMotive {
-    use CancellationMotive as M;
+pub fn cancellation_motive(text: &str) -> MotivoCancelamento {
+    use MotivoCancelamento as M;
     let f = fold(text);
     let has = |part: &str| f.contains(part);
     if has("alternat") && has("liquidacao") {
@@ -256,7 +256,7 @@ pub fn locate(row: &mut OperatorRow, table: &Municipalities) -> Option<String> {
 /// recorded once, as history).
 fn cadastral_change(
     row: &OperatorRow,
-    state: &OperatorState,
+    state: &OperadoraState,
     referencia: Option<NaiveDate>,
 ) -> Option<OperatorCommand> {
     let older = referencia.zip(state.cadastro_referencia).is_some_and(|(new, current)| new < current);
@@ -275,7 +275,7 @@ fn cadastral_change(
 
 /// The confirmation of unchanged data by a snapshot newer than the operator's: an older
 /// snapshot imported later must then be known to be older.
-fn confirmation(state: &OperatorState, referencia: Option<NaiveDate>) -> Option<OperatorCommand> {
+fn confirmation(state: &OperadoraState, referencia: Option<NaiveDate>) -> Option<OperatorCommand> {
     let newer = referencia.is_some_and(|new| state.cadastro_referencia.is_none_or(|current| new > current));
     newer.then_some(OperatorCommand::AlterarCadastro {
         razao_social: None,
@@ -304,7 +304,7 @@ pub enum Outcome {
 /// The reason when the row contradicts the record (a different cancellation).
 pub fn acts_for(
     row: &OperatorRow,
-    current: Option<&OperatorState>,
+    current: Option<&OperadoraState>,
     referencia: Option<NaiveDate>,
     fallback: NaiveDate,
 ) -> Result<Outcome, String> {
@@ -332,7 +332,7 @@ pub fn acts_for(
             std::iter::once((registration, on)).chain(row.cancellation.iter().map(cancel)).collect(),
         ));
     };
-    if let Licence::Cancelada { motivo, em } = &state.licence {
+    if let SituacaoRegistro::Cancelada { motivo, em } = &state.situacao_registro {
         return match &row.cancellation {
             Some(c) if c.on == *em && c.motivo == *motivo => Ok(Outcome::Unchanged),
             Some(c) => Err(format!(
@@ -506,7 +506,7 @@ mod tests {
 
     #[test]
     fn the_motives_ans_writes_map_to_the_closed_list_and_the_rest_to_outro() {
-        use CancellationMotive as M;
+        use MotivoCancelamento as M;
         let cases = [
             ("Pedido de cancelamento", M::PorSolicitacaoDaOperadora),
             ("Por incorporação", M::Incorporacao),
@@ -553,14 +553,14 @@ mod tests {
         }
     }
 
-    fn state_of(row: &OperatorRow) -> OperatorState {
-        OperatorState {
+    fn state_of(row: &OperatorRow) -> OperadoraState {
+        OperadoraState {
             registro: Some(row.registro),
             cnpj: row.cnpj.clone(),
             razao_social: row.razao_social.to_string(),
             modalidade: Some(row.modalidade),
             uf: row.uf,
-            ..OperatorState::default()
+            ..OperadoraState::default()
         }
     }
 
@@ -605,16 +605,16 @@ mod tests {
         let on = NaiveDate::from_ymd_opt(2004, 6, 30).unwrap();
         row.cancellation = Some(Cancellation {
             on,
-            motivo: CancellationMotive::Outro,
+            motivo: MotivoCancelamento::Outro,
             published: NonEmptyText::written("Transferência de controle"),
         });
         let fallback = NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
         let Outcome::Imported(acts) = acts_for(&row, None, None, fallback).unwrap() else { panic!("registration") };
         assert!(matches!(acts[1], (OperatorCommand::RegistrarCancelamentoPublicado { .. }, d) if d == on));
         let mut state = state_of(&row);
-        state.licence = Licence::Cancelada { motivo: CancellationMotive::Outro, em: on };
+        state.situacao_registro = SituacaoRegistro::Cancelada { motivo: MotivoCancelamento::Outro, em: on };
         assert_eq!(acts_for(&row, Some(&state), None, fallback).unwrap(), Outcome::Unchanged);
-        state.licence = Licence::Cancelada { motivo: CancellationMotive::Incorporacao, em: on };
+        state.situacao_registro = SituacaoRegistro::Cancelada { motivo: MotivoCancelamento::Incorporacao, em: on };
         assert!(acts_for(&row, Some(&state), None, fallback).unwrap_err().contains("já consta cancelada"));
     }
 }

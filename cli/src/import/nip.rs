@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use autos_app::service::{Request, Service};
-use autos_domain::case::{DemandTheme, NipClassification, NipKind};
+use autos_domain::case::{NipClassification, NipKind, TemaDemanda};
 use autos_domain::{CaseCommand, NonEmptyText, Registro, Uf};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -48,9 +48,9 @@ pub fn case_id(numero_demanda: &str) -> Uuid {
 }
 
 /// The theme of the report's list that an `ASSUNTO` path names, by its segments in order.
-pub fn theme(assunto: &str) -> DemandTheme {
-    use DemandTheme as T;
-    let words: &[(&str, DemandTheme)] = &[
+pub fn theme(assunto: &str) -> TemaDemanda {
+    use TemaDemanda as T;
+    let words: &[(&str, TemaDemanda)] = &[
         ("reajuste", T::AumentoDeMensalidade),
         ("mensalidade", T::AumentoDeMensalidade),
         ("carencia", T::Carencia),
@@ -299,10 +299,10 @@ mod tests {
 
     #[test]
     fn the_assunto_path_and_the_classification_map_where_they_fit() {
-        assert_eq!(theme("Cobertura >> Rol de Procedimentos >> Exames"), DemandTheme::CoberturaAssistencial);
-        assert_eq!(theme("Financeiro >> Reajuste >> Faixa etária"), DemandTheme::AumentoDeMensalidade);
-        assert_eq!(theme("Atendimento >> Cancelamento de contrato"), DemandTheme::ContratoRegulamento);
-        assert_eq!(theme("Portabilidade"), DemandTheme::Outros);
+        assert_eq!(theme("Cobertura >> Rol de Procedimentos >> Exames"), TemaDemanda::CoberturaAssistencial);
+        assert_eq!(theme("Financeiro >> Reajuste >> Faixa etária"), TemaDemanda::AumentoDeMensalidade);
+        assert_eq!(theme("Atendimento >> Cancelamento de contrato"), TemaDemanda::ContratoRegulamento);
+        assert_eq!(theme("Portabilidade"), TemaDemanda::Outros);
         assert_eq!(classification("RVE"), Some(NipClassification::Rve));
         assert_eq!(classification("Não Resolvida"), Some(NipClassification::NaoResolvida));
         assert_eq!(classification("Inativa"), None);

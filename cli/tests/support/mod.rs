@@ -356,7 +356,7 @@ pub async fn register_operator(base: &str, admin_token: &str) {
         "registro": REGISTRO, "cnpj": "11.222.333/0001-81", "razao_social": "Saúde Exemplo S.A.",
         "modalidade": "medicina_de_grupo", "uf": "SP", "registro_provisorio": false
     });
-    let answer = post(&client(), base, "/api/v1/operators", admin_token, &body, &[]).await;
+    let answer = post(&client(), base, "/api/v1/operadoras", admin_token, &body, &[]).await;
     assert_eq!(answer.status, Some(201), "{:?}", answer.body);
 }
 
@@ -366,7 +366,7 @@ pub fn demanda() -> Value {
         "tema": "aumento_de_mensalidade", "canal": "telefone"})
 }
 
-/// The event positions a 201 answer of `POST /api/v1/cases` reports.
+/// The event positions a 201 answer of `POST /api/v1/casos` reports.
 pub fn positions(answer: &Answer) -> Vec<i64> {
     answer.body["events"]
         .as_array()

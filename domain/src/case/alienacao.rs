@@ -21,7 +21,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState, DeadlineKey, Measure};
+use super::{wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState, DeadlineKey, Medida};
 use crate::acts::Family;
 use crate::DeadlineSetting;
 use crate::{Calendar, Deadline, DomainError, Emitted, HolidayCalendar, OperatorEvent, Registro};
@@ -94,7 +94,7 @@ impl AlienationPhase {
 
 /// Alienação state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AlienationState {
+pub struct AlienacaoState {
     pub forma: AlienationForm,
     pub abrangencia: Abrangencia,
     pub phase: AlienationPhase,
@@ -102,7 +102,7 @@ pub struct AlienationState {
     /// evidence of an ordered transfer names.
     pub adquirentes: Vec<Registro>,
     pub beneficiarios_transferidos: Option<u64>,
-    pub medida: Option<Measure>,
+    pub medida: Option<Medida>,
 }
 
 /// Events of an alienação case.
@@ -139,11 +139,11 @@ pub enum AlienationEvent {
     #[serde(rename = "alienacao.descumprida")]
     Descumprida { descricao: String },
     #[serde(rename = "alienacao.medida_determinada")]
-    MedidaDeterminada { medida: Measure },
+    MedidaDeterminada { medida: Medida },
 }
 
-fn opened(forma: AlienationForm, abrangencia: Abrangencia, phase: AlienationPhase) -> AlienationState {
-    AlienationState {
+fn opened(forma: AlienationForm, abrangencia: Abrangencia, phase: AlienationPhase) -> AlienacaoState {
+    AlienacaoState {
         forma,
         abrangencia,
         phase,
@@ -174,10 +174,10 @@ pub(super) fn evolve(case: &mut CaseState, event: &AlienationEvent) {
             case.open(Family::AlienacaoCarteira, abertura, CaseDetail::Alienacao(state));
             return;
         }
-        E::TransferenciaComprovada { .. } | E::Descumprida { .. } => case.deadlines.clear(),
+        E::TransferenciaComprovada { .. } | E::Descumprida { .. } => case.prazos.clear(),
         _ => {}
     }
-    let CaseDetail::Alienacao(s) = &mut case.detail else { return };
+    let CaseDetail::Alienacao(s) = &mut case.detalhe else { return };
     match event {
         E::VoluntariaDecidida { autorizada, .. } => s.phase = if *autorizada { P::Autorizada } else { P::Negada },
         E::ResultadoLeilaoRegistrado { arrematantes } => {
@@ -214,7 +214,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
                 return Err(DomainError::invalid("recebido_em", "o recebimento não pode ser anterior à decisão"));
             }
             let motivos = super::regime::required_list("motivos", motivos)?;
-            let prazo = act.deadline(DeadlineSetting::OrderedAlienation, recebido_em)?;
+            let prazo = act.deadline(DeadlineSetting::AlienacaoDeterminada, recebido_em)?;
             let ordered = AlienationEvent::Determinada { abertura: act.abertura(None), motivos, prazo };
             Ok(vec![act.case_event(ev(ordered), NORM_DETERMINADA, Some(&documento))])
         }
@@ -227,7 +227,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
 fn ongoing(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainError> {
     use AlienationPhase as P;
     use CaseCommand as C;
-    let CaseDetail::Alienacao(s) = &act.case.detail else {
+    let CaseDetail::Alienacao(s) = &act.case.detalhe else {
         return Err(DomainError::invalid("caso", "o caso não é uma alienação de carteira"));
     };
     let name = command.act();
@@ -290,7 +290,7 @@ fn request(
         return Err(DomainError::invalid("data_pretendida", "a data pretendida não pode ser anterior ao pedido"));
     }
     // Seed-era notice is `[UNCONF]`: without a confirmed length the request is taken as filed.
-    if let Ok((rule, norm)) = act.rules.deadline_rule(DeadlineSetting::VoluntaryAlienationNotice) {
+    if let Ok((rule, norm)) = act.rules.deadline_rule(DeadlineSetting::AlienacaoVoluntariaAviso) {
         let earliest = match rule.calendar {
             Calendar::Corridos => HolidayCalendar::add_days(act.ctx.today, rule.days),
             Calendar::Uteis => act.ctx.rules.holidays.add_business_days(act.ctx.today, rule.days),
@@ -328,7 +328,7 @@ fn check_acquirer(act: &Act<'_>, adquirente: Registro) -> Result<(), DomainError
             format!("a operadora {adquirente} não tem registro ativo na ANS e não pode receber carteira"),
         ));
     }
-    if act.rules.acquirer_regime_bar && (!acquirer.regimes.is_empty() || acquirer.liquidation_case.is_some()) {
+    if act.rules.adquirente_em_regime_vedado && (!acquirer.regimes.is_empty() || acquirer.caso_liquidacao.is_some()) {
         return Err(DomainError::rule(
             "alienacao.adquirente_em_regime_especial",
             NORM_ADQUIRENTE,
@@ -340,7 +340,7 @@ fn check_acquirer(act: &Act<'_>, adquirente: Registro) -> Result<(), DomainError
 
 /// The start of a compulsory alienação (RDC 82/2001).
 fn start_auction(act: &Act<'_>, fundamento: CompulsoryGround, doc: &str) -> Result<Vec<Emitted>, DomainError> {
-    if let Some(other) = act.op.compulsory_alienation_case {
+    if let Some(other) = act.op.caso_alienacao_compulsoria {
         return Err(DomainError::rule(
             "alienacao.compulsoria_em_curso",
             NORM_COMPULSORIA,
@@ -410,7 +410,7 @@ struct TransferTerms {
 /// The evidence that members moved, keeping their contracts (RDC 84/2001 art. 2).
 fn transfer(
     act: &Act<'_>,
-    s: &AlienationState,
+    s: &AlienacaoState,
     adquirentes: Vec<Registro>,
     terms: TransferTerms,
     doc: &str,
@@ -442,7 +442,7 @@ fn transfer(
             named
         }
     };
-    let no_prazo = act.case.deadlines.get(&DeadlineKey::AlienacaoDeterminada).map(|d| d.is_timely(act.ctx.today));
+    let no_prazo = act.case.prazos.get(&DeadlineKey::AlienacaoDeterminada).map(|d| d.is_timely(act.ctx.today));
     let norm = match s.forma {
         AlienationForm::Voluntaria => NORM_VOLUNTARIA,
         AlienationForm::Determinada => NORM_DETERMINADA,

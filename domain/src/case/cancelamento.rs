@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState, DeadlineKey};
 use crate::acts::Family;
-use crate::operator::CancellationMotive;
+use crate::operator::MotivoCancelamento;
 use crate::DeadlineSetting;
 use crate::{Deadline, DomainError, Emitted, OperatorEvent};
 
@@ -23,9 +23,9 @@ pub enum CancelPhase {
 
 /// Cancellation state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CancelState {
+pub struct CancelamentoState {
     pub phase: CancelPhase,
-    pub motivo: CancellationMotive,
+    pub motivo: MotivoCancelamento,
 }
 
 /// Events of a cancellation case.
@@ -33,7 +33,7 @@ pub struct CancelState {
 #[serde(tag = "event_type")]
 pub enum CancelEvent {
     #[serde(rename = "cancelamento.iniciado")]
-    Iniciado { abertura: Abertura, motivo: CancellationMotive },
+    Iniciado { abertura: Abertura, motivo: MotivoCancelamento },
     #[serde(rename = "cancelamento.portabilidade_especial_decretada")]
     PortabilidadeEspecialDecretada { prazo: Deadline },
     #[serde(rename = "cancelamento.registro_cancelado")]
@@ -46,15 +46,15 @@ pub(super) fn evolve(case: &mut CaseState, event: &CancelEvent) {
             case.open(
                 Family::CancelamentoRegistro,
                 abertura,
-                CaseDetail::Cancelamento(CancelState { phase: CancelPhase::EmCancelamento, motivo: *motivo }),
+                CaseDetail::Cancelamento(CancelamentoState { phase: CancelPhase::EmCancelamento, motivo: *motivo }),
             );
         }
         CancelEvent::PortabilidadeEspecialDecretada { prazo } => {
             case.set_deadline(DeadlineKey::PortabilidadeEspecial, Some(prazo))
         }
         CancelEvent::RegistroCancelado {} => {
-            case.deadlines.clear();
-            if let CaseDetail::Cancelamento(s) = &mut case.detail {
+            case.prazos.clear();
+            if let CaseDetail::Cancelamento(s) = &mut case.detalhe {
                 s.phase = CancelPhase::Cancelado;
             }
         }
@@ -69,13 +69,13 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
     use CaseCommand as C;
     if let C::IniciarCancelamentoRegistro { motivo, documento, .. } = command {
         act.op.require_not_cancelled()?;
-        if motivo == CancellationMotive::LiquidacaoExtrajudicial {
+        if motivo == MotivoCancelamento::LiquidacaoExtrajudicial {
             return Err(DomainError::invalid(
                 "motivo",
                 "o cancelamento por liquidação decorre do próprio decreto de liquidação",
             ));
         }
-        if act.op.cancellation_case.is_some() {
+        if act.op.caso_cancelamento.is_some() {
             return Err(DomainError::rule(
                 "cancelamento.ja_em_curso",
                 NORM,
@@ -91,15 +91,15 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
             ),
         ]);
     }
-    let CaseDetail::Cancelamento(s) = &act.case.detail else {
+    let CaseDetail::Cancelamento(s) = &act.case.detalhe else {
         return Err(DomainError::invalid("caso", "o caso não é um cancelamento de registro"));
     };
     let name = command.act();
     match command {
         C::DecretarPortabilidadeEspecial { publicada_em, documento }
-            if !act.case.deadlines.contains_key(&DeadlineKey::PortabilidadeEspecial) =>
+            if !act.case.prazos.contains_key(&DeadlineKey::PortabilidadeEspecial) =>
         {
-            let prazo = act.deadline(DeadlineSetting::SpecialPortability, publicada_em)?;
+            let prazo = act.deadline(DeadlineSetting::PortabilidadeEspecial, publicada_em)?;
             Ok(vec![
                 act.case_event(
                     ev(CancelEvent::PortabilidadeEspecialDecretada { prazo: prazo.clone() }),

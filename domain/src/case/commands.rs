@@ -7,16 +7,16 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::alienacao::{Abrangencia, CompulsoryGround};
-use super::demanda::{DemandKind, DemandTheme};
+use super::demanda::{DemandKind, TemaDemanda};
 use super::indisponibilidade::CourtEffect;
 use super::liquidacao::{BankruptcyGround, InquiryPhase, LeClosure, LeGround, MemberTransfer};
 use super::nip::{NipClassification, NipKind};
-use super::regime::{DtHypothesis, DtProgramStage, Measure, RegimeClosure};
+use super::regime::{DtHypothesis, DtProgramStage, Medida, RegimeClosure};
 use super::representacao::{OriginArea, RepresentationSubject};
 use super::sancionador::{AppealDecision, FirstInstanceDecision, InstalmentPlan};
 use super::DeadlineKey;
 use crate::fine::FineInputs;
-use crate::operator::CancellationMotive;
+use crate::operator::MotivoCancelamento;
 use crate::rules::DiscountKind;
 use crate::{Money, NonEmptyText, Registro, SealedPersonalData, Uf};
 
@@ -78,7 +78,7 @@ pub enum CaseCommand {
         documento: NonEmptyText,
     },
     DeterminarMedida {
-        medida: Measure,
+        medida: Medida,
         documento: NonEmptyText,
     },
     EncerrarRegime {
@@ -158,7 +158,7 @@ pub enum CaseCommand {
     // — cancelamento de registro (§2.11)
     IniciarCancelamentoRegistro {
         registro: Registro,
-        motivo: CancellationMotive,
+        motivo: MotivoCancelamento,
         documento: NonEmptyText,
     },
     DecretarPortabilidadeEspecial {
@@ -172,7 +172,7 @@ pub enum CaseCommand {
     RegistrarDemandaDisqueAns {
         registro: Registro,
         tipo: DemandKind,
-        tema: DemandTheme,
+        tema: TemaDemanda,
         /// telefone, fale conosco, presencial…
         canal: NonEmptyText,
         /// The complainant, sealed by the store's personal-data vault; never clear text.
@@ -256,7 +256,7 @@ pub enum CaseCommand {
         canal: NonEmptyText,
         /// The protocol the operator gave the beneficiary before the complaint.
         protocolo_operadora: String,
-        tema: DemandTheme,
+        tema: TemaDemanda,
         /// The beneficiary, sealed by the store's personal-data vault; never clear text.
         beneficiario: SealedPersonalData,
     },
@@ -270,7 +270,7 @@ pub enum CaseCommand {
         canal: NonEmptyText,
         /// `ASSUNTO`, the `>>` path of themes as published.
         assunto: NonEmptyText,
-        tema: DemandTheme,
+        tema: TemaDemanda,
         /// `NATUREZA_DA_NIP`.
         natureza: NipKind,
         /// `CLASSIFICACAO_DA_NIP` where it names one of RN 388/2015's classifications.

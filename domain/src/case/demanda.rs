@@ -24,7 +24,7 @@ pub enum DemandKind {
 /// The 16 themes of the Disque ANS table (15 named + "Outros").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum DemandTheme {
+pub enum TemaDemanda {
     AumentoDeMensalidade,
     OperadorasEPlanosDeSaude,
     CoberturaAssistencial,
@@ -43,46 +43,46 @@ pub enum DemandTheme {
     Outros,
 }
 
-impl DemandTheme {
+impl TemaDemanda {
     /// Every theme, in the report's order.
-    pub const ALL: [DemandTheme; 16] = [
-        DemandTheme::AumentoDeMensalidade,
-        DemandTheme::OperadorasEPlanosDeSaude,
-        DemandTheme::CoberturaAssistencial,
-        DemandTheme::ContratoRegulamento,
-        DemandTheme::SobreAAns,
-        DemandTheme::DoencaOuLesaoPreexistente,
-        DemandTheme::RedePrestadora,
-        DemandTheme::Carencia,
-        DemandTheme::AposentadosDemitidosEExonerados,
-        DemandTheme::UrgenciaEEmergencia,
-        DemandTheme::Reembolso,
-        DemandTheme::MecanismosDeRegulacao,
-        DemandTheme::Internacao,
-        DemandTheme::CoberturaGeografica,
-        DemandTheme::Sus,
-        DemandTheme::Outros,
+    pub const ALL: [TemaDemanda; 16] = [
+        TemaDemanda::AumentoDeMensalidade,
+        TemaDemanda::OperadorasEPlanosDeSaude,
+        TemaDemanda::CoberturaAssistencial,
+        TemaDemanda::ContratoRegulamento,
+        TemaDemanda::SobreAAns,
+        TemaDemanda::DoencaOuLesaoPreexistente,
+        TemaDemanda::RedePrestadora,
+        TemaDemanda::Carencia,
+        TemaDemanda::AposentadosDemitidosEExonerados,
+        TemaDemanda::UrgenciaEEmergencia,
+        TemaDemanda::Reembolso,
+        TemaDemanda::MecanismosDeRegulacao,
+        TemaDemanda::Internacao,
+        TemaDemanda::CoberturaGeografica,
+        TemaDemanda::Sus,
+        TemaDemanda::Outros,
     ];
 
     /// The report's label.
     pub fn label(self) -> &'static str {
         match self {
-            DemandTheme::AumentoDeMensalidade => "Aumento de mensalidade",
-            DemandTheme::OperadorasEPlanosDeSaude => "Operadoras e planos de saúde",
-            DemandTheme::CoberturaAssistencial => "Cobertura assistencial",
-            DemandTheme::ContratoRegulamento => "Contrato / regulamento",
-            DemandTheme::SobreAAns => "Sobre a ANS",
-            DemandTheme::DoencaOuLesaoPreexistente => "Doença ou lesão preexistente",
-            DemandTheme::RedePrestadora => "Rede prestadora",
-            DemandTheme::Carencia => "Carência",
-            DemandTheme::AposentadosDemitidosEExonerados => "Aposentados, demitidos e exonerados",
-            DemandTheme::UrgenciaEEmergencia => "Urgência e emergência",
-            DemandTheme::Reembolso => "Reembolso",
-            DemandTheme::MecanismosDeRegulacao => "Mecanismos de regulação",
-            DemandTheme::Internacao => "Internação",
-            DemandTheme::CoberturaGeografica => "Cobertura geográfica",
-            DemandTheme::Sus => "SUS - Sistema Único de Saúde",
-            DemandTheme::Outros => "Outros",
+            TemaDemanda::AumentoDeMensalidade => "Aumento de mensalidade",
+            TemaDemanda::OperadorasEPlanosDeSaude => "Operadoras e planos de saúde",
+            TemaDemanda::CoberturaAssistencial => "Cobertura assistencial",
+            TemaDemanda::ContratoRegulamento => "Contrato / regulamento",
+            TemaDemanda::SobreAAns => "Sobre a ANS",
+            TemaDemanda::DoencaOuLesaoPreexistente => "Doença ou lesão preexistente",
+            TemaDemanda::RedePrestadora => "Rede prestadora",
+            TemaDemanda::Carencia => "Carência",
+            TemaDemanda::AposentadosDemitidosEExonerados => "Aposentados, demitidos e exonerados",
+            TemaDemanda::UrgenciaEEmergencia => "Urgência e emergência",
+            TemaDemanda::Reembolso => "Reembolso",
+            TemaDemanda::MecanismosDeRegulacao => "Mecanismos de regulação",
+            TemaDemanda::Internacao => "Internação",
+            TemaDemanda::CoberturaGeografica => "Cobertura geográfica",
+            TemaDemanda::Sus => "SUS - Sistema Único de Saúde",
+            TemaDemanda::Outros => "Outros",
         }
     }
 }
@@ -114,10 +114,10 @@ impl DemandPhase {
 
 /// Demanda state (no personal data: only whether a sealed record exists).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DemandState {
+pub struct DemandaState {
     pub phase: DemandPhase,
     pub tipo: DemandKind,
-    pub tema: DemandTheme,
+    pub tema: TemaDemanda,
     pub nucleo: Option<String>,
     pub procedente: Option<bool>,
     /// The instance (1 or 2) of the last evaluation of a denúncia.
@@ -133,7 +133,7 @@ pub enum DemandEvent {
     Registrada {
         abertura: Abertura,
         tipo: DemandKind,
-        tema: DemandTheme,
+        tema: TemaDemanda,
         canal: String,
         reclamante: Option<SealedPersonalData>,
     },
@@ -151,7 +151,7 @@ pub enum DemandEvent {
 }
 
 fn set_phase(case: &mut CaseState, phase: DemandPhase) {
-    if let CaseDetail::Demanda(s) = &mut case.detail {
+    if let CaseDetail::Demanda(s) = &mut case.detalhe {
         s.phase = phase;
     }
 }
@@ -159,7 +159,7 @@ fn set_phase(case: &mut CaseState, phase: DemandPhase) {
 pub(super) fn evolve(case: &mut CaseState, event: &DemandEvent) {
     match event {
         DemandEvent::Registrada { abertura, tipo, tema, .. } => {
-            let state = DemandState {
+            let state = DemandaState {
                 phase: DemandPhase::Registrada,
                 tipo: *tipo,
                 tema: *tema,
@@ -171,7 +171,7 @@ pub(super) fn evolve(case: &mut CaseState, event: &DemandEvent) {
         }
         DemandEvent::ConsultaRespondida { .. } => set_phase(case, DemandPhase::Respondida),
         DemandEvent::DenunciaAvaliada { instancia, potencialmente_irregular, .. } => {
-            if let CaseDetail::Demanda(s) = &mut case.detail {
+            if let CaseDetail::Demanda(s) = &mut case.detalhe {
                 s.ultima_instancia = Some(*instancia);
             }
             set_phase(
@@ -188,13 +188,13 @@ pub(super) fn evolve(case: &mut CaseState, event: &DemandEvent) {
             if *instancia == 1 { DemandPhase::Registrada } else { DemandPhase::PrimeiraInstanciaIrregular },
         ),
         DemandEvent::EncaminhadaAoNucleo { nucleo } => {
-            if let CaseDetail::Demanda(s) = &mut case.detail {
+            if let CaseDetail::Demanda(s) = &mut case.detalhe {
                 s.nucleo = Some(nucleo.clone());
             }
             set_phase(case, DemandPhase::EncaminhadaAoNucleo);
         }
         DemandEvent::ApuracaoConcluida { procedente, .. } => {
-            if let CaseDetail::Demanda(s) = &mut case.detail {
+            if let CaseDetail::Demanda(s) = &mut case.detalhe {
                 s.procedente = Some(*procedente);
             }
             set_phase(case, DemandPhase::ApuracaoConcluida);
@@ -213,7 +213,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
         let registered = DemandEvent::Registrada { abertura: act.abertura(None), tipo, tema, canal, reclamante };
         return Ok(vec![act.case_event(ev(registered), NORM, None)]);
     }
-    let CaseDetail::Demanda(s) = &act.case.detail else {
+    let CaseDetail::Demanda(s) = &act.case.detalhe else {
         return Err(DomainError::invalid("caso", "o caso não é uma demanda do Disque ANS"));
     };
     let name = command.act();

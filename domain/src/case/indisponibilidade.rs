@@ -47,7 +47,7 @@ pub enum CourtEffect {
 
 /// Freeze state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FreezeState {
+pub struct IndisponibilidadeState {
     pub phase: FreezePhase,
     pub pessoas: Vec<FrozenPerson>,
     /// Start of the look-back window (decree date − 12 months).
@@ -73,7 +73,7 @@ pub enum FreezeEvent {
 
 pub(super) fn evolve(case: &mut CaseState, event: &FreezeEvent) {
     if let FreezeEvent::Imposta { abertura, pessoas, janela_desde } = event {
-        let state = FreezeState {
+        let state = IndisponibilidadeState {
             phase: FreezePhase::Imposta,
             pessoas: pessoas.clone(),
             janela_desde: *janela_desde,
@@ -83,7 +83,7 @@ pub(super) fn evolve(case: &mut CaseState, event: &FreezeEvent) {
         case.open(Family::IndisponibilidadeBens, abertura, CaseDetail::Indisponibilidade(state));
         return;
     }
-    let CaseDetail::Indisponibilidade(s) = &mut case.detail else { return };
+    let CaseDetail::Indisponibilidade(s) = &mut case.detalhe else { return };
     match event {
         FreezeEvent::Imposta { .. } => {}
         FreezeEvent::Estendida { pessoa, .. } => s.pessoas.push(pessoa.clone()),
@@ -105,7 +105,7 @@ pub(super) fn evolve(case: &mut CaseState, event: &FreezeEvent) {
 /// The freeze a DF or LE decree imposes, as a new case (Lei 9.656 art. 24-A).
 pub(super) fn impose(act: &Act<'_>, doc: &str) -> Result<Vec<Emitted>, DomainError> {
     let freeze_id = act.ctx.fresh_id(0)?;
-    let months = act.rules.freeze_lookback_months;
+    let months = act.rules.indisponibilidade_meses_retroativos;
     let janela_desde = act.ctx.today.checked_sub_months(Months::new(months)).unwrap_or(act.ctx.today);
     let pessoas = act
         .op
@@ -121,7 +121,7 @@ pub(super) fn impose(act: &Act<'_>, doc: &str) -> Result<Vec<Emitted>, DomainErr
         .collect();
     let abertura = Abertura {
         registro: act.registro,
-        versao_regras: act.rules.version.clone(),
+        versao_regras: act.rules.versao.clone(),
         fato_gerador: act.ctx.today,
         origem: Some(act.case_id),
     };
@@ -155,7 +155,7 @@ pub(super) fn outcome(act: &Act<'_>, freeze_id: Uuid, houve_prejuizo: bool, doc:
 
 pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainError> {
     use CaseCommand as C;
-    let CaseDetail::Indisponibilidade(s) = &act.case.detail else {
+    let CaseDetail::Indisponibilidade(s) = &act.case.detalhe else {
         return Err(DomainError::invalid("caso", "o caso não é uma indisponibilidade de bens"));
     };
     let name = command.act();

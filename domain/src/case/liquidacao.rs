@@ -10,7 +10,7 @@ use super::{
     RegimeClosure,
 };
 use crate::acts::Family;
-use crate::operator::CancellationMotive;
+use crate::operator::MotivoCancelamento;
 use crate::DeadlineSetting;
 use crate::{Deadline, DomainError, Emitted, NonEmptyText, OperatorEvent};
 
@@ -94,7 +94,7 @@ pub enum LePhase {
 
 /// LE state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LeState {
+pub struct LiquidacaoState {
     pub phase: LePhase,
     pub liquidante: String,
     pub fundamento: LeGround,
@@ -133,7 +133,7 @@ pub enum LeEvent {
 
 pub(super) fn evolve(case: &mut CaseState, event: &LeEvent) {
     if let LeEvent::Decretada { abertura, liquidante, fundamento, prazo_balanco, prazo_inquerito } = event {
-        let state = LeState {
+        let state = LiquidacaoState {
             phase: LePhase::Aberta,
             liquidante: liquidante.clone(),
             fundamento: *fundamento,
@@ -151,10 +151,10 @@ pub(super) fn evolve(case: &mut CaseState, event: &LeEvent) {
     match event {
         LeEvent::BalancoApresentado { .. } => case.set_deadline(DeadlineKey::Balanco, None),
         LeEvent::InqueritoConcluido { .. } => case.set_deadline(DeadlineKey::Inquerito, None),
-        LeEvent::Encerrada { .. } => case.deadlines.clear(),
+        LeEvent::Encerrada { .. } => case.prazos.clear(),
         _ => {}
     }
-    let CaseDetail::Liquidacao(s) = &mut case.detail else { return };
+    let CaseDetail::Liquidacao(s) = &mut case.detalhe else { return };
     match event {
         LeEvent::Decretada { .. } => {}
         LeEvent::BeneficiariosTransferidos { forma } => s.beneficiarios_transferidos = Some(*forma),
@@ -178,7 +178,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
     if let C::DecretarLiquidacao { liquidante, fundamento, documento, .. } = command {
         return decree(act, liquidante, fundamento, &documento);
     }
-    let CaseDetail::Liquidacao(s) = &act.case.detail else {
+    let CaseDetail::Liquidacao(s) = &act.case.detalhe else {
         return Err(DomainError::invalid("caso", "o caso não é uma liquidação extrajudicial"));
     };
     let name = command.act();
@@ -201,7 +201,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
             Ok(out)
         }
         C::ApresentarBalancoECredores { credores } if !s.balanco_apresentado => {
-            let no_prazo = act.case.deadlines.get(&DeadlineKey::Balanco).is_none_or(|d| d.is_timely(act.ctx.today));
+            let no_prazo = act.case.prazos.get(&DeadlineKey::Balanco).is_none_or(|d| d.is_timely(act.ctx.today));
             one(
                 LeEvent::BalancoApresentado { credores, no_prazo },
                 "RN 316/2012 (balanço e quadro geral de credores)",
@@ -225,7 +225,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
                 "RN 276/2011",
                 Some(&documento),
             )];
-            for freeze_id in &act.op.active_freezes {
+            for freeze_id in &act.op.indisponibilidades_ativas {
                 out.extend(indisponibilidade::outcome(act, *freeze_id, houve_prejuizo, &documento));
             }
             Ok(out)
@@ -280,15 +280,15 @@ fn decree(
     fundamento: LeGround,
     doc: &str,
 ) -> Result<Vec<Emitted>, DomainError> {
-    if act.op.liquidation_case.is_some() {
+    if act.op.caso_liquidacao.is_some() {
         return Err(DomainError::rule(
             "liquidacao.ja_decretada",
             NORM,
             "a operadora já está em liquidação extrajudicial",
         ));
     }
-    let prazo_balanco = act.optional_deadline(DeadlineSetting::LeBalanceSheet, act.ctx.today)?;
-    let prazo_inquerito = act.optional_deadline(DeadlineSetting::LeInquiry, act.ctx.today)?;
+    let prazo_balanco = act.optional_deadline(DeadlineSetting::LeBalanco, act.ctx.today)?;
+    let prazo_inquerito = act.optional_deadline(DeadlineSetting::LeInquerito, act.ctx.today)?;
     let abertura = act.abertura(None);
     let mut out = vec![
         act.case_event(
@@ -305,7 +305,7 @@ fn decree(
         act.operator_event(OperatorEvent::LiquidacaoDecretada { caso: act.case_id }, NORM, Some(doc)),
     ];
     if !act.op.is_cancelled() {
-        let motivo = CancellationMotive::LiquidacaoExtrajudicial;
+        let motivo = MotivoCancelamento::LiquidacaoExtrajudicial;
         out.push(act.operator_event(
             OperatorEvent::RegistroCancelado { caso: act.case_id, motivo, em: act.ctx.today },
             "RN 316/2012 art. 20",
@@ -315,7 +315,7 @@ fn decree(
     for (kind, regime) in &act.op.regimes {
         out.extend(regime::closing_events(regime.caso, act, *kind, RegimeClosure::LiquidacaoDecretada, doc));
     }
-    if act.op.active_freezes.is_empty() {
+    if act.op.indisponibilidades_ativas.is_empty() {
         out.extend(indisponibilidade::impose(act, doc)?);
     }
     Ok(out)

@@ -34,26 +34,28 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-pub use alienacao::{Abrangencia, AlienationEvent, AlienationForm, AlienationPhase, AlienationState, CompulsoryGround};
-pub use cancelamento::{CancelEvent, CancelPhase, CancelState};
+pub use alienacao::{Abrangencia, AlienacaoState, AlienationEvent, AlienationForm, AlienationPhase, CompulsoryGround};
+pub use cancelamento::{CancelEvent, CancelPhase, CancelamentoState};
 pub use commands::CaseCommand;
-pub use demanda::{DemandEvent, DemandKind, DemandPhase, DemandState, DemandTheme};
-pub use indisponibilidade::{CourtEffect, FreezeEvent, FreezePhase, FreezeState, FrozenPerson};
-pub use liquidacao::{BankruptcyGround, InquiryPhase, LeClosure, LeEvent, LeGround, LePhase, LeState, MemberTransfer};
+pub use demanda::{DemandEvent, DemandKind, DemandPhase, DemandaState, TemaDemanda};
+pub use indisponibilidade::{CourtEffect, FreezeEvent, FreezePhase, FrozenPerson, IndisponibilidadeState};
+pub use liquidacao::{
+    BankruptcyGround, InquiryPhase, LeClosure, LeEvent, LeGround, LePhase, LiquidacaoState, MemberTransfer,
+};
 pub use nip::{NipClassification, NipEvent, NipKind, NipPhase, NipState, PublishedDemand};
-pub use regime::{DtHypothesis, DtProgramStage, Measure, RegimeClosure, RegimeEvent, RegimePhase, RegimeState};
+pub use regime::{DtHypothesis, DtProgramStage, Medida, RegimeClosure, RegimeEvent, RegimePhase, RegimeState};
 pub use representacao::{
-    OriginArea, RepresentationEvent, RepresentationPhase, RepresentationState, RepresentationSubject,
+    OriginArea, RepresentacaoState, RepresentationEvent, RepresentationPhase, RepresentationSubject,
 };
 pub use sancionador::{
-    AppealDecision, AppealOutcome, FirstInstanceDecision, Instalment, InstalmentPlan, Penalty, SanctionEvent,
-    SanctionPhase, SanctionState,
+    AppealDecision, AppealOutcome, FirstInstanceDecision, Instalment, InstalmentPlan, Penalty, SancionadorState,
+    SanctionEvent, SanctionPhase,
 };
 pub use tcac::{TcacEvent, TcacPhase, TcacState};
 
 use crate::acts::{authorize, find_act, Family};
 use crate::rules::DeadlineSetting;
-use crate::{Context, Deadline, DomainError, Emitted, NonEmptyText, OperatorEvent, OperatorState, Registro, RuleSet};
+use crate::{Context, Deadline, DomainError, Emitted, NonEmptyText, OperadoraState, OperatorEvent, Registro, RuleSet};
 
 /// Which deadline of a case (one open deadline per key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -100,30 +102,34 @@ pub enum CaseDetail {
     #[default]
     Vazio,
     Regime(RegimeState),
-    Indisponibilidade(FreezeState),
-    Liquidacao(LeState),
-    Cancelamento(CancelState),
+    Indisponibilidade(IndisponibilidadeState),
+    Liquidacao(LiquidacaoState),
+    Cancelamento(CancelamentoState),
     Tcac(TcacState),
-    Representacao(RepresentationState),
-    Demanda(DemandState),
-    Sancionador(SanctionState),
-    Alienacao(AlienationState),
+    Representacao(RepresentacaoState),
+    Demanda(DemandaState),
+    Sancionador(SancionadorState),
+    Alienacao(AlienacaoState),
     Nip(NipState),
 }
 
 /// A case's state, folded from its stream.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CaseState {
-    pub family: Option<Family>,
+    #[serde(alias = "family")]
+    pub familia: Option<Family>,
     pub abertura: Option<Abertura>,
     /// Deadlines currently running (stored facts, replaced by extensions).
-    pub deadlines: BTreeMap<DeadlineKey, Deadline>,
+    #[serde(alias = "deadlines")]
+    pub prazos: BTreeMap<DeadlineKey, Deadline>,
     /// How many times each deadline was extended.
-    pub extensions: BTreeMap<DeadlineKey, u32>,
+    #[serde(alias = "extensions")]
+    pub prorrogacoes: BTreeMap<DeadlineKey, u32>,
     /// Who the case is assigned to, by the latest assignment act.
     #[serde(default)]
     pub atribuicao: Option<Assignment>,
-    pub detail: CaseDetail,
+    #[serde(alias = "detail")]
+    pub detalhe: CaseDetail,
 }
 
 /// Events of case streams.
@@ -167,8 +173,8 @@ impl CaseState {
     pub fn evolve(&mut self, event: &CaseEvent) {
         match event {
             CaseEvent::Shared(SharedEvent::Prorrogado { prazo, novo, .. }) => {
-                self.deadlines.insert(*prazo, novo.clone());
-                *self.extensions.entry(*prazo).or_default() += 1;
+                self.prazos.insert(*prazo, novo.clone());
+                *self.prorrogacoes.entry(*prazo).or_default() += 1;
             }
             CaseEvent::Shared(SharedEvent::Atribuido { atribuicao, .. }) => {
                 self.atribuicao = Some(atribuicao.clone());
@@ -191,7 +197,7 @@ impl CaseState {
     /// among the interventors). A person named only by name appoints no officer of Autos, and
     /// no other case appoints anyone: an interventor acts only where this names them.
     pub fn appointed_officer(&self) -> Option<Uuid> {
-        let named = match &self.detail {
+        let named = match &self.detalhe {
             CaseDetail::Regime(s) => s.diretor.as_deref()?,
             CaseDetail::Liquidacao(s) => s.liquidante.as_str(),
             _ => return None,
@@ -201,7 +207,7 @@ impl CaseState {
 
     /// The phase name (snake_case, as stored), `"vazio"` before the opening act.
     pub fn phase(&self) -> &'static str {
-        match &self.detail {
+        match &self.detalhe {
             CaseDetail::Vazio => "vazio",
             CaseDetail::Regime(s) => s.phase.into(),
             CaseDetail::Indisponibilidade(s) => s.phase.into(),
@@ -218,7 +224,7 @@ impl CaseState {
 
     /// Whether the case reached a terminal phase.
     pub fn is_closed(&self) -> bool {
-        match &self.detail {
+        match &self.detalhe {
             CaseDetail::Vazio => false,
             CaseDetail::Regime(s) => s.phase.is_terminal(),
             CaseDetail::Indisponibilidade(s) => s.phase == FreezePhase::Levantada,
@@ -236,7 +242,7 @@ impl CaseState {
     /// Whether a closed case still admits `command`: a NIP finalised as RVE may be reviewed at
     /// any time (RN 343/2013 art. 17); it stays closed for projections until then.
     fn admits_after_closing(&self, command: &CaseCommand) -> bool {
-        match (&self.detail, command) {
+        match (&self.detalhe, command) {
             (CaseDetail::Nip(s), CaseCommand::RevisarRve { .. }) => s.admits_review(),
             // An archived denúncia reopens only by reconsidering the evaluation that archived it.
             (CaseDetail::Demanda(s), CaseCommand::ReconsiderarAvaliacaoDenuncia { .. }) => {
@@ -247,18 +253,18 @@ impl CaseState {
     }
 
     fn open(&mut self, family: Family, abertura: &Abertura, detail: CaseDetail) {
-        self.family = Some(family);
+        self.familia = Some(family);
         self.abertura = Some(abertura.clone());
-        self.detail = detail;
+        self.detalhe = detail;
     }
 
     fn set_deadline(&mut self, key: DeadlineKey, deadline: Option<&Deadline>) {
         match deadline {
             Some(d) => {
-                self.deadlines.insert(key, d.clone());
+                self.prazos.insert(key, d.clone());
             }
             None => {
-                self.deadlines.remove(&key);
+                self.prazos.remove(&key);
             }
         }
     }
@@ -268,7 +274,7 @@ impl CaseState {
 pub(crate) struct Act<'a> {
     pub ctx: &'a Context<'a>,
     pub case: &'a CaseState,
-    pub op: &'a OperatorState,
+    pub op: &'a OperadoraState,
     pub case_id: Uuid,
     pub registro: Registro,
     pub rules: &'a RuleSet,
@@ -289,7 +295,7 @@ impl Act<'_> {
     pub fn abertura(&self, origem: Option<Uuid>) -> Abertura {
         Abertura {
             registro: self.registro,
-            versao_regras: self.rules.version.clone(),
+            versao_regras: self.rules.versao.clone(),
             fato_gerador: self.ctx.today,
             origem,
         }
@@ -316,10 +322,10 @@ impl Act<'_> {
 
     /// The running deadline `key`.
     pub fn running(&self, key: DeadlineKey) -> Result<&Deadline, DomainError> {
-        self.case.deadlines.get(&key).ok_or_else(|| {
+        self.case.prazos.get(&key).ok_or_else(|| {
             DomainError::rule(
                 "prazo.inexistente",
-                self.case.family.map_or(NORM_PROCESSO, family_norm),
+                self.case.familia.map_or(NORM_PROCESSO, family_norm),
                 format!("não há prazo de {} em curso", deadline_label(key)),
             )
         })
@@ -420,7 +426,7 @@ fn act_label(act: &str) -> &str {
 /// value is missing.
 pub fn decide_case(
     case: &CaseState,
-    op: &OperatorState,
+    op: &OperadoraState,
     command: CaseCommand,
     ctx: &Context<'_>,
 ) -> Result<Vec<Emitted>, DomainError> {
@@ -430,7 +436,7 @@ pub fn decide_case(
     let case_id = ctx.case_id()?;
     let registro = op.require_registro()?;
     let (family, rules) = if info.opens_case {
-        if case.family.is_some() {
+        if case.familia.is_some() {
             return Err(DomainError::rule(
                 "caso.ja_aberto",
                 info.families.first().copied().map_or(NORM_PROCESSO, family_norm),
@@ -443,7 +449,7 @@ pub fn decide_case(
         let family = info.families.first().copied().ok_or_else(|| DomainError::invalid("act", "ato sem família"))?;
         (family, ctx.rules.in_force_on(command.triggering_fact().unwrap_or(ctx.today))?)
     } else {
-        let (Some(family), Some(abertura)) = (case.family, &case.abertura) else {
+        let (Some(family), Some(abertura)) = (case.familia, &case.abertura) else {
             return Err(DomainError::rule(
                 "caso.nao_aberto",
                 info.families.first().copied().map_or(NORM_PROCESSO, family_norm),
@@ -529,13 +535,13 @@ fn extend_deadline(
     let motivo = String::from(motivo);
     let rule = match (family, key) {
         (Family::DirecaoFiscal, DeadlineKey::ProgramaSaneamento) => {
-            act.rules.deadline_rule(DeadlineSetting::DfProgramExtension)?.0.clone()
+            act.rules.deadline_rule(DeadlineSetting::DfProgramaProrrogacao)?.0.clone()
         }
         (Family::LiquidacaoExtrajudicial, DeadlineKey::Inquerito) => {
-            act.rules.deadline_rule(DeadlineSetting::LeInquiryExtension)?.0.clone()
+            act.rules.deadline_rule(DeadlineSetting::LeInqueritoProrrogacao)?.0.clone()
         }
         (Family::AlienacaoCarteira, DeadlineKey::AlienacaoDeterminada) => {
-            act.rules.ordered_alienation_extension.clone().ok_or_else(|| {
+            act.rules.alienacao_determinada_prorrogacao.clone().ok_or_else(|| {
                 DomainError::rule(
                     "prazo.improrrogavel",
                     "RDC 84/2001; RN 35/2003",
@@ -551,7 +557,7 @@ fn extend_deadline(
             ));
         }
     };
-    if act.case.extensions.get(&key).copied().unwrap_or(0) >= 1 {
+    if act.case.prorrogacoes.get(&key).copied().unwrap_or(0) >= 1 {
         return Err(DomainError::rule("prazo.ja_prorrogado", &rule.norm, "o prazo admite uma única prorrogação"));
     }
     let current = act.running(key)?;
@@ -579,6 +585,45 @@ mod tests {
             let stored = serde_json::to_value(phase).unwrap();
             assert_eq!(stored.as_str(), Some((*phase).into()));
         }
+    }
+
+    /// `value` with its keys renamed from `current` to `former`, as a document stored before
+    /// the rename holds it.
+    fn with_former_keys(mut value: serde_json::Value, renames: &[(&str, &str)]) -> serde_json::Value {
+        let fields = value.as_object_mut().unwrap();
+        for (former, current) in renames {
+            let held = fields.remove(*current).unwrap_or_else(|| panic!("{current} is serialized"));
+            fields.insert((*former).to_owned(), held);
+        }
+        value
+    }
+
+    #[test]
+    fn states_stored_with_the_former_english_field_names_still_read() {
+        let mut case = CaseState { familia: Some(Family::DirecaoFiscal), ..CaseState::default() };
+        case.prorrogacoes.insert(DeadlineKey::Defesa, 1);
+        let former =
+            [("family", "familia"), ("deadlines", "prazos"), ("extensions", "prorrogacoes"), ("detail", "detalhe")];
+        let stored = with_former_keys(serde_json::to_value(&case).unwrap(), &former);
+        assert_eq!(serde_json::from_value::<CaseState>(stored).unwrap(), case);
+
+        let operator = OperadoraState { carteira_transferida: true, ..OperadoraState::default() };
+        let former = [
+            ("licence", "situacao_registro"),
+            ("cancellation_case", "caso_cancelamento"),
+            ("last_regime_end", "fim_ultimo_regime"),
+            ("liquidation_case", "caso_liquidacao"),
+            ("tcac_barred_until", "tcac_vedado_ate"),
+            ("tcacs_in_force", "tcacs_vigentes"),
+            ("sales_suspended", "comercializacao_suspensa"),
+            ("compulsory_alienation_case", "caso_alienacao_compulsoria"),
+            ("special_portability", "portabilidade_especial"),
+            ("carteira_transferred", "carteira_transferida"),
+            ("administrators", "administradores"),
+            ("active_freezes", "indisponibilidades_ativas"),
+        ];
+        let stored = with_former_keys(serde_json::to_value(&operator).unwrap(), &former);
+        assert_eq!(serde_json::from_value::<OperadoraState>(stored).unwrap(), operator);
     }
 
     #[test]

@@ -17,7 +17,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState, DeadlineKey, DemandTheme};
+use super::{wrong_phase, Abertura, Act, CaseCommand, CaseDetail, CaseEvent, CaseState, DeadlineKey, TemaDemanda};
 use crate::acts::Family;
 use crate::operator::competencia_of;
 use crate::rules::ComplaintProcedure;
@@ -79,7 +79,7 @@ impl NipPhase {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NipState {
     pub phase: NipPhase,
-    pub tema: DemandTheme,
+    pub tema: TemaDemanda,
     pub protocolo_operadora: String,
     pub tipo: Option<NipKind>,
     pub respondida: bool,
@@ -104,7 +104,7 @@ pub enum NipEvent {
         abertura: Abertura,
         canal: String,
         protocolo_operadora: String,
-        tema: DemandTheme,
+        tema: TemaDemanda,
         /// Sealed by the store's personal-data vault.
         beneficiario: SealedPersonalData,
     },
@@ -131,7 +131,7 @@ pub enum NipEvent {
     #[serde(rename = "nip.demanda_publicada_registrada")]
     DemandaPublicadaRegistrada {
         abertura: Abertura,
-        tema: DemandTheme,
+        tema: TemaDemanda,
         tipo: NipKind,
         classificacao: Option<NipClassification>,
         /// Classified (as one of the list or as published): the NIP reached its end.
@@ -166,11 +166,11 @@ pub struct PublishedDemand {
 }
 
 fn set_phase(case: &mut CaseState, phase: NipPhase) {
-    if let CaseDetail::Nip(s) = &mut case.detail {
+    if let CaseDetail::Nip(s) = &mut case.detalhe {
         s.phase = phase;
     }
     if phase.is_terminal() {
-        case.deadlines.clear();
+        case.prazos.clear();
     }
 }
 
@@ -214,7 +214,7 @@ pub(super) fn evolve(case: &mut CaseState, event: &NipEvent) {
             }
         }
         NipEvent::OperadoraNotificada { tipo, prazo_resolucao, prazo_resposta } => {
-            if let CaseDetail::Nip(s) = &mut case.detail {
+            if let CaseDetail::Nip(s) = &mut case.detalhe {
                 s.tipo = Some(*tipo);
             }
             case.set_deadline(DeadlineKey::ResolucaoNip, Some(prazo_resolucao));
@@ -222,21 +222,21 @@ pub(super) fn evolve(case: &mut CaseState, event: &NipEvent) {
             set_phase(case, NipPhase::OperadoraNotificada);
         }
         NipEvent::RespostaRegistrada { reparacao_no_prazo, .. } => {
-            if let CaseDetail::Nip(s) = &mut case.detail {
+            if let CaseDetail::Nip(s) = &mut case.detalhe {
                 s.respondida = true;
                 s.reparacao_no_prazo = *reparacao_no_prazo;
             }
-            case.deadlines.clear();
+            case.prazos.clear();
             set_phase(case, NipPhase::Classificacao);
         }
         NipEvent::Classificada { classificacao, encaminhada_para_pas, .. } => {
-            if let CaseDetail::Nip(s) = &mut case.detail {
+            if let CaseDetail::Nip(s) = &mut case.detalhe {
                 s.classificacao = Some(*classificacao);
             }
             set_phase(case, if *encaminhada_para_pas { NipPhase::EncaminhadaParaPas } else { NipPhase::Finalizada });
         }
         NipEvent::RveRevisada { .. } => {
-            if let CaseDetail::Nip(s) = &mut case.detail {
+            if let CaseDetail::Nip(s) = &mut case.detalhe {
                 s.classificacao = Some(NipClassification::NaoResolvida);
             }
             set_phase(case, NipPhase::EncaminhadaParaPas);
@@ -252,11 +252,11 @@ fn register(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainE
     let CaseCommand::RegistrarReclamacaoNip { canal, protocolo_operadora, tema, beneficiario, .. } = command else {
         return Err(DomainError::invalid("act", "ato de abertura de NIP esperado"));
     };
-    if act.rules.complaints != ComplaintProcedure::Nip {
+    if act.rules.reclamacoes != ComplaintProcedure::Nip {
         return Err(DomainError::rule(
             "nip.procedimento_nao_vigente",
             NORM,
-            format!("a NIP não existe nas regras vigentes ({}); use a demanda do Disque ANS", act.rules.version),
+            format!("a NIP não existe nas regras vigentes ({}); use a demanda do Disque ANS", act.rules.versao),
         ));
     }
     if protocolo_operadora.trim().is_empty() {
@@ -339,11 +339,11 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
     if matches!(command, C::RegistrarDemandaNipPublicada { .. }) {
         return register_published(act, command);
     }
-    let CaseDetail::Nip(s) = &act.case.detail else {
+    let CaseDetail::Nip(s) = &act.case.detalhe else {
         return Err(DomainError::invalid("caso", "o caso não é uma NIP"));
     };
     let name = command.act();
-    let only_unresolved = act.rules.nip_only_unresolved_opens_pas;
+    let only_unresolved = act.rules.nip_so_nao_resolvida_gera_pas;
     let one = |e: NipEvent, basis: &str, doc: Option<&str>| Ok(vec![act.case_event(ev(e), basis, doc)]);
     match (s.phase, command) {
         (P::ReclamacaoRegistrada, C::NotificarOperadoraNip { tipo }) => {
@@ -352,7 +352,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
                 NipKind::NaoAssistencial => DeadlineSetting::NipNaoAssistencial,
             };
             let prazo_resolucao = act.deadline(setting, act.ctx.today)?;
-            let prazo_resposta = act.deadline(DeadlineSetting::NipAnswer, act.ctx.today)?;
+            let prazo_resposta = act.deadline(DeadlineSetting::NipResposta, act.ctx.today)?;
             one(NipEvent::OperadoraNotificada { tipo, prazo_resolucao, prazo_resposta }, NORM, None)
         }
         (P::OperadoraNotificada, C::RegistrarRespostaOperadora { reparacao_em, documento }) => {

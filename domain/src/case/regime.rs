@@ -70,7 +70,7 @@ pub enum DtProgramStage {
 /// What DICOL orders when a regime fails (docs/DOMAIN.md §2.2 DF_PROGRAM_FAILED, §2.3 orderly exit).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Measure {
+pub enum Medida {
     AlienacaoDeCarteira,
     PortabilidadeEspecial,
     LiquidacaoExtrajudicial,
@@ -104,7 +104,7 @@ pub struct RegimeState {
     pub renovacoes: u32,
     pub recurso_interposto: bool,
     pub programa_assistencial: Option<DtProgramStage>,
-    pub medidas: Vec<Measure>,
+    pub medidas: Vec<Medida>,
     pub afastados: Vec<Uuid>,
     pub encerramento: Option<RegimeClosure>,
 }
@@ -126,7 +126,7 @@ pub enum RegimeEvent {
     #[serde(rename = "regime_especial.renovado")]
     Renovado { vigencia: Deadline, justificativa: String },
     #[serde(rename = "regime_especial.medida_determinada")]
-    MedidaDeterminada { medida: Measure },
+    MedidaDeterminada { medida: Medida },
     #[serde(rename = "regime_especial.encerrado")]
     Encerrado { motivo: RegimeClosure },
     #[serde(rename = "direcao_fiscal.programa_solicitado")]
@@ -182,12 +182,12 @@ pub(super) fn evolve(case: &mut CaseState, event: &RegimeEvent) {
             return;
         }
         E::Instaurado { abertura, regime, diretor, motivos, vigencia } => {
-            if case.family.is_none() {
+            if case.familia.is_none() {
                 case.open(family_of(*regime), abertura, CaseDetail::Regime(fresh(*regime, RegimePhase::Ativa)));
             }
             case.set_deadline(DeadlineKey::ComprovacaoCessacao, None);
             case.set_deadline(DeadlineKey::Vigencia, Some(vigencia));
-            if let CaseDetail::Regime(s) = &mut case.detail {
+            if let CaseDetail::Regime(s) = &mut case.detalhe {
                 s.phase = RegimePhase::Ativa;
                 s.diretor = Some(diretor.clone());
                 s.motivos.clone_from(motivos);
@@ -203,10 +203,10 @@ pub(super) fn evolve(case: &mut CaseState, event: &RegimeEvent) {
             case.set_deadline(DeadlineKey::RecursoPrograma, prazo_recurso.as_ref())
         }
         E::RecursoInterposto { .. } => case.set_deadline(DeadlineKey::RecursoPrograma, None),
-        E::Encerrado { .. } | E::CessacaoComprovada { .. } => case.deadlines.clear(),
+        E::Encerrado { .. } | E::CessacaoComprovada { .. } => case.prazos.clear(),
         _ => {}
     }
-    let CaseDetail::Regime(s) = &mut case.detail else { return };
+    let CaseDetail::Regime(s) = &mut case.detalhe else { return };
     match event {
         E::CessacaoComprovada { .. } => s.phase = RegimePhase::CessacaoComprovada,
         E::InstrucaoDiretivaEmitida { .. } => s.instrucoes_diretivas += 1,
@@ -250,7 +250,7 @@ fn kind_of(family: Family) -> RegimeKind {
 /// Refuses a new regime where the operator's standing forbids it (docs/DOMAIN.md §2.2 inv. 2, §2.4).
 fn check_can_start(act: &Act<'_>, kind: RegimeKind, vigencia_dias: Option<u32>) -> Result<u32, DomainError> {
     act.op.require_not_cancelled()?;
-    if act.op.liquidation_case.is_some() {
+    if act.op.caso_liquidacao.is_some() {
         return Err(DomainError::rule(
             "regime.liquidacao_em_curso",
             "RN 316/2012 art. 4 III; RN 417/2016 art. 34 III",
@@ -264,7 +264,7 @@ fn check_can_start(act: &Act<'_>, kind: RegimeKind, vigencia_dias: Option<u32>) 
             format!("já há {} ativa para a operadora (caso {})", family_of(kind).label().to_lowercase(), active.caso),
         ));
     }
-    let max = act.rules.regime_max.days;
+    let max = act.rules.regime_duracao_maxima.days;
     let days = vigencia_dias.unwrap_or(max);
     if days == 0 || days > max {
         return Err(DomainError::rule(
@@ -285,7 +285,7 @@ fn start(
     days: u32,
     doc: &str,
 ) -> Result<Vec<Emitted>, DomainError> {
-    let rule = &act.rules.regime_max;
+    let rule = &act.rules.regime_duracao_maxima;
     let vigencia = Deadline::open(act.ctx.today, days, rule.calendar, &rule.norm, &act.ctx.rules.holidays);
     let norm = if kind == RegimeKind::DirecaoFiscal { NORM_DF } else { NORM_DT };
     let mut out = vec![
@@ -312,7 +312,7 @@ fn start(
 }
 
 fn state<'a>(act: &Act<'a>) -> Result<&'a RegimeState, DomainError> {
-    match &act.case.detail {
+    match &act.case.detalhe {
         CaseDetail::Regime(s) => Ok(s),
         _ => Err(DomainError::invalid("caso", "o caso não é um regime especial")),
     }
@@ -333,7 +333,7 @@ pub(super) fn decide(act: &Act<'_>, family: Family, command: CaseCommand) -> Res
         C::NotificarAnomaliaAssistencial { falhas, recebido_em, documento, .. } => {
             act.op.require_not_cancelled()?;
             let falhas = required_list("falhas", falhas)?;
-            let prazo = act.deadline(DeadlineSetting::DtCessationProof, recebido_em)?;
+            let prazo = act.deadline(DeadlineSetting::DtComprovacaoCessacao, recebido_em)?;
             Ok(vec![act.case_event(
                 ev(RegimeEvent::AnomaliaNotificada { abertura: act.abertura(None), falhas, prazo }),
                 NORM_DT,
@@ -400,7 +400,7 @@ fn decide_ongoing(
             None,
         ),
         C::AfastarAdministrador { administrador_id, motivo, documento } if in_regime => {
-            if !act.op.administrators.iter().any(|a| a.administrador_id == administrador_id && a.fim.is_none()) {
+            if !act.op.administradores.iter().any(|a| a.administrador_id == administrador_id && a.fim.is_none()) {
                 return Err(DomainError::invalid(
                     "administrador_id",
                     "administrador não está em exercício na operadora",
@@ -425,7 +425,7 @@ fn decide_ongoing(
             ])
         }
         C::RenovarRegime { vigencia_dias, justificativa, documento } if in_regime => {
-            let rule = &act.rules.regime_max;
+            let rule = &act.rules.regime_duracao_maxima;
             if vigencia_dias == 0 || vigencia_dias > rule.days {
                 return Err(DomainError::rule(
                     "regime.prazo_maximo",
@@ -460,7 +460,7 @@ fn decide_ongoing(
         ),
         C::EncerrarRegime { motivo, documento } if in_regime => close(act, kind, s, motivo, &documento),
         C::SolicitarProgramaSaneamento { recebido_em } if df && phase == P::Ativa => {
-            let prazo = act.deadline(DeadlineSetting::DfProgram, recebido_em)?;
+            let prazo = act.deadline(DeadlineSetting::DfPrograma, recebido_em)?;
             one(RegimeEvent::ProgramaSolicitado { prazo }, "RN 316/2012 art. 8", None)
         }
         C::RegistrarProgramaApresentado { protocolo } if df && phase == P::AguardandoPrograma => {
@@ -476,7 +476,7 @@ fn decide_ongoing(
             one(RegimeEvent::ProgramaNaoApresentado {}, "RN 316/2012 art. 8", None)
         }
         C::DecidirProgramaSaneamento { aprovado, fundamentacao } if df && phase == P::ProgramaEmAnalise => {
-            let prazo_recurso = Some(act.deadline(DeadlineSetting::DfProgramAppeal, act.ctx.today)?);
+            let prazo_recurso = Some(act.deadline(DeadlineSetting::DfProgramaRecurso, act.ctx.today)?);
             one(
                 RegimeEvent::ProgramaDecidido { aprovado, fundamentacao: String::from(fundamentacao), prazo_recurso },
                 "RN 316/2012 arts. 9–10",
@@ -535,7 +535,7 @@ fn close(
         R::ProgramaAprovado if !(df && s.phase == RegimePhase::ProgramaAprovado) => {
             return refuse("não há programa de saneamento aprovado")
         }
-        R::LiquidacaoDecretada if act.op.liquidation_case.is_none() => {
+        R::LiquidacaoDecretada if act.op.caso_liquidacao.is_none() => {
             return refuse("não há liquidação extrajudicial decretada")
         }
         R::RegistroCancelado if !act.op.is_cancelled() => return refuse("o registro da operadora não foi cancelado"),
@@ -549,7 +549,7 @@ fn close(
     if motivo == R::ComCancelamentoDeRegistro {
         act.op.require_not_cancelled()?;
         act.op.require_members_provided_for(act.ctx.today)?;
-        let motivo = crate::operator::CancellationMotive::EncerramentoDeDfComCancelamento;
+        let motivo = crate::operator::MotivoCancelamento::EncerramentoDeDfComCancelamento;
         out.push(act.operator_event(
             OperatorEvent::RegistroCancelado { caso: act.case_id, motivo, em: act.ctx.today },
             norm,

@@ -49,7 +49,7 @@ pub enum RepresentationPhase {
 
 /// Representação state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RepresentationState {
+pub struct RepresentacaoState {
     pub phase: RepresentationPhase,
     pub origem: OriginArea,
     pub assunto: RepresentationSubject,
@@ -81,7 +81,7 @@ pub enum RepresentationEvent {
 pub(super) fn evolve(case: &mut CaseState, event: &RepresentationEvent) {
     match event {
         RepresentationEvent::Registrada { abertura, origem, assunto, obrigacao, periodo_inicio, periodo_fim } => {
-            let state = RepresentationState {
+            let state = RepresentacaoState {
                 phase: RepresentationPhase::Registrada,
                 origem: *origem,
                 assunto: *assunto,
@@ -93,13 +93,13 @@ pub(super) fn evolve(case: &mut CaseState, event: &RepresentationEvent) {
             case.open(Family::Representacao, abertura, CaseDetail::Representacao(state));
         }
         RepresentationEvent::Distribuida { unidade } => {
-            if let CaseDetail::Representacao(s) = &mut case.detail {
+            if let CaseDetail::Representacao(s) = &mut case.detalhe {
                 s.phase = RepresentationPhase::Distribuida;
                 s.unidade = Some(unidade.clone());
             }
         }
         RepresentationEvent::Arquivada { .. } => {
-            if let CaseDetail::Representacao(s) = &mut case.detail {
+            if let CaseDetail::Representacao(s) = &mut case.detalhe {
                 s.phase = RepresentationPhase::Arquivada;
             }
         }
@@ -133,7 +133,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
         };
         return Ok(vec![act.case_event(ev(registered), NORM, Some(&documento))]);
     }
-    let CaseDetail::Representacao(s) = &act.case.detail else {
+    let CaseDetail::Representacao(s) = &act.case.detalhe else {
         return Err(DomainError::invalid("caso", "o caso não é uma representação"));
     };
     let name = command.act();

@@ -135,7 +135,7 @@ impl Instalment {
 
 /// Sanctioning-process state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SanctionState {
+pub struct SancionadorState {
     pub phase: SanctionPhase,
     /// Process number (NUP); a TCAC lists the processes it suspends by this number.
     pub processo: String,
@@ -155,7 +155,7 @@ pub struct SanctionState {
     pub credito_habilitado_em: Option<Uuid>,
 }
 
-impl SanctionState {
+impl SancionadorState {
     /// What the operator still owes (zero without a fine).
     pub fn owed(&self) -> Money {
         let due = self.multa.as_ref().map_or(Decimal::ZERO, |m| m.valor_devido.amount());
@@ -217,8 +217,8 @@ pub enum SanctionEvent {
     CreditoHabilitado { liquidacao: Uuid, valor: Money },
 }
 
-fn state(case: &mut CaseState) -> Option<&mut SanctionState> {
-    match &mut case.detail {
+fn state(case: &mut CaseState) -> Option<&mut SancionadorState> {
+    match &mut case.detalhe {
         CaseDetail::Sancionador(s) => Some(s),
         _ => None,
     }
@@ -229,13 +229,13 @@ fn set_phase(case: &mut CaseState, phase: SanctionPhase) {
         s.phase = phase;
     }
     if phase.is_terminal() {
-        case.deadlines.clear();
+        case.prazos.clear();
     }
 }
 
 /// The fine becomes due: the payment deadline replaces whatever ran before.
 fn fine_due(case: &mut CaseState, prazo: Option<&Deadline>) {
-    case.deadlines.clear();
+    case.prazos.clear();
     case.set_deadline(DeadlineKey::Pagamento, prazo);
     set_phase(case, SanctionPhase::Final);
 }
@@ -244,7 +244,7 @@ pub(super) fn evolve(case: &mut CaseState, event: &SanctionEvent) {
     use SanctionEvent as E;
     match event {
         E::AutoLavrado { abertura, processo, tipo_infracao, fatos, beneficiarios_expostos } => {
-            let opened = SanctionState {
+            let opened = SancionadorState {
                 phase: SanctionPhase::AutoLavrado,
                 processo: processo.clone(),
                 tipo_infracao: tipo_infracao.clone(),
@@ -276,7 +276,7 @@ pub(super) fn evolve(case: &mut CaseState, event: &SanctionEvent) {
                 s.penalidade = Some(Penalty::Multa);
                 s.multa = Some(multa.clone());
             }
-            case.deadlines.clear();
+            case.prazos.clear();
             case.set_deadline(DeadlineKey::Pagamento, prazo_pagamento.as_ref());
             set_phase(case, SanctionPhase::PagamentoComDesconto);
         }
@@ -291,7 +291,7 @@ pub(super) fn evolve(case: &mut CaseState, event: &SanctionEvent) {
             if multa.is_some() {
                 fine_due(case, prazo_pagamento.as_ref());
             } else {
-                case.deadlines.clear();
+                case.prazos.clear();
                 set_phase(case, SanctionPhase::Instrucao);
             }
         }
@@ -300,7 +300,7 @@ pub(super) fn evolve(case: &mut CaseState, event: &SanctionEvent) {
                 s.penalidade = *penalidade;
                 s.multa.clone_from(multa);
             }
-            case.deadlines.clear();
+            case.prazos.clear();
             case.set_deadline(DeadlineKey::Recurso, prazo_recurso.as_ref());
             set_phase(case, if penalidade.is_some() { SanctionPhase::Decidido } else { SanctionPhase::Arquivado });
         }
@@ -347,7 +347,7 @@ pub(super) fn evolve(case: &mut CaseState, event: &SanctionEvent) {
             set_phase(case, SanctionPhase::Parcelado);
         }
         E::InadimplenciaDeclarada { .. } => {
-            case.deadlines.clear();
+            case.prazos.clear();
             set_phase(case, SanctionPhase::Inadimplente);
         }
         E::InscritoEmDividaAtiva { .. } => set_phase(case, SanctionPhase::DividaAtiva),
@@ -387,7 +387,7 @@ fn draw_up(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainEr
     }
     if let Some(id) = origem {
         let source = act.ctx.related_case(id)?;
-        let admissible = matches!(source.family, Some(Family::Nip | Family::Representacao | Family::DemandaDisqueAns));
+        let admissible = matches!(source.familia, Some(Family::Nip | Family::Representacao | Family::DemandaDisqueAns));
         if !admissible || source.abertura.as_ref().map(|a| a.registro) != Some(act.registro) {
             return Err(DomainError::rule(
                 "pas.origem_invalida",
@@ -402,7 +402,7 @@ fn draw_up(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainEr
 }
 
 /// Refuses a decision on a process a TCAC in force suspends.
-fn require_not_suspended(act: &Act<'_>, s: &SanctionState) -> Result<(), DomainError> {
+fn require_not_suspended(act: &Act<'_>, s: &SancionadorState) -> Result<(), DomainError> {
     if let Some(tcac) = act.op.tcac_suspending(&s.processo) {
         return Err(DomainError::rule(
             "pas.suspenso_por_tcac",
@@ -415,11 +415,11 @@ fn require_not_suspended(act: &Act<'_>, s: &SanctionState) -> Result<(), DomainE
 
 /// Refuses a sanction before the defence opportunity: notified, and defence filed, waived, or
 /// its deadline run out.
-fn require_defence_opportunity(act: &Act<'_>, s: &SanctionState) -> Result<(), DomainError> {
+fn require_defence_opportunity(act: &Act<'_>, s: &SancionadorState) -> Result<(), DomainError> {
     let refused = |message: String| Err(DomainError::rule("pas.sancao_sem_defesa", NORM_DEFENCE, message));
     match s.phase {
         SanctionPhase::AutoLavrado => refused("a autuada ainda não foi notificada para se defender".into()),
-        SanctionPhase::AguardandoDefesa => match act.case.deadlines.get(&DeadlineKey::Defesa) {
+        SanctionPhase::AguardandoDefesa => match act.case.prazos.get(&DeadlineKey::Defesa) {
             Some(deadline) if !deadline.has_expired(act.ctx.today) => {
                 refused(format!("o prazo de defesa corre até {}", deadline.due.format("%d/%m/%Y")))
             }
@@ -427,7 +427,7 @@ fn require_defence_opportunity(act: &Act<'_>, s: &SanctionState) -> Result<(), D
             // Notified under a version without a confirmed defence deadline: the opportunity
             // can only be shown to have passed once the length is configured.
             None => {
-                act.rules.deadline_rule(DeadlineSetting::PasDefence)?;
+                act.rules.deadline_rule(DeadlineSetting::PasDefesa)?;
                 refused("a notificação não registrou prazo de defesa; registre a defesa antes de decidir".into())
             }
         },
@@ -435,14 +435,14 @@ fn require_defence_opportunity(act: &Act<'_>, s: &SanctionState) -> Result<(), D
     }
 }
 
-fn decision_fine(act: &Act<'_>, s: &SanctionState, inputs: &FineInputs) -> Result<FineComputation, DomainError> {
+fn decision_fine(act: &Act<'_>, s: &SancionadorState, inputs: &FineInputs) -> Result<FineComputation, DomainError> {
     let members = act.op.beneficiaries_on(act.ctx.today);
     FineComputation::compute(inputs, &s.tipo_infracao, members, s.beneficiarios_expostos, act.rules)
 }
 
 fn first_instance(
     act: &Act<'_>,
-    s: &SanctionState,
+    s: &SancionadorState,
     decisao: FirstInstanceDecision,
     fundamentacao: NonEmptyText,
     documento: &str,
@@ -462,14 +462,14 @@ fn first_instance(
         }
     };
     let prazo_recurso =
-        if penalidade.is_some() { act.optional_deadline(DeadlineSetting::PasAppeal, act.ctx.today)? } else { None };
+        if penalidade.is_some() { act.optional_deadline(DeadlineSetting::PasRecurso, act.ctx.today)? } else { None };
     let decided = SanctionEvent::PrimeiraInstanciaDecidida { penalidade, multa, fundamentacao, prazo_recurso };
     Ok(vec![act.case_event(ev(decided), NORM, Some(documento))])
 }
 
 fn opt_for_discount(
     act: &Act<'_>,
-    s: &SanctionState,
+    s: &SancionadorState,
     desconto: DiscountKind,
     multa: Option<FineInputs>,
 ) -> Result<Vec<Emitted>, DomainError> {
@@ -498,7 +498,7 @@ fn opt_for_discount(
         }
         (phase, _) => return Err(wrong_phase("pas", phase, "optar_pagamento_com_desconto")),
     };
-    let prazo_pagamento = act.case.deadlines.get(&key).cloned();
+    let prazo_pagamento = act.case.prazos.get(&key).cloned();
     if let Some(deadline) = prazo_pagamento.as_ref().filter(|d| d.has_expired(act.ctx.today)) {
         return Err(DomainError::rule(
             "pas.desconto_intempestivo",
@@ -514,7 +514,7 @@ fn opt_for_discount(
 
 fn judge_appeal(
     act: &Act<'_>,
-    s: &SanctionState,
+    s: &SancionadorState,
     julgamento: AppealDecision,
     fundamentacao: NonEmptyText,
     documento: &str,
@@ -554,7 +554,7 @@ fn judge_appeal(
     };
     let fine_stands = resultado != AppealOutcome::Cancelada && s.penalidade == Some(Penalty::Multa);
     let prazo_pagamento =
-        if fine_stands { act.optional_deadline(DeadlineSetting::PasPayment, act.ctx.today)? } else { None };
+        if fine_stands { act.optional_deadline(DeadlineSetting::PasPagamento, act.ctx.today)? } else { None };
     let judged = SanctionEvent::RecursoJulgado { resultado, multa, fundamentacao, prazo_pagamento };
     Ok(vec![act.case_event(ev(judged), NORM_APPEAL, Some(documento))])
 }
@@ -562,7 +562,7 @@ fn judge_appeal(
 /// Requires deadline `key` to have run out; when none was opened, reports the `[UNCONF]`
 /// setting that would have opened it.
 fn expired_or_unconfigured(act: &Act<'_>, key: DeadlineKey, setting: DeadlineSetting) -> Result<(), DomainError> {
-    if act.case.deadlines.contains_key(&key) {
+    if act.case.prazos.contains_key(&key) {
         act.require_expired(key, NORM)
     } else {
         act.rules.deadline_rule(setting).map(|_| ())
@@ -571,7 +571,7 @@ fn expired_or_unconfigured(act: &Act<'_>, key: DeadlineKey, setting: DeadlineSet
 
 fn register_payment(
     act: &Act<'_>,
-    s: &SanctionState,
+    s: &SancionadorState,
     valor: Money,
     parcela: Option<u32>,
     documento: &str,
@@ -595,7 +595,7 @@ fn register_payment(
         (_, Some(_)) => return Err(DomainError::invalid("parcela", "a multa não está parcelada")),
         (SanctionPhase::PagamentoComDesconto, None) => {
             if let Some(deadline) =
-                act.case.deadlines.get(&DeadlineKey::Pagamento).filter(|d| d.has_expired(act.ctx.today))
+                act.case.prazos.get(&DeadlineKey::Pagamento).filter(|d| d.has_expired(act.ctx.today))
             {
                 return Err(DomainError::rule(
                     "pas.desconto_intempestivo",
@@ -628,11 +628,11 @@ fn register_payment(
 
 fn grant_instalments(
     act: &Act<'_>,
-    s: &SanctionState,
+    s: &SancionadorState,
     plan: Vec<InstalmentPlan>,
     documento: &str,
 ) -> Result<Vec<Emitted>, DomainError> {
-    if let Some(deadline) = act.case.deadlines.get(&DeadlineKey::Pagamento).filter(|d| d.has_expired(act.ctx.today)) {
+    if let Some(deadline) = act.case.prazos.get(&DeadlineKey::Pagamento).filter(|d| d.has_expired(act.ctx.today)) {
         return Err(DomainError::rule(
             "pas.parcelamento_intempestivo",
             &deadline.norm,
@@ -666,9 +666,9 @@ fn grant_instalments(
     Ok(vec![act.case_event(ev(SanctionEvent::ParcelamentoConcedido { parcelas }), NORM_COLLECTION, Some(documento))])
 }
 
-fn declare_default(act: &Act<'_>, s: &SanctionState) -> Result<Vec<Emitted>, DomainError> {
+fn declare_default(act: &Act<'_>, s: &SancionadorState) -> Result<Vec<Emitted>, DomainError> {
     match s.phase {
-        SanctionPhase::Final => expired_or_unconfigured(act, DeadlineKey::Pagamento, DeadlineSetting::PasPayment)?,
+        SanctionPhase::Final => expired_or_unconfigured(act, DeadlineKey::Pagamento, DeadlineSetting::PasPagamento)?,
         SanctionPhase::Parcelado => {
             if !s.parcelas.iter().any(|p| p.vencimento < act.ctx.today && p.open_balance() > Decimal::ZERO) {
                 return Err(DomainError::rule(
@@ -682,13 +682,13 @@ fn declare_default(act: &Act<'_>, s: &SanctionState) -> Result<Vec<Emitted>, Dom
             // The option lapses: a fine fixed at first instance stands undiscounted; an option
             // taken in place of the defence returns the process to decision.
             let decided = s.multa.as_ref().filter(|m| m.desconto.as_ref().is_some_and(|d| d.tipo.waives_appeal()));
-            let replaced = if decided.is_some() { DeadlineSetting::PasAppeal } else { DeadlineSetting::PasDefence };
+            let replaced = if decided.is_some() { DeadlineSetting::PasRecurso } else { DeadlineSetting::PasDefesa };
             expired_or_unconfigured(act, DeadlineKey::Pagamento, replaced)?;
             let (multa, prazo_pagamento) = match decided {
                 Some(m) => {
                     let mut undiscounted = m.clone();
                     undiscounted.desconto = None;
-                    let prazo = act.optional_deadline(DeadlineSetting::PasPayment, act.ctx.today)?;
+                    let prazo = act.optional_deadline(DeadlineSetting::PasPagamento, act.ctx.today)?;
                     (Some(Box::new(undiscounted.recompute())), prazo)
                 }
                 None => (None, None),
@@ -702,8 +702,8 @@ fn declare_default(act: &Act<'_>, s: &SanctionState) -> Result<Vec<Emitted>, Dom
     Ok(vec![act.case_event(ev(defaulted), NORM_COLLECTION, None)])
 }
 
-fn file_in_estate(act: &Act<'_>, s: &SanctionState, documento: &str) -> Result<Vec<Emitted>, DomainError> {
-    let Some(liquidacao) = act.op.liquidation_case else {
+fn file_in_estate(act: &Act<'_>, s: &SancionadorState, documento: &str) -> Result<Vec<Emitted>, DomainError> {
+    let Some(liquidacao) = act.op.caso_liquidacao else {
         return Err(DomainError::rule(
             "pas.operadora_fora_de_liquidacao",
             NORM_ESTATE,
@@ -727,19 +727,19 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
     if matches!(command, C::LavrarAutoInfracao { .. }) {
         return draw_up(act, command);
     }
-    let CaseDetail::Sancionador(s) = &act.case.detail else {
+    let CaseDetail::Sancionador(s) = &act.case.detalhe else {
         return Err(DomainError::invalid("caso", "o caso não é um processo sancionador"));
     };
     let name = command.act();
     let one = |event: SanctionEvent, norm: &str, doc: Option<&str>| Ok(vec![act.case_event(ev(event), norm, doc)]);
     match (s.phase, command) {
         (P::AutoLavrado, C::NotificarAutuada { documento }) => {
-            let prazo_defesa = act.optional_deadline(DeadlineSetting::PasDefence, act.ctx.today)?;
+            let prazo_defesa = act.optional_deadline(DeadlineSetting::PasDefesa, act.ctx.today)?;
             one(SanctionEvent::AutuadaNotificada { prazo_defesa }, NORM_DEFENCE, Some(&documento))
         }
         (P::AguardandoDefesa, C::RegistrarDefesa { protocolo }) => {
             let protocolo = String::from(protocolo);
-            if act.case.deadlines.contains_key(&DeadlineKey::Defesa) {
+            if act.case.prazos.contains_key(&DeadlineKey::Defesa) {
                 act.require_timely(DeadlineKey::Defesa, "pas.defesa_intempestiva", NORM_DEFENCE)?;
             }
             one(SanctionEvent::DefesaRegistrada { protocolo }, NORM_DEFENCE, None)
@@ -751,7 +751,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
         ) => first_instance(act, s, decisao, fundamentacao, &documento),
         (P::Decidido, C::InterporRecurso { protocolo }) => {
             let protocolo = String::from(protocolo);
-            if act.case.deadlines.contains_key(&DeadlineKey::Recurso) {
+            if act.case.prazos.contains_key(&DeadlineKey::Recurso) {
                 act.require_timely(DeadlineKey::Recurso, "pas.recurso_intempestivo", NORM_APPEAL)?;
             }
             one(SanctionEvent::RecursoInterposto { protocolo }, NORM_APPEAL, None)
@@ -761,9 +761,9 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
         }
         (P::Decidido, C::CertificarTransitoEmJulgado { documento }) => {
             require_not_suspended(act, s)?;
-            expired_or_unconfigured(act, DeadlineKey::Recurso, DeadlineSetting::PasAppeal)?;
+            expired_or_unconfigured(act, DeadlineKey::Recurso, DeadlineSetting::PasRecurso)?;
             let prazo_pagamento = if s.penalidade == Some(Penalty::Multa) {
-                act.optional_deadline(DeadlineSetting::PasPayment, act.ctx.today)?
+                act.optional_deadline(DeadlineSetting::PasPagamento, act.ctx.today)?
             } else {
                 None
             };

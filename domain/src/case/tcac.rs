@@ -76,11 +76,11 @@ pub enum TcacEvent {
 }
 
 fn set_phase(case: &mut CaseState, phase: TcacPhase) {
-    if let CaseDetail::Tcac(s) = &mut case.detail {
+    if let CaseDetail::Tcac(s) = &mut case.detalhe {
         s.phase = phase;
     }
     if phase.is_terminal() {
-        case.deadlines.clear();
+        case.prazos.clear();
     }
 }
 
@@ -107,7 +107,7 @@ pub(super) fn evolve(case: &mut CaseState, event: &TcacEvent) {
             set_phase(case, TcacPhase::AutorizacaoDicol);
         }
         TcacEvent::Autorizado { numero, prazo_pagamento } => {
-            if let CaseDetail::Tcac(s) = &mut case.detail {
+            if let CaseDetail::Tcac(s) = &mut case.detalhe {
                 s.numero = Some(numero.clone());
             }
             case.set_deadline(DeadlineKey::PagamentoAntecipado, prazo_pagamento.as_ref());
@@ -150,14 +150,14 @@ fn request(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>, DomainEr
     };
     let op = act.op;
     op.require_not_cancelled()?;
-    if let Some(until) = op.tcac_barred_until.filter(|until| act.ctx.today < *until) {
+    if let Some(until) = op.tcac_vedado_ate.filter(|until| act.ctx.today < *until) {
         return Err(DomainError::rule(
             "tcac.vedado_apos_descumprimento",
             NORM_BAR,
             format!("a operadora descumpriu um TCAC e não pode firmar outro até {}", until.format("%d/%m/%Y")),
         ));
     }
-    if op.liquidation_case.is_some() || op.compulsory_alienation_case.is_some() || op.special_portability.is_some() {
+    if op.caso_liquidacao.is_some() || op.caso_alienacao_compulsoria.is_some() || op.portabilidade_especial.is_some() {
         return Err(DomainError::rule(
             "tcac.operadora_inelegivel",
             "RN 372/2015 art. 5",
@@ -197,10 +197,10 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
     if matches!(command, C::RequererTcac { .. }) {
         return request(act, command);
     }
-    let CaseDetail::Tcac(s) = &act.case.detail else {
+    let CaseDetail::Tcac(s) = &act.case.detalhe else {
         return Err(DomainError::invalid("caso", "o caso não é um TCAC"));
     };
-    let rn372 = act.rules.tcac_procedure == TcacProcedure::Rn372;
+    let rn372 = act.rules.tcac_procedimento == TcacProcedure::Rn372;
     let name = command.act();
     let one = |event: TcacEvent, doc: Option<&str>| Ok(vec![act.case_event(ev(event), NORM, doc)]);
     match (s.phase, command) {
@@ -208,12 +208,11 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
             one(TcacEvent::Triado { admitido, fundamentacao: String::from(fundamentacao) }, None)
         }
         (TcacPhase::AjusteAberto, C::AprovarMinutaTcac { documento }) => {
-            let prazo = if rn372 { Some(act.deadline(DeadlineSetting::TcacStep, act.ctx.today)?) } else { None };
+            let prazo = if rn372 { Some(act.deadline(DeadlineSetting::TcacEtapa, act.ctx.today)?) } else { None };
             one(TcacEvent::MinutaAprovada { prazo_assinatura: prazo }, Some(&documento))
         }
         (TcacPhase::AssinaturaPendente, C::RegistrarAssinaturaCompromissaria {}) => {
-            if let Some(due) =
-                act.case.deadlines.get(&DeadlineKey::AssinaturaTcac).filter(|d| !d.is_timely(act.ctx.today))
+            if let Some(due) = act.case.prazos.get(&DeadlineKey::AssinaturaTcac).filter(|d| !d.is_timely(act.ctx.today))
             {
                 return Err(DomainError::rule(
                     "tcac.assinatura_fora_do_prazo",
@@ -225,7 +224,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
         }
         (TcacPhase::AutorizacaoDicol, C::AutorizarTcac { numero, documento }) => {
             let numero = String::from(numero);
-            let prazo = if rn372 { Some(act.deadline(DeadlineSetting::TcacStep, act.ctx.today)?) } else { None };
+            let prazo = if rn372 { Some(act.deadline(DeadlineSetting::TcacEtapa, act.ctx.today)?) } else { None };
             let mut out = vec![act.case_event(
                 ev(TcacEvent::Autorizado { numero, prazo_pagamento: prazo }),
                 NORM,
@@ -239,7 +238,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
         }
         (TcacPhase::AssinadoPelaDifis, C::ComprovarPagamentoAntecipadoTcac {}) => {
             if let Some(due) =
-                act.case.deadlines.get(&DeadlineKey::PagamentoAntecipado).filter(|d| !d.is_timely(act.ctx.today))
+                act.case.prazos.get(&DeadlineKey::PagamentoAntecipado).filter(|d| !d.is_timely(act.ctx.today))
             {
                 return Err(DomainError::rule(
                     "tcac.pagamento_fora_do_prazo",
@@ -262,7 +261,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
                 act.operator_event(OperatorEvent::TcacEncerrado { caso: act.case_id }, NORM, Some(&documento)),
             ];
             if !cumprido {
-                let from = match act.rules.tcac_bar_start()? {
+                let from = match act.rules.tcac_vedacao_inicio()? {
                     TcacBarStart::DataDaDecisaoDicol => act.ctx.today,
                     TcacBarStart::DataDoDescumprimento => data_descumprimento.ok_or_else(|| {
                         DomainError::invalid(
@@ -271,7 +270,7 @@ pub(super) fn decide(act: &Act<'_>, command: CaseCommand) -> Result<Vec<Emitted>
                         )
                     })?,
                 };
-                let ate = years_after(from, act.rules.tcac_bar_years);
+                let ate = years_after(from, act.rules.tcac_vedacao_anos);
                 out.push(act.operator_event(
                     OperatorEvent::TcacVedado { caso: act.case_id, ate },
                     NORM_BAR,

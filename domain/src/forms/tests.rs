@@ -205,7 +205,7 @@ fn register_probe_operator(world: &mut crate::testing::World) {
         "modalidade": "medicina_de_grupo", "uf": "SP", "registro_provisorio": false}))
     .unwrap();
     let registro = crate::Registro::parse(PROBE_REGISTRO).unwrap();
-    let admin = crate::testing::actor(crate::Role::Admin, &[]);
+    let admin = crate::testing::actor(crate::Role::Administrador, &[]);
     world.given_operator(registro, admin, crate::testing::d(2001, 6, 1), register);
 }
 

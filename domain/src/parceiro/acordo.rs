@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::case::DemandTheme;
+use crate::case::TemaDemanda;
 use crate::{Registro, Trimestre};
 
 /// An obligation of the programme's seed text, which each agreement lists.
@@ -114,7 +114,7 @@ pub struct Cumprimento {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinhaInformacao {
     pub registro: Registro,
-    pub tema: DemandTheme,
+    pub tema: TemaDemanda,
     pub quantidade: u64,
 }
 

@@ -62,7 +62,7 @@ impl Modalidade {
 
 /// Size band used for complaint-index groups (ANS nota técnica 2012): pequeno up to 20 mil,
 /// médio up to 100 mil, grande above. Fine porte factors use their own configured bands
-/// (`RuleSet::fine_porte_factors`), never these.
+/// (`RuleSet::multa_fatores_porte`), never these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Porte {

@@ -3,11 +3,11 @@
 //! compulsory auction on both streams, and of the transfer that keeps the contracts; every
 //! refusal by its rule id.
 
-use autos_domain::case::{Abertura, Abrangencia, AlienationEvent, CompulsoryGround, DeadlineKey, Measure, SharedEvent};
+use autos_domain::case::{Abertura, Abrangencia, AlienationEvent, CompulsoryGround, DeadlineKey, Medida, SharedEvent};
 use autos_domain::stored::encode;
 use autos_domain::testing::{actor, case_act, d, deadline, Expect, World};
 use autos_domain::NonEmptyText;
-use autos_domain::{Actor, Calendar, CaseCommand, OperatorEvent, OperatorState, Registro, Role};
+use autos_domain::{Actor, Calendar, CaseCommand, OperadoraState, OperatorEvent, Registro, Role};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
@@ -160,7 +160,7 @@ fn a_voluntary_total_alienation_is_requested_authorised_and_transferred() {
             OperatorEvent::CarteiraTransferida { caso: case, beneficiarios: 12_000 }.into(),
         ])
         .then_state(|a| assert!(a.phase() == "transferida" && a.is_closed()))
-        .then_operator(|op| assert!(op.carteira_transferred));
+        .then_operator(|op| assert!(op.carteira_transferida));
 }
 
 #[test]
@@ -176,7 +176,7 @@ fn a_partial_voluntary_alienation_leaves_the_operator_carteira_in_place() {
         .when(case_act(case, diretoria(), d(2017, 5, 2), transfer(vec![acquirer()])))
         .then_events([transferred(None)])
         .then_state(|a| assert_eq!(a.phase(), "transferida"))
-        .then_operator(|op| assert!(!op.carteira_transferred));
+        .then_operator(|op| assert!(!op.carteira_transferida));
 }
 
 #[test]
@@ -243,7 +243,7 @@ fn the_decision_must_name_the_requested_acquirer_and_a_registered_one() {
     unknown.operators.remove(&acquirer());
     let case = unknown.new_case_id();
     unknown.given([case_act(case, diretoria(), d(2017, 3, 1), voluntary(Abrangencia::Total, d(2017, 4, 3)))]);
-    unknown.operators.insert(acquirer(), OperatorState::default());
+    unknown.operators.insert(acquirer(), OperadoraState::default());
     unknown
         .when(case_act(case, diretoria(), d(2017, 3, 15), decide(true)))
         .then_refused("alienacao.adquirente_sem_registro");
@@ -268,8 +268,8 @@ fn an_ordered_alienation_is_transferred_within_its_deadline() {
             Expect::from(transferred(Some(true))),
             OperatorEvent::CarteiraTransferida { caso: case, beneficiarios: 12_000 }.into(),
         ])
-        .then_state(|a| assert!(a.phase() == "transferida" && a.deadlines.is_empty()))
-        .then_operator(|op| assert!(op.carteira_transferred));
+        .then_state(|a| assert!(a.phase() == "transferida" && a.prazos.is_empty()))
+        .then_operator(|op| assert!(op.carteira_transferida));
 }
 
 #[test]
@@ -279,15 +279,15 @@ fn the_ordered_deadline_is_extended_once_by_an_equal_period_and_not_twice() {
     let mut world = market(d(2003, 1, 6));
     let case = world.new_case_id();
     world.given([case_act(case, diretoria(), d(2004, 5, 3), order(d(2004, 5, 5)))]);
-    let original = world.case(case).deadlines[&DeadlineKey::AlienacaoDeterminada].norm.clone();
+    let original = world.case(case).prazos[&DeadlineKey::AlienacaoDeterminada].norm.clone();
     world.when(case_act(case, diretoria(), d(2004, 6, 2), extend())).then_events([SharedEvent::Prorrogado {
         prazo: DeadlineKey::AlienacaoDeterminada,
         novo: deadline(d(2004, 6, 4), 30, Calendar::Corridos, d(2004, 7, 5)),
         motivo: "negociação em curso".into(),
     }]);
     let rules = world.rules.in_force_on(d(2004, 5, 3)).unwrap();
-    let extension_norm = rules.ordered_alienation_extension.as_ref().unwrap().norm.clone();
-    let extended = world.case(case).deadlines[&DeadlineKey::AlienacaoDeterminada].norm.clone();
+    let extension_norm = rules.alienacao_determinada_prorrogacao.as_ref().unwrap().norm.clone();
+    let extended = world.case(case).prazos[&DeadlineKey::AlienacaoDeterminada].norm.clone();
     assert_eq!(extended, extension_norm);
     assert_ne!(extended, original, "the extension rests on its own norm, not the RDC 84 term's");
     world.when(case_act(case, diretoria(), d(2004, 6, 20), extend())).then_refused("prazo.ja_prorrogado");
@@ -323,12 +323,12 @@ fn a_missed_ordered_alienation_fails_only_after_the_deadline_then_dicol_records_
         .when(case_act(case, fiscal(), d(2004, 6, 8), transfer(vec![acquirer()])))
         .then_refused("alienacao.transicao_invalida");
     let measure = CaseCommand::DeterminarMedida {
-        medida: Measure::LiquidacaoExtrajudicial,
+        medida: Medida::LiquidacaoExtrajudicial,
         documento: NonEmptyText::written("RO 230/2004"),
     };
     world
         .when(case_act(case, diretoria(), d(2004, 6, 15), measure))
-        .then_events([AlienationEvent::MedidaDeterminada { medida: Measure::LiquidacaoExtrajudicial }])
+        .then_events([AlienationEvent::MedidaDeterminada { medida: Medida::LiquidacaoExtrajudicial }])
         .then_state(|a| assert!(a.phase() == "medida_determinada" && a.is_closed()));
 }
 
@@ -369,7 +369,7 @@ fn a_compulsory_auction_with_winners_ends_in_the_transfer() {
             OperatorEvent::AlienacaoCompulsoriaIniciada { caso: case }.into(),
         ])
         .then_state(|a| assert_eq!(a.phase(), "em_leilao"))
-        .then_operator(|op| assert_eq!(op.compulsory_alienation_case, Some(case)));
+        .then_operator(|op| assert_eq!(op.caso_alienacao_compulsoria, Some(case)));
     let result = CaseCommand::RegistrarResultadoLeilao {
         arrematantes: vec![acquirer()],
         documento: NonEmptyText::written("Ata do leilão"),
@@ -389,7 +389,7 @@ fn a_compulsory_auction_with_winners_ends_in_the_transfer() {
             OperatorEvent::AlienacaoCompulsoriaEncerrada { caso: case }.into(),
         ])
         .then_state(|a| assert!(a.is_closed()))
-        .then_operator(|op| assert!(op.carteira_transferred && op.compulsory_alienation_case.is_none()));
+        .then_operator(|op| assert!(op.carteira_transferida && op.caso_alienacao_compulsoria.is_none()));
 }
 
 #[test]
@@ -408,14 +408,14 @@ fn a_deserted_auction_fails_and_awaits_the_next_measure() {
             OperatorEvent::AlienacaoCompulsoriaEncerrada { caso: case }.into(),
         ])
         .then_state(|a| assert_eq!(a.phase(), "frustrada"))
-        .then_operator(|op| assert!(op.compulsory_alienation_case.is_none()));
+        .then_operator(|op| assert!(op.caso_alienacao_compulsoria.is_none()));
     let measure = CaseCommand::DeterminarMedida {
-        medida: Measure::PortabilidadeEspecial,
+        medida: Medida::PortabilidadeEspecial,
         documento: NonEmptyText::written("RO 310/2004"),
     };
     world
         .when(case_act(case, diretoria(), d(2004, 9, 15), measure))
-        .then_events([AlienationEvent::MedidaDeterminada { medida: Measure::PortabilidadeEspecial }])
+        .then_events([AlienationEvent::MedidaDeterminada { medida: Medida::PortabilidadeEspecial }])
         .then_state(|a| assert!(a.is_closed()));
 }
 
@@ -434,7 +434,7 @@ fn a_compulsory_alienation_needs_a_cancelled_registration_or_a_regime_and_runs_o
     world
         .when(case_act(again, diretoria(), d(2004, 8, 3), compulsory(CompulsoryGround::PropostaDoDiretor)))
         .then_refused("alienacao.compulsoria_em_curso")
-        .then_operator(|op| assert_eq!(op.compulsory_alienation_case, Some(started)));
+        .then_operator(|op| assert_eq!(op.caso_alienacao_compulsoria, Some(started)));
 }
 
 #[test]
@@ -452,7 +452,7 @@ fn acts_out_of_order_are_refused_with_their_rule() {
     world.when(case_act(case, diretoria(), on, result)).then_refused("alienacao.transicao_invalida");
     world.when(case_act(case, diretoria(), on, extend())).then_refused("prazo.inexistente");
     let measure = CaseCommand::DeterminarMedida {
-        medida: Measure::CancelamentoDeRegistro,
+        medida: Medida::CancelamentoDeRegistro,
         documento: NonEmptyText::written("RO"),
     };
     world.when(case_act(case, diretoria(), on, measure)).then_refused("alienacao.transicao_invalida");

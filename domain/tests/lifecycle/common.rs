@@ -15,7 +15,7 @@ pub const ADMIN_ID: Uuid = Uuid::from_u128(0xA1);
 
 /// An authorised operator registered on `on`, with one administrator and `members` beneficiaries.
 pub fn operator(world: &mut World, registro: Registro, on: NaiveDate, members: u64) {
-    let admin = actor(Role::Admin, &[]);
+    let admin = actor(Role::Administrador, &[]);
     let register = OperatorCommand::RegistrarOperadora {
         registro,
         cnpj: Some(Cnpj::parse("11.222.333/0001-81").unwrap()),

@@ -2,7 +2,7 @@
 //! of a denúncia judged in two internal instances, sent to a Núcleo and investigated; the sealed
 //! complainant; every refusal by its rule id.
 
-use autos_domain::case::{Abertura, DemandEvent, DemandKind, DemandTheme};
+use autos_domain::case::{Abertura, DemandEvent, DemandKind, TemaDemanda};
 use autos_domain::testing::{actor, case_act, d, World};
 use autos_domain::NonEmptyText;
 use autos_domain::{Actor, CaseCommand, Role, SealedPersonalData};
@@ -18,7 +18,7 @@ fn demanda(tipo: DemandKind) -> CaseCommand {
     CaseCommand::RegistrarDemandaDisqueAns {
         registro: registro(),
         tipo,
-        tema: DemandTheme::AumentoDeMensalidade,
+        tema: TemaDemanda::AumentoDeMensalidade,
         canal: NonEmptyText::written("telefone"),
         reclamante: Some(complainant()),
     }
@@ -63,7 +63,7 @@ fn a_consulta_is_registered_answered_and_ends() {
                 origem: None,
             },
             tipo: DemandKind::Consulta,
-            tema: DemandTheme::AumentoDeMensalidade,
+            tema: TemaDemanda::AumentoDeMensalidade,
             canal: "telefone".into(),
             reclamante: Some(complainant()),
         },

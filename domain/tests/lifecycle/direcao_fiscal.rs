@@ -80,8 +80,8 @@ fn decreeing_df_emits_the_regime_on_both_streams_and_freezes_administrators_asse
             .on(StreamRef::Caso(freeze)),
             OperatorEvent::IndisponibilidadeRegistrada { caso: freeze }.into(),
         ])
-        .then_state(|df| assert_eq!((df.phase(), df.deadlines[&DeadlineKey::Vigencia].due), ("ativa", d(2018, 3, 2))))
-        .then_operator(|op| assert!(op.active_freezes.contains(&freeze) && op.regimes.len() == 1));
+        .then_state(|df| assert_eq!((df.phase(), df.prazos[&DeadlineKey::Vigencia].due), ("ativa", d(2018, 3, 2))))
+        .then_operator(|op| assert!(op.indisponibilidades_ativas.contains(&freeze) && op.regimes.len() == 1));
     assert_eq!(world.case(freeze).phase(), "imposta");
 }
 
@@ -106,7 +106,7 @@ fn a_df_longer_than_365_days_is_refused() {
     let case = world.new_case_id();
     world.when(case_act(case, diretoria(), d(2017, 3, 2), with_days(366))).then_refused("regime.prazo_maximo");
     world.when(case_act(case, diretoria(), d(2017, 3, 2), with_days(180))).then_state(|df| {
-        assert_eq!(df.deadlines[&DeadlineKey::Vigencia].due, d(2017, 8, 29), "180 calendar days, a Tuesday");
+        assert_eq!(df.prazos[&DeadlineKey::Vigencia].due, d(2017, 8, 29), "180 calendar days, a Tuesday");
     });
 }
 
@@ -236,7 +236,7 @@ fn a_programme_not_presented_cannot_be_declared_missing_before_the_deadline() {
     world
         .when(case_act(case, interventor.clone(), d(2017, 5, 4), missing))
         .then_events([RegimeEvent::ProgramaNaoApresentado {}])
-        .then_state(|df| assert!(!df.deadlines.contains_key(&DeadlineKey::ProgramaSaneamento)));
+        .then_state(|df| assert!(!df.prazos.contains_key(&DeadlineKey::ProgramaSaneamento)));
     let late = CaseCommand::RegistrarProgramaApresentado { protocolo: NonEmptyText::written("tarde") };
     world.when(case_act(case, interventor, d(2017, 5, 5), late)).then_refused("direcao_fiscal.transicao_invalida");
 }
@@ -279,14 +279,14 @@ fn an_administrator_removed_by_ans_leaves_office_on_the_operator_stream() {
             }
             .into(),
         ])
-        .then_operator(|op| assert!(op.administrators.iter().all(|a| a.fim == Some(d(2017, 5, 1)))));
+        .then_operator(|op| assert!(op.administradores.iter().all(|a| a.fim == Some(d(2017, 5, 1)))));
 }
 
 #[test]
 fn the_freeze_is_lifted_only_by_an_inquiry_outcome_or_a_court_order() {
     // Lei 9.656/1998 art. 24-A; docs/DOMAIN.md §2.10: a loss keeps the freeze; a court order lifts it.
     let (mut world, _) = df_world();
-    let freeze = *world.operator(registro()).active_freezes.iter().next().unwrap();
+    let freeze = *world.operator(registro()).indisponibilidades_ativas.iter().next().unwrap();
     let extend = |motivacao: &str| CaseCommand::EstenderIndisponibilidade {
         pessoa_id: Uuid::from_u128(7),
         nome: NonEmptyText::written("Conselheiro"),
@@ -329,7 +329,7 @@ fn the_freeze_is_lifted_only_by_an_inquiry_outcome_or_a_court_order() {
             Expect::from(FreezeEvent::DecisaoJudicialRegistrada { efeito: CourtEffect::Levanta }),
             OperatorEvent::IndisponibilidadeEncerrada { caso: freeze }.into(),
         ])
-        .then_operator(|op| assert!(op.active_freezes.is_empty()));
+        .then_operator(|op| assert!(op.indisponibilidades_ativas.is_empty()));
 }
 
 #[test]

@@ -6,7 +6,7 @@ use autos_domain::case::{
     Abertura, BankruptcyGround, CancelEvent, FreezeEvent, InquiryPhase, LeClosure, LeEvent, LeGround, MemberTransfer,
     RegimeClosure, RegimeEvent,
 };
-use autos_domain::operator::{CancellationMotive, Licence, RegimeKind};
+use autos_domain::operator::{MotivoCancelamento, RegimeKind, SituacaoRegistro};
 use autos_domain::testing::{actor, case_act, d, deadline, Expect, World};
 use autos_domain::NonEmptyText;
 use autos_domain::{Actor, Calendar, CaseCommand, OperatorEvent, Role, StreamRef};
@@ -54,7 +54,7 @@ fn le_world() -> (World, Uuid, Uuid) {
 }
 
 fn the_freeze(world: &World) -> Uuid {
-    *world.operator(registro()).active_freezes.iter().next().unwrap()
+    *world.operator(registro()).indisponibilidades_ativas.iter().next().unwrap()
 }
 
 #[test]
@@ -82,7 +82,7 @@ fn decreeing_le_closes_the_df_and_cancels_the_registration() {
             OperatorEvent::LiquidacaoDecretada { caso: le }.into(),
             OperatorEvent::RegistroCancelado {
                 caso: le,
-                motivo: CancellationMotive::LiquidacaoExtrajudicial,
+                motivo: MotivoCancelamento::LiquidacaoExtrajudicial,
                 em: d(2017, 9, 1),
             }
             .into(),
@@ -94,10 +94,10 @@ fn decreeing_le_closes_the_df_and_cancels_the_registration() {
         .then_operator(|op| {
             assert!(op.regimes.is_empty());
             assert!(matches!(
-                op.licence,
-                Licence::Cancelada { motivo: CancellationMotive::LiquidacaoExtrajudicial, .. }
+                op.situacao_registro,
+                SituacaoRegistro::Cancelada { motivo: MotivoCancelamento::LiquidacaoExtrajudicial, .. }
             ));
-            assert_eq!(op.active_freezes.len(), 1, "the DF freeze stays; no second freeze");
+            assert_eq!(op.indisponibilidades_ativas.len(), 1, "the DF freeze stays; no second freeze");
         });
     assert_eq!(world.case(df_case).phase(), "encerrada");
 }
@@ -141,7 +141,7 @@ fn bankruptcy_closure_needs_ans_authorisation_first() {
             Expect::from(LeEvent::Encerrada { motivo: LeClosure::FalenciaOuInsolvenciaDecretada }),
             OperatorEvent::LiquidacaoEncerrada { caso: le }.into(),
         ])
-        .then_operator(|op| assert!(op.liquidation_case.is_none()));
+        .then_operator(|op| assert!(op.caso_liquidacao.is_none()));
 }
 
 #[test]
@@ -171,7 +171,7 @@ fn the_inquiry_advances_in_order_and_a_no_loss_conclusion_lifts_the_freeze() {
             Expect::from(FreezeEvent::ApuracaoConcluida { houve_prejuizo: false }).on(StreamRef::Caso(freeze)),
             OperatorEvent::IndisponibilidadeEncerrada { caso: freeze }.into(),
         ])
-        .then_operator(|op| assert!(op.active_freezes.is_empty()));
+        .then_operator(|op| assert!(op.indisponibilidades_ativas.is_empty()));
 }
 
 #[test]
@@ -218,7 +218,7 @@ fn a_compulsory_cancellation_waits_for_the_special_portability_window() {
     let case = world.new_case_id();
     let start = CaseCommand::IniciarCancelamentoRegistro {
         registro: registro(),
-        motivo: CancellationMotive::SancaoArt25VI,
+        motivo: MotivoCancelamento::SancaoArt25VI,
         documento: NonEmptyText::written("RO 4/2019"),
     };
     world.when(case_act(case, diretoria(), d(2019, 2, 1), start)).then_events([
@@ -229,9 +229,9 @@ fn a_compulsory_cancellation_waits_for_the_special_portability_window() {
                 fato_gerador: d(2019, 2, 1),
                 origem: None,
             },
-            motivo: CancellationMotive::SancaoArt25VI,
+            motivo: MotivoCancelamento::SancaoArt25VI,
         }),
-        OperatorEvent::CancelamentoIniciado { caso: case, motivo: CancellationMotive::SancaoArt25VI }.into(),
+        OperatorEvent::CancelamentoIniciado { caso: case, motivo: MotivoCancelamento::SancaoArt25VI }.into(),
     ]);
     let cancel = CaseCommand::CancelarRegistro { documento: NonEmptyText::written("RO 9/2019") };
     world
@@ -255,7 +255,7 @@ fn a_compulsory_cancellation_waits_for_the_special_portability_window() {
             Expect::from(CancelEvent::RegistroCancelado {}),
             OperatorEvent::RegistroCancelado {
                 caso: case,
-                motivo: CancellationMotive::SancaoArt25VI,
+                motivo: MotivoCancelamento::SancaoArt25VI,
                 em: d(2019, 4, 6),
             }
             .into(),
@@ -271,14 +271,14 @@ fn a_voluntary_cancellation_needs_no_portability() {
     let case = world.new_case_id();
     let start = CaseCommand::IniciarCancelamentoRegistro {
         registro: registro(),
-        motivo: CancellationMotive::PorSolicitacaoDaOperadora,
+        motivo: MotivoCancelamento::PorSolicitacaoDaOperadora,
         documento: NonEmptyText::written("RO 2/2001"),
     };
     world.given([case_act(case, diretoria(), d(2001, 5, 1), start)]);
     let again = world.new_case_id();
     let liquidation_motive = CaseCommand::IniciarCancelamentoRegistro {
         registro: registro(),
-        motivo: CancellationMotive::LiquidacaoExtrajudicial,
+        motivo: MotivoCancelamento::LiquidacaoExtrajudicial,
         documento: NonEmptyText::written("RO 3/2001"),
     };
     world.when(case_act(again, diretoria(), d(2001, 5, 2), liquidation_motive)).then_invalid("motivo");
@@ -293,7 +293,7 @@ fn a_voluntary_cancellation_needs_no_portability() {
             Expect::from(CancelEvent::RegistroCancelado {}),
             OperatorEvent::RegistroCancelado {
                 caso: case,
-                motivo: CancellationMotive::PorSolicitacaoDaOperadora,
+                motivo: MotivoCancelamento::PorSolicitacaoDaOperadora,
                 em: d(2001, 6, 1),
             }
             .into(),

@@ -3,7 +3,7 @@
 //! deadlines on a real calendar, the answer, every classification and the review of an RVE at any
 //! time; every refusal by its rule id.
 
-use autos_domain::case::{Abertura, DeadlineKey, DemandTheme, NipClassification, NipEvent, NipKind};
+use autos_domain::case::{Abertura, DeadlineKey, NipClassification, NipEvent, NipKind, TemaDemanda};
 use autos_domain::stored::encode;
 use autos_domain::testing::{actor, case_act, d, deadline, Act, World};
 use autos_domain::NonEmptyText;
@@ -24,7 +24,7 @@ fn complaint() -> CaseCommand {
         registro: registro(),
         canal: NonEmptyText::written("formulário eletrônico"),
         protocolo_operadora: "2026021300123".into(),
-        tema: DemandTheme::CoberturaAssistencial,
+        tema: TemaDemanda::CoberturaAssistencial,
         beneficiario: beneficiary(),
     }
 }
@@ -101,7 +101,7 @@ fn an_assistencial_nip_notified_on_the_friday_before_carnival_is_due_five_busine
         }])
         .then_state(|nip| {
             assert_eq!(nip.phase(), "operadora_notificada");
-            assert_eq!(nip.deadlines[&DeadlineKey::ResolucaoNip].due, d(2026, 2, 24));
+            assert_eq!(nip.prazos[&DeadlineKey::ResolucaoNip].due, d(2026, 2, 24));
         });
 }
 
@@ -127,7 +127,7 @@ fn a_nip_redressed_within_the_deadline_is_finalised_as_rve() {
     world
         .when(by_fiscal(case, d(2026, 2, 26), answer(Some(d(2026, 2, 24)))))
         .then_events([answered(true, Some(d(2026, 2, 24)), true)])
-        .then_state(|nip| assert_eq!((nip.phase(), nip.deadlines.len()), ("classificacao", 0)));
+        .then_state(|nip| assert_eq!((nip.phase(), nip.prazos.len()), ("classificacao", 0)));
     world
         .when(by_fiscal(case, d(2026, 3, 10), classify(NipClassification::Rve)))
         .then_events([classified(NipClassification::Rve, false, true)])
@@ -302,7 +302,7 @@ fn the_complaint_needs_the_operator_protocol_and_a_sealed_beneficiary() {
             },
             canal: "formulário eletrônico".into(),
             protocolo_operadora: "2026021300123".into(),
-            tema: DemandTheme::CoberturaAssistencial,
+            tema: TemaDemanda::CoberturaAssistencial,
             beneficiario: beneficiary(),
         }])
         .then_state(|nip| {
@@ -369,7 +369,7 @@ fn published(competencia: &str) -> CaseCommand {
         numero_demanda: NonEmptyText::written("5000123"),
         canal: NonEmptyText::written("Central de atendimento"),
         assunto: NonEmptyText::written("Cobertura >> Rol de Procedimentos"),
-        tema: DemandTheme::CoberturaAssistencial,
+        tema: TemaDemanda::CoberturaAssistencial,
         natureza: NipKind::Assistencial,
         classificacao: Some(NipClassification::Rve),
         classificacao_publicada: Some("RVE".into()),

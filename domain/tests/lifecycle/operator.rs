@@ -23,7 +23,7 @@ fn register_again() -> OperatorCommand {
 }
 
 fn admin() -> Actor {
-    actor(Role::Admin, &[])
+    actor(Role::Administrador, &[])
 }
 
 #[test]
@@ -102,11 +102,11 @@ fn sales_are_suspended_and_restored_but_never_restored_unsuspended() {
     world
         .when(operator_act(registro(), diretoria.clone(), d(2003, 2, 1), suspend))
         .then_events([OperatorEvent::ComercializacaoSuspensa { escopo: "todos os produtos".into() }])
-        .then_operator(|op| assert_eq!(op.sales_suspended.as_deref(), Some("todos os produtos")));
+        .then_operator(|op| assert_eq!(op.comercializacao_suspensa.as_deref(), Some("todos os produtos")));
     world
         .when(operator_act(registro(), diretoria, d(2003, 3, 1), restore))
         .then_events([OperatorEvent::ComercializacaoRestabelecida {}])
-        .then_operator(|op| assert!(op.sales_suspended.is_none()));
+        .then_operator(|op| assert!(op.comercializacao_suspensa.is_none()));
 }
 
 // Lei 9.656/1998 art. 8; RN 85/2004: a registration carries the CNPJ. The 2000–2003 report lists
@@ -190,11 +190,11 @@ fn a_published_cancellation_keeps_the_motive_as_written_and_is_terminal() {
     // The register of cancelled operators: legal date and motive as ANS published them.
     let mut world = world_with_operator(d(2001, 1, 10), 0);
     let cancel = OperatorCommand::RegistrarCancelamentoPublicado {
-        motivo: autos_domain::operator::CancellationMotive::Outro,
+        motivo: autos_domain::operator::MotivoCancelamento::Outro,
         motivo_publicado: NonEmptyText::written("Transferência de controle societário"),
     };
     world.when(operator_act(registro(), admin(), d(2004, 6, 30), cancel.clone())).then_operator(|op| {
-        assert!(matches!(op.licence, autos_domain::operator::Licence::Cancelada { em, .. } if em == d(2004, 6, 30)));
+        assert!(matches!(op.situacao_registro, autos_domain::operator::SituacaoRegistro::Cancelada { em, .. } if em == d(2004, 6, 30)));
         assert_eq!(op.motivo_cancelamento_publicado.as_deref(), Some("Transferência de controle societário"));
     });
     world.when(operator_act(registro(), admin(), d(2004, 7, 1), cancel)).then_refused("operadora.registro_cancelado");

@@ -3,7 +3,7 @@
 //! sent, renewal and termination — the programme's curated bulletin items, and every refusal by
 //! its rule id.
 
-use autos_domain::case::DemandTheme;
+use autos_domain::case::TemaDemanda;
 use autos_domain::parceiro::acordo::{
     CanalEnvio, Cumprimento, Encerramento, Envio, InformacaoTrimestral, LinhaInformacao, Obrigacao, Publicacao,
     Renovacao, Situacao,
@@ -82,7 +82,7 @@ fn with_agreement() -> World {
     world
 }
 
-fn linha(registro: &str, tema: DemandTheme, quantidade: u64) -> LinhaInformacao {
+fn linha(registro: &str, tema: TemaDemanda, quantidade: u64) -> LinhaInformacao {
     LinhaInformacao { registro: Registro::parse(registro).unwrap(), tema, quantidade }
 }
 
@@ -237,7 +237,7 @@ fn the_whole_life_of_an_agreement_from_signature_to_termination() {
             },
         },
     ]);
-    let linhas = vec![linha("326305", DemandTheme::Carencia, 12), linha("005711", DemandTheme::Reembolso, 3)];
+    let linhas = vec![linha("326305", TemaDemanda::Carencia, 12), linha("005711", TemaDemanda::Reembolso, 3)];
     world.when(act(d(2024, 7, 10), informar(q(2024, 2), linhas.clone()))).then_events([
         ParceiroEvent::InformacaoTrimestralRegistrada {
             numero: ACORDO.into(),
@@ -310,7 +310,7 @@ fn no_act_is_practised_on_a_terminated_agreement() {
         renovar(d(2026, 1, 31)),
         encerrar(d(2024, 8, 2)),
         cumprir(Obrigacao::Reunioes, d(2024, 7, 30), q(2024, 3)),
-        informar(q(2024, 2), vec![linha("326305", DemandTheme::Carencia, 1)]),
+        informar(q(2024, 2), vec![linha("326305", TemaDemanda::Carencia, 1)]),
         emitir(q(2024, 2)),
         enviar(q(2024, 2), on),
     ] {
@@ -431,20 +431,20 @@ fn quarterly_information_counts_demands_per_operator_and_theme_and_a_resubmissio
     let mut world = with_agreement();
     let on = d(2024, 7, 10);
     world
-        .when(act(on, informar(q(2024, 1), vec![linha("326305", DemandTheme::Carencia, 1)])))
+        .when(act(on, informar(q(2024, 1), vec![linha("326305", TemaDemanda::Carencia, 1)])))
         .then_parceiro(|p| assert_eq!(p.acordo(ACORDO).unwrap().informacao(q(2024, 1)).unwrap().versao, 1));
     world
-        .when(act(on, informar(q(2023, 4), vec![linha("326305", DemandTheme::Carencia, 1)])))
+        .when(act(on, informar(q(2023, 4), vec![linha("326305", TemaDemanda::Carencia, 1)])))
         .then_refused("acordo.trimestre_fora_da_vigencia");
     world
-        .when(act(on, informar(q(2024, 4), vec![linha("326305", DemandTheme::Carencia, 1)])))
+        .when(act(on, informar(q(2024, 4), vec![linha("326305", TemaDemanda::Carencia, 1)])))
         .then_invalid("trimestre");
-    world.when(act(on, informar(q(2024, 2), vec![linha("326305", DemandTheme::Carencia, 0)]))).then_invalid("linhas");
+    world.when(act(on, informar(q(2024, 2), vec![linha("326305", TemaDemanda::Carencia, 0)]))).then_invalid("linhas");
     world.when(act(on, informar(q(2024, 2), Vec::new()))).then_invalid("linhas");
-    let repeated = vec![linha("326305", DemandTheme::Carencia, 2), linha("326305", DemandTheme::Carencia, 5)];
+    let repeated = vec![linha("326305", TemaDemanda::Carencia, 2), linha("326305", TemaDemanda::Carencia, 5)];
     world.when(act(on, informar(q(2024, 2), repeated))).then_invalid("linhas");
     // The same operator under two themes is no repetition; a second submission replaces the first.
-    let corrected = vec![linha("326305", DemandTheme::Carencia, 2), linha("326305", DemandTheme::Reembolso, 5)];
+    let corrected = vec![linha("326305", TemaDemanda::Carencia, 2), linha("326305", TemaDemanda::Reembolso, 5)];
     world
         .when(act(on, informar(q(2024, 1), corrected.clone())))
         .then_events([ParceiroEvent::InformacaoTrimestralRegistrada {
@@ -524,7 +524,7 @@ fn obligations_of_a_quarter_are_due_then_overdue_until_the_acts_that_fulfil_them
         [Situacao::QuandoOcorrer, Situacao::Atrasada { prazo }, Situacao::Atrasada { prazo }]
     );
     world.given([
-        act(d(2024, 7, 10), informar(q(2024, 2), vec![linha("326305", DemandTheme::Carencia, 4)])),
+        act(d(2024, 7, 10), informar(q(2024, 2), vec![linha("326305", TemaDemanda::Carencia, 4)])),
         act(d(2024, 7, 15), emitir(q(2024, 2))),
     ]);
     assert_eq!(
@@ -540,7 +540,7 @@ fn obligations_of_a_quarter_are_due_then_overdue_until_the_acts_that_fulfil_them
 fn programme_acts_are_for_difis_and_the_directorate_only() {
     // Lei 9.961/2000 arts. 4 e 10: DIFIS coordinates the programme; auditors and attendants only read or register demands.
     let mut world = World::default();
-    for role in [Role::Auditor, Role::Atendente, Role::Interventor, Role::Admin] {
+    for role in [Role::Auditor, Role::Atendente, Role::Interventor, Role::Administrador] {
         world
             .when(parceiro_act(PARCEIRO, actor(role, &[]), d(2024, 1, 5), cadastrar()))
             .then_refused("acesso.papel_nao_autorizado");

@@ -209,7 +209,7 @@ fn a_fine_runs_from_the_auto_de_infracao_to_payment() {
     world
         .when(by_fiscal(case, d(2017, 3, 15), defence("P-1")))
         .then_events([SanctionEvent::DefesaRegistrada { protocolo: "P-1".into() }])
-        .then_state(|pas| assert!(pas.phase() == "instrucao" && pas.deadlines.is_empty()));
+        .then_state(|pas| assert!(pas.phase() == "instrucao" && pas.prazos.is_empty()));
     world
         .when(by_diretoria(case, d(2017, 4, 3), decide_fine(30_000)))
         .then_events([fined(fine_388(30_000, 15_000), appeal_deadline(d(2017, 4, 3), d(2017, 4, 13)))])
@@ -224,7 +224,7 @@ fn a_fine_runs_from_the_auto_de_infracao_to_payment() {
     world
         .when(by_fiscal(case, d(2017, 5, 10), pay(10_000)))
         .then_events([paid(10_000, None, 0)])
-        .then_state(|pas| assert!(pas.phase() == "pago" && pas.is_closed() && pas.deadlines.is_empty()));
+        .then_state(|pas| assert!(pas.phase() == "pago" && pas.is_closed() && pas.prazos.is_empty()));
 }
 
 #[test]
@@ -248,7 +248,7 @@ fn a_paid_or_archived_process_is_immutable() {
             fundamentacao: "conduta não comprovada".into(),
             prazo_recurso: None,
         }])
-        .then_state(|pas| assert!(pas.phase() == "arquivado" && pas.deadlines.is_empty()));
+        .then_state(|pas| assert!(pas.phase() == "arquivado" && pas.prazos.is_empty()));
     world.when(by_fiscal(archived, d(2017, 3, 9), appeal())).then_refused("caso.encerrado");
 }
 
@@ -407,7 +407,7 @@ fn instalments_sum_exactly_to_the_fine_and_their_payments_settle_it() {
     world
         .when(by_diretoria(case, d(2017, 5, 5), plan([5_000, 5_000, 5_000])))
         .then_events([SanctionEvent::ParcelamentoConcedido { parcelas: granted.collect() }])
-        .then_state(|pas| assert!(pas.phase() == "parcelado" && pas.deadlines.is_empty()));
+        .then_state(|pas| assert!(pas.phase() == "parcelado" && pas.prazos.is_empty()));
     world.when(by_fiscal(case, d(2017, 6, 1), pay_instalment(6_000, 1))).then_refused("pas.pagamento_excede_devido");
     world.when(by_fiscal(case, d(2017, 6, 1), pay(5_000))).then_invalid("parcela");
     for (n, on, saldo) in [(1, d(2017, 6, 1), 10_000), (2, d(2017, 7, 3), 5_000), (3, d(2017, 8, 1), 0)] {
@@ -617,7 +617,7 @@ fn a_fine_above_the_maximum_after_every_multiplier_is_clamped() {
         .when(by_diretoria(case, d(2017, 3, 21), decision))
         .then_events([fined(clamped, appeal_deadline(d(2017, 3, 21), d(2017, 3, 31)))])
         .then_state(|pas| {
-            let autos_domain::case::CaseDetail::Sancionador(s) = &pas.detail else { panic!("a PAS") };
+            let autos_domain::case::CaseDetail::Sancionador(s) = &pas.detalhe else { panic!("a PAS") };
             let multa = s.multa.as_ref().unwrap();
             assert_eq!(multa.recompute(), **multa, "reproducible from its stored factors");
         });
@@ -694,8 +694,8 @@ fn the_process_binds_to_the_rules_in_force_on_the_infraction_date() {
     world
         .when(by_fiscal(case, d(2003, 10, 6), CaseCommand::NotificarAutuada { documento: NonEmptyText::written("AR") }))
         .then_events([SanctionEvent::AutuadaNotificada { prazo_defesa: None }])
-        .then_state(|pas| assert!(pas.deadlines.is_empty()));
-    world.when(by_diretoria(case, d(2004, 1, 5), decide_fine(30_000))).then_unconfigured("pas_defence");
+        .then_state(|pas| assert!(pas.prazos.is_empty()));
+    world.when(by_diretoria(case, d(2004, 1, 5), decide_fine(30_000))).then_unconfigured("pas_defesa");
 }
 
 #[test]

@@ -136,7 +136,7 @@ fn a_tcac_runs_from_request_to_fulfilment_under_rn_372() {
             OperatorEvent::TcacEncerrado { caso: case }.into(),
         ])
         .then_state(|tcac| assert!(tcac.is_closed()))
-        .then_operator(|op| assert_eq!((op.tcac_barred_until, op.tcac_suspending(PROCESSO)), (None, None)));
+        .then_operator(|op| assert_eq!((op.tcac_vedado_ate, op.tcac_suspending(PROCESSO)), (None, None)));
 }
 
 #[test]
@@ -152,7 +152,7 @@ fn a_breached_tcac_bars_a_new_one_for_two_years() {
             OperatorEvent::TcacEncerrado { caso: case }.into(),
             OperatorEvent::TcacVedado { caso: case, ate: d(2020, 5, 10) }.into(),
         ])
-        .then_operator(|op| assert_eq!(op.tcac_barred_until, Some(d(2020, 5, 10))));
+        .then_operator(|op| assert_eq!(op.tcac_vedado_ate, Some(d(2020, 5, 10))));
     let again = world.new_case_id();
     world.when(case_act(again, fiscal(), d(2020, 5, 9), request())).then_refused("tcac.vedado_apos_descumprimento");
     let later = world.new_case_id();
@@ -250,5 +250,5 @@ fn under_rdc_57_an_authorised_tcac_is_in_force_at_once() {
             Expect::from(TcacEvent::Autorizado { numero: "TCAC nº 017/2017".into(), prazo_pagamento: None }),
             OperatorEvent::TcacEmVigor { caso: case, processos: vec![PROCESSO.into()] }.into(),
         ])
-        .then_state(|tcac| assert_eq!((tcac.phase(), tcac.deadlines.len()), ("em_vigor", 0)));
+        .then_state(|tcac| assert_eq!((tcac.phase(), tcac.prazos.len()), ("em_vigor", 0)));
 }
