@@ -15,8 +15,8 @@
 //! from the log instead of deciding it again (`crate::idempotency` says why).
 
 use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, HashSet};
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use autos_domain::case::DeadlineKey;
 use autos_domain::parceiro::programa::{decide_programa, ProgramaCommand, ProgramaState};
@@ -66,6 +66,7 @@ pub struct AppendedEvent {
 }
 
 /// A stream folded into its state, with the version it was read at.
+#[derive(Clone)]
 struct Folded<S> {
     state: S,
     version: i64,
@@ -170,6 +171,10 @@ pub struct Service {
     placeholder_rules: Arc<RuleBook>,
     /// The idempotency seed of the one request this service acts for.
     seed: Option<Seed>,
+    /// Every operator folded so far, at the version it was read at: the next load reads only
+    /// the events after it (a stream only grows, so that fold is the operator's state). A
+    /// service and its keyed copies share it.
+    operators: Arc<Mutex<HashMap<Registro, Folded<OperadoraState>>>>,
 }
 
 fn decode_stored(stored: &autos_store::StoredEvent) -> Result<DomainEvent, AppError> {
@@ -182,7 +187,7 @@ fn decode_stored(stored: &autos_store::StoredEvent) -> Result<DomainEvent, AppEr
 impl Service {
     pub fn new(store: Arc<dyn EventStore>, rules: Arc<RuleBook>) -> Self {
         let placeholder_rules = Arc::new(rules.with_placeholder_deadlines());
-        Service { store, rules, placeholder_rules, seed: None }
+        Service { store, rules, placeholder_rules, seed: None, operators: Arc::default() }
     }
 
     /// This service acting for the request `seed` identifies, when it has one: the single acts
@@ -217,8 +222,24 @@ impl Service {
         Ok(folded)
     }
 
+    /// The operator's state: the fold kept from an earlier load, moved past the events
+    /// appended since.
     async fn operator(&self, registro: Registro) -> Result<Folded<OperadoraState>, AppError> {
-        self.fold(StreamRef::Operadora(registro), evolve_operator).await
+        let kept = self.operators.lock().unwrap_or_else(PoisonError::into_inner).get(&registro).cloned();
+        let mut folded = kept.unwrap_or(Folded { state: OperadoraState::default(), version: 0, opened_on: None });
+        let stream = StreamRef::Operadora(registro).to_string();
+        for stored in self.store.read_stream(&stream, folded.version + 1).await? {
+            evolve_operator(&mut folded.state, decode_stored(&stored)?);
+            folded.version = stored.stream_version;
+            folded.opened_on.get_or_insert(stored.occurred_on);
+        }
+        if folded.version > 0 {
+            let mut kept = self.operators.lock().unwrap_or_else(PoisonError::into_inner);
+            if kept.get(&registro).is_none_or(|k| k.version < folded.version) {
+                kept.insert(registro, folded.clone());
+            }
+        }
+        Ok(folded)
     }
 
     async fn case(&self, case_id: Uuid) -> Result<Folded<CaseState>, AppError> {
