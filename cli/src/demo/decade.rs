@@ -308,28 +308,26 @@ async fn regime_acts(
 ) -> Result<(), CliError> {
     let mut acts: Acts = Vec::new();
     let on = month_start(month);
-    // One decree a month.
-    {
-        let candidates: Vec<&Operator> = operators.iter().filter(|o| !in_regime.contains(&o.registro)).collect();
-        if let Some(operator) = candidates.choose(rng) {
-            let case = Uuid::now_v7();
-            let decree = CaseCommand::InstaurarDirecaoFiscal {
-                registro: operator.registro,
-                motivos: vec!["anormalidades econômico-financeiras (RN 316/2012)".into()],
-                // The diretor fiscal is the interventor officer, named by id as the pages appoint one.
-                diretor_fiscal: text(desk.officers[&Role::Interventor].officer_id.to_string()),
-                documento: text(format!("RO {}/{}", month + 1, on.year())),
-                vigencia_dias: None,
-            };
-            acts.push((case, Role::Diretoria, on + Days::new(2), decree));
-            in_regime.insert(operator.registro);
-            regimes.push(Regime {
-                case,
-                registro: operator.registro,
-                ends_in: month + rng.gen_range(4..11),
-                instructions: 0,
-            });
-        }
+    // One decree a month, of an operator not already in a regime.
+    let candidates: Vec<&Operator> = operators.iter().filter(|o| !in_regime.contains(&o.registro)).collect();
+    if let Some(operator) = candidates.choose(rng) {
+        let case = Uuid::now_v7();
+        let decree = CaseCommand::InstaurarDirecaoFiscal {
+            registro: operator.registro,
+            motivos: vec!["anormalidades econômico-financeiras (RN 316/2012)".into()],
+            // The diretor fiscal is the interventor officer, named by id as the pages appoint one.
+            diretor_fiscal: text(desk.officers[&Role::Interventor].officer_id.to_string()),
+            documento: text(format!("RO {}/{}", month + 1, on.year())),
+            vigencia_dias: None,
+        };
+        acts.push((case, Role::Diretoria, on + Days::new(2), decree));
+        in_regime.insert(operator.registro);
+        regimes.push(Regime {
+            case,
+            registro: operator.registro,
+            ends_in: month + rng.gen_range(4..11),
+            instructions: 0,
+        });
     }
     for regime in regimes.iter_mut() {
         for week in 0..4u64 {
