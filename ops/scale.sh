@@ -6,7 +6,9 @@
 # `autos replay --check`; and, with `autos serve` started on what the rebuild left, the reads
 # of the operator with the most cases — status, timeline page, time travel to mid-decade — the
 # complaint index of a year and a quarter's bulletin, REQUESTS times each from one client (p50 and
-# p99 of the whole request over loopback), and wrk on the operator status.
+# p99 of the whole request over loopback), and wrk on the operator status; last, a day of
+# demandas (DAY_ACTS, default 5,500) filed through the API and `autos verify --since` the
+# checkpoint the full verification printed.
 # Usage: ops/scale.sh sqlite|postgres [EVENTS]   (default 200000; PostgreSQL: database autos_scale)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,12 +37,13 @@ token() { echo "$tokens" | awk -v role="$1" '$1 == role { print $2 }'; }
 timed "full rebuild (autos project rebuild)" "$bin" project rebuild
 "$bin" keys create >/dev/null
 timed "verify, first (seals the whole log)" "$bin" verify
-timed "verify, full" "$bin" verify
-tail -1 "$PWD/last.out"
+timed "verify, full" "$bin" verify --checkpoint
+grep -v '^autos-checkpoint' "$PWD/last.out" | tail -1
+kept=$(grep '^autos-checkpoint' "$PWD/last.out")
 timed "replay --check" "$bin" replay --check
 
 "$bin" serve --listen "127.0.0.1:$port" & server=$!
-trap 'kill $server 2>/dev/null' EXIT
+trap 'kill $server 2>/dev/null || true' EXIT
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 100); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.3; done
 auditor=$(token auditor)
@@ -90,6 +93,28 @@ if command -v wrk >/dev/null; then
     echo "== wrk GET /api/v1/operadoras/$registro — 64 connections, $duration"
     wrk -t2 -c64 -d"$duration" --latency "$base/api/v1/operadoras/$registro" | grep -E "Requests/sec|99%|50%|Non-2xx|Socket errors"
 fi
+# A day of national volume (about 5,500 events at 2M a year) filed through the API as Disque ANS
+# demandas, then the incremental verification of what came after the checkpoint kept above.
+attendant=$(token atendente)
+python3 - "$base" "$attendant" "$(cat busiest)" "${DAY_ACTS:-5500}" <<'EOF'
+import http.client, json, sys, time, urllib.parse
+base, token, registro, acts = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+connection = http.client.HTTPConnection(urllib.parse.urlparse(base).netloc)
+body = json.dumps({"act": "registrar_demanda_disque_ans", "registro": registro, "tipo": "denuncia",
+                   "tema": "aumento_de_mensalidade", "canal": "telefone"})
+start = time.perf_counter()
+for _ in range(acts):
+    connection.request("POST", "/api/v1/casos", body=body,
+                       headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    answer = connection.getresponse()
+    answer.read()
+    if answer.status != 201:
+        sys.exit(f"POST /api/v1/casos: {answer.status}")
+print(f"== a day's acts: {acts} demandas filed in {time.perf_counter() - start:.1f} s")
+EOF
+kill $server 2>/dev/null; wait $server 2>/dev/null || true
+timed "verify --since the checkpoint kept (a day's events)" "$bin" verify --since "$kept"
+head -1 "$PWD/last.out"
 case "$backend" in
     sqlite) echo "== database size: $(du -sh "${DATABASE_URL}" | cut -f1) (plus WAL)" ;;
     postgres) echo "== database size: $(psql -Atq "$DATABASE_URL" -c "SELECT pg_size_pretty(pg_database_size(current_database()))")" ;;

@@ -94,6 +94,12 @@ enum Command {
         /// guardado antes (um arquivo com o seu JSON, por exemplo uma linha da testemunha).
         #[arg(long, value_name = "CHECKPOINT", conflicts_with = "checkpoint")]
         against: Option<String>,
+        /// Verificação incremental: confere só o que veio depois de um checkpoint exportado por uma
+        /// verificação anterior (cada evento novo, o seu elo no fluxo e os checkpoints novos), sela
+        /// o que é novo e imprime o último checkpoint, para a próxima vez. Os cabeçalhos assinados
+        /// e os eventos anteriores ficam para a verificação completa.
+        #[arg(long, value_name = "CHECKPOINT", conflicts_with_all = ["checkpoint", "against"])]
+        since: Option<String>,
     },
     /// Chaves que assinam os cabeçalhos (guardadas junto da chave mestra, nunca no banco).
     Keys {
@@ -337,11 +343,12 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             let decade = decade.then_some(autos_cli::demo::Decade { events, operators });
             ops::demo(&url, &autos_cli::demo::Options { seed, scale, decade }).await
         }
-        Command::Verify { checkpoint, against } => {
-            let mode = match (against, checkpoint) {
-                (Some(exported), _) => ops::VerifyMode::Against(exported),
-                (None, true) => ops::VerifyMode::ExportCheckpoint,
-                (None, false) => ops::VerifyMode::Full,
+        Command::Verify { checkpoint, against, since } => {
+            let mode = match (since, against, checkpoint) {
+                (Some(exported), _, _) => ops::VerifyMode::Since(exported),
+                (None, Some(exported), _) => ops::VerifyMode::Against(exported),
+                (None, None, true) => ops::VerifyMode::ExportCheckpoint,
+                (None, None, false) => ops::VerifyMode::Full,
             };
             ops::verify(&url, mode).await
         }

@@ -210,6 +210,9 @@ pub enum VerifyMode {
     /// Prove the log still extends a checkpoint exported earlier, or a signed head kept earlier
     /// (its JSON, or a file holding it).
     Against(String),
+    /// Verify only what came after a checkpoint exported earlier, seal what is new and print the
+    /// latest checkpoint.
+    Since(String),
 }
 
 /// `autos verify`: reads the log once, recomputing every hash chain and checkpoint and checking
@@ -221,6 +224,9 @@ pub enum VerifyMode {
 /// `IntegrityFailed` when tampering was found, `Store` on database faults.
 pub async fn verify(url: &str, mode: VerifyMode) -> Result<(), CliError> {
     let store = open_store(url).await?;
+    if let VerifyMode::Since(exported) = &mode {
+        return verify_since(store.as_ref(), exported).await;
+    }
     if let VerifyMode::Against(exported) = &mode {
         if let Some(head) = crate::trust::kept_head(exported)? {
             return crate::trust::verify_against_head(store.as_ref(), &head).await;
@@ -262,6 +268,36 @@ pub async fn verify(url: &str, mode: VerifyMode) -> Result<(), CliError> {
     if let (VerifyMode::ExportCheckpoint, Some(cp)) = (&mode, &report.latest_checkpoint) {
         println!("{}", integrity::export_checkpoint(cp));
     }
+    Ok(())
+}
+
+/// `autos verify --since`: the checkpoint an auditor kept must still be recorded as kept; then
+/// what came after it is verified, what is new sealed only when nothing was found (and verified
+/// in turn), and the latest checkpoint printed for the next run.
+async fn verify_since(store: &dyn EventStore, exported: &str) -> Result<(), CliError> {
+    let base = match integrity::recorded_checkpoint(store, exported).await? {
+        Ok(base) => base,
+        Err(problem) => {
+            println!("DIVERGÊNCIA: {problem}");
+            return Err(CliError::IntegrityFailed(1));
+        }
+    };
+    let mut report = integrity::verify_since(store, &base).await?;
+    if report.ok() && integrity::seal_all(store).await?.is_some() {
+        let sealed_now = integrity::verify_since(store, &report.latest_checkpoint).await?;
+        report = report.followed_by(sealed_now);
+    }
+    println!(
+        "{} eventos novos em {} fluxos e {} checkpoints verificados desde o checkpoint {} (posição {}).",
+        report.events_checked, report.streams_checked, report.checkpoints_checked, base.seq, base.position
+    );
+    if !report.ok() {
+        crate::trust::print_problems(&report.problems);
+        println!("Nada foi selado: o registro não confere com o checkpoint guardado.");
+        return Err(CliError::IntegrityFailed(report.problems.len()));
+    }
+    println!("Nenhuma alteração encontrada.");
+    println!("{}", integrity::export_checkpoint(&report.latest_checkpoint));
     Ok(())
 }
 

@@ -6,7 +6,8 @@
 //! does a server started on it, whose background verification (`POST`, then `GET
 //! /api/v1/auditoria/verificacao`) reports the same; and a witness database or a witness service
 //! (`autos witness serve`) elsewhere finds it after the witness directory beside the key was
-//! removed too.
+//! removed too. `autos verify --since` a checkpoint kept from an earlier run checks only what
+//! came after it, and names an event altered since.
 
 mod support;
 
@@ -150,6 +151,87 @@ async fn sqlite_signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_lo
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_log() {
     signed_heads_prove_events_to_outsiders_and_verify_finds_a_cut_log(Backend::Postgres).await;
+}
+
+/// Files `acts` demandas through a server started on `db` (registering the suite's operator
+/// first when `register` is set), and stops it.
+async fn file_demandas(db: &TestDb, register: bool, acts: usize) {
+    let attendant = db.officer("atendente");
+    let serve = Serve::start(db, &[]).await;
+    if register {
+        register_operator(&serve.base, &db.officer("administrador")).await;
+    }
+    for _ in 0..acts {
+        let answer = post(&client(), &serve.base, "/api/v1/casos", &attendant, &demanda(), &[]).await;
+        assert_eq!(answer.status, Some(201), "{:?}", answer.body);
+    }
+}
+
+/// The checkpoint `autos verify` printed last (`autos-checkpoint:v1:…`).
+fn exported_checkpoint(out: &std::process::Output) -> String {
+    let text = stdout(out);
+    let line = text.lines().rev().find(|l| l.starts_with("autos-checkpoint:v1:"));
+    line.unwrap_or_else(|| panic!("no checkpoint printed: {text}")).to_owned()
+}
+
+/// An auditor keeps the checkpoint of a full verification; the next day `autos verify --since`
+/// checks only what came after it — the new events, their links and the new checkpoints — seals
+/// what is new and prints the checkpoint to start from next time. An event filed after the kept
+/// checkpoint and altered in place is named, and a kept checkpoint the log no longer records is
+/// a divergence.
+async fn an_incremental_verify_checks_what_came_after_a_kept_checkpoint(backend: Backend) {
+    let db = TestDb::new(backend);
+    file_demandas(&db, true, 2).await;
+    let full = db.autos(&["verify", "--checkpoint"]);
+    assert!(full.status.success(), "{}", stdout(&full));
+    let kept = exported_checkpoint(&full);
+    let sealed_to = db.scalar("SELECT max(position) FROM events").await;
+
+    file_demandas(&db, false, 3).await;
+    let new_events = db.scalar(&format!("SELECT count(*) FROM events WHERE position > {sealed_to}")).await;
+    assert!(new_events >= 3, "three more acts were filed");
+    let since = db.autos(&["verify", "--since", &kept]);
+    let report = stdout(&since);
+    assert!(since.status.success(), "{report}{}", String::from_utf8_lossy(&since.stderr));
+    assert!(report.contains(&format!("{new_events} eventos novos")), "only the new events are read: {report}");
+    assert!(report.contains("Nenhuma alteração encontrada"), "{report}");
+    let next = exported_checkpoint(&since);
+    let head = db.scalar("SELECT max(position) FROM events").await;
+    assert!(next.starts_with(&format!("autos-checkpoint:v1:{head}:")), "what is new was sealed: {next}");
+    let nothing_new = db.autos(&["verify", "--since", &next]);
+    assert!(nothing_new.status.success(), "{}", stdout(&nothing_new));
+    assert!(stdout(&nothing_new).contains("0 eventos novos"), "{}", stdout(&nothing_new));
+
+    let altered = db.scalar(&format!("SELECT min(position) FROM events WHERE position > {sealed_to}")).await;
+    db.tamper(&[&format!("UPDATE events SET document_ref = 'forjado' WHERE position = {altered}")]).await;
+    let found = db.autos(&["verify", "--since", &kept]);
+    let report = stdout(&found);
+    assert_eq!(found.status.code(), Some(2), "{report}");
+    assert!(report.contains("evento alterado (o conteúdo não confere com o hash) fluxo="), "{report}");
+    assert!(report.contains(&format!("posição={altered}")), "{report}");
+    assert!(!report.contains("autos-checkpoint:v1:"), "nothing is offered to start from: {report}");
+
+    db.tamper(&[&format!("DELETE FROM seal_checkpoints WHERE position = {sealed_to}")]).await;
+    let wiped = db.autos(&["verify", "--since", &kept]);
+    assert_eq!(wiped.status.code(), Some(2), "{}", stdout(&wiped));
+    assert!(stdout(&wiped).contains("DIVERGÊNCIA"), "{}", stdout(&wiped));
+    let not_a_checkpoint = db.autos(&["verify", "--since", "ontem"]);
+    assert!(!not_a_checkpoint.status.success());
+    assert!(
+        String::from_utf8_lossy(&not_a_checkpoint.stderr).contains("não é um checkpoint exportado"),
+        "{}",
+        String::from_utf8_lossy(&not_a_checkpoint.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_an_incremental_verify_checks_what_came_after_a_kept_checkpoint() {
+    an_incremental_verify_checks_what_came_after_a_kept_checkpoint(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_an_incremental_verify_checks_what_came_after_a_kept_checkpoint() {
+    an_incremental_verify_checks_what_came_after_a_kept_checkpoint(Backend::Postgres).await;
 }
 
 /// Files two acts through a server that gives every head to the witness `witness_url` too, waits

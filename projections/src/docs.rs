@@ -6,6 +6,7 @@
 //! are here too.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
@@ -15,13 +16,13 @@ use serde_json::Value;
 use crate::sql::ReadModelDb;
 use crate::ProjectionError;
 
-pub use crate::sql::DocId;
+pub use crate::sql::{Change, DocId};
 
 /// Read and write access to a projection's documents while applying events.
 #[async_trait]
 pub trait Docs: Send {
     /// The current document, including changes not yet flushed.
-    async fn get(&mut self, model: &str, key: &str) -> Result<Option<Value>, ProjectionError>;
+    async fn get(&mut self, model: &str, key: &str) -> Result<Option<&Value>, ProjectionError>;
     /// Creates or replaces a document.
     fn put(&mut self, model: &str, key: &str, doc: Value);
     /// Writes a document the projection never reads back (a timeline entry, one per event):
@@ -39,7 +40,7 @@ pub(crate) async fn load<T: DeserializeOwned + Default>(
 ) -> Result<T, ProjectionError> {
     match docs.get(model, key).await? {
         None => Ok(T::default()),
-        Some(v) => serde_json::from_value(v).map_err(|e| ProjectionError::Corrupt(format!("{model}/{key}: {e}"))),
+        Some(v) => T::deserialize(v).map_err(|e| ProjectionError::Corrupt(format!("{model}/{key}: {e}"))),
     }
 }
 
@@ -72,7 +73,7 @@ pub(crate) async fn add(
     field: &str,
     delta: i64,
 ) -> Result<(), ProjectionError> {
-    let mut doc = docs.get(model, key).await?.unwrap_or_else(|| serde_json::json!({}));
+    let mut doc = docs.get(model, key).await?.cloned().unwrap_or_else(|| serde_json::json!({}));
     let current = doc[field].as_i64().unwrap_or(0);
     doc[field] = serde_json::json!(current + delta);
     docs.put(model, key, doc);
@@ -87,8 +88,8 @@ pub struct MemoryDocs {
 
 #[async_trait]
 impl Docs for MemoryDocs {
-    async fn get(&mut self, model: &str, key: &str) -> Result<Option<Value>, ProjectionError> {
-        Ok(self.docs.get(&(model.to_owned(), key.to_owned())).cloned())
+    async fn get(&mut self, model: &str, key: &str) -> Result<Option<&Value>, ProjectionError> {
+        Ok(self.docs.get(&(model.to_owned(), key.to_owned())))
     }
 
     fn put(&mut self, model: &str, key: &str, doc: Value) {
@@ -113,22 +114,28 @@ impl MemoryDocs {
 
 /// Write-back buffer over one generation of a projection's table: reads fall through to the
 /// database, writes wait in `pending` until the runner flushes them together with the
-/// checkpoint. Documents written earlier in the same run stay cached (`recent`), so a rebuild
-/// rarely goes back to the database; `fresh` marks a generation that started empty, where a
-/// key never written in this run is known to be absent.
+/// checkpoint. Documents written or read earlier in the same run stay cached in two
+/// generations: `recent` until it holds [`RECENT_CAPACITY`] documents, then it becomes `older`
+/// (the previous `older` is dropped) and a hit there moves the document back to `recent` — so
+/// what the log keeps touching (an operator's status, an open case) stays in memory however long
+/// the run, and a rebuild rarely goes back to the database. `fresh` marks a generation that
+/// started empty, where a key never written in this run is known to be absent; the keys dropped
+/// from its cache are kept in `evicted`, the only ones to read back.
 pub struct BufferedDocs {
     db: ReadModelDb,
     projection: &'static str,
     generation: i64,
     fresh: bool,
-    pending: HashMap<DocId, Option<Value>>,
+    pending: HashMap<DocId, Option<Arc<Value>>>,
     /// Write-once documents waiting for the flush, in write order; never cached.
-    pending_once: Vec<(DocId, Option<Value>)>,
-    recent: HashMap<DocId, Option<Value>>,
+    pending_once: Vec<Change>,
+    recent: HashMap<DocId, Option<Arc<Value>>>,
+    older: HashMap<DocId, Option<Arc<Value>>>,
+    evicted: HashSet<DocId>,
 }
 
-/// Cached documents kept across flushes before the cache is dropped.
-const RECENT_CAPACITY: usize = 200_000;
+/// Cached documents in each of the cache's two generations.
+const RECENT_CAPACITY: usize = 250_000;
 
 impl BufferedDocs {
     pub fn new(db: ReadModelDb, projection: &'static str, generation: i64, fresh: bool) -> Self {
@@ -140,15 +147,19 @@ impl BufferedDocs {
             pending: HashMap::new(),
             pending_once: Vec::new(),
             recent: HashMap::new(),
+            older: HashMap::new(),
+            evicted: HashSet::new(),
         }
     }
 
     /// Hands the pending changes to the caller (to be written with the checkpoint), keeping
     /// them cached.
-    pub fn take_pending(&mut self) -> Vec<(DocId, Option<Value>)> {
+    pub fn take_pending(&mut self) -> Vec<Change> {
         if self.recent.len() > RECENT_CAPACITY {
-            self.recent.clear();
-            self.fresh = false;
+            let dropped = std::mem::replace(&mut self.older, std::mem::take(&mut self.recent));
+            if self.fresh {
+                self.evicted.extend(dropped.into_keys());
+            }
         }
         let mut pending: Vec<_> = self.pending.drain().collect();
         for (id, doc) in &pending {
@@ -170,6 +181,8 @@ impl BufferedDocs {
         self.pending.clear();
         self.pending_once.clear();
         self.recent.clear();
+        self.older.clear();
+        self.evicted.clear();
         self.fresh = false;
     }
 
@@ -180,25 +193,28 @@ impl BufferedDocs {
 
 #[async_trait]
 impl Docs for BufferedDocs {
-    async fn get(&mut self, model: &str, key: &str) -> Result<Option<Value>, ProjectionError> {
+    async fn get(&mut self, model: &str, key: &str) -> Result<Option<&Value>, ProjectionError> {
         let id = (model.to_owned(), key.to_owned());
-        if let Some(doc) = self.pending.get(&id).or_else(|| self.recent.get(&id)) {
-            return Ok(doc.clone());
+        if self.pending.contains_key(&id) {
+            return Ok(self.pending[&id].as_deref());
         }
-        if self.fresh {
-            return Ok(None);
+        if !self.recent.contains_key(&id) {
+            let doc = match self.older.remove(&id) {
+                Some(doc) => doc,
+                None if self.fresh && !self.evicted.contains(&id) => return Ok(None),
+                None => self.db.get_doc(self.projection, self.generation, model, key).await?.map(Arc::new),
+            };
+            self.recent.insert(id.clone(), doc);
         }
-        let doc = self.db.get_doc(self.projection, self.generation, model, key).await?;
-        self.recent.insert(id, doc.clone());
-        Ok(doc)
+        Ok(self.recent[&id].as_deref())
     }
 
     fn put(&mut self, model: &str, key: &str, doc: Value) {
-        self.pending.insert((model.to_owned(), key.to_owned()), Some(doc));
+        self.pending.insert((model.to_owned(), key.to_owned()), Some(Arc::new(doc)));
     }
 
     fn put_once(&mut self, model: &str, key: &str, doc: Value) {
-        self.pending_once.push(((model.to_owned(), key.to_owned()), Some(doc)));
+        self.pending_once.push(((model.to_owned(), key.to_owned()), Some(Arc::new(doc))));
     }
 
     fn delete(&mut self, model: &str, key: &str) {

@@ -58,11 +58,12 @@ pub use crate::sql::LEASE_TTL;
 use crate::sql::{Fence, ModelDigest, ReadModelDb};
 use crate::{decode_event, Projection, ProjectionError};
 
-/// A document change waiting to be written: the document, or None for a deletion.
-type Change = (crate::docs::DocId, Option<serde_json::Value>);
-
-/// Events read per page, and at most applied between two checkpoints.
+/// Events read per page, and at most applied between two checkpoints of a live generation.
 const BATCH: i64 = 5_000;
+/// Pages applied between two checkpoints of a generation nobody reads yet (a rebuild's, a
+/// replay check's): fewer, larger flushes rewrite a document touched on many pages once, not
+/// on every page, and a crash loses at most these pages, to apply again.
+const BUILDER_PAGES_PER_FLUSH: u32 = 20;
 /// How long a caught-up runner sleeps when no commit wakes it.
 const IDLE_POLL: Duration = Duration::from_millis(500);
 /// How often a standby tries to take the lead.
@@ -191,7 +192,10 @@ async fn catch_up(
     // Three stages overlap: page k+1 is read and page k-1's documents are written (with its
     // checkpoint) while page k is applied. A page's writes complete before the next page's
     // start, so the checkpoint still moves in order and only over fully written pages.
-    let mut in_flight: Option<(Vec<Change>, i64)> = None;
+    let mut in_flight: Option<(Vec<crate::sql::Change>, i64)> = None;
+    let pages_per_flush = if fence.is_some() { 1 } else { BUILDER_PAGES_PER_FLUSH };
+    // Pages applied but held back for a later flush, and the last position they reach.
+    let (mut held_pages, mut held_last) = (0, None);
     let mut page = store.read_all(position, BATCH).await?;
     loop {
         let done = page.is_empty() || stop_after.is_some_and(|p| position >= p);
@@ -232,10 +236,26 @@ async fn catch_up(
             None => {}
         }
         match applied {
-            Ok(Some(last)) => in_flight = Some((docs.take_pending(), last)),
-            // Nothing left to apply (the end, or the stop position): the pending page was
-            // written by the join above.
-            Ok(None) => return Ok(Some(position)),
+            Ok(Some(last)) => {
+                held_pages += 1;
+                held_last = Some(last);
+                if held_pages >= pages_per_flush {
+                    in_flight = held_last.take().map(|last| (docs.take_pending(), last));
+                    held_pages = 0;
+                }
+            }
+            // Nothing left to apply (the end, or the stop position): the page in flight was
+            // written by the join above; what is held back is written now.
+            Ok(None) => {
+                if let Some(last) = held_last {
+                    if !db.flush(name, generation, &docs.take_pending(), last, fence).await? {
+                        return Ok(None);
+                    }
+                    position = last;
+                    progress(position);
+                }
+                return Ok(Some(position));
+            }
             Err(e) => {
                 docs.discard();
                 if let ProjectionError::Apply { position: at, .. } | ProjectionError::Decode { position: at, .. } = &e {

@@ -22,6 +22,10 @@ use crate::ProjectionError;
 /// A document address: (read model, key).
 pub type DocId = (String, String);
 
+/// A document change waiting to be written: the document (shared with the cache that keeps it
+/// for the next reads), or None for a deletion.
+pub type Change = (DocId, Option<std::sync::Arc<Value>>);
+
 /// Rows per multi-row INSERT (5 parameters each, below both backends' limits).
 const ROWS_PER_STATEMENT: usize = 1_000;
 
@@ -180,7 +184,7 @@ impl ReadModelDb {
         &self,
         projection: &str,
         generation: i64,
-        changes: &[(DocId, Option<Value>)],
+        changes: &[Change],
         position: i64,
         fence: Option<Fence>,
     ) -> Result<bool, ProjectionError> {

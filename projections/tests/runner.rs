@@ -404,7 +404,12 @@ autos_store::on_both_backends!(
         let db = ReadModelDb::new(store.database());
         let name = Estado::NAME;
         let generation = db.live_generation(name).await.unwrap().generation;
-        let doc = |n: i64| vec![((models::OPERATOR.to_owned(), format!("k{n}")), Some(serde_json::json!({ "n": n })))];
+        let doc = |n: i64| {
+            vec![(
+                (models::OPERATOR.to_owned(), format!("k{n}")),
+                Some(std::sync::Arc::new(serde_json::json!({ "n": n }))),
+            )]
+        };
         let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
         let fence_a = db.acquire_lease(name, a).await.unwrap().expect("a free lease is taken");
         assert_eq!(db.acquire_lease(name, b).await.unwrap(), None, "a running lease is not taken over");
@@ -459,7 +464,13 @@ autos_store::on_both_backends!(
         runner::rebuild(store.as_ref(), &Estado, &|_| {}).await.unwrap();
         let killed = db.new_generation(Estado::NAME, "building").await.unwrap();
         assert!(db
-            .flush(Estado::NAME, killed, &[((models::OPERATOR.into(), "x".into()), Some(1.into()))], 1, None)
+            .flush(
+                Estado::NAME,
+                killed,
+                &[((models::OPERATOR.into(), "x".into()), Some(std::sync::Arc::new(1.into())))],
+                1,
+                None
+            )
             .await
             .unwrap());
         s.raw(&format!("UPDATE projection_generations SET claimed_until_ms = 0 WHERE generation = {killed}"))

@@ -60,7 +60,10 @@ pub fn event_hash(input: &EventHashInput<'_>, prev_hash: &[u8]) -> [u8; 32] {
     e.field(input.event_type.as_bytes());
     e.field(&input.schema_version.to_be_bytes());
     e.field(input.payload.as_bytes());
-    e.field(input.occurred_on.format("%Y-%m-%d").to_string().as_bytes());
+    match iso_date(input.occurred_on) {
+        Some(date) => e.field(&date),
+        None => e.field(input.occurred_on.format("%Y-%m-%d").to_string().as_bytes()),
+    }
     e.field(&input.recorded_at.timestamp_micros().to_be_bytes());
     e.field(input.actor_id.as_bytes());
     e.field(input.actor_role.as_bytes());
@@ -71,6 +74,27 @@ pub fn event_hash(input: &EventHashInput<'_>, prev_hash: &[u8]) -> [u8; 32] {
     e.optional(input.command.map(str::as_bytes));
     e.field(prev_hash);
     e.0.finalize().into()
+}
+
+/// The date as `%Y-%m-%d` writes it, without the formatter's allocation, for the years an act
+/// can carry (0–9999); None for any other year, which goes through the formatter.
+fn iso_date(date: NaiveDate) -> Option<[u8; 10]> {
+    use chrono::Datelike;
+    let year = u32::try_from(date.year()).ok().filter(|y| *y <= 9999)?;
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    let (m, d) = (date.month(), date.day());
+    Some([
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(d / 10),
+        digit(d),
+    ])
 }
 
 /// Recomputes the hash of a stored event from its own fields.
@@ -116,6 +140,20 @@ pub fn now_micros() -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_encoded_as_the_formatter_writes_them() {
+        for (y, m, d) in
+            [(2003, 1, 31), (1999, 12, 1), (33, 7, 4), (0, 1, 1), (9999, 12, 31), (10_000, 1, 1), (-1, 3, 9)]
+        {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            let formatted = date.format("%Y-%m-%d").to_string();
+            match iso_date(date) {
+                Some(bytes) => assert_eq!(bytes.as_slice(), formatted.as_bytes(), "{date}"),
+                None => assert!(!(0..=9999).contains(&y), "{date} is written by hand"),
+            }
+        }
+    }
 
     fn input(payload: &str) -> EventHashInput<'_> {
         EventHashInput {

@@ -378,7 +378,19 @@ fn problem(kind: ProblemKind, ev: &crate::StoredEvent, detail: impl Into<String>
 
 /// Names what is wrong with one stream, read in version order.
 fn check_stream(events: &[crate::StoredEvent], problems: &mut Vec<Problem>) {
-    let (mut expected_version, mut prev_hash, mut prev_position) = (1, GENESIS.to_vec(), 0);
+    check_links(events, 1, &GENESIS, 0, problems);
+}
+
+/// Names what is wrong with a run of one stream's events in version order, the first of which
+/// should be `expected_version`, link to `prev_hash` and come after `prev_position`.
+fn check_links(
+    events: &[crate::StoredEvent],
+    mut expected_version: i64,
+    prev_hash: &[u8],
+    mut prev_position: i64,
+    problems: &mut Vec<Problem>,
+) {
+    let mut prev_hash = prev_hash.to_vec();
     for ev in events {
         if ev.stream_version != expected_version {
             problems.push(problem(
@@ -413,6 +425,9 @@ pub struct IncrementalReport {
     /// The checkpoint the check started from.
     pub base: Checkpoint,
     pub events_checked: i64,
+    /// Streams the new events belong to (one that continues an older history is read back from
+    /// the event before its first new one).
+    pub streams_checked: i64,
     pub checkpoints_checked: i64,
     /// The newest checkpoint confirmed, from which the next incremental check can start.
     pub latest_checkpoint: Checkpoint,
@@ -424,12 +439,36 @@ impl IncrementalReport {
     pub fn ok(&self) -> bool {
         self.problems.is_empty()
     }
+
+    /// This check followed by `next`, which started from this one's latest checkpoint.
+    pub fn followed_by(mut self, mut next: IncrementalReport) -> IncrementalReport {
+        self.events_checked += next.events_checked;
+        self.streams_checked += next.streams_checked;
+        self.checkpoints_checked += next.checkpoints_checked;
+        self.problems.append(&mut next.problems);
+        self.problems.truncate(MAX_PROBLEMS);
+        if self.ok() {
+            self.latest_checkpoint = next.latest_checkpoint;
+        }
+        self
+    }
+}
+
+/// The first new event of a stream seen by an incremental verification, and the last one.
+struct NewRun {
+    first_version: i64,
+    first_position: i64,
+    last_version: i64,
+    last_hash: Vec<u8>,
+    broken: bool,
 }
 
 /// Verifies only what came after `base`, a checkpoint an earlier verification confirmed: `base`
-/// must still be recorded as it was, every later event must match its hash, and every later
-/// checkpoint must extend `base`'s digest over those events. Its cost is that of the new events
-/// alone; the per-stream links of the older events are left to the full [`verify`].
+/// must still be recorded as it was, every later event must match its hash and follow the
+/// event before it in its stream (version and previous hash, the older one read back from the
+/// store), and every later checkpoint must extend `base`'s digest over those events. Its cost is
+/// that of the new events and one read per stream they touch; the older events are left to the
+/// full [`verify`], and so are the signed heads.
 ///
 /// # Errors
 /// `Database` on IO faults (a finding is not an error).
@@ -450,6 +489,8 @@ pub async fn verify_since(store: &dyn EventStore, base: &Checkpoint) -> Result<I
     let later: Vec<&Checkpoint> = checkpoints.iter().filter(|c| c.seq > base.seq).collect();
     let (mut digest, mut position, mut count) = (base.digest.clone(), base.position, base.event_count);
     let mut events_checked = 0;
+    let mut runs: HashMap<String, NewRun> = HashMap::new();
+    let mut stream_problems = Vec::new();
     let mut pending = later.iter().peekable();
     let last_position = later.last().map_or(base.position, |c| c.position);
     'pages: while position < last_position {
@@ -462,14 +503,31 @@ pub async fn verify_since(store: &dyn EventStore, base: &Checkpoint) -> Result<I
                 break 'pages;
             }
             let hash = stored_event_hash(ev);
+            match runs.get_mut(ev.stream_id.as_str()) {
+                Some(run) => {
+                    run.broken |= ev.stream_version != run.last_version + 1 || ev.prev_hash != run.last_hash;
+                    run.last_version = ev.stream_version;
+                    run.last_hash.clone_from(&ev.hash);
+                }
+                None => {
+                    runs.insert(
+                        ev.stream_id.clone(),
+                        NewRun {
+                            first_version: ev.stream_version,
+                            first_position: ev.position,
+                            last_version: ev.stream_version,
+                            last_hash: ev.hash.clone(),
+                            broken: ev.stream_version == 1 && ev.prev_hash != GENESIS,
+                        },
+                    );
+                }
+            }
             if hash.as_slice() != ev.hash.as_slice() {
-                problems.push(Problem {
-                    kind: ProblemKind::AlteredEvent,
-                    stream_id: Some(ev.stream_id.clone()),
-                    version: Some(ev.stream_version),
-                    position: Some(ev.position),
-                    detail: "o conteúdo não confere com o hash guardado".into(),
-                });
+                stream_problems.push(problem(
+                    ProblemKind::AlteredEvent,
+                    ev,
+                    "o conteúdo não confere com o hash guardado",
+                ));
             }
             digest = chain_digest(&digest, ev.position, &hash).to_vec();
             position = ev.position;
@@ -486,11 +544,41 @@ pub async fn verify_since(store: &dyn EventStore, base: &Checkpoint) -> Result<I
     for cp in pending {
         problems.push(mismatch(cp, format!("o checkpoint {} cobre eventos que não existem mais", cp.seq)));
     }
+    for (stream, run) in &runs {
+        if run.first_version == 1 && !run.broken {
+            continue;
+        }
+        // Read back from the event before the first new one: the link to the older history.
+        let from = (run.first_version - 1).max(1);
+        let events = store.read_stream(stream, from).await?;
+        let run_events: Vec<crate::StoredEvent> =
+            events.into_iter().filter(|e| e.stream_version < run.first_version || e.position <= position).collect();
+        let mut found = Vec::new();
+        match run_events.split_first() {
+            Some((anchor, rest)) if run.first_version > 1 && anchor.stream_version == from => {
+                check_links(rest, run.first_version, &anchor.hash, anchor.position, &mut found);
+            }
+            _ if run.first_version > 1 => found.push(Problem {
+                kind: ProblemKind::MissingVersion,
+                stream_id: Some(stream.clone()),
+                version: Some(run.first_version),
+                position: Some(run.first_position),
+                detail: format!("falta a versão {from} do fluxo, anterior ao primeiro evento novo"),
+            }),
+            _ => check_stream(&run_events, &mut found),
+        }
+        // An event altered in place is named by the stream check too: name it once.
+        found.retain(|p| p.kind != ProblemKind::AlteredEvent);
+        stream_problems.append(&mut found);
+    }
+    stream_problems.sort_by_key(|p| p.position);
+    problems.splice(0..0, stream_problems);
     problems.truncate(MAX_PROBLEMS);
     let latest_checkpoint = if problems.is_empty() { later.last().map_or(base, |c| c) } else { base }.clone();
     Ok(IncrementalReport {
         base: base.clone(),
         events_checked,
+        streams_checked: runs.len() as i64,
         checkpoints_checked: later.len() as i64,
         latest_checkpoint,
         problems,
@@ -502,12 +590,14 @@ pub fn export_checkpoint(cp: &Checkpoint) -> String {
     format!("autos-checkpoint:v1:{}:{}:{}", cp.position, cp.event_count, hex::encode(&cp.digest))
 }
 
-/// Proves the log still extends an exported checkpoint: recomputes the digest of every event
-/// up to its position. Ok(None) when it does; Ok(Some(problem)) describing the mismatch.
-///
-/// # Errors
-/// `InvalidInput` when the text is not an exported checkpoint; `Database` on IO faults.
-pub async fn verify_against(store: &dyn EventStore, exported: &str) -> Result<Option<Problem>, StoreError> {
+/// What an exported checkpoint states.
+struct Exported {
+    position: i64,
+    event_count: i64,
+    digest: Vec<u8>,
+}
+
+fn parse_exported(exported: &str) -> Result<Exported, StoreError> {
     let parts: Vec<&str> = exported.trim().split(':').collect();
     let parsed = match parts.as_slice() {
         ["autos-checkpoint", "v1", p, n, d] => {
@@ -515,11 +605,51 @@ pub async fn verify_against(store: &dyn EventStore, exported: &str) -> Result<Op
         }
         _ => None,
     };
-    let Some(((target, expected_count), expected_digest)) = parsed else {
+    let Some(((position, event_count), digest)) = parsed else {
         return Err(StoreError::InvalidInput(format!(
             "não é um checkpoint exportado (autos-checkpoint:v1:<posição>:<eventos>:<resumo>): {exported:?}"
         )));
     };
+    Ok(Exported { position, event_count, digest })
+}
+
+/// The recorded checkpoint an exported one names, when the log still records it exactly as
+/// exported; otherwise the finding that it was removed or rewritten. The starting point of an
+/// incremental verification from a checkpoint an auditor kept.
+///
+/// # Errors
+/// `InvalidInput` when the text is not an exported checkpoint; `Database` on IO faults.
+pub async fn recorded_checkpoint(
+    store: &dyn EventStore,
+    exported: &str,
+) -> Result<Result<Checkpoint, Problem>, StoreError> {
+    let kept = parse_exported(exported)?;
+    let recorded = store.checkpoints().await?.into_iter().find(|c| c.position == kept.position);
+    Ok(match recorded {
+        Some(cp) if cp.event_count == kept.event_count && cp.digest == kept.digest => Ok(cp),
+        found => Err(Problem {
+            kind: ProblemKind::CheckpointMismatch,
+            stream_id: None,
+            version: None,
+            position: Some(kept.position),
+            detail: match found {
+                Some(cp) => format!(
+                    "o checkpoint {} da posição {} foi reescrito: guardado com {} eventos e outro resumo, registrado agora com {}",
+                    cp.seq, kept.position, kept.event_count, cp.event_count
+                ),
+                None => format!("nenhum checkpoint registrado na posição {}: foi removido", kept.position),
+            },
+        }),
+    })
+}
+
+/// Proves the log still extends an exported checkpoint: recomputes the digest of every event
+/// up to its position. Ok(None) when it does; Ok(Some(problem)) describing the mismatch.
+///
+/// # Errors
+/// `InvalidInput` when the text is not an exported checkpoint; `Database` on IO faults.
+pub async fn verify_against(store: &dyn EventStore, exported: &str) -> Result<Option<Problem>, StoreError> {
+    let Exported { position: target, event_count: expected_count, digest: expected_digest } = parse_exported(exported)?;
     let mut digest = GENESIS.to_vec();
     let (mut position, mut count) = (0i64, 0i64);
     'pages: loop {

@@ -471,26 +471,47 @@ autos_store::on_both_backends!(
 
     async fn an_incremental_verify_checks_only_what_came_after_a_verified_checkpoint(s: &Subject) {
         let store = s.store();
-        for n in 1..=3 {
-            store
-                .append(batch(&format!("caso-{}", Uuid::now_v7()), ExpectedVersion::NoStream, vec![event(n)]))
-                .await
-                .unwrap();
+        let streams: Vec<String> = (1..=3).map(|_| format!("caso-{}", Uuid::now_v7())).collect();
+        for (n, stream) in (1..).zip(&streams) {
+            store.append(batch(stream, ExpectedVersion::NoStream, vec![event(n)])).await.unwrap();
         }
         visible_events(store.as_ref(), 3).await;
         let base = integrity::seal_all(store.as_ref()).await.unwrap().expect("a first checkpoint");
-        for n in 4..=6 {
+        // One new event continues a stream the checkpoint covers, two open streams of their own.
+        store.append(batch(&streams[0], ExpectedVersion::Exact(1), vec![event(4)])).await.unwrap();
+        for n in 5..=6 {
             store
                 .append(batch(&format!("caso-{}", Uuid::now_v7()), ExpectedVersion::NoStream, vec![event(n)]))
                 .await
                 .unwrap();
         }
-        visible_events(store.as_ref(), 6).await;
+        let continued = visible_events(store.as_ref(), 6).await.into_iter().find(|e| e.stream_version == 2).unwrap();
         let latest = integrity::seal_all(store.as_ref()).await.unwrap().expect("a second checkpoint");
         let report = integrity::verify_since(store.as_ref(), &base).await.unwrap();
         assert!(report.ok(), "{:?}", report.problems);
         assert_eq!((report.events_checked, report.checkpoints_checked), (3, 1), "only the new events");
+        assert_eq!(report.streams_checked, 3);
         assert_eq!(report.latest_checkpoint, latest);
+
+        // A new event whose link to the older event of its stream was rewritten (its own hash
+        // still matches the content it now has) is named by the link, read back from the store.
+        s.tamper(&[&format!("UPDATE events SET prev_hash = hash WHERE position = {}", continued.position)]).await;
+        let report = integrity::verify_since(store.as_ref(), &base).await.unwrap();
+        assert!(
+            report.problems.iter().any(|p| p.kind == ProblemKind::BrokenChain
+                && p.position == Some(continued.position)
+                && p.version == Some(2)),
+            "{:?}",
+            report.problems
+        );
+        assert_eq!(report.latest_checkpoint, base);
+        s.tamper(&[&format!(
+            "UPDATE events SET prev_hash = (SELECT hash FROM events WHERE stream_id = '{}' AND stream_version = 1) \
+             WHERE position = {}",
+            streams[0], continued.position
+        )])
+        .await;
+        assert!(integrity::verify_since(store.as_ref(), &base).await.unwrap().ok(), "the link restored");
 
         let newest = visible_events(store.as_ref(), 6).await.pop().unwrap();
         s.tamper(&[&format!("UPDATE events SET document_ref = 'forjado' WHERE position = {}", newest.position)]).await;
