@@ -5,6 +5,7 @@
 //! The typed helpers every read model writes with ([`load`], [`store`], [`store_once`], [`add`])
 //! are here too.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -195,18 +196,21 @@ impl BufferedDocs {
 impl Docs for BufferedDocs {
     async fn get(&mut self, model: &str, key: &str) -> Result<Option<&Value>, ProjectionError> {
         let id = (model.to_owned(), key.to_owned());
-        if self.pending.contains_key(&id) {
-            return Ok(self.pending[&id].as_deref());
+        if let Some(doc) = self.pending.get(&id) {
+            return Ok(doc.as_deref());
         }
-        if !self.recent.contains_key(&id) {
-            let doc = match self.older.remove(&id) {
-                Some(doc) => doc,
-                None if self.fresh && !self.evicted.contains(&id) => return Ok(None),
-                None => self.db.get_doc(self.projection, self.generation, model, key).await?.map(Arc::new),
-            };
-            self.recent.insert(id.clone(), doc);
-        }
-        Ok(self.recent[&id].as_deref())
+        let cached = match self.recent.entry(id) {
+            Entry::Occupied(hit) => hit.into_mut(),
+            Entry::Vacant(miss) => {
+                let doc = match self.older.remove(miss.key()) {
+                    Some(doc) => doc,
+                    None if self.fresh && !self.evicted.contains(miss.key()) => return Ok(None),
+                    None => self.db.get_doc(self.projection, self.generation, model, key).await?.map(Arc::new),
+                };
+                miss.insert(doc)
+            }
+        };
+        Ok(cached.as_deref())
     }
 
     fn put(&mut self, model: &str, key: &str, doc: Value) {

@@ -238,10 +238,11 @@ async fn catch_up(
         match applied {
             Ok(Some(last)) => {
                 held_pages += 1;
-                held_last = Some(last);
                 if held_pages >= pages_per_flush {
-                    in_flight = held_last.take().map(|last| (docs.take_pending(), last));
-                    held_pages = 0;
+                    in_flight = Some((docs.take_pending(), last));
+                    (held_pages, held_last) = (0, None);
+                } else {
+                    held_last = Some(last);
                 }
             }
             // Nothing left to apply (the end, or the stop position): the page in flight was
