@@ -239,6 +239,7 @@ async fn resolve_head<B: AppendBackend + ?Sized>(
         ExpectedVersion::NoStream | ExpectedVersion::Exact(0) => StreamHead::empty(),
         ExpectedVersion::Exact(n) => match backend.heads().get(&s.stream_id) {
             Some(h) if h.version == n => h,
+            _ if known_stale(backend, s) => return Err(conflict(current_version(backend, &s.stream_id).await?)),
             _ => match backend.head(&s.stream_id, Some(n)).await? {
                 Some(h) => h,
                 None => return Err(conflict(current_version(backend, &s.stream_id).await?)),
@@ -259,21 +260,94 @@ pub(crate) async fn plan<B: AppendBackend + ?Sized, Batch: Borrow<AppendBatch> +
     backend: &B,
     batches: &[Batch],
 ) -> Result<(PlannedAppend, Vec<Vec<StreamHead>>), StoreError> {
-    let recorded_at = now_micros();
-    let mut rows = Vec::with_capacity(batches.iter().map(|b| b.borrow().len()).sum());
-    let mut provenances = Vec::with_capacity(batches.len());
-    let mut all_heads = Vec::with_capacity(batches.len());
-    let mut written: HashMap<String, StreamHead> = HashMap::new();
-    for (index, batch) in batches.iter().map(Borrow::borrow).enumerate() {
+    let mut planning = Planning::new(batches.len());
+    let mut heads = Vec::with_capacity(batches.len());
+    for batch in batches {
+        let planned = planning.batch(backend, batch.borrow()).await?;
+        heads.push(planning.add(planned));
+    }
+    Ok((planning.finish(), heads))
+}
+
+/// Like [`plan`] for batches that touch no stream in common (a group commit's members), leaving
+/// out each batch that is stale — known from the head cache, without asking the database, or
+/// found so while planning — so that it is appended on its own, off the group's path. Returns
+/// the plan of the others and, per batch, the heads it was planned after (`None`: left out).
+pub(crate) async fn plan_each<B: AppendBackend + ?Sized>(
+    backend: &B,
+    batches: &[&AppendBatch],
+) -> Result<(PlannedAppend, Vec<Option<Vec<StreamHead>>>), StoreError> {
+    let mut planning = Planning::new(batches.len());
+    let mut each = Vec::with_capacity(batches.len());
+    for batch in batches {
+        if batch.streams.iter().any(|s| known_stale(backend, s)) {
+            each.push(None);
+            continue;
+        }
+        match planning.batch(backend, batch).await {
+            Ok(planned) => each.push(Some(planning.add(planned))),
+            Err(StoreError::Conflict { .. }) => each.push(None),
+            // Not the member's own stream state (the database out of reach is everyone's).
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((planning.finish(), each))
+}
+
+/// Whether the head cache already holds a later version of the stream than `s` expects: cached
+/// heads are committed, so the append can only conflict.
+fn known_stale<B: AppendBackend + ?Sized>(backend: &B, s: &StreamAppend) -> bool {
+    let expected = match s.expected {
+        ExpectedVersion::NoStream => 0,
+        ExpectedVersion::Exact(n) => n,
+        ExpectedVersion::Any => return false,
+    };
+    backend.heads().get(&s.stream_id).is_some_and(|h| h.version > expected)
+}
+
+/// A plan being built, batch by batch, at one recording instant.
+struct Planning {
+    recorded_at: DateTime<Utc>,
+    rows: Vec<PlannedRow>,
+    provenances: Vec<PlannedProvenance>,
+    /// The head each stream is left at by the batches planned so far.
+    written: HashMap<String, StreamHead>,
+}
+
+/// One batch's part of a plan.
+struct PlannedBatch {
+    rows: Vec<PlannedRow>,
+    provenance: PlannedProvenance,
+    heads: Vec<StreamHead>,
+}
+
+impl Planning {
+    fn new(batches: usize) -> Self {
+        Planning {
+            recorded_at: now_micros(),
+            rows: Vec::new(),
+            provenances: Vec::with_capacity(batches),
+            written: HashMap::new(),
+        }
+    }
+
+    /// The rows of `batch` after the heads the batches planned so far leave; nothing changes
+    /// until it is added.
+    async fn batch<B: AppendBackend + ?Sized>(
+        &self,
+        backend: &B,
+        batch: &AppendBatch,
+    ) -> Result<PlannedBatch, StoreError> {
+        let index = self.provenances.len();
         let p = &batch.provenance;
         let command = p.command.as_ref().map(canonical_json);
+        let mut rows = Vec::with_capacity(batch.len());
         let mut heads = Vec::with_capacity(batch.streams.len());
         for s in &batch.streams {
-            let head = resolve_head(backend, s, &written).await?;
+            // A batch names a stream once (`AppendBatch::validate`).
+            let head = resolve_head(backend, s, &self.written).await?;
             let mut prev = head.hash.clone();
-            let mut version = head.version;
-            for e in &s.events {
-                version += 1;
+            for (version, e) in (head.version + 1..).zip(&s.events) {
                 let payload = canonical_json(&e.payload);
                 let hash = event_hash(
                     &EventHashInput {
@@ -284,7 +358,7 @@ pub(crate) async fn plan<B: AppendBackend + ?Sized, Batch: Borrow<AppendBatch> +
                         schema_version: e.schema_version,
                         payload: &payload,
                         occurred_on: e.occurred_on,
-                        recorded_at,
+                        recorded_at: self.recorded_at,
                         actor_id: p.actor_id,
                         actor_role: &p.actor_role,
                         legal_basis: e.legal_basis.as_deref(),
@@ -311,19 +385,31 @@ pub(crate) async fn plan<B: AppendBackend + ?Sized, Batch: Borrow<AppendBatch> +
                     batch: index,
                 });
             }
-            written.insert(s.stream_id.clone(), StreamHead { version, hash: prev });
             heads.push(head);
         }
-        provenances.push(PlannedProvenance {
+        let provenance = PlannedProvenance {
             actor_id: p.actor_id,
             actor_role: p.actor_role.clone(),
             correlation_id: p.correlation_id,
             causation_id: p.causation_id,
             command,
-        });
-        all_heads.push(heads);
+        };
+        Ok(PlannedBatch { rows, provenance, heads })
     }
-    Ok((PlannedAppend { rows, recorded_at, provenances }, all_heads))
+
+    /// Adds a planned batch; returns the heads its streams were appended after.
+    fn add(&mut self, planned: PlannedBatch) -> Vec<StreamHead> {
+        for row in &planned.rows {
+            self.written.insert(row.stream_id.clone(), StreamHead { version: row.version, hash: row.hash.clone() });
+        }
+        self.rows.extend(planned.rows);
+        self.provenances.push(planned.provenance);
+        planned.heads
+    }
+
+    fn finish(self) -> PlannedAppend {
+        PlannedAppend { rows: self.rows, recorded_at: self.recorded_at, provenances: self.provenances }
+    }
 }
 
 /// When every event id of every batch already exists on the same streams, the original

@@ -48,9 +48,17 @@ use uuid::Uuid;
 
 pub use error::{is_unreachable, StoreError};
 pub use model::{
-    validate_stream_id, AppendBatch, AppendOutcome, Checkpoint, ExpectedVersion, NewEvent, PositionGap, Provenance,
-    StoredEvent, StreamAppend, TreeHead,
+    validate_stream_id, AppendBatch, AppendOutcome, Checkpoint, Cut, ExpectedVersion, NewEvent, PositionGap,
+    Provenance, StoredEvent, StreamAppend, TreeHead,
 };
+
+/// The stream ids of `ids`, each once (a stream named twice is read once).
+fn distinct(ids: &[String]) -> Vec<String> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
 
 /// Runs `work` as its own task on the runtime and waits for it. Reads that decode thousands of
 /// rows use it so that the decoding (and freeing sqlx's row copies) runs on a worker thread
@@ -147,6 +155,11 @@ pub trait EventStore: Send + Sync + 'static {
 
     /// Events of one stream from `from_version` (inclusive), in version order.
     async fn read_stream(&self, stream_id: &str, from_version: i64) -> Result<Vec<StoredEvent>, StoreError>;
+
+    /// The events of every stream of `stream_ids` that `cut` admits, in position order, read at
+    /// once (time travel folds an operator's stream and each of its cases' streams: one query
+    /// instead of one per case).
+    async fn read_streams(&self, stream_ids: &[String], cut: Cut) -> Result<Vec<StoredEvent>, StoreError>;
 
     /// Up to `limit` events after `after_position`, in position order, never past an event that
     /// could still become visible below a returned one.

@@ -79,6 +79,15 @@ pub struct AppendOutcome {
     pub duplicate: bool,
 }
 
+/// Which events count when a state is seen at a point in time, on both axes: *as of* a legal date
+/// (valid time: `occurred_on` on or before it) and *as known at* a recording instant (transaction
+/// time: `recorded_at` at or before it). Both bounds are inclusive; `None` means no bound.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cut {
+    pub as_of: Option<NaiveDate>,
+    pub known_at: Option<DateTime<Utc>>,
+}
+
 /// An event as stored, with its full envelope.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredEvent {

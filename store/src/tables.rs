@@ -371,8 +371,9 @@ pub(crate) async fn stream_version(db: &Database, stream_id: &str) -> Result<i64
     }))
 }
 
-/// Stream ids per query of [`existing_streams`], below SQLite's bound-parameter limit.
-const STREAMS_PER_QUERY: usize = 1_000;
+/// Stream ids per query of [`existing_streams`] and of SQLite's `read_streams`, below SQLite's
+/// bound-parameter limit.
+pub(crate) const STREAMS_PER_QUERY: usize = 1_000;
 
 /// See [`crate::EventStore::existing_streams`]: one query per thousand ids, each stream found
 /// by the first event of the `(stream_id, stream_version)` key.

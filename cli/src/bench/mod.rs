@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 
 use autos_store::postgres::PgStore;
 use autos_store::sqlite::SqliteStore;
-use autos_store::{AppendBatch, EventStore, ExpectedVersion, NewEvent, Provenance, StoreError, StreamAppend};
+use autos_store::{
+    AppendBatch, EventStore, ExpectedVersion, NewEvent, Provenance, StoreError, StoredEvent, StreamAppend,
+};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 use serde::{Deserialize, Serialize};
@@ -449,23 +451,31 @@ struct ReplayFold {
     checksum: u64,
 }
 
+/// Reads the whole log in pages and folds it, reading each next page while the current one is
+/// folded, as the projection runner and `autos verify` read the log.
 async fn replay_once(store: &dyn EventStore, page_size: i64) -> Result<ReplayFold, CliError> {
     let mut fold = ReplayFold::default();
-    let mut after = 0;
-    loop {
-        let page = store.read_all(after, page_size).await?;
-        let Some(last) = page.last() else { break };
-        after = last.position;
-        for ev in &page {
-            let data: CaseData = serde_json::from_str(&ev.payload)
-                .map_err(|e| StoreError::Corrupt(format!("position {}: {e}", ev.position)))?;
-            fold.checksum = fold.checksum.wrapping_add(data.n);
-            fold.events += 1;
-            *fold.by_type.entry(ev.event_type.clone()).or_default() += 1;
-            *fold.by_stream.entry(ev.stream_id.clone()).or_default() += 1;
-        }
+    let mut page = store.read_all(0, page_size).await?;
+    while let Some(last) = page.last() {
+        let (next, folded) = tokio::join!(store.read_all(last.position, page_size), async { fold.add(&page) });
+        folded?;
+        page = next?;
     }
     Ok(fold)
+}
+
+impl ReplayFold {
+    fn add(&mut self, page: &[StoredEvent]) -> Result<(), StoreError> {
+        for ev in page {
+            let data: CaseData = serde_json::from_str(&ev.payload)
+                .map_err(|e| StoreError::Corrupt(format!("position {}: {e}", ev.position)))?;
+            self.checksum = self.checksum.wrapping_add(data.n);
+            self.events += 1;
+            *self.by_type.entry(ev.event_type.clone()).or_default() += 1;
+            *self.by_stream.entry(ev.stream_id.clone()).or_default() += 1;
+        }
+        Ok(())
+    }
 }
 
 async fn replay(store: &dyn EventStore, page_size: i64) -> Result<serde_json::Value, CliError> {
