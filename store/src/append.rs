@@ -239,7 +239,8 @@ async fn resolve_head<B: AppendBackend + ?Sized>(
         ExpectedVersion::NoStream | ExpectedVersion::Exact(0) => StreamHead::empty(),
         ExpectedVersion::Exact(n) => match backend.heads().get(&s.stream_id) {
             Some(h) if h.version == n => h,
-            _ if known_stale(backend, s) => return Err(conflict(current_version(backend, &s.stream_id).await?)),
+            // A cached head is committed: the stream is already past the expected version.
+            Some(h) if h.version > n => return Err(conflict(current_version(backend, &s.stream_id).await?)),
             _ => match backend.head(&s.stream_id, Some(n)).await? {
                 Some(h) => h,
                 None => return Err(conflict(current_version(backend, &s.stream_id).await?)),

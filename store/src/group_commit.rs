@@ -296,9 +296,9 @@ async fn write_together<B: AppendBackend + ?Sized>(
         return Err(GroupFailure::EachAlone);
     }
     let (plan, each) = append::plan_each(backend, batches).await.map_err(group_failure)?;
-    let planned: Vec<&AppendBatch> =
-        batches.iter().zip(&each).filter(|(_, heads)| heads.is_some()).map(|(b, _)| *b).collect();
-    let heads: Vec<_> = each.iter().flatten().cloned().collect();
+    let left_out: Vec<bool> = each.iter().map(Option::is_none).collect();
+    let planned: Vec<&AppendBatch> = batches.iter().zip(&left_out).filter(|(_, out)| !**out).map(|(b, _)| *b).collect();
+    let heads: Vec<_> = each.into_iter().flatten().collect();
     let mut outcomes = if planned.is_empty() {
         Vec::new()
     } else {
@@ -315,7 +315,7 @@ async fn write_together<B: AppendBackend + ?Sized>(
         }
     }
     .into_iter();
-    Ok(each.iter().map(|heads| heads.as_ref().and_then(|_| outcomes.next())).collect())
+    Ok(left_out.into_iter().map(|out| if out { None } else { outcomes.next() }).collect())
 }
 
 async fn append_alone<B: AppendBackend + ?Sized>(
