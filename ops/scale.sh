@@ -9,6 +9,7 @@
 # p99 of the whole request over loopback), and wrk on the operator status; last, a day of
 # demandas (DAY_ACTS, default 5,500) filed through the API and `autos verify --since` the
 # checkpoint the full verification printed.
+# SETTLE: seconds the reads wait after the server is ready (default: events / 80,000 + 5).
 # Usage: ops/scale.sh sqlite|postgres [EVENTS]   (default 200000; PostgreSQL: database autos_scale)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,6 +47,9 @@ timed "replay --check" "$bin" replay --check
 trap 'kill $server 2>/dev/null || true' EXIT
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 100); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.3; done
+# A starting server first checks the whole log against its signed heads (20 s or so at 2M events
+# on two cores) and the reads below would share the machine with it: they wait it out.
+sleep "${SETTLE:-$((events / 80000 + 5))}"
 auditor=$(token auditor)
 python3 - "$base" "$auditor" "$requests" <<'EOF'
 import http.client, json, sys, time, urllib.parse

@@ -147,8 +147,7 @@ impl Views {
                     None => break,
                 }
             }
-            let docs = fold_streams(store, &Estado, &streams, cut).await?;
-            docs.docs.get(&(models::OPERATOR.to_owned(), key.clone())).cloned().map(|v| typed(&key, v)).transpose()?
+            fold_streams(store, &Estado, &streams, cut, models::OPERATOR_FOLD).await?.read(models::OPERATOR, &key)?
         };
         doc.ok_or_else(|| AppError::NotFound(format!("operadora {key}")))
     }
@@ -167,8 +166,8 @@ impl Views {
         let doc = if cut == Cut::default() {
             self.get::<models::CaseDoc>(models::CASE, &key).await?
         } else {
-            let docs = fold_streams(store, &Estado, &[StreamRef::Caso(case_id).to_string()], cut).await?;
-            docs.docs.get(&(models::CASE.to_owned(), key.clone())).cloned().map(|v| typed(&key, v)).transpose()?
+            let streams = [StreamRef::Caso(case_id).to_string()];
+            fold_streams(store, &Estado, &streams, cut, models::CASE_FOLD).await?.read(models::CASE, &key)?
         };
         doc.ok_or_else(|| AppError::NotFound(format!("caso {key}")))
     }

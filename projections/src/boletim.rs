@@ -17,7 +17,7 @@ use autos_store::StoredEvent;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::docs::{add, load, store_once, Docs};
+use crate::docs::{add, load, Doc, Docs};
 use crate::models::{complaint_of, CaseDoc, OperatorDoc, OPERATOR, QUANTITY};
 use crate::{keys, ProjectionError};
 
@@ -117,5 +117,6 @@ pub(crate) async fn apply(
         legal_basis: stored.legal_basis.clone(),
         document_ref: stored.document_ref.clone(),
     };
-    store_once(docs, ACTS, &keys::bulletin_act(&quarter, stored.occurred_on, stored.position), &act)
+    docs.put_once(ACTS, &keys::bulletin_act(&quarter, stored.occurred_on, stored.position), Doc::typed(act));
+    Ok(())
 }

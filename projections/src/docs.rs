@@ -2,8 +2,15 @@
 //! model, behind one trait with two implementations — the runner's write-back buffer over the
 //! `read_model_docs` table, and a purely in-memory map used by time travel and tests. The same
 //! projection code runs against both, which is what makes time travel equal to the live view.
-//! The typed helpers every read model writes with ([`load`], [`store`], [`store_once`], [`add`])
-//! are here too.
+//! The typed helpers every read model reads and writes with ([`load`], [`store`], [`add`]) are
+//! here too.
+//!
+//! A document is held as the text the database gave, or as the typed value the projection
+//! wrote ([`Doc`]): a document an event touches is read back by the next event as a clone of
+//! that value, not through JSON, and turned into JSON text once, when it is written out. A
+//! fold may also keep only some read models ([`Docs::keeps`]): time travel of an operator needs
+//! its status, its cases and its sanctions, not the timeline, queues and counters the same
+//! events feed, and those are then never built.
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -19,50 +26,142 @@ use crate::ProjectionError;
 
 pub use crate::sql::{Change, DocId};
 
+/// A document as a projection holds it.
+#[derive(Clone)]
+pub enum Doc {
+    /// JSON text as the database gave it, parsed when first read.
+    Text(Arc<str>),
+    /// The value a projection wrote in this run (see [`Typed`]).
+    Typed(Arc<dyn Typed>),
+}
+
+/// A document value of any read model's type: read back as itself, written out as JSON.
+pub trait Typed: std::any::Any + Send + Sync {
+    /// The JSON text stored for it.
+    ///
+    /// # Errors
+    /// When the value does not serialise (a map with non-string keys).
+    fn to_text(&self) -> Result<String, serde_json::Error>;
+    /// The JSON value stored for it.
+    ///
+    /// # Errors
+    /// As [`Typed::to_text`].
+    fn to_json(&self) -> Result<Value, serde_json::Error>;
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+
+impl<T: Serialize + std::any::Any + Send + Sync> Typed for T {
+    fn to_text(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string(self)
+    }
+
+    fn to_json(&self) -> Result<Value, serde_json::Error> {
+        serde_json::to_value(self)
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+impl Doc {
+    /// A document held as the value `doc`.
+    pub fn typed<T: Serialize + Send + Sync + 'static>(doc: T) -> Doc {
+        Doc::Typed(Arc::new(doc))
+    }
+
+    /// The document as a `T`: a clone when it is held as one, parsed otherwise.
+    ///
+    /// # Errors
+    /// When its JSON does not describe a `T`.
+    pub fn read<T: DeserializeOwned + Clone + 'static>(&self) -> Result<T, serde_json::Error> {
+        match self {
+            Doc::Text(text) => serde_json::from_str(text),
+            Doc::Typed(doc) => match doc.as_any().downcast_ref::<T>() {
+                Some(doc) => Ok(doc.clone()),
+                None => serde_json::from_value(doc.to_json()?),
+            },
+        }
+    }
+
+    /// The JSON text to store.
+    ///
+    /// # Errors
+    /// As [`Typed::to_text`].
+    pub fn to_text(&self) -> Result<String, serde_json::Error> {
+        match self {
+            Doc::Text(text) => Ok(text.to_string()),
+            Doc::Typed(doc) => doc.to_text(),
+        }
+    }
+
+    /// The document as a JSON value.
+    ///
+    /// # Errors
+    /// When the text is not JSON or the value does not serialise.
+    pub fn to_json(&self) -> Result<Value, serde_json::Error> {
+        match self {
+            Doc::Text(text) => serde_json::from_str(text),
+            Doc::Typed(doc) => doc.to_json(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Doc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.to_text() {
+            Ok(text) => f.write_str(&text),
+            Err(e) => write!(f, "<{e}>"),
+        }
+    }
+}
+
 /// Read and write access to a projection's documents while applying events.
 #[async_trait]
 pub trait Docs: Send {
     /// The current document, including changes not yet flushed.
-    async fn get(&mut self, model: &str, key: &str) -> Result<Option<&Value>, ProjectionError>;
+    async fn get(&mut self, model: &str, key: &str) -> Result<Option<Doc>, ProjectionError>;
     /// Creates or replaces a document.
-    fn put(&mut self, model: &str, key: &str, doc: Value);
+    fn put(&mut self, model: &str, key: &str, doc: Doc);
     /// Writes a document the projection never reads back (a timeline entry, one per event):
     /// it is flushed like any other but not kept in the read cache.
-    fn put_once(&mut self, model: &str, key: &str, doc: Value);
+    fn put_once(&mut self, model: &str, key: &str, doc: Doc);
     /// Removes a document (absent is fine).
     fn delete(&mut self, model: &str, key: &str);
+    /// Whether this fold keeps the documents of `model` (all do, but a scoped time travel):
+    /// writes to a model it does not keep are dropped unbuilt.
+    fn keeps(&self, model: &str) -> bool {
+        let _ = model;
+        true
+    }
+}
+
+fn corrupt(model: &str, key: &str, e: &serde_json::Error) -> ProjectionError {
+    ProjectionError::Corrupt(format!("{model}/{key}: {e}"))
 }
 
 /// Reads a typed document (its default when absent).
-pub(crate) async fn load<T: DeserializeOwned + Default>(
+pub(crate) async fn load<T: DeserializeOwned + Default + Clone + 'static>(
     docs: &mut dyn Docs,
     model: &str,
     key: &str,
 ) -> Result<T, ProjectionError> {
     match docs.get(model, key).await? {
         None => Ok(T::default()),
-        Some(v) => T::deserialize(v).map_err(|e| ProjectionError::Corrupt(format!("{model}/{key}: {e}"))),
+        Some(doc) => doc.read().map_err(|e| corrupt(model, key, &e)),
     }
 }
 
-fn to_doc<T: Serialize>(model: &str, key: &str, doc: &T) -> Result<Value, ProjectionError> {
-    serde_json::to_value(doc).map_err(|e| ProjectionError::Corrupt(format!("{model}/{key}: {e}")))
-}
-
 /// Creates or replaces a typed document.
-pub(crate) fn store<T: Serialize>(docs: &mut dyn Docs, model: &str, key: &str, doc: &T) -> Result<(), ProjectionError> {
-    docs.put(model, key, to_doc(model, key, doc)?);
-    Ok(())
-}
-
-/// Writes a typed document the projection never reads back (see [`Docs::put_once`]).
-pub(crate) fn store_once<T: Serialize>(
+pub(crate) fn store<T: Serialize + Send + Sync + 'static>(
     docs: &mut dyn Docs,
     model: &str,
     key: &str,
-    doc: &T,
+    doc: T,
 ) -> Result<(), ProjectionError> {
-    docs.put_once(model, key, to_doc(model, key, doc)?);
+    if docs.keeps(model) {
+        docs.put(model, key, Doc::typed(doc));
+    }
     Ok(())
 }
 
@@ -74,42 +173,76 @@ pub(crate) async fn add(
     field: &str,
     delta: i64,
 ) -> Result<(), ProjectionError> {
-    let mut doc = docs.get(model, key).await?.cloned().unwrap_or_else(|| serde_json::json!({}));
+    if !docs.keeps(model) {
+        return Ok(());
+    }
+    let mut doc: Value = match docs.get(model, key).await? {
+        Some(doc) => doc.read().map_err(|e| corrupt(model, key, &e))?,
+        None => serde_json::json!({}),
+    };
     let current = doc[field].as_i64().unwrap_or(0);
     doc[field] = serde_json::json!(current + delta);
-    docs.put(model, key, doc);
+    docs.put(model, key, Doc::typed(doc));
     Ok(())
 }
 
-/// Documents held entirely in memory, ordered by key.
-#[derive(Debug, Default, Clone, PartialEq)]
+/// Documents held entirely in memory, ordered by key; with a scope, only those of the read
+/// models it names.
+#[derive(Debug, Default, Clone)]
 pub struct MemoryDocs {
-    pub docs: BTreeMap<DocId, Value>,
+    pub docs: BTreeMap<DocId, Doc>,
+    scope: Option<&'static [&'static str]>,
 }
 
 #[async_trait]
 impl Docs for MemoryDocs {
-    async fn get(&mut self, model: &str, key: &str) -> Result<Option<&Value>, ProjectionError> {
-        Ok(self.docs.get(&(model.to_owned(), key.to_owned())))
+    async fn get(&mut self, model: &str, key: &str) -> Result<Option<Doc>, ProjectionError> {
+        Ok(self.docs.get(&(model.to_owned(), key.to_owned())).cloned())
     }
 
-    fn put(&mut self, model: &str, key: &str, doc: Value) {
-        self.docs.insert((model.to_owned(), key.to_owned()), doc);
+    fn put(&mut self, model: &str, key: &str, doc: Doc) {
+        if self.keeps(model) {
+            self.docs.insert((model.to_owned(), key.to_owned()), doc);
+        }
     }
 
-    fn put_once(&mut self, model: &str, key: &str, doc: Value) {
+    fn put_once(&mut self, model: &str, key: &str, doc: Doc) {
         self.put(model, key, doc);
     }
 
     fn delete(&mut self, model: &str, key: &str) {
         self.docs.remove(&(model.to_owned(), key.to_owned()));
     }
+
+    fn keeps(&self, model: &str) -> bool {
+        self.scope.is_none_or(|models| models.contains(&model))
+    }
 }
 
 impl MemoryDocs {
+    /// An empty map that keeps only the documents of `models`.
+    pub fn scoped(models: &'static [&'static str]) -> Self {
+        MemoryDocs { docs: BTreeMap::new(), scope: Some(models) }
+    }
+
     /// Every document of one model, in key order.
-    pub fn model<'a>(&'a self, model: &'a str) -> impl Iterator<Item = (&'a str, &'a Value)> + 'a {
+    pub fn model<'a>(&'a self, model: &'a str) -> impl Iterator<Item = (&'a str, &'a Doc)> + 'a {
         self.docs.iter().filter(move |((m, _), _)| m == model).map(|((_, k), v)| (k.as_str(), v))
+    }
+
+    /// One document as a `T`, if there is one.
+    ///
+    /// # Errors
+    /// `Corrupt` when its JSON does not describe a `T`.
+    pub fn read<T: DeserializeOwned + Clone + 'static>(
+        &self,
+        model: &str,
+        key: &str,
+    ) -> Result<Option<T>, ProjectionError> {
+        self.docs
+            .get(&(model.to_owned(), key.to_owned()))
+            .map(|doc| doc.read().map_err(|e| corrupt(model, key, &e)))
+            .transpose()
     }
 }
 
@@ -127,11 +260,11 @@ pub struct BufferedDocs {
     projection: &'static str,
     generation: i64,
     fresh: bool,
-    pending: HashMap<DocId, Option<Arc<Value>>>,
+    pending: HashMap<DocId, Option<Doc>>,
     /// Write-once documents waiting for the flush, in write order; never cached.
     pending_once: Vec<Change>,
-    recent: HashMap<DocId, Option<Arc<Value>>>,
-    older: HashMap<DocId, Option<Arc<Value>>>,
+    recent: HashMap<DocId, Option<Doc>>,
+    older: HashMap<DocId, Option<Doc>>,
     evicted: HashSet<DocId>,
 }
 
@@ -194,10 +327,10 @@ impl BufferedDocs {
 
 #[async_trait]
 impl Docs for BufferedDocs {
-    async fn get(&mut self, model: &str, key: &str) -> Result<Option<&Value>, ProjectionError> {
+    async fn get(&mut self, model: &str, key: &str) -> Result<Option<Doc>, ProjectionError> {
         let id = (model.to_owned(), key.to_owned());
         if let Some(doc) = self.pending.get(&id) {
-            return Ok(doc.as_deref());
+            return Ok(doc.clone());
         }
         let cached = match self.recent.entry(id) {
             Entry::Occupied(hit) => hit.into_mut(),
@@ -205,20 +338,20 @@ impl Docs for BufferedDocs {
                 let doc = match self.older.remove(miss.key()) {
                     Some(doc) => doc,
                     None if self.fresh && !self.evicted.contains(miss.key()) => return Ok(None),
-                    None => self.db.get_doc(self.projection, self.generation, model, key).await?.map(Arc::new),
+                    None => self.db.get_doc_text(self.projection, self.generation, model, key).await?.map(Doc::Text),
                 };
                 miss.insert(doc)
             }
         };
-        Ok(cached.as_deref())
+        Ok(cached.clone())
     }
 
-    fn put(&mut self, model: &str, key: &str, doc: Value) {
-        self.pending.insert((model.to_owned(), key.to_owned()), Some(Arc::new(doc)));
+    fn put(&mut self, model: &str, key: &str, doc: Doc) {
+        self.pending.insert((model.to_owned(), key.to_owned()), Some(doc));
     }
 
-    fn put_once(&mut self, model: &str, key: &str, doc: Value) {
-        self.pending_once.push(((model.to_owned(), key.to_owned()), Some(Arc::new(doc))));
+    fn put_once(&mut self, model: &str, key: &str, doc: Doc) {
+        self.pending_once.push(((model.to_owned(), key.to_owned()), Some(doc)));
     }
 
     fn delete(&mut self, model: &str, key: &str) {

@@ -40,7 +40,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::docs::{add, load, store, store_once};
+use crate::docs::{add, load, store, Doc};
 use crate::{keys, Docs, Projection, ProjectionError};
 
 pub const OPERATOR: &str = "operadora";
@@ -55,6 +55,13 @@ pub const QUEUE: &str = "fila";
 pub const PROCESS_NUMBER: &str = "processo";
 pub const CASE_BY_PHASE: &str = "caso_por_fase";
 pub const ACT_DOCUMENT: &str = "documento";
+
+/// The read models an operator's status is folded from: the status itself, its cases (whose
+/// openings and closures move its counters) and its sanctions (whose fines it sums). Time
+/// travel of an operator builds these and no other.
+pub const OPERATOR_FOLD: &[&str] = &[OPERATOR, CASE, crate::enforcement::SANCTIONS];
+/// The read models a case's state is folded from (its opening reads the operator's seat).
+pub const CASE_FOLD: &[&str] = &[CASE, OPERATOR];
 
 /// An open case in a work queue ("Meus casos", a Núcleo's queue).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -384,7 +391,7 @@ impl Estado {
         }
         let entry = QueueEntry::of(case);
         for key in now {
-            store(docs, QUEUE, &key, &entry)?;
+            store(docs, QUEUE, &key, entry.clone())?;
         }
         Ok(())
     }
@@ -395,7 +402,7 @@ impl Estado {
         if let Some(old) = old_phase.filter(|old| *old != case.phase) {
             docs.delete(CASE_BY_PHASE, &keys::case_by_phase(family, old, &case.case_id));
         }
-        store(docs, CASE_BY_PHASE, &keys::case_by_phase(family, &case.phase, &case.case_id), &QueueEntry::of(case))
+        store(docs, CASE_BY_PHASE, &keys::case_by_phase(family, &case.phase, &case.case_id), QueueEntry::of(case))
     }
 
     pub const NAME: &'static str = "estado";
@@ -415,7 +422,7 @@ impl Estado {
                 docs,
                 BENEFICIARIES,
                 &keys::beneficiaries(&registro, &keys::month(*ano, *mes)),
-                &serde_json::json!({ QUANTITY: quantidade }),
+                serde_json::json!({ QUANTITY: quantidade }),
             )?;
         }
         // The monthly series lives in its own model; the status keeps the last year of it.
@@ -424,7 +431,7 @@ impl Estado {
         }
         doc.porte = doc.state.beneficiarios_mensais.values().next_back().map(|n| Porte::from_beneficiarios(*n));
         doc.last_event_position = stored.position;
-        store(docs, OPERATOR, &keys::operator(&registro), &doc)?;
+        store(docs, OPERATOR, &keys::operator(&registro), doc)?;
         Ok(registro)
     }
 
@@ -489,7 +496,7 @@ impl Estado {
                     norm: d.norm.clone(),
                     responsavel: case.state.atribuicao.as_ref().and_then(|a| a.responsavel.clone()),
                 };
-                store(docs, DEADLINE, &keys::deadline(d.due, &case_id, &key), &doc)?;
+                store(docs, DEADLINE, &keys::deadline(d.due, &case_id, &key), doc)?;
             }
         }
         let closed_now = was_open && !open;
@@ -508,7 +515,7 @@ impl Estado {
                     *n = n.saturating_sub(1);
                 }
                 op.registro.clone_from(registro);
-                store(docs, OPERATOR, &keys::operator(registro), &op)?;
+                store(docs, OPERATOR, &keys::operator(registro), op)?;
             }
             if opened_now || closed_now || old_phase != case.phase {
                 let case_ref = CaseRef {
@@ -518,7 +525,7 @@ impl Estado {
                     opened_on: case.opened_on,
                     closed_on: case.closed_on,
                 };
-                store(docs, CASE_OF_OPERATOR, &keys::case_of_operator(registro, &case_id), &case_ref)?;
+                store(docs, CASE_OF_OPERATOR, &keys::case_of_operator(registro, &case_id), case_ref)?;
             }
         }
         if let Some(registro) = &case.registro {
@@ -544,7 +551,7 @@ impl Estado {
                 occurred_on: stored.occurred_on,
                 documento: documento.to_owned(),
             };
-            store_once(docs, ACT_DOCUMENT, &keys::act_document(documento, &case_id), &entry)?;
+            docs.put_once(ACT_DOCUMENT, &keys::act_document(documento, &case_id), Doc::typed(entry));
         }
         if opened_now {
             if let autos_domain::case::CaseDetail::Sancionador(pas) = &case.state.detalhe {
@@ -552,12 +559,12 @@ impl Estado {
                     docs,
                     PROCESS_NUMBER,
                     &keys::process_number(&pas.processo),
-                    &ProcessRef { case_id: case_id.clone() },
+                    ProcessRef { case_id: case_id.clone() },
                 )?;
             }
         }
         let (registro, family) = (case.registro.clone(), case.family.clone());
-        store(docs, CASE, &keys::case(&case_id), &case)?;
+        store(docs, CASE, &keys::case(&case_id), case)?;
         Ok((registro, case_id, family))
     }
 }
@@ -611,8 +618,7 @@ impl Estado {
         match kind {
             InterventionKind::DirecaoFiscal => {
                 count_intervention(docs, modalidade, kind, 1).await?;
-                docs.put(DASHBOARD, &same_act, serde_json::json!({ "caso": case.case_id }));
-                Ok(())
+                store(docs, DASHBOARD, &same_act, serde_json::json!({ "caso": case.case_id }))
             }
             InterventionKind::DirecaoTecnica if docs.get(DASHBOARD, &same_act).await?.is_some() => {
                 count_intervention(docs, modalidade, InterventionKind::DirecaoFiscal, -1).await?;
@@ -671,7 +677,7 @@ impl Projection for Estado {
                 legal_basis: stored.legal_basis.clone(),
                 document_ref: stored.document_ref.clone(),
             };
-            store_once(docs, TIMELINE, &keys::timeline(&registro, stored.occurred_on, stored.position), &entry)?;
+            docs.put_once(TIMELINE, &keys::timeline(&registro, stored.occurred_on, stored.position), Doc::typed(entry));
         }
         Ok(())
     }

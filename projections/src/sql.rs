@@ -24,7 +24,7 @@ pub type DocId = (String, String);
 
 /// A document change waiting to be written: the document (shared with the cache that keeps it
 /// for the next reads), or None for a deletion.
-pub type Change = (DocId, Option<std::sync::Arc<Value>>);
+pub type Change = (DocId, Option<crate::docs::Doc>);
 
 /// Rows per multi-row INSERT (5 parameters each, below both backends' limits).
 const ROWS_PER_STATEMENT: usize = 1_000;
@@ -126,12 +126,26 @@ impl ReadModelDb {
         model: &str,
         key: &str,
     ) -> Result<Option<Value>, ProjectionError> {
+        self.get_doc_text(projection, generation, model, key).await?.as_deref().map(parse_doc).transpose()
+    }
+
+    /// A document's JSON text, unparsed.
+    ///
+    /// # Errors
+    /// `Database`.
+    pub async fn get_doc_text(
+        &self,
+        projection: &str,
+        generation: i64,
+        model: &str,
+        key: &str,
+    ) -> Result<Option<std::sync::Arc<str>>, ProjectionError> {
         let sql = "SELECT doc FROM read_model_docs \
                    WHERE projection = $1 AND generation = $2 AND model = $3 AND doc_key = $4";
         let text: Option<String> = on_db!(&self.db, read, |pool| {
             sqlx::query_scalar(sql).bind(projection).bind(generation).bind(model).bind(key).fetch_optional(pool).await?
         });
-        text.as_deref().map(parse_doc).transpose()
+        Ok(text.map(std::sync::Arc::from))
     }
 
     /// Documents of one model whose key starts with `prefix`, after key `after`, in key order.
@@ -188,9 +202,18 @@ impl ReadModelDb {
         position: i64,
         fence: Option<Fence>,
     ) -> Result<bool, ProjectionError> {
-        let upserts: Vec<(&DocId, String)> =
-            changes.iter().filter_map(|(id, doc)| doc.as_ref().map(|d| (id, d.to_string()))).collect();
-        let deletes: Vec<&DocId> = changes.iter().filter(|(_, d)| d.is_none()).map(|(id, _)| id).collect();
+        let upserts = changes
+            .iter()
+            .filter_map(|(id, doc)| doc.as_ref().map(|d| (id, d)))
+            .map(|((model, key), doc)| {
+                let text = doc.to_text().map_err(|e| ProjectionError::Corrupt(format!("{model}/{key}: {e}")))?;
+                Ok(((model, key), text))
+            })
+            .collect::<Result<Vec<_>, ProjectionError>>()?;
+        let mut deletes: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for ((model, key), _) in changes.iter().filter(|(_, doc)| doc.is_none()) {
+            deletes.entry(model).or_default().push(key);
+        }
         let idle_limit = match self.db {
             Database::Postgres(_) => {
                 Some(format!("SELECT set_config('idle_in_transaction_session_timeout', '{FLUSH_IDLE_LIMIT_MS}', true)"))
@@ -241,16 +264,20 @@ impl ReadModelDb {
                 insert.push(" ON CONFLICT (projection, generation, model, doc_key) DO UPDATE SET doc = excluded.doc");
                 insert.build().execute(&mut *tx).await?;
             }
-            for (model, key) in deletes {
-                sqlx::query(
-                    "DELETE FROM read_model_docs WHERE projection = $1 AND generation = $2 AND model = $3 AND doc_key = $4",
-                )
-                .bind(projection)
-                .bind(generation)
-                .bind(model)
-                .bind(key)
-                .execute(&mut *tx)
-                .await?;
+            // One statement per model and chunk: `doc_key IN (…)` under a fixed model is looked
+            // up by the primary key on both backends (a row-value IN is not, on SQLite).
+            for (model, keys) in &deletes {
+                for chunk in keys.chunks(ROWS_PER_STATEMENT) {
+                    let mut delete = sqlx::QueryBuilder::new("DELETE FROM read_model_docs WHERE projection = ");
+                    delete.push_bind(projection).push(" AND generation = ").push_bind(generation);
+                    delete.push(" AND model = ").push_bind(*model).push(" AND doc_key IN (");
+                    let mut listed = delete.separated(", ");
+                    for key in chunk {
+                        listed.push_bind(*key);
+                    }
+                    delete.push(")");
+                    delete.build().execute(&mut *tx).await?;
+                }
             }
             tx.commit().await?;
         });

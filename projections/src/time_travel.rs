@@ -11,7 +11,8 @@ use crate::docs::MemoryDocs;
 use crate::runner::apply_page;
 use crate::{Projection, ProjectionError};
 
-/// Folds the events of `streams` that the cut admits, in position order.
+/// Folds the events of `streams` that the cut admits, in position order, into the documents of
+/// the read models `keep` names (the others are not built: see [`crate::docs::Docs::keeps`]).
 ///
 /// # Errors
 /// `Apply`/`Decode` when an event cannot be folded, `Store` on database faults.
@@ -20,9 +21,10 @@ pub async fn fold_streams(
     projection: &dyn Projection,
     streams: &[String],
     cut: Cut,
+    keep: &'static [&'static str],
 ) -> Result<MemoryDocs, ProjectionError> {
     let events = store.read_streams(streams, cut).await?;
-    let mut docs = MemoryDocs::default();
+    let mut docs = MemoryDocs::scoped(keep);
     apply_page(projection, &events, &mut docs, None).await?;
     Ok(docs)
 }

@@ -5,6 +5,11 @@
 //! given/when harness and folded in memory, so no database is needed. A change that moves a
 //! document fails here; regenerate the snapshot with `AUTOS_UPDATE_SNAPSHOT=1` only when the
 //! change of the documents is intended.
+//!
+//! The same history also checks the two ways a fold holds its documents against each other:
+//! kept as the values the projection wrote, and read back from their JSON text after every event
+//! (as a run does after each flush); and a fold scoped to an operator's status against the full
+//! one.
 
 use autos_domain::case::{DemandKind, DtHypothesis, LeGround, RegimeClosure, TemaDemanda};
 use autos_domain::parceiro::programa::{ProgramaCommand, TipoItem};
@@ -15,8 +20,12 @@ use autos_domain::{
     CaseCommand, Cnpj, DomainEvent, Modalidade, OperatorCommand, ParceiroCommand, Registro, Role, SealedPersonalData,
     Trimestre, Uf,
 };
-use autos_projections::models::Estado;
-use autos_projections::{decode_event, new_event, MemoryDocs, Projection};
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use autos_projections::docs::{Doc, DocId};
+use autos_projections::models::{self, Estado};
+use autos_projections::{decode_event, new_event, Docs, MemoryDocs, Projection, ProjectionError};
 use autos_store::StoredEvent;
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use uuid::Uuid;
@@ -207,6 +216,38 @@ fn stored_log(world: &World) -> Vec<StoredEvent> {
         .collect()
 }
 
+/// Folds `log` into `docs`.
+async fn fold(log: &[StoredEvent], docs: &mut dyn Docs) {
+    for stored in log {
+        let event: DomainEvent = decode_event(stored).unwrap().unwrap();
+        Estado.apply(stored, &event, docs).await.unwrap();
+    }
+}
+
+/// Documents kept only as JSON text, as the database holds them: every read parses what the
+/// last write serialised.
+#[derive(Default)]
+struct TextDocs(BTreeMap<DocId, Doc>);
+
+#[async_trait]
+impl Docs for TextDocs {
+    async fn get(&mut self, model: &str, key: &str) -> Result<Option<Doc>, ProjectionError> {
+        Ok(self.0.get(&(model.to_owned(), key.to_owned())).cloned())
+    }
+
+    fn put(&mut self, model: &str, key: &str, doc: Doc) {
+        self.0.insert((model.to_owned(), key.to_owned()), Doc::Text(doc.to_text().unwrap().into()));
+    }
+
+    fn put_once(&mut self, model: &str, key: &str, doc: Doc) {
+        self.put(model, key, doc);
+    }
+
+    fn delete(&mut self, model: &str, key: &str) {
+        self.0.remove(&(model.to_owned(), key.to_owned()));
+    }
+}
+
 /// Every document as `model`, `key`, `doc` lines (pretty JSON), in key order.
 async fn rebuild(log: &[StoredEvent]) -> String {
     rebuild_except(log, &[]).await.0
@@ -215,14 +256,11 @@ async fn rebuild(log: &[StoredEvent]) -> String {
 /// The documents of every model but `left_out`, as text, and the documents left out.
 async fn rebuild_except(log: &[StoredEvent], left_out: &[&str]) -> (String, Vec<serde_json::Value>) {
     let mut docs = MemoryDocs::default();
-    for stored in log {
-        let event: DomainEvent = decode_event(stored).unwrap().unwrap();
-        Estado.apply(stored, &event, &mut docs).await.unwrap();
-    }
+    fold(log, &mut docs).await;
     let (rows, others): (Vec<serde_json::Value>, Vec<serde_json::Value>) = docs
         .docs
         .iter()
-        .map(|((model, key), doc)| serde_json::json!([model, key, doc]))
+        .map(|((model, key), doc)| serde_json::json!([model, key, doc.to_json().unwrap()]))
         .partition(|row| !left_out.contains(&row[0].as_str().unwrap_or_default()));
     (serde_json::to_string_pretty(&rows).unwrap() + "\n", others)
 }
@@ -238,6 +276,42 @@ async fn rebuilding_gives_the_snapshot_documents() {
     let expected = std::fs::read_to_string(SNAPSHOT).expect("the snapshot (AUTOS_UPDATE_SNAPSHOT=1 writes it)");
     let first_difference = expected.lines().zip(actual.lines()).position(|(e, a)| e != a);
     assert!(expected == actual, "documents differ from the snapshot, first at line {first_difference:?}");
+}
+
+#[tokio::test]
+async fn documents_read_back_from_their_text_fold_as_the_values_kept() {
+    let log = stored_log(&history());
+    let mut kept = MemoryDocs::default();
+    fold(&log, &mut kept).await;
+    let mut text = TextDocs::default();
+    fold(&log, &mut text).await;
+    let as_json = |docs: Vec<(&DocId, &Doc)>| -> Vec<(DocId, serde_json::Value)> {
+        docs.into_iter().map(|(id, doc)| (id.clone(), doc.to_json().unwrap())).collect()
+    };
+    let kept = as_json(kept.docs.iter().collect());
+    assert!(kept.len() > 100, "the history fills the read models: {} documents", kept.len());
+    assert_eq!(kept, as_json(text.0.iter().collect()));
+}
+
+#[tokio::test]
+async fn a_fold_scoped_to_the_operator_models_gives_their_documents_and_no_other() {
+    let log = stored_log(&history());
+    let mut full = MemoryDocs::default();
+    fold(&log, &mut full).await;
+    let mut scoped = MemoryDocs::scoped(models::OPERATOR_FOLD);
+    fold(&log, &mut scoped).await;
+    let of = |docs: &MemoryDocs, model: &str| -> Vec<(String, serde_json::Value)> {
+        docs.model(model).map(|(key, doc)| (key.to_owned(), doc.to_json().unwrap())).collect()
+    };
+    for model in models::OPERATOR_FOLD {
+        let expected = of(&full, model);
+        assert!(!expected.is_empty(), "the history has {model} documents");
+        assert_eq!(of(&scoped, model), expected, "{model}");
+    }
+    let others: Vec<&str> =
+        scoped.docs.keys().map(|(model, _)| model.as_str()).filter(|m| !models::OPERATOR_FOLD.contains(m)).collect();
+    assert!(others.is_empty(), "built outside the scope: {others:?}");
+    assert!(full.docs.len() > scoped.docs.len() * 2, "the scope leaves most documents unbuilt");
 }
 
 #[tokio::test]

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use autos_domain::testing::{actor, d, World};
 use autos_domain::{CaseCommand, Cnpj, DomainEvent, Emitted, Modalidade, OperatorCommand, Registro, Role, Uf};
+use autos_projections::docs::Doc;
 use autos_projections::models::{self, Estado, OperatorDoc};
 use autos_projections::runner::{self, RunState, StatusBoard};
 use autos_projections::sql::{Fence, ReadModelDb};
@@ -342,22 +343,14 @@ autos_store::on_both_backends!(
         streams.dedup();
         assert!(streams.len() >= 3, "the operator, its DF and the asset freeze the decree opened: {streams:?}");
         for (position, (recorded_at, live)) in snapshots {
-            let docs =
-                fold_streams(store.as_ref(), &Estado, &streams, Cut { as_of: None, known_at: Some(recorded_at) })
-                    .await
-                    .unwrap();
-            let past: OperatorDoc =
-                serde_json::from_value(docs.docs[&(models::OPERATOR.to_owned(), registro(7).to_string())].clone())
-                    .unwrap();
+            let cut = Cut { as_of: None, known_at: Some(recorded_at) };
+            let docs = fold_streams(store.as_ref(), &Estado, &streams, cut, models::OPERATOR_FOLD).await.unwrap();
+            let past: OperatorDoc = docs.read(models::OPERATOR, &registro(7).to_string()).unwrap().unwrap();
             assert_eq!(past, live, "as known at position {position}");
         }
-        let before_df =
-            fold_streams(store.as_ref(), &Estado, &streams, Cut { as_of: Some(d(2002, 2, 28)), known_at: None })
-                .await
-                .unwrap();
-        let past: OperatorDoc =
-            serde_json::from_value(before_df.docs[&(models::OPERATOR.to_owned(), registro(7).to_string())].clone())
-                .unwrap();
+        let cut = Cut { as_of: Some(d(2002, 2, 28)), known_at: None };
+        let before_df = fold_streams(store.as_ref(), &Estado, &streams, cut, models::OPERATOR_FOLD).await.unwrap();
+        let past: OperatorDoc = before_df.read(models::OPERATOR, &registro(7).to_string()).unwrap().unwrap();
         assert!(
             past.state.regimes.is_empty() && past.cases_total == 0,
             "as of a legal date before the decree: no regime"
@@ -405,10 +398,7 @@ autos_store::on_both_backends!(
         let name = Estado::NAME;
         let generation = db.live_generation(name).await.unwrap().generation;
         let doc = |n: i64| {
-            vec![(
-                (models::OPERATOR.to_owned(), format!("k{n}")),
-                Some(std::sync::Arc::new(serde_json::json!({ "n": n }))),
-            )]
+            vec![((models::OPERATOR.to_owned(), format!("k{n}")), Some(Doc::typed(serde_json::json!({ "n": n }))))]
         };
         let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
         let fence_a = db.acquire_lease(name, a).await.unwrap().expect("a free lease is taken");
@@ -426,6 +416,43 @@ autos_store::on_both_backends!(
         let written = db.list(name, generation, models::OPERATOR, "k", None, 10).await.unwrap();
         let keys: Vec<_> = written.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["k1", "k2"], "nothing the fenced writer flushed reached the read model");
+    }
+
+    async fn a_flush_deletes_exactly_the_documents_it_names_in_every_model(s: &Subject) {
+        let store = s.store();
+        let db = ReadModelDb::new(store.database());
+        let name = Estado::NAME;
+        let generation = db.live_generation(name).await.unwrap().generation;
+        let models = [models::QUEUE, models::DEADLINE, models::CASE_BY_PHASE];
+        let written: Vec<_> = models
+            .iter()
+            .flat_map(|m| (0..1_500).map(move |n| ((m.to_string(), format!("k{n:04}")), Some(Doc::typed(n)))))
+            .collect();
+        assert!(db.flush(name, generation, &written, 1, None).await.unwrap());
+        // Deletions of more keys than one statement takes, in two models, and of a key never written.
+        let deleted: Vec<_> = (0..1_200)
+            .map(|n| ((models::QUEUE.to_owned(), format!("k{:04}", n + 100)), None))
+            .chain((0..10).map(|n| ((models::DEADLINE.to_owned(), format!("k{:04}", n * 2)), None)))
+            .chain([((models::DEADLINE.to_owned(), "absent".to_owned()), None)])
+            .collect();
+        assert!(db.flush(name, generation, &deleted, 2, None).await.unwrap());
+        let listed = |model: &'static str| {
+            let db = db.clone();
+            async move { db.list(name, generation, model, "k", None, 10_000).await.unwrap() }
+        };
+        let queue = listed(models::QUEUE).await;
+        assert_eq!(queue.len(), 300);
+        assert_eq!(queue.first().map(|(k, _)| k.as_str()), Some("k0000"));
+        assert_eq!(queue.last().map(|(k, _)| k.as_str()), Some("k1499"));
+        assert!(queue.iter().all(|(k, _)| k.as_str() < "k0100" || k.as_str() >= "k1300"));
+        let deadlines = listed(models::DEADLINE).await;
+        assert_eq!(deadlines.len(), 1_490);
+        assert_eq!(deadlines[0], ("k0001".to_owned(), serde_json::json!(1)));
+        assert_eq!(
+            listed(models::CASE_BY_PHASE).await.len(),
+            1_500,
+            "a model named in no deletion keeps every document"
+        );
     }
 
     async fn a_hung_leader_loses_the_lead_and_writes_nothing_when_it_resumes(s: &Subject) {
@@ -467,7 +494,7 @@ autos_store::on_both_backends!(
             .flush(
                 Estado::NAME,
                 killed,
-                &[((models::OPERATOR.into(), "x".into()), Some(std::sync::Arc::new(1.into())))],
+                &[((models::OPERATOR.into(), "x".into()), Some(Doc::typed(serde_json::json!(1))))],
                 1,
                 None
             )
