@@ -420,6 +420,10 @@ autos_e2e::e2e_on_both_backends!(
         let before = server.get(&format!("/api/v1/operadoras/{REGISTRO}?as_of=2002-02-28"), None).await;
         assert_eq!(before.status, StatusCode::OK);
         assert_eq!(before.body["state"]["regimes"], json!({}), "as of a date before the decree: no regime");
+        assert_eq!(before.body["cases_total"], 0);
+        let decreed = server.get(&format!("/api/v1/operadoras/{REGISTRO}?as_of=2002-12-31"), None).await;
+        assert_eq!(decreed.body["open_cases"]["direcao_fiscal"], 1, "the case's stream is folded with the operator's");
+        assert_eq!(decreed.body["cases_total"], status.body["cases_total"]);
         let events = server.get(&format!("/api/v1/casos/{case_id}/eventos"), Some(Role::Auditor)).await;
         assert_eq!(events.body["items"][0]["event_type"], "regime_especial.instaurado");
         assert_eq!(events.body["items"][0]["actor_role"], "diretoria");

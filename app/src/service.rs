@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use autos_domain::case::DeadlineKey;
 use autos_domain::parceiro::programa::{decide_programa, ProgramaCommand, ProgramaState};
-use autos_domain::stored::{decode, EncodedEvent};
+use autos_domain::stored::decode_text;
 use autos_domain::{
     decide_case, decide_operator, decide_parceiro, ActInfo, Actor, CaseCommand, CaseState, Context, DomainError,
     DomainEvent, Emitted, OperadoraState, OperatorCommand, ParceiroCommand, ParceiroState, Registro, RuleBook,
@@ -178,10 +178,7 @@ pub struct Service {
 }
 
 fn decode_stored(stored: &autos_store::StoredEvent) -> Result<DomainEvent, AppError> {
-    let payload = stored.payload_json()?;
-    let encoded =
-        EncodedEvent { event_type: stored.event_type.clone(), schema_version: stored.schema_version, payload };
-    Ok(decode(&encoded)?)
+    Ok(decode_text(&stored.event_type, stored.schema_version, &stored.payload)?)
 }
 
 impl Service {

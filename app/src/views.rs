@@ -131,21 +131,14 @@ impl Views {
             self.get::<models::OperatorDoc>(models::OPERATOR, &key).await?
         } else {
             let mut streams = vec![StreamRef::Operadora(registro).to_string()];
-            let prefix = keys::of_operator(registro);
-            let mut after = None;
-            loop {
-                let cases = self
-                    .page::<models::CaseRef>(models::CASE_OF_OPERATOR, &prefix, after.as_deref(), MAX_PAGE, |_| true)
-                    .await?;
-                for c in cases.items {
-                    let id = uuid::Uuid::parse_str(&c.case_id)
-                        .map_err(|e| ProjectionError::Corrupt(format!("{}: {e}", c.case_id)))?;
-                    streams.push(StreamRef::Caso(id).to_string());
-                }
-                match cases.next {
-                    Some(next) => after = Some(next),
-                    None => break,
-                }
+            let generation = self.generation(Estado::NAME).await?;
+            for key in
+                self.db.keys(Estado::NAME, generation, models::CASE_OF_OPERATOR, &keys::of_operator(registro)).await?
+            {
+                let id = keys::case_of_operator_id(registro, &key)
+                    .and_then(|id| uuid::Uuid::parse_str(id).ok())
+                    .ok_or_else(|| ProjectionError::Corrupt(format!("{}: {key}", models::CASE_OF_OPERATOR)))?;
+                streams.push(StreamRef::Caso(id).to_string());
             }
             fold_streams(store, &Estado, &streams, cut, models::OPERATOR_FOLD).await?.read(models::OPERATOR, &key)?
         };

@@ -83,10 +83,24 @@ fn beneficiarios_v1_to_v2(payload: Value) -> Result<Value, String> {
     Ok(Value::Object(map))
 }
 
-fn parse<T: DeserializeOwned>(event_type: &str, payload: Value) -> Result<T, DomainError> {
-    let Value::Object(mut map) = payload else { return Err(broken(event_type, "payload não é objeto")) };
-    map.insert("event_type".into(), Value::String(event_type.to_owned()));
-    serde_json::from_value(Value::Object(map)).map_err(|e| broken(event_type, e.to_string()))
+/// Parses a payload into the event enum it belongs to, which the stored type names (the
+/// `event_type` tag, kept out of the payload, is put back first).
+fn parse<T: DeserializeOwned>(event_type: &str, payload: Payload<'_>) -> Result<T, DomainError> {
+    let not_an_object = || broken(event_type, "payload não é objeto");
+    let parsed = match payload {
+        Payload::Value(Value::Object(mut map)) => {
+            map.insert("event_type".into(), Value::String(event_type.to_owned()));
+            serde_json::from_value(Value::Object(map))
+        }
+        Payload::Value(_) => return Err(not_an_object()),
+        Payload::Text(text) => {
+            let fields = text.trim_start().strip_prefix('{').ok_or_else(not_an_object)?;
+            let separator = if fields.trim_start().starts_with('}') { "" } else { "," };
+            let tag = Value::String(event_type.to_owned());
+            serde_json::from_str(&format!("{{\"event_type\":{tag}{separator}{fields}"))
+        }
+    };
+    parsed.map_err(|e| broken(event_type, e.to_string()))
 }
 
 /// Decodes a stored event, upcasting older schema versions first.
@@ -95,7 +109,30 @@ fn parse<T: DeserializeOwned>(event_type: &str, payload: Value) -> Result<T, Dom
 /// `Invalid` for an unknown event type, an unknown version, or a malformed payload.
 pub fn decode(encoded: &EncodedEvent) -> Result<DomainEvent, DomainError> {
     let t = encoded.event_type.as_str();
-    let payload = upcast(t, encoded.schema_version, encoded.payload.clone())?;
+    decode_payload(t, Payload::Value(upcast(t, encoded.schema_version, encoded.payload.clone())?))
+}
+
+/// Decodes a stored event from the payload's JSON text as the store keeps it. A payload of the
+/// current schema version is parsed once, straight into its event; an older one goes through
+/// [`upcast`] as in [`decode`].
+///
+/// # Errors
+/// As [`decode`].
+pub fn decode_text(event_type: &str, version: i32, payload: &str) -> Result<DomainEvent, DomainError> {
+    if version == schema_version(event_type) {
+        return decode_payload(event_type, Payload::Text(payload));
+    }
+    let payload = serde_json::from_str(payload).map_err(|e| broken(event_type, e.to_string()))?;
+    decode(&EncodedEvent { event_type: event_type.to_owned(), schema_version: version, payload })
+}
+
+/// A payload of the current schema version: a JSON value, or the stored text of one.
+enum Payload<'a> {
+    Value(Value),
+    Text(&'a str),
+}
+
+fn decode_payload(t: &str, payload: Payload<'_>) -> Result<DomainEvent, DomainError> {
     let prefix = t.split_once('.').map_or("", |(p, _)| p);
     let case = |e| Ok(DomainEvent::Case(e));
     match prefix {
@@ -143,6 +180,26 @@ mod tests {
     }
 
     #[test]
+    fn the_stored_text_decodes_as_its_json_value_does() {
+        let event = DomainEvent::Operator(OperatorEvent::BeneficiariosInformados { ano: 2003, mes: 9, quantidade: 1 });
+        let encoded = encode(&event);
+        let text = encoded.payload.to_string();
+        assert_eq!(decode_text(&encoded.event_type, encoded.schema_version, &text).unwrap(), event);
+        assert_eq!(
+            decode_text(&encoded.event_type, 2, &format!("  {text}")).unwrap(),
+            event,
+            "space before the object"
+        );
+        let v1 = r#"{"competencia": "2003-09", "quantidade": 1}"#;
+        assert_eq!(decode_text("operadora.beneficiarios_informados", 1, v1).unwrap(), event, "upcast from the text");
+        for refused in ["[]", "", "{\"ano\": 2003}", "{\"ano\": \"2003\", \"mes\": 9, \"quantidade\": 1}"] {
+            assert!(decode_text(&encoded.event_type, 2, refused).is_err(), "{refused:?}");
+        }
+        assert!(decode_text("operadora.inexistente", 1, "{}").is_err());
+        assert!(decode_text("operadora.autorizada", 7, "{}").is_err(), "a future version");
+    }
+
+    #[test]
     fn unknown_types_and_future_versions_are_refused() {
         let unknown =
             EncodedEvent { event_type: "operadora.inexistente".into(), schema_version: 1, payload: json!({}) };
@@ -183,6 +240,8 @@ mod tests {
             assert_eq!(encoded.schema_version, 1);
             assert!(encoded.payload.get("event_type").is_none());
             assert_eq!(decode(&encoded).unwrap(), event);
+            let text = encoded.payload.to_string();
+            assert_eq!(decode_text(&encoded.event_type, 1, &text).unwrap(), event);
         }
         let stored = EncodedEvent {
             event_type: "parceiro.acordo_encerrado".into(),

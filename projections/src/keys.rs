@@ -61,6 +61,11 @@ pub fn case_of_operator(registro: impl Display, case_id: impl Display) -> String
     format!("{registro}/{case_id}")
 }
 
+/// The case id of a `caso_da_operadora` key under `of_operator(registro)`.
+pub fn case_of_operator_id(registro: impl Display, key: &str) -> Option<&str> {
+    key.strip_prefix(&of_operator(registro))
+}
+
 /// Whose work queue: an officer's (by id), a Núcleo's, or a UF's (the operator's seat).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Queue<'a> {
@@ -380,6 +385,9 @@ mod tests {
             Some(ComplaintKey { registro: "005711", month: "2003-04", theme, kind: ComplaintKind::Denuncia })
         );
         assert_eq!(parse_demands(&demands(2002, theme, ComplaintKind::Nip)), Some(("2002", theme, ComplaintKind::Nip)));
+        let case_id = "0190f0a0-0000-7000-8000-000000000001";
+        assert_eq!(case_of_operator_id("005711", &case_of_operator("005711", case_id)), Some(case_id));
+        assert_eq!(case_of_operator_id("005712", &case_of_operator("005711", case_id)), None);
         for kind in InterventionKind::ALL {
             assert_eq!(InterventionCounter::parse(&interventions(kind)), Some(InterventionCounter::Total(kind)));
             assert_eq!(

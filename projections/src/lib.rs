@@ -29,7 +29,6 @@ pub mod sql;
 pub mod time_travel;
 
 use async_trait::async_trait;
-use autos_domain::stored::{decode, EncodedEvent};
 use autos_domain::DomainEvent;
 use autos_store::StoredEvent;
 
@@ -65,15 +64,13 @@ pub fn decode_event(stored: &StoredEvent) -> Result<Option<DomainEvent>, Project
     if stored.stream_id.starts_with("titular-") || stored.stream_id == autos_store::tree_heads::KEY_STREAM {
         return Ok(None);
     }
-    let fail = |message: String| ProjectionError::Decode {
-        position: stored.position,
-        event_type: stored.event_type.clone(),
-        message,
-    };
-    let payload = serde_json::from_str(&stored.payload).map_err(|e| fail(e.to_string()))?;
-    let encoded =
-        EncodedEvent { event_type: stored.event_type.clone(), schema_version: stored.schema_version, payload };
-    decode(&encoded).map(Some).map_err(|e| fail(e.to_string()))
+    autos_domain::stored::decode_text(&stored.event_type, stored.schema_version, &stored.payload).map(Some).map_err(
+        |e| ProjectionError::Decode {
+            position: stored.position,
+            event_type: stored.event_type.clone(),
+            message: e.to_string(),
+        },
+    )
 }
 
 /// Every projection the server runs, in the order they start.

@@ -115,6 +115,30 @@ impl ReadModelDb {
         )
     }
 
+    /// The statement that deletes `keys` documents of one model and generation, bound as
+    /// projection, generation, model, then each key. Each key is looked up by the whole primary
+    /// key, whatever the planner knows: on PostgreSQL `doc_key IN (…)` after the other three
+    /// columns was planned, without statistics (a fresh generation has none), as a scan of the
+    /// whole model filtered by the list, so each key is found through a lateral lookup and the
+    /// rows deleted by their tuple ids.
+    fn delete_docs_sql(&self, keys: usize) -> String {
+        let placeholders = |wrap: fn(usize) -> String| (4..4 + keys).map(wrap).collect::<Vec<_>>().join(", ");
+        match self.db {
+            Database::Postgres(_) => format!(
+                "DELETE FROM read_model_docs WHERE ctid = ANY(ARRAY(\
+                 SELECT found.ctid FROM (VALUES {}) AS named(doc_key) CROSS JOIN LATERAL (\
+                 SELECT ctid FROM read_model_docs WHERE projection = $1 AND generation = $2 AND model = $3 \
+                 AND doc_key = named.doc_key OFFSET 0) AS found))",
+                placeholders(|n| format!("(${n})"))
+            ),
+            Database::Sqlite { .. } => format!(
+                "DELETE FROM read_model_docs WHERE projection = $1 AND generation = $2 AND model = $3 \
+                 AND doc_key IN ({})",
+                placeholders(|n| format!("${n}"))
+            ),
+        }
+    }
+
     /// One document of one generation.
     ///
     /// # Errors
@@ -183,6 +207,32 @@ impl ReadModelDb {
                 .await?
         });
         rows.into_iter().map(|(k, d)| Ok((k, parse_doc(&d)?))).collect()
+    }
+
+    /// Every key of one model that starts with `prefix`, in key order, without the documents.
+    ///
+    /// # Errors
+    /// `Database`.
+    pub async fn keys(
+        &self,
+        projection: &str,
+        generation: i64,
+        model: &str,
+        prefix: &str,
+    ) -> Result<Vec<String>, ProjectionError> {
+        let sql = "SELECT doc_key FROM read_model_docs WHERE projection = $1 AND generation = $2 \
+                   AND model = $3 AND doc_key >= $4 AND doc_key < $5 ORDER BY doc_key";
+        let upper = format!("{prefix}\u{10FFFF}");
+        Ok(on_db!(&self.db, read, |pool| {
+            sqlx::query_scalar(sql)
+                .bind(projection)
+                .bind(generation)
+                .bind(model)
+                .bind(prefix)
+                .bind(&upper)
+                .fetch_all(pool)
+                .await?
+        }))
     }
 
     /// Writes a batch of document changes and moves the checkpoint to `position`, in one
@@ -264,19 +314,16 @@ impl ReadModelDb {
                 insert.push(" ON CONFLICT (projection, generation, model, doc_key) DO UPDATE SET doc = excluded.doc");
                 insert.build().execute(&mut *tx).await?;
             }
-            // One statement per model and chunk: `doc_key IN (…)` under a fixed model is looked
-            // up by the primary key on both backends (a row-value IN is not, on SQLite).
             for (model, keys) in &deletes {
                 for chunk in keys.chunks(ROWS_PER_STATEMENT) {
-                    let mut delete = sqlx::QueryBuilder::new("DELETE FROM read_model_docs WHERE projection = ");
-                    delete.push_bind(projection).push(" AND generation = ").push_bind(generation);
-                    delete.push(" AND model = ").push_bind(*model).push(" AND doc_key IN (");
-                    let mut listed = delete.separated(", ");
+                    // Only full chunks are kept prepared: each model's last has a length of its own.
+                    let sql = self.delete_docs_sql(chunk.len());
+                    let full = chunk.len() == ROWS_PER_STATEMENT;
+                    let mut delete = sqlx::query(&sql).persistent(full).bind(projection).bind(generation).bind(*model);
                     for key in chunk {
-                        listed.push_bind(*key);
+                        delete = delete.bind(*key);
                     }
-                    delete.push(")");
-                    delete.build().execute(&mut *tx).await?;
+                    delete.execute(&mut *tx).await?;
                 }
             }
             tx.commit().await?;

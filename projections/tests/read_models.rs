@@ -14,6 +14,7 @@
 use autos_domain::case::{DemandKind, DtHypothesis, LeGround, RegimeClosure, TemaDemanda};
 use autos_domain::parceiro::programa::{ProgramaCommand, TipoItem};
 use autos_domain::parceiro::{ContatosInstitucionais, TipoParceiro};
+use autos_domain::stored::{decode, EncodedEvent};
 use autos_domain::testing::{actor, d, parceiro_act, programa_act, World};
 use autos_domain::NonEmptyText;
 use autos_domain::{
@@ -276,6 +277,20 @@ async fn rebuilding_gives_the_snapshot_documents() {
     let expected = std::fs::read_to_string(SNAPSHOT).expect("the snapshot (AUTOS_UPDATE_SNAPSHOT=1 writes it)");
     let first_difference = expected.lines().zip(actual.lines()).position(|(e, a)| e != a);
     assert!(expected == actual, "documents differ from the snapshot, first at line {first_difference:?}");
+}
+
+#[test]
+fn every_stored_event_decodes_from_its_text_as_from_its_json_value() {
+    let log = stored_log(&history());
+    let mut types = std::collections::BTreeSet::new();
+    for stored in &log {
+        let payload = serde_json::from_str(&stored.payload).unwrap();
+        let encoded =
+            EncodedEvent { event_type: stored.event_type.clone(), schema_version: stored.schema_version, payload };
+        assert_eq!(decode_event(stored).unwrap(), Some(decode(&encoded).unwrap()), "{}", stored.event_type);
+        types.insert(stored.event_type.as_str());
+    }
+    assert!(types.len() >= 15, "the history covers the event types of every family it decides: {types:?}");
 }
 
 #[tokio::test]
