@@ -136,7 +136,8 @@ pub trait Docs: Send {
     }
 }
 
-fn corrupt(model: &str, key: &str, e: &serde_json::Error) -> ProjectionError {
+/// A document of `model` under `key` that does not read back, or write out, as JSON.
+pub(crate) fn corrupt(model: &str, key: &str, e: &serde_json::Error) -> ProjectionError {
     ProjectionError::Corrupt(format!("{model}/{key}: {e}"))
 }
 
@@ -152,17 +153,11 @@ pub(crate) async fn load<T: DeserializeOwned + Default + Clone + 'static>(
     }
 }
 
-/// Creates or replaces a typed document.
-pub(crate) fn store<T: Serialize + Send + Sync + 'static>(
-    docs: &mut dyn Docs,
-    model: &str,
-    key: &str,
-    doc: T,
-) -> Result<(), ProjectionError> {
+/// Creates or replaces a typed document (it is serialised when flushed).
+pub(crate) fn store<T: Serialize + Send + Sync + 'static>(docs: &mut dyn Docs, model: &str, key: &str, doc: T) {
     if docs.keeps(model) {
         docs.put(model, key, Doc::typed(doc));
     }
-    Ok(())
 }
 
 /// Adds `delta` to the counter `field` of a document (created as `{field: delta}` when absent).

@@ -126,9 +126,10 @@ pub(crate) async fn apply(
             if before != after {
                 let mut operator: OperatorDoc = load(docs, OPERATOR, &keys::operator(registro)).await?;
                 operator.multas = operator.multas.moved_by(before, after);
-                store(docs, OPERATOR, &keys::operator(registro), operator)?;
+                store(docs, OPERATOR, &keys::operator(registro), operator);
             }
-            store(docs, SANCTIONS, &key, entry)
+            store(docs, SANCTIONS, &key, entry);
+            Ok(())
         }
         CaseDetail::Indisponibilidade(state) => {
             for person in &state.pessoas {
@@ -141,7 +142,7 @@ pub(crate) async fn apply(
                     phase: state.phase,
                     desde: case.opened_on,
                 };
-                store(docs, FREEZES_BY_PERSON, &keys::frozen_assets(person.pessoa_id, &case.case_id), entry)?;
+                store(docs, FREEZES_BY_PERSON, &keys::frozen_assets(person.pessoa_id, &case.case_id), entry);
             }
             Ok(())
         }

@@ -364,17 +364,15 @@ impl InterventionKind {
 pub struct Estado;
 
 impl Estado {
-    /// Keeps the case in the work queues of whoever it is assigned to while it is open: out of
-    /// the old ones when reassigned, out of all when it closes, refreshed on every act (its phase
-    /// and next deadline move).
     /// Files an open case in the queues of its officer, its Núcleo and its operator's UF, and
-    /// takes it out of those it left (a reassignment, or the case closed).
+    /// takes it out of those it left (a reassignment, or the case closed); refreshed on every act
+    /// that moves what they list.
     fn file_in_queues(
         case: &CaseDoc,
         old: Option<&autos_domain::case::Assignment>,
         was_open: bool,
         docs: &mut dyn Docs,
-    ) -> Result<(), ProjectionError> {
+    ) {
         let queues = |a: Option<&autos_domain::case::Assignment>| -> Vec<String> {
             let officer =
                 a.and_then(|a| a.responsavel.as_deref()).map(|id| keys::queue(keys::Queue::Officer(id), &case.case_id));
@@ -391,18 +389,17 @@ impl Estado {
         }
         let entry = QueueEntry::of(case);
         for key in now {
-            store(docs, QUEUE, &key, entry.clone())?;
+            store(docs, QUEUE, &key, entry.clone());
         }
-        Ok(())
     }
 
     /// Files the case under its family and current phase, out of the phase it left.
-    fn file_by_phase(case: &CaseDoc, old_phase: Option<&str>, docs: &mut dyn Docs) -> Result<(), ProjectionError> {
-        let Some(family) = case.family.as_deref() else { return Ok(()) };
+    fn file_by_phase(case: &CaseDoc, old_phase: Option<&str>, docs: &mut dyn Docs) {
+        let Some(family) = case.family.as_deref() else { return };
         if let Some(old) = old_phase.filter(|old| *old != case.phase) {
             docs.delete(CASE_BY_PHASE, &keys::case_by_phase(family, old, &case.case_id));
         }
-        store(docs, CASE_BY_PHASE, &keys::case_by_phase(family, &case.phase, &case.case_id), QueueEntry::of(case))
+        store(docs, CASE_BY_PHASE, &keys::case_by_phase(family, &case.phase, &case.case_id), QueueEntry::of(case));
     }
 
     pub const NAME: &'static str = "estado";
@@ -423,7 +420,7 @@ impl Estado {
                 BENEFICIARIES,
                 &keys::beneficiaries(&registro, &keys::month(*ano, *mes)),
                 serde_json::json!({ QUANTITY: quantidade }),
-            )?;
+            );
         }
         // The monthly series lives in its own model; the status keeps the last year of it.
         while doc.state.beneficiarios_mensais.len() > MONTHS_ON_STATUS {
@@ -431,7 +428,7 @@ impl Estado {
         }
         doc.porte = doc.state.beneficiarios_mensais.values().next_back().map(|n| Porte::from_beneficiarios(*n));
         doc.last_event_position = stored.position;
-        store(docs, OPERATOR, &keys::operator(&registro), doc)?;
+        store(docs, OPERATOR, &keys::operator(&registro), doc);
         Ok(registro)
     }
 
@@ -496,7 +493,7 @@ impl Estado {
                     norm: d.norm.clone(),
                     responsavel: case.state.atribuicao.as_ref().and_then(|a| a.responsavel.clone()),
                 };
-                store(docs, DEADLINE, &keys::deadline(d.due, &case_id, &key), doc)?;
+                store(docs, DEADLINE, &keys::deadline(d.due, &case_id, &key), doc);
             }
         }
         let closed_now = was_open && !open;
@@ -515,7 +512,7 @@ impl Estado {
                     *n = n.saturating_sub(1);
                 }
                 op.registro.clone_from(registro);
-                store(docs, OPERATOR, &keys::operator(registro), op)?;
+                store(docs, OPERATOR, &keys::operator(registro), op);
             }
             if opened_now || closed_now || old_phase != case.phase {
                 let case_ref = CaseRef {
@@ -525,7 +522,7 @@ impl Estado {
                     opened_on: case.opened_on,
                     closed_on: case.closed_on,
                 };
-                store(docs, CASE_OF_OPERATOR, &keys::case_of_operator(registro, &case_id), case_ref)?;
+                store(docs, CASE_OF_OPERATOR, &keys::case_of_operator(registro, &case_id), case_ref);
             }
         }
         if let Some(registro) = &case.registro {
@@ -540,8 +537,8 @@ impl Estado {
             || old_phase != case.phase
             || old_next_deadline != case.next_deadline;
         if listing_moved {
-            Self::file_in_queues(&case, old_assignment.as_ref(), was_open, docs)?;
-            Self::file_by_phase(&case, (!opened_now).then_some(old_phase.as_str()), docs)?;
+            Self::file_in_queues(&case, old_assignment.as_ref(), was_open, docs);
+            Self::file_by_phase(&case, (!opened_now).then_some(old_phase.as_str()), docs);
         }
         if let Some(documento) = stored.document_ref.as_deref().filter(|d| !d.trim().is_empty()) {
             let entry = ActDocumentRef {
@@ -560,11 +557,11 @@ impl Estado {
                     PROCESS_NUMBER,
                     &keys::process_number(&pas.processo),
                     ProcessRef { case_id: case_id.clone() },
-                )?;
+                );
             }
         }
         let (registro, family) = (case.registro.clone(), case.family.clone());
-        store(docs, CASE, &keys::case(&case_id), case)?;
+        store(docs, CASE, &keys::case(&case_id), case);
         Ok((registro, case_id, family))
     }
 }
@@ -618,7 +615,8 @@ impl Estado {
         match kind {
             InterventionKind::DirecaoFiscal => {
                 count_intervention(docs, modalidade, kind, 1).await?;
-                store(docs, DASHBOARD, &same_act, serde_json::json!({ "caso": case.case_id }))
+                store(docs, DASHBOARD, &same_act, serde_json::json!({ "caso": case.case_id }));
+                Ok(())
             }
             InterventionKind::DirecaoTecnica if docs.get(DASHBOARD, &same_act).await?.is_some() => {
                 count_intervention(docs, modalidade, InterventionKind::DirecaoFiscal, -1).await?;

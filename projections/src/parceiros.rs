@@ -50,7 +50,8 @@ pub(crate) async fn apply_parceiro(
     doc.parceiro_id = parceiro_id.to_string();
     doc.version = stored.stream_version;
     doc.state.evolve(event);
-    store(docs, PARTNER, &key, doc)
+    store(docs, PARTNER, &key, doc);
+    Ok(())
 }
 
 /// Folds one event of the programme stream.
@@ -60,7 +61,8 @@ pub(crate) async fn apply_parceiro(
 pub(crate) async fn apply_programa(event: &ProgramaEvent, docs: &mut dyn Docs) -> Result<(), ProjectionError> {
     let mut state: ProgramaState = load(docs, PROGRAMME, keys::PROGRAMME_ITEMS).await?;
     state.evolve(event);
-    store(docs, PROGRAMME, keys::PROGRAMME_ITEMS, state)
+    store(docs, PROGRAMME, keys::PROGRAMME_ITEMS, state);
+    Ok(())
 }
 
 /// A partner as read on a day.

@@ -256,7 +256,7 @@ impl ReadModelDb {
             .iter()
             .filter_map(|(id, doc)| doc.as_ref().map(|d| (id, d)))
             .map(|((model, key), doc)| {
-                let text = doc.to_text().map_err(|e| ProjectionError::Corrupt(format!("{model}/{key}: {e}")))?;
+                let text = doc.to_text().map_err(|e| crate::docs::corrupt(model, key, &e))?;
                 Ok(((model, key), text))
             })
             .collect::<Result<Vec<_>, ProjectionError>>()?;
